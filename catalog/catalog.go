@@ -1,0 +1,167 @@
+package catalog
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Kind says whether a product is a physical good or a service.
+type Kind string
+
+// The product kinds.
+const (
+	KindGood    Kind = "good"
+	KindService Kind = "service"
+)
+
+// AttrType is the type of a configurable attribute.
+type AttrType string
+
+// The attribute types.
+const (
+	Enum    AttrType = "enum"
+	Number  AttrType = "number"
+	Boolean AttrType = "boolean"
+)
+
+// Option is one allowed value of an enum attribute, with the list price it
+// adds (in the price book's currency unless the entry overrides it).
+type Option struct {
+	Code       string
+	Label      string
+	PriceDelta decimal.Decimal
+}
+
+// Attribute is one thing a buyer chooses when configuring a product.
+type Attribute struct {
+	Code     string
+	Name     string
+	Type     AttrType
+	Required bool
+	Options  []Option
+	Min      *decimal.Decimal
+	Max      *decimal.Decimal
+	Step     *decimal.Decimal
+	Unit     string
+	Default  string
+}
+
+// Component is a product inside a bundle.
+type Component struct {
+	ProductID string
+	Quantity  decimal.Decimal
+	Required  bool
+}
+
+// Product is something Quotient sells.
+type Product struct {
+	ID             string
+	SKU            string
+	Name           string
+	Description    string
+	Family         string
+	Kind           Kind
+	UOM            string
+	UnitCost       decimal.Decimal
+	TaxCategory    string
+	Active         bool
+	TrackInventory bool
+	Attributes     []Attribute
+	Components     []Component
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// IsBundle reports whether the product is sold as a bundle of components.
+func (p Product) IsBundle() bool { return len(p.Components) > 0 }
+
+// PriceBook is a list of prices in one currency.
+type PriceBook struct {
+	ID          string
+	Name        string
+	Description string
+	Currency    string
+	IsDefault   bool
+	Active      bool
+	ValidFrom   string
+	ValidTo     string
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Entry is a product's price in a price book. OptionPrices overrides option
+// deltas, keyed "attribute_code.option_code".
+type Entry struct {
+	ID           string
+	PriceBookID  string
+	ProductID    string
+	UnitPrice    decimal.Decimal
+	OptionPrices map[string]decimal.Decimal
+	Active       bool
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Page selects one page of a list: at most Limit rows with ids after After.
+type Page struct {
+	Limit int
+	After string
+}
+
+// ProductFilter narrows a list of products.
+type ProductFilter struct {
+	Page
+	Family string
+	Kind   string
+	Active *bool
+	Q      string
+}
+
+// PriceBookFilter narrows a list of price books.
+type PriceBookFilter struct {
+	Page
+	Currency string
+	Q        string
+}
+
+// EntryFilter narrows a list of price-book entries.
+type EntryFilter struct {
+	Page
+	PriceBookID string
+	ProductID   string
+}
+
+// Store is what catalog needs from storage, inside the caller's
+// transaction. Get methods return a not_found Error when absent; Update
+// methods a stale Error when the stored version is not the one given.
+type Store interface {
+	InsertProduct(ctx context.Context, p Product) error
+	GetProduct(ctx context.Context, id string) (Product, error)
+	GetProductBySKU(ctx context.Context, sku string) (Product, error)
+	UpdateProduct(ctx context.Context, p Product, version int) error
+	DeleteProduct(ctx context.Context, id string) error
+	ListProducts(ctx context.Context, f ProductFilter) ([]Product, error)
+	// ProductReferenced reports whether any document or bundle refers to
+	// the product, in which case it may only be deactivated.
+	ProductReferenced(ctx context.Context, id string) (bool, error)
+
+	InsertPriceBook(ctx context.Context, b PriceBook) error
+	GetPriceBook(ctx context.Context, id string) (PriceBook, error)
+	UpdatePriceBook(ctx context.Context, b PriceBook, version int) error
+	DeletePriceBook(ctx context.Context, id string) error
+	ListPriceBooks(ctx context.Context, f PriceBookFilter) ([]PriceBook, error)
+	// ClearDefault unsets is_default on every book of the currency but keep.
+	ClearDefault(ctx context.Context, currency, keep string) error
+
+	InsertEntry(ctx context.Context, e Entry) error
+	GetEntry(ctx context.Context, id string) (Entry, error)
+	EntryFor(ctx context.Context, bookID, productID string) (Entry, error)
+	UpdateEntry(ctx context.Context, e Entry, version int) error
+	DeleteEntry(ctx context.Context, id string) error
+	ListEntries(ctx context.Context, f EntryFilter) ([]Entry, error)
+}

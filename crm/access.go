@@ -1,0 +1,84 @@
+package crm
+
+import (
+	"context"
+
+	"github.com/quotient-cpq/quotient"
+)
+
+func actorOf(ctx context.Context) (quotient.Actor, error) {
+	a, ok := quotient.ActorFrom(ctx)
+	if !ok {
+		return quotient.Actor{}, quotient.Errorf(quotient.Unauthorized, "sign in with an API token")
+	}
+	return a, nil
+}
+
+// canOwn reports whether the actor may write a record owned by ownerID:
+// admins always, managers for their team, reps for their own records.
+func canOwn(a quotient.Actor, ownerID string) bool {
+	switch a.Role {
+	case quotient.RoleAdmin:
+		return true
+	case quotient.RoleSalesManager:
+		return a.InTeam(ownerID)
+	case quotient.RoleSalesRep:
+		return ownerID == a.UserID
+	}
+	return false
+}
+
+func forbidden(format string, args ...any) error {
+	return quotient.Errorf(quotient.Forbidden, format, args...)
+}
+
+// requireAdmin returns a forbidden error unless the actor is an admin.
+func requireAdmin(ctx context.Context, what string) error {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return err
+	}
+	if a.Role != quotient.RoleAdmin {
+		return forbidden("only an admin may %s", what)
+	}
+	return nil
+}
+
+// ownerFor decides the owner of a new record: the actor unless another is
+// asked for, and then only within what the actor may own.
+func ownerFor(ctx context.Context, st Store, a quotient.Actor, requested string) (string, error) {
+	if requested == "" {
+		requested = a.UserID
+	}
+	if !canOwn(a, requested) {
+		return "", &quotient.Error{Code: quotient.Forbidden, Field: "owner_id",
+			Message: "you may only assign records to yourself or, as a manager, to your team"}
+	}
+	if requested != a.UserID {
+		u, err := st.GetUser(ctx, requested)
+		if err != nil {
+			return "", asFieldError(err, "owner_id", "no such user")
+		}
+		if !u.Active {
+			return "", quotient.FieldErrorf(quotient.Unprocessable, "owner_id", "user %s is inactive", requested)
+		}
+	}
+	return requested, nil
+}
+
+// asFieldError turns a not_found from a referenced record into a 422 naming
+// the field that referred to it.
+func asFieldError(err error, field, msg string) error {
+	if quotient.ErrorCode(err) == quotient.NotFound {
+		return quotient.FieldErrorf(quotient.Unprocessable, field, "%s", msg)
+	}
+	return err
+}
+
+// checkVersion compares the version the client last saw (0: not given).
+func checkVersion(want, have int) error {
+	if want != 0 && want != have {
+		return quotient.Errorf(quotient.Stale, "the record changed since you read it (version %d, now %d); fetch it again and reapply your change", want, have)
+	}
+	return nil
+}

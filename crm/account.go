@@ -1,0 +1,224 @@
+package crm
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+)
+
+// AccountInput holds the fields of a new account.
+type AccountInput struct {
+	Name            string
+	Currency        string
+	Segment         string
+	Industry        string
+	CreditLimit     decimal.Decimal
+	PaymentTerms    string
+	TaxRegion       string
+	OwnerID         string
+	Phone           string
+	Website         string
+	BillingAddress  Address
+	ShippingAddress Address
+}
+
+// AccountPatch holds the fields to change; nil leaves a field as it is.
+type AccountPatch struct {
+	Name            *string
+	Currency        *string
+	Segment         *string
+	Industry        *string
+	CreditLimit     *decimal.Decimal
+	PaymentTerms    *string
+	TaxRegion       *string
+	OwnerID         *string
+	Phone           *string
+	Website         *string
+	BillingAddress  *Address
+	ShippingAddress *Address
+}
+
+// Segments are the customer segments accounts are grouped by.
+var Segments = []string{"enterprise", "mid_market", "smb", "public_sector", "partner"}
+
+var (
+	termsRe   = regexp.MustCompile(`^(due_on_receipt|net_[0-9]{1,3}|eom_[0-9]{1,3}|[0-9]{1,2}(\.[0-9]{1,2})?_[0-9]{1,3}_net_[0-9]{1,3})$`)
+	regionRe  = regexp.MustCompile(`^[A-Z]{2}(-[A-Z0-9]{1,3})?$`)
+	countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+// ValidPaymentTerms reports whether s is one of the accepted forms: net_N,
+// eom_N (N days after the end of the invoice month), due_on_receipt, or an
+// early-payment discount P_D_net_N ("2_10_net_30" is 2/10 net 30).
+func ValidPaymentTerms(s string) bool { return termsRe.MatchString(s) }
+
+func validateAddress(p *quotient.Problems, field string, a Address) {
+	p.Text(field+".line1", a.Line1, false, 200)
+	p.Text(field+".line2", a.Line2, false, 200)
+	p.Text(field+".city", a.City, false, 100)
+	p.Text(field+".region", a.Region, false, 100)
+	p.Text(field+".postal_code", a.PostalCode, false, 20)
+	if a.Country != "" && !countryRe.MatchString(a.Country) {
+		p.Add(field+".country", "must be an ISO 3166-1 alpha-2 code such as US or JP (got %q)", a.Country)
+	}
+}
+
+func validateAccount(a Account) error {
+	p := quotient.Problems{}
+	p.Text("name", a.Name, true, 200)
+	p.Currency("currency", a.Currency)
+	p.OneOf("segment", a.Segment, Segments...)
+	p.Text("industry", a.Industry, false, 100)
+	p.NonNegative("credit_limit", a.CreditLimit, 2)
+	if cur, ok := quotient.LookupCurrency(a.Currency); ok {
+		p.Scale("credit_limit", a.CreditLimit, cur.MinorUnits)
+	}
+	if !ValidPaymentTerms(a.PaymentTerms) {
+		p.Add("payment_terms", "must be net_N, eom_N, due_on_receipt or P_D_net_N such as 2_10_net_30 (got %q)", a.PaymentTerms)
+	}
+	if a.TaxRegion != "" && !regionRe.MatchString(a.TaxRegion) {
+		p.Add("tax_region", "must be a country code with an optional region such as US-CA, DE or JP (got %q)", a.TaxRegion)
+	}
+	p.Text("phone", a.Phone, false, 50)
+	p.Text("website", a.Website, false, 200)
+	validateAddress(&p, "billing_address", a.BillingAddress)
+	validateAddress(&p, "shipping_address", a.ShippingAddress)
+	return p.Err()
+}
+
+// CreateAccount adds a customer account owned by the actor (or, for admins
+// and managers, by the owner they name).
+func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) (Account, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return Account{}, err
+	}
+	if a.Role == quotient.RoleFinance {
+		return Account{}, forbidden("finance may change credit limits and payment terms but not create accounts")
+	}
+	now := s.now().UTC()
+	acc := Account{ID: quotient.NewID("acc"), Name: strings.TrimSpace(in.Name), Currency: in.Currency,
+		Segment: in.Segment, Industry: in.Industry, CreditLimit: in.CreditLimit, PaymentTerms: in.PaymentTerms,
+		TaxRegion: in.TaxRegion, Phone: in.Phone, Website: in.Website,
+		BillingAddress: in.BillingAddress, ShippingAddress: in.ShippingAddress,
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	if acc.Segment == "" {
+		acc.Segment = "smb"
+	}
+	if acc.PaymentTerms == "" {
+		acc.PaymentTerms = "net_30"
+	}
+	if err := validateAccount(acc); err != nil {
+		return Account{}, err
+	}
+	if acc.OwnerID, err = ownerFor(ctx, st, a, in.OwnerID); err != nil {
+		return Account{}, err
+	}
+	if err := st.InsertAccount(ctx, acc); err != nil {
+		return Account{}, err
+	}
+	return acc, nil
+}
+
+// GetAccount returns one account; every role reads all accounts.
+func (s *Service) GetAccount(ctx context.Context, st Store, id string) (Account, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return Account{}, err
+	}
+	return st.GetAccount(ctx, id)
+}
+
+// ListAccounts returns a page of accounts.
+func (s *Service) ListAccounts(ctx context.Context, st Store, f AccountFilter) ([]Account, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return nil, err
+	}
+	return st.ListAccounts(ctx, f)
+}
+
+// UpdateAccount changes an account. Owners (and their managers, and admins)
+// change anything; finance changes only the credit limit and payment terms.
+func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, version int, p AccountPatch) (Account, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return Account{}, err
+	}
+	acc, err := st.GetAccount(ctx, id)
+	if err != nil {
+		return Account{}, err
+	}
+	if a.Role == quotient.RoleFinance {
+		if p.Name != nil || p.Currency != nil || p.Segment != nil || p.Industry != nil || p.TaxRegion != nil ||
+			p.OwnerID != nil || p.Phone != nil || p.Website != nil || p.BillingAddress != nil || p.ShippingAddress != nil {
+			return Account{}, forbidden("finance may change only credit_limit and payment_terms")
+		}
+	} else if !canOwn(a, acc.OwnerID) {
+		return Account{}, forbidden("account %s belongs to another rep; ask its owner or their manager", id)
+	}
+	if err := checkVersion(version, acc.Version); err != nil {
+		return Account{}, err
+	}
+	old := acc
+	setIf(&acc.Name, p.Name)
+	setIf(&acc.Currency, p.Currency)
+	setIf(&acc.Segment, p.Segment)
+	setIf(&acc.Industry, p.Industry)
+	setIf(&acc.CreditLimit, p.CreditLimit)
+	setIf(&acc.PaymentTerms, p.PaymentTerms)
+	setIf(&acc.TaxRegion, p.TaxRegion)
+	setIf(&acc.Phone, p.Phone)
+	setIf(&acc.Website, p.Website)
+	setIf(&acc.BillingAddress, p.BillingAddress)
+	setIf(&acc.ShippingAddress, p.ShippingAddress)
+	if err := validateAccount(acc); err != nil {
+		return Account{}, err
+	}
+	if acc.Currency != old.Currency {
+		has, err := st.AccountHasOpportunities(ctx, id)
+		if err != nil {
+			return Account{}, err
+		}
+		if has {
+			return Account{}, quotient.FieldErrorf(quotient.Conflict, "currency", "the account has opportunities in %s; its currency cannot change", old.Currency)
+		}
+	}
+	if p.OwnerID != nil && *p.OwnerID != old.OwnerID {
+		if acc.OwnerID, err = ownerFor(ctx, st, a, *p.OwnerID); err != nil {
+			return Account{}, err
+		}
+	}
+	acc.Version++
+	acc.UpdatedAt = s.now().UTC()
+	if err := st.UpdateAccount(ctx, acc, old.Version); err != nil {
+		return Account{}, err
+	}
+	return acc, nil
+}
+
+// DeleteAccount removes an account with no opportunities (its contacts go
+// with it). Accounts with history are kept.
+func (s *Service) DeleteAccount(ctx context.Context, st Store, id string) error {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return err
+	}
+	acc, err := st.GetAccount(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !canOwn(a, acc.OwnerID) {
+		return forbidden("account %s belongs to another rep", id)
+	}
+	has, err := st.AccountHasOpportunities(ctx, id)
+	if err != nil {
+		return err
+	}
+	if has {
+		return quotient.Errorf(quotient.Conflict, "account %s has opportunities; close them instead of deleting the account", id)
+	}
+	return st.DeleteAccount(ctx, id)
+}

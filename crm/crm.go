@@ -1,0 +1,208 @@
+package crm
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+)
+
+// User is a person who signs in with an API token.
+type User struct {
+	ID          string
+	Name        string
+	Email       string
+	Role        quotient.Role
+	ManagerID   string
+	Quota       decimal.Decimal
+	QuotaPeriod string
+	Active      bool
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Token is an API token; only its SHA-256 hash is stored.
+type Token struct {
+	ID         string
+	UserID     string
+	Name       string
+	Hash       string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
+// Address is a postal address; Country is ISO 3166-1 alpha-2.
+type Address struct {
+	Line1      string
+	Line2      string
+	City       string
+	Region     string
+	PostalCode string
+	Country    string
+}
+
+// Account is a customer.
+type Account struct {
+	ID              string
+	Name            string
+	Currency        string
+	Segment         string
+	Industry        string
+	CreditLimit     decimal.Decimal
+	PaymentTerms    string
+	TaxRegion       string
+	OwnerID         string
+	Phone           string
+	Website         string
+	BillingAddress  Address
+	ShippingAddress Address
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// Contact is a person at a customer account.
+type Contact struct {
+	ID        string
+	AccountID string
+	Name      string
+	Email     string
+	Phone     string
+	Title     string
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Stage is where an opportunity is in the sales process.
+type Stage string
+
+// The six stages of API.md.
+const (
+	Prospecting   Stage = "prospecting"
+	Qualification Stage = "qualification"
+	Proposal      Stage = "proposal"
+	Negotiation   Stage = "negotiation"
+	ClosedWon     Stage = "closed_won"
+	ClosedLost    Stage = "closed_lost"
+)
+
+// Stages lists every stage in pipeline order.
+var Stages = []string{"prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost"}
+
+// Closed reports whether the stage ends the opportunity.
+func (s Stage) Closed() bool { return s == ClosedWon || s == ClosedLost }
+
+// DefaultProbability is the win probability (percent) a stage implies when
+// the rep gives none, as in Salesforce's default stage mapping.
+func (s Stage) DefaultProbability() decimal.Decimal {
+	switch s {
+	case Prospecting:
+		return decimal.NewFromInt(10)
+	case Qualification:
+		return decimal.NewFromInt(20)
+	case Proposal:
+		return decimal.NewFromInt(50)
+	case Negotiation:
+		return decimal.NewFromInt(75)
+	case ClosedWon:
+		return decimal.NewFromInt(100)
+	}
+	return decimal.Zero
+}
+
+// Opportunity is a potential sale to an account.
+type Opportunity struct {
+	ID          string
+	AccountID   string
+	Name        string
+	Stage       Stage
+	Amount      decimal.Decimal
+	Currency    string
+	CloseDate   string
+	OwnerID     string
+	Probability decimal.Decimal
+	Description string
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Page selects one page of a list: at most Limit rows with ids after After.
+type Page struct {
+	Limit int
+	After string
+}
+
+// UserFilter narrows a list of users.
+type UserFilter struct {
+	Page
+	Role      string
+	ManagerID string
+	Q         string
+}
+
+// AccountFilter narrows a list of accounts.
+type AccountFilter struct {
+	Page
+	OwnerID  string
+	Segment  string
+	Currency string
+	Q        string
+}
+
+// ContactFilter narrows a list of contacts.
+type ContactFilter struct {
+	Page
+	AccountID string
+	Q         string
+}
+
+// OpportunityFilter narrows a list of opportunities.
+type OpportunityFilter struct {
+	Page
+	OwnerID   string
+	AccountID string
+	Stage     string
+	Q         string
+}
+
+// Store is what crm needs from storage. Every method runs inside the
+// caller's transaction. Get methods return a not_found Error when absent;
+// Update methods return a stale Error when the stored version is not
+// the one given.
+type Store interface {
+	CountUsers(ctx context.Context) (int, error)
+	InsertUser(ctx context.Context, u User) error
+	GetUser(ctx context.Context, id string) (User, error)
+	UpdateUser(ctx context.Context, u User, version int) error
+	ListUsers(ctx context.Context, f UserFilter) ([]User, error)
+	ReportsOf(ctx context.Context, managerID string) ([]string, error)
+	InsertToken(ctx context.Context, t Token) error
+	UserByTokenHash(ctx context.Context, hash string) (User, error)
+	ListTokens(ctx context.Context, userID string) ([]Token, error)
+	DeleteToken(ctx context.Context, id string) (Token, error)
+	DeleteTokensOf(ctx context.Context, userID string) error
+
+	InsertAccount(ctx context.Context, a Account) error
+	GetAccount(ctx context.Context, id string) (Account, error)
+	UpdateAccount(ctx context.Context, a Account, version int) error
+	DeleteAccount(ctx context.Context, id string) error
+	ListAccounts(ctx context.Context, f AccountFilter) ([]Account, error)
+	AccountHasOpportunities(ctx context.Context, id string) (bool, error)
+
+	InsertContact(ctx context.Context, c Contact) error
+	GetContact(ctx context.Context, id string) (Contact, error)
+	UpdateContact(ctx context.Context, c Contact, version int) error
+	DeleteContact(ctx context.Context, id string) error
+	ListContacts(ctx context.Context, f ContactFilter) ([]Contact, error)
+
+	InsertOpportunity(ctx context.Context, o Opportunity) error
+	GetOpportunity(ctx context.Context, id string) (Opportunity, error)
+	UpdateOpportunity(ctx context.Context, o Opportunity, version int) error
+	DeleteOpportunity(ctx context.Context, id string) error
+	ListOpportunities(ctx context.Context, f OpportunityFilter) ([]Opportunity, error)
+}

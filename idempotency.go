@@ -1,0 +1,18 @@
+package quotient
+
+import "time"
+
+// IdempotencyRecord is a POST remembered under its Idempotency-Key: the
+// request's fingerprint and, once it finished, the response to replay.
+// Status 0 means the first request is still running.
+type IdempotencyRecord struct {
+	UserID      string
+	Key         string
+	Method      string
+	Path        string
+	RequestHash string
+	Status      int
+	ContentType string
+	Body        []byte
+	CreatedAt   time.Time
+}

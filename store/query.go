@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/quotient-cpq/quotient"
+)
+
+// list runs "SELECT cols FROM table WHERE ... ORDER BY id LIMIT n" with
+// keyset pagination on id.
+func (t *Tx) list(ctx context.Context, dest any, cols, table string, where []string, args []any, after string, limit int) error {
+	where, args, limit = page(where, args, after, limit)
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	b.WriteString(cols)
+	b.WriteString(" FROM ")
+	b.WriteString(table)
+	if len(where) > 0 {
+		b.WriteString(" WHERE ")
+		b.WriteString(strings.Join(where, " AND "))
+	}
+	b.WriteString(" ORDER BY id LIMIT ?")
+	args = append(args, limit)
+	return t.sel(ctx, dest, b.String(), args...)
+}
+
+// nameLike adds a case-insensitive name search to a WHERE list.
+func nameLike(where []string, args []any, col, q string) ([]string, []any) {
+	if q == "" {
+		return where, args
+	}
+	return append(where, "LOWER("+col+") LIKE ? ESCAPE '\\'"), append(args, like(strings.ToLower(q)))
+}
+
+// eq adds "col = ?" when v is not empty.
+func eq(where []string, args []any, col, v string) ([]string, []any) {
+	if v == "" {
+		return where, args
+	}
+	return append(where, col+" = ?"), append(args, v)
+}
+
+// versioned runs an UPDATE whose last two placeholders are id and the
+// expected version; no row touched means missing (not_found) or changed
+// (stale).
+func (t *Tx) versioned(ctx context.Context, table, what, id string, q string, args ...any) error {
+	n, err := t.execN(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n == 1 {
+		return nil
+	}
+	var c int
+	if err := t.get(ctx, &c, "SELECT COUNT(*) FROM "+table+" WHERE id = ?", id); err != nil {
+		return err
+	}
+	if c == 0 {
+		return notFound(what, id)
+	}
+	return quotient.Errorf(quotient.Stale, "%s %s changed since you read it; fetch it again and reapply your change", what, id)
+}
+
+// deleteByID deletes one row or reports it missing.
+func (t *Tx) deleteByID(ctx context.Context, table, what, id string) error {
+	n, err := t.execN(ctx, "DELETE FROM "+table+" WHERE id = ?", id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound(what, id)
+	}
+	return nil
+}
+
+// exists reports whether a query returns a row.
+func (t *Tx) exists(ctx context.Context, q string, args ...any) (bool, error) {
+	var n int
+	if err := t.get(ctx, &n, "SELECT COUNT(*) FROM ("+q+" LIMIT 1) x", args...); err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}

@@ -1,0 +1,148 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/store"
+	"github.com/quotient-cpq/quotient/store/storetest"
+)
+
+func open(t *testing.T, url string) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestMigrateIsRepeatableAndCurrent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		db := open(t, url)
+		n, err := db.Migrate(context.Background())
+		if err != nil || n != 0 {
+			t.Fatalf("second Migrate: got %d, %v; want 0, nil", n, err)
+		}
+		cur, latest, err := db.MigrationStatus(context.Background())
+		if err != nil || cur != latest || latest == 0 {
+			t.Fatalf("MigrationStatus: got %d/%d, %v; want equal and > 0", cur, latest, err)
+		}
+	})
+}
+
+// TestRoundTrip writes every kind of value and reads it back unchanged on
+// both databases: exact decimals with their digits, times, dates, nulls.
+func TestRoundTrip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		db := open(t, url)
+		ctx := context.Background()
+		now := time.Date(2026, 11, 26, 10, 30, 15, 123456000, time.UTC)
+		u := crm.User{ID: quotient.NewID("usr"), Name: "Ada", Email: "ada@example.com", Role: quotient.RoleSalesRep,
+			Quota: decimal.RequireFromString("250000.10"), QuotaPeriod: "quarter", Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+		a := crm.Account{ID: quotient.NewID("acc"), Name: "株式会社テスト", Currency: "JPY", Segment: "enterprise",
+			CreditLimit: decimal.RequireFromString("12345678901234"), PaymentTerms: "net_30", OwnerID: u.ID,
+			BillingAddress: crm.Address{City: "東京", Country: "JP"}, Version: 1, CreatedAt: now, UpdatedAt: now}
+		o := crm.Opportunity{ID: quotient.NewID("opp"), AccountID: a.ID, Name: "Deal", Stage: crm.Proposal,
+			Amount: decimal.RequireFromString("0.1"), Currency: "JPY", CloseDate: "2027-02-28", OwnerID: u.ID,
+			Probability: decimal.RequireFromString("33.33"), Version: 1, CreatedAt: now, UpdatedAt: now}
+		min := decimal.RequireFromString("0.5")
+		p := catalog.Product{ID: quotient.NewID("prd"), SKU: "SRV-1", Name: "Server", Family: "hardware", Kind: catalog.KindGood,
+			UOM: "each", UnitCost: decimal.RequireFromString("1234.567891"), TaxCategory: "standard", Active: true,
+			Attributes: []catalog.Attribute{{Code: "ram", Name: "RAM", Type: catalog.Number, Min: &min},
+				{Code: "cpu", Name: "CPU", Type: catalog.Enum, Options: []catalog.Option{{Code: "x", Label: "X", PriceDelta: decimal.RequireFromString("10.50")}}}},
+			Version: 1, CreatedAt: now, UpdatedAt: now}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for _, f := range []func() error{
+				func() error { return tx.InsertUser(ctx, u) },
+				func() error { return tx.InsertAccount(ctx, a) },
+				func() error { return tx.InsertOpportunity(ctx, o) },
+				func() error { return tx.InsertProduct(ctx, p) },
+			} {
+				if err := f(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.View(ctx, func(tx *store.Tx) error {
+			gu, err := tx.GetUser(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			if !gu.CreatedAt.Equal(now) || gu.Quota.String() != "250000.1" || gu.ManagerID != "" {
+				t.Errorf("user: got %v %v %q", gu.CreatedAt, gu.Quota, gu.ManagerID)
+			}
+			ga, err := tx.GetAccount(ctx, a.ID)
+			if err != nil {
+				return err
+			}
+			if ga.Name != a.Name || !ga.CreditLimit.Equal(a.CreditLimit) || ga.BillingAddress.City != "東京" {
+				t.Errorf("account: got %+v", ga)
+			}
+			gop, err := tx.GetOpportunity(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			if gop.CloseDate != "2027-02-28" || !gop.Probability.Equal(o.Probability) || !gop.Amount.Equal(o.Amount) {
+				t.Errorf("opportunity: got %+v", gop)
+			}
+			gp, err := tx.GetProduct(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if !gp.UnitCost.Equal(p.UnitCost) || len(gp.Attributes) != 2 || !gp.Attributes[0].Min.Equal(min) ||
+				!gp.Attributes[1].Options[0].PriceDelta.Equal(decimal.RequireFromString("10.5")) {
+				t.Errorf("product: got %+v", gp)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestFailedTxLeavesNothing checks that an error rolls the whole
+// transaction back and that unique violations map to conflict.
+func TestFailedTxLeavesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		db := open(t, url)
+		ctx := context.Background()
+		now := time.Now()
+		mk := func(email string) crm.User {
+			return crm.User{ID: quotient.NewID("usr"), Name: "x", Email: email, Role: quotient.RoleAdmin, QuotaPeriod: "month",
+				Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+		}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.InsertUser(ctx, mk("a@example.com")); err != nil {
+				return err
+			}
+			return tx.InsertUser(ctx, mk("a@example.com"))
+		})
+		if got := quotient.ErrorCode(err); got != quotient.Conflict {
+			t.Fatalf("duplicate email: got %v (%v), want conflict", got, err)
+		}
+		_ = db.View(ctx, func(tx *store.Tx) error {
+			n, err := tx.CountUsers(ctx)
+			if err != nil || n != 0 {
+				t.Errorf("after rollback: got %d users, %v; want 0", n, err)
+			}
+			return nil
+		})
+	})
+}
