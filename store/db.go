@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the PostgreSQL driver
+	_ "github.com/lib/pq"  // the PostgreSQL driver
 	_ "modernc.org/sqlite" // the embedded SQLite driver
 )
 

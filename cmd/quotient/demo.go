@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/store"
+)
+
+// demoLogin is a demo user's role, e-mail and fresh API token.
+type demoLogin struct {
+	role, email, token string
+}
+
+const demoUsersSetting = "demo_user_ids"
+
+var demoUsers = []crm.UserInput{
+	{Name: "Mira Okafor", Email: "mira.okafor@northwind.example", Role: quotient.RoleAdmin},
+	{Name: "Daniel Reyes", Email: "daniel.reyes@northwind.example", Role: quotient.RoleSalesManager, Quota: decimal.NewFromInt(1500000), QuotaPeriod: "quarter"},
+	{Name: "Priya Nair", Email: "priya.nair@northwind.example", Role: quotient.RoleSalesRep, Quota: decimal.NewFromInt(600000), QuotaPeriod: "quarter"},
+	{Name: "Kenji Watanabe", Email: "kenji.watanabe@northwind.example", Role: quotient.RoleSalesRep, Quota: decimal.NewFromInt(500000), QuotaPeriod: "quarter"},
+	{Name: "Sofia Lindqvist", Email: "sofia.lindqvist@northwind.example", Role: quotient.RoleFinance},
+}
+
+// seedDemo fills an empty database (no accounts and no products) with the
+// Northwind Systems demo company in one transaction. On a database it
+// seeded before, it issues fresh tokens for the demo users instead, so
+// every "serve --demo" prints tokens that work.
+func seedDemo(ctx context.Context, db *store.DB, now func() time.Time) ([]demoLogin, error) {
+	var logins []demoLogin
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		logins = nil
+		if ids, ok, err := tx.Setting(ctx, demoUsersSetting); err != nil {
+			return err
+		} else if ok {
+			return rotateDemoTokens(ctx, tx, strings.Split(ids, ","), now, &logins)
+		}
+		accs, err := tx.ListAccounts(ctx, crm.AccountFilter{Page: crm.Page{Limit: 1}})
+		if err != nil {
+			return err
+		}
+		prods, err := tx.ListProducts(ctx, catalog.ProductFilter{Page: catalog.Page{Limit: 1}})
+		if err != nil {
+			return err
+		}
+		if len(accs) > 0 || len(prods) > 0 {
+			return fmt.Errorf("the database already holds data; --demo only fills an empty database")
+		}
+		return seed(ctx, tx, now, &logins)
+	})
+	return logins, err
+}
+
+func rotateDemoTokens(ctx context.Context, tx *store.Tx, ids []string, now func() time.Time, out *[]demoLogin) error {
+	for _, id := range ids {
+		u, err := tx.GetUser(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !u.Active {
+			continue
+		}
+		if err := tx.DeleteTokensOf(ctx, id); err != nil {
+			return err
+		}
+		secret, hash := crm.NewTokenSecret()
+		if err := tx.InsertToken(ctx, crm.Token{ID: quotient.NewID("tok"), UserID: id, Name: "demo", Hash: hash, CreatedAt: now().UTC()}); err != nil {
+			return err
+		}
+		*out = append(*out, demoLogin{role: string(u.Role), email: u.Email, token: secret})
+	}
+	return nil
+}
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func dp(s string) *decimal.Decimal { v := d(s); return &v }
+
+type demoProduct struct {
+	sku, name, family string
+	kind              catalog.Kind
+	uom, cost, usd    string
+	tax               string
+	desc              string
+}
+
+var demoProducts = []demoProduct{
+	{"SRV-EDGE-1", "Edge 1U server, 8-core", "hardware", catalog.KindGood, "each", "1450", "2490", "standard", "Short-depth server for branch offices and retail back rooms."},
+	{"SRV-GPU-4", "GPU compute server, 4x accelerators", "hardware", catalog.KindGood, "each", "21800", "32900", "standard", "4U server for training and inference workloads."},
+	{"STO-NAS-24", "NAS appliance, 24 bays", "hardware", catalog.KindGood, "each", "5200", "8900", "standard", "Unified file and block storage, drives sold separately."},
+	{"STO-SAN-48", "All-flash SAN array, 48 slots", "hardware", catalog.KindGood, "each", "28500", "46000", "standard", "Dual-controller NVMe array."},
+	{"NET-SW-24", "Switch, 24x 10GbE", "hardware", catalog.KindGood, "each", "1900", "3400", "standard", "Layer 3 top-of-rack switch."},
+	{"NET-SW-48", "Switch, 48x 25GbE", "hardware", catalog.KindGood, "each", "5600", "9800", "standard", "Layer 3 data-center switch."},
+	{"NET-FW-200", "Firewall appliance, 20 Gbps", "hardware", catalog.KindGood, "each", "3900", "6900", "standard", "Next-generation firewall."},
+	{"NET-AP-6", "Wi-Fi 6E access point", "hardware", catalog.KindGood, "each", "180", "349", "standard", ""},
+	{"HW-RACK-42", "Rack cabinet, 42U", "hardware", catalog.KindGood, "each", "700", "1290", "standard", ""},
+	{"HW-UPS-3K", "UPS, 3 kVA rack-mount", "hardware", catalog.KindGood, "each", "950", "1690", "standard", ""},
+	{"HW-PDU-16", "Switched PDU, 16 outlets", "hardware", catalog.KindGood, "each", "310", "589", "standard", ""},
+	{"SSD-3T84", "NVMe SSD, 3.84 TB", "hardware", catalog.KindGood, "each", "290", "520", "standard", ""},
+	{"HDD-16T", "Hard drive, 16 TB", "hardware", catalog.KindGood, "each", "210", "379", "standard", ""},
+	{"NIC-25G", "Network card, 2x 25GbE", "hardware", catalog.KindGood, "each", "140", "289", "standard", ""},
+	{"CBL-DAC-3M", "Direct-attach cable, 3 m", "hardware", catalog.KindGood, "each", "12", "35", "standard", ""},
+	{"SAAS-PLAT", "Northwind Cloud Platform, per user", "software", catalog.KindService, "user/month", "4", "29", "digital", "Hosted management platform, billed monthly per named user."},
+	{"SAAS-ANALYTICS", "Analytics add-on, per user", "software", catalog.KindService, "user/month", "2", "12", "digital", ""},
+	{"SAAS-SEC", "Security monitoring, per server", "software", catalog.KindService, "server/month", "6", "39", "digital", ""},
+	{"LIC-BACKUP", "Backup suite licence, per socket", "software", catalog.KindService, "socket/year", "90", "450", "digital", ""},
+	{"LIC-VIRT", "Virtualization licence, per core", "software", catalog.KindService, "core/year", "40", "189", "digital", ""},
+	{"PS-INSTALL", "Installation and racking", "services", catalog.KindService, "server", "250", "600", "services", "On-site installation, cabling and burn-in."},
+	{"PS-MIGRATE", "Data migration", "services", catalog.KindService, "day", "700", "1600", "services", ""},
+	{"PS-CONSULT", "Architecture consulting", "services", catalog.KindService, "hour", "95", "240", "services", ""},
+	{"PS-TRAIN", "Administrator training", "services", catalog.KindService, "day", "600", "1900", "services", "Up to 8 attendees, on site or remote."},
+	{"PS-PM", "Project management", "services", catalog.KindService, "day", "500", "1250", "services", ""},
+	{"SUP-BASIC", "Basic support, per server", "support", catalog.KindService, "server/year", "60", "290", "services", "Business hours, next-business-day parts."},
+	{"SUP-BUSINESS", "Business support, per server", "support", catalog.KindService, "server/year", "140", "690", "services", "24x7 phone, 4-hour parts."},
+	{"SUP-MC", "Mission-critical support, per server", "support", catalog.KindService, "server/year", "380", "1490", "services", "24x7, 2-hour on-site, named engineer."},
+	{"SUP-WARRANTY-2Y", "Extended warranty, +2 years", "support", catalog.KindService, "server", "120", "420", "services", ""},
+	{"SUP-TAM", "Technical account manager", "support", catalog.KindService, "month", "2500", "5200", "services", ""},
+}
+
+var demoAccounts = []struct {
+	name, currency, segment, industry, terms, region, owner, city, country, phone string
+	limit                                                                          string
+}{
+	{"Acme Logistics Inc.", "USD", "enterprise", "logistics", "net_30", "US-CA", "priya", "Oakland", "US", "+1 510 555 0142", "250000"},
+	{"Bluebird Health Network", "USD", "enterprise", "healthcare", "net_45", "US-NY", "priya", "Albany", "US", "+1 518 555 0190", "400000"},
+	{"Cascade Credit Union", "USD", "mid_market", "financial services", "net_30", "US-WA", "priya", "Tacoma", "US", "+1 253 555 0117", "120000"},
+	{"Harbor City Public Schools", "USD", "public_sector", "education", "net_60", "US-MA", "daniel", "Boston", "US", "+1 617 555 0101", "150000"},
+	{"Redwood Analytics LLC", "USD", "smb", "software", "2_10_net_30", "US-OR", "priya", "Portland", "US", "+1 503 555 0166", "40000"},
+	{"Summit Outdoor Gear", "USD", "mid_market", "retail", "net_30", "US-CO", "daniel", "Denver", "US", "+1 303 555 0133", "90000"},
+	{"Lakeside Manufacturing Co.", "USD", "enterprise", "manufacturing", "eom_30", "US-MI", "priya", "Grand Rapids", "US", "+1 616 555 0188", "300000"},
+	{"Maple Leaf Foods Distribution", "USD", "mid_market", "food", "net_30", "CA-ON", "daniel", "Toronto", "CA", "+1 416 555 0124", "80000"},
+	{"Southern Cross Mining Pty", "USD", "enterprise", "mining", "net_30", "AU-WA", "daniel", "Perth", "AU", "+61 8 5550 1234", "350000"},
+	{"Müller Maschinenbau GmbH", "EUR", "enterprise", "manufacturing", "net_30", "DE-BY", "priya", "München", "DE", "+49 89 5550 1200", "300000"},
+	{"Lumière Retail SA", "EUR", "mid_market", "retail", "eom_30", "FR", "priya", "Lyon", "FR", "+33 4 55 50 12 34", "100000"},
+	{"Van Dijk Logistiek BV", "EUR", "mid_market", "logistics", "net_30", "NL", "daniel", "Rotterdam", "NL", "+31 10 555 0123", "90000"},
+	{"Solaria Energía SL", "EUR", "smb", "energy", "net_30", "ES", "daniel", "Sevilla", "ES", "+34 955 550 123", "50000"},
+	{"Comune di Verona", "EUR", "public_sector", "government", "net_60", "IT", "priya", "Verona", "IT", "+39 045 555 0123", "200000"},
+	{"株式会社さくらテック", "JPY", "enterprise", "software", "eom_30", "JP-13", "kenji", "東京都千代田区", "JP", "+81 3-5550-1234", "50000000"},
+	{"大阪精密工業株式会社", "JPY", "enterprise", "manufacturing", "eom_60", "JP-27", "kenji", "大阪市北区", "JP", "+81 6-5550-4321", "80000000"},
+	{"北海道データセンター株式会社", "JPY", "mid_market", "data center", "net_30", "JP-01", "kenji", "札幌市中央区", "JP", "+81 11-555-0199", "30000000"},
+	{"株式会社みなと物流", "JPY", "mid_market", "logistics", "eom_30", "JP-14", "kenji", "横浜市中区", "JP", "+81 45-555-0177", "20000000"},
+	{"京都ゲームス合同会社", "JPY", "smb", "games", "net_30", "JP-26", "kenji", "京都市下京区", "JP", "+81 75-555-0155", "5000000"},
+	{"Pacific Rim Trading Ltd", "USD", "partner", "distribution", "net_30", "SG", "kenji", "Singapore", "SG", "+65 6555 0123", "150000"},
+}
+
+var firstNames = []string{"Alex", "Jordan", "Morgan", "Taylor", "Casey", "Robin", "Sam", "Jamie", "Lee", "Quinn"}
+var lastNames = []string{"Garcia", "Chen", "Novak", "Schmidt", "Rossi", "Dubois", "Patel", "Kim", "Silva", "Larsen"}
+var jaNames = []string{"佐藤 花子", "鈴木 一郎", "高橋 美咲", "田中 健太", "伊藤 真由美", "山本 大輔"}
+
+func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]demoLogin) error {
+	crmSvc, cat := crm.NewService(now), catalog.NewService(now)
+	admin := systemContext(ctx)
+
+	users := map[string]crm.User{}
+	var ids []string
+	for i, in := range demoUsers {
+		if in.Role == quotient.RoleSalesRep {
+			in.ManagerID = users["daniel"].ID
+		}
+		u, secret, err := crmSvc.Seed(admin, tx, in)
+		if err != nil {
+			return fmt.Errorf("user %s: %w", in.Email, err)
+		}
+		users[strings.ToLower(strings.Fields(in.Name)[0])] = u
+		ids = append(ids, u.ID)
+		*logins = append(*logins, demoLogin{role: string(in.Role), email: in.Email, token: secret})
+		_ = i
+	}
+	if _, err := tx.PutSettingIfAbsent(ctx, demoUsersSetting, strings.Join(ids, ",")); err != nil {
+		return err
+	}
+
+	books := map[string]catalog.PriceBook{}
+	for _, cur := range []string{"USD", "EUR", "JPY"} {
+		b, err := cat.CreatePriceBook(admin, tx, catalog.PriceBookInput{Name: "Standard " + cur, Currency: cur, IsDefault: true,
+			ValidFrom: "2026-01-01", Description: "List prices in " + cur})
+		if err != nil {
+			return err
+		}
+		books[cur] = b
+	}
+	// EUR and JPY list prices follow USD at a fixed planning rate, rounded
+	// to the currency's minor units as a real price list would be.
+	rate := map[string]decimal.Decimal{"USD": d("1"), "EUR": d("0.92"), "JPY": d("150")}
+	price := func(usd decimal.Decimal, cur string) decimal.Decimal {
+		c, _ := quotient.LookupCurrency(cur)
+		return c.Round(usd.Mul(rate[cur]))
+	}
+	products := map[string]catalog.Product{}
+	addPrices := func(p catalog.Product, usd decimal.Decimal, ops map[string]decimal.Decimal) error {
+		for cur, b := range books {
+			in := catalog.EntryInput{ProductID: p.ID, UnitPrice: price(usd, cur)}
+			if cur != "USD" && len(ops) > 0 {
+				in.OptionPrices = map[string]decimal.Decimal{}
+				for k, v := range ops {
+					in.OptionPrices[k] = price(v, cur)
+				}
+			}
+			if _, err := cat.CreateEntry(admin, tx, b.ID, in); err != nil {
+				return fmt.Errorf("price of %s in %s: %w", p.SKU, cur, err)
+			}
+		}
+		return nil
+	}
+	for _, dp := range demoProducts {
+		p, err := cat.CreateProduct(admin, tx, catalog.ProductInput{SKU: dp.sku, Name: dp.name, Family: dp.family, Kind: dp.kind,
+			UOM: dp.uom, UnitCost: d(dp.cost), TaxCategory: dp.tax, Description: dp.desc})
+		if err != nil {
+			return fmt.Errorf("product %s: %w", dp.sku, err)
+		}
+		products[dp.sku] = p
+		if err := addPrices(p, d(dp.usd), nil); err != nil {
+			return err
+		}
+	}
+
+	// The configurable server: CPU, memory, storage and support tier.
+	cpu := catalog.Attribute{Code: "cpu", Name: "Processor", Type: catalog.Enum, Required: true, Default: "c16", Options: []catalog.Option{
+		{Code: "c16", Label: "16 cores, 2.8 GHz", PriceDelta: d("0")},
+		{Code: "c32", Label: "32 cores, 2.6 GHz", PriceDelta: d("1800")},
+		{Code: "c64", Label: "2x 32 cores, 2.6 GHz", PriceDelta: d("4200")}}}
+	mem := catalog.Attribute{Code: "memory", Name: "Memory", Type: catalog.Enum, Required: true, Default: "m64", Options: []catalog.Option{
+		{Code: "m64", Label: "64 GB", PriceDelta: d("0")},
+		{Code: "m128", Label: "128 GB", PriceDelta: d("650")},
+		{Code: "m256", Label: "256 GB", PriceDelta: d("1500")},
+		{Code: "m512", Label: "512 GB", PriceDelta: d("3400")}}}
+	storage := catalog.Attribute{Code: "storage_tb", Name: "Storage", Type: catalog.Number, Required: true, Unit: "TB",
+		Min: dp("2"), Max: dp("96"), Step: dp("2"), Default: "4"}
+	tier := catalog.Attribute{Code: "support_tier", Name: "Support tier", Type: catalog.Enum, Required: true, Default: "business", Options: []catalog.Option{
+		{Code: "basic", Label: "Basic (business hours)", PriceDelta: d("0")},
+		{Code: "business", Label: "Business (24x7, 4-hour parts)", PriceDelta: d("400")},
+		{Code: "mission_critical", Label: "Mission-critical (2-hour on-site)", PriceDelta: d("1200")}}}
+	redundant := catalog.Attribute{Code: "redundant_psu", Name: "Redundant power supply", Type: catalog.Boolean, Default: "true"}
+	atlas, err := cat.CreateProduct(admin, tx, catalog.ProductInput{SKU: "SRV-ATLAS-R2", Name: "Atlas R2 rack server (configurable)",
+		Family: "hardware", Kind: catalog.KindGood, UOM: "each", UnitCost: d("3900"), TaxCategory: "standard",
+		Description: "2U dual-socket server. Choose processor, memory, storage and support tier.",
+		Attributes:  []catalog.Attribute{cpu, mem, storage, tier, redundant}})
+	if err != nil {
+		return fmt.Errorf("configurable server: %w", err)
+	}
+	products[atlas.SKU] = atlas
+	ops := map[string]decimal.Decimal{}
+	for _, a := range atlas.Attributes {
+		for _, o := range a.Options {
+			ops[a.Code+"."+o.Code] = o.PriceDelta
+		}
+	}
+	if err := addPrices(atlas, d("6900"), ops); err != nil {
+		return err
+	}
+
+	// A bundle: the starter data-center kit.
+	one, two := d("1"), d("2")
+	kit, err := cat.CreateProduct(admin, tx, catalog.ProductInput{SKU: "BND-DC-STARTER", Name: "Data-center starter kit",
+		Family: "hardware", Kind: catalog.KindGood, UOM: "kit", UnitCost: d("0"), TaxCategory: "standard",
+		Description: "Two Atlas servers, a switch, a rack, installation, and optional business support.",
+		Components: []catalog.Component{
+			{ProductID: atlas.ID, Quantity: two, Required: true},
+			{ProductID: products["NET-SW-24"].ID, Quantity: one, Required: true},
+			{ProductID: products["HW-RACK-42"].ID, Quantity: one, Required: true},
+			{ProductID: products["PS-INSTALL"].ID, Quantity: two, Required: true},
+			{ProductID: products["SUP-BUSINESS"].ID, Quantity: two, Required: false},
+		}})
+	if err != nil {
+		return fmt.Errorf("bundle: %w", err)
+	}
+	if err := addPrices(kit, d("18900"), nil); err != nil {
+		return err
+	}
+
+	// Accounts, contacts and opportunities.
+	stages := []crm.Stage{crm.Prospecting, crm.Qualification, crm.Proposal, crm.Negotiation, crm.ClosedWon, crm.ClosedLost}
+	today := now().UTC()
+	for i, a := range demoAccounts {
+		owner := users[a.owner]
+		ctxOwner := quotient.WithActor(ctx, quotient.Actor{UserID: owner.ID, Role: owner.Role, Team: []string{owner.ID}})
+		domain := fmt.Sprintf("customer%02d.example", i+1)
+		acc, err := crmSvc.CreateAccount(ctxOwner, tx, crm.AccountInput{Name: a.name, Currency: a.currency, Segment: a.segment,
+			Industry: a.industry, CreditLimit: d(a.limit), PaymentTerms: a.terms, TaxRegion: a.region, Phone: a.phone,
+			Website: "https://www." + domain,
+			BillingAddress: crm.Address{Line1: fmt.Sprintf("%d Commerce Way", 100+i*7), City: a.city, Country: a.country,
+				PostalCode: fmt.Sprintf("%05d", 10000+i*311)}})
+		if err != nil {
+			return fmt.Errorf("account %s: %w", a.name, err)
+		}
+		for j := 0; j < 1+i%3; j++ {
+			name := firstNames[(i+j)%len(firstNames)] + " " + lastNames[(i*3+j)%len(lastNames)]
+			if a.currency == "JPY" {
+				name = jaNames[(i+j)%len(jaNames)]
+			}
+			titles := []string{"IT Director", "Procurement Manager", "CFO", "Head of Infrastructure"}
+			email := fmt.Sprintf("contact%d@%s", j+1, domain)
+			if _, err := crmSvc.CreateContact(ctxOwner, tx, acc.ID, crm.ContactInput{Name: name, Email: email,
+				Title: titles[(i+j)%len(titles)], Phone: a.phone}); err != nil {
+				return fmt.Errorf("contact of %s: %w", a.name, err)
+			}
+		}
+		if i%4 == 3 {
+			continue // not every account has a deal in flight
+		}
+		stage := stages[i%len(stages)]
+		amount := price(d("25000").Add(d(fmt.Sprint(i*7350))), a.currency)
+		if _, err := crmSvc.CreateOpportunity(ctxOwner, tx, crm.OpportunityInput{AccountID: acc.ID,
+			Name: fmt.Sprintf("%s: infrastructure refresh %d", strings.Split(a.name, " ")[0], today.Year()+1), Stage: stage,
+			Amount: amount, CloseDate: today.AddDate(0, 1+i%5, 0).Format(time.DateOnly)}); err != nil {
+			return fmt.Errorf("opportunity for %s: %w", a.name, err)
+		}
+	}
+	return nil
+}

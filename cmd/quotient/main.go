@@ -1,0 +1,324 @@
+// Command quotient runs the Quotient server and its tools:
+//
+//	quotient serve [--demo]     start the HTTP server (migrates first)
+//	quotient migrate            apply database migrations and exit
+//	quotient import products FILE.csv
+//	quotient import price-book-entries FILE.csv
+//	quotient version
+//
+// Configuration comes from flags or QUOTIENT_* environment variables; see
+// README.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/server"
+	"github.com/quotient-cpq/quotient/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Main(ctx, os.Args[1:], Env{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin}))
+}
+
+// Env is what Main takes from the outside world, so tests can run it.
+type Env struct {
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+	Stdin  io.Reader
+	// Ready, when set, is called once the server listens.
+	Ready func(addr string)
+}
+
+// config is the resolved configuration.
+type config struct {
+	addr        string
+	databaseURL string
+	secret      string
+	bootstrap   string
+	publicURL   string
+	smtpURL     string
+	mailFrom    string
+	demo        bool
+	logFormat   string
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: quotient <command> [flags]
+
+commands:
+  serve [--demo]                       start the server (applies migrations first)
+  migrate                              apply database migrations and exit
+  import products FILE.csv             create or update products from a CSV
+  import price-book-entries FILE.csv   create or update prices from a CSV
+  version                              print the version
+
+Run "quotient <command> -h" for the flags of a command.
+`)
+}
+
+// Main runs a sub-command and returns the process exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		usage(env.Stderr)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, rest, env)
+	case "migrate":
+		err = migrate(ctx, rest, env)
+	case "import":
+		err = importCmd(ctx, rest, env)
+	case "version":
+		fmt.Fprintln(env.Stdout, "quotient", version)
+	case "help", "-h", "--help":
+		usage(env.Stdout)
+	default:
+		fmt.Fprintf(env.Stderr, "quotient: unknown command %q\n\n", cmd)
+		usage(env.Stderr)
+		return 2
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(env.Stderr, "quotient:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func envOr(env Env, name, def string) string {
+	if v := env.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// flags declares the flags every command shares, defaulting to the
+// environment.
+func flags(name string, env Env, cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.StringVar(&cfg.databaseURL, "database-url", envOr(env, "QUOTIENT_DATABASE_URL", "sqlite://./quotient.db"),
+		"database URL: sqlite://PATH or postgres://... (QUOTIENT_DATABASE_URL)")
+	fs.StringVar(&cfg.logFormat, "log-format", envOr(env, "QUOTIENT_LOG_FORMAT", ""), "log format: json or text (default: text on a terminal, else json)")
+	return fs
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	format := cfg.logFormat
+	if format == "" {
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// openDB opens and migrates the database.
+func openDB(ctx context.Context, cfg config, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if n > 0 {
+		log.Info("applied migrations", slog.Int("count", n), slog.String("database", string(db.Dialect)))
+	}
+	return db, nil
+}
+
+func migrate(ctx context.Context, args []string, env Env) error {
+	var cfg config
+	fs := flags("migrate", env, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.Stderr)
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cur, latest, err := db.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "database (%s) is at migration %d of %d\n", db.Dialect, cur, latest)
+	return nil
+}
+
+// dbAdapter lets the server run transactions on a store.DB without
+// importing store.
+type dbAdapter struct{ *store.DB }
+
+func (a dbAdapter) InTx(ctx context.Context, fn func(server.Tx) error) error {
+	return a.DB.InTx(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+func (a dbAdapter) View(ctx context.Context, fn func(server.Tx) error) error {
+	return a.DB.View(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+func serve(ctx context.Context, args []string, env Env) error {
+	var cfg config
+	fs := flags("serve", env, &cfg)
+	fs.StringVar(&cfg.addr, "addr", envOr(env, "QUOTIENT_ADDR", "127.0.0.1:8080"), "listen address (QUOTIENT_ADDR)")
+	fs.BoolVar(&cfg.demo, "demo", false, "fill an empty database with a demo company and print its users' API tokens")
+	fs.StringVar(&cfg.secret, "secret", envOr(env, "QUOTIENT_SECRET", ""), "secret that signs portal links (QUOTIENT_SECRET; generated and stored when unset)")
+	fs.StringVar(&cfg.publicURL, "public-url", envOr(env, "QUOTIENT_PUBLIC_URL", ""), "base URL of links in e-mails (QUOTIENT_PUBLIC_URL)")
+	cfg.bootstrap = env.Getenv("QUOTIENT_BOOTSTRAP_TOKEN")
+	cfg.smtpURL = env.Getenv("QUOTIENT_SMTP_URL")
+	cfg.mailFrom = env.Getenv("QUOTIENT_MAIL_FROM")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("serve takes no arguments (got %q)", fs.Args())}
+	}
+	log := newLogger(cfg, env.Stderr)
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	if err := ensureSecret(ctx, db, cfg.secret); err != nil {
+		return err
+	}
+	svc := crm.NewService(time.Now)
+	if cfg.bootstrap != "" {
+		var made bool
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			made, err = svc.Bootstrap(ctx, tx, cfg.bootstrap)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("bootstrap: %w", err)
+		}
+		if made {
+			log.Info("created the admin user from QUOTIENT_BOOTSTRAP_TOKEN")
+		}
+	}
+	var tokens []demoLogin
+	if cfg.demo {
+		if tokens, err = seedDemo(ctx, db, time.Now); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for name, pool := range db.Pools() {
+		reg.MustRegister(collectors.NewDBStatsCollector(pool, name))
+	}
+	srv := server.New(server.Config{DB: dbAdapter{db}, Now: time.Now, Logger: log, Registry: reg, Version: version})
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	addr := ln.Addr().String()
+	base := "http://" + addr
+	fmt.Fprintf(env.Stdout, "Quotient %s listening on %s (database: %s)\n", version, base, db.Dialect)
+	if len(tokens) > 0 {
+		fmt.Fprintln(env.Stdout, "Demo users and their API tokens (send as Authorization: Bearer <token>):")
+		for _, t := range tokens {
+			fmt.Fprintf(env.Stdout, "  %-14s %-34s %s\n", t.role, t.email, t.token)
+		}
+		fmt.Fprintf(env.Stdout, "Try: curl -H 'Authorization: Bearer %s' %s/api/v1/accounts\n", tokens[0].token, base)
+	}
+
+	maintCtx, stopMaint := context.WithCancel(ctx)
+	defer stopMaint()
+	go srv.RunMaintenance(maintCtx, time.Hour)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if env.Ready != nil {
+		env.Ready(addr)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// ensureSecret stores the portal-link secret: the configured one, or a
+// random one generated on first start and shared by every server on the
+// same database.
+func ensureSecret(ctx context.Context, db *store.DB, configured string) error {
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		if configured != "" {
+			return nil
+		}
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		_, err := tx.PutSettingIfAbsent(ctx, "portal_secret", hex.EncodeToString(b))
+		return err
+	})
+}
+
+// systemContext is the context of command-line tools: they run as an admin
+// because whoever runs them owns the database.
+func systemContext(ctx context.Context) context.Context {
+	return quotient.WithActor(ctx, quotient.Actor{UserID: "system", Role: quotient.RoleAdmin, Team: []string{"system"}})
+}
+

@@ -1,0 +1,137 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/valyala/fasthttp/fasthttpadaptor"
+)
+
+// route is one endpoint: how it is routed and how it is documented.
+type route struct {
+	method  string
+	path    string // OpenAPI form, e.g. /api/v1/accounts/{id}
+	tag     string
+	summary string
+	req     any   // request body type (zero value), nil when none
+	resp    any   // response body type; the element type for lists
+	list    bool  // responds with {"data": [...], "next_cursor"}
+	status  int   // success status
+	query   []string
+	public  bool // no token needed
+	raw     string // a non-JSON response media type
+	handler fiber.Handler
+}
+
+// add registers a route on the app and remembers it for OpenAPI.
+func (s *Server) add(r route) {
+	if r.status == 0 {
+		r.status = 200
+	}
+	s.routes = append(s.routes, r)
+	fp := strings.NewReplacer("{", ":", "}", "").Replace(r.path)
+	h := r.handler
+	wrapped := func(c *fiber.Ctx) error {
+		c.Locals("route", r.path)
+		return h(c)
+	}
+	s.app.Add(r.method, fp, wrapped)
+}
+
+func (s *Server) systemRoutes(reg *prometheus.Registry) {
+	metricsHandler := fasthttpadaptor.NewFastHTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	s.add(route{method: "GET", path: "/healthz", tag: "system", summary: "The process is up", public: true,
+		resp: Health{}, handler: func(c *fiber.Ctx) error {
+			return send(c, 200, 0, Health{Status: "ok", Version: s.version})
+		}})
+	s.add(route{method: "GET", path: "/readyz", tag: "system", summary: "The database answers and its migrations are current", public: true,
+		resp: Health{}, handler: s.readyz})
+	s.add(route{method: "GET", path: "/metrics", tag: "system", summary: "Prometheus metrics", public: true,
+		raw: "text/plain", handler: func(c *fiber.Ctx) error {
+			metricsHandler(c.Context())
+			return nil
+		}})
+}
+
+// Health is the body of /healthz and /readyz.
+type Health struct {
+	Status  string `json:"status"`
+	Version string `json:"version,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+func (s *Server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		return send(c, 503, 0, Health{Status: "unavailable", Detail: "database unreachable"})
+	}
+	cur, latest, err := s.db.MigrationStatus(ctx)
+	if err != nil {
+		return send(c, 503, 0, Health{Status: "unavailable", Detail: "cannot read the migration status"})
+	}
+	if cur != latest {
+		return send(c, 503, 0, Health{Status: "unavailable", Detail: "database schema is not current; run quotient migrate"})
+	}
+	return send(c, 200, 0, Health{Status: "ok", Version: s.version})
+}
+
+const v1 = "/api/v1"
+
+func (s *Server) apiRoutes(_ fiber.Router) {
+	s.add(route{method: "GET", path: v1 + "/openapi.json", tag: "system", summary: "This API's OpenAPI 3.1 description",
+		public: true, raw: "application/json", handler: s.openAPI})
+
+	s.add(route{method: "GET", path: v1 + "/me", tag: "users", summary: "The signed-in user", resp: UserJSON{}, handler: s.me})
+	s.add(route{method: "GET", path: v1 + "/users", tag: "users", summary: "List users", resp: UserJSON{}, list: true,
+		query: []string{"role", "manager_id", "q"}, handler: s.listUsers})
+	s.add(route{method: "POST", path: v1 + "/users", tag: "users", summary: "Create a user (admin)", req: UserRequest{}, resp: UserJSON{}, status: 201, handler: s.createUser})
+	s.add(route{method: "GET", path: v1 + "/users/{id}", tag: "users", summary: "Get a user", resp: UserJSON{}, handler: s.getUser})
+	s.add(route{method: "PATCH", path: v1 + "/users/{id}", tag: "users", summary: "Change a user (admin)", req: UserRequest{}, resp: UserJSON{}, handler: s.patchUser})
+	s.add(route{method: "DELETE", path: v1 + "/users/{id}", tag: "users", summary: "Deactivate a user and revoke their tokens (admin)", resp: UserJSON{}, handler: s.deactivateUser})
+	s.add(route{method: "GET", path: v1 + "/users/{id}/tokens", tag: "users", summary: "List a user's API tokens (never their secrets)", resp: TokenJSON{}, list: true, handler: s.listTokens})
+	s.add(route{method: "POST", path: v1 + "/tokens", tag: "users", summary: "Create an API token for a user (admin); the secret is shown once", req: TokenRequest{}, resp: TokenJSON{}, status: 201, handler: s.createToken})
+	s.add(route{method: "DELETE", path: v1 + "/tokens/{id}", tag: "users", summary: "Revoke an API token (admin)", status: 204, handler: s.revokeToken})
+
+	s.add(route{method: "GET", path: v1 + "/accounts", tag: "accounts", summary: "List accounts", resp: AccountJSON{}, list: true,
+		query: []string{"owner_id", "segment", "currency", "q"}, handler: s.listAccounts})
+	s.add(route{method: "POST", path: v1 + "/accounts", tag: "accounts", summary: "Create an account", req: AccountRequest{}, resp: AccountJSON{}, status: 201, handler: s.createAccount})
+	s.add(route{method: "GET", path: v1 + "/accounts/{id}", tag: "accounts", summary: "Get an account", resp: AccountJSON{}, handler: s.getAccount})
+	s.add(route{method: "PATCH", path: v1 + "/accounts/{id}", tag: "accounts", summary: "Change an account (finance: credit_limit and payment_terms only)", req: AccountRequest{}, resp: AccountJSON{}, handler: s.patchAccount})
+	s.add(route{method: "DELETE", path: v1 + "/accounts/{id}", tag: "accounts", summary: "Delete an account that has no opportunities", status: 204, handler: s.deleteAccount})
+	s.add(route{method: "GET", path: v1 + "/accounts/{id}/contacts", tag: "contacts", summary: "List an account's contacts", resp: ContactJSON{}, list: true, query: []string{"q"}, handler: s.listContacts})
+	s.add(route{method: "POST", path: v1 + "/accounts/{id}/contacts", tag: "contacts", summary: "Add a contact to an account", req: ContactRequest{}, resp: ContactJSON{}, status: 201, handler: s.createContact})
+	s.add(route{method: "GET", path: v1 + "/accounts/{id}/contacts/{contact_id}", tag: "contacts", summary: "Get a contact", resp: ContactJSON{}, handler: s.getContact})
+	s.add(route{method: "PATCH", path: v1 + "/accounts/{id}/contacts/{contact_id}", tag: "contacts", summary: "Change a contact", req: ContactRequest{}, resp: ContactJSON{}, handler: s.patchContact})
+	s.add(route{method: "DELETE", path: v1 + "/accounts/{id}/contacts/{contact_id}", tag: "contacts", summary: "Delete a contact", status: 204, handler: s.deleteContact})
+
+	s.add(route{method: "GET", path: v1 + "/opportunities", tag: "opportunities", summary: "List opportunities", resp: OpportunityJSON{}, list: true,
+		query: []string{"owner_id", "account_id", "stage", "q"}, handler: s.listOpportunities})
+	s.add(route{method: "POST", path: v1 + "/opportunities", tag: "opportunities", summary: "Create an opportunity", req: OpportunityRequest{}, resp: OpportunityJSON{}, status: 201, handler: s.createOpportunity})
+	s.add(route{method: "GET", path: v1 + "/opportunities/{id}", tag: "opportunities", summary: "Get an opportunity", resp: OpportunityJSON{}, handler: s.getOpportunity})
+	s.add(route{method: "PATCH", path: v1 + "/opportunities/{id}", tag: "opportunities", summary: "Change an opportunity (closed ones: admin only)", req: OpportunityRequest{}, resp: OpportunityJSON{}, handler: s.patchOpportunity})
+	s.add(route{method: "DELETE", path: v1 + "/opportunities/{id}", tag: "opportunities", summary: "Delete an opportunity that is not won", status: 204, handler: s.deleteOpportunity})
+
+	s.add(route{method: "GET", path: v1 + "/products", tag: "products", summary: "List products", resp: ProductJSON{}, list: true,
+		query: []string{"family", "kind", "active", "q"}, handler: s.listProducts})
+	s.add(route{method: "POST", path: v1 + "/products", tag: "products", summary: "Create a product or bundle (admin)", req: ProductRequest{}, resp: ProductJSON{}, status: 201, handler: s.createProduct})
+	s.add(route{method: "GET", path: v1 + "/products/{id}", tag: "products", summary: "Get a product", resp: ProductJSON{}, handler: s.getProduct})
+	s.add(route{method: "PATCH", path: v1 + "/products/{id}", tag: "products", summary: "Change a product (admin)", req: ProductRequest{}, resp: ProductJSON{}, handler: s.patchProduct})
+	s.add(route{method: "DELETE", path: v1 + "/products/{id}", tag: "products", summary: "Delete an unused product (204), or deactivate one a bundle or document refers to (200)", resp: ProductJSON{}, handler: s.deleteProduct})
+
+	s.add(route{method: "GET", path: v1 + "/price-books", tag: "price-books", summary: "List price books", resp: PriceBookJSON{}, list: true,
+		query: []string{"currency", "q"}, handler: s.listPriceBooks})
+	s.add(route{method: "POST", path: v1 + "/price-books", tag: "price-books", summary: "Create a price book (admin)", req: PriceBookRequest{}, resp: PriceBookJSON{}, status: 201, handler: s.createPriceBook})
+	s.add(route{method: "GET", path: v1 + "/price-books/{id}", tag: "price-books", summary: "Get a price book", resp: PriceBookJSON{}, handler: s.getPriceBook})
+	s.add(route{method: "PATCH", path: v1 + "/price-books/{id}", tag: "price-books", summary: "Change a price book (admin)", req: PriceBookRequest{}, resp: PriceBookJSON{}, handler: s.patchPriceBook})
+	s.add(route{method: "DELETE", path: v1 + "/price-books/{id}", tag: "price-books", summary: "Delete a price book and its entries (admin)", status: 204, handler: s.deletePriceBook})
+	s.add(route{method: "GET", path: v1 + "/price-books/{id}/entries", tag: "price-books", summary: "List a price book's entries", resp: EntryJSON{}, list: true, query: []string{"product_id"}, handler: s.listEntries})
+	s.add(route{method: "POST", path: v1 + "/price-books/{id}/entries", tag: "price-books", summary: "Price a product in a price book (admin)", req: EntryRequest{}, resp: EntryJSON{}, status: 201, handler: s.createEntry})
+	s.add(route{method: "GET", path: v1 + "/price-books/{id}/entries/{entry_id}", tag: "price-books", summary: "Get a price-book entry", resp: EntryJSON{}, handler: s.getEntry})
+	s.add(route{method: "PATCH", path: v1 + "/price-books/{id}/entries/{entry_id}", tag: "price-books", summary: "Change a price-book entry (admin)", req: EntryRequest{}, resp: EntryJSON{}, handler: s.patchEntry})
+	s.add(route{method: "DELETE", path: v1 + "/price-books/{id}/entries/{entry_id}", tag: "price-books", summary: "Delete a price-book entry (admin)", status: 204, handler: s.deleteEntry})
+}

@@ -1,0 +1,220 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"regexp"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/crm"
+)
+
+// Tx is one database transaction as the server needs it: every domain
+// Store plus the idempotency records.
+type Tx interface {
+	crm.Store
+	catalog.Store
+	ClaimIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (quotient.IdempotencyRecord, bool, error)
+	IdempotencyRecord(ctx context.Context, userID, key string) (quotient.IdempotencyRecord, error)
+	CompleteIdempotencyKey(ctx context.Context, userID, key string, status int, contentType string, body []byte) error
+	ReleaseIdempotencyKey(ctx context.Context, userID, key string) error
+	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Database runs transactions; cmd/quotient adapts store.DB to it.
+type Database interface {
+	InTx(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	Ping(ctx context.Context) error
+	MigrationStatus(ctx context.Context) (current, latest int, err error)
+}
+
+// Config holds the server's dependencies.
+type Config struct {
+	DB       Database
+	Now      func() time.Time
+	Logger   *slog.Logger
+	Registry *prometheus.Registry
+	// Version is reported by /healthz.
+	Version string
+}
+
+// Server is the HTTP server.
+type Server struct {
+	app     *fiber.App
+	db      Database
+	now     func() time.Time
+	log     *slog.Logger
+	crm     *crm.Service
+	catalog *catalog.Service
+	metrics *metrics
+	routes  []route
+	version string
+	specCache
+}
+
+// BodyLimit is the largest request body accepted (413 above it).
+const BodyLimit = 1 << 20
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{db: cfg.DB, now: cfg.Now, log: cfg.Logger, version: cfg.Version,
+		crm: crm.NewService(cfg.Now), catalog: catalog.NewService(cfg.Now)}
+	s.metrics = newMetrics(cfg.Registry)
+	s.app = fiber.New(fiber.Config{
+		AppName:               "quotient",
+		BodyLimit:             BodyLimit,
+		DisableStartupMessage: true,
+		Immutable:             true, // values from c.Params/c.Body outlive the handler safely
+		ErrorHandler:          s.errorHandler,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ReadBufferSize:        16 << 10,
+		CaseSensitive:         true,
+	})
+	s.app.Use(s.observe)
+	s.app.Use(s.recoverPanic)
+	s.systemRoutes(cfg.Registry)
+	api := s.app.Group("/api/v1", s.authenticate, s.idempotent)
+	s.apiRoutes(api)
+	return s
+}
+
+// App exposes the fiber app (for tests and benchmarks).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve serves HTTP on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for requests in flight,
+// up to the context's deadline.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return s.app.ShutdownWithContext(ctx)
+}
+
+var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func requestID(c *fiber.Ctx) string {
+	if id, ok := c.Locals("request_id").(string); ok {
+		return id
+	}
+	return ""
+}
+
+// observe gives every request an id, and logs and measures it.
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	id := c.Get("X-Request-Id")
+	if !requestIDRe.MatchString(id) {
+		id = newRequestID()
+	}
+	c.Locals("request_id", id)
+	c.Set("X-Request-Id", id)
+	err := c.Next()
+	if err != nil {
+		if herr := s.errorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	route, ok := c.Locals("route").(string)
+	if !ok {
+		route = "unmatched"
+	}
+	elapsed := time.Since(start)
+	s.metrics.observe(c.Method(), route, status, elapsed)
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
+		slog.String("route", route), slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000)}
+	if a, ok := quotient.ActorFrom(c.UserContext()); ok {
+		attrs = append(attrs, slog.String("user_id", a.UserID))
+	}
+	s.log.LogAttrs(c.UserContext(), level, "request", attrs...)
+	return nil
+}
+
+// recoverPanic turns a panic in a handler into a logged 500, never a
+// crashed server.
+func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic in handler", slog.String("request_id", requestID(c)), slog.Any("panic", p))
+			err = quotient.Errorf(quotient.Internal, "internal error")
+		}
+	}()
+	return c.Next()
+}
+
+// view runs fn in a read-only transaction with the request's actor.
+func (s *Server) view(c *fiber.Ctx, fn func(ctx context.Context, tx Tx) error) error {
+	ctx := c.UserContext()
+	return s.db.View(ctx, func(tx Tx) error { return fn(ctx, tx) })
+}
+
+// write runs fn in a read-write transaction with the request's actor.
+func (s *Server) write(c *fiber.Ctx, fn func(ctx context.Context, tx Tx) error) error {
+	ctx := c.UserContext()
+	return s.db.InTx(ctx, func(tx Tx) error { return fn(ctx, tx) })
+}
+
+// PurgeIdempotencyKeys deletes keys older than keep; the server calls it
+// hourly from RunMaintenance.
+func (s *Server) PurgeIdempotencyKeys(ctx context.Context, keep time.Duration) (int64, error) {
+	var n int64
+	err := s.db.InTx(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.PurgeIdempotencyKeys(ctx, s.now().Add(-keep))
+		return err
+	})
+	return n, err
+}
+
+// IdempotencyRetention is how long idempotency keys are kept (at least the
+// 24 h API.md promises).
+const IdempotencyRetention = 48 * time.Hour
+
+// RunMaintenance purges old idempotency keys every interval until ctx
+// ends. Safe with many servers on one database: the delete is idempotent.
+func (s *Server) RunMaintenance(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := s.PurgeIdempotencyKeys(ctx, IdempotencyRetention); err != nil && ctx.Err() == nil {
+			s.log.Warn("purge idempotency keys", slog.Any("error", err))
+		} else if n > 0 {
+			s.log.Info("purged idempotency keys", slog.Int64("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
