@@ -249,4 +249,3 @@ func (s *Server) deleteEntry(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
-

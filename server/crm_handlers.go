@@ -330,4 +330,3 @@ func (s *Server) deleteOpportunity(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
-

@@ -116,4 +116,3 @@ func printable(s string) bool {
 	}
 	return true
 }
-

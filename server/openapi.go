@@ -2,8 +2,8 @@ package server
 
 import (
 	"reflect"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"

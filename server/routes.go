@@ -17,12 +17,12 @@ type route struct {
 	path    string // OpenAPI form, e.g. /api/v1/accounts/{id}
 	tag     string
 	summary string
-	req     any   // request body type (zero value), nil when none
-	resp    any   // response body type; the element type for lists
-	list    bool  // responds with {"data": [...], "next_cursor"}
-	status  int   // success status
+	req     any  // request body type (zero value), nil when none
+	resp    any  // response body type; the element type for lists
+	list    bool // responds with {"data": [...], "next_cursor"}
+	status  int  // success status
 	query   []string
-	public  bool // no token needed
+	public  bool   // no token needed
 	raw     string // a non-JSON response media type
 	handler fiber.Handler
 }

@@ -126,7 +126,7 @@ var demoProducts = []demoProduct{
 
 var demoAccounts = []struct {
 	name, currency, segment, industry, terms, region, owner, city, country, phone string
-	limit                                                                          string
+	limit                                                                         string
 }{
 	{"Acme Logistics Inc.", "USD", "enterprise", "logistics", "net_30", "US-CA", "priya", "Oakland", "US", "+1 510 555 0142", "250000"},
 	{"Bluebird Health Network", "USD", "enterprise", "healthcare", "net_45", "US-NY", "priya", "Albany", "US", "+1 518 555 0190", "400000"},

@@ -321,4 +321,3 @@ func ensureSecret(ctx context.Context, db *store.DB, configured string) error {
 func systemContext(ctx context.Context) context.Context {
 	return quotient.WithActor(ctx, quotient.Actor{UserID: "system", Role: quotient.RoleAdmin, Team: []string{"system"}})
 }
-
