@@ -61,8 +61,13 @@ type Server struct {
 	specCache
 }
 
-// BodyLimit is the largest request body accepted (413 above it).
-const BodyLimit = 1 << 20
+// BodyLimit is the largest request body accepted: a larger one gets 413
+// with problem JSON. Bodies up to transportLimit are read so the client can
+// be told; beyond that the connection is cut to protect the server.
+const (
+	BodyLimit      = 1 << 20
+	transportLimit = 8 << 20
+)
 
 // New builds the server and its routes.
 func New(cfg Config) *Server {
@@ -80,7 +85,7 @@ func New(cfg Config) *Server {
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",
-		BodyLimit:             BodyLimit,
+		BodyLimit:             transportLimit,
 		DisableStartupMessage: true,
 		Immutable:             true, // values from c.Params/c.Body outlive the handler safely
 		ErrorHandler:          s.errorHandler,
@@ -92,6 +97,7 @@ func New(cfg Config) *Server {
 	})
 	s.app.Use(s.observe)
 	s.app.Use(s.recoverPanic)
+	s.app.Use(limitBody)
 	s.systemRoutes(cfg.Registry)
 	api := s.app.Group("/api/v1", s.authenticate, s.idempotent)
 	s.apiRoutes(api)
@@ -169,6 +175,14 @@ func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
 			err = quotient.Errorf(quotient.Internal, "internal error")
 		}
 	}()
+	return c.Next()
+}
+
+// limitBody refuses bodies over BodyLimit with 413.
+func limitBody(c *fiber.Ctx) error {
+	if len(c.Request().Body()) > BodyLimit {
+		return quotient.Errorf(quotient.TooLarge, "the request body is larger than 1 MiB; split the request")
+	}
 	return c.Next()
 }
 

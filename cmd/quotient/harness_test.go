@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's and the test's
+// goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// app is a running quotient server under test.
+type app struct {
+	t      testing.TB
+	base   string
+	out    *syncBuffer
+	client *http.Client
+	stop   func() int
+}
+
+const testBootstrap = "bootstrap-token-for-tests-0123456789"
+
+// start runs "quotient <args>" with the database and a bootstrap admin
+// token, on a free loopback port, and stops it when the test ends.
+func start(t testing.TB, dbURL string, env map[string]string, args ...string) *app {
+	t.Helper()
+	vars := map[string]string{"QUOTIENT_DATABASE_URL": dbURL, "QUOTIENT_ADDR": "127.0.0.1:0",
+		"QUOTIENT_BOOTSTRAP_TOKEN": testBootstrap, "QUOTIENT_LOG_FORMAT": "json"}
+	for k, v := range env {
+		vars[k] = v
+	}
+	if len(args) == 0 {
+		args = []string{"serve"}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, args, Env{Getenv: func(k string) string { return vars[k] }, Stdout: out, Stderr: io.Discard,
+			Ready: func(addr string) { ready <- addr }})
+	}()
+	var a *app
+	select {
+	case addr := <-ready:
+		a = &app{t: t, base: "http://" + addr, out: out, client: &http.Client{Timeout: 30 * time.Second}}
+	case code := <-done:
+		cancel()
+		t.Fatalf("quotient %v exited with %d before listening; output:\n%s", args, code, out.String())
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatalf("quotient %v did not start within 60s", args)
+	}
+	var once sync.Once
+	code := 0
+	a.stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(30 * time.Second):
+				t.Errorf("server did not shut down within 30s")
+			}
+		})
+		return code
+	}
+	t.Cleanup(func() { a.stop() })
+	return a
+}
+
+// resp is an HTTP response with its body read.
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into a map (objects) for quick assertions.
+func (r resp) json(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v\n%s", err, r.body)
+	}
+	return m
+}
+
+func (r resp) str(t testing.TB, key string) string {
+	t.Helper()
+	v, _ := r.json(t)[key].(string)
+	return v
+}
+
+// list returns the data array of a list response.
+func (r resp) list(t testing.TB) []map[string]any {
+	t.Helper()
+	raw, ok := r.json(t)["data"].([]any)
+	if !ok {
+		t.Fatalf("no data array in %s", r.body)
+	}
+	out := make([]map[string]any, len(raw))
+	for i, x := range raw {
+		out[i] = x.(map[string]any)
+	}
+	return out
+}
+
+// firstField returns errors[0].field of a problem response.
+func (r resp) field(t testing.TB) string {
+	t.Helper()
+	errs, _ := r.json(t)["errors"].([]any)
+	if len(errs) == 0 {
+		return ""
+	}
+	f, _ := errs[0].(map[string]any)["field"].(string)
+	return f
+}
+
+// call sends a request. body may be nil, a string (sent raw) or a value
+// (sent as JSON). headers alternate name, value.
+func (a *app) call(method, path, token string, body any, headers ...string) resp {
+	a.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, a.base+path, rd)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := a.client.Do(req)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return resp{status: res.StatusCode, header: res.Header, body: raw}
+}
+
+// must sends a request and fails the test unless the status is want.
+func (a *app) must(want int, method, path, token string, body any, headers ...string) resp {
+	a.t.Helper()
+	r := a.call(method, path, token, body, headers...)
+	if r.status != want {
+		a.t.Fatalf("%s %s: got status %d, want %d; body: %s", method, path, r.status, want, r.body)
+	}
+	return r
+}
+
+// team is a set of users with tokens, made through the API.
+type team struct {
+	admin, manager, rep, rep2, outsider, finance string
+	ids                                          map[string]string
+}
+
+// makeTeam creates a manager with two reps, a rep outside the team and a
+// finance user, each with a token, all through the API.
+func (a *app) makeTeam() team {
+	a.t.Helper()
+	tm := team{admin: testBootstrap, ids: map[string]string{}}
+	mk := func(name, role, manager string) string {
+		body := map[string]any{"name": name, "email": strings.ToLower(name) + "@example.com", "role": role, "quota": "100000"}
+		if manager != "" {
+			body["manager_id"] = tm.ids[manager]
+		}
+		u := a.must(201, "POST", "/api/v1/users", tm.admin, body)
+		tm.ids[name] = u.str(a.t, "id")
+		tok := a.must(201, "POST", "/api/v1/tokens", tm.admin, map[string]any{"user_id": tm.ids[name], "name": "test"})
+		return tok.str(a.t, "token")
+	}
+	tm.manager = mk("Manager", "sales_manager", "")
+	tm.rep = mk("Rep", "sales_rep", "Manager")
+	tm.rep2 = mk("Rep2", "sales_rep", "Manager")
+	tm.outsider = mk("Outsider", "sales_rep", "")
+	tm.finance = mk("Finance", "finance", "")
+	return tm
+}
+
+func jsonBody(format string, args ...any) string { return fmt.Sprintf(format, args...) }
