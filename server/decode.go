@@ -117,8 +117,14 @@ func (d *Dec) UnmarshalJSON(b []byte) error {
 		}
 	case string(b) == "null":
 		d.isSet = false
+	case len(b) == 0:
+		d.bad = "an empty value"
 	default:
-		d.bad = "a JSON " + map[byte]string{'t': "boolean", 'f': "boolean", '{': "object", '[': "array"}[b[0]]
+		kind, ok := map[byte]string{'t': "boolean", 'f': "boolean", '{': "object", '[': "array"}[b[0]]
+		if !ok {
+			kind = "value"
+		}
+		d.bad = "a JSON " + kind
 	}
 	return nil
 }
