@@ -59,6 +59,7 @@ type Server struct {
 	routes  []route
 	version string
 	specCache
+	conns connTracker
 }
 
 // BodyLimit is the largest request body accepted: a larger one gets 413
@@ -95,6 +96,7 @@ func New(cfg Config) *Server {
 		ReadBufferSize:        16 << 10,
 		CaseSensitive:         true,
 	})
+	s.app.Server().ConnState = s.conns.hook
 	s.app.Use(s.observe)
 	s.app.Use(s.recoverPanic)
 	s.app.Use(limitBody)
@@ -113,7 +115,7 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 // Shutdown stops accepting connections and waits for requests in flight,
 // up to the context's deadline.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return s.app.ShutdownWithContext(ctx)
+	return s.conns.shutdown(ctx, s.app.ShutdownWithContext)
 }
 
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -140,6 +142,10 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	c.Locals("request_id", id)
 	c.Set("X-Request-Id", id)
+	if conn := c.Context().Conn(); conn != nil {
+		s.conns.begin(conn)
+		defer s.conns.end(conn)
+	}
 	err := c.Next()
 	if err != nil {
 		if herr := s.errorHandler(c, err); herr != nil {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
@@ -259,5 +261,25 @@ func TestUsageAndVersion(t *testing.T) {
 	}, Stdout: io.Discard, Stderr: io.Discard}
 	if code := Main(context.Background(), []string{"migrate"}, bad); code != 1 {
 		t.Fatalf("bad database URL: exit %d, want 1", code)
+	}
+}
+
+// TestShutdownClosesIdleConnections: a connection that never sends a
+// request and an idle keep-alive must not hold up a graceful shutdown
+// (fasthttp alone waits for the first until its read timeout).
+func TestShutdownClosesIdleConnections(t *testing.T) {
+	a := start(t, storetest.SQLiteURL(t), nil)
+	silent, err := net.Dial("tcp", strings.TrimPrefix(a.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	a.must(200, "GET", "/api/v1/me", testBootstrap, nil) // leaves a keep-alive connection idle
+	began := time.Now()
+	if code := a.stop(); code != 0 {
+		t.Fatalf("exit code %d, want 0", code)
+	}
+	if took := time.Since(began); took > 10*time.Second {
+		t.Fatalf("shutdown waited %v for idle connections", took)
 	}
 }
