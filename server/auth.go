@@ -29,7 +29,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return quotient.Errorf(quotient.Unauthorized, "the Authorization header must be: Bearer <token>")
 	}
 	var actor quotient.Actor
-	err := s.db.View(c.UserContext(), func(tx Tx) error {
+	err := s.db.Read(c.UserContext(), func(tx Tx) error {
 		var err error
 		actor, err = s.crm.Authenticate(c.UserContext(), tx, strings.TrimSpace(token))
 		return err

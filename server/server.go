@@ -33,6 +33,8 @@ type Tx interface {
 type Database interface {
 	InTx(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
+	// Read runs fn without a transaction, for single-statement reads.
+	Read(ctx context.Context, fn func(Tx) error) error
 	Ping(ctx context.Context) error
 	MigrationStatus(ctx context.Context) (current, latest int, err error)
 }

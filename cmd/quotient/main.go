@@ -205,6 +205,10 @@ func (a dbAdapter) View(ctx context.Context, fn func(server.Tx) error) error {
 	return a.DB.View(ctx, func(tx *store.Tx) error { return fn(tx) })
 }
 
+func (a dbAdapter) Read(ctx context.Context, fn func(server.Tx) error) error {
+	return a.DB.Read(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
 func serve(ctx context.Context, args []string, env Env) error {
 	var cfg config
 	fs := flags("serve", env, &cfg)
