@@ -9,243 +9,160 @@ import (
 	"github.com/quotient-cpq/quotient/catalog"
 )
 
-func (s *Server) listProducts(c *fiber.Ctx) error {
-	q, f, err := parseList(c, "family", "kind", "active", "q")
-	if err != nil {
-		return err
-	}
-	filter := catalog.ProductFilter{Page: catalog.Page{Limit: q.Limit + 1, After: q.After}, Family: f["family"], Kind: f["kind"], Q: f["q"]}
-	if v, ok := f["active"]; ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return invalid("active", "must be true or false (got %q)", v)
-		}
-		filter.Active = &b
-	}
-	rows, err := read(s, c, func(ctx context.Context, tx Tx) ([]catalog.Product, error) {
-		return s.catalog.ListProducts(ctx, tx, filter)
-	})
-	if err != nil {
-		return err
-	}
-	return send(c, 200, 0, pageOf(rows, q.Limit, func(p catalog.Product) string { return p.ID }, productJSON))
+// pricedEntry is an entry with the currency of its book, which its
+// amounts are formatted in.
+type pricedEntry struct {
+	catalog.Entry
+	currency string
 }
 
-func (s *Server) createProduct(c *fiber.Ctx) error {
-	in, err := decodeWith(c, ProductRequest.input)
-	if err != nil {
-		return err
-	}
-	p, err := change(s, c, func(ctx context.Context, tx Tx) (catalog.Product, error) {
-		return s.catalog.CreateProduct(ctx, tx, in)
-	})
-	if err != nil {
-		return err
-	}
-	return created(c, "/api/v1/products/"+p.ID, p.Version, productJSON(p))
+var (
+	productView   = view[catalog.Product, ProductJSON]{func(p catalog.Product) int { return p.Version }, productJSON}
+	priceBookView = view[catalog.PriceBook, PriceBookJSON]{func(b catalog.PriceBook) int { return b.Version }, priceBookJSON}
+	entryView     = view[pricedEntry, EntryJSON]{func(e pricedEntry) int { return e.Version }, func(e pricedEntry) EntryJSON { return entryJSON(e.currency)(e.Entry) }}
+
+	productFilters   = []string{"family", "kind", "active", "q"}
+	priceBookFilters = []string{"currency", "q"}
+	entryFilters     = []string{"product_id"}
+)
+
+func (s *Server) listProducts() fiber.Handler {
+	return listOf(s, func(p catalog.Product) string { return p.ID }, productJSON, productFilters,
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]catalog.Product, error) {
+			filter := catalog.ProductFilter{Page: catalog.Page{Limit: limit, After: after}, Family: f["family"], Kind: f["kind"], Q: f["q"]}
+			if v, ok := f["active"]; ok {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return nil, invalid("active", "must be true or false (got %q)", v)
+				}
+				filter.Active = &b
+			}
+			return s.catalog.ListProducts(ctx, tx, filter)
+		})
 }
 
-func (s *Server) getProduct(c *fiber.Ctx) error {
-	p, err := read(s, c, func(ctx context.Context, tx Tx) (catalog.Product, error) {
+func (s *Server) createProduct() fiber.Handler {
+	return createOne(s, productView, ProductRequest.input, func(p catalog.Product) string { return v1 + "/products/" + p.ID },
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, in catalog.ProductInput) (catalog.Product, error) {
+			return s.catalog.CreateProduct(ctx, tx, in)
+		})
+}
+
+func (s *Server) getProduct() fiber.Handler {
+	return getOne(s, productView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (catalog.Product, error) {
 		return s.catalog.GetProduct(ctx, tx, c.Params("id"))
 	})
-	if err != nil {
-		return err
-	}
-	return send(c, 200, p.Version, productJSON(p))
 }
 
-func (s *Server) patchProduct(c *fiber.Ctx) error {
-	v, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	in, err := decodeWith(c, ProductRequest.patch)
-	if err != nil {
-		return err
-	}
-	p, err := change(s, c, func(ctx context.Context, tx Tx) (catalog.Product, error) {
-		return s.catalog.UpdateProduct(ctx, tx, c.Params("id"), v, in)
+func (s *Server) patchProduct() fiber.Handler {
+	return patchOne(s, productView, ProductRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p catalog.ProductPatch) (catalog.Product, error) {
+		return s.catalog.UpdateProduct(ctx, tx, c.Params("id"), v, p)
 	})
-	if err != nil {
-		return err
-	}
-	return send(c, 200, p.Version, productJSON(p))
 }
 
 // deleteProduct deletes an unused product (204) or, when a bundle or a
 // document refers to it, deactivates it and returns it (200).
-func (s *Server) deleteProduct(c *fiber.Ctx) error {
-	type result struct {
-		p       catalog.Product
-		deleted bool
+func (s *Server) deleteProduct() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var deleted bool
+		p, err := change(s, c, func(ctx context.Context, tx Tx) (catalog.Product, error) {
+			p, del, err := s.catalog.DeleteProduct(ctx, tx, c.Params("id"))
+			deleted = del
+			return p, err
+		})
+		if err != nil {
+			return err
+		}
+		if deleted {
+			return c.SendStatus(fiber.StatusNoContent)
+		}
+		return send(c, fiber.StatusOK, p.Version, productJSON(p))
 	}
-	r, err := change(s, c, func(ctx context.Context, tx Tx) (result, error) {
-		p, deleted, err := s.catalog.DeleteProduct(ctx, tx, c.Params("id"))
-		return result{p, deleted}, err
-	})
-	if err != nil {
-		return err
-	}
-	if r.deleted {
-		return c.SendStatus(fiber.StatusNoContent)
-	}
-	return send(c, 200, r.p.Version, productJSON(r.p))
 }
 
-func (s *Server) listPriceBooks(c *fiber.Ctx) error {
-	q, f, err := parseList(c, "currency", "q")
-	if err != nil {
-		return err
-	}
-	rows, err := read(s, c, func(ctx context.Context, tx Tx) ([]catalog.PriceBook, error) {
-		return s.catalog.ListPriceBooks(ctx, tx, catalog.PriceBookFilter{Page: catalog.Page{Limit: q.Limit + 1, After: q.After},
-			Currency: f["currency"], Q: f["q"]})
-	})
-	if err != nil {
-		return err
-	}
-	return send(c, 200, 0, pageOf(rows, q.Limit, func(b catalog.PriceBook) string { return b.ID }, priceBookJSON))
+func (s *Server) listPriceBooks() fiber.Handler {
+	return listOf(s, func(b catalog.PriceBook) string { return b.ID }, priceBookJSON, priceBookFilters,
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]catalog.PriceBook, error) {
+			return s.catalog.ListPriceBooks(ctx, tx, catalog.PriceBookFilter{Page: catalog.Page{Limit: limit, After: after},
+				Currency: f["currency"], Q: f["q"]})
+		})
 }
 
-func (s *Server) createPriceBook(c *fiber.Ctx) error {
-	in, err := decodeWith(c, PriceBookRequest.input)
-	if err != nil {
-		return err
-	}
-	b, err := change(s, c, func(ctx context.Context, tx Tx) (catalog.PriceBook, error) {
-		return s.catalog.CreatePriceBook(ctx, tx, in)
-	})
-	if err != nil {
-		return err
-	}
-	return created(c, "/api/v1/price-books/"+b.ID, b.Version, priceBookJSON(b))
+func (s *Server) createPriceBook() fiber.Handler {
+	return createOne(s, priceBookView, PriceBookRequest.input, func(b catalog.PriceBook) string { return v1 + "/price-books/" + b.ID },
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, in catalog.PriceBookInput) (catalog.PriceBook, error) {
+			return s.catalog.CreatePriceBook(ctx, tx, in)
+		})
 }
 
-func (s *Server) getPriceBook(c *fiber.Ctx) error {
-	b, err := read(s, c, func(ctx context.Context, tx Tx) (catalog.PriceBook, error) {
+func (s *Server) getPriceBook() fiber.Handler {
+	return getOne(s, priceBookView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (catalog.PriceBook, error) {
 		return s.catalog.GetPriceBook(ctx, tx, c.Params("id"))
 	})
-	if err != nil {
-		return err
-	}
-	return send(c, 200, b.Version, priceBookJSON(b))
 }
 
-func (s *Server) patchPriceBook(c *fiber.Ctx) error {
-	v, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	in, err := decodeWith(c, PriceBookRequest.patch)
-	if err != nil {
-		return err
-	}
-	b, err := change(s, c, func(ctx context.Context, tx Tx) (catalog.PriceBook, error) {
-		return s.catalog.UpdatePriceBook(ctx, tx, c.Params("id"), v, in)
+func (s *Server) patchPriceBook() fiber.Handler {
+	return patchOne(s, priceBookView, PriceBookRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p catalog.PriceBookPatch) (catalog.PriceBook, error) {
+		return s.catalog.UpdatePriceBook(ctx, tx, c.Params("id"), v, p)
 	})
-	if err != nil {
-		return err
-	}
-	return send(c, 200, b.Version, priceBookJSON(b))
 }
 
-func (s *Server) deletePriceBook(c *fiber.Ctx) error {
-	if err := s.write(c, func(ctx context.Context, tx Tx) error { return s.catalog.DeletePriceBook(ctx, tx, c.Params("id")) }); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// bookCurrency loads the currency entries of a book are formatted in.
-func (s *Server) bookCurrency(ctx context.Context, tx Tx, id string) (string, error) {
-	b, err := s.catalog.GetPriceBook(ctx, tx, id)
-	return b.Currency, err
-}
-
-func (s *Server) listEntries(c *fiber.Ctx) error {
-	q, f, err := parseList(c, "product_id")
-	if err != nil {
-		return err
-	}
-	var cur string
-	rows, err := read(s, c, func(ctx context.Context, tx Tx) ([]catalog.Entry, error) {
-		var err error
-		if cur, err = s.bookCurrency(ctx, tx, c.Params("id")); err != nil {
-			return nil, err
-		}
-		return s.catalog.ListEntries(ctx, tx, catalog.EntryFilter{Page: catalog.Page{Limit: q.Limit + 1, After: q.After},
-			PriceBookID: c.Params("id"), ProductID: f["product_id"]})
+func (s *Server) deletePriceBook() fiber.Handler {
+	return deleteOne(s, func(ctx context.Context, tx Tx, c *fiber.Ctx) error {
+		return s.catalog.DeletePriceBook(ctx, tx, c.Params("id"))
 	})
-	if err != nil {
-		return err
-	}
-	return send(c, 200, 0, pageOf(rows, q.Limit, func(e catalog.Entry) string { return e.ID }, entryJSON(cur)))
 }
 
-func (s *Server) createEntry(c *fiber.Ctx) error {
-	in, err := decodeWith(c, EntryRequest.input)
+// priced attaches the currency of the entry's book.
+func (s *Server) priced(ctx context.Context, tx Tx, e catalog.Entry, err error) (pricedEntry, error) {
 	if err != nil {
-		return err
+		return pricedEntry{}, err
 	}
-	var cur string
-	e, err := change(s, c, func(ctx context.Context, tx Tx) (catalog.Entry, error) {
-		e, err := s.catalog.CreateEntry(ctx, tx, c.Params("id"), in)
-		if err == nil {
-			cur, err = s.bookCurrency(ctx, tx, e.PriceBookID)
-		}
-		return e, err
-	})
-	if err != nil {
-		return err
-	}
-	return created(c, "/api/v1/price-books/"+e.PriceBookID+"/entries/"+e.ID, e.Version, entryJSON(cur)(e))
+	b, err := s.catalog.GetPriceBook(ctx, tx, e.PriceBookID)
+	return pricedEntry{e, b.Currency}, err
 }
 
-func (s *Server) getEntry(c *fiber.Ctx) error {
-	var cur string
-	e, err := read(s, c, func(ctx context.Context, tx Tx) (catalog.Entry, error) {
+func (s *Server) listEntries() fiber.Handler {
+	return listOf(s, func(e pricedEntry) string { return e.ID }, entryView.json, entryFilters,
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]pricedEntry, error) {
+			b, err := s.catalog.GetPriceBook(ctx, tx, c.Params("id"))
+			if err != nil {
+				return nil, err
+			}
+			es, err := s.catalog.ListEntries(ctx, tx, catalog.EntryFilter{Page: catalog.Page{Limit: limit, After: after},
+				PriceBookID: b.ID, ProductID: f["product_id"]})
+			out := make([]pricedEntry, len(es))
+			for i, e := range es {
+				out[i] = pricedEntry{e, b.Currency}
+			}
+			return out, err
+		})
+}
+
+func (s *Server) createEntry() fiber.Handler {
+	return createOne(s, entryView, EntryRequest.input, func(e pricedEntry) string { return v1 + "/price-books/" + e.PriceBookID + "/entries/" + e.ID },
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, in catalog.EntryInput) (pricedEntry, error) {
+			e, err := s.catalog.CreateEntry(ctx, tx, c.Params("id"), in)
+			return s.priced(ctx, tx, e, err)
+		})
+}
+
+func (s *Server) getEntry() fiber.Handler {
+	return getOne(s, entryView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (pricedEntry, error) {
 		e, err := s.catalog.GetEntry(ctx, tx, c.Params("id"), c.Params("entry_id"))
-		if err == nil {
-			cur, err = s.bookCurrency(ctx, tx, e.PriceBookID)
-		}
-		return e, err
+		return s.priced(ctx, tx, e, err)
 	})
-	if err != nil {
-		return err
-	}
-	return send(c, 200, e.Version, entryJSON(cur)(e))
 }
 
-func (s *Server) patchEntry(c *fiber.Ctx) error {
-	v, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	in, err := decodeWith(c, EntryRequest.patch)
-	if err != nil {
-		return err
-	}
-	var cur string
-	e, err := change(s, c, func(ctx context.Context, tx Tx) (catalog.Entry, error) {
-		e, err := s.catalog.UpdateEntry(ctx, tx, c.Params("id"), c.Params("entry_id"), v, in)
-		if err == nil {
-			cur, err = s.bookCurrency(ctx, tx, e.PriceBookID)
-		}
-		return e, err
+func (s *Server) patchEntry() fiber.Handler {
+	return patchOne(s, entryView, EntryRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p catalog.EntryPatch) (pricedEntry, error) {
+		e, err := s.catalog.UpdateEntry(ctx, tx, c.Params("id"), c.Params("entry_id"), v, p)
+		return s.priced(ctx, tx, e, err)
 	})
-	if err != nil {
-		return err
-	}
-	return send(c, 200, e.Version, entryJSON(cur)(e))
 }
 
-func (s *Server) deleteEntry(c *fiber.Ctx) error {
-	err := s.write(c, func(ctx context.Context, tx Tx) error {
+func (s *Server) deleteEntry() fiber.Handler {
+	return deleteOne(s, func(ctx context.Context, tx Tx, c *fiber.Ctx) error {
 		return s.catalog.DeleteEntry(ctx, tx, c.Params("id"), c.Params("entry_id"))
 	})
-	if err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -46,12 +46,6 @@ func send(c *fiber.Ctx, status int, version int, body any) error {
 	return c.Status(status).Send(b)
 }
 
-// created answers a POST that made a resource: 201, Location and ETag.
-func created(c *fiber.Ctx, location string, version int, body any) error {
-	c.Set(fiber.HeaderLocation, location)
-	return send(c, fiber.StatusCreated, version, body)
-}
-
 // decodeWith decodes the body into a request and converts it.
 func decodeWith[R any, T any](c *fiber.Ctx, conv func(R) (T, error)) (T, error) {
 	var req R
@@ -60,4 +54,87 @@ func decodeWith[R any, T any](c *fiber.Ctx, conv func(R) (T, error)) (T, error) 
 		return zero, err
 	}
 	return conv(req)
+}
+
+// view describes how a resource is shown: its version (for the ETag) and
+// its JSON form.
+type view[T, J any] struct {
+	version func(T) int
+	json    func(T) J
+}
+
+// getOne answers GET of one resource.
+func getOne[T, J any](s *Server, v view[T, J], fn func(context.Context, Tx, *fiber.Ctx) (T, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		x, err := read(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c) })
+		if err != nil {
+			return err
+		}
+		return send(c, fiber.StatusOK, v.version(x), v.json(x))
+	}
+}
+
+// createOne answers a POST that makes a resource: 201, Location and ETag.
+func createOne[R, In, T, J any](s *Server, v view[T, J], conv func(R) (In, error), location func(T) string,
+	fn func(context.Context, Tx, *fiber.Ctx, In) (T, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		in, err := decodeWith(c, conv)
+		if err != nil {
+			return err
+		}
+		x, err := change(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c, in) })
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderLocation, location(x))
+		return send(c, fiber.StatusCreated, v.version(x), v.json(x))
+	}
+}
+
+// patchOne answers a PATCH, passing on the version If-Match names.
+func patchOne[R, P, T, J any](s *Server, v view[T, J], conv func(R) (P, error),
+	fn func(context.Context, Tx, *fiber.Ctx, int, P) (T, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		version, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		p, err := decodeWith(c, conv)
+		if err != nil {
+			return err
+		}
+		x, err := change(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c, version, p) })
+		if err != nil {
+			return err
+		}
+		return send(c, fiber.StatusOK, v.version(x), v.json(x))
+	}
+}
+
+// deleteOne answers a DELETE with 204.
+func deleteOne(s *Server, fn func(context.Context, Tx, *fiber.Ctx) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := s.write(c, func(ctx context.Context, tx Tx) error { return fn(ctx, tx, c) }); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
+// listOf answers a list: it parses limit, cursor and the allowed filters,
+// asks fn for one row more than the page to learn whether more exist, and
+// writes the page envelope.
+func listOf[T, J any](s *Server, id func(T) string, conv func(T) J, filters []string,
+	fn func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]T, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		q, f, err := parseList(c, filters...)
+		if err != nil {
+			return err
+		}
+		rows, err := read(s, c, func(ctx context.Context, tx Tx) ([]T, error) { return fn(ctx, tx, c, q.Limit+1, q.After, f) })
+		if err != nil {
+			return err
+		}
+		return send(c, fiber.StatusOK, 0, pageOf(rows, q.Limit, id, conv))
+	}
 }
