@@ -13,6 +13,8 @@ type IdempotencyRecord struct {
 	RequestHash string
 	Status      int
 	ContentType string
-	Body        []byte
-	CreatedAt   time.Time
+	// Headers are the response headers worth replaying (Location, ETag).
+	Headers   map[string]string
+	Body      []byte
+	CreatedAt time.Time
 }

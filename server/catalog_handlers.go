@@ -63,20 +63,20 @@ func (s *Server) patchProduct() fiber.Handler {
 // deleteProduct deletes an unused product (204) or, when a bundle or a
 // document refers to it, deactivates it and returns it (200).
 func (s *Server) deleteProduct() fiber.Handler {
+	type result struct {
+		p       catalog.Product
+		deleted bool
+	}
 	return func(c *fiber.Ctx) error {
-		var deleted bool
-		p, err := change(s, c, func(ctx context.Context, tx Tx) (catalog.Product, error) {
-			p, del, err := s.catalog.DeleteProduct(ctx, tx, c.Params("id"))
-			deleted = del
-			return p, err
+		return commit(s, c, func(ctx context.Context, tx Tx) (result, error) {
+			p, deleted, err := s.catalog.DeleteProduct(ctx, tx, c.Params("id"))
+			return result{p, deleted}, err
+		}, func(r result) response {
+			if r.deleted {
+				return response{status: fiber.StatusNoContent}
+			}
+			return response{status: fiber.StatusOK, version: r.p.Version, body: productJSON(r.p)}
 		})
-		if err != nil {
-			return err
-		}
-		if deleted {
-			return c.SendStatus(fiber.StatusNoContent)
-		}
-		return send(c, fiber.StatusOK, p.Version, productJSON(p))
 	}
 }
 

@@ -62,13 +62,11 @@ func (s *Server) deactivateUser() fiber.Handler {
 			return err
 		}
 		off := false
-		u, err := change(s, c, func(ctx context.Context, tx Tx) (crm.User, error) {
+		return commit(s, c, func(ctx context.Context, tx Tx) (crm.User, error) {
 			return s.crm.UpdateUser(ctx, tx, c.Params("id"), v, crm.UserPatch{Active: &off})
+		}, func(u crm.User) response {
+			return response{status: fiber.StatusOK, version: u.Version, body: userJSON(u)}
 		})
-		if err != nil {
-			return err
-		}
-		return send(c, fiber.StatusOK, u.Version, userJSON(u))
 	}
 }
 

@@ -74,6 +74,73 @@ func getOne[T, J any](s *Server, v view[T, J], fn func(context.Context, Tx, *fib
 	}
 }
 
+// response is what a write answers, rendered inside its transaction.
+type response struct {
+	status   int
+	version  int    // > 0: sent as ETag
+	location string // sent as Location
+	body     any    // nil: no body
+	raw      []byte
+}
+
+func (r *response) headers() map[string]string {
+	h := map[string]string{}
+	if r.version > 0 {
+		h[fiber.HeaderETag] = etag(r.version)
+	}
+	if r.location != "" {
+		h[fiber.HeaderLocation] = r.location
+	}
+	return h
+}
+
+func (r *response) write(c *fiber.Ctx) error {
+	for k, v := range r.headers() {
+		c.Set(k, v)
+	}
+	if r.raw == nil {
+		return c.SendStatus(r.status)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Status(r.status).Send(r.raw)
+}
+
+// commit runs a write in a transaction and renders its response inside it.
+// When the request carries a claimed Idempotency-Key the response is
+// stored in that same transaction, so the effect and its record commit or
+// roll back together.
+func commit[T any](s *Server, c *fiber.Ctx, fn func(context.Context, Tx) (T, error), render func(T) response) error {
+	st, _ := c.Locals("idem").(*idemState)
+	var res response
+	err := s.write(c, func(ctx context.Context, tx Tx) error {
+		x, err := fn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res = render(x)
+		if res.body != nil {
+			if res.raw, err = jsonMarshal(res.body); err != nil {
+				return err
+			}
+		}
+		if st == nil {
+			return nil
+		}
+		ct := ""
+		if res.raw != nil {
+			ct = fiber.MIMEApplicationJSONCharsetUTF8
+		}
+		return tx.CompleteIdempotencyKey(ctx, st.record(res.status, ct, res.headers(), res.raw))
+	})
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		st.stored = true
+	}
+	return res.write(c)
+}
+
 // createOne answers a POST that makes a resource: 201, Location and ETag.
 func createOne[R, In, T, J any](s *Server, v view[T, J], conv func(R) (In, error), location func(T) string,
 	fn func(context.Context, Tx, *fiber.Ctx, In) (T, error)) fiber.Handler {
@@ -82,12 +149,10 @@ func createOne[R, In, T, J any](s *Server, v view[T, J], conv func(R) (In, error
 		if err != nil {
 			return err
 		}
-		x, err := change(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c, in) })
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderLocation, location(x))
-		return send(c, fiber.StatusCreated, v.version(x), v.json(x))
+		return commit(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c, in) },
+			func(x T) response {
+				return response{status: fiber.StatusCreated, version: v.version(x), location: location(x), body: v.json(x)}
+			})
 	}
 }
 
@@ -103,21 +168,16 @@ func patchOne[R, P, T, J any](s *Server, v view[T, J], conv func(R) (P, error),
 		if err != nil {
 			return err
 		}
-		x, err := change(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c, version, p) })
-		if err != nil {
-			return err
-		}
-		return send(c, fiber.StatusOK, v.version(x), v.json(x))
+		return commit(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c, version, p) },
+			func(x T) response { return response{status: fiber.StatusOK, version: v.version(x), body: v.json(x)} })
 	}
 }
 
 // deleteOne answers a DELETE with 204.
 func deleteOne(s *Server, fn func(context.Context, Tx, *fiber.Ctx) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := s.write(c, func(ctx context.Context, tx Tx) error { return fn(ctx, tx, c) }); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
+		return commit(s, c, func(ctx context.Context, tx Tx) (struct{}, error) { return struct{}{}, fn(ctx, tx, c) },
+			func(struct{}) response { return response{status: fiber.StatusNoContent} })
 	}
 }
 

@@ -15,14 +15,36 @@ const (
 	replayHeader      = "Idempotent-Replayed"
 	// pendingWait bounds how long a duplicate waits for the first request.
 	pendingWait = 15 * time.Second
+	// secretPath answers with a secret shown once; its body is never stored.
+	secretPath = v1 + "/tokens"
 )
 
+// idemState is the claimed key of the request being handled.
+type idemState struct {
+	rec quotient.IdempotencyRecord
+	// stored is set when the response was recorded in the transaction
+	// that made the request's effect.
+	stored bool
+}
+
+// record returns the record to store for a response.
+func (st *idemState) record(status int, contentType string, headers map[string]string, body []byte) quotient.IdempotencyRecord {
+	r := st.rec
+	r.Status, r.ContentType, r.Headers, r.Body = status, contentType, headers, body
+	if r.Path == secretPath && status < 300 {
+		r.Body, r.ContentType = nil, ""
+	}
+	return r
+}
+
 // idempotent makes a POST with an Idempotency-Key happen once per user and
-// key: the first request claims the key in its own committed transaction;
-// a repeat with the same body gets the first response replayed (with
-// Idempotent-Replayed: true), one with another body is 422, and one that
-// arrives while the first still runs waits for it. Responses of 5xx are
-// not kept, so a retry after a server fault runs again.
+// key. The first request claims the key in a committed transaction of its
+// own; its response is then stored in the same transaction as its effect
+// (see commit), so a crash can never leave an effect without its record.
+// A repeat with the same body gets the stored response (with
+// Idempotent-Replayed: true); one with another body is 422; one arriving
+// while the first still runs waits for it. Failures (4xx) are stored after
+// the fact, as they changed nothing; 5xx are not stored, so a retry runs.
 func (s *Server) idempotent(c *fiber.Ctx) error {
 	key := c.Get(idempotencyHeader)
 	if c.Method() != fiber.MethodPost || key == "" {
@@ -50,19 +72,23 @@ func (s *Server) idempotent(c *fiber.Ctx) error {
 	if !claimed {
 		return s.replay(c, rec, got)
 	}
-	err := c.Next()
-	if err != nil {
+	st := &idemState{rec: rec}
+	c.Locals("idem", st)
+	if err := c.Next(); err != nil {
 		// Render the error now so its response is what we keep.
 		if herr := s.errorHandler(c, err); herr != nil {
 			return herr
 		}
+	}
+	if st.stored {
+		return nil
 	}
 	status := c.Response().StatusCode()
 	store := func(tx Tx) error {
 		if status >= 500 {
 			return tx.ReleaseIdempotencyKey(ctx, a.UserID, key)
 		}
-		return tx.CompleteIdempotencyKey(ctx, a.UserID, key, status, string(c.Response().Header.ContentType()), c.Response().Body())
+		return tx.CompleteIdempotencyKey(ctx, st.record(status, string(c.Response().Header.ContentType()), nil, c.Response().Body()))
 	}
 	if serr := s.db.InTx(ctx, store); serr != nil {
 		s.log.Error("store idempotent response", "request_id", requestID(c), "error", serr)
@@ -92,19 +118,28 @@ func (s *Server) replay(c *fiber.Ctx, want, got quotient.IdempotencyRecord) erro
 			return err
 		})
 		if quotient.ErrorCode(err) == quotient.NotFound {
-			// The first request failed on the server and released the key:
-			// this one may run instead.
+			// The first request failed on the server and released the key.
 			return quotient.FieldErrorf(quotient.Conflict, idempotencyHeader, "the first request with this key failed; retry it")
 		}
 		if err != nil {
 			return err
 		}
 	}
+	if got.Path == secretPath && got.Status < 300 {
+		return quotient.FieldErrorf(quotient.Conflict, idempotencyHeader,
+			"a token was already created with this key and its secret was shown once; create a new token with a new key")
+	}
 	c.Set(replayHeader, "true")
+	for k, v := range got.Headers {
+		c.Set(k, v)
+	}
 	if got.ContentType != "" {
 		c.Set(fiber.HeaderContentType, got.ContentType)
 	}
 	c.Status(got.Status)
+	if len(got.Body) == 0 {
+		return nil
+	}
 	return c.Send(got.Body)
 }
 

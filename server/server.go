@@ -24,7 +24,7 @@ type Tx interface {
 	catalog.Store
 	ClaimIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (quotient.IdempotencyRecord, bool, error)
 	IdempotencyRecord(ctx context.Context, userID, key string) (quotient.IdempotencyRecord, error)
-	CompleteIdempotencyKey(ctx context.Context, userID, key string, status int, contentType string, body []byte) error
+	CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error
 	ReleaseIdempotencyKey(ctx context.Context, userID, key string) error
 	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 }

@@ -146,3 +146,65 @@ func TestFailedTxLeavesNothing(t *testing.T) {
 		})
 	})
 }
+
+// TestIdempotencyRecordCommitsWithTheEffect: a response stored in a
+// transaction that rolls back leaves the key pending and the effect undone.
+func TestIdempotencyRecordCommitsWithTheEffect(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		db := open(t, url)
+		ctx := context.Background()
+		rec := quotient.IdempotencyRecord{UserID: "u1", Key: "k", Method: "POST", Path: "/x", RequestHash: "h", CreatedAt: time.Now()}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, claimed, err := tx.ClaimIdempotencyKey(ctx, rec)
+			if !claimed {
+				t.Error("first claim not claimed")
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		boom := quotient.Errorf(quotient.Conflict, "boom")
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			now := time.Now()
+			if err := tx.InsertUser(ctx, crm.User{ID: "usr_x", Name: "x", Email: "x@example.com", Role: quotient.RoleAdmin,
+				QuotaPeriod: "month", Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+			done := rec
+			done.Status, done.Body, done.Headers = 201, []byte(`{"id":"usr_x"}`), map[string]string{"Location": "/x/usr_x"}
+			if err := tx.CompleteIdempotencyKey(ctx, done); err != nil {
+				return err
+			}
+			return boom
+		})
+		if err != boom {
+			t.Fatalf("got %v, want the rollback error", err)
+		}
+		_ = db.View(ctx, func(tx *store.Tx) error {
+			got, err := tx.IdempotencyRecord(ctx, "u1", "k")
+			if err != nil || got.Status != 0 || len(got.Body) != 0 {
+				t.Errorf("record after rollback: %+v, %v; want pending", got, err)
+			}
+			if n, _ := tx.CountUsers(ctx); n != 0 {
+				t.Errorf("effect survived the rollback: %d users", n)
+			}
+			return nil
+		})
+		// And committed, both are there.
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			done := rec
+			done.Status, done.Headers = 204, map[string]string{"ETag": `"v2"`}
+			return tx.CompleteIdempotencyKey(ctx, done)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = db.View(ctx, func(tx *store.Tx) error {
+			got, err := tx.IdempotencyRecord(ctx, "u1", "k")
+			if err != nil || got.Status != 204 || got.Headers["ETag"] != `"v2"` {
+				t.Errorf("record after commit: %+v, %v", got, err)
+			}
+			return nil
+		})
+	})
+}

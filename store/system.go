@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/quotient-cpq/quotient"
@@ -35,6 +36,7 @@ type idemRow struct {
 	RequestHash string `db:"request_hash"`
 	Status      int    `db:"status"`
 	ContentType string `db:"content_type"`
+	Headers     string `db:"headers"`
 	Body        []byte `db:"body"`
 	CreatedAt   dbTime `db:"created_at"`
 }
@@ -60,19 +62,32 @@ func (t *Tx) ClaimIdempotencyKey(ctx context.Context, r quotient.IdempotencyReco
 // IdempotencyRecord loads the record of a key.
 func (t *Tx) IdempotencyRecord(ctx context.Context, userID, key string) (quotient.IdempotencyRecord, error) {
 	var row idemRow
-	if err := t.get(ctx, &row, `SELECT user_id, key, method, path, request_hash, status, content_type, body, created_at
+	if err := t.get(ctx, &row, `SELECT user_id, key, method, path, request_hash, status, content_type, headers, body, created_at
 		FROM idempotency_keys WHERE user_id = ? AND key = ?`, userID, key); err != nil {
 		return quotient.IdempotencyRecord{}, getOr(err, "idempotency key", key)
 	}
-	return quotient.IdempotencyRecord{UserID: row.UserID, Key: row.Key, Method: row.Method, Path: row.Path,
+	r := quotient.IdempotencyRecord{UserID: row.UserID, Key: row.Key, Method: row.Method, Path: row.Path,
 		RequestHash: row.RequestHash, Status: row.Status, ContentType: row.ContentType, Body: row.Body,
-		CreatedAt: row.CreatedAt.Time}, nil
+		CreatedAt: row.CreatedAt.Time}
+	if err := json.Unmarshal([]byte(row.Headers), &r.Headers); err != nil {
+		return quotient.IdempotencyRecord{}, err
+	}
+	return r, nil
 }
 
-// CompleteIdempotencyKey stores the response of a finished request.
-func (t *Tx) CompleteIdempotencyKey(ctx context.Context, userID, key string, status int, contentType string, body []byte) error {
-	_, err := t.exec(ctx, `UPDATE idempotency_keys SET status = ?, content_type = ?, body = ? WHERE user_id = ? AND key = ?`,
-		status, contentType, body, userID, key)
+// CompleteIdempotencyKey stores the response of a finished request: the
+// status, content type, headers and body of r. Called in the transaction
+// that made the request's effect, it makes effect and record one.
+func (t *Tx) CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error {
+	headers, err := json.Marshal(r.Headers)
+	if err != nil {
+		return err
+	}
+	if r.Headers == nil {
+		headers = []byte("{}")
+	}
+	_, err = t.exec(ctx, `UPDATE idempotency_keys SET status = ?, content_type = ?, headers = ?, body = ? WHERE user_id = ? AND key = ?`,
+		r.Status, r.ContentType, string(headers), r.Body, r.UserID, r.Key)
 	return err
 }
 

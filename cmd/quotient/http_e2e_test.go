@@ -84,6 +84,19 @@ func TestIdempotencyKey(t *testing.T) {
 		if !bytes.Equal(first.body, again.body) || again.header.Get("Idempotent-Replayed") != "true" || first.header.Get("Idempotent-Replayed") != "" {
 			t.Fatalf("replay: first %s, again %s (replayed=%q)", first.body, again.body, again.header.Get("Idempotent-Replayed"))
 		}
+		for _, h := range []string{"Location", "ETag"} {
+			if again.header.Get(h) == "" || again.header.Get(h) != first.header.Get(h) {
+				t.Fatalf("replayed %s: got %q, want %q", h, again.header.Get(h), first.header.Get(h))
+			}
+		}
+		// A token's secret is shown once, even to a retry.
+		tok := map[string]any{"user_id": tm.ids["Rep"], "name": "ci"}
+		if a.must(201, "POST", "/api/v1/tokens", tm.admin, tok, "Idempotency-Key", "k-token").str(t, "token") == "" {
+			t.Fatal("no token secret")
+		}
+		if r := a.must(409, "POST", "/api/v1/tokens", tm.admin, tok, "Idempotency-Key", "k-token"); strings.Contains(string(r.body), "qtk_") {
+			t.Fatalf("token secret replayed: %s", r.body)
+		}
 		mismatch := a.must(422, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "Other", "currency": "USD"}, "Idempotency-Key", "k-1")
 		if mismatch.field(t) != "Idempotency-Key" {
 			t.Fatalf("mismatch: %s", mismatch.body)

@@ -163,6 +163,7 @@ CREATE TABLE idempotency_keys (
     request_hash TEXT NOT NULL,
     status       INTEGER NOT NULL DEFAULT 0,
     content_type TEXT NOT NULL DEFAULT '',
+    headers      TEXT NOT NULL DEFAULT '{}',
     body         BYTEA,
     created_at   TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (user_id, key)
