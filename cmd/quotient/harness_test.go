@@ -222,3 +222,10 @@ func (a *app) makeTeam() team {
 }
 
 func jsonBody(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// with returns the app reporting to another test (a fuzz target's t).
+func (a *app) with(t testing.TB) *app {
+	b := *a
+	b.t = t
+	return &b
+}
