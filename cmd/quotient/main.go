@@ -4,6 +4,7 @@
 //	quotient migrate            apply database migrations and exit
 //	quotient import products FILE.csv
 //	quotient import price-book-entries FILE.csv
+//	quotient load --url http://127.0.0.1:8080 --token T
 //	quotient version
 //
 // Configuration comes from flags or QUOTIENT_* environment variables; see
@@ -74,6 +75,7 @@ commands:
   migrate                              apply database migrations and exit
   import products FILE.csv             create or update products from a CSV
   import price-book-entries FILE.csv   create or update prices from a CSV
+  load --token T [--duration 10s]      drive a server on this machine with a read/write mix
   version                              print the version
 
 Run "quotient <command> -h" for the flags of a command.
@@ -95,6 +97,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		err = migrate(ctx, rest, env)
 	case "import":
 		err = importCmd(ctx, rest, env)
+	case "load":
+		err = load(ctx, rest, env)
 	case "version":
 		fmt.Fprintln(env.Stdout, "quotient", version)
 	case "help", "-h", "--help":

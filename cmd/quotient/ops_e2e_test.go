@@ -283,3 +283,27 @@ func TestShutdownClosesIdleConnections(t *testing.T) {
 		t.Fatalf("shutdown waited %v for idle connections", took)
 	}
 }
+
+func TestLoadTool(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, nil)
+		a.must(201, "POST", "/api/v1/products", testBootstrap, serverProduct())
+		var out bytes.Buffer
+		env := Env{Getenv: func(string) string { return "" }, Stdout: &out, Stderr: &out}
+		code := Main(context.Background(), []string{"load", "--url", a.base, "--token", testBootstrap,
+			"--duration", "20s", "--requests", "300", "--concurrency", "6", "--writes", "30"}, env)
+		if code != 0 || !strings.Contains(out.String(), "invariants: ok") || !strings.Contains(out.String(), "create account") {
+			t.Fatalf("load: exit %d\n%s", code, out.String())
+		}
+	})
+}
+
+func TestLoadToolRefusesOtherHosts(t *testing.T) {
+	for _, u := range []string{"http://10.0.0.1:8080", "http://example.com", "ftp://127.0.0.1"} {
+		var out bytes.Buffer
+		env := Env{Getenv: func(string) string { return "" }, Stdout: &out, Stderr: &out}
+		if code := Main(context.Background(), []string{"load", "--url", u, "--token", "x", "--duration", "1s"}, env); code != 2 {
+			t.Errorf("load --url %s: exit %d, want 2 (%s)", u, code, out.String())
+		}
+	}
+}
