@@ -182,7 +182,10 @@ type Store interface {
 	ListUsers(ctx context.Context, f UserFilter) ([]User, error)
 	ReportsOf(ctx context.Context, managerID string) ([]string, error)
 	InsertToken(ctx context.Context, t Token) error
-	UserByTokenHash(ctx context.Context, hash string) (User, error)
+	// TokenByHash finds a token and the user it belongs to.
+	TokenByHash(ctx context.Context, hash string) (Token, User, error)
+	// TouchToken sets a token's last use unless it is already at or after at.
+	TouchToken(ctx context.Context, id string, at time.Time) error
 	ListTokens(ctx context.Context, userID string) ([]Token, error)
 	DeleteToken(ctx context.Context, id string) (Token, error)
 	DeleteTokensOf(ctx context.Context, userID string) error

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"testing"
+	"time"
 
 	"github.com/quotient-cpq/quotient"
 )
@@ -49,5 +50,19 @@ func TestStageProbabilities(t *testing.T) {
 	}
 	if len(Stages) != 6 {
 		t.Fatalf("got %d stages, want 6", len(Stages))
+	}
+}
+
+func TestTokenUseDue(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	s := NewService(func() time.Time { return now })
+	recent, old := now.Add(-59*time.Minute), now.Add(-61*time.Minute)
+	for _, c := range []struct {
+		last *time.Time
+		want bool
+	}{{nil, true}, {&recent, false}, {&old, true}} {
+		if got := s.TokenUseDue(Token{LastUsedAt: c.last}); got != c.want {
+			t.Errorf("TokenUseDue(last used %v): got %v, want %v", c.last, got, c.want)
+		}
 	}
 }

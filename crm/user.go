@@ -241,31 +241,46 @@ func (s *Service) RevokeToken(ctx context.Context, st Store, id string) error {
 }
 
 // Authenticate resolves a token secret into the acting user, with their
-// team when they manage one.
-func (s *Service) Authenticate(ctx context.Context, st Store, secret string) (quotient.Actor, error) {
+// team when they manage one, and the token used.
+func (s *Service) Authenticate(ctx context.Context, st Store, secret string) (quotient.Actor, Token, error) {
 	bad := quotient.Errorf(quotient.Unauthorized, "the API token is not valid")
 	if secret == "" || len(secret) > 200 {
-		return quotient.Actor{}, bad
+		return quotient.Actor{}, Token{}, bad
 	}
-	u, err := st.UserByTokenHash(ctx, HashToken(secret))
+	t, u, err := st.TokenByHash(ctx, HashToken(secret))
 	if err != nil {
 		if quotient.ErrorCode(err) == quotient.NotFound {
-			return quotient.Actor{}, bad
+			return quotient.Actor{}, Token{}, bad
 		}
-		return quotient.Actor{}, err
+		return quotient.Actor{}, Token{}, err
 	}
 	if !u.Active {
-		return quotient.Actor{}, bad
+		return quotient.Actor{}, Token{}, bad
 	}
 	a := quotient.Actor{UserID: u.ID, Role: u.Role, Team: []string{u.ID}}
 	if u.Role == quotient.RoleSalesManager {
 		reports, err := st.ReportsOf(ctx, u.ID)
 		if err != nil {
-			return quotient.Actor{}, err
+			return quotient.Actor{}, Token{}, err
 		}
 		a.Team = append(a.Team, reports...)
 	}
-	return a, nil
+	return a, t, nil
+}
+
+// TokenUseGranularity is how stale a token's last_used_at may get: it is
+// written at most once per this interval, so reads stay reads.
+const TokenUseGranularity = time.Hour
+
+// TokenUseDue reports whether a token's last recorded use is older than
+// TokenUseGranularity, so that NoteTokenUse should run.
+func (s *Service) TokenUseDue(t Token) bool {
+	return t.LastUsedAt == nil || s.now().Sub(*t.LastUsedAt) >= TokenUseGranularity
+}
+
+// NoteTokenUse records that a token was used now.
+func (s *Service) NoteTokenUse(ctx context.Context, st Store, t Token) error {
+	return st.TouchToken(ctx, t.ID, s.now().UTC())
 }
 
 // Bootstrap creates the admin user with the given token when no user

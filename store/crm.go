@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
@@ -107,15 +108,32 @@ func (t *Tx) InsertToken(ctx context.Context, k crm.Token) error {
 	return conflictAs(err, "token", "this token is already in use")
 }
 
-// UserByTokenHash finds the user a token belongs to.
-func (t *Tx) UserByTokenHash(ctx context.Context, hash string) (crm.User, error) {
-	var r userRow
-	err := t.get(ctx, &r, `SELECT u.id, u.name, u.email, u.role, u.manager_id, u.quota, u.quota_period, u.active,
-		u.version, u.created_at, u.updated_at FROM api_tokens k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`, hash)
-	if err != nil {
-		return crm.User{}, getOr(err, "token", "")
+// TokenByHash finds a token and the user it belongs to.
+func (t *Tx) TokenByHash(ctx context.Context, hash string) (crm.Token, crm.User, error) {
+	var r struct {
+		userRow
+		TokenID    string `db:"token_id"`
+		TokenName  string `db:"token_name"`
+		TokenHash  string `db:"token_hash"`
+		TokenAt    dbTime `db:"token_created_at"`
+		LastUsedAt dbTime `db:"last_used_at"`
 	}
-	return r.user(), nil
+	err := t.get(ctx, &r, `SELECT u.id, u.name, u.email, u.role, u.manager_id, u.quota, u.quota_period, u.active,
+		u.version, u.created_at, u.updated_at, k.id AS token_id, k.name AS token_name, k.token_hash,
+		k.created_at AS token_created_at, k.last_used_at
+		FROM api_tokens k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`, hash)
+	if err != nil {
+		return crm.Token{}, crm.User{}, getOr(err, "token", "")
+	}
+	tok := crm.Token{ID: r.TokenID, UserID: r.ID, Name: r.TokenName, Hash: r.TokenHash, CreatedAt: r.TokenAt.Time, LastUsedAt: r.LastUsedAt.ptr()}
+	return tok, r.user(), nil
+}
+
+// TouchToken sets a token's last use unless a later one is recorded.
+func (t *Tx) TouchToken(ctx context.Context, id string, at time.Time) error {
+	_, err := t.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+		t.ts(at), id, t.ts(at))
+	return err
 }
 
 type tokenRow struct {

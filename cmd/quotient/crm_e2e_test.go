@@ -40,8 +40,13 @@ func TestUsersAndTokens(t *testing.T) {
 		}
 		// Tokens are listed without secrets; a revoked token stops working.
 		toks := a.must(200, "GET", "/api/v1/users/"+tm.ids["Rep2"]+"/tokens", tm.admin, nil).list(t)
-		if len(toks) != 1 || toks[0]["token"] != nil {
-			t.Fatalf("tokens: got %v", toks)
+		if len(toks) != 1 || toks[0]["token"] != nil || toks[0]["last_used_at"] != nil {
+			t.Fatalf("tokens of an unused token: got %v", toks)
+		}
+		a.must(200, "GET", "/api/v1/me", tm.rep2, nil)
+		toks = a.must(200, "GET", "/api/v1/users/"+tm.ids["Rep2"]+"/tokens", tm.admin, nil).list(t)
+		if toks[0]["last_used_at"] == nil {
+			t.Fatalf("last_used_at not recorded: %v", toks)
 		}
 		a.must(403, "GET", "/api/v1/users/"+tm.ids["Rep2"]+"/tokens", tm.rep, nil)
 		a.must(204, "DELETE", "/api/v1/tokens/"+toks[0]["id"].(string), tm.admin, nil)
