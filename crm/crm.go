@@ -186,7 +186,7 @@ type Store interface {
 	TokenByHash(ctx context.Context, hash string) (Token, User, error)
 	// TouchToken sets a token's last use unless it is already at or after at.
 	TouchToken(ctx context.Context, id string, at time.Time) error
-	ListTokens(ctx context.Context, userID string) ([]Token, error)
+	ListTokens(ctx context.Context, userID string, p Page) ([]Token, error)
 	DeleteToken(ctx context.Context, id string) (Token, error)
 	DeleteTokensOf(ctx context.Context, userID string) error
 

@@ -217,7 +217,7 @@ func (s *Service) CreateToken(ctx context.Context, st Store, userID, name string
 
 // ListTokens lists a user's tokens (never their secrets); admins, or the
 // user themselves.
-func (s *Service) ListTokens(ctx context.Context, st Store, userID string) ([]Token, error) {
+func (s *Service) ListTokens(ctx context.Context, st Store, userID string, p Page) ([]Token, error) {
 	a, err := actorOf(ctx)
 	if err != nil {
 		return nil, err
@@ -228,7 +228,7 @@ func (s *Service) ListTokens(ctx context.Context, st Store, userID string) ([]To
 	if _, err := st.GetUser(ctx, userID); err != nil {
 		return nil, err
 	}
-	return st.ListTokens(ctx, userID)
+	return st.ListTokens(ctx, userID, p)
 }
 
 // RevokeToken deletes a token; admins only.

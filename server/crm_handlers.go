@@ -71,18 +71,10 @@ func (s *Server) deactivateUser() fiber.Handler {
 }
 
 func (s *Server) listTokens() fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if _, _, err := parseList(c); err != nil {
-			return err
-		}
-		ts, err := read(s, c, func(ctx context.Context, tx Tx) ([]crm.Token, error) {
-			return s.crm.ListTokens(ctx, tx, c.Params("id"))
+	return listOf(s, func(t crm.Token) string { return t.ID }, tokenJSON, nil,
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]crm.Token, error) {
+			return s.crm.ListTokens(ctx, tx, c.Params("id"), crm.Page{Limit: limit, After: after})
 		})
-		if err != nil {
-			return err
-		}
-		return send(c, fiber.StatusOK, 0, pageOf(ts, len(ts), func(t crm.Token) string { return t.ID }, tokenJSON))
-	}
 }
 
 // newToken is a token with the secret shown once.

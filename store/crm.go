@@ -150,9 +150,10 @@ func (r tokenRow) token() crm.Token {
 }
 
 // ListTokens lists a user's tokens.
-func (t *Tx) ListTokens(ctx context.Context, userID string) ([]crm.Token, error) {
+func (t *Tx) ListTokens(ctx context.Context, userID string, p crm.Page) ([]crm.Token, error) {
 	var rows []tokenRow
-	if err := t.sel(ctx, &rows, `SELECT id, user_id, name, token_hash, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id`, userID); err != nil {
+	if err := t.list(ctx, &rows, `id, user_id, name, token_hash, created_at, last_used_at`, "api_tokens",
+		[]string{"user_id = ?"}, []any{userID}, p.After, p.Limit); err != nil {
 		return nil, err
 	}
 	out := make([]crm.Token, len(rows))

@@ -208,3 +208,33 @@ func TestIdempotencyRecordCommitsWithTheEffect(t *testing.T) {
 		})
 	})
 }
+
+func TestPurgeIdempotencyKeys(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		db := open(t, url)
+		ctx := context.Background()
+		now := time.Now().UTC()
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for key, age := range map[string]time.Duration{"fresh": time.Hour, "day-old": 25 * time.Hour, "stale": 49 * time.Hour} {
+				r := quotient.IdempotencyRecord{UserID: "u", Key: key, Method: "POST", Path: "/x", RequestHash: "h", CreatedAt: now.Add(-age)}
+				if _, _, err := tx.ClaimIdempotencyKey(ctx, r); err != nil {
+					return err
+				}
+			}
+			n, err := tx.PurgeIdempotencyKeys(ctx, now.Add(-48*time.Hour))
+			if err != nil || n != 1 {
+				t.Errorf("purged %d (%v), want 1", n, err)
+			}
+			for key, want := range map[string]bool{"fresh": true, "day-old": true, "stale": false} {
+				_, err := tx.IdempotencyRecord(ctx, "u", key)
+				if (err == nil) != want {
+					t.Errorf("key %s kept: %v, want %v", key, err == nil, want)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -49,6 +49,12 @@ func TestUsersAndTokens(t *testing.T) {
 			t.Fatalf("last_used_at not recorded: %v", toks)
 		}
 		a.must(403, "GET", "/api/v1/users/"+tm.ids["Rep2"]+"/tokens", tm.rep, nil)
+		a.must(201, "POST", "/api/v1/tokens", tm.admin, map[string]any{"user_id": tm.ids["Rep"], "name": "second"})
+		p1 := a.must(200, "GET", "/api/v1/users/"+tm.ids["Rep"]+"/tokens?limit=1", tm.rep, nil)
+		p2 := a.must(200, "GET", "/api/v1/users/"+tm.ids["Rep"]+"/tokens?limit=1&cursor="+p1.str(t, "next_cursor"), tm.rep, nil)
+		if len(p1.list(t)) != 1 || len(p2.list(t)) != 1 || p2.str(t, "next_cursor") != "" || p1.list(t)[0]["id"] == p2.list(t)[0]["id"] {
+			t.Fatalf("token pages: %s then %s", p1.body, p2.body)
+		}
 		a.must(204, "DELETE", "/api/v1/tokens/"+toks[0]["id"].(string), tm.admin, nil)
 		a.must(401, "GET", "/api/v1/me", tm.rep2, nil)
 		// Deactivating a user revokes their tokens.
