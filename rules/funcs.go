@@ -21,6 +21,10 @@ func toDec(v any) (decimal.Decimal, error) {
 		return decimal.NewFromInt(int64(x)), nil
 	case float64:
 		return decimal.NewFromFloat(x), nil
+	case string:
+		if d, err := decimal.NewFromString(x); err == nil {
+			return d, nil
+		}
 	}
 	return decimal.Decimal{}, fmt.Errorf("expected a number, got %T", v)
 }
@@ -67,7 +71,7 @@ func functions() []expr.Option {
 	cmp := []any{new(func(decimal.Decimal, decimal.Decimal) bool)}
 	_ = D
 	opts := []expr.Option{
-		expr.Function("__dec", func(p ...any) (any, error) { return toDec(p[0]) }, new(func(int) decimal.Decimal), new(func(int64) decimal.Decimal)),
+		expr.Function("__dec", func(p ...any) (any, error) { return toDec(p[0]) }, new(func(int) decimal.Decimal), new(func(int64) decimal.Decimal), new(func(any) decimal.Decimal)),
 		expr.Function("__neg", func(p ...any) (any, error) { d, err := toDec(p[0]); return d.Neg(), err }, new(func(decimal.Decimal) decimal.Decimal)),
 		expr.Function("__add", binary(func(a, b decimal.Decimal) (any, error) { return a.Add(b), nil }), new(func(decimal.Decimal, decimal.Decimal) decimal.Decimal)),
 		expr.Function("__sub", binary(func(a, b decimal.Decimal) (any, error) { return a.Sub(b), nil }), new(func(decimal.Decimal, decimal.Decimal) decimal.Decimal)),

@@ -51,6 +51,9 @@ func (p *decimalPatcher) toDec(n ast.Node) ast.Node {
 	if isDec(n.Type()) {
 		return n
 	}
+	if isMapValue(n) {
+		return call("__dec", decType, n)
+	}
 	if in, ok := n.(*ast.IntegerNode); ok {
 		c := &ast.ConstantNode{Value: decimal.NewFromInt(int64(in.Value))}
 		c.SetType(decType)
@@ -81,9 +84,14 @@ func (p *decimalPatcher) Visit(node *ast.Node) {
 			return
 		}
 		l, r := n.Left.Type(), n.Right.Type()
+		num := func(t reflect.Type) bool { return isDec(t) || isInt(t) }
 		switch {
 		case isDec(l) && (isDec(r) || isInt(r)), isInt(l) && isDec(r):
 		case n.Operator == "/" && isInt(l) && isInt(r):
+		// A value of unknown type (a configuration value) met with a
+		// number is taken as a number; a non-number there is the rule's
+		// error at evaluation.
+		case isMapValue(n.Left) && num(r), num(l) && isMapValue(n.Right):
 		default:
 			return // leave it to the type checker (e.g. decimal + string is an error)
 		}
@@ -94,6 +102,17 @@ func (p *decimalPatcher) Visit(node *ast.Node) {
 		ast.Patch(node, call(fn, ret, p.toDec(n.Left), p.toDec(n.Right)))
 		p.applied = true
 	}
+}
+
+// isMapValue reports whether n reads a value out of a map (config.x),
+// whose type is only known at evaluation. An unknown name also has no
+// type during patching, so the map itself must be known.
+func isMapValue(n ast.Node) bool {
+	m, ok := n.(*ast.MemberNode)
+	if !ok || m.Node.Type() == nil {
+		return false
+	}
+	return m.Node.Type().Kind() == reflect.Map && n.Type() == anyType
 }
 
 // paths collects the member paths an expression reads ("line.quantity"),

@@ -20,17 +20,18 @@ type productFacts struct {
 }
 
 type env struct {
-	Line        lineFacts    `expr:"line"`
-	Product     productFacts `expr:"product"`
-	PricingDate time.Time    `expr:"pricing_date"`
-	Tags        []string     `expr:"tags"`
+	Line        lineFacts      `expr:"line"`
+	Product     productFacts   `expr:"product"`
+	PricingDate time.Time      `expr:"pricing_date"`
+	Tags        []string       `expr:"tags"`
+	Config      map[string]any `expr:"config"`
 }
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 var sample = env{Line: lineFacts{Quantity: d("12"), ListPrice: d("19.99"), Count: 3},
 	Product: productFacts{Family: "hardware", SKU: "SRV-1"}, PricingDate: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC),
-	Tags: []string{"a", "b"}}
+	Tags: []string{"a", "b"}, Config: map[string]any{"storage_tb": d("8"), "cpu": "c32", "rails": true}}
 
 func TestDecimalArithmeticIsExact(t *testing.T) {
 	cases := []struct{ src, want string }{
@@ -80,6 +81,8 @@ func TestConditions(t *testing.T) {
 		{"month(pricing_date) == 11 and year(pricing_date) == 2026", true},
 		{"days_between(date('2026-11-01'), pricing_date) == 25", true},
 		{"line.quantity != 12", false},
+		{"config.storage_tb >= 8 and config.cpu == 'c32' and config.rails", true},
+		{"config.storage_tb * 2 > 15.5", true},
 	}
 	for _, c := range cases {
 		p, err := Compile(c.src, env{}, Bool)
