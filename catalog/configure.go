@@ -125,4 +125,3 @@ func OptionPrice(e Entry, attr string, o Option) decimal.Decimal {
 	}
 	return o.PriceDelta
 }
-

@@ -11,7 +11,7 @@ import (
 	"github.com/quotient-cpq/quotient/rules"
 )
 
-func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+func d(s string) decimal.Decimal   { return decimal.RequireFromString(s) }
 func dp(s string) *decimal.Decimal { v := d(s); return &v }
 
 var day = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)

@@ -38,11 +38,11 @@ func TestScheduleBoundaries(t *testing.T) {
 		// Slab: positions start at the first tier's from (1), so the first
 		// 9 units are in tier 1, the next 40 in tier 2, the rest in tier 3.
 		{catalog.Slab, "9", "0"},
-		{catalog.Slab, "10", "1"},      // 9×0 + 1×10 over 10
+		{catalog.Slab, "10", "1"},               // 9×0 + 1×10 over 10
 		{catalog.Slab, "9.5", "0.526315789474"}, // 9×0 + 0.5×10 over 9.5
-		{catalog.Slab, "49", "8.163265306122"}, // 40×10 over 49
-		{catalog.Slab, "50", "8.4"},            // (40×10 + 1×20) / 50
-		{catalog.Slab, "100", "14.2"},          // (9×0 + 40×10 + 51×20) / 100
+		{catalog.Slab, "49", "8.163265306122"},  // 40×10 over 49
+		{catalog.Slab, "50", "8.4"},             // (40×10 + 1×20) / 50
+		{catalog.Slab, "100", "14.2"},           // (9×0 + 40×10 + 51×20) / 100
 	}
 	for _, c := range cases {
 		s := catalog.Schedule{Type: c.typ, Tiers: ts}
