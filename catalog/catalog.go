@@ -164,4 +164,13 @@ type Store interface {
 	UpdateEntry(ctx context.Context, e Entry, version int) error
 	DeleteEntry(ctx context.Context, id string) error
 	ListEntries(ctx context.Context, f EntryFilter) ([]Entry, error)
+
+	InsertSchedule(ctx context.Context, s Schedule) error
+	GetSchedule(ctx context.Context, id string) (Schedule, error)
+	UpdateSchedule(ctx context.Context, s Schedule, version int) error
+	DeleteSchedule(ctx context.Context, id string) error
+	ListSchedules(ctx context.Context, p Page) ([]Schedule, error)
+	// BumpRulebook advances the pricing rulebook's version: schedules are
+	// part of it.
+	BumpRulebook(ctx context.Context) (int, error)
 }

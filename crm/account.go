@@ -20,6 +20,7 @@ type AccountInput struct {
 	PaymentTerms    string
 	TaxRegion       string
 	OwnerID         string
+	PriceBookID     string
 	Phone           string
 	Website         string
 	BillingAddress  Address
@@ -36,6 +37,7 @@ type AccountPatch struct {
 	PaymentTerms    *string
 	TaxRegion       *string
 	OwnerID         *string
+	PriceBookID     *string
 	Phone           *string
 	Website         *string
 	BillingAddress  *Address
@@ -103,7 +105,7 @@ func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) 
 	now := s.now().UTC()
 	acc := Account{ID: quotient.NewID("acc"), Name: strings.TrimSpace(in.Name), Currency: in.Currency,
 		Segment: in.Segment, Industry: in.Industry, CreditLimit: in.CreditLimit, PaymentTerms: in.PaymentTerms,
-		TaxRegion: in.TaxRegion, Phone: in.Phone, Website: in.Website,
+		TaxRegion: in.TaxRegion, PriceBookID: in.PriceBookID, Phone: in.Phone, Website: in.Website,
 		BillingAddress: in.BillingAddress, ShippingAddress: in.ShippingAddress,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
 	if acc.Segment == "" {
@@ -116,6 +118,9 @@ func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) 
 		return Account{}, err
 	}
 	if acc.OwnerID, err = ownerFor(ctx, st, a, in.OwnerID); err != nil {
+		return Account{}, err
+	}
+	if err := checkPriceBook(ctx, st, acc); err != nil {
 		return Account{}, err
 	}
 	if err := st.InsertAccount(ctx, acc); err != nil {
@@ -152,7 +157,7 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 		return Account{}, err
 	}
 	if a.Role == quotient.RoleFinance {
-		if p.Name != nil || p.Currency != nil || p.Segment != nil || p.Industry != nil || p.TaxRegion != nil ||
+		if p.Name != nil || p.PriceBookID != nil || p.Currency != nil || p.Segment != nil || p.Industry != nil || p.TaxRegion != nil ||
 			p.OwnerID != nil || p.Phone != nil || p.Website != nil || p.BillingAddress != nil || p.ShippingAddress != nil {
 			return Account{}, forbidden("finance may change only credit_limit and payment_terms")
 		}
@@ -170,6 +175,7 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 	setIf(&acc.CreditLimit, p.CreditLimit)
 	setIf(&acc.PaymentTerms, p.PaymentTerms)
 	setIf(&acc.TaxRegion, p.TaxRegion)
+	setIf(&acc.PriceBookID, p.PriceBookID)
 	setIf(&acc.Phone, p.Phone)
 	setIf(&acc.Website, p.Website)
 	setIf(&acc.BillingAddress, p.BillingAddress)
@@ -191,12 +197,33 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 			return Account{}, err
 		}
 	}
+	if acc.PriceBookID != old.PriceBookID || acc.Currency != old.Currency {
+		if err := checkPriceBook(ctx, st, acc); err != nil {
+			return Account{}, err
+		}
+	}
 	acc.Version++
 	acc.UpdatedAt = s.now().UTC()
 	if err := st.UpdateAccount(ctx, acc, old.Version); err != nil {
 		return Account{}, err
 	}
 	return acc, nil
+}
+
+// checkPriceBook verifies the account's own price book exists and is in
+// the account's currency.
+func checkPriceBook(ctx context.Context, st Store, acc Account) error {
+	if acc.PriceBookID == "" {
+		return nil
+	}
+	cur, err := st.PriceBookCurrency(ctx, acc.PriceBookID)
+	if err != nil {
+		return asFieldError(err, "price_book_id", "no such price book")
+	}
+	if cur != acc.Currency {
+		return quotient.FieldErrorf(quotient.Unprocessable, "price_book_id", "the price book is in %s but the account buys in %s", cur, acc.Currency)
+	}
+	return nil
 }
 
 // DeleteAccount removes an account with no opportunities (its contacts go

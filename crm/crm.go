@@ -55,6 +55,7 @@ type Account struct {
 	PaymentTerms    string
 	TaxRegion       string
 	OwnerID         string
+	PriceBookID     string // the account's own price book; "" for the default of its currency
 	Phone           string
 	Website         string
 	BillingAddress  Address
@@ -196,6 +197,9 @@ type Store interface {
 	DeleteAccount(ctx context.Context, id string) error
 	ListAccounts(ctx context.Context, f AccountFilter) ([]Account, error)
 	AccountHasOpportunities(ctx context.Context, id string) (bool, error)
+	// PriceBookCurrency returns the currency of a price book (not_found
+	// when there is none).
+	PriceBookCurrency(ctx context.Context, id string) (string, error)
 
 	InsertContact(ctx context.Context, c Contact) error
 	GetContact(ctx context.Context, id string) (Contact, error)

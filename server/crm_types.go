@@ -129,6 +129,7 @@ type AccountJSON struct {
 	PaymentTerms    string      `json:"payment_terms"`
 	TaxRegion       string      `json:"tax_region"`
 	OwnerID         string      `json:"owner_id"`
+	PriceBookID     *string     `json:"price_book_id"`
 	Phone           string      `json:"phone"`
 	Website         string      `json:"website"`
 	BillingAddress  AddressJSON `json:"billing_address"`
@@ -149,6 +150,7 @@ type AccountRequest struct {
 	PaymentTerms    *string      `json:"payment_terms"`
 	TaxRegion       *string      `json:"tax_region"`
 	OwnerID         *string      `json:"owner_id"`
+	PriceBookID     *string      `json:"price_book_id"`
 	Phone           *string      `json:"phone" maxLength:"50"`
 	Website         *string      `json:"website" maxLength:"200"`
 	BillingAddress  *AddressJSON `json:"billing_address"`
@@ -158,7 +160,7 @@ type AccountRequest struct {
 func accountJSON(a crm.Account) AccountJSON {
 	return AccountJSON{ID: a.ID, Name: a.Name, Currency: a.Currency, Segment: a.Segment, Industry: a.Industry,
 		CreditLimit: fmtMoney(a.CreditLimit, a.Currency), PaymentTerms: a.PaymentTerms, TaxRegion: a.TaxRegion,
-		OwnerID: a.OwnerID, Phone: a.Phone, Website: a.Website, BillingAddress: addressJSON(a.BillingAddress),
+		OwnerID: a.OwnerID, PriceBookID: optStr(a.PriceBookID), Phone: a.Phone, Website: a.Website, BillingAddress: addressJSON(a.BillingAddress),
 		ShippingAddress: addressJSON(a.ShippingAddress), Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
@@ -166,7 +168,7 @@ func (r AccountRequest) input() (crm.AccountInput, error) {
 	p := quotient.Problems{}
 	in := crm.AccountInput{Name: strOr(r.Name), Currency: strOr(r.Currency), Segment: strOr(r.Segment),
 		Industry: strOr(r.Industry), CreditLimit: r.CreditLimit.Value(&p, "credit_limit"), PaymentTerms: strOr(r.PaymentTerms),
-		TaxRegion: strOr(r.TaxRegion), OwnerID: strOr(r.OwnerID), Phone: strOr(r.Phone), Website: strOr(r.Website)}
+		TaxRegion: strOr(r.TaxRegion), OwnerID: strOr(r.OwnerID), PriceBookID: strOr(r.PriceBookID), Phone: strOr(r.Phone), Website: strOr(r.Website)}
 	if r.BillingAddress != nil {
 		in.BillingAddress = *r.BillingAddress.domain()
 	}
@@ -180,7 +182,7 @@ func (r AccountRequest) patch() (crm.AccountPatch, error) {
 	p := quotient.Problems{}
 	out := crm.AccountPatch{Name: r.Name, Currency: r.Currency, Segment: r.Segment, Industry: r.Industry,
 		CreditLimit: r.CreditLimit.Ptr(&p, "credit_limit"), PaymentTerms: r.PaymentTerms, TaxRegion: r.TaxRegion,
-		OwnerID: r.OwnerID, Phone: r.Phone, Website: r.Website,
+		OwnerID: r.OwnerID, PriceBookID: r.PriceBookID, Phone: r.Phone, Website: r.Website,
 		BillingAddress: r.BillingAddress.domain(), ShippingAddress: r.ShippingAddress.domain()}
 	return out, p.Err()
 }

@@ -134,4 +134,26 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "GET", path: v1 + "/price-books/{id}/entries/{entry_id}", tag: "price-books", summary: "Get a price-book entry", resp: EntryJSON{}, handler: s.getEntry()})
 	s.add(route{method: "PATCH", path: v1 + "/price-books/{id}/entries/{entry_id}", tag: "price-books", summary: "Change a price-book entry (admin)", req: EntryRequest{}, resp: EntryJSON{}, handler: s.patchEntry()})
 	s.add(route{method: "DELETE", path: v1 + "/price-books/{id}/entries/{entry_id}", tag: "price-books", summary: "Delete a price-book entry (admin)", status: 204, handler: s.deleteEntry()})
+
+	s.add(route{method: "GET", path: v1 + "/discount-schedules", tag: "pricing", summary: "List volume discount schedules", resp: ScheduleJSON{}, list: true, handler: s.listSchedules()})
+	s.add(route{method: "POST", path: v1 + "/discount-schedules", tag: "pricing", summary: "Create a volume discount schedule (admin); tiers [from, to) must be contiguous", req: ScheduleRequest{}, resp: ScheduleJSON{}, status: 201, handler: s.createSchedule()})
+	s.add(route{method: "GET", path: v1 + "/discount-schedules/{id}", tag: "pricing", summary: "Get a discount schedule", resp: ScheduleJSON{}, handler: s.getSchedule()})
+	s.add(route{method: "PATCH", path: v1 + "/discount-schedules/{id}", tag: "pricing", summary: "Change a discount schedule (admin)", req: ScheduleRequest{}, resp: ScheduleJSON{}, handler: s.patchSchedule()})
+	s.add(route{method: "DELETE", path: v1 + "/discount-schedules/{id}", tag: "pricing", summary: "Delete a discount schedule (admin)", status: 204, handler: s.deleteSchedule()})
+
+	s.add(route{method: "GET", path: v1 + "/price-rules", tag: "pricing", summary: "List price rules", resp: PriceRuleJSON{}, list: true, handler: s.listPriceRules()})
+	s.add(route{method: "POST", path: v1 + "/price-rules", tag: "pricing", summary: "Create a price rule (admin); its expressions are compiled and type-checked now", req: PriceRuleRequest{}, resp: PriceRuleJSON{}, status: 201, handler: s.createPriceRule()})
+	s.add(route{method: "POST", path: v1 + "/price-rules/check", tag: "pricing", summary: "Lint the rulebook: rules that can never match, conflicting non-stackable pairs", resp: CheckJSON{}, handler: s.checkPriceRules()})
+	s.add(route{method: "GET", path: v1 + "/price-rules/{id}", tag: "pricing", summary: "Get a price rule", resp: PriceRuleJSON{}, handler: s.getPriceRule()})
+	s.add(route{method: "GET", path: v1 + "/price-rules/{id}/versions", tag: "pricing", summary: "Every version of a price rule", resp: PriceRuleJSON{}, list: true, handler: s.priceRuleVersions()})
+	s.add(route{method: "PATCH", path: v1 + "/price-rules/{id}", tag: "pricing", summary: "Change a price rule, making a new version (admin)", req: PriceRuleRequest{}, resp: PriceRuleJSON{}, handler: s.patchPriceRule()})
+	s.add(route{method: "DELETE", path: v1 + "/price-rules/{id}", tag: "pricing", summary: "Delete a price rule; its versions stay (admin)", status: 204, handler: s.deletePriceRule()})
+
+	s.add(route{method: "GET", path: v1 + "/tax-rates", tag: "pricing", summary: "List tax rates", resp: TaxRateJSON{}, list: true, handler: s.listTaxRates()})
+	s.add(route{method: "POST", path: v1 + "/tax-rates", tag: "pricing", summary: "Create a tax rate for a region and tax category (admin, finance)", req: TaxRateRequest{}, resp: TaxRateJSON{}, status: 201, handler: s.createTaxRate()})
+	s.add(route{method: "GET", path: v1 + "/tax-rates/{id}", tag: "pricing", summary: "Get a tax rate", resp: TaxRateJSON{}, handler: s.getTaxRate()})
+	s.add(route{method: "PATCH", path: v1 + "/tax-rates/{id}", tag: "pricing", summary: "Change a tax rate (admin, finance)", req: TaxRateRequest{}, resp: TaxRateJSON{}, handler: s.patchTaxRate()})
+	s.add(route{method: "DELETE", path: v1 + "/tax-rates/{id}", tag: "pricing", summary: "Delete a tax rate (admin, finance)", status: 204, handler: s.deleteTaxRate()})
+
+	s.add(route{method: "POST", path: v1 + "/pricing/preview", tag: "pricing", summary: "Price lines for an account with the full trace; saves nothing", req: PreviewRequest{}, resp: PricingJSON{}, handler: s.preview()})
 }

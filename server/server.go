@@ -15,6 +15,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/pricing"
 )
 
 // Tx is one database transaction as the server needs it: every domain
@@ -22,6 +23,7 @@ import (
 type Tx interface {
 	crm.Store
 	catalog.Store
+	pricing.Store
 	ClaimIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (quotient.IdempotencyRecord, bool, error)
 	IdempotencyRecord(ctx context.Context, userID, key string) (quotient.IdempotencyRecord, error)
 	CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error
@@ -57,6 +59,7 @@ type Server struct {
 	log     *slog.Logger
 	crm     *crm.Service
 	catalog *catalog.Service
+	pricing *pricing.Service
 	metrics *metrics
 	routes  []route
 	version string
@@ -84,7 +87,7 @@ func New(cfg Config) *Server {
 		cfg.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{db: cfg.DB, now: cfg.Now, log: cfg.Logger, version: cfg.Version,
-		crm: crm.NewService(cfg.Now), catalog: catalog.NewService(cfg.Now)}
+		crm: crm.NewService(cfg.Now), catalog: catalog.NewService(cfg.Now), pricing: pricing.NewService(cfg.Now)}
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",

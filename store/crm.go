@@ -179,41 +179,46 @@ func (t *Tx) DeleteTokensOf(ctx context.Context, userID string) error {
 }
 
 type accountRow struct {
-	ID                 string `db:"id"`
-	Name               string `db:"name"`
-	Currency           string `db:"currency"`
-	Segment            string `db:"segment"`
-	Industry           string `db:"industry"`
-	CreditLimit        dbDec  `db:"credit_limit"`
-	PaymentTerms       string `db:"payment_terms"`
-	TaxRegion          string `db:"tax_region"`
-	OwnerID            string `db:"owner_id"`
-	Phone              string `db:"phone"`
-	Website            string `db:"website"`
-	BillingLine1       string `db:"billing_line1"`
-	BillingLine2       string `db:"billing_line2"`
-	BillingCity        string `db:"billing_city"`
-	BillingRegion      string `db:"billing_region"`
-	BillingPostalCode  string `db:"billing_postal_code"`
-	BillingCountry     string `db:"billing_country"`
-	ShippingLine1      string `db:"shipping_line1"`
-	ShippingLine2      string `db:"shipping_line2"`
-	ShippingCity       string `db:"shipping_city"`
-	ShippingRegion     string `db:"shipping_region"`
-	ShippingPostalCode string `db:"shipping_postal_code"`
-	ShippingCountry    string `db:"shipping_country"`
-	Version            int    `db:"version"`
-	CreatedAt          dbTime `db:"created_at"`
-	UpdatedAt          dbTime `db:"updated_at"`
+	ID                 string  `db:"id"`
+	Name               string  `db:"name"`
+	Currency           string  `db:"currency"`
+	Segment            string  `db:"segment"`
+	Industry           string  `db:"industry"`
+	CreditLimit        dbDec   `db:"credit_limit"`
+	PaymentTerms       string  `db:"payment_terms"`
+	TaxRegion          string  `db:"tax_region"`
+	OwnerID            string  `db:"owner_id"`
+	PriceBookID        *string `db:"price_book_id"`
+	Phone              string  `db:"phone"`
+	Website            string  `db:"website"`
+	BillingLine1       string  `db:"billing_line1"`
+	BillingLine2       string  `db:"billing_line2"`
+	BillingCity        string  `db:"billing_city"`
+	BillingRegion      string  `db:"billing_region"`
+	BillingPostalCode  string  `db:"billing_postal_code"`
+	BillingCountry     string  `db:"billing_country"`
+	ShippingLine1      string  `db:"shipping_line1"`
+	ShippingLine2      string  `db:"shipping_line2"`
+	ShippingCity       string  `db:"shipping_city"`
+	ShippingRegion     string  `db:"shipping_region"`
+	ShippingPostalCode string  `db:"shipping_postal_code"`
+	ShippingCountry    string  `db:"shipping_country"`
+	Version            int     `db:"version"`
+	CreatedAt          dbTime  `db:"created_at"`
+	UpdatedAt          dbTime  `db:"updated_at"`
 }
 
-const accountCols = `id, name, currency, segment, industry, credit_limit, payment_terms, tax_region, owner_id, phone, website,
+const accountCols = `id, name, currency, segment, industry, credit_limit, payment_terms, tax_region, owner_id, price_book_id, phone, website,
 	billing_line1, billing_line2, billing_city, billing_region, billing_postal_code, billing_country,
 	shipping_line1, shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country,
 	version, created_at, updated_at`
 
 func (r accountRow) account() crm.Account {
-	return crm.Account{ID: r.ID, Name: r.Name, Currency: r.Currency, Segment: r.Segment, Industry: r.Industry,
+	pb := ""
+	if r.PriceBookID != nil {
+		pb = *r.PriceBookID
+	}
+	return crm.Account{PriceBookID: pb, ID: r.ID, Name: r.Name, Currency: r.Currency, Segment: r.Segment, Industry: r.Industry,
 		CreditLimit: r.CreditLimit.Decimal, PaymentTerms: r.PaymentTerms, TaxRegion: r.TaxRegion, OwnerID: r.OwnerID,
 		Phone: r.Phone, Website: r.Website,
 		BillingAddress: crm.Address{Line1: r.BillingLine1, Line2: r.BillingLine2, City: r.BillingCity,
@@ -226,7 +231,7 @@ func (r accountRow) account() crm.Account {
 func accountArgs(t *Tx, a crm.Account) []any {
 	b, s := a.BillingAddress, a.ShippingAddress
 	return []any{a.Name, a.Currency, a.Segment, a.Industry, dec(a.CreditLimit), a.PaymentTerms, a.TaxRegion, a.OwnerID,
-		a.Phone, a.Website, b.Line1, b.Line2, b.City, b.Region, b.PostalCode, b.Country,
+		nullable(a.PriceBookID), a.Phone, a.Website, b.Line1, b.Line2, b.City, b.Region, b.PostalCode, b.Country,
 		s.Line1, s.Line2, s.City, s.Region, s.PostalCode, s.Country, a.Version, t.ts(a.UpdatedAt)}
 }
 
@@ -235,9 +240,9 @@ func (t *Tx) InsertAccount(ctx context.Context, a crm.Account) error {
 	args := append([]any{a.ID}, accountArgs(t, a)...)
 	args = append(args, t.ts(a.CreatedAt))
 	_, err := t.exec(ctx, `INSERT INTO accounts (id, name, currency, segment, industry, credit_limit, payment_terms, tax_region,
-		owner_id, phone, website, billing_line1, billing_line2, billing_city, billing_region, billing_postal_code, billing_country,
+		owner_id, price_book_id, phone, website, billing_line1, billing_line2, billing_city, billing_region, billing_postal_code, billing_country,
 		shipping_line1, shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country,
-		version, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		version, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	return err
 }
 
@@ -254,10 +259,19 @@ func (t *Tx) GetAccount(ctx context.Context, id string) (crm.Account, error) {
 func (t *Tx) UpdateAccount(ctx context.Context, a crm.Account, version int) error {
 	args := append(accountArgs(t, a), a.ID, version)
 	return t.versioned(ctx, "accounts", "account", a.ID, `UPDATE accounts SET name = ?, currency = ?, segment = ?, industry = ?,
-		credit_limit = ?, payment_terms = ?, tax_region = ?, owner_id = ?, phone = ?, website = ?,
+		credit_limit = ?, payment_terms = ?, tax_region = ?, owner_id = ?, price_book_id = ?, phone = ?, website = ?,
 		billing_line1 = ?, billing_line2 = ?, billing_city = ?, billing_region = ?, billing_postal_code = ?, billing_country = ?,
 		shipping_line1 = ?, shipping_line2 = ?, shipping_city = ?, shipping_region = ?, shipping_postal_code = ?, shipping_country = ?,
 		version = ?, updated_at = ? WHERE id = ? AND version = ?`, args...)
+}
+
+// PriceBookCurrency returns a price book's currency.
+func (t *Tx) PriceBookCurrency(ctx context.Context, id string) (string, error) {
+	var c string
+	if err := t.get(ctx, &c, `SELECT currency FROM price_books WHERE id = ?`, id); err != nil {
+		return "", getOr(err, "price book", id)
+	}
+	return c, nil
 }
 
 // DeleteAccount removes an account and its contacts.
