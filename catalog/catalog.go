@@ -170,6 +170,11 @@ type Store interface {
 	UpdateSchedule(ctx context.Context, s Schedule, version int) error
 	DeleteSchedule(ctx context.Context, id string) error
 	ListSchedules(ctx context.Context, p Page) ([]Schedule, error)
+	InsertConfigRule(ctx context.Context, r ConfigRule) error
+	GetConfigRule(ctx context.Context, id string) (ConfigRule, error)
+	UpdateConfigRule(ctx context.Context, r ConfigRule, version int) error
+	DeleteConfigRule(ctx context.Context, id string) error
+	ListConfigRules(ctx context.Context, productID string, p Page) ([]ConfigRule, error)
 	// BumpRulebook advances the pricing rulebook's version: schedules are
 	// part of it.
 	BumpRulebook(ctx context.Context) (int, error)

@@ -156,4 +156,11 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "DELETE", path: v1 + "/tax-rates/{id}", tag: "pricing", summary: "Delete a tax rate (admin, finance)", status: 204, handler: s.deleteTaxRate()})
 
 	s.add(route{method: "POST", path: v1 + "/pricing/preview", tag: "pricing", summary: "Price lines for an account with the full trace; saves nothing", req: PreviewRequest{}, resp: PricingJSON{}, handler: s.preview()})
+
+	s.add(route{method: "GET", path: v1 + "/products/{id}/rules", tag: "products", summary: "List a product's configuration rules", resp: ConfigRuleJSON{}, list: true, handler: s.listConfigRules()})
+	s.add(route{method: "POST", path: v1 + "/products/{id}/rules", tag: "products", summary: "Add a configuration rule (validation, alert, selection, filter) to a product (admin)", req: ConfigRuleRequest{}, resp: ConfigRuleJSON{}, status: 201, handler: s.createConfigRule()})
+	s.add(route{method: "GET", path: v1 + "/products/{id}/rules/{rule_id}", tag: "products", summary: "Get a configuration rule", resp: ConfigRuleJSON{}, handler: s.getConfigRule()})
+	s.add(route{method: "PATCH", path: v1 + "/products/{id}/rules/{rule_id}", tag: "products", summary: "Change a configuration rule (admin)", req: ConfigRuleRequest{}, resp: ConfigRuleJSON{}, handler: s.patchConfigRule()})
+	s.add(route{method: "DELETE", path: v1 + "/products/{id}/rules/{rule_id}", tag: "products", summary: "Delete a configuration rule (admin)", status: 204, handler: s.deleteConfigRule()})
+	s.add(route{method: "POST", path: v1 + "/products/{id}/configure", tag: "products", summary: "Check a configuration: validity, errors and warnings with their rules, allowed options, price deltas", req: ConfigureRequest{}, resp: ConfigurationJSON{}, handler: s.configure()})
 }
