@@ -88,9 +88,13 @@ type PriceBook struct {
 	Active      bool
 	ValidFrom   string
 	ValidTo     string
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// CostRate converts products' unit_cost into the book's currency
+	// (book units per cost unit); nil when the book is in the cost
+	// currency or no rate is known.
+	CostRate  *decimal.Decimal
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Entry is a product's price in a price book. OptionPrices overrides option

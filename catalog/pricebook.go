@@ -20,6 +20,7 @@ type PriceBookInput struct {
 	Active      *bool
 	ValidFrom   string
 	ValidTo     string
+	CostRate    *decimal.Decimal
 }
 
 // PriceBookPatch holds the fields to change; nil leaves a field as it is.
@@ -30,6 +31,7 @@ type PriceBookPatch struct {
 	Active      *bool
 	ValidFrom   *string
 	ValidTo     *string
+	CostRate    *decimal.Decimal
 }
 
 func validatePriceBook(b PriceBook) error {
@@ -41,6 +43,12 @@ func validatePriceBook(b PriceBook) error {
 	p.Date("valid_to", b.ValidTo, false)
 	if b.ValidFrom != "" && b.ValidTo != "" && b.ValidTo < b.ValidFrom {
 		p.Add("valid_to", "must not be before valid_from")
+	}
+	if b.CostRate != nil {
+		if !b.CostRate.IsPositive() {
+			p.Add("cost_rate", "must be greater than zero")
+		}
+		p.Scale("cost_rate", *b.CostRate, 8)
 	}
 	if b.IsDefault && !b.Active {
 		p.Add("is_default", "an inactive price book cannot be the default")
@@ -56,7 +64,7 @@ func (s *Service) CreatePriceBook(ctx context.Context, st Store, in PriceBookInp
 	}
 	now := s.now().UTC()
 	b := PriceBook{ID: quotient.NewID("pb"), Name: strings.TrimSpace(in.Name), Description: in.Description,
-		Currency: in.Currency, IsDefault: in.IsDefault, Active: true, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo,
+		Currency: in.Currency, IsDefault: in.IsDefault, Active: true, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, CostRate: in.CostRate,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
 	if in.Active != nil {
 		b.Active = *in.Active
@@ -108,6 +116,9 @@ func (s *Service) UpdatePriceBook(ctx context.Context, st Store, id string, vers
 	set(&b.Active, p.Active)
 	set(&b.ValidFrom, p.ValidFrom)
 	set(&b.ValidTo, p.ValidTo)
+	if p.CostRate != nil {
+		b.CostRate = p.CostRate
+	}
 	if err := validatePriceBook(b); err != nil {
 		return PriceBook{}, err
 	}

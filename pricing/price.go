@@ -614,8 +614,12 @@ func tax(res *Result, req Request, book Book, rb *Rulebook, cur quotient.Currenc
 // margins computes cost and margin per line and for the document when
 // costs are in the document's currency.
 func margins(res *Result, req Request, book Book, cur quotient.Currency) {
+	rate := one
 	if req.CostCurrency != req.Currency {
-		return
+		if book.PriceBook.CostRate == nil {
+			return // costs are in another currency and the book gives no rate
+		}
+		rate = *book.PriceBook.CostRate
 	}
 	costTotal := decimal.Zero
 	for i := range res.Lines {
@@ -627,7 +631,7 @@ func margins(res *Result, req Request, book Book, cur quotient.Currency) {
 				unitCost = unitCost.Add(book.Products[comp.ProductID].UnitCost.Mul(comp.Quantity))
 			}
 		}
-		cost := cur.Round(unitCost.Mul(l.Quantity))
+		cost := cur.Round(unitCost.Mul(rate).Mul(l.Quantity))
 		margin := l.NetAmount.Sub(cost)
 		l.Cost, l.Margin = ptr(cost), ptr(margin)
 		if l.NetAmount.IsPositive() {
@@ -652,6 +656,9 @@ func inputHash(req Request, book Book, rb *Rulebook) string {
 	a := req.Account
 	w("account", a.ID, a.Name, a.Segment, a.Industry, a.TaxRegion, a.Currency)
 	w("book", book.PriceBook.ID, book.PriceBook.Version, "rulebook", rb.Version)
+	if book.PriceBook.CostRate != nil {
+		w("cost_rate", book.PriceBook.CostRate.String())
+	}
 	ids := map[string]bool{}
 	for _, l := range req.Lines {
 		keys := make([]string, 0, len(l.Configuration))

@@ -277,3 +277,18 @@ func TestProperties(t *testing.T) {
 		}
 	}
 }
+
+func TestMarginsUseTheBooksCostRate(t *testing.T) {
+	f := newFixture("JPY").product("a", "x", "15000", "60") // cost 60 USD
+	res := f.price(t, []LineInput{line("a", "2")}, func(r *Request) { r.CostCurrency = "USD" })
+	if res.Margin != nil {
+		t.Fatalf("margin without a rate: %v", res.Margin)
+	}
+	rate := d("150")
+	f.book.PriceBook.CostRate = &rate
+	res = f.price(t, []LineInput{line("a", "2")}, func(r *Request) { r.CostCurrency = "USD" })
+	// cost 60 × 150 × 2 = 18000 yen; net 30000; margin 12000 = 40%
+	if !res.Cost.Equal(d("18000")) || !res.Margin.Equal(d("12000")) || !res.MarginPct.Equal(d("40")) {
+		t.Fatalf("margin: cost %v margin %v pct %v", res.Cost, res.Margin, res.MarginPct)
+	}
+}

@@ -176,6 +176,7 @@ type PriceBookJSON struct {
 	Active      bool      `json:"active"`
 	ValidFrom   *string   `json:"valid_from" format:"date"`
 	ValidTo     *string   `json:"valid_to" format:"date"`
+	CostRate    *string   `json:"cost_rate" format:"decimal"`
 	Version     int       `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -191,21 +192,26 @@ type PriceBookRequest struct {
 	Active      *bool   `json:"active"`
 	ValidFrom   *string `json:"valid_from" format:"date"`
 	ValidTo     *string `json:"valid_to" format:"date"`
+	// CostRate converts products' unit_cost (kept in the company's cost
+	// currency) into this book's currency, for margins: 150 for a JPY book
+	// when costs are in USD.
+	CostRate *Dec `json:"cost_rate"`
 }
 
 func priceBookJSON(b catalog.PriceBook) PriceBookJSON {
 	return PriceBookJSON{ID: b.ID, Name: b.Name, Description: b.Description, Currency: b.Currency, IsDefault: b.IsDefault,
-		Active: b.Active, ValidFrom: optStr(b.ValidFrom), ValidTo: optStr(b.ValidTo), Version: b.Version,
+		Active: b.Active, ValidFrom: optStr(b.ValidFrom), ValidTo: optStr(b.ValidTo), CostRate: fmtDecPtr(b.CostRate), Version: b.Version,
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt}
 }
 
 func (r PriceBookRequest) input() (catalog.PriceBookInput, error) {
+	p := quotient.Problems{}
 	in := catalog.PriceBookInput{Name: strOr(r.Name), Description: strOr(r.Description), Currency: strOr(r.Currency),
-		Active: r.Active, ValidFrom: strOr(r.ValidFrom), ValidTo: strOr(r.ValidTo)}
+		Active: r.Active, ValidFrom: strOr(r.ValidFrom), ValidTo: strOr(r.ValidTo), CostRate: r.CostRate.Ptr(&p, "cost_rate")}
 	if r.IsDefault != nil {
 		in.IsDefault = *r.IsDefault
 	}
-	return in, nil
+	return in, p.Err()
 }
 
 func (r PriceBookRequest) patch() (catalog.PriceBookPatch, error) {
@@ -213,8 +219,9 @@ func (r PriceBookRequest) patch() (catalog.PriceBookPatch, error) {
 		return catalog.PriceBookPatch{}, quotient.FieldErrorf(quotient.Unprocessable, "currency",
 			"a price book's currency cannot change; create a price book in the other currency")
 	}
+	p := quotient.Problems{}
 	return catalog.PriceBookPatch{Name: r.Name, Description: r.Description, IsDefault: r.IsDefault, Active: r.Active,
-		ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}, nil
+		ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, CostRate: r.CostRate.Ptr(&p, "cost_rate")}, p.Err()
 }
 
 // EntryJSON is a product's price in a price book.

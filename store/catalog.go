@@ -270,23 +270,31 @@ type priceBookRow struct {
 	Active      bool   `db:"active"`
 	ValidFrom   dbDate `db:"valid_from"`
 	ValidTo     dbDate `db:"valid_to"`
+	CostRate    *dbDec `db:"cost_rate"`
 	Version     int    `db:"version"`
 	CreatedAt   dbTime `db:"created_at"`
 	UpdatedAt   dbTime `db:"updated_at"`
 }
 
-const priceBookCols = `id, name, description, currency, is_default, active, valid_from, valid_to, version, created_at, updated_at`
+const priceBookCols = `id, name, description, currency, is_default, active, valid_from, valid_to, cost_rate, version, created_at, updated_at`
+
+func decOrNil(d *decimal.Decimal) any {
+	if d == nil {
+		return nil
+	}
+	return d.String()
+}
 
 func (r priceBookRow) book() catalog.PriceBook {
 	return catalog.PriceBook{ID: r.ID, Name: r.Name, Description: r.Description, Currency: r.Currency, IsDefault: r.IsDefault,
-		Active: r.Active, ValidFrom: string(r.ValidFrom), ValidTo: string(r.ValidTo), Version: r.Version,
+		Active: r.Active, ValidFrom: string(r.ValidFrom), ValidTo: string(r.ValidTo), CostRate: costRate(r.CostRate), Version: r.Version,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // InsertPriceBook stores a new price book.
 func (t *Tx) InsertPriceBook(ctx context.Context, b catalog.PriceBook) error {
-	_, err := t.exec(ctx, `INSERT INTO price_books (`+priceBookCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		b.ID, b.Name, b.Description, b.Currency, b.IsDefault, b.Active, date(b.ValidFrom), date(b.ValidTo), b.Version,
+	_, err := t.exec(ctx, `INSERT INTO price_books (`+priceBookCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.ID, b.Name, b.Description, b.Currency, b.IsDefault, b.Active, date(b.ValidFrom), date(b.ValidTo), decOrNil(b.CostRate), b.Version,
 		t.ts(b.CreatedAt), t.ts(b.UpdatedAt))
 	return conflictAs(err, "name", "a price book named %q exists", b.Name)
 }
@@ -303,8 +311,8 @@ func (t *Tx) GetPriceBook(ctx context.Context, id string) (catalog.PriceBook, er
 // UpdatePriceBook writes a price book if it is still at version.
 func (t *Tx) UpdatePriceBook(ctx context.Context, b catalog.PriceBook, version int) error {
 	err := t.versioned(ctx, "price_books", "price book", b.ID, `UPDATE price_books SET name = ?, description = ?, is_default = ?,
-		active = ?, valid_from = ?, valid_to = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-		b.Name, b.Description, b.IsDefault, b.Active, date(b.ValidFrom), date(b.ValidTo), b.Version, t.ts(b.UpdatedAt), b.ID, version)
+		active = ?, valid_from = ?, valid_to = ?, cost_rate = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		b.Name, b.Description, b.IsDefault, b.Active, date(b.ValidFrom), date(b.ValidTo), decOrNil(b.CostRate), b.Version, t.ts(b.UpdatedAt), b.ID, version)
 	return conflictAs(err, "name", "a price book named %q exists", b.Name)
 }
 
@@ -437,3 +445,11 @@ func (t *Tx) ListEntries(ctx context.Context, f catalog.EntryFilter) ([]catalog.
 }
 
 var _ catalog.Store = (*Tx)(nil)
+
+func costRate(d *dbDec) *decimal.Decimal {
+	if d == nil {
+		return nil
+	}
+	v := d.Decimal
+	return &v
+}

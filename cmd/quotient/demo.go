@@ -11,6 +11,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/store"
 )
 
@@ -179,8 +180,12 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]dem
 
 	books := map[string]catalog.PriceBook{}
 	for _, cur := range []string{"USD", "EUR", "JPY"} {
-		b, err := cat.CreatePriceBook(admin, tx, catalog.PriceBookInput{Name: "Standard " + cur, Currency: cur, IsDefault: true,
-			ValidFrom: "2026-01-01", Description: "List prices in " + cur})
+		in := catalog.PriceBookInput{Name: "Standard " + cur, Currency: cur, IsDefault: true,
+			ValidFrom: "2026-01-01", Description: "List prices in " + cur}
+		if cur != "USD" { // unit costs are in USD
+			in.CostRate = dp(map[string]string{"EUR": "0.92", "JPY": "150"}[cur])
+		}
+		b, err := cat.CreatePriceBook(admin, tx, in)
 		if err != nil {
 			return err
 		}
@@ -275,6 +280,10 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]dem
 		return err
 	}
 
+	if err := seedRulebook(admin, tx, now, atlas, products); err != nil {
+		return err
+	}
+
 	// Accounts, contacts and opportunities.
 	stages := []crm.Stage{crm.Prospecting, crm.Qualification, crm.Proposal, crm.Negotiation, crm.ClosedWon, crm.ClosedLost}
 	today := now().UTC()
@@ -311,6 +320,85 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]dem
 			Name: fmt.Sprintf("%s: infrastructure refresh %d", strings.Split(a.name, " ")[0], today.Year()+1), Stage: stage,
 			Amount: amount, CloseDate: today.AddDate(0, 1+i%5, 0).Format(time.DateOnly)}); err != nil {
 			return fmt.Errorf("opportunity for %s: %w", a.name, err)
+		}
+	}
+	return nil
+}
+
+// seedRulebook gives the demo company tax rates, volume schedules, price
+// rules and configuration rules for the Atlas server.
+func seedRulebook(ctx context.Context, tx *store.Tx, now func() time.Time, atlas catalog.Product, products map[string]catalog.Product) error {
+	cat, pr := catalog.NewService(now), pricing.NewService(now)
+	taxes := []pricing.TaxRate{
+		{Region: "US-CA", TaxCategory: "standard", RatePct: d("7.25"), Name: "California sales tax"},
+		{Region: "US-NY", TaxCategory: "standard", RatePct: d("4"), Name: "New York sales tax"},
+		{Region: "US-WA", TaxCategory: "standard", RatePct: d("6.5"), Name: "Washington sales tax"},
+		{Region: "US", TaxCategory: "standard", RatePct: d("6"), Name: "US sales tax (other states)"},
+		{Region: "DE", TaxCategory: "standard", RatePct: d("19"), Name: "Umsatzsteuer 19 %"},
+		{Region: "DE", TaxCategory: "services", RatePct: d("19"), Name: "Umsatzsteuer 19 %"},
+		{Region: "DE", TaxCategory: "digital", RatePct: d("19"), Name: "Umsatzsteuer 19 %"},
+		{Region: "FR", TaxCategory: "standard", RatePct: d("20"), Name: "TVA 20 %"},
+		{Region: "NL", TaxCategory: "standard", RatePct: d("21"), Name: "BTW 21 %"},
+		{Region: "ES", TaxCategory: "standard", RatePct: d("21"), Name: "IVA 21 %"},
+		{Region: "IT", TaxCategory: "standard", RatePct: d("22"), Name: "IVA 22 %"},
+		{Region: "JP", TaxCategory: "standard", RatePct: d("10"), Name: "消費税 10%"},
+		{Region: "JP", TaxCategory: "services", RatePct: d("10"), Name: "消費税 10%"},
+		{Region: "JP", TaxCategory: "digital", RatePct: d("10"), Name: "消費税 10%"},
+	}
+	for _, t := range taxes {
+		if _, err := pr.CreateTaxRate(ctx, tx, t); err != nil {
+			return fmt.Errorf("tax rate %s/%s: %w", t.Region, t.TaxCategory, err)
+		}
+	}
+	open := func(from, to, pct string) catalog.Tier {
+		t := catalog.Tier{From: d(from), DiscountPct: d(pct)}
+		if to != "" {
+			t.To = dp(to)
+		}
+		return t
+	}
+	schedules := []catalog.Schedule{
+		{Name: "Hardware volume", Type: catalog.Range, Family: "hardware", Active: true,
+			Tiers: []catalog.Tier{open("1", "10", "0"), open("10", "50", "5"), open("50", "", "8")}},
+		{Name: "Seats (slab)", Type: catalog.Slab, ProductIDs: []string{products["SAAS-PLAT"].ID, products["SAAS-ANALYTICS"].ID}, Active: true,
+			Tiers: []catalog.Tier{open("1", "101", "0"), open("101", "501", "10"), open("501", "", "20")}},
+	}
+	for _, s := range schedules {
+		if _, err := cat.CreateSchedule(ctx, tx, s); err != nil {
+			return fmt.Errorf("schedule %s: %w", s.Name, err)
+		}
+	}
+	rulesIn := []pricing.RuleInput{
+		{Name: "Enterprise hardware 3%", Priority: 10, Stackable: true, Action: pricing.PercentDiscount, Value: d("3"),
+			Condition: "account.segment == 'enterprise' and product.family == 'hardware'"},
+		{Name: "Public sector 7%", Priority: 10, Stackable: true, Action: pricing.PercentDiscount, Value: d("7"),
+			Condition: "account.segment == 'public_sector'"},
+		{Name: "Partner net price", Priority: 5, Stackable: false, Action: pricing.Formula, Formula: "round(line.list_price * 0.7, 2)",
+			Condition: "account.segment == 'partner' and product.family in ['hardware', 'software']"},
+		{Name: "Training bundle with 5+ servers", Priority: 20, Stackable: true, Action: pricing.AmountDiscount, Value: d("200"),
+			Condition: "product.sku == 'PS-TRAIN' and quote.line_count >= 3"},
+		{Name: "Year-end support promo", Priority: 30, Stackable: true, Action: pricing.PercentDiscount, Value: d("10"),
+			Condition: "product.family == 'support' and month(pricing_date) == 12"},
+	}
+	for _, r := range rulesIn {
+		if _, err := pr.CreateRule(ctx, tx, r); err != nil {
+			return fmt.Errorf("price rule %s: %w", r.Name, err)
+		}
+	}
+	cfg := []catalog.ConfigRule{
+		{Name: "512 GB needs the 64-core CPU", Kind: catalog.Selection, Condition: "config.memory == 'm512'",
+			Action: catalog.RuleAction{Attribute: "cpu", Value: "c64"}},
+		{Name: "No basic support for enterprise", Kind: catalog.Filter, Condition: "account.segment == 'enterprise'",
+			Action: catalog.RuleAction{Attribute: "support_tier", Options: []string{"basic"}}},
+		{Name: "Large storage needs redundant power", Kind: catalog.Validation, Condition: "config.storage_tb > 48 and !config.redundant_psu",
+			Message: "more than 48 TB of storage needs the redundant power supply"},
+		{Name: "96 TB lead time", Kind: catalog.Alert, Condition: "config.storage_tb >= 96",
+			Message: "96 TB configurations ship in about six weeks"},
+	}
+	for _, r := range cfg {
+		r.Active = true
+		if _, err := cat.CreateConfigRule(ctx, tx, atlas.ID, r); err != nil {
+			return fmt.Errorf("configuration rule %s: %w", r.Name, err)
 		}
 	}
 	return nil

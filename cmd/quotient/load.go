@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // loadConfig is what "quotient load" runs.
@@ -26,6 +28,8 @@ type loadConfig struct {
 	maxRequests int
 	concurrency int
 	writePct    int
+	scenario    string
+	lines       int
 }
 
 const (
@@ -49,6 +53,8 @@ func load(ctx context.Context, args []string, env Env) error {
 	fs.IntVar(&cfg.maxRequests, "requests", 0, "stop after this many requests (0: only the duration bounds the run)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 8, "concurrent clients (1-256)")
 	fs.IntVar(&cfg.writePct, "writes", 20, "percent of operations that write (0-100)")
+	fs.StringVar(&cfg.scenario, "scenario", "mixed", "mixed (reads and writes) or preview (POST /pricing/preview of --lines lines)")
+	fs.IntVar(&cfg.lines, "lines", 1000, "lines per preview in the preview scenario (1-10000)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,6 +68,11 @@ func load(ctx context.Context, args []string, env Env) error {
 		stats: map[string]*opStats{}, run: fmt.Sprintf("load-%d", time.Now().UnixNano())}
 	if err := l.prepare(); err != nil {
 		return err
+	}
+	if cfg.scenario == "preview" {
+		if err := l.preparePreview(); err != nil {
+			return err
+		}
 	}
 	began := time.Now()
 	var wg sync.WaitGroup
@@ -81,9 +92,12 @@ func load(ctx context.Context, args []string, env Env) error {
 				count++
 				n := count
 				issued.Unlock()
-				if rng.IntN(100) < cfg.writePct {
+				switch {
+				case cfg.scenario == "preview":
+					l.preview()
+				case rng.IntN(100) < cfg.writePct:
 					l.write(n)
-				} else {
+				default:
 					l.read(rng)
 				}
 			}
@@ -116,6 +130,10 @@ func (c *loadConfig) check() error {
 		return fmt.Errorf("--concurrency must be between 1 and 256")
 	case c.writePct < 0 || c.writePct > 100:
 		return fmt.Errorf("--writes must be between 0 and 100")
+	case c.scenario != "mixed" && c.scenario != "preview":
+		return fmt.Errorf("--scenario must be mixed or preview")
+	case c.lines < 1 || c.lines > 10000:
+		return fmt.Errorf("--lines must be between 1 and 10000")
 	}
 	return nil
 }
@@ -126,14 +144,16 @@ type opStats struct {
 }
 
 type loader struct {
-	cfg      loadConfig
-	client   *http.Client
-	run      string
-	accounts []string // existing account ids to read
-	mu       sync.Mutex
-	stats    map[string]*opStats
-	created  []string
-	failures []string
+	cfg         loadConfig
+	client      *http.Client
+	run         string
+	accounts    []string // existing account ids to read
+	previewBody []byte
+	previewSeen map[string]int // total|input_hash → responses with it
+	mu          sync.Mutex
+	stats       map[string]*opStats
+	created     []string
+	failures    []string
 }
 
 // do sends one request and records its latency and status under op.
@@ -262,8 +282,12 @@ func (l *loader) report(w io.Writer, elapsed time.Duration) {
 		}
 	}
 	sort.Strings(names)
-	fmt.Fprintf(w, "%d requests in %.1fs with %d clients, %d%% writes: %.0f requests/s\n",
-		total, elapsed.Seconds(), l.cfg.concurrency, l.cfg.writePct, float64(total)/elapsed.Seconds())
+	mix := fmt.Sprintf("%d%% writes", l.cfg.writePct)
+	if l.cfg.scenario == "preview" {
+		mix = fmt.Sprintf("previews of %d lines", l.cfg.lines)
+	}
+	fmt.Fprintf(w, "%d requests in %.1fs with %d clients, %s: %.0f requests/s\n",
+		total, elapsed.Seconds(), l.cfg.concurrency, mix, float64(total)/elapsed.Seconds())
 	fmt.Fprintf(w, "%-24s %8s %10s %10s %10s %10s  %s\n", "operation", "count", "p50", "p90", "p99", "max", "statuses")
 	for _, name := range names {
 		s := l.stats[name]
@@ -282,6 +306,9 @@ func (l *loader) report(w io.Writer, elapsed time.Duration) {
 // verify checks the run's invariants: no 5xx or transport error, and the
 // accounts this run created are exactly those it was told were created.
 func (l *loader) verify(w io.Writer) error {
+	if l.cfg.scenario == "preview" {
+		return l.verifyPreview(w)
+	}
 	found := map[string]int{}
 	cursor := ""
 	for range 100000 {
@@ -325,5 +352,84 @@ func (l *loader) verify(w io.Writer) error {
 		return errors.New("load run broke an invariant")
 	}
 	fmt.Fprintf(w, "invariants: ok (no 5xx; %d accounts created, each stored once; replays made no duplicates)\n", len(l.created))
+	return nil
+}
+
+// preparePreview builds one preview request of --lines lines over the
+// first account's priced products.
+func (l *loader) preparePreview() error {
+	status, raw, _ := l.do("setup", "GET", "/api/v1/products?limit=200&active=true", nil)
+	if status != 200 {
+		return fmt.Errorf("cannot list products (status %d)", status)
+	}
+	var page struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &page); err != nil || len(page.Data) == 0 {
+		return fmt.Errorf("no products to price: %v", err)
+	}
+	lines := make([]map[string]any, l.cfg.lines)
+	for i := range lines {
+		lines[i] = map[string]any{"product_id": page.Data[i%len(page.Data)].ID, "quantity": fmt.Sprint(1 + i%60)}
+	}
+	l.previewBody, _ = json.Marshal(map[string]any{"account_id": l.accounts[0], "lines": lines})
+	l.previewSeen = map[string]int{}
+	// One priming request: a product without a price in the book fails
+	// here, clearly, instead of in every worker.
+	if status, raw := l.postPreview(); status != 200 {
+		return fmt.Errorf("preview of %d lines failed (status %d): %.300s", l.cfg.lines, status, raw)
+	}
+	return nil
+}
+
+func (l *loader) postPreview() (int, []byte) {
+	status, raw, _ := l.do("preview", "POST", "/api/v1/pricing/preview", json.RawMessage(l.previewBody))
+	return status, raw
+}
+
+// preview prices the document and checks the response adds up.
+func (l *loader) preview() {
+	status, raw := l.postPreview()
+	if status != 200 {
+		return
+	}
+	var r struct {
+		Lines []struct {
+			NetAmount string `json:"net_amount"`
+		} `json:"lines"`
+		NetTotal  string `json:"net_total"`
+		Total     string `json:"total"`
+		InputHash string `json:"input_hash"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		l.fail("preview response: %v", err)
+		return
+	}
+	sum := decimal.Zero
+	for _, ln := range r.Lines {
+		sum = sum.Add(decimal.RequireFromString(ln.NetAmount))
+	}
+	if !sum.Equal(decimal.RequireFromString(r.NetTotal)) {
+		l.fail("preview: lines add up to %s, net_total is %s", sum, r.NetTotal)
+	}
+	l.mu.Lock()
+	l.previewSeen[r.Total+"|"+r.InputHash]++
+	l.mu.Unlock()
+}
+
+func (l *loader) verifyPreview(w io.Writer) error {
+	if len(l.previewSeen) > 1 {
+		l.fail("the same preview gave %d different results: %v", len(l.previewSeen), l.previewSeen)
+	}
+	if len(l.failures) > 0 {
+		fmt.Fprintln(w, "invariants: FAILED")
+		for _, f := range l.failures {
+			fmt.Fprintln(w, "  "+f)
+		}
+		return errors.New("load run broke an invariant")
+	}
+	fmt.Fprintln(w, "invariants: ok (no 5xx; every preview identical; line nets add up to the net total)")
 	return nil
 }

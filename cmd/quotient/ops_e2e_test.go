@@ -93,6 +93,38 @@ func TestDemoCompany(t *testing.T) {
 			t.Fatalf("demo opportunities: %d", n)
 		}
 
+		// The demo rulebook prices a quote for a Japanese customer, and the
+		// Atlas server's configuration rules apply.
+		var atlasID, saasID, jpAccount, entAccount string
+		for _, p := range products {
+			switch p["sku"] {
+			case "SRV-ATLAS-R2":
+				atlasID = p["id"].(string)
+			case "SAAS-PLAT":
+				saasID = p["id"].(string)
+			}
+		}
+		for _, acc := range accounts {
+			if acc["currency"] == "JPY" && jpAccount == "" {
+				jpAccount = acc["id"].(string)
+			}
+			if acc["segment"] == "enterprise" && acc["currency"] == "USD" && entAccount == "" {
+				entAccount = acc["id"].(string)
+			}
+		}
+		rep := toks["kenji.watanabe@northwind.example"]
+		pv := a.must(200, "POST", "/api/v1/pricing/preview", rep, map[string]any{"account_id": jpAccount, "lines": []any{
+			map[string]any{"product_id": atlasID, "quantity": "12", "configuration": map[string]any{"memory": "m256", "storage_tb": "16"}},
+			map[string]any{"product_id": saasID, "quantity": "150"}}}).json(t)
+		if pv["currency"] != "JPY" || len(pv["taxes"].([]any)) == 0 || strings.Contains(pv["total"].(string), ".") || pv["margin_pct"] == nil {
+			t.Fatalf("demo preview: %v", pv)
+		}
+		cf := a.must(200, "POST", "/api/v1/products/"+atlasID+"/configure", rep, map[string]any{"account_id": entAccount,
+			"configuration": map[string]any{"memory": "m512"}}).json(t)
+		if cf["configuration"].(map[string]any)["cpu"] != "c64" || cf["valid"] != true {
+			t.Fatalf("demo configure: %v", cf)
+		}
+
 		// A second start with --demo keeps the data and prints new tokens
 		// that work; the old ones stop working.
 		if code := a.stop(); code != 0 {
@@ -294,6 +326,20 @@ func TestLoadTool(t *testing.T) {
 			"--duration", "20s", "--requests", "300", "--concurrency", "6", "--writes", "30"}, env)
 		if code != 0 || !strings.Contains(out.String(), "invariants: ok") || !strings.Contains(out.String(), "create account") {
 			t.Fatalf("load: exit %d\n%s", code, out.String())
+		}
+	})
+}
+
+func TestLoadToolPreviewScenario(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
+		admin := demoTokens(t, a.out.String())["mira.okafor@northwind.example"]
+		var out bytes.Buffer
+		env := Env{Getenv: func(string) string { return "" }, Stdout: &out, Stderr: &out}
+		code := Main(context.Background(), []string{"load", "--url", a.base, "--token", admin, "--scenario", "preview",
+			"--lines", "200", "--duration", "20s", "--requests", "12", "--concurrency", "3"}, env)
+		if code != 0 || !strings.Contains(out.String(), "invariants: ok") || !strings.Contains(out.String(), "preview") {
+			t.Fatalf("load preview: exit %d\n%s", code, out.String())
 		}
 	})
 }

@@ -78,3 +78,7 @@ CREATE TABLE product_rules (
 CREATE INDEX product_rules_product_idx ON product_rules (product_id);
 
 ALTER TABLE accounts ADD COLUMN price_book_id TEXT REFERENCES price_books (id);
+
+-- Units of the book's currency per unit of the currency products' unit_cost
+-- is kept in, so margins can be computed on documents in any currency.
+ALTER TABLE price_books ADD COLUMN cost_rate NUMERIC;
