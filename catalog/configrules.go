@@ -273,11 +273,18 @@ func (s *Service) Configure(ctx context.Context, st Store, productID string, in 
 	if err != nil {
 		return Configuration{}, err
 	}
-	sort.SliceStable(crs, func(i, j int) bool { return crs[i].Name < crs[j].Name })
-	return configure(pr, crs, in)
+	return Evaluate(pr, crs, in, s.cache)
 }
 
-func configure(pr Product, crs []ConfigRule, in ConfigureInput) (Configuration, error) {
+// Evaluate applies configuration rules to a configuration without touching
+// storage; pricing uses it to price what the rules resolve. Rules are
+// compiled through cache.
+func Evaluate(pr Product, crs []ConfigRule, in ConfigureInput, cache *rules.Cache) (Configuration, error) {
+	sort.SliceStable(crs, func(i, j int) bool { return crs[i].Name < crs[j].Name })
+	return configure(pr, crs, in, cache)
+}
+
+func configure(pr Product, crs []ConfigRule, in ConfigureInput, cache *rules.Cache) (Configuration, error) {
 	out := Configuration{Values: map[string]string{}}
 	source := map[string]string{}
 	for k, v := range in.Configuration {
@@ -295,7 +302,7 @@ func configure(pr Product, crs []ConfigRule, in ConfigureInput) (Configuration, 
 		if !r.Active {
 			continue
 		}
-		prog, err := rules.Compile(r.Condition, ConfigEnv{}, rules.Bool)
+		prog, err := cache.Get(r.ID, r.Version, r.Condition, ConfigEnv{}, rules.Bool)
 		if err != nil {
 			return out, fmt.Errorf("configuration rule %s: %w", r.ID, err)
 		}

@@ -10,15 +10,17 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/rules"
 )
 
 // Service applies the catalog's rules on top of a Store.
 type Service struct {
-	now func() time.Time
+	now   func() time.Time
+	cache *rules.Cache
 }
 
 // NewService returns a Service that reads the time from now.
-func NewService(now func() time.Time) *Service { return &Service{now: now} }
+func NewService(now func() time.Time) *Service { return &Service{now: now, cache: &rules.Cache{}} }
 
 // ProductInput holds the fields of a new product.
 type ProductInput struct {

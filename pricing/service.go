@@ -49,12 +49,14 @@ type Store interface {
 	ProductsByID(ctx context.Context, ids []string) (map[string]catalog.Product, error)
 	EntriesFor(ctx context.Context, bookID string, productIDs []string) (map[string]catalog.Entry, error)
 	ListProducts(ctx context.Context, f catalog.ProductFilter) ([]catalog.Product, error)
+	ListConfigRules(ctx context.Context, productID string, p catalog.Page) ([]catalog.ConfigRule, error)
 }
 
 // Service manages the rulebook and prices documents.
 type Service struct {
-	now   func() time.Time
-	cache *rules.Cache
+	now         func() time.Time
+	cache       *rules.Cache
+	configCache *rules.Cache
 	// CostCurrency is the currency of products' unit_cost.
 	CostCurrency string
 
@@ -64,7 +66,7 @@ type Service struct {
 
 // NewService returns a Service reading the time from now.
 func NewService(now func() time.Time) *Service {
-	return &Service{now: now, cache: &rules.Cache{}, CostCurrency: "USD"}
+	return &Service{now: now, cache: &rules.Cache{}, configCache: &rules.Cache{}, CostCurrency: "USD"}
 }
 
 func actor(ctx context.Context) (quotient.Actor, error) {
@@ -401,6 +403,11 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 	if err != nil {
 		return nil, err
 	}
+	lines, err := s.resolveConfigurations(ctx, st, in.Lines, products, acc, cur)
+	if err != nil {
+		return nil, err
+	}
+	in.Lines = lines
 	rb, err := s.Rulebook(ctx, st)
 	if err != nil {
 		return nil, err
@@ -408,6 +415,52 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 	req := Request{Currency: cur, Date: date, HeaderDiscountPct: in.HeaderDiscountPct, Lines: in.Lines, CostCurrency: s.CostCurrency,
 		Account: AccountFacts{ID: acc.ID, Name: acc.Name, Segment: acc.Segment, Industry: acc.Industry, TaxRegion: acc.TaxRegion, Currency: acc.Currency}}
 	return Price(req, Book{PriceBook: book, Products: products, Entries: entries}, rb)
+}
+
+// resolveConfigurations applies each configured product's configuration
+// rules: selections change what is priced, and a configuration the rules
+// reject is a 422 naming the line, the attribute and the rule.
+func (s *Service) resolveConfigurations(ctx context.Context, st Store, lines []LineInput, products map[string]catalog.Product, acc crm.Account, cur string) ([]LineInput, error) {
+	byProduct := map[string][]catalog.ConfigRule{}
+	out := make([]LineInput, len(lines))
+	p := quotient.Problems{}
+	for i, l := range lines {
+		out[i] = l
+		pr, ok := products[l.ProductID]
+		if !ok || len(pr.Attributes) == 0 {
+			continue
+		}
+		crs, seen := byProduct[pr.ID]
+		if !seen {
+			var err error
+			if crs, err = st.ListConfigRules(ctx, pr.ID, catalog.Page{Limit: 1000}); err != nil {
+				return nil, err
+			}
+			byProduct[pr.ID] = crs
+		}
+		if len(crs) == 0 {
+			continue
+		}
+		res, err := catalog.Evaluate(pr, crs, catalog.ConfigureInput{Configuration: l.Configuration,
+			Account: catalog.ConfigAccount{ID: acc.ID, Segment: acc.Segment, Industry: acc.Industry, TaxRegion: acc.TaxRegion, Currency: acc.Currency},
+			Quote:   catalog.ConfigQuote{Currency: cur, LineCount: len(lines)}}, s.configCache)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range res.Errors {
+			field := fmt.Sprintf("lines[%d].configuration", i)
+			if e.Attribute != "" {
+				field += "." + e.Attribute
+			}
+			msg := e.Message
+			if e.RuleName != "" && !strings.Contains(msg, e.RuleName) {
+				msg += fmt.Sprintf(" (rule %q)", e.RuleName)
+			}
+			p.Add(field, "%s", msg)
+		}
+		out[i].Configuration = res.Values
+	}
+	return out, p.Err()
 }
 
 func (s *Service) bookFor(ctx context.Context, st Store, asked string, acc crm.Account, cur, day string) (catalog.PriceBook, error) {

@@ -98,6 +98,24 @@ func TestPricingAPI(t *testing.T) {
 			t.Fatalf("bad option: field %q", f)
 		}
 
+		// Configuration rules shape what is priced: a selection rule picks
+		// c16 (+400 in this book) for big disks; a validation rule rejects.
+		a.must(201, "POST", "/api/v1/products/"+srv+"/rules", admin, map[string]any{"name": "big disks need c16", "kind": "selection",
+			"condition": "config.disk_tb > 32", "action": map[string]any{"attribute": "cpu", "value": "c16"}})
+		a.must(201, "POST", "/api/v1/products/"+srv+"/rules", admin, map[string]any{"name": "no 64 TB without rails", "kind": "validation",
+			"condition": "config.disk_tb == 64 and !config.rails", "message": "64 TB needs rails"})
+		sel := a.must(200, "POST", "/api/v1/pricing/preview", tm.rep, map[string]any{"account_id": acc, "lines": []any{
+			map[string]any{"product_id": srv, "quantity": "1", "configuration": map[string]any{"cpu": "", "disk_tb": "40"}}}}).json(t)
+		sl := sel["lines"].([]any)[0].(map[string]any)
+		if sl["list_price"] != "1400.00" || sl["configuration"].(map[string]any)["cpu"] != "c16" {
+			t.Fatalf("selection rule not priced: %v", sl)
+		}
+		rej := a.must(422, "POST", "/api/v1/pricing/preview", tm.rep, map[string]any{"account_id": acc, "lines": []any{
+			map[string]any{"product_id": srv, "quantity": "1", "configuration": map[string]any{"disk_tb": "64", "rails": false}}}})
+		if rej.field(t) != "lines[0].configuration.disk_tb" || !strings.Contains(string(rej.body), "no 64 TB without rails") {
+			t.Fatalf("validation rule: %s", rej.body)
+		}
+
 		// Editing a rule makes a new version and a new rulebook version.
 		v1 := p["rulebook_version"].(float64)
 		a.must(200, "PATCH", "/api/v1/price-rules/"+rule.str(t, "id"), admin, map[string]any{"value": "6"}, "If-Match", rule.header.Get("ETag"))
