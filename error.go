@@ -104,3 +104,13 @@ func (p *Problems) Err() error {
 	}
 	return &Error{Code: code, Field: first.Field, Message: msg, Fields: p.Fields}
 }
+
+// CheckVersion compares the version a client last read (0: not given, any
+// version will do) with the stored one; a mismatch is a stale error, which
+// the API answers with 412.
+func CheckVersion(what string, want, have int) error {
+	if want != 0 && want != have {
+		return Errorf(Stale, "the %s changed since you read it (version %d, now %d); fetch it again and reapply your change", what, want, have)
+	}
+	return nil
+}

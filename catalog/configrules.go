@@ -184,8 +184,8 @@ func (s *Service) UpdateConfigRule(ctx context.Context, st Store, productID, id 
 	if err != nil {
 		return ConfigRule{}, err
 	}
-	if version != 0 && version != r.Version {
-		return ConfigRule{}, quotient.Errorf(quotient.Stale, "the rule changed since you read it (version %d, now %d)", version, r.Version)
+	if err := quotient.CheckVersion("rule", version, r.Version); err != nil {
+		return ConfigRule{}, err
 	}
 	pr, err := st.GetProduct(ctx, productID)
 	if err != nil {

@@ -106,8 +106,8 @@ func (s *Service) UpdatePriceBook(ctx context.Context, st Store, id string, vers
 	if err != nil {
 		return PriceBook{}, err
 	}
-	if version != 0 && version != b.Version {
-		return PriceBook{}, quotient.Errorf(quotient.Stale, "the price book changed since you read it (version %d, now %d)", version, b.Version)
+	if err := quotient.CheckVersion("price book", version, b.Version); err != nil {
+		return PriceBook{}, err
 	}
 	old := b
 	set(&b.Name, p.Name)
@@ -262,8 +262,8 @@ func (s *Service) UpdateEntry(ctx context.Context, st Store, bookID, id string, 
 	if err != nil {
 		return Entry{}, err
 	}
-	if version != 0 && version != e.Version {
-		return Entry{}, quotient.Errorf(quotient.Stale, "the entry changed since you read it (version %d, now %d)", version, e.Version)
+	if err := quotient.CheckVersion("entry", version, e.Version); err != nil {
+		return Entry{}, err
 	}
 	pr, err := st.GetProduct(ctx, e.ProductID)
 	if err != nil {

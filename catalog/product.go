@@ -273,8 +273,8 @@ func (s *Service) UpdateProduct(ctx context.Context, st Store, id string, versio
 	if err != nil {
 		return Product{}, err
 	}
-	if version != 0 && version != pr.Version {
-		return Product{}, quotient.Errorf(quotient.Stale, "the product changed since you read it (version %d, now %d)", version, pr.Version)
+	if err := quotient.CheckVersion("product", version, pr.Version); err != nil {
+		return Product{}, err
 	}
 	old := pr
 	set(&pr.SKU, p.SKU)

@@ -75,8 +75,8 @@ func (s *Service) UpdateSchedule(ctx context.Context, st Store, id string, versi
 	if err != nil {
 		return Schedule{}, err
 	}
-	if version != 0 && version != sc.Version {
-		return Schedule{}, quotient.Errorf(quotient.Stale, "the schedule changed since you read it (version %d, now %d)", version, sc.Version)
+	if err := quotient.CheckVersion("schedule", version, sc.Version); err != nil {
+		return Schedule{}, err
 	}
 	old := sc.Version
 	set(&sc.Name, p.Name)

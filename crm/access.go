@@ -76,9 +76,4 @@ func asFieldError(err error, field, msg string) error {
 }
 
 // checkVersion compares the version the client last saw (0: not given).
-func checkVersion(want, have int) error {
-	if want != 0 && want != have {
-		return quotient.Errorf(quotient.Stale, "the record changed since you read it (version %d, now %d); fetch it again and reapply your change", want, have)
-	}
-	return nil
-}
+func checkVersion(want, have int) error { return quotient.CheckVersion("record", want, have) }

@@ -210,8 +210,8 @@ func (s *Service) UpdateRule(ctx context.Context, st Store, id string, version i
 	if err != nil {
 		return Rule{}, err
 	}
-	if version != 0 && version != r.Version {
-		return Rule{}, quotient.Errorf(quotient.Stale, "the rule changed since you read it (version %d, now %d)", version, r.Version)
+	if err := quotient.CheckVersion("rule", version, r.Version); err != nil {
+		return Rule{}, err
 	}
 	old := r.Version
 	set(&r.Name, p.Name)
@@ -299,8 +299,8 @@ func (s *Service) UpdateTaxRate(ctx context.Context, st Store, id string, versio
 	if err != nil {
 		return TaxRate{}, err
 	}
-	if version != 0 && version != r.Version {
-		return TaxRate{}, quotient.Errorf(quotient.Stale, "the tax rate changed since you read it (version %d, now %d)", version, r.Version)
+	if err := quotient.CheckVersion("tax rate", version, r.Version); err != nil {
+		return TaxRate{}, err
 	}
 	old := r.Version
 	set(&r.Region, p.Region)
