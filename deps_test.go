@@ -17,9 +17,10 @@ var allowed = map[string][]string{
 	"catalog":         {"", "rules"},
 	"crm":             {""},
 	"pricing":         {"", "rules", "catalog", "crm"},
-	"store":           {"", "rules", "crm", "catalog", "pricing"},
+	"quote":           {"", "rules", "crm", "catalog", "pricing"},
+	"store":           {"", "rules", "crm", "catalog", "pricing", "quote"},
 	"store/storetest": {},
-	"server":          {"", "rules", "crm", "catalog", "pricing"},
+	"server":          {"", "rules", "crm", "catalog", "pricing", "quote"},
 	"cmd/quotient":    {"*"},
 }
 

@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
+
+	"github.com/quotient-cpq/quotient/quote"
 )
 
 // route is one endpoint: how it is routed and how it is documented.
@@ -163,4 +165,30 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "PATCH", path: v1 + "/products/{id}/rules/{rule_id}", tag: "products", summary: "Change a configuration rule (admin)", req: ConfigRuleRequest{}, resp: ConfigRuleJSON{}, handler: s.patchConfigRule()})
 	s.add(route{method: "DELETE", path: v1 + "/products/{id}/rules/{rule_id}", tag: "products", summary: "Delete a configuration rule (admin)", status: 204, handler: s.deleteConfigRule()})
 	s.add(route{method: "POST", path: v1 + "/products/{id}/configure", tag: "products", summary: "Check a configuration: validity, errors and warnings with their rules, allowed options, price deltas", req: ConfigureRequest{}, resp: ConfigurationJSON{}, handler: s.configure()})
+
+	s.add(route{method: "GET", path: v1 + "/quotes", tag: "quotes", summary: "List quotes (current versions, without lines)", resp: QuoteJSON{}, list: true, query: quoteFilters, handler: s.listQuotes()})
+	s.add(route{method: "POST", path: v1 + "/quotes", tag: "quotes", summary: "Create a quote from an opportunity or for an account, priced now as draft version 1", req: QuoteRequest{}, resp: QuoteJSON{}, status: 201, handler: s.createQuote()})
+	s.add(route{method: "GET", path: v1 + "/quotes/{id}", tag: "quotes", summary: "Get a quote's current version (or ?version=N) with priced lines and traces", resp: QuoteJSON{}, query: []string{"version"}, handler: s.getQuote()})
+	s.add(route{method: "PATCH", path: v1 + "/quotes/{id}", tag: "quotes", summary: "Change a draft and re-price it; lines replace every line", req: QuoteRequest{}, resp: QuoteJSON{}, handler: s.patchQuote()})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/price", tag: "quotes", summary: "Re-price a draft with today's prices and rulebook", resp: QuoteJSON{}, handler: s.quoteAction(func(ctx context.Context, tx Tx, id string) (quote.Quote, quote.Version, error) {
+		return s.quotes.Reprice(ctx, tx, id)
+	})})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/revise", tag: "quotes", summary: "Make version n+1 a new draft; the current version becomes read-only", resp: QuoteJSON{}, handler: s.quoteAction(func(ctx context.Context, tx Tx, id string) (quote.Quote, quote.Version, error) {
+		return s.quotes.Revise(ctx, tx, id)
+	})})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/submit", tag: "quotes", summary: "Submit a draft: approved, or pending_approval with one request per matching approval rule", resp: SubmissionJSON{}, handler: s.submission(func(ctx context.Context, tx Tx, c *fiber.Ctx) (quote.Quote, quote.Version, []quote.Request, error) {
+		return s.quotes.Submit(ctx, tx, c.Params("id"))
+	})})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/approve", tag: "quotes", summary: "Approve the pending requests you are the approver of (never your own quote)", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(true)})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/reject", tag: "quotes", summary: "Reject a pending request with a comment; the version goes back to draft", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(false)})
+	s.add(route{method: "GET", path: v1 + "/quotes/{id}/versions", tag: "quotes", summary: "Every version of a quote", resp: QuoteJSON{}, list: true, handler: s.quoteVersions()})
+	s.add(route{method: "GET", path: v1 + "/quotes/{id}/diff", tag: "quotes", summary: "Lines added, removed and changed between two versions, with the pricing steps that changed", resp: DiffJSON{}, query: []string{"from", "to"}, handler: s.quoteDiff()})
+	s.add(route{method: "GET", path: v1 + "/quotes/{id}/history", tag: "quotes", summary: "Every event of a quote: who, when, what, why", resp: EventJSON{}, list: true, handler: s.quoteHistory()})
+	s.add(route{method: "GET", path: v1 + "/quotes/{id}/approvals", tag: "quotes", summary: "The approval requests of the current version (or ?version=N)", resp: ApprovalRequestJSON{}, list: true, query: []string{"version"}, handler: s.quoteApprovals()})
+
+	s.add(route{method: "GET", path: v1 + "/approval-rules", tag: "quotes", summary: "List approval rules", resp: ApprovalRuleJSON{}, list: true, handler: s.listApprovalRules()})
+	s.add(route{method: "POST", path: v1 + "/approval-rules", tag: "quotes", summary: "Create an approval rule (admin); its condition is compiled now", req: ApprovalRuleRequest{}, resp: ApprovalRuleJSON{}, status: 201, handler: s.createApprovalRule()})
+	s.add(route{method: "GET", path: v1 + "/approval-rules/{id}", tag: "quotes", summary: "Get an approval rule", resp: ApprovalRuleJSON{}, handler: s.getApprovalRule()})
+	s.add(route{method: "PATCH", path: v1 + "/approval-rules/{id}", tag: "quotes", summary: "Change an approval rule (admin)", req: ApprovalRuleRequest{}, resp: ApprovalRuleJSON{}, handler: s.patchApprovalRule()})
+	s.add(route{method: "DELETE", path: v1 + "/approval-rules/{id}", tag: "quotes", summary: "Delete an approval rule (admin)", status: 204, handler: s.deleteApprovalRule()})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/pricing"
+	"github.com/quotient-cpq/quotient/quote"
 )
 
 // Tx is one database transaction as the server needs it: every domain
@@ -24,6 +25,7 @@ type Tx interface {
 	crm.Store
 	catalog.Store
 	pricing.Store
+	quote.Store
 	ClaimIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (quotient.IdempotencyRecord, bool, error)
 	IdempotencyRecord(ctx context.Context, userID, key string) (quotient.IdempotencyRecord, error)
 	CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error
@@ -60,6 +62,7 @@ type Server struct {
 	crm     *crm.Service
 	catalog *catalog.Service
 	pricing *pricing.Service
+	quotes  *quote.Service
 	metrics *metrics
 	routes  []route
 	version string
@@ -88,6 +91,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{db: cfg.DB, now: cfg.Now, log: cfg.Logger, version: cfg.Version,
 		crm: crm.NewService(cfg.Now), catalog: catalog.NewService(cfg.Now), pricing: pricing.NewService(cfg.Now)}
+	s.quotes = quote.NewService(cfg.Now, s.pricing)
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",

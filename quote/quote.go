@@ -1,0 +1,155 @@
+package quote
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/pricing"
+)
+
+// Status is where a quote version is in its life.
+type Status string
+
+// The statuses of API.md, and superseded for versions a revision replaced.
+const (
+	Draft           Status = "draft"
+	PendingApproval Status = "pending_approval"
+	Approved        Status = "approved"
+	Sent            Status = "sent"
+	Accepted        Status = "accepted"
+	Rejected        Status = "rejected"
+	Expired         Status = "expired"
+	Superseded      Status = "superseded"
+)
+
+// Line is a line as the rep entered it; its price is in the version's
+// Priced result.
+type Line struct {
+	ProductID         string
+	Quantity          decimal.Decimal
+	Configuration     map[string]string
+	ManualDiscountPct decimal.Decimal
+}
+
+// Quote is the header shared by every version.
+type Quote struct {
+	ID             string
+	Number         string
+	AccountID      string
+	OpportunityID  string
+	ContactID      string
+	OwnerID        string
+	Currency       string
+	PriceBookID    string
+	CurrentVersion int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Version is one version of a quote: its lines and their pricing.
+type Version struct {
+	QuoteID           string
+	Version           int
+	Status            Status
+	ValidUntil        string
+	Terms             string
+	Notes             string
+	HeaderDiscountPct decimal.Decimal
+	PricingDate       string
+	Lines             []Line
+	Priced            *pricing.Result
+	ETag              int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Event is one entry of a quote's history: who did what, when and why.
+type Event struct {
+	ID      string
+	QuoteID string
+	Version int
+	Kind    string
+	ActorID string
+	Detail  string
+	At      time.Time
+}
+
+// ApprovalRule asks an approver to approve quotes its condition matches.
+type ApprovalRule struct {
+	ID           string
+	Name         string
+	Condition    string
+	ApproverKind string // role, user or manager (the rep's manager)
+	ApproverRole string
+	ApproverID   string
+	Message      string
+	Active       bool
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Request is one approval a submitted version needs.
+type Request struct {
+	ID           string
+	QuoteID      string
+	Version      int
+	RuleID       string
+	RuleName     string
+	RuleVersion  int
+	ApproverKind string
+	ApproverRole string
+	ApproverID   string
+	Status       string // pending, approved, rejected
+	Tested       map[string]string
+	DecidedBy    string
+	DecidedAt    *time.Time
+	Comment      string
+	CarriedFrom  *int
+	CreatedAt    time.Time
+}
+
+// Filter narrows a list of quotes.
+type Filter struct {
+	Limit         int
+	After         string
+	AccountID     string
+	OwnerID       string
+	OpportunityID string
+}
+
+// Store is what quote needs from storage, inside the caller's transaction.
+type Store interface {
+	pricing.Store
+	GetUser(ctx context.Context, id string) (crm.User, error)
+	GetOpportunity(ctx context.Context, id string) (crm.Opportunity, error)
+	UpdateOpportunity(ctx context.Context, o crm.Opportunity, version int) error
+	GetContact(ctx context.Context, id string) (crm.Contact, error)
+
+	NextNumber(ctx context.Context, name string) (int64, error)
+	InsertQuote(ctx context.Context, q Quote) error
+	GetQuote(ctx context.Context, id string) (Quote, error)
+	UpdateQuote(ctx context.Context, q Quote) error
+	ListQuotes(ctx context.Context, f Filter) ([]Quote, error)
+	InsertVersion(ctx context.Context, v Version) error
+	GetVersion(ctx context.Context, quoteID string, version int) (Version, error)
+	// UpdateVersion writes a version and its lines if its etag is still
+	// etag (stale otherwise).
+	UpdateVersion(ctx context.Context, v Version, etag int) error
+	ListVersions(ctx context.Context, quoteID string) ([]Version, error)
+	InsertEvent(ctx context.Context, e Event) error
+	ListEvents(ctx context.Context, quoteID string) ([]Event, error)
+
+	InsertApprovalRule(ctx context.Context, r ApprovalRule) error
+	GetApprovalRule(ctx context.Context, id string) (ApprovalRule, error)
+	UpdateApprovalRule(ctx context.Context, r ApprovalRule, version int) error
+	DeleteApprovalRule(ctx context.Context, id string) error
+	ListApprovalRules(ctx context.Context, limit int, after string) ([]ApprovalRule, error)
+	InsertRequest(ctx context.Context, r Request) error
+	UpdateRequest(ctx context.Context, r Request) error
+	ListRequests(ctx context.Context, quoteID string, version int) ([]Request, error)
+	DeleteRequests(ctx context.Context, quoteID string, version int) error
+}

@@ -1,0 +1,408 @@
+package quote
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/pricing"
+	"github.com/quotient-cpq/quotient/rules"
+)
+
+// DefaultValidity is how long a new version is valid.
+const DefaultValidity = 30 * 24 * time.Hour
+
+// Service runs the quote lifecycle.
+type Service struct {
+	now     func() time.Time
+	pricing *pricing.Service
+	cache   *rules.Cache
+}
+
+// NewService returns a Service pricing with p.
+func NewService(now func() time.Time, p *pricing.Service) *Service {
+	return &Service{now: now, pricing: p, cache: &rules.Cache{}}
+}
+
+// Input holds a new quote, or (as pointers in Patch) the changes to a draft.
+type Input struct {
+	OpportunityID     string
+	AccountID         string
+	ContactID         string
+	PriceBookID       string
+	ValidUntil        string
+	Terms             string
+	Notes             string
+	HeaderDiscountPct decimal.Decimal
+	Lines             []Line
+}
+
+// Patch holds the changes to a draft; nil leaves a field as it is, and
+// Lines replaces every line.
+type Patch struct {
+	ContactID         *string
+	ValidUntil        *string
+	Terms             *string
+	Notes             *string
+	HeaderDiscountPct *decimal.Decimal
+	Lines             *[]Line
+}
+
+func actorOf(ctx context.Context) (quotient.Actor, error) {
+	a, ok := quotient.ActorFrom(ctx)
+	if !ok {
+		return a, quotient.Errorf(quotient.Unauthorized, "sign in with an API token")
+	}
+	return a, nil
+}
+
+// mayWrite reports whether the actor may change quotes owned by ownerID:
+// admins, the owner, and the owner's manager.
+func mayWrite(a quotient.Actor, ownerID string) bool {
+	switch a.Role {
+	case quotient.RoleAdmin:
+		return true
+	case quotient.RoleSalesManager:
+		return a.InTeam(ownerID)
+	case quotient.RoleSalesRep:
+		return a.UserID == ownerID
+	}
+	return false
+}
+
+func (s *Service) event(ctx context.Context, st Store, q Quote, version int, kind, detail string) error {
+	a, _ := actorOf(ctx)
+	return st.InsertEvent(ctx, Event{ID: quotient.NewID("qev"), QuoteID: q.ID, Version: version, Kind: kind, ActorID: a.UserID,
+		Detail: detail, At: s.now().UTC()})
+}
+
+func validateHeader(v Version) error {
+	p := quotient.Problems{}
+	p.Date("valid_until", v.ValidUntil, true)
+	p.Text("terms", v.Terms, false, 20000)
+	p.Text("notes", v.Notes, false, 20000)
+	if len(v.Lines) == 0 {
+		p.Add("lines", "a quote needs at least one line")
+	}
+	if len(v.Lines) > pricing.MaxLines {
+		p.Add("lines", "at most %d lines", pricing.MaxLines)
+	}
+	return p.Err()
+}
+
+// price prices a version's lines as of today with the current rulebook.
+func (s *Service) price(ctx context.Context, st Store, q Quote, v *Version) error {
+	lines := make([]pricing.LineInput, len(v.Lines))
+	for i, l := range v.Lines {
+		lines[i] = pricing.LineInput{ProductID: l.ProductID, Quantity: l.Quantity, Configuration: l.Configuration, ManualDiscountPct: l.ManualDiscountPct}
+	}
+	v.PricingDate = s.now().UTC().Format(time.DateOnly)
+	res, err := s.pricing.Preview(ctx, st, pricing.PreviewInput{AccountID: q.AccountID, Currency: q.Currency, PriceBookID: q.PriceBookID,
+		PricingDate: v.PricingDate, HeaderDiscountPct: v.HeaderDiscountPct, Lines: lines})
+	if err != nil {
+		return err
+	}
+	v.Priced = res
+	// The lines keep what the configuration rules resolved.
+	for i := range v.Lines {
+		v.Lines[i].Configuration = res.Lines[i].Configuration
+	}
+	return nil
+}
+
+// Create starts a quote from an opportunity (account, currency and price
+// book come from it) or for an account, priced now, as draft version 1.
+func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Version, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	if a.Role == quotient.RoleFinance {
+		return Quote{}, Version{}, quotient.Errorf(quotient.Forbidden, "finance may read quotes but not create them")
+	}
+	now := s.now().UTC()
+	q := Quote{ID: quotient.NewID("qt"), AccountID: in.AccountID, ContactID: in.ContactID, OwnerID: a.UserID, CurrentVersion: 1, CreatedAt: now, UpdatedAt: now}
+	if in.OpportunityID != "" {
+		o, err := st.GetOpportunity(ctx, in.OpportunityID)
+		if err != nil {
+			return Quote{}, Version{}, notFoundAs(err, "opportunity_id", "no such opportunity")
+		}
+		if in.AccountID != "" && in.AccountID != o.AccountID {
+			return Quote{}, Version{}, quotient.FieldErrorf(quotient.Unprocessable, "account_id", "the opportunity belongs to account %s", o.AccountID)
+		}
+		if o.Stage.Closed() {
+			return Quote{}, Version{}, quotient.FieldErrorf(quotient.Conflict, "opportunity_id", "the opportunity is %s; quote an open opportunity", o.Stage)
+		}
+		q.OpportunityID, q.AccountID = o.ID, o.AccountID
+	}
+	if q.AccountID == "" {
+		return Quote{}, Version{}, quotient.FieldErrorf(quotient.Unprocessable, "account_id", "give an opportunity_id or an account_id")
+	}
+	acc, err := st.GetAccount(ctx, q.AccountID)
+	if err != nil {
+		return Quote{}, Version{}, notFoundAs(err, "account_id", "no such account")
+	}
+	if !mayWrite(a, acc.OwnerID) && a.UserID != acc.OwnerID {
+		if q.OpportunityID == "" {
+			return Quote{}, Version{}, quotient.Errorf(quotient.Forbidden, "account %s belongs to another rep", acc.ID)
+		}
+		if o, _ := st.GetOpportunity(ctx, q.OpportunityID); !mayWrite(a, o.OwnerID) {
+			return Quote{}, Version{}, quotient.Errorf(quotient.Forbidden, "the opportunity and its account belong to another rep")
+		}
+	}
+	if err := s.checkContact(ctx, st, q.AccountID, q.ContactID); err != nil {
+		return Quote{}, Version{}, err
+	}
+	q.Currency = acc.Currency
+	book := in.PriceBookID
+	if book == "" {
+		book = acc.PriceBookID
+	}
+	if book == "" {
+		b, err := st.DefaultPriceBook(ctx, acc.Currency)
+		if err != nil {
+			return Quote{}, Version{}, notFoundAs(err, "price_book_id", "there is no default price book in "+acc.Currency+"; name one")
+		}
+		book = b.ID
+	}
+	q.PriceBookID = book
+	v := Version{QuoteID: q.ID, Version: 1, Status: Draft, ValidUntil: in.ValidUntil, Terms: in.Terms, Notes: in.Notes,
+		HeaderDiscountPct: in.HeaderDiscountPct, Lines: in.Lines, ETag: 1, CreatedAt: now, UpdatedAt: now}
+	if v.ValidUntil == "" {
+		v.ValidUntil = now.Add(DefaultValidity).Format(time.DateOnly)
+	}
+	if err := validateHeader(v); err != nil {
+		return Quote{}, Version{}, err
+	}
+	if err := s.price(ctx, st, q, &v); err != nil {
+		return Quote{}, Version{}, err
+	}
+	n, err := st.NextNumber(ctx, "quote")
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	q.Number = fmt.Sprintf("Q-%06d", n)
+	if err := st.InsertQuote(ctx, q); err != nil {
+		return Quote{}, Version{}, err
+	}
+	if err := st.InsertVersion(ctx, v); err != nil {
+		return Quote{}, Version{}, err
+	}
+	return q, v, s.event(ctx, st, q, 1, "created", fmt.Sprintf("%d line(s), total %s %s", len(v.Lines), v.Priced.Total, q.Currency))
+}
+
+func (s *Service) checkContact(ctx context.Context, st Store, accountID, contactID string) error {
+	if contactID == "" {
+		return nil
+	}
+	c, err := st.GetContact(ctx, contactID)
+	if err != nil {
+		return notFoundAs(err, "contact_id", "no such contact")
+	}
+	if c.AccountID != accountID {
+		return quotient.FieldErrorf(quotient.Unprocessable, "contact_id", "the contact belongs to another account")
+	}
+	return nil
+}
+
+func notFoundAs(err error, field, msg string) error {
+	if quotient.ErrorCode(err) == quotient.NotFound {
+		return quotient.FieldErrorf(quotient.Unprocessable, field, "%s", msg)
+	}
+	return err
+}
+
+// Get returns a quote and its current version.
+func (s *Service) Get(ctx context.Context, st Store, id string) (Quote, Version, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return Quote{}, Version{}, err
+	}
+	q, err := st.GetQuote(ctx, id)
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	v, err := st.GetVersion(ctx, id, q.CurrentVersion)
+	return q, v, err
+}
+
+// GetVersion returns one version of a quote.
+func (s *Service) GetVersion(ctx context.Context, st Store, id string, n int) (Quote, Version, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return Quote{}, Version{}, err
+	}
+	q, err := st.GetQuote(ctx, id)
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	v, err := st.GetVersion(ctx, id, n)
+	return q, v, err
+}
+
+// List returns a page of quotes.
+func (s *Service) List(ctx context.Context, st Store, f Filter) ([]Quote, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return nil, err
+	}
+	return st.ListQuotes(ctx, f)
+}
+
+// Versions returns every version of a quote.
+func (s *Service) Versions(ctx context.Context, st Store, id string) ([]Version, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := st.GetQuote(ctx, id); err != nil {
+		return nil, err
+	}
+	return st.ListVersions(ctx, id)
+}
+
+// History returns a quote's events, oldest first.
+func (s *Service) History(ctx context.Context, st Store, id string) ([]Event, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := st.GetQuote(ctx, id); err != nil {
+		return nil, err
+	}
+	return st.ListEvents(ctx, id)
+}
+
+// writable loads a quote the actor may change, with its current version.
+func (s *Service) writable(ctx context.Context, st Store, id string) (Quote, Version, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	q, err := st.GetQuote(ctx, id)
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	if !mayWrite(a, q.OwnerID) {
+		return Quote{}, Version{}, quotient.Errorf(quotient.Forbidden, "quote %s belongs to another rep", q.Number)
+	}
+	v, err := st.GetVersion(ctx, id, q.CurrentVersion)
+	return q, v, err
+}
+
+func notDraft(q Quote, v Version, what string) error {
+	return quotient.Errorf(quotient.Conflict, "quote %s version %d is %s; only a draft can %s (revise it to make a new draft)", q.Number, v.Version, v.Status, what)
+}
+
+// Update changes a draft and re-prices it.
+func (s *Service) Update(ctx context.Context, st Store, id string, etag int, p Patch) (Quote, Version, error) {
+	q, v, err := s.writable(ctx, st, id)
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	if err := quotient.CheckVersion("quote", etag, v.ETag); err != nil {
+		return Quote{}, Version{}, err
+	}
+	if v.Status != Draft {
+		return Quote{}, Version{}, notDraft(q, v, "change")
+	}
+	old := v.ETag
+	if p.ContactID != nil {
+		if err := s.checkContact(ctx, st, q.AccountID, *p.ContactID); err != nil {
+			return Quote{}, Version{}, err
+		}
+		q.ContactID = *p.ContactID
+	}
+	setIf(&v.ValidUntil, p.ValidUntil)
+	setIf(&v.Terms, p.Terms)
+	setIf(&v.Notes, p.Notes)
+	setIf(&v.HeaderDiscountPct, p.HeaderDiscountPct)
+	setIf(&v.Lines, p.Lines)
+	if err := validateHeader(v); err != nil {
+		return Quote{}, Version{}, err
+	}
+	if err := s.price(ctx, st, q, &v); err != nil {
+		return Quote{}, Version{}, err
+	}
+	v.ETag++
+	v.UpdatedAt = s.now().UTC()
+	q.UpdatedAt = v.UpdatedAt
+	if err := st.UpdateVersion(ctx, v, old); err != nil {
+		return Quote{}, Version{}, err
+	}
+	if err := st.UpdateQuote(ctx, q); err != nil {
+		return Quote{}, Version{}, err
+	}
+	return q, v, s.event(ctx, st, q, v.Version, "updated", fmt.Sprintf("%d line(s), total %s %s", len(v.Lines), v.Priced.Total, q.Currency))
+}
+
+// Reprice prices a draft again with today's rulebook and prices.
+func (s *Service) Reprice(ctx context.Context, st Store, id string) (Quote, Version, error) {
+	q, v, err := s.writable(ctx, st, id)
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	if v.Status != Draft {
+		return Quote{}, Version{}, notDraft(q, v, "be re-priced")
+	}
+	before := v.Priced.Total
+	old := v.ETag
+	if err := s.price(ctx, st, q, &v); err != nil {
+		return Quote{}, Version{}, err
+	}
+	v.ETag++
+	v.UpdatedAt = s.now().UTC()
+	if err := st.UpdateVersion(ctx, v, old); err != nil {
+		return Quote{}, Version{}, err
+	}
+	return q, v, s.event(ctx, st, q, v.Version, "priced", fmt.Sprintf("total %s → %s %s (rulebook version %d)", before, v.Priced.Total, q.Currency, v.Priced.RulebookVersion))
+}
+
+// Revise makes version n+1 a new draft from the current version, which
+// becomes read-only (superseded, unless it already ended).
+func (s *Service) Revise(ctx context.Context, st Store, id string) (Quote, Version, error) {
+	q, cur, err := s.writable(ctx, st, id)
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	switch cur.Status {
+	case Draft:
+		return Quote{}, Version{}, quotient.Errorf(quotient.Conflict, "quote %s version %d is already a draft; change it directly", q.Number, cur.Version)
+	case Accepted:
+		return Quote{}, Version{}, quotient.Errorf(quotient.Conflict, "quote %s version %d is accepted; it cannot be revised", q.Number, cur.Version)
+	}
+	now := s.now().UTC()
+	if cur.Status == PendingApproval || cur.Status == Approved || cur.Status == Sent {
+		old := cur.ETag
+		cur.Status, cur.ETag, cur.UpdatedAt = Superseded, cur.ETag+1, now
+		if err := st.UpdateVersion(ctx, cur, old); err != nil {
+			return Quote{}, Version{}, err
+		}
+	}
+	lines := make([]Line, len(cur.Lines))
+	copy(lines, cur.Lines)
+	next := Version{QuoteID: q.ID, Version: cur.Version + 1, Status: Draft, ValidUntil: now.Add(DefaultValidity).Format(time.DateOnly),
+		Terms: cur.Terms, Notes: cur.Notes, HeaderDiscountPct: cur.HeaderDiscountPct, Lines: lines, ETag: 1, CreatedAt: now, UpdatedAt: now}
+	if err := s.price(ctx, st, q, &next); err != nil {
+		return Quote{}, Version{}, err
+	}
+	q.CurrentVersion, q.UpdatedAt = next.Version, now
+	if err := st.InsertVersion(ctx, next); err != nil {
+		return Quote{}, Version{}, err
+	}
+	if err := st.UpdateQuote(ctx, q); err != nil {
+		return Quote{}, Version{}, err
+	}
+	return q, next, s.event(ctx, st, q, next.Version, "revised", fmt.Sprintf("version %d (%s) revised into version %d", cur.Version, cur.Status, next.Version))
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// ownerOf loads the quote owner (for approvals and the rep facts).
+func ownerOf(ctx context.Context, st Store, q Quote) (crm.User, error) {
+	return st.GetUser(ctx, q.OwnerID)
+}
+

@@ -1,0 +1,417 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/pricing"
+	"github.com/quotient-cpq/quotient/quote"
+)
+
+// NextNumber advances a named counter and returns its new value, in the
+// caller's transaction (so a rolled-back document leaves no gap).
+func (t *Tx) NextNumber(ctx context.Context, name string) (int64, error) {
+	var n int64
+	err := t.get(ctx, &n, `UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value`, name)
+	return n, getOr(err, "counter", name)
+}
+
+type quoteRow struct {
+	ID             string  `db:"id"`
+	Number         string  `db:"number"`
+	AccountID      string  `db:"account_id"`
+	OpportunityID  *string `db:"opportunity_id"`
+	ContactID      *string `db:"contact_id"`
+	OwnerID        string  `db:"owner_id"`
+	Currency       string  `db:"currency"`
+	PriceBookID    string  `db:"price_book_id"`
+	CurrentVersion int     `db:"current_version"`
+	CreatedAt      dbTime  `db:"created_at"`
+	UpdatedAt      dbTime  `db:"updated_at"`
+}
+
+const quoteCols = `id, number, account_id, opportunity_id, contact_id, owner_id, currency, price_book_id, current_version, created_at, updated_at`
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (r quoteRow) quote() quote.Quote {
+	return quote.Quote{ID: r.ID, Number: r.Number, AccountID: r.AccountID, OpportunityID: deref(r.OpportunityID), ContactID: deref(r.ContactID),
+		OwnerID: r.OwnerID, Currency: r.Currency, PriceBookID: r.PriceBookID, CurrentVersion: r.CurrentVersion,
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+}
+
+// InsertQuote stores a new quote header.
+func (t *Tx) InsertQuote(ctx context.Context, q quote.Quote) error {
+	_, err := t.exec(ctx, `INSERT INTO quotes (`+quoteCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		q.ID, q.Number, q.AccountID, nullable(q.OpportunityID), nullable(q.ContactID), q.OwnerID, q.Currency, q.PriceBookID,
+		q.CurrentVersion, t.ts(q.CreatedAt), t.ts(q.UpdatedAt))
+	return conflictAs(err, "number", "quote number %s is taken", q.Number)
+}
+
+// GetQuote loads a quote header.
+func (t *Tx) GetQuote(ctx context.Context, id string) (quote.Quote, error) {
+	var r quoteRow
+	if err := t.get(ctx, &r, `SELECT `+quoteCols+` FROM quotes WHERE id = ?`, id); err != nil {
+		return quote.Quote{}, getOr(err, "quote", id)
+	}
+	return r.quote(), nil
+}
+
+// UpdateQuote writes a quote header.
+func (t *Tx) UpdateQuote(ctx context.Context, q quote.Quote) error {
+	_, err := t.exec(ctx, `UPDATE quotes SET contact_id = ?, current_version = ?, updated_at = ? WHERE id = ?`,
+		nullable(q.ContactID), q.CurrentVersion, t.ts(q.UpdatedAt), q.ID)
+	return err
+}
+
+// ListQuotes returns a page of quotes.
+func (t *Tx) ListQuotes(ctx context.Context, f quote.Filter) ([]quote.Quote, error) {
+	var where []string
+	var args []any
+	where, args = eq(where, args, "account_id", f.AccountID)
+	where, args = eq(where, args, "owner_id", f.OwnerID)
+	where, args = eq(where, args, "opportunity_id", f.OpportunityID)
+	var rows []quoteRow
+	if err := t.list(ctx, &rows, quoteCols, "quotes", where, args, f.After, f.Limit); err != nil {
+		return nil, err
+	}
+	out := make([]quote.Quote, len(rows))
+	for i, r := range rows {
+		out[i] = r.quote()
+	}
+	return out, nil
+}
+
+type versionRow struct {
+	QuoteID           string `db:"quote_id"`
+	Version           int    `db:"version"`
+	Status            string `db:"status"`
+	ValidUntil        dbDate `db:"valid_until"`
+	Terms             string `db:"terms"`
+	Notes             string `db:"notes"`
+	HeaderDiscountPct dbDec  `db:"header_discount_pct"`
+	PricingDate       dbDate `db:"pricing_date"`
+	RulebookVersion   int    `db:"rulebook_version"`
+	InputHash         string `db:"input_hash"`
+	Pricing           string `db:"pricing"`
+	SubtotalMinor     int64  `db:"subtotal_minor"`
+	DiscountMinor     int64  `db:"discount_minor"`
+	TaxMinor          int64  `db:"tax_minor"`
+	TotalMinor        int64  `db:"total_minor"`
+	ETag              int    `db:"etag"`
+	CreatedAt         dbTime `db:"created_at"`
+	UpdatedAt         dbTime `db:"updated_at"`
+}
+
+const versionCols = `quote_id, version, status, valid_until, terms, notes, header_discount_pct, pricing_date, rulebook_version,
+	input_hash, pricing, subtotal_minor, discount_minor, tax_minor, total_minor, etag, created_at, updated_at`
+
+type lineRow struct {
+	LineNo            int    `db:"line_no"`
+	ProductID         string `db:"product_id"`
+	Quantity          dbDec  `db:"quantity"`
+	Configuration     string `db:"configuration"`
+	ManualDiscountPct dbDec  `db:"manual_discount_pct"`
+}
+
+func minorOf(cur string, d decimal.Decimal) (int64, error) {
+	c, ok := quotient.LookupCurrency(cur)
+	if !ok {
+		return 0, fmt.Errorf("unknown currency %s", cur)
+	}
+	n, ok := c.ToMinor(d)
+	if !ok {
+		return 0, fmt.Errorf("amount %s is not in minor units of %s", d, cur)
+	}
+	return n, nil
+}
+
+func versionArgs(v quote.Version) ([]any, error) {
+	body, err := json.Marshal(v.Priced)
+	if err != nil {
+		return nil, err
+	}
+	r := v.Priced
+	var minors [4]int64
+	for i, d := range []decimal.Decimal{r.Subtotal, r.DiscountTotal, r.TaxTotal, r.Total} {
+		if minors[i], err = minorOf(r.Currency, d); err != nil {
+			return nil, err
+		}
+	}
+	return []any{string(v.Status), date(v.ValidUntil), v.Terms, v.Notes, dec(v.HeaderDiscountPct), date(v.PricingDate),
+		r.RulebookVersion, r.InputHash, string(body), minors[0], minors[1], minors[2], minors[3], v.ETag}, nil
+}
+
+func (t *Tx) writeLines(ctx context.Context, v quote.Version) error {
+	if _, err := t.exec(ctx, `DELETE FROM quote_lines WHERE quote_id = ? AND version = ?`, v.QuoteID, v.Version); err != nil {
+		return err
+	}
+	for i, l := range v.Lines {
+		cfg, _ := json.Marshal(l.Configuration)
+		if l.Configuration == nil {
+			cfg = []byte("{}")
+		}
+		if _, err := t.exec(ctx, `INSERT INTO quote_lines (quote_id, version, line_no, product_id, quantity, configuration, manual_discount_pct)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, v.QuoteID, v.Version, i+1, l.ProductID, dec(l.Quantity), string(cfg), dec(l.ManualDiscountPct)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InsertVersion stores a new version with its lines.
+func (t *Tx) InsertVersion(ctx context.Context, v quote.Version) error {
+	args, err := versionArgs(v)
+	if err != nil {
+		return err
+	}
+	args = append([]any{v.QuoteID, v.Version}, args...)
+	args = append(args, t.ts(v.CreatedAt), t.ts(v.UpdatedAt))
+	if _, err := t.exec(ctx, `INSERT INTO quote_versions (`+versionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+		return conflictAs(err, "version", "version %d of this quote exists", v.Version)
+	}
+	return t.writeLines(ctx, v)
+}
+
+func (t *Tx) version(ctx context.Context, r versionRow) (quote.Version, error) {
+	v := quote.Version{QuoteID: r.QuoteID, Version: r.Version, Status: quote.Status(r.Status), ValidUntil: string(r.ValidUntil),
+		Terms: r.Terms, Notes: r.Notes, HeaderDiscountPct: r.HeaderDiscountPct.Decimal, PricingDate: string(r.PricingDate),
+		ETag: r.ETag, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+	v.Priced = &pricing.Result{}
+	if err := json.Unmarshal([]byte(r.Pricing), v.Priced); err != nil {
+		return v, fmt.Errorf("stored pricing of quote %s v%d: %w", r.QuoteID, r.Version, err)
+	}
+	var lines []lineRow
+	if err := t.sel(ctx, &lines, `SELECT line_no, product_id, quantity, configuration, manual_discount_pct FROM quote_lines
+		WHERE quote_id = ? AND version = ? ORDER BY line_no`, r.QuoteID, r.Version); err != nil {
+		return v, err
+	}
+	for _, l := range lines {
+		ql := quote.Line{ProductID: l.ProductID, Quantity: l.Quantity.Decimal, ManualDiscountPct: l.ManualDiscountPct.Decimal}
+		if err := json.Unmarshal([]byte(l.Configuration), &ql.Configuration); err != nil {
+			return v, err
+		}
+		if len(ql.Configuration) == 0 {
+			ql.Configuration = nil
+		}
+		v.Lines = append(v.Lines, ql)
+	}
+	return v, nil
+}
+
+// GetVersion loads a version with its lines and pricing.
+func (t *Tx) GetVersion(ctx context.Context, quoteID string, version int) (quote.Version, error) {
+	var r versionRow
+	if err := t.get(ctx, &r, `SELECT `+versionCols+` FROM quote_versions WHERE quote_id = ? AND version = ?`, quoteID, version); err != nil {
+		return quote.Version{}, getOr(err, "quote version", fmt.Sprintf("%s v%d", quoteID, version))
+	}
+	return t.version(ctx, r)
+}
+
+// UpdateVersion writes a version and its lines if its etag is unchanged.
+func (t *Tx) UpdateVersion(ctx context.Context, v quote.Version, etag int) error {
+	args, err := versionArgs(v)
+	if err != nil {
+		return err
+	}
+	args = append(args, t.ts(v.UpdatedAt), v.QuoteID, v.Version, etag)
+	n, err := t.execN(ctx, `UPDATE quote_versions SET status = ?, valid_until = ?, terms = ?, notes = ?, header_discount_pct = ?,
+		pricing_date = ?, rulebook_version = ?, input_hash = ?, pricing = ?, subtotal_minor = ?, discount_minor = ?, tax_minor = ?,
+		total_minor = ?, etag = ?, updated_at = ? WHERE quote_id = ? AND version = ? AND etag = ?`, args...)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return quotient.Errorf(quotient.Stale, "quote %s version %d changed since you read it; fetch it again", v.QuoteID, v.Version)
+	}
+	return t.writeLines(ctx, v)
+}
+
+// ListVersions returns every version of a quote, oldest first.
+func (t *Tx) ListVersions(ctx context.Context, quoteID string) ([]quote.Version, error) {
+	var rows []versionRow
+	if err := t.sel(ctx, &rows, `SELECT `+versionCols+` FROM quote_versions WHERE quote_id = ? ORDER BY version`, quoteID); err != nil {
+		return nil, err
+	}
+	out := make([]quote.Version, len(rows))
+	for i, r := range rows {
+		v, err := t.version(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+type eventRow struct {
+	ID        string `db:"id"`
+	QuoteID   string `db:"quote_id"`
+	Version   int    `db:"version"`
+	Kind      string `db:"kind"`
+	ActorID   string `db:"actor_id"`
+	Detail    string `db:"detail"`
+	CreatedAt dbTime `db:"created_at"`
+}
+
+// InsertEvent records a quote's event.
+func (t *Tx) InsertEvent(ctx context.Context, e quote.Event) error {
+	_, err := t.exec(ctx, `INSERT INTO quote_events (id, quote_id, version, kind, actor_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.QuoteID, e.Version, e.Kind, e.ActorID, e.Detail, t.ts(e.At))
+	return err
+}
+
+// ListEvents returns a quote's history, oldest first.
+func (t *Tx) ListEvents(ctx context.Context, quoteID string) ([]quote.Event, error) {
+	var rows []eventRow
+	if err := t.sel(ctx, &rows, `SELECT id, quote_id, version, kind, actor_id, detail, created_at FROM quote_events
+		WHERE quote_id = ? ORDER BY created_at, id`, quoteID); err != nil {
+		return nil, err
+	}
+	out := make([]quote.Event, len(rows))
+	for i, r := range rows {
+		out[i] = quote.Event{ID: r.ID, QuoteID: r.QuoteID, Version: r.Version, Kind: r.Kind, ActorID: r.ActorID, Detail: r.Detail, At: r.CreatedAt.Time}
+	}
+	return out, nil
+}
+
+type approvalRuleRow struct {
+	ID           string  `db:"id"`
+	Name         string  `db:"name"`
+	Condition    string  `db:"condition"`
+	ApproverKind string  `db:"approver_kind"`
+	ApproverRole string  `db:"approver_role"`
+	ApproverID   *string `db:"approver_id"`
+	Message      string  `db:"message"`
+	Active       bool    `db:"active"`
+	Version      int     `db:"version"`
+	CreatedAt    dbTime  `db:"created_at"`
+	UpdatedAt    dbTime  `db:"updated_at"`
+}
+
+const approvalRuleCols = `id, name, condition, approver_kind, approver_role, approver_id, message, active, version, created_at, updated_at`
+
+func (r approvalRuleRow) rule() quote.ApprovalRule {
+	return quote.ApprovalRule{ID: r.ID, Name: r.Name, Condition: r.Condition, ApproverKind: r.ApproverKind, ApproverRole: r.ApproverRole,
+		ApproverID: deref(r.ApproverID), Message: r.Message, Active: r.Active, Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+}
+
+// InsertApprovalRule stores a new approval rule.
+func (t *Tx) InsertApprovalRule(ctx context.Context, r quote.ApprovalRule) error {
+	_, err := t.exec(ctx, `INSERT INTO approval_rules (`+approvalRuleCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.Name, r.Condition, r.ApproverKind, r.ApproverRole, nullable(r.ApproverID), r.Message, r.Active, r.Version,
+		t.ts(r.CreatedAt), t.ts(r.UpdatedAt))
+	return conflictAs(err, "name", "an approval rule named %q exists", r.Name)
+}
+
+// GetApprovalRule loads an approval rule.
+func (t *Tx) GetApprovalRule(ctx context.Context, id string) (quote.ApprovalRule, error) {
+	var r approvalRuleRow
+	if err := t.get(ctx, &r, `SELECT `+approvalRuleCols+` FROM approval_rules WHERE id = ?`, id); err != nil {
+		return quote.ApprovalRule{}, getOr(err, "approval rule", id)
+	}
+	return r.rule(), nil
+}
+
+// UpdateApprovalRule writes an approval rule if it is still at version.
+func (t *Tx) UpdateApprovalRule(ctx context.Context, r quote.ApprovalRule, version int) error {
+	err := t.versioned(ctx, "approval_rules", "approval rule", r.ID, `UPDATE approval_rules SET name = ?, condition = ?, approver_kind = ?,
+		approver_role = ?, approver_id = ?, message = ?, active = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		r.Name, r.Condition, r.ApproverKind, r.ApproverRole, nullable(r.ApproverID), r.Message, r.Active, r.Version, t.ts(r.UpdatedAt), r.ID, version)
+	return conflictAs(err, "name", "an approval rule named %q exists", r.Name)
+}
+
+// DeleteApprovalRule removes an approval rule.
+func (t *Tx) DeleteApprovalRule(ctx context.Context, id string) error {
+	return t.deleteByID(ctx, "approval_rules", "approval rule", id)
+}
+
+// ListApprovalRules returns a page of approval rules (limit 0: all).
+func (t *Tx) ListApprovalRules(ctx context.Context, limit int, after string) ([]quote.ApprovalRule, error) {
+	if limit == 0 {
+		limit = 1 << 30
+	}
+	var rows []approvalRuleRow
+	if err := t.list(ctx, &rows, approvalRuleCols, "approval_rules", nil, nil, after, limit); err != nil {
+		return nil, err
+	}
+	out := make([]quote.ApprovalRule, len(rows))
+	for i, r := range rows {
+		out[i] = r.rule()
+	}
+	return out, nil
+}
+
+type requestRow struct {
+	ID           string `db:"id"`
+	QuoteID      string `db:"quote_id"`
+	Version      int    `db:"version"`
+	RuleID       string `db:"rule_id"`
+	RuleName     string `db:"rule_name"`
+	RuleVersion  int    `db:"rule_version"`
+	ApproverKind string `db:"approver_kind"`
+	ApproverRole string `db:"approver_role"`
+	ApproverID   string `db:"approver_id"`
+	Status       string `db:"status"`
+	Tested       string `db:"tested"`
+	DecidedBy    string `db:"decided_by"`
+	DecidedAt    dbTime `db:"decided_at"`
+	Comment      string `db:"comment"`
+	CarriedFrom  *int   `db:"carried_from"`
+	CreatedAt    dbTime `db:"created_at"`
+}
+
+const requestCols = `id, quote_id, version, rule_id, rule_name, rule_version, approver_kind, approver_role, approver_id, status, tested,
+	decided_by, decided_at, comment, carried_from, created_at`
+
+// InsertRequest stores an approval request.
+func (t *Tx) InsertRequest(ctx context.Context, r quote.Request) error {
+	tested, _ := json.Marshal(r.Tested)
+	_, err := t.exec(ctx, `INSERT INTO approval_requests (`+requestCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.QuoteID, r.Version, r.RuleID, r.RuleName, r.RuleVersion, r.ApproverKind, r.ApproverRole, r.ApproverID, r.Status,
+		string(tested), r.DecidedBy, t.tsPtr(r.DecidedAt), r.Comment, r.CarriedFrom, t.ts(r.CreatedAt))
+	return err
+}
+
+// UpdateRequest writes a decision.
+func (t *Tx) UpdateRequest(ctx context.Context, r quote.Request) error {
+	_, err := t.exec(ctx, `UPDATE approval_requests SET status = ?, decided_by = ?, decided_at = ?, comment = ? WHERE id = ?`,
+		r.Status, r.DecidedBy, t.tsPtr(r.DecidedAt), r.Comment, r.ID)
+	return err
+}
+
+// DeleteRequests removes a version's requests (before it is submitted again).
+func (t *Tx) DeleteRequests(ctx context.Context, quoteID string, version int) error {
+	_, err := t.exec(ctx, `DELETE FROM approval_requests WHERE quote_id = ? AND version = ?`, quoteID, version)
+	return err
+}
+
+// ListRequests returns a version's approval requests.
+func (t *Tx) ListRequests(ctx context.Context, quoteID string, version int) ([]quote.Request, error) {
+	var rows []requestRow
+	if err := t.sel(ctx, &rows, `SELECT `+requestCols+` FROM approval_requests WHERE quote_id = ? AND version = ? ORDER BY rule_name, id`,
+		quoteID, version); err != nil {
+		return nil, err
+	}
+	out := make([]quote.Request, len(rows))
+	for i, r := range rows {
+		q := quote.Request{ID: r.ID, QuoteID: r.QuoteID, Version: r.Version, RuleID: r.RuleID, RuleName: r.RuleName, RuleVersion: r.RuleVersion,
+			ApproverKind: r.ApproverKind, ApproverRole: r.ApproverRole, ApproverID: r.ApproverID, Status: r.Status, DecidedBy: r.DecidedBy,
+			DecidedAt: r.DecidedAt.ptr(), Comment: r.Comment, CarriedFrom: r.CarriedFrom, CreatedAt: r.CreatedAt.Time}
+		if err := json.Unmarshal([]byte(r.Tested), &q.Tested); err != nil {
+			return nil, err
+		}
+		out[i] = q
+	}
+	return out, nil
+}
+var _ quote.Store = (*Tx)(nil)
