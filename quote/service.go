@@ -405,4 +405,3 @@ func setIf[T any](dst *T, v *T) {
 func ownerOf(ctx context.Context, st Store, q Quote) (crm.User, error) {
 	return st.GetUser(ctx, q.OwnerID)
 }
-

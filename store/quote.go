@@ -414,4 +414,5 @@ func (t *Tx) ListRequests(ctx context.Context, quoteID string, version int) ([]q
 	}
 	return out, nil
 }
+
 var _ quote.Store = (*Tx)(nil)
