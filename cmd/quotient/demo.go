@@ -12,6 +12,7 @@ import (
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/pricing"
+	"github.com/quotient-cpq/quotient/quote"
 	"github.com/quotient-cpq/quotient/store"
 )
 
@@ -399,6 +400,19 @@ func seedRulebook(ctx context.Context, tx *store.Tx, now func() time.Time, atlas
 		r.Active = true
 		if _, err := cat.CreateConfigRule(ctx, tx, atlas.ID, r); err != nil {
 			return fmt.Errorf("configuration rule %s: %w", r.Name, err)
+		}
+	}
+	qs := quote.NewService(now, pr)
+	for _, r := range []quote.ApprovalRule{
+		{Name: "Discount over 15%", Condition: "quote.discount_pct > 15", ApproverKind: "manager", Message: "the rep's manager approves deep discounts"},
+		{Name: "Margin under 25%", Condition: "quote.has_margin and quote.margin_pct < 25", ApproverKind: "role", ApproverRole: "finance",
+			Message: "finance approves thin margins"},
+		{Name: "Large deal", Condition: "quote.net_total >= 250000 and quote.currency == 'USD'", ApproverKind: "role", ApproverRole: "admin",
+			Message: "deals of $250,000 or more need an admin"},
+	} {
+		r.Active = true
+		if _, err := qs.CreateApprovalRule(ctx, tx, r); err != nil {
+			return fmt.Errorf("approval rule %s: %w", r.Name, err)
 		}
 	}
 	return nil

@@ -125,6 +125,18 @@ func TestDemoCompany(t *testing.T) {
 			t.Fatalf("demo configure: %v", cf)
 		}
 
+		// A demo rep quotes a demo opportunity and submits it: the demo
+		// approval rules decide.
+		opps := a.must(200, "GET", "/api/v1/opportunities?account_id="+jpAccount, rep, nil).list(t)
+		if len(opps) > 0 && opps[0]["stage"] != "closed_won" && opps[0]["stage"] != "closed_lost" {
+			qt := a.must(201, "POST", "/api/v1/quotes", rep, map[string]any{"opportunity_id": opps[0]["id"], "lines": []any{
+				map[string]any{"product_id": atlasID, "quantity": "4", "manual_discount_pct": "20"}}}).json(t)
+			sub := a.must(200, "POST", "/api/v1/quotes/"+qt["id"].(string)+"/submit", rep, nil).json(t)
+			if sub["quote"].(map[string]any)["status"] != "pending_approval" {
+				t.Fatalf("demo quote with 20%% off: %v", sub["quote"].(map[string]any)["status"])
+			}
+		}
+
 		// A second start with --demo keeps the data and prints new tokens
 		// that work; the old ones stop working.
 		if code := a.stop(); code != 0 {
