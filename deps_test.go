@@ -20,7 +20,8 @@ var allowed = map[string][]string{
 	"quote":           {"", "rules", "crm", "catalog", "pricing"},
 	"store":           {"", "rules", "crm", "catalog", "pricing", "quote"},
 	"store/storetest": {},
-	"server":          {"", "rules", "crm", "catalog", "pricing", "quote"},
+	"document":        {""},
+	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document"},
 	"cmd/quotient":    {"*"},
 }
 

@@ -181,6 +181,7 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	})})
 	s.add(route{method: "POST", path: v1 + "/quotes/{id}/approve", tag: "quotes", summary: "Approve the pending requests you are the approver of (never your own quote)", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(true)})
 	s.add(route{method: "POST", path: v1 + "/quotes/{id}/reject", tag: "quotes", summary: "Reject a pending request with a comment; the version goes back to draft", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(false)})
+	s.add(route{method: "GET", path: v1 + "/quotes/{id}/pdf", tag: "quotes", summary: "The quote as a PDF (current version, or ?version=N)", query: []string{"version"}, raw: "application/pdf", handler: s.quotePDF()})
 	s.add(route{method: "GET", path: v1 + "/quotes/{id}/versions", tag: "quotes", summary: "Every version of a quote", resp: QuoteJSON{}, list: true, handler: s.quoteVersions()})
 	s.add(route{method: "GET", path: v1 + "/quotes/{id}/diff", tag: "quotes", summary: "Lines added, removed and changed between two versions, with the pricing steps that changed", resp: DiffJSON{}, query: []string{"from", "to"}, handler: s.quoteDiff()})
 	s.add(route{method: "GET", path: v1 + "/quotes/{id}/history", tag: "quotes", summary: "Every event of a quote: who, when, what, why", resp: EventJSON{}, list: true, handler: s.quoteHistory()})

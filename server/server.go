@@ -31,6 +31,7 @@ type Tx interface {
 	CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error
 	ReleaseIdempotencyKey(ctx context.Context, userID, key string) error
 	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
+	Setting(ctx context.Context, name string) (string, bool, error)
 }
 
 // Database runs transactions; cmd/quotient adapts store.DB to it.

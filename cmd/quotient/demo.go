@@ -178,6 +178,12 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]dem
 	if _, err := tx.PutSettingIfAbsent(ctx, demoUsersSetting, strings.Join(ids, ",")); err != nil {
 		return err
 	}
+	for k, v := range map[string]string{"company_name": "Northwind Systems",
+		"company_address": "100 Market Street\nSan Francisco, CA 94105\nUnited States\n+1 415 555 0100 · sales@northwind.example"} {
+		if _, err := tx.PutSettingIfAbsent(ctx, k, v); err != nil {
+			return err
+		}
+	}
 
 	books := map[string]catalog.PriceBook{}
 	for _, cur := range []string{"USD", "EUR", "JPY"} {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -134,6 +135,15 @@ func TestDemoCompany(t *testing.T) {
 			sub := a.must(200, "POST", "/api/v1/quotes/"+qt["id"].(string)+"/submit", rep, nil).json(t)
 			if sub["quote"].(map[string]any)["status"] != "pending_approval" {
 				t.Fatalf("demo quote with 20%% off: %v", sub["quote"].(map[string]any)["status"])
+			}
+			pdf := a.must(200, "GET", "/api/v1/quotes/"+qt["id"].(string)+"/pdf", rep, nil).body
+			if text, ok := pdfText(t, pdf); ok {
+				acc := a.must(200, "GET", "/api/v1/accounts/"+jpAccount, rep, nil).str(t, "name")
+				for _, want := range []string{acc, "Northwind Systems", "SRV-ATLAS-R2", "¥", "Memory:", "64 GB", qt["number"].(string)} {
+					if !strings.Contains(text, want) {
+						t.Errorf("demo quote PDF lacks %q\n%s", want, text)
+					}
+				}
 			}
 		}
 
@@ -364,4 +374,24 @@ func TestLoadToolRefusesOtherHosts(t *testing.T) {
 			t.Errorf("load --url %s: exit %d, want 2 (%s)", u, code, out.String())
 		}
 	}
+}
+
+// pdfText extracts a PDF's text with pdftotext, when it is installed
+// (poppler-utils; .ci/run installs it).
+func pdfText(t *testing.T, pdf []byte) (string, bool) {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Log("pdftotext not installed; PDF text not checked (apt-get install poppler-utils)")
+		return "", false
+	}
+	p := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(p, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-layout", p, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out), true
 }

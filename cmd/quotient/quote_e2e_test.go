@@ -113,6 +113,11 @@ func TestQuoteLifecycle(t *testing.T) {
 		if st := a.must(200, "POST", "/api/v1/quotes/"+id+"/submit", tm.rep, nil).json(t)["quote"].(map[string]any)["status"]; st != "pending_approval" {
 			t.Fatalf("deeper discount: %v", st)
 		}
+		pdf := a.must(200, "GET", "/api/v1/quotes/"+id+"/pdf?version=1", tm.finance, nil)
+		if pdf.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(pdf.body), "%PDF-") {
+			t.Fatalf("pdf: %s %.20q", pdf.header.Get("Content-Type"), pdf.body)
+		}
+		a.must(404, "GET", "/api/v1/quotes/qt_nope/pdf", tm.rep, nil)
 		if n := len(a.must(200, "GET", "/api/v1/quotes/"+id+"/versions", tm.rep, nil).list(t)); n != 3 {
 			t.Fatalf("versions: %d", n)
 		}

@@ -1,0 +1,153 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/quote"
+)
+
+// Company settings printed on documents.
+const (
+	settingCompanyName    = "company_name"
+	settingCompanyAddress = "company_address" // lines separated by newlines
+)
+
+// quoteDocument gathers what the PDF of a quote version shows.
+func (s *Server) quoteDocument(ctx context.Context, tx Tx, q quote.Quote, v quote.Version) (document.Quote, error) {
+	doc := document.Quote{Number: q.Number, Version: v.Version, Date: v.PricingDate, ValidUntil: v.ValidUntil, Currency: q.Currency,
+		Terms: v.Terms, Notes: v.Notes, ContentHash: v.Priced.InputHash, Company: document.Party{Name: "Quotient"}}
+	if name, ok, err := tx.Setting(ctx, settingCompanyName); err != nil {
+		return doc, err
+	} else if ok {
+		doc.Company.Name = name
+	}
+	if addr, ok, err := tx.Setting(ctx, settingCompanyAddress); err != nil {
+		return doc, err
+	} else if ok {
+		doc.Company.Lines = strings.Split(addr, "\n")
+	}
+	acc, err := tx.GetAccount(ctx, q.AccountID)
+	if err != nil {
+		return doc, err
+	}
+	doc.Customer = document.Party{Name: acc.Name, Lines: addressLines(acc.BillingAddress)}
+	if q.ContactID != "" {
+		if c, err := tx.GetContact(ctx, q.ContactID); err == nil {
+			doc.Customer.Contact, doc.Customer.Email = c.Name, c.Email
+		}
+	}
+	ids := make([]string, 0, len(v.Priced.Lines))
+	for _, l := range v.Priced.Lines {
+		ids = append(ids, l.ProductID)
+	}
+	products, err := tx.ProductsByID(ctx, ids)
+	if err != nil {
+		return doc, err
+	}
+	r := v.Priced
+	for _, l := range r.Lines {
+		pr := products[l.ProductID]
+		ql := document.QuoteLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, UOM: pr.UOM, ListPrice: l.ListPrice,
+			UnitPrice: l.UnitPrice, Net: l.NetAmount, Options: optionLabels(pr, l.Configuration)}
+		if l.ListAmount.IsPositive() {
+			ql.DiscountPct = l.ListAmount.Sub(l.NetAmount).Mul(decimal.NewFromInt(100)).DivRound(l.ListAmount, 2)
+		}
+		doc.Lines = append(doc.Lines, ql)
+	}
+	doc.Subtotal, doc.Discount, doc.NetTotal, doc.Total = r.Subtotal, r.DiscountTotal, r.NetTotal, r.Total
+	for _, t := range r.Taxes {
+		doc.Taxes = append(doc.Taxes, document.TaxLine{Name: t.Name, RatePct: t.RatePct, Base: t.Base, Tax: t.Tax})
+	}
+	return doc, nil
+}
+
+func addressLines(a crm.Address) []string {
+	var out []string
+	for _, l := range []string{a.Line1, a.Line2, strings.TrimSpace(strings.Join([]string{a.PostalCode, a.City, a.Region}, " ")), a.Country} {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// optionLabels describes a configuration in the product's words:
+// "Memory: 256 GB".
+func optionLabels(pr catalog.Product, cfg map[string]string) []string {
+	var out []string
+	for _, a := range pr.Attributes {
+		v, ok := cfg[a.Code]
+		if !ok || v == "" {
+			continue
+		}
+		label := v
+		switch a.Type {
+		case catalog.Enum:
+			for _, o := range a.Options {
+				if o.Code == v {
+					label = o.Label
+				}
+			}
+		case catalog.Number:
+			if a.Unit != "" {
+				label += " " + a.Unit
+			}
+		case catalog.Boolean:
+			label = map[string]string{"true": "yes", "false": "no"}[v]
+		}
+		out = append(out, a.Name+": "+label)
+	}
+	return out
+}
+
+// quotePDF is GET /quotes/{id}/pdf (?version=N).
+func (s *Server) quotePDF() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, f, err := parseList(c, "version")
+		if err != nil {
+			return err
+		}
+		n := 0
+		if v, ok := f["version"]; ok {
+			if n, err = strconv.Atoi(v); err != nil || n < 1 {
+				return invalid("version", "must be a version number from 1 (got %q)", v)
+			}
+		}
+		type result struct {
+			doc document.Quote
+		}
+		r, err := read(s, c, func(ctx context.Context, tx Tx) (result, error) {
+			var q quote.Quote
+			var v quote.Version
+			var err error
+			if n == 0 {
+				q, v, err = s.quotes.Get(ctx, tx, c.Params("id"))
+			} else {
+				q, v, err = s.quotes.GetVersion(ctx, tx, c.Params("id"), n)
+			}
+			if err != nil {
+				return result{}, err
+			}
+			doc, err := s.quoteDocument(ctx, tx, q, v)
+			return result{doc}, err
+		})
+		if err != nil {
+			return err
+		}
+		pdf, err := document.QuotePDF(r.doc)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "application/pdf")
+		c.Set(fiber.HeaderContentDisposition, `inline; filename="`+r.doc.Number+`-v`+strconv.Itoa(r.doc.Version)+`.pdf"`)
+		return c.Send(pdf)
+	}
+}
