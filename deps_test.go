@@ -21,7 +21,8 @@ var allowed = map[string][]string{
 	"store":           {"", "rules", "crm", "catalog", "pricing", "quote"},
 	"store/storetest": {},
 	"document":        {""},
-	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document"},
+	"mail":            {},
+	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail"},
 	"cmd/quotient":    {"*"},
 }
 

@@ -98,6 +98,7 @@ type QuoteJSON struct {
 	Subtotal          string           `json:"subtotal" format:"decimal"`
 	DiscountTotal     string           `json:"discount_total" format:"decimal"`
 	DiscountPct       string           `json:"discount_pct" format:"decimal"`
+	NetTotal          string           `json:"net_total" format:"decimal"`
 	Taxes             []TaxLineJSON    `json:"taxes"`
 	TaxTotal          string           `json:"tax_total" format:"decimal"`
 	Total             string           `json:"total" format:"decimal"`
@@ -120,7 +121,7 @@ func quoteJSON(x quoted) QuoteJSON {
 		OwnerID: q.OwnerID, Currency: q.Currency, PriceBookID: q.PriceBookID, Version: v.Version, CurrentVersion: q.CurrentVersion,
 		Status: string(v.Status), ValidUntil: v.ValidUntil, Terms: v.Terms, Notes: v.Notes, HeaderDiscountPct: fmtDec(v.HeaderDiscountPct, 0),
 		PricingDate: v.PricingDate, RulebookVersion: p.RulebookVersion, InputHash: p.InputHash, Lines: p.Lines, Subtotal: p.Subtotal,
-		DiscountTotal: p.DiscountTotal, DiscountPct: p.DiscountPct, Taxes: p.Taxes, TaxTotal: p.TaxTotal, Total: p.Total,
+		DiscountTotal: p.DiscountTotal, DiscountPct: p.DiscountPct, NetTotal: p.NetTotal, Taxes: p.Taxes, TaxTotal: p.TaxTotal, Total: p.Total,
 		MarginPct: p.MarginPct, HasConflicts: p.HasConflicts, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 }
 

@@ -181,6 +181,8 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	})})
 	s.add(route{method: "POST", path: v1 + "/quotes/{id}/approve", tag: "quotes", summary: "Approve the pending requests you are the approver of (never your own quote)", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(true)})
 	s.add(route{method: "POST", path: v1 + "/quotes/{id}/reject", tag: "quotes", summary: "Reject a pending request with a comment; the version goes back to draft", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(false)})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/send", tag: "quotes", summary: "Send an approved version: PDF kept with its SHA-256, signed portal link, e-mail through the outbox", req: SendRequest{}, resp: SentQuoteJSON{}, handler: s.sendQuote()})
+	s.add(route{method: "GET", path: v1 + "/quotes/{id}/delivery", tag: "quotes", summary: "The current version's send record, e-mail deliveries (with failures) and the customer's decision", resp: SentQuoteJSON{}, handler: s.quoteDelivery()})
 	s.add(route{method: "GET", path: v1 + "/quotes/{id}/pdf", tag: "quotes", summary: "The quote as a PDF (current version, or ?version=N)", query: []string{"version"}, raw: "application/pdf", handler: s.quotePDF()})
 	s.add(route{method: "GET", path: v1 + "/quotes/{id}/versions", tag: "quotes", summary: "Every version of a quote", resp: QuoteJSON{}, list: true, handler: s.quoteVersions()})
 	s.add(route{method: "GET", path: v1 + "/quotes/{id}/diff", tag: "quotes", summary: "Lines added, removed and changed between two versions, with the pricing steps that changed", resp: DiffJSON{}, query: []string{"from", "to"}, handler: s.quoteDiff()})
@@ -192,4 +194,9 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "GET", path: v1 + "/approval-rules/{id}", tag: "quotes", summary: "Get an approval rule", resp: ApprovalRuleJSON{}, handler: s.getApprovalRule()})
 	s.add(route{method: "PATCH", path: v1 + "/approval-rules/{id}", tag: "quotes", summary: "Change an approval rule (admin)", req: ApprovalRuleRequest{}, resp: ApprovalRuleJSON{}, handler: s.patchApprovalRule()})
 	s.add(route{method: "DELETE", path: v1 + "/approval-rules/{id}", tag: "quotes", summary: "Delete an approval rule (admin)", status: 204, handler: s.deleteApprovalRule()})
+
+	s.add(route{method: "GET", path: "/portal/quotes/{token}", tag: "portal", summary: "The customer's page for a sent quote (HTML; works without JavaScript)", public: true, raw: "text/html", handler: s.portalView()})
+	s.add(route{method: "GET", path: "/portal/quotes/{token}/pdf", tag: "portal", summary: "The PDF the customer was sent", public: true, raw: "application/pdf", handler: s.portalPDF()})
+	s.add(route{method: "POST", path: "/portal/quotes/{token}/accept", tag: "portal", summary: "Accept (HTML form or JSON: signer_name, signer_email, accept)", public: true, req: PortalDecision{}, resp: DecisionJSON{}, handler: s.portalDecide(true)})
+	s.add(route{method: "POST", path: "/portal/quotes/{token}/reject", tag: "portal", summary: "Decline with a reason (HTML form or JSON)", public: true, req: PortalDecision{}, resp: DecisionJSON{}, handler: s.portalDecide(false)})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/mail"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 )
@@ -32,6 +33,9 @@ type Tx interface {
 	ReleaseIdempotencyKey(ctx context.Context, userID, key string) error
 	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 	Setting(ctx context.Context, name string) (string, bool, error)
+	quote.SendStore
+	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error)
+	FinishOutbox(ctx context.Context, id, status string, next time.Time, lastErr string, at time.Time) error
 }
 
 // Database runs transactions; cmd/quotient adapts store.DB to it.
@@ -52,6 +56,14 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Version is reported by /healthz.
 	Version string
+	// Secret signs portal links.
+	Secret []byte
+	// PublicURL is the base of links in e-mails (http://host:port).
+	PublicURL string
+	// Mail delivers the outbox; nil leaves mail waiting in the outbox.
+	Mail mail.Sender
+	// MailFrom is the sender address of e-mail.
+	MailFrom string
 }
 
 // Server is the HTTP server.
@@ -67,6 +79,7 @@ type Server struct {
 	metrics *metrics
 	routes  []route
 	version string
+	cfg     Config
 	specCache
 	conns connTracker
 }
@@ -90,7 +103,10 @@ func New(cfg Config) *Server {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{db: cfg.DB, now: cfg.Now, log: cfg.Logger, version: cfg.Version,
+	if cfg.MailFrom == "" {
+		cfg.MailFrom = "Quotient <quotient@localhost>"
+	}
+	s := &Server{db: cfg.DB, now: cfg.Now, log: cfg.Logger, version: cfg.Version, cfg: cfg,
 		crm: crm.NewService(cfg.Now), catalog: catalog.NewService(cfg.Now), pricing: pricing.NewService(cfg.Now)}
 	s.quotes = quote.NewService(cfg.Now, s.pricing)
 	s.metrics = newMetrics(cfg.Registry)
@@ -230,16 +246,29 @@ func (s *Server) PurgeIdempotencyKeys(ctx context.Context, keep time.Duration) (
 // 24 h API.md promises).
 const IdempotencyRetention = 48 * time.Hour
 
-// RunMaintenance purges old idempotency keys every interval until ctx
-// ends. Safe with many servers on one database: the delete is idempotent.
-func (s *Server) RunMaintenance(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
+// RunMaintenance runs the background work until ctx ends: delivering the
+// outbox and expiring quotes every tick, purging old idempotency keys
+// hourly. Safe with many servers on one database: outbox rows are leased
+// (SKIP LOCKED on PostgreSQL), expiry is guarded by each version's etag,
+// and the purge is idempotent.
+func (s *Server) RunMaintenance(ctx context.Context, tick time.Duration) {
+	t := time.NewTicker(tick)
 	defer t.Stop()
+	lastPurge := time.Time{}
 	for {
-		if n, err := s.PurgeIdempotencyKeys(ctx, IdempotencyRetention); err != nil && ctx.Err() == nil {
-			s.log.Warn("purge idempotency keys", slog.Any("error", err))
-		} else if n > 0 {
-			s.log.Info("purged idempotency keys", slog.Int64("count", n))
+		if time.Since(lastPurge) >= time.Hour {
+			lastPurge = time.Now()
+			if n, err := s.PurgeIdempotencyKeys(ctx, IdempotencyRetention); err != nil && ctx.Err() == nil {
+				s.log.Warn("purge idempotency keys", slog.Any("error", err))
+			} else if n > 0 {
+				s.log.Info("purged idempotency keys", slog.Int64("count", n))
+			}
+		}
+		if _, err := s.DeliverOutbox(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("deliver outbox", slog.Any("error", err))
+		}
+		if _, err := s.ExpireQuotes(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("expire quotes", slog.Any("error", err))
 		}
 		select {
 		case <-ctx.Done():

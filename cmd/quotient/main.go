@@ -31,6 +31,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/mail"
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store"
 )
@@ -236,8 +237,19 @@ func serve(ctx context.Context, args []string, env Env) error {
 	}
 	defer db.Close()
 
-	if err := ensureSecret(ctx, db, cfg.secret); err != nil {
+	secret, err := ensureSecret(ctx, db, cfg.secret)
+	if err != nil {
 		return err
+	}
+	var sender mail.Sender
+	if cfg.smtpURL != "" {
+		smtp, err := mail.Parse(cfg.smtpURL)
+		if err != nil {
+			return err
+		}
+		sender = smtp
+	} else {
+		log.Info("QUOTIENT_SMTP_URL is not set: e-mail waits in the outbox until it is")
 	}
 	svc := crm.NewService(time.Now)
 	if cfg.bootstrap != "" {
@@ -266,14 +278,17 @@ func serve(ctx context.Context, args []string, env Env) error {
 	for name, pool := range db.Pools() {
 		reg.MustRegister(collectors.NewDBStatsCollector(pool, name))
 	}
-	srv := server.New(server.Config{DB: dbAdapter{db}, Now: time.Now, Logger: log, Registry: reg, Version: version})
-
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	addr := ln.Addr().String()
 	base := "http://" + addr
+	if cfg.publicURL == "" {
+		cfg.publicURL = base
+	}
+	srv := server.New(server.Config{DB: dbAdapter{db}, Now: time.Now, Logger: log, Registry: reg, Version: version,
+		Secret: secret, PublicURL: cfg.publicURL, Mail: sender, MailFrom: cfg.mailFrom})
 	fmt.Fprintf(env.Stdout, "Quotient %s listening on %s (database: %s)\n", version, base, db.Dialect)
 	if len(tokens) > 0 {
 		fmt.Fprintln(env.Stdout, "Demo users and their API tokens (send as Authorization: Bearer <token>):")
@@ -285,7 +300,13 @@ func serve(ctx context.Context, args []string, env Env) error {
 
 	maintCtx, stopMaint := context.WithCancel(ctx)
 	defer stopMaint()
-	go srv.RunMaintenance(maintCtx, time.Hour)
+	tick := 5 * time.Second
+	if v := env.Getenv("QUOTIENT_WORKER_INTERVAL"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			tick = d
+		}
+	}
+	go srv.RunMaintenance(maintCtx, tick)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -307,21 +328,27 @@ func serve(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// ensureSecret stores the portal-link secret: the configured one, or a
-// random one generated on first start and shared by every server on the
-// same database.
-func ensureSecret(ctx context.Context, db *store.DB, configured string) error {
-	return db.InTx(ctx, func(tx *store.Tx) error {
-		if configured != "" {
-			return nil
+// ensureSecret returns the portal-link secret: the configured one, or a
+// random one generated on first start and stored, so every server on the
+// same database shares it.
+func ensureSecret(ctx context.Context, db *store.DB, configured string) ([]byte, error) {
+	if configured != "" {
+		if len(configured) < 16 {
+			return nil, fmt.Errorf("QUOTIENT_SECRET must be at least 16 characters")
 		}
+		return []byte(configured), nil
+	}
+	var secret string
+	err := db.InTx(ctx, func(tx *store.Tx) error {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
 			return err
 		}
-		_, err := tx.PutSettingIfAbsent(ctx, "portal_secret", hex.EncodeToString(b))
+		var err error
+		secret, err = tx.PutSettingIfAbsent(ctx, "portal_secret", hex.EncodeToString(b))
 		return err
 	})
+	return []byte(secret), err
 }
 
 // systemContext is the context of command-line tools: they run as an admin
