@@ -109,7 +109,7 @@ func TestSendPortalAcceptReject(t *testing.T) {
 		if sent["status"] != "sent" || !strings.Contains(link, "/portal/quotes/") || len(sha) != 64 {
 			t.Fatalf("send: %v", sent)
 		}
-		a.must(409, "POST", "/api/v1/quotes/"+id+"/send", tm.rep, nil)                              // only approved versions
+		a.must(409, "POST", "/api/v1/quotes/"+id+"/send", tm.rep, nil)                                 // only approved versions
 		a.must(409, "PATCH", "/api/v1/quotes/"+id, tm.rep, map[string]any{"notes": "edit a sent one"}) // a sent version is frozen
 
 		// The e-mail arrives with the link and the PDF the portal serves.
