@@ -42,6 +42,7 @@ input[type=text],input[type=email],textarea{width:100%;box-sizing:border-box;pad
 button{margin-top:.9rem;padding:11px 18px;border:0;border-radius:6px;font-size:1rem;cursor:pointer}
 .accept{background:#1f7a4d;color:#fff} .reject{background:#e9ecf1;color:#1d2430}
 .notice{padding:12px 14px;border-radius:8px;background:#eef6f1;border:1px solid #bfe0cc} .error{background:#fdf0ef;border-color:#f1c2bd}
+.hash{overflow-wrap:anywhere;word-break:break-all}
 .check{display:flex;gap:.5rem;align-items:flex-start;margin-top:.8rem} .check input{margin-top:.25rem;width:1.1rem;height:1.1rem}
 </style></head><body><main>
 {{if .Message}}<div class="card notice{{if .IsError}} error{{end}}" id="message"><strong>{{.Message}}</strong>{{if .Detail}}<div class="muted">{{.Detail}}</div>{{end}}</div>{{end}}
@@ -50,7 +51,7 @@ button{margin-top:.9rem;padding:11px 18px;border:0;border-radius:6px;font-size:1
   <div class="muted">{{$.Company}}</div>
   <h1>Quote {{.Quote.Number}} <span class="muted">version {{.Version.Version}}</span></h1>
   <div class="muted">For {{.Account.Name}} · valid until {{.Version.ValidUntil}} · {{.Quote.Currency}}</div>
-  <p><a href="{{$.PDF}}">Download the PDF</a> <span class="muted">(SHA-256 {{.Send.PDFSHA256}})</span></p>
+  <p><a href="{{$.PDF}}">Download the PDF</a> <span class="muted hash">(SHA-256 {{.Send.PDFSHA256}})</span></p>
 </div>
 <div class="card"><h2>Lines</h2>
 <table><thead><tr><th>Item</th><th class="n">Qty</th><th class="n">Net</th></tr></thead><tbody>

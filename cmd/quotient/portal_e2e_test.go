@@ -74,9 +74,19 @@ func sentQuoteFixture(t *testing.T, a *app, tm team, sku string) (quoteID, oppID
 	acc := a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "株式会社ポータル " + sku, "currency": "USD"}).str(t, "id")
 	con := a.must(201, "POST", "/api/v1/accounts/"+acc+"/contacts", tm.rep, map[string]any{"name": "山田 太郎", "email": "taro@portal.example"}).str(t, "id")
 	oppID = a.must(201, "POST", "/api/v1/opportunities", tm.rep, map[string]any{"account_id": acc, "name": "Deal " + sku, "close_date": "2027-01-31"}).str(t, "id")
+	// The rep configures the product, quotes it, re-prices and submits.
+	cfg := map[string]any{"cpu": "c8", "disk_tb": "8"}
+	if c := a.must(200, "POST", "/api/v1/products/"+srv+"/configure", tm.rep, map[string]any{"account_id": acc, "configuration": cfg}).json(t); c["valid"] != true {
+		t.Fatalf("configure: %v", c)
+	}
 	quoteID = a.must(201, "POST", "/api/v1/quotes", tm.rep, map[string]any{"opportunity_id": oppID, "contact_id": con,
-		"lines": []any{map[string]any{"product_id": srv, "quantity": "3", "configuration": map[string]any{"cpu": "c8"}}}}).str(t, "id")
-	if st := a.must(200, "POST", "/api/v1/quotes/"+quoteID+"/submit", tm.rep, nil).json(t)["quote"].(map[string]any)["status"]; st != "approved" {
+		"lines": []any{map[string]any{"product_id": srv, "quantity": "3", "configuration": cfg}}}).str(t, "id")
+	a.must(200, "POST", "/api/v1/quotes/"+quoteID+"/price", tm.rep, nil)
+	st := a.must(200, "POST", "/api/v1/quotes/"+quoteID+"/submit", tm.rep, nil).json(t)["quote"].(map[string]any)["status"]
+	if st == "pending_approval" { // an approval rule matched: the rep's manager decides
+		st = a.must(200, "POST", "/api/v1/quotes/"+quoteID+"/approve", tm.manager, map[string]any{"comment": "ok"}).json(t)["quote"].(map[string]any)["status"]
+	}
+	if st != "approved" {
 		t.Fatalf("submit: %v", st)
 	}
 	return quoteID, oppID
@@ -100,7 +110,12 @@ func TestSendPortalAcceptReject(t *testing.T) {
 		a := start(t, db, map[string]string{"QUOTIENT_SMTP_URL": "smtp://" + smtp.addr + "?tls=none", "QUOTIENT_WORKER_INTERVAL": "50ms",
 			"QUOTIENT_SECRET": testSecret, "QUOTIENT_MAIL_FROM": "Sales <sales@northwind.example>"})
 		tm := a.makeTeam()
+		// Every quote of $3,000 or more needs the rep's manager.
+		a.must(201, "POST", "/api/v1/approval-rules", tm.admin, map[string]any{"name": "Manager approves", "condition": "quote.total >= 3000", "approver_kind": "manager"})
 		id, opp := sentQuoteFixture(t, a, tm, "SRV-P1")
+		if apps := a.must(200, "GET", "/api/v1/quotes/"+id+"/approvals", tm.rep, nil).list(t); len(apps) != 1 || apps[0]["status"] != "approved" {
+			t.Fatalf("approvals: %v", apps)
+		}
 
 		a.must(403, "POST", "/api/v1/quotes/"+id+"/revise", tm.outsider, nil) // not their quote
 		sent := a.must(200, "POST", "/api/v1/quotes/"+id+"/send", tm.rep, map[string]any{"message": "As discussed."}).json(t)
