@@ -47,6 +47,21 @@ func (a Actor) InTeam(userID string) bool {
 	return false
 }
 
+// MayWriteOwnedBy reports whether the actor may change a record owned by
+// ownerID: admins always, sales managers for their team, reps for their
+// own records; finance never (it has its own narrower rights).
+func (a Actor) MayWriteOwnedBy(ownerID string) bool {
+	switch a.Role {
+	case RoleAdmin:
+		return true
+	case RoleSalesManager:
+		return a.InTeam(ownerID)
+	case RoleSalesRep:
+		return ownerID == a.UserID
+	}
+	return false
+}
+
 type actorKey struct{}
 
 // WithActor returns a context carrying the acting user.

@@ -16,17 +16,7 @@ func actorOf(ctx context.Context) (quotient.Actor, error) {
 
 // canOwn reports whether the actor may write a record owned by ownerID:
 // admins always, managers for their team, reps for their own records.
-func canOwn(a quotient.Actor, ownerID string) bool {
-	switch a.Role {
-	case quotient.RoleAdmin:
-		return true
-	case quotient.RoleSalesManager:
-		return a.InTeam(ownerID)
-	case quotient.RoleSalesRep:
-		return ownerID == a.UserID
-	}
-	return false
-}
+func canOwn(a quotient.Actor, ownerID string) bool { return a.MayWriteOwnedBy(ownerID) }
 
 func forbidden(format string, args ...any) error {
 	return quotient.Errorf(quotient.Forbidden, format, args...)

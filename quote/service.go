@@ -62,17 +62,7 @@ func actorOf(ctx context.Context) (quotient.Actor, error) {
 
 // mayWrite reports whether the actor may change quotes owned by ownerID:
 // admins, the owner, and the owner's manager.
-func mayWrite(a quotient.Actor, ownerID string) bool {
-	switch a.Role {
-	case quotient.RoleAdmin:
-		return true
-	case quotient.RoleSalesManager:
-		return a.InTeam(ownerID)
-	case quotient.RoleSalesRep:
-		return a.UserID == ownerID
-	}
-	return false
-}
+func mayWrite(a quotient.Actor, ownerID string) bool { return a.MayWriteOwnedBy(ownerID) }
 
 func (s *Service) event(ctx context.Context, st Store, q Quote, version int, kind, detail string) error {
 	a, _ := actorOf(ctx)
@@ -146,7 +136,7 @@ func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Versio
 	if err != nil {
 		return Quote{}, Version{}, notFoundAs(err, "account_id", "no such account")
 	}
-	if !mayWrite(a, acc.OwnerID) && a.UserID != acc.OwnerID {
+	if !mayWrite(a, acc.OwnerID) {
 		if q.OpportunityID == "" {
 			return Quote{}, Version{}, quotient.Errorf(quotient.Forbidden, "account %s belongs to another rep", acc.ID)
 		}

@@ -165,6 +165,20 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 			var required []string
 			for i := 0; i < t.NumField(); i++ {
 				f := t.Field(i)
+				if f.Anonymous && f.Tag.Get("json") == "" && f.Type.Kind() == reflect.Struct {
+					// An embedded struct's fields are the outer object's (as
+					// encoding/json writes them).
+					schemaOf(f.Type, schemas)
+					if inner, ok := schemas[f.Type.Name()].(map[string]any); ok {
+						for k, v := range inner["properties"].(map[string]any) {
+							props[k] = v
+						}
+						if req, ok := inner["required"].([]string); ok {
+							required = append(required, req...)
+						}
+					}
+					continue
+				}
 				if !f.IsExported() {
 					continue
 				}

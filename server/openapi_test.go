@@ -65,6 +65,13 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if len(served) < 40 {
 		t.Errorf("only %d routes served; the route table looks truncated", len(served))
 	}
+	// Embedded structs are flattened, as encoding/json writes them.
+	sent := spec["components"].(map[string]any)["schemas"].(map[string]any)["SentQuoteJSON"].(map[string]any)["properties"].(map[string]any)
+	for _, f := range []string{"number", "status", "lines", "total", "portal_url", "deliveries"} {
+		if _, ok := sent[f]; !ok {
+			t.Errorf("SentQuoteJSON schema lacks %s", f)
+		}
+	}
 	// Every request schema forbids unknown fields, as the decoder does.
 	schemas := spec["components"].(map[string]any)["schemas"].(map[string]any)
 	for name, sch := range schemas {

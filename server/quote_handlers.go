@@ -48,25 +48,40 @@ func (s *Server) createQuote() fiber.Handler {
 		})
 }
 
+// versionParam reads ?version=N (0 when absent: the current version).
+func versionParam(c *fiber.Ctx) (int, error) {
+	_, f, err := parseList(c, "version")
+	if err != nil {
+		return 0, err
+	}
+	v, ok := f["version"]
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, invalid("version", "must be a version number from 1 (got %q)", v)
+	}
+	return n, nil
+}
+
+// loadVersion loads the current version, or version n when n > 0.
+func (s *Server) loadVersion(ctx context.Context, tx Tx, id string, n int) (quote.Quote, quote.Version, error) {
+	if n == 0 {
+		return s.quotes.Get(ctx, tx, id)
+	}
+	return s.quotes.GetVersion(ctx, tx, id, n)
+}
+
 // getQuote returns the current version, or ?version=N.
 func (s *Server) getQuote() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, "version")
+		n, err := versionParam(c)
 		if err != nil {
 			return err
 		}
-		n := 0
-		if v, ok := f["version"]; ok {
-			if n, err = strconv.Atoi(v); err != nil || n < 1 {
-				return invalid("version", "must be a version number from 1 (got %q)", v)
-			}
-		}
 		x, err := read(s, c, func(ctx context.Context, tx Tx) (quoted, error) {
-			if n == 0 {
-				q, v, err := s.quotes.Get(ctx, tx, c.Params("id"))
-				return quoted{q, v}, err
-			}
-			q, v, err := s.quotes.GetVersion(ctx, tx, c.Params("id"), n)
+			q, v, err := s.loadVersion(ctx, tx, c.Params("id"), n)
 			return quoted{q, v}, err
 		})
 		if err != nil {

@@ -111,28 +111,15 @@ func optionLabels(pr catalog.Product, cfg map[string]string) []string {
 // quotePDF is GET /quotes/{id}/pdf (?version=N).
 func (s *Server) quotePDF() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, "version")
+		n, err := versionParam(c)
 		if err != nil {
 			return err
-		}
-		n := 0
-		if v, ok := f["version"]; ok {
-			if n, err = strconv.Atoi(v); err != nil || n < 1 {
-				return invalid("version", "must be a version number from 1 (got %q)", v)
-			}
 		}
 		type result struct {
 			doc document.Quote
 		}
 		r, err := read(s, c, func(ctx context.Context, tx Tx) (result, error) {
-			var q quote.Quote
-			var v quote.Version
-			var err error
-			if n == 0 {
-				q, v, err = s.quotes.Get(ctx, tx, c.Params("id"))
-			} else {
-				q, v, err = s.quotes.GetVersion(ctx, tx, c.Params("id"), n)
-			}
+			q, v, err := s.loadVersion(ctx, tx, c.Params("id"), n)
 			if err != nil {
 				return result{}, err
 			}

@@ -74,38 +74,24 @@ func (r QuoteRequest) patch() (quote.Patch, error) {
 }
 
 // QuoteJSON is a quote with one of its versions (the current one unless a
-// version was asked for): its lines as priced, with their traces.
+// version was asked for): the header, the version's state and its pricing
+// (lines with traces, taxes, totals), as POST /pricing/preview shows it.
 type QuoteJSON struct {
-	ID                string           `json:"id"`
-	Number            string           `json:"number"`
-	AccountID         string           `json:"account_id"`
-	OpportunityID     *string          `json:"opportunity_id"`
-	ContactID         *string          `json:"contact_id"`
-	OwnerID           string           `json:"owner_id"`
-	Currency          string           `json:"currency"`
-	PriceBookID       string           `json:"price_book_id"`
-	Version           int              `json:"version"`
-	CurrentVersion    int              `json:"current_version"`
-	Status            string           `json:"status" enum:"draft,pending_approval,approved,sent,accepted,rejected,expired,superseded"`
-	ValidUntil        string           `json:"valid_until" format:"date"`
-	Terms             string           `json:"terms"`
-	Notes             string           `json:"notes"`
-	HeaderDiscountPct string           `json:"header_discount_pct" format:"decimal"`
-	PricingDate       string           `json:"pricing_date" format:"date"`
-	RulebookVersion   int              `json:"rulebook_version"`
-	InputHash         string           `json:"input_hash"`
-	Lines             []PricedLineJSON `json:"lines"`
-	Subtotal          string           `json:"subtotal" format:"decimal"`
-	DiscountTotal     string           `json:"discount_total" format:"decimal"`
-	DiscountPct       string           `json:"discount_pct" format:"decimal"`
-	NetTotal          string           `json:"net_total" format:"decimal"`
-	Taxes             []TaxLineJSON    `json:"taxes"`
-	TaxTotal          string           `json:"tax_total" format:"decimal"`
-	Total             string           `json:"total" format:"decimal"`
-	MarginPct         *string          `json:"margin_pct" format:"decimal"`
-	HasConflicts      bool             `json:"has_conflicts"`
-	CreatedAt         time.Time        `json:"created_at"`
-	UpdatedAt         time.Time        `json:"updated_at"`
+	ID             string  `json:"id"`
+	Number         string  `json:"number"`
+	AccountID      string  `json:"account_id"`
+	OpportunityID  *string `json:"opportunity_id"`
+	ContactID      *string `json:"contact_id"`
+	OwnerID        string  `json:"owner_id"`
+	Version        int     `json:"version"`
+	CurrentVersion int     `json:"current_version"`
+	Status         string  `json:"status" enum:"draft,pending_approval,approved,sent,accepted,rejected,expired,superseded"`
+	ValidUntil     string  `json:"valid_until" format:"date"`
+	Terms          string  `json:"terms"`
+	Notes          string  `json:"notes"`
+	PricingJSON
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // quoted is a quote with one version, as the handlers return it.
@@ -116,13 +102,9 @@ type quoted struct {
 
 func quoteJSON(x quoted) QuoteJSON {
 	q, v := x.q, x.v
-	p := pricingJSON(v.Priced)
 	return QuoteJSON{ID: q.ID, Number: q.Number, AccountID: q.AccountID, OpportunityID: optStr(q.OpportunityID), ContactID: optStr(q.ContactID),
-		OwnerID: q.OwnerID, Currency: q.Currency, PriceBookID: q.PriceBookID, Version: v.Version, CurrentVersion: q.CurrentVersion,
-		Status: string(v.Status), ValidUntil: v.ValidUntil, Terms: v.Terms, Notes: v.Notes, HeaderDiscountPct: fmtDec(v.HeaderDiscountPct, 0),
-		PricingDate: v.PricingDate, RulebookVersion: p.RulebookVersion, InputHash: p.InputHash, Lines: p.Lines, Subtotal: p.Subtotal,
-		DiscountTotal: p.DiscountTotal, DiscountPct: p.DiscountPct, NetTotal: p.NetTotal, Taxes: p.Taxes, TaxTotal: p.TaxTotal, Total: p.Total,
-		MarginPct: p.MarginPct, HasConflicts: p.HasConflicts, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
+		OwnerID: q.OwnerID, Version: v.Version, CurrentVersion: q.CurrentVersion, Status: string(v.Status), ValidUntil: v.ValidUntil,
+		Terms: v.Terms, Notes: v.Notes, PricingJSON: pricingJSON(v.Priced), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 }
 
 // ApprovalRuleJSON is an approval rule.
