@@ -18,11 +18,12 @@ var allowed = map[string][]string{
 	"crm":             {""},
 	"pricing":         {"", "rules", "catalog", "crm"},
 	"quote":           {"", "rules", "crm", "catalog", "pricing"},
-	"store":           {"", "rules", "crm", "catalog", "pricing", "quote"},
+	"inventory":       {"", "catalog"},
+	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory"},
 	"store/storetest": {},
 	"document":        {""},
 	"mail":            {},
-	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail"},
+	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail", "inventory"},
 	"cmd/quotient":    {"*"},
 }
 

@@ -199,4 +199,13 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "GET", path: "/portal/quotes/{token}/pdf", tag: "portal", summary: "The PDF the customer was sent", public: true, raw: "application/pdf", handler: s.portalPDF()})
 	s.add(route{method: "POST", path: "/portal/quotes/{token}/accept", tag: "portal", summary: "Accept (HTML form or JSON: signer_name, signer_email, accept)", public: true, req: PortalDecision{}, resp: DecisionJSON{}, handler: s.portalDecide(true)})
 	s.add(route{method: "POST", path: "/portal/quotes/{token}/reject", tag: "portal", summary: "Decline with a reason (HTML form or JSON)", public: true, req: PortalDecision{}, resp: DecisionJSON{}, handler: s.portalDecide(false)})
+
+	s.add(route{method: "GET", path: v1 + "/warehouses", tag: "inventory", summary: "List warehouses", resp: WarehouseJSON{}, list: true, handler: s.listWarehouses()})
+	s.add(route{method: "POST", path: v1 + "/warehouses", tag: "inventory", summary: "Create a warehouse (admin)", req: WarehouseRequest{}, resp: WarehouseJSON{}, status: 201, handler: s.createWarehouse()})
+	s.add(route{method: "GET", path: v1 + "/warehouses/{id}", tag: "inventory", summary: "Get a warehouse", resp: WarehouseJSON{}, handler: s.getWarehouse()})
+	s.add(route{method: "PATCH", path: v1 + "/warehouses/{id}", tag: "inventory", summary: "Change a warehouse (admin)", req: WarehouseRequest{}, resp: WarehouseJSON{}, handler: s.patchWarehouse()})
+	s.add(route{method: "GET", path: v1 + "/inventory", tag: "inventory", summary: "Stock per product and warehouse: on_hand, reserved, available", resp: LevelJSON{}, list: true, query: inventoryFilter, handler: s.listLevels()})
+	s.add(route{method: "GET", path: v1 + "/inventory/movements", tag: "inventory", summary: "Stock movements, oldest first", resp: MovementJSON{}, list: true, query: inventoryFilter, handler: s.listMovements()})
+	s.add(route{method: "POST", path: v1 + "/inventory/receipts", tag: "inventory", summary: "Receive goods into a warehouse (admin)", req: ReceiptRequest{}, resp: ReceiptJSON{}, status: 201, handler: s.receive()})
+	s.add(route{method: "POST", path: v1 + "/inventory/adjustments", tag: "inventory", summary: "Correct stock by a signed quantity with a reason; never below what is reserved (admin)", req: AdjustmentRequest{}, resp: MovementJSON{}, status: 201, handler: s.adjust()})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/mail"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
@@ -34,6 +35,7 @@ type Tx interface {
 	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 	Setting(ctx context.Context, name string) (string, bool, error)
 	quote.SendStore
+	inventory.Store
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error)
 	FinishOutbox(ctx context.Context, id, status string, next time.Time, lastErr string, at time.Time) error
 }
@@ -68,18 +70,19 @@ type Config struct {
 
 // Server is the HTTP server.
 type Server struct {
-	app     *fiber.App
-	db      Database
-	now     func() time.Time
-	log     *slog.Logger
-	crm     *crm.Service
-	catalog *catalog.Service
-	pricing *pricing.Service
-	quotes  *quote.Service
-	metrics *metrics
-	routes  []route
-	version string
-	cfg     Config
+	app       *fiber.App
+	db        Database
+	now       func() time.Time
+	log       *slog.Logger
+	crm       *crm.Service
+	catalog   *catalog.Service
+	pricing   *pricing.Service
+	quotes    *quote.Service
+	inventory *inventory.Service
+	metrics   *metrics
+	routes    []route
+	version   string
+	cfg       Config
 	specCache
 	conns connTracker
 }
@@ -109,6 +112,7 @@ func New(cfg Config) *Server {
 	s := &Server{db: cfg.DB, now: cfg.Now, log: cfg.Logger, version: cfg.Version, cfg: cfg,
 		crm: crm.NewService(cfg.Now), catalog: catalog.NewService(cfg.Now), pricing: pricing.NewService(cfg.Now)}
 	s.quotes = quote.NewService(cfg.Now, s.pricing)
+	s.inventory = inventory.NewService(cfg.Now)
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",

@@ -234,13 +234,17 @@ func (t *Tx) DeleteProduct(ctx context.Context, id string) error {
 	return t.deleteByID(ctx, "products", "product", id)
 }
 
-// ProductReferenced reports whether a bundle or a quote line refers to the
-// product. Later documents (order lines) add their tables here.
+// ProductReferenced reports whether a bundle, a quote line or stock
+// history refers to the product. Later documents (order lines) add their
+// tables here.
 func (t *Tx) ProductReferenced(ctx context.Context, id string) (bool, error) {
 	if used, err := t.exists(ctx, `SELECT bundle_id FROM bundle_components WHERE component_id = ?`, id); err != nil || used {
 		return used, err
 	}
-	return t.exists(ctx, `SELECT quote_id FROM quote_lines WHERE product_id = ?`, id)
+	if used, err := t.exists(ctx, `SELECT quote_id FROM quote_lines WHERE product_id = ?`, id); err != nil || used {
+		return used, err
+	}
+	return t.exists(ctx, `SELECT id FROM stock_movements WHERE product_id = ?`, id)
 }
 
 // ListProducts returns a page of products.

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/inventory"
+)
+
+type warehouseRow struct {
+	ID        string `db:"id"`
+	Code      string `db:"code"`
+	Name      string `db:"name"`
+	Priority  int    `db:"priority"`
+	Active    bool   `db:"active"`
+	Version   int    `db:"version"`
+	CreatedAt dbTime `db:"created_at"`
+	UpdatedAt dbTime `db:"updated_at"`
+}
+
+const warehouseCols = `id, code, name, priority, active, version, created_at, updated_at`
+
+func (r warehouseRow) warehouse() inventory.Warehouse {
+	return inventory.Warehouse{ID: r.ID, Code: r.Code, Name: r.Name, Priority: r.Priority, Active: r.Active, Version: r.Version,
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+}
+
+// InsertWarehouse stores a new warehouse.
+func (t *Tx) InsertWarehouse(ctx context.Context, w inventory.Warehouse) error {
+	_, err := t.exec(ctx, `INSERT INTO warehouses (`+warehouseCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		w.ID, w.Code, w.Name, w.Priority, w.Active, w.Version, t.ts(w.CreatedAt), t.ts(w.UpdatedAt))
+	return conflictAs(err, "code", "a warehouse with code %s exists", w.Code)
+}
+
+// GetWarehouse loads a warehouse.
+func (t *Tx) GetWarehouse(ctx context.Context, id string) (inventory.Warehouse, error) {
+	var r warehouseRow
+	if err := t.get(ctx, &r, `SELECT `+warehouseCols+` FROM warehouses WHERE id = ?`, id); err != nil {
+		return inventory.Warehouse{}, getOr(err, "warehouse", id)
+	}
+	return r.warehouse(), nil
+}
+
+// UpdateWarehouse writes a warehouse if it is still at version.
+func (t *Tx) UpdateWarehouse(ctx context.Context, w inventory.Warehouse, version int) error {
+	err := t.versioned(ctx, "warehouses", "warehouse", w.ID, `UPDATE warehouses SET code = ?, name = ?, priority = ?, active = ?,
+		version = ?, updated_at = ? WHERE id = ? AND version = ?`, w.Code, w.Name, w.Priority, w.Active, w.Version, t.ts(w.UpdatedAt), w.ID, version)
+	return conflictAs(err, "code", "a warehouse with code %s exists", w.Code)
+}
+
+// ListWarehouses returns a page of warehouses.
+func (t *Tx) ListWarehouses(ctx context.Context, limit int, after string) ([]inventory.Warehouse, error) {
+	var rows []warehouseRow
+	if err := t.list(ctx, &rows, warehouseCols, "warehouses", nil, nil, after, limit); err != nil {
+		return nil, err
+	}
+	out := make([]inventory.Warehouse, len(rows))
+	for i, r := range rows {
+		out[i] = r.warehouse()
+	}
+	return out, nil
+}
+
+// AddOnHand changes on_hand unless that would take it below reserved or
+// zero. The conditional UPDATE is atomic on both databases (a row lock on
+// PostgreSQL, the single writer on SQLite); the CHECK is the backstop.
+func (t *Tx) AddOnHand(ctx context.Context, productID, warehouseID string, delta int64, at time.Time) error {
+	if _, err := t.exec(ctx, `INSERT INTO stock (product_id, warehouse_id, on_hand_micro, reserved_micro, updated_at) VALUES (?, ?, 0, 0, ?)
+		ON CONFLICT (product_id, warehouse_id) DO NOTHING`, productID, warehouseID, t.ts(at)); err != nil {
+		return err
+	}
+	n, err := t.execN(ctx, `UPDATE stock SET on_hand_micro = on_hand_micro + ?, updated_at = ?
+		WHERE product_id = ? AND warehouse_id = ? AND on_hand_micro + ? >= reserved_micro AND on_hand_micro + ? >= 0`,
+		delta, t.ts(at), productID, warehouseID, delta, delta)
+	if err != nil {
+		return err
+	}
+	if n == 1 {
+		return nil
+	}
+	var cur struct {
+		OnHand   int64 `db:"on_hand_micro"`
+		Reserved int64 `db:"reserved_micro"`
+	}
+	if err := t.get(ctx, &cur, `SELECT on_hand_micro, reserved_micro FROM stock WHERE product_id = ? AND warehouse_id = ?`, productID, warehouseID); err != nil {
+		return err
+	}
+	return quotient.FieldErrorf(quotient.Conflict, "quantity", "on hand is %s of which %s is reserved; removing %s would leave less than is reserved",
+		inventory.FromMicro(cur.OnHand), inventory.FromMicro(cur.Reserved), inventory.FromMicro(-delta))
+}
+
+// InsertMovement records a movement.
+func (t *Tx) InsertMovement(ctx context.Context, m inventory.Movement) error {
+	q, ok := inventory.Micro(m.Quantity)
+	if !ok {
+		return fmt.Errorf("movement quantity %s has more than 6 decimals", m.Quantity)
+	}
+	var cost any
+	if m.UnitCost != nil {
+		cost = m.UnitCost.String()
+	}
+	_, err := t.exec(ctx, `INSERT INTO stock_movements (id, product_id, warehouse_id, kind, qty_micro, unit_cost, reference, reason, actor_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.ProductID, m.WarehouseID, m.Kind, q, cost, m.Reference, m.Reason, m.ActorID, t.ts(m.At))
+	return err
+}
+
+// Levels returns stock levels by product then warehouse; After is
+// "product_id/warehouse_id" of the last row of the previous page.
+func (t *Tx) Levels(ctx context.Context, f inventory.Filter) ([]inventory.Level, error) {
+	var where []string
+	var args []any
+	where, args = eq(where, args, "product_id", f.ProductID)
+	where, args = eq(where, args, "warehouse_id", f.WarehouseID)
+	if p, w, ok := strings.Cut(f.After, "/"); ok {
+		where = append(where, "(product_id > ? OR (product_id = ? AND warehouse_id > ?))")
+		args = append(args, p, p, w)
+	}
+	q := `SELECT product_id, warehouse_id, on_hand_micro, reserved_micro FROM stock`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1 << 30
+	}
+	q += " ORDER BY product_id, warehouse_id LIMIT ?"
+	args = append(args, limit)
+	var rows []struct {
+		ProductID   string `db:"product_id"`
+		WarehouseID string `db:"warehouse_id"`
+		OnHand      int64  `db:"on_hand_micro"`
+		Reserved    int64  `db:"reserved_micro"`
+	}
+	if err := t.sel(ctx, &rows, q, args...); err != nil {
+		return nil, err
+	}
+	out := make([]inventory.Level, len(rows))
+	for i, r := range rows {
+		out[i] = inventory.Level{ProductID: r.ProductID, WarehouseID: r.WarehouseID, OnHand: inventory.FromMicro(r.OnHand), Reserved: inventory.FromMicro(r.Reserved)}
+	}
+	return out, nil
+}
+
+// Movements returns movements, oldest first.
+func (t *Tx) Movements(ctx context.Context, f inventory.Filter) ([]inventory.Movement, error) {
+	var where []string
+	var args []any
+	where, args = eq(where, args, "product_id", f.ProductID)
+	where, args = eq(where, args, "warehouse_id", f.WarehouseID)
+	var rows []struct {
+		ID          string `db:"id"`
+		ProductID   string `db:"product_id"`
+		WarehouseID string `db:"warehouse_id"`
+		Kind        string `db:"kind"`
+		Qty         int64  `db:"qty_micro"`
+		UnitCost    *dbDec `db:"unit_cost"`
+		Reference   string `db:"reference"`
+		Reason      string `db:"reason"`
+		ActorID     string `db:"actor_id"`
+		CreatedAt   dbTime `db:"created_at"`
+	}
+	if err := t.list(ctx, &rows, `id, product_id, warehouse_id, kind, qty_micro, unit_cost, reference, reason, actor_id, created_at`,
+		"stock_movements", where, args, f.After, f.Limit); err != nil {
+		return nil, err
+	}
+	out := make([]inventory.Movement, len(rows))
+	for i, r := range rows {
+		out[i] = inventory.Movement{ID: r.ID, ProductID: r.ProductID, WarehouseID: r.WarehouseID, Kind: r.Kind, Quantity: inventory.FromMicro(r.Qty),
+			UnitCost: costRate(r.UnitCost), Reference: r.Reference, Reason: r.Reason, ActorID: r.ActorID, At: r.CreatedAt.Time}
+	}
+	return out, nil
+}
+
+// Discrepancies checks every stock row against its movements.
+func (t *Tx) Discrepancies(ctx context.Context) ([]string, error) {
+	var rows []struct {
+		ProductID   string `db:"product_id"`
+		WarehouseID string `db:"warehouse_id"`
+		OnHand      int64  `db:"on_hand_micro"`
+		Reserved    int64  `db:"reserved_micro"`
+		Moved       int64  `db:"moved"`
+		Held        int64  `db:"held"`
+	}
+	err := t.sel(ctx, &rows, `SELECT s.product_id, s.warehouse_id, s.on_hand_micro, s.reserved_micro,
+			COALESCE((SELECT SUM(m.qty_micro) FROM stock_movements m WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id
+				AND m.kind IN ('receipt', 'adjustment', 'shipment')), 0) AS moved,
+			COALESCE((SELECT SUM(m.qty_micro) FROM stock_movements m WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id
+				AND m.kind IN ('reservation', 'release')), 0) AS held
+		FROM stock s ORDER BY s.product_id, s.warehouse_id`)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range rows {
+		where := r.ProductID + " in " + r.WarehouseID
+		if r.OnHand != r.Moved {
+			out = append(out, fmt.Sprintf("%s: on_hand %s but movements add up to %s", where, inventory.FromMicro(r.OnHand), inventory.FromMicro(r.Moved)))
+		}
+		if r.Reserved != r.Held {
+			out = append(out, fmt.Sprintf("%s: reserved %s but reservations add up to %s", where, inventory.FromMicro(r.Reserved), inventory.FromMicro(r.Held)))
+		}
+		if r.Reserved < 0 || r.Reserved > r.OnHand {
+			out = append(out, fmt.Sprintf("%s: reserved %s outside 0..on_hand %s", where, inventory.FromMicro(r.Reserved), inventory.FromMicro(r.OnHand)))
+		}
+	}
+	return out, nil
+}
+
+var _ inventory.Store = (*Tx)(nil)
