@@ -75,5 +75,15 @@ func ActorFrom(ctx context.Context) (Actor, bool) {
 	return a, ok
 }
 
+// RequireActor returns the acting user, or an unauthorized error when the
+// request carries none.
+func RequireActor(ctx context.Context) (Actor, error) {
+	a, ok := ActorFrom(ctx)
+	if !ok {
+		return Actor{}, Errorf(Unauthorized, "sign in with an API token")
+	}
+	return a, nil
+}
+
 // Clock returns the current time; passed to constructors so tests control it.
 type Clock func() time.Time

@@ -19,11 +19,12 @@ var allowed = map[string][]string{
 	"pricing":         {"", "rules", "catalog", "crm"},
 	"quote":           {"", "rules", "crm", "catalog", "pricing"},
 	"inventory":       {"", "catalog"},
-	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory"},
+	"order":           {"", "catalog", "quote", "inventory"},
+	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order"},
 	"store/storetest": {},
 	"document":        {""},
 	"mail":            {},
-	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail", "inventory"},
+	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail", "inventory", "order"},
 	"cmd/quotient":    {"*"},
 }
 

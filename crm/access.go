@@ -6,14 +6,6 @@ import (
 	"github.com/quotient-cpq/quotient"
 )
 
-func actorOf(ctx context.Context) (quotient.Actor, error) {
-	a, ok := quotient.ActorFrom(ctx)
-	if !ok {
-		return quotient.Actor{}, quotient.Errorf(quotient.Unauthorized, "sign in with an API token")
-	}
-	return a, nil
-}
-
 // canOwn reports whether the actor may write a record owned by ownerID:
 // admins always, managers for their team, reps for their own records.
 func canOwn(a quotient.Actor, ownerID string) bool { return a.MayWriteOwnedBy(ownerID) }
@@ -24,7 +16,7 @@ func forbidden(format string, args ...any) error {
 
 // requireAdmin returns a forbidden error unless the actor is an admin.
 func requireAdmin(ctx context.Context, what string) error {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return err
 	}

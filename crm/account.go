@@ -95,7 +95,7 @@ func validateAccount(a Account) error {
 // CreateAccount adds a customer account owned by the actor (or, for admins
 // and managers, by the owner they name).
 func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) (Account, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return Account{}, err
 	}
@@ -131,7 +131,7 @@ func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) 
 
 // GetAccount returns one account; every role reads all accounts.
 func (s *Service) GetAccount(ctx context.Context, st Store, id string) (Account, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return Account{}, err
 	}
 	return st.GetAccount(ctx, id)
@@ -139,7 +139,7 @@ func (s *Service) GetAccount(ctx context.Context, st Store, id string) (Account,
 
 // ListAccounts returns a page of accounts.
 func (s *Service) ListAccounts(ctx context.Context, st Store, f AccountFilter) ([]Account, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return st.ListAccounts(ctx, f)
@@ -148,7 +148,7 @@ func (s *Service) ListAccounts(ctx context.Context, st Store, f AccountFilter) (
 // UpdateAccount changes an account. Owners (and their managers, and admins)
 // change anything; finance changes only the credit limit and payment terms.
 func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, version int, p AccountPatch) (Account, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return Account{}, err
 	}
@@ -229,7 +229,7 @@ func checkPriceBook(ctx context.Context, st Store, acc Account) error {
 // DeleteAccount removes an account with no opportunities (its contacts go
 // with it). Accounts with history are kept.
 func (s *Service) DeleteAccount(ctx context.Context, st Store, id string) error {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return err
 	}

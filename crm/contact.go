@@ -35,7 +35,7 @@ func validateContact(c Contact) error {
 
 // writableAccount loads an account the actor may change the people of.
 func writableAccount(ctx context.Context, st Store, accountID string) (Account, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return Account{}, err
 	}
@@ -65,7 +65,7 @@ func (s *Service) CreateContact(ctx context.Context, st Store, accountID string,
 
 // GetContact returns a contact of an account.
 func (s *Service) GetContact(ctx context.Context, st Store, accountID, id string) (Contact, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return Contact{}, err
 	}
 	c, err := st.GetContact(ctx, id)
@@ -80,7 +80,7 @@ func (s *Service) GetContact(ctx context.Context, st Store, accountID, id string
 
 // ListContacts returns a page of an account's contacts.
 func (s *Service) ListContacts(ctx context.Context, st Store, f ContactFilter) ([]Contact, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := st.GetAccount(ctx, f.AccountID); err != nil {

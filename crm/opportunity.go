@@ -54,7 +54,7 @@ func validateOpportunity(o Opportunity) error {
 // CreateOpportunity opens an opportunity on an account, in the account's
 // currency.
 func (s *Service) CreateOpportunity(ctx context.Context, st Store, in OpportunityInput) (Opportunity, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return Opportunity{}, err
 	}
@@ -91,7 +91,7 @@ func (s *Service) CreateOpportunity(ctx context.Context, st Store, in Opportunit
 
 // GetOpportunity returns one opportunity.
 func (s *Service) GetOpportunity(ctx context.Context, st Store, id string) (Opportunity, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return Opportunity{}, err
 	}
 	return st.GetOpportunity(ctx, id)
@@ -99,7 +99,7 @@ func (s *Service) GetOpportunity(ctx context.Context, st Store, id string) (Oppo
 
 // ListOpportunities returns a page of opportunities.
 func (s *Service) ListOpportunities(ctx context.Context, st Store, f OpportunityFilter) ([]Opportunity, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	if f.Stage != "" {
@@ -115,7 +115,7 @@ func (s *Service) ListOpportunities(ctx context.Context, st Store, f Opportunity
 // UpdateOpportunity changes an opportunity. A closed opportunity (won or
 // lost) may be reopened or changed only by an admin.
 func (s *Service) UpdateOpportunity(ctx context.Context, st Store, id string, version int, p OpportunityPatch) (Opportunity, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return Opportunity{}, err
 	}
@@ -161,7 +161,7 @@ func (s *Service) UpdateOpportunity(ctx context.Context, st Store, id string, ve
 // DeleteOpportunity removes an open opportunity; won deals are history and
 // stay.
 func (s *Service) DeleteOpportunity(ctx context.Context, st Store, id string) error {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,7 @@ func (s *Service) createUser(ctx context.Context, st Store, in UserInput) (User,
 
 // GetUser returns one user; every signed-in user may read users.
 func (s *Service) GetUser(ctx context.Context, st Store, id string) (User, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return User{}, err
 	}
 	return st.GetUser(ctx, id)
@@ -118,7 +118,7 @@ func (s *Service) GetUser(ctx context.Context, st Store, id string) (User, error
 
 // ListUsers returns a page of users.
 func (s *Service) ListUsers(ctx context.Context, st Store, f UserFilter) ([]User, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return st.ListUsers(ctx, f)
@@ -155,7 +155,7 @@ func (s *Service) UpdateUser(ctx context.Context, st Store, id string, version i
 			return User{}, err
 		}
 	}
-	a, _ := actorOf(ctx)
+	a, _ := quotient.RequireActor(ctx)
 	if u.ID == a.UserID && (u.Role != quotient.RoleAdmin || !u.Active) {
 		return User{}, quotient.Errorf(quotient.Conflict, "you cannot remove your own admin role or deactivate yourself; ask another admin")
 	}
@@ -218,7 +218,7 @@ func (s *Service) CreateToken(ctx context.Context, st Store, userID, name string
 // ListTokens lists a user's tokens (never their secrets); admins, or the
 // user themselves.
 func (s *Service) ListTokens(ctx context.Context, st Store, userID string, p Page) ([]Token, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}

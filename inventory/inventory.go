@@ -106,17 +106,9 @@ type Service struct{ now func() time.Time }
 // NewService returns a Service reading the time from now.
 func NewService(now func() time.Time) *Service { return &Service{now: now} }
 
-func actorOf(ctx context.Context) (quotient.Actor, error) {
-	a, ok := quotient.ActorFrom(ctx)
-	if !ok {
-		return a, quotient.Errorf(quotient.Unauthorized, "sign in with an API token")
-	}
-	return a, nil
-}
-
 // requireStockAdmin allows stock changes to admins.
 func requireStockAdmin(ctx context.Context) (quotient.Actor, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err == nil && a.Role != quotient.RoleAdmin {
 		err = quotient.Errorf(quotient.Forbidden, "only an admin may change warehouses and stock")
 	}
@@ -158,7 +150,7 @@ func (s *Service) CreateWarehouse(ctx context.Context, st Store, w Warehouse) (W
 
 // GetWarehouse returns a warehouse.
 func (s *Service) GetWarehouse(ctx context.Context, st Store, id string) (Warehouse, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return Warehouse{}, err
 	}
 	return st.GetWarehouse(ctx, id)
@@ -166,7 +158,7 @@ func (s *Service) GetWarehouse(ctx context.Context, st Store, id string) (Wareho
 
 // ListWarehouses returns a page of warehouses.
 func (s *Service) ListWarehouses(ctx context.Context, st Store, limit int, after string) ([]Warehouse, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return st.ListWarehouses(ctx, limit, after)
@@ -241,8 +233,8 @@ func (s *Service) warehouse(ctx context.Context, st Store, id string) (Warehouse
 }
 
 // Receive books goods into a warehouse: on_hand rises and each line is a
-// receipt movement. (Reserving backorders from what arrived comes with
-// orders.)
+// receipt movement. The caller then lets waiting orders reserve what
+// arrived (order.Service.FillBackorders), in the same transaction.
 func (s *Service) Receive(ctx context.Context, st Store, in ReceiptInput) ([]Movement, error) {
 	a, err := requireStockAdmin(ctx)
 	if err != nil {
@@ -346,7 +338,7 @@ func (s *Service) Adjust(ctx context.Context, st Store, in AdjustmentInput) (Mov
 
 // Levels returns stock levels.
 func (s *Service) Levels(ctx context.Context, st Store, f Filter) ([]Level, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return st.Levels(ctx, f)
@@ -354,7 +346,7 @@ func (s *Service) Levels(ctx context.Context, st Store, f Filter) ([]Level, erro
 
 // Movements returns stock movements, oldest first.
 func (s *Service) Movements(ctx context.Context, st Store, f Filter) ([]Movement, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return st.Movements(ctx, f)

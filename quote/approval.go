@@ -88,7 +88,7 @@ func validateApprovalRule(r ApprovalRule) error {
 }
 
 func requireAdmin(ctx context.Context) error {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (s *Service) UpdateApprovalRule(ctx context.Context, st Store, id string, v
 
 // GetApprovalRule returns a rule.
 func (s *Service) GetApprovalRule(ctx context.Context, st Store, id string) (ApprovalRule, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return ApprovalRule{}, err
 	}
 	return st.GetApprovalRule(ctx, id)
@@ -160,7 +160,7 @@ func (s *Service) GetApprovalRule(ctx context.Context, st Store, id string) (App
 
 // ListApprovalRules returns a page of rules.
 func (s *Service) ListApprovalRules(ctx context.Context, st Store, limit int, after string) ([]ApprovalRule, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return st.ListApprovalRules(ctx, limit, after)
@@ -360,7 +360,7 @@ func canDecide(a quotient.Actor, r Request, owner string, ownerManager string) b
 // that the actor may decide (or only requestID, when given), with a
 // comment. All approved → approved; any rejected → back to draft.
 func (s *Service) Decide(ctx context.Context, st Store, id, requestID string, approve bool, comment string) (Quote, Version, []Request, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return Quote{}, Version{}, nil, err
 	}
@@ -440,7 +440,7 @@ func (s *Service) Decide(ctx context.Context, st Store, id, requestID string, ap
 
 // Requests lists the approval requests of a version.
 func (s *Service) Requests(ctx context.Context, st Store, id string, version int) ([]Request, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return st.ListRequests(ctx, id, version)

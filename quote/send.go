@@ -155,7 +155,7 @@ func (s *Service) Send(ctx context.Context, st SendStore, p Portal, id string, i
 	}
 	expires, _ := time.Parse(time.DateOnly, v.ValidUntil)
 	expires = expires.Add(24*time.Hour - time.Second) // the end of the last valid day, UTC
-	a, _ := actorOf(ctx)
+	a, _ := quotient.RequireActor(ctx)
 	sent := Send{QuoteID: q.ID, Version: v.Version, PDFSHA256: sha, Recipient: to, ExpiresAt: expires, SentBy: a.UserID, SentAt: now,
 		OutboxID: quotient.NewID("obx")}
 	acc, err := st.GetAccount(ctx, q.AccountID)
@@ -283,22 +283,86 @@ func (s *Service) Accept(ctx context.Context, st SendStore, secret []byte, token
 	if err != nil {
 		return view, Decision{}, err
 	}
-	if view.Quote.OpportunityID != "" {
-		o, err := st.GetOpportunity(ctx, view.Quote.OpportunityID)
-		if err != nil {
-			return view, Decision{}, err
-		}
-		if !o.Stage.Closed() {
-			old := o.Version
-			o.Stage, o.Probability, o.Amount = crm.ClosedWon, crm.ClosedWon.DefaultProbability(), view.Version.Priced.NetTotal
-			o.Version++
-			o.UpdatedAt = s.now().UTC()
-			if err := st.UpdateOpportunity(ctx, o, old); err != nil {
-				return view, Decision{}, err
-			}
-		}
+	return view, d, s.closeWon(ctx, st, view.Quote, view.Version)
+}
+
+// closeWon moves an accepted quote's opportunity to closed_won with the
+// quote's net total.
+func (s *Service) closeWon(ctx context.Context, st SendStore, q Quote, v Version) error {
+	if q.OpportunityID == "" {
+		return nil
 	}
-	return view, d, nil
+	o, err := st.GetOpportunity(ctx, q.OpportunityID)
+	if err != nil || o.Stage.Closed() {
+		return err
+	}
+	old := o.Version
+	o.Stage, o.Probability, o.Amount = crm.ClosedWon, crm.ClosedWon.DefaultProbability(), v.Priced.NetTotal
+	o.Version++
+	o.UpdatedAt = s.now().UTC()
+	return st.UpdateOpportunity(ctx, o, old)
+}
+
+// ConvertInput is a rep's record of a signature obtained offline.
+type ConvertInput struct {
+	SignerName  string
+	SignerEmail string
+	Reason      string // how the signature was obtained, e.g. "signed paper copy"
+}
+
+// Convert records that the customer accepted the current version offline:
+// a rep (the owner, or a manager or admin) marks an approved or sent
+// version accepted on the customer's behalf. The decision names the rep
+// who recorded it. Converting an already accepted version is harmless and
+// returns the first acceptance.
+func (s *Service) Convert(ctx context.Context, st SendStore, id string, in ConvertInput) (Quote, Version, Decision, error) {
+	q, v, err := s.writable(ctx, st, id)
+	if err != nil {
+		return Quote{}, Version{}, Decision{}, err
+	}
+	a, _ := quotient.RequireActor(ctx)
+	if d, err := st.GetDecision(ctx, id); err == nil {
+		if d.Decision == "accepted" && d.Version == v.Version {
+			// Read the version again: a concurrent conversion may have
+			// accepted it after we read it.
+			q, v, err := s.GetVersion(ctx, st, id, v.Version)
+			return q, v, d, err
+		}
+		return Quote{}, Version{}, Decision{}, quotient.Errorf(quotient.Conflict, "quote %s was already %s", q.Number, d.Decision)
+	} else if quotient.ErrorCode(err) != quotient.NotFound {
+		return Quote{}, Version{}, Decision{}, err
+	}
+	if v.Status != Approved && v.Status != Sent {
+		return Quote{}, Version{}, Decision{}, quotient.Errorf(quotient.Conflict,
+			"quote %s version %d is %s; only an approved or sent quote can be converted", q.Number, v.Version, v.Status)
+	}
+	if v.ValidUntil != "" && v.ValidUntil < s.now().UTC().Format(time.DateOnly) {
+		return Quote{}, Version{}, Decision{}, quotient.Errorf(quotient.Conflict, "quote %s expired on %s; revise it to make a new version", q.Number, v.ValidUntil)
+	}
+	p := quotient.Problems{}
+	p.Text("signer_name", in.SignerName, false, 200)
+	if in.SignerEmail != "" {
+		p.Email("signer_email", in.SignerEmail, false)
+	}
+	p.Text("reason", in.Reason, false, 2000)
+	if err := p.Err(); err != nil {
+		return Quote{}, Version{}, Decision{}, err
+	}
+	view := PortalView{Quote: q, Version: v, Current: v}
+	if sent, ok, err := s.SendOf(ctx, st, id, v.Version); err != nil {
+		return Quote{}, Version{}, Decision{}, err
+	} else if ok {
+		view.Send = sent
+	}
+	d, err := s.decideAs(ctx, st, view, "accepted", CustomerInput{SignerName: in.SignerName, SignerEmail: in.SignerEmail, Reason: in.Reason}, "rep:"+a.UserID)
+	if err != nil {
+		return Quote{}, Version{}, Decision{}, err
+	}
+	if err := s.closeWon(ctx, st, q, v); err != nil {
+		return Quote{}, Version{}, Decision{}, err
+	}
+	q, v, err = s.GetVersion(ctx, st, id, v.Version)
+	return q, v, d, err
 }
 
 // RejectByCustomer records the customer's rejection with their reason.
@@ -340,10 +404,16 @@ func (s *Service) checkOpen(view PortalView) error {
 }
 
 func (s *Service) decide(ctx context.Context, st SendStore, view PortalView, decision string, in CustomerInput) (Decision, error) {
+	return s.decideAs(ctx, st, view, decision, in, "customer")
+}
+
+// decideAs records a decision made by the customer ("customer") or by a
+// rep on their behalf ("rep:<user id>").
+func (s *Service) decideAs(ctx context.Context, st SendStore, view PortalView, decision string, in CustomerInput, by string) (Decision, error) {
 	now := s.now().UTC()
 	d := Decision{QuoteID: view.Quote.ID, Version: view.Version.Version, Decision: decision, SignerName: in.SignerName,
 		SignerEmail: strings.ToLower(in.SignerEmail), Reason: in.Reason, IP: in.IP, UserAgent: truncate(in.UserAgent, 500),
-		PDFSHA256: view.Send.PDFSHA256, DecidedBy: "customer", DecidedAt: now}
+		PDFSHA256: view.Send.PDFSHA256, DecidedBy: by, DecidedAt: now}
 	got, inserted, err := st.InsertDecision(ctx, d)
 	if err != nil {
 		return Decision{}, err
@@ -366,8 +436,12 @@ func (s *Service) decide(ctx context.Context, st SendStore, view PortalView, dec
 	}
 	detail, _ := json.Marshal(map[string]string{"signer_name": d.SignerName, "signer_email": d.SignerEmail, "ip": d.IP,
 		"pdf_sha256": d.PDFSHA256, "reason": d.Reason})
-	err = st.InsertEvent(ctx, Event{ID: quotient.NewID("qev"), QuoteID: v.QuoteID, Version: v.Version, Kind: decision + "_by_customer",
-		ActorID: "customer:" + d.SignerEmail, Detail: string(detail), At: now})
+	kind, actor := decision+"_by_customer", "customer:"+d.SignerEmail
+	if by != "customer" {
+		kind, actor = decision+"_on_behalf_of_customer", strings.TrimPrefix(by, "rep:")
+	}
+	err = st.InsertEvent(ctx, Event{ID: quotient.NewID("qev"), QuoteID: v.QuoteID, Version: v.Version, Kind: kind,
+		ActorID: actor, Detail: string(detail), At: now})
 	return got, err
 }
 
@@ -412,7 +486,7 @@ func (s *Service) ExpireDue(ctx context.Context, st SendStore) (int, error) {
 
 // Deliveries returns the e-mails queued for a quote, with their state.
 func (s *Service) Deliveries(ctx context.Context, st SendStore, id string) ([]OutboxMessage, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return st.OutboxFor(ctx, id)

@@ -52,20 +52,12 @@ type Patch struct {
 	Lines             *[]Line
 }
 
-func actorOf(ctx context.Context) (quotient.Actor, error) {
-	a, ok := quotient.ActorFrom(ctx)
-	if !ok {
-		return a, quotient.Errorf(quotient.Unauthorized, "sign in with an API token")
-	}
-	return a, nil
-}
-
 // mayWrite reports whether the actor may change quotes owned by ownerID:
 // admins, the owner, and the owner's manager.
 func mayWrite(a quotient.Actor, ownerID string) bool { return a.MayWriteOwnedBy(ownerID) }
 
 func (s *Service) event(ctx context.Context, st Store, q Quote, version int, kind, detail string) error {
-	a, _ := actorOf(ctx)
+	a, _ := quotient.RequireActor(ctx)
 	return st.InsertEvent(ctx, Event{ID: quotient.NewID("qev"), QuoteID: q.ID, Version: version, Kind: kind, ActorID: a.UserID,
 		Detail: detail, At: s.now().UTC()})
 }
@@ -107,7 +99,7 @@ func (s *Service) price(ctx context.Context, st Store, q Quote, v *Version) erro
 // Create starts a quote from an opportunity (account, currency and price
 // book come from it) or for an account, priced now, as draft version 1.
 func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Version, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return Quote{}, Version{}, err
 	}
@@ -208,7 +200,7 @@ func notFoundAs(err error, field, msg string) error {
 
 // Get returns a quote and its current version.
 func (s *Service) Get(ctx context.Context, st Store, id string) (Quote, Version, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return Quote{}, Version{}, err
 	}
 	q, err := st.GetQuote(ctx, id)
@@ -221,7 +213,7 @@ func (s *Service) Get(ctx context.Context, st Store, id string) (Quote, Version,
 
 // GetVersion returns one version of a quote.
 func (s *Service) GetVersion(ctx context.Context, st Store, id string, n int) (Quote, Version, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return Quote{}, Version{}, err
 	}
 	q, err := st.GetQuote(ctx, id)
@@ -234,7 +226,7 @@ func (s *Service) GetVersion(ctx context.Context, st Store, id string, n int) (Q
 
 // List returns a page of quotes.
 func (s *Service) List(ctx context.Context, st Store, f Filter) ([]Quote, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return st.ListQuotes(ctx, f)
@@ -242,7 +234,7 @@ func (s *Service) List(ctx context.Context, st Store, f Filter) ([]Quote, error)
 
 // Versions returns every version of a quote.
 func (s *Service) Versions(ctx context.Context, st Store, id string) ([]Version, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := st.GetQuote(ctx, id); err != nil {
@@ -253,7 +245,7 @@ func (s *Service) Versions(ctx context.Context, st Store, id string) ([]Version,
 
 // History returns a quote's events, oldest first.
 func (s *Service) History(ctx context.Context, st Store, id string) ([]Event, error) {
-	if _, err := actorOf(ctx); err != nil {
+	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := st.GetQuote(ctx, id); err != nil {
@@ -264,7 +256,7 @@ func (s *Service) History(ctx context.Context, st Store, id string) ([]Event, er
 
 // writable loads a quote the actor may change, with its current version.
 func (s *Service) writable(ctx context.Context, st Store, id string) (Quote, Version, error) {
-	a, err := actorOf(ctx)
+	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return Quote{}, Version{}, err
 	}

@@ -187,7 +187,12 @@ func (s *Server) receive() fiber.Handler {
 			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) ([]inventory.Movement, error) {
-			return s.inventory.Receive(ctx, tx, in)
+			ms, err := s.inventory.Receive(ctx, tx, in)
+			if err != nil {
+				return nil, err
+			}
+			_, err = s.orders.FillBackorders(ctx, tx, mapSlice(ms, func(m inventory.Movement) string { return m.ProductID }))
+			return ms, err
 		}, func(ms []inventory.Movement) response {
 			return response{status: fiber.StatusCreated, body: ReceiptJSON{Movements: mapSlice(ms, movementJSON)}}
 		})
@@ -201,7 +206,12 @@ func (s *Server) adjust() fiber.Handler {
 			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (inventory.Movement, error) {
-			return s.inventory.Adjust(ctx, tx, in)
+			m, err := s.inventory.Adjust(ctx, tx, in)
+			if err != nil || !m.Quantity.IsPositive() {
+				return m, err
+			}
+			_, err = s.orders.FillBackorders(ctx, tx, []string{m.ProductID})
+			return m, err
 		}, func(m inventory.Movement) response {
 			return response{status: fiber.StatusCreated, body: movementJSON(m)}
 		})

@@ -232,6 +232,7 @@ func (s *Server) portalDecide(accept bool) fiber.Handler {
 			IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
 		var d portalData
 		var decision quote.Decision
+		var orderNumber string
 		err := s.write(c, func(ctx context.Context, tx Tx) error {
 			var view quote.PortalView
 			var err error
@@ -244,18 +245,25 @@ func (s *Server) portalDecide(accept bool) fiber.Handler {
 				d = s.portalData(c, ctx, tx, view)
 				d.Name, d.Email = in.SignerName, in.SignerEmail
 			}
+			if err != nil || !accept {
+				return err
+			}
+			o, err := s.acceptedOrder(ctx, tx, view.Quote.ID, decision.Version)
+			orderNumber = o.Number
 			return err
 		})
 		if err != nil {
 			return s.portalError(c, err, d)
 		}
 		if wantsJSON(c) {
-			return send(c, fiber.StatusOK, 0, decisionJSON(decision))
+			out := decisionJSON(decision)
+			out.OrderNumber = orderNumber
+			return send(c, fiber.StatusOK, 0, out)
 		}
 		d.Open = false
 		if accept {
 			d.Message = "Thank you, " + decision.SignerName + ": quote accepted."
-			d.Detail = "We have recorded your acceptance and will be in touch about delivery."
+			d.Detail = "We have recorded your acceptance as order " + orderNumber + " and will be in touch about delivery."
 		} else {
 			d.Message = "The quote was declined. Thank you for letting us know."
 		}

@@ -81,6 +81,8 @@ type DecisionJSON struct {
 	UserAgent   string    `json:"user_agent"`
 	PDFSHA256   string    `json:"pdf_sha256"`
 	DecidedAt   time.Time `json:"decided_at"`
+	// OrderNumber is the order an acceptance made (portal answers only).
+	OrderNumber string `json:"order_number,omitempty"`
 }
 
 // SentQuoteJSON is a quote with what happened after it was sent.

@@ -17,6 +17,7 @@ import (
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/mail"
+	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 )
@@ -36,6 +37,7 @@ type Tx interface {
 	Setting(ctx context.Context, name string) (string, bool, error)
 	quote.SendStore
 	inventory.Store
+	order.Store
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error)
 	FinishOutbox(ctx context.Context, id, status string, next time.Time, lastErr string, at time.Time) error
 }
@@ -79,6 +81,7 @@ type Server struct {
 	pricing   *pricing.Service
 	quotes    *quote.Service
 	inventory *inventory.Service
+	orders    *order.Service
 	metrics   *metrics
 	routes    []route
 	version   string
@@ -113,6 +116,7 @@ func New(cfg Config) *Server {
 		crm: crm.NewService(cfg.Now), catalog: catalog.NewService(cfg.Now), pricing: pricing.NewService(cfg.Now)}
 	s.quotes = quote.NewService(cfg.Now, s.pricing)
 	s.inventory = inventory.NewService(cfg.Now)
+	s.orders = order.NewService(cfg.Now, s.inventory)
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -183,12 +184,15 @@ func (t *Tx) Discrepancies(ctx context.Context) ([]string, error) {
 		Reserved    int64  `db:"reserved_micro"`
 		Moved       int64  `db:"moved"`
 		Held        int64  `db:"held"`
+		Open        int64  `db:"open_held"`
 	}
 	err := t.sel(ctx, &rows, `SELECT s.product_id, s.warehouse_id, s.on_hand_micro, s.reserved_micro,
 			COALESCE((SELECT SUM(m.qty_micro) FROM stock_movements m WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id
 				AND m.kind IN ('receipt', 'adjustment', 'shipment')), 0) AS moved,
 			COALESCE((SELECT SUM(m.qty_micro) FROM stock_movements m WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id
-				AND m.kind IN ('reservation', 'release')), 0) AS held
+				AND m.kind IN ('reservation', 'release', 'shipment')), 0) AS held,
+			COALESCE((SELECT SUM(r.qty_micro) FROM reservations r WHERE r.product_id = s.product_id AND r.warehouse_id = s.warehouse_id
+				AND r.status = 'open'), 0) AS open_held
 		FROM stock s ORDER BY s.product_id, s.warehouse_id`)
 	if err != nil {
 		return nil, err
@@ -202,6 +206,9 @@ func (t *Tx) Discrepancies(ctx context.Context) ([]string, error) {
 		if r.Reserved != r.Held {
 			out = append(out, fmt.Sprintf("%s: reserved %s but reservations add up to %s", where, inventory.FromMicro(r.Reserved), inventory.FromMicro(r.Held)))
 		}
+		if r.Reserved != r.Open {
+			out = append(out, fmt.Sprintf("%s: reserved %s but open reservations add up to %s", where, inventory.FromMicro(r.Reserved), inventory.FromMicro(r.Open)))
+		}
 		if r.Reserved < 0 || r.Reserved > r.OnHand {
 			out = append(out, fmt.Sprintf("%s: reserved %s outside 0..on_hand %s", where, inventory.FromMicro(r.Reserved), inventory.FromMicro(r.OnHand)))
 		}
@@ -210,3 +217,111 @@ func (t *Tx) Discrepancies(ctx context.Context) ([]string, error) {
 }
 
 var _ inventory.Store = (*Tx)(nil)
+
+// LockStock locks a product's stock rows in active warehouses. Rows are
+// locked in (product, warehouse) order on PostgreSQL; SQLite's single
+// writer needs no lock.
+func (t *Tx) LockStock(ctx context.Context, productID string) ([]inventory.StockRow, error) {
+	lock := ""
+	if t.d == Postgres {
+		lock = " FOR UPDATE OF s"
+	}
+	var rows []struct {
+		WarehouseID string `db:"warehouse_id"`
+		Priority    int    `db:"priority"`
+		OnHand      int64  `db:"on_hand_micro"`
+		Reserved    int64  `db:"reserved_micro"`
+	}
+	err := t.sel(ctx, &rows, `SELECT s.warehouse_id, w.priority, s.on_hand_micro, s.reserved_micro FROM stock s
+		JOIN warehouses w ON w.id = s.warehouse_id WHERE s.product_id = ? AND w.active = ? ORDER BY s.product_id, s.warehouse_id`+lock, productID, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]inventory.StockRow, len(rows))
+	for i, r := range rows {
+		out[i] = inventory.StockRow{WarehouseID: r.WarehouseID, Priority: r.Priority, OnHand: r.OnHand, Reserved: r.Reserved}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Priority != out[j].Priority {
+			return out[i].Priority < out[j].Priority
+		}
+		return out[i].WarehouseID < out[j].WarehouseID
+	})
+	return out, nil
+}
+
+// TakeStock reserves micro units if that much is available.
+func (t *Tx) TakeStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) (bool, error) {
+	n, err := t.execN(ctx, `UPDATE stock SET reserved_micro = reserved_micro + ?, updated_at = ?
+		WHERE product_id = ? AND warehouse_id = ? AND on_hand_micro - reserved_micro >= ?`, micro, t.ts(at), productID, warehouseID, micro)
+	return n == 1, err
+}
+
+// InsertHeld records a reservation.
+func (t *Tx) InsertHeld(ctx context.Context, h inventory.Held) error {
+	_, err := t.exec(ctx, `INSERT INTO reservations (id, order_id, order_line_id, product_id, warehouse_id, qty_micro, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, h.OrderID, h.OrderLineID, h.ProductID, h.WarehouseID, h.Micro, h.Status, t.ts(h.At))
+	return err
+}
+
+// OpenHeld returns a line's open reservations, oldest first.
+func (t *Tx) OpenHeld(ctx context.Context, lineID string) ([]inventory.Held, error) {
+	return t.held(ctx, `order_line_id = ? AND status = 'open'`, lineID)
+}
+
+func (t *Tx) held(ctx context.Context, where string, arg any) ([]inventory.Held, error) {
+	var rows []struct {
+		ID          string `db:"id"`
+		OrderID     string `db:"order_id"`
+		OrderLineID string `db:"order_line_id"`
+		ProductID   string `db:"product_id"`
+		WarehouseID string `db:"warehouse_id"`
+		Qty         int64  `db:"qty_micro"`
+		Status      string `db:"status"`
+		CreatedAt   dbTime `db:"created_at"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT id, order_id, order_line_id, product_id, warehouse_id, qty_micro, status, created_at
+		FROM reservations WHERE `+where+` ORDER BY id`, arg); err != nil {
+		return nil, err
+	}
+	out := make([]inventory.Held, len(rows))
+	for i, r := range rows {
+		out[i] = inventory.Held{ID: r.ID, OrderID: r.OrderID, OrderLineID: r.OrderLineID, ProductID: r.ProductID, WarehouseID: r.WarehouseID,
+			Micro: r.Qty, Status: r.Status, At: r.CreatedAt.Time}
+	}
+	return out, nil
+}
+
+// UpdateHeld sets a reservation's quantity and status.
+func (t *Tx) UpdateHeld(ctx context.Context, id string, micro int64, status string) error {
+	n, err := t.execN(ctx, `UPDATE reservations SET qty_micro = ?, status = ? WHERE id = ?`, micro, status, id)
+	if err == nil && n == 0 {
+		err = notFound("reservation", id)
+	}
+	return err
+}
+
+// ShipStock lowers on_hand and reserved together.
+func (t *Tx) ShipStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error {
+	return t.lowerStock(ctx, `on_hand_micro = on_hand_micro - ?, reserved_micro = reserved_micro - ?`, micro, micro, productID, warehouseID, at)
+}
+
+// ReleaseStock lowers reserved.
+func (t *Tx) ReleaseStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error {
+	return t.lowerStock(ctx, `reserved_micro = reserved_micro - ?`, micro, 0, productID, warehouseID, at)
+}
+
+func (t *Tx) lowerStock(ctx context.Context, set string, micro, also int64, productID, warehouseID string, at time.Time) error {
+	args := []any{micro}
+	if also > 0 {
+		args = append(args, also)
+	}
+	args = append(args, t.ts(at), productID, warehouseID, micro)
+	n, err := t.execN(ctx, `UPDATE stock SET `+set+`, updated_at = ? WHERE product_id = ? AND warehouse_id = ? AND reserved_micro >= ?`, args...)
+	if err == nil && n == 0 {
+		err = quotient.Errorf(quotient.Conflict, "stock of %s in %s holds less than %s reserved", productID, warehouseID, inventory.FromMicro(micro))
+	}
+	return err
+}
+
+var _ inventory.ReserveStore = (*Tx)(nil)

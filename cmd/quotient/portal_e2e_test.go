@@ -176,6 +176,12 @@ func TestSendPortalAcceptReject(t *testing.T) {
 		if again := a.form(path+"/accept", vals); again.status != 200 {
 			t.Fatalf("replayed acceptance: %d", again.status)
 		}
+		// The acceptance made exactly one order, copied from the accepted version.
+		orders := a.must(200, "GET", "/api/v1/orders?quote_id="+id, tm.rep, nil).list(t)
+		if len(orders) != 1 || !regexp.MustCompile(`^SO-\d{6}$`).MatchString(orders[0]["number"].(string)) ||
+			!strings.Contains(string(ok.body), orders[0]["number"].(string)) {
+			t.Fatalf("order of the acceptance: %v", orders)
+		}
 		del := a.must(200, "GET", "/api/v1/quotes/"+id+"/delivery", tm.rep, nil).json(t)
 		dec := del["decision"].(map[string]any)
 		if del["status"] != "accepted" || dec["signer_name"] != "山田 太郎" || dec["pdf_sha256"] != sha || dec["ip"] == "" || dec["user_agent"] == "" {

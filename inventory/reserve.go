@@ -1,0 +1,161 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/quotient-cpq/quotient"
+)
+
+// StockRow is a product's stock in one warehouse, with the warehouse's
+// priority, as locked for a reservation.
+type StockRow struct {
+	WarehouseID string
+	Priority    int
+	OnHand      int64
+	Reserved    int64
+}
+
+// Held is stock set aside for an order line.
+type Held struct {
+	ID          string
+	OrderID     string
+	OrderLineID string
+	ProductID   string
+	WarehouseID string
+	Micro       int64
+	Status      string // open, shipped, released
+	At          time.Time
+}
+
+// ReserveStore is what reserving needs beyond Store.
+type ReserveStore interface {
+	Store
+	// LockStock locks a product's stock rows in active warehouses (in the
+	// fixed order product, warehouse, so concurrent orders cannot
+	// deadlock) and returns them by warehouse priority.
+	LockStock(ctx context.Context, productID string) ([]StockRow, error)
+	// TakeStock adds micro to reserved if that much is available, and
+	// reports whether it did.
+	TakeStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) (bool, error)
+	InsertHeld(ctx context.Context, h Held) error
+	// OpenHeld returns a line's open reservations, oldest first.
+	OpenHeld(ctx context.Context, lineID string) ([]Held, error)
+	// UpdateHeld sets a reservation's quantity and status.
+	UpdateHeld(ctx context.Context, id string, micro int64, status string) error
+	// ShipStock lowers on_hand and reserved together by micro.
+	ShipStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error
+	// ReleaseStock lowers reserved by micro.
+	ReleaseStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error
+}
+
+// Reserve sets aside up to want micro-units of a product for an order line,
+// from warehouses in priority order, and returns how much it reserved; the
+// rest is backordered. Each reservation is a reservation movement.
+func (s *Service) Reserve(ctx context.Context, st ReserveStore, productID, orderID, lineID string, want int64, at time.Time) (int64, error) {
+	if want <= 0 {
+		return 0, nil
+	}
+	rows, err := st.LockStock(ctx, productID)
+	if err != nil {
+		return 0, err
+	}
+	got := int64(0)
+	for _, r := range rows {
+		need := want - got
+		if need <= 0 {
+			break
+		}
+		take := min(need, r.OnHand-r.Reserved)
+		if take <= 0 {
+			continue
+		}
+		ok, err := st.TakeStock(ctx, productID, r.WarehouseID, take, at)
+		if err != nil {
+			return got, err
+		}
+		if !ok {
+			continue // cannot happen under the row lock; be safe anyway
+		}
+		if err := st.InsertHeld(ctx, Held{ID: quotient.NewID("res"), OrderID: orderID, OrderLineID: lineID, ProductID: productID,
+			WarehouseID: r.WarehouseID, Micro: take, Status: "open", At: at}); err != nil {
+			return got, err
+		}
+		if err := st.InsertMovement(ctx, Movement{ID: quotient.NewID("mov"), ProductID: productID, WarehouseID: r.WarehouseID, Kind: Reservation,
+			Quantity: FromMicro(take), Reference: orderID, At: at}); err != nil {
+			return got, err
+		}
+		got += take
+	}
+	return got, nil
+}
+
+// Ship sends micro-units of an order line from a warehouse out of what is
+// reserved for it there: on_hand and reserved fall together, the line's
+// open reservations there are consumed oldest first (a partly consumed one
+// is split), and one shipment movement records it. Shipping more than is
+// reserved for the line in that warehouse is a conflict naming the field.
+func (s *Service) Ship(ctx context.Context, st ReserveStore, field, productID, orderID, lineID, warehouseID string, micro int64, ref string, at time.Time) error {
+	held, err := st.OpenHeld(ctx, lineID)
+	if err != nil {
+		return err
+	}
+	here := int64(0)
+	for _, h := range held {
+		if h.WarehouseID == warehouseID {
+			here += h.Micro
+		}
+	}
+	if micro > here {
+		return quotient.FieldErrorf(quotient.Conflict, field, "only %s of this line is reserved in that warehouse; %s cannot ship", FromMicro(here), FromMicro(micro))
+	}
+	left := micro
+	for _, h := range held {
+		if h.WarehouseID != warehouseID || left == 0 {
+			continue
+		}
+		take := min(left, h.Micro)
+		if take == h.Micro {
+			err = st.UpdateHeld(ctx, h.ID, h.Micro, "shipped")
+		} else {
+			if err = st.UpdateHeld(ctx, h.ID, h.Micro-take, "open"); err == nil {
+				err = st.InsertHeld(ctx, Held{ID: quotient.NewID("res"), OrderID: orderID, OrderLineID: lineID, ProductID: productID,
+					WarehouseID: warehouseID, Micro: take, Status: "shipped", At: at})
+			}
+		}
+		if err != nil {
+			return err
+		}
+		left -= take
+	}
+	if err := st.ShipStock(ctx, productID, warehouseID, micro, at); err != nil {
+		return err
+	}
+	return st.InsertMovement(ctx, Movement{ID: quotient.NewID("mov"), ProductID: productID, WarehouseID: warehouseID, Kind: Shipment,
+		Quantity: FromMicro(-micro), Reference: ref, At: at})
+}
+
+// Release gives back every open reservation of an order line, each a
+// release movement, and returns how much it released.
+func (s *Service) Release(ctx context.Context, st ReserveStore, lineID, ref, reason string, at time.Time) (int64, error) {
+	held, err := st.OpenHeld(ctx, lineID)
+	if err != nil {
+		return 0, err
+	}
+	total := int64(0)
+	for _, h := range held {
+		if err := st.UpdateHeld(ctx, h.ID, h.Micro, "released"); err != nil {
+			return total, err
+		}
+		if err := st.ReleaseStock(ctx, h.ProductID, h.WarehouseID, h.Micro, at); err != nil {
+			return total, fmt.Errorf("release %s: %w", h.ID, err)
+		}
+		if err := st.InsertMovement(ctx, Movement{ID: quotient.NewID("mov"), ProductID: h.ProductID, WarehouseID: h.WarehouseID, Kind: Release,
+			Quantity: FromMicro(-h.Micro), Reference: ref, Reason: reason, At: at}); err != nil {
+			return total, err
+		}
+		total += h.Micro
+	}
+	return total, nil
+}

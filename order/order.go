@@ -1,0 +1,317 @@
+// Package order holds sales orders: made once from an accepted quote
+// version (copied, never re-priced), their lines and states, and the
+// reservations that set stock aside for them.
+package order
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/inventory"
+	"github.com/quotient-cpq/quotient/quote"
+)
+
+// Status is where an order is in its life.
+type Status string
+
+// The order statuses of API.md.
+const (
+	Open               Status = "open"
+	PartiallyFulfilled Status = "partially_fulfilled"
+	Fulfilled          Status = "fulfilled"
+	Cancelled          Status = "cancelled"
+	Closed             Status = "closed"
+)
+
+// Order is a sales order.
+type Order struct {
+	ID           string
+	Number       string
+	QuoteID      string
+	QuoteVersion int
+	AccountID    string
+	OwnerID      string
+	Currency     string
+	Status       Status
+	Subtotal     decimal.Decimal
+	Discount     decimal.Decimal
+	Tax          decimal.Decimal
+	Total        decimal.Decimal
+	CancelReason string
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Lines        []Line
+}
+
+// Line is an order line. Quantities are in micro-units. A bundle's line
+// carries the price; its components are lines with ParentLineID set, a
+// zero price, and the stock they reserve.
+type Line struct {
+	ID            string
+	OrderID       string
+	LineNo        int
+	ParentLineID  string
+	ProductID     string
+	SKU           string
+	Name          string
+	Stocked       bool
+	Quantity      int64
+	Reserved      int64
+	Fulfilled     int64
+	Cancelled     int64
+	UnitPrice     decimal.Decimal
+	NetAmount     decimal.Decimal
+	TaxAmount     decimal.Decimal
+	Configuration map[string]string
+	CreatedAt     time.Time
+}
+
+// Backordered is what a stocked line still waits for: ordered, less
+// reserved, shipped and cancelled.
+func (l Line) Backordered() int64 {
+	if !l.Stocked {
+		return 0
+	}
+	return l.Quantity - l.Reserved - l.Fulfilled - l.Cancelled
+}
+
+// Filter selects orders.
+type Filter struct {
+	AccountID string
+	QuoteID   string
+	Status    string
+	Limit     int
+	After     string
+}
+
+// Store is the storage orders need.
+type Store interface {
+	inventory.ReserveStore
+	NextNumber(ctx context.Context, name string) (int64, error)
+	// InsertOrder inserts an order unless its quote already has one, and
+	// reports whether it did.
+	InsertOrder(ctx context.Context, o Order) (bool, error)
+	InsertOrderLine(ctx context.Context, l Line) error
+	// AddLineReserved adds delta micro-units to a line's reserved quantity.
+	AddLineReserved(ctx context.Context, lineID string, delta int64) error
+	// UpdateLine stores a line's reserved, fulfilled and cancelled quantities.
+	UpdateLine(ctx context.Context, l Line) error
+	// LockOrder loads an order with its lines and locks it until the
+	// transaction ends.
+	LockOrder(ctx context.Context, id string) (Order, error)
+	// UpdateOrder stores status, cancel reason, version and updated_at if the
+	// order is still at version old.
+	UpdateOrder(ctx context.Context, o Order, old int) error
+	InsertShipment(ctx context.Context, sh Shipment) error
+	Shipments(ctx context.Context, orderID string) ([]Shipment, error)
+	GetOrder(ctx context.Context, id string) (Order, error)
+	GetOrderByQuote(ctx context.Context, quoteID string) (Order, error)
+	ListOrders(ctx context.Context, f Filter) ([]Order, error)
+	Reservations(ctx context.Context, orderID string) ([]inventory.Held, error)
+	// Backordered returns the stocked lines of open and partly fulfilled
+	// orders still waiting for a product, oldest order first.
+	Backordered(ctx context.Context, productID string) ([]Line, error)
+}
+
+// Service is the order service.
+type Service struct {
+	now   func() time.Time
+	stock *inventory.Service
+}
+
+// NewService makes the service.
+func NewService(now func() time.Time, stock *inventory.Service) *Service {
+	return &Service{now: now, stock: stock}
+}
+
+// FromQuote makes the order of an accepted quote version, in the caller's
+// transaction (the one that accepted it), and reserves its stock. It is
+// idempotent: the quote's existing order is returned, and created reports
+// whether this call made it.
+func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quote.Version) (o Order, created bool, err error) {
+	if v.Status != quote.Accepted {
+		return Order{}, false, quotient.Errorf(quotient.Conflict, "quote %s version %d is %s; only an accepted quote becomes an order", q.Number, v.Version, v.Status)
+	}
+	if o, err := st.GetOrderByQuote(ctx, q.ID); err == nil {
+		return o, false, nil
+	} else if quotient.ErrorCode(err) != quotient.NotFound {
+		return Order{}, false, err
+	}
+	if v.Priced == nil {
+		return Order{}, false, quotient.Errorf(quotient.Conflict, "quote %s version %d has no prices", q.Number, v.Version)
+	}
+	now := s.now().UTC()
+	n, err := st.NextNumber(ctx, "order")
+	if err != nil {
+		return Order{}, false, err
+	}
+	p := v.Priced
+	o = Order{ID: quotient.NewID("ord"), Number: fmt.Sprintf("SO-%06d", n), QuoteID: q.ID, QuoteVersion: v.Version, AccountID: q.AccountID,
+		OwnerID: q.OwnerID, Currency: q.Currency, Status: Open, Subtotal: p.Subtotal, Discount: p.DiscountTotal, Tax: p.TaxTotal, Total: p.Total,
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	inserted, err := st.InsertOrder(ctx, o)
+	if err != nil {
+		return Order{}, false, err
+	}
+	if !inserted { // a concurrent acceptance made it first
+		o, err = st.GetOrderByQuote(ctx, q.ID)
+		return o, false, err
+	}
+	no := 0
+	for _, pl := range p.Lines {
+		prod, err := st.GetProduct(ctx, pl.ProductID)
+		if err != nil {
+			return Order{}, false, err
+		}
+		qty, ok := inventory.Micro(pl.Quantity)
+		if !ok {
+			return Order{}, false, quotient.FieldErrorf(quotient.Invalid, fmt.Sprintf("lines[%d].quantity", pl.Number-1),
+				"quantity %s cannot be ordered: at most 6 decimal places and below 9 trillion", pl.Quantity)
+		}
+		no++
+		l := Line{ID: quotient.NewID("oln"), OrderID: o.ID, LineNo: no, ProductID: prod.ID, SKU: pl.SKU, Name: pl.Name,
+			Stocked: stocked(prod), Quantity: qty, UnitPrice: pl.UnitPrice, NetAmount: pl.NetAmount, TaxAmount: pl.TaxAmount,
+			Configuration: pl.Configuration, CreatedAt: now}
+		o.Lines = append(o.Lines, l)
+		for _, c := range prod.Components {
+			cp, err := st.GetProduct(ctx, c.ProductID)
+			if err != nil {
+				return Order{}, false, err
+			}
+			cq, ok := inventory.Micro(c.Quantity.Mul(pl.Quantity))
+			if !ok {
+				return Order{}, false, quotient.FieldErrorf(quotient.Invalid, fmt.Sprintf("lines[%d].quantity", pl.Number-1),
+					"component %s quantity %s cannot be ordered", cp.SKU, c.Quantity.Mul(pl.Quantity))
+			}
+			no++
+			o.Lines = append(o.Lines, Line{ID: quotient.NewID("oln"), OrderID: o.ID, LineNo: no, ParentLineID: l.ID, ProductID: cp.ID, SKU: cp.SKU,
+				Name: cp.Name, Stocked: stocked(cp), Quantity: cq, UnitPrice: decimal.Zero, NetAmount: decimal.Zero, TaxAmount: decimal.Zero,
+				CreatedAt: now})
+		}
+	}
+	for _, l := range o.Lines {
+		if err := st.InsertOrderLine(ctx, l); err != nil {
+			return Order{}, false, err
+		}
+	}
+	if err := s.reserve(ctx, st, o.ID, o.Lines, now); err != nil {
+		return Order{}, false, err
+	}
+	o, err = st.GetOrder(ctx, o.ID)
+	return o, true, err
+}
+
+// stocked reports whether a line of the product holds stock: a good that
+// tracks inventory and is not itself a bundle (a bundle's components do).
+func stocked(p catalog.Product) bool {
+	return p.Kind == catalog.KindGood && p.TrackInventory && !p.IsBundle()
+}
+
+// reserve reserves what stocked lines still need, visiting products in
+// ascending ID order: every transaction locks stock rows in the same order
+// (product, then warehouse), so concurrent orders cannot deadlock.
+func (s *Service) reserve(ctx context.Context, st Store, orderID string, lines []Line, at time.Time) error {
+	idx := make([]int, 0, len(lines))
+	for i, l := range lines {
+		if l.Backordered() > 0 {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return lines[idx[a]].ProductID < lines[idx[b]].ProductID })
+	for _, i := range idx {
+		l := lines[i]
+		got, err := s.stock.Reserve(ctx, st, l.ProductID, orderID, l.ID, l.Backordered(), at)
+		if err != nil {
+			return err
+		}
+		if got > 0 {
+			if err := st.AddLineReserved(ctx, l.ID, got); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// FillBackorders reserves newly available stock of the products for the
+// orders waiting for it, first come first served by order time. It runs in
+// the transaction that made the stock available (a receipt, a positive
+// adjustment, a cancellation) and returns how many lines gained stock.
+func (s *Service) FillBackorders(ctx context.Context, st Store, productIDs []string) (int, error) {
+	ids := append([]string(nil), productIDs...)
+	sort.Strings(ids)
+	at := s.now().UTC()
+	filled := 0
+	for i, p := range ids {
+		if i > 0 && p == ids[i-1] {
+			continue
+		}
+		// Lock the product's stock before reading who waits for it: a
+		// shipment or cancellation of those lines holds the same locks.
+		if _, err := st.LockStock(ctx, p); err != nil {
+			return filled, err
+		}
+		lines, err := st.Backordered(ctx, p)
+		if err != nil {
+			return filled, err
+		}
+		for _, l := range lines {
+			got, err := s.stock.Reserve(ctx, st, p, l.OrderID, l.ID, l.Backordered(), at)
+			if err != nil {
+				return filled, err
+			}
+			if got == 0 {
+				break // nothing left for later orders either
+			}
+			if err := st.AddLineReserved(ctx, l.ID, got); err != nil {
+				return filled, err
+			}
+			filled++
+		}
+	}
+	return filled, nil
+}
+
+// Get returns an order with its lines.
+func (s *Service) Get(ctx context.Context, st Store, id string) (Order, error) {
+	if _, err := quotient.RequireActor(ctx); err != nil {
+		return Order{}, err
+	}
+	return st.GetOrder(ctx, id)
+}
+
+// List returns orders, newest first.
+func (s *Service) List(ctx context.Context, st Store, f Filter) ([]Order, error) {
+	if _, err := quotient.RequireActor(ctx); err != nil {
+		return nil, err
+	}
+	if f.Status != "" {
+		p := quotient.Problems{}
+		p.OneOf("status", f.Status, string(Open), string(PartiallyFulfilled), string(Fulfilled), string(Cancelled), string(Closed))
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return st.ListOrders(ctx, f)
+}
+
+// Reservations returns what is held for an order, where.
+func (s *Service) Reservations(ctx context.Context, st Store, orderID string) ([]inventory.Held, error) {
+	if _, err := quotient.RequireActor(ctx); err != nil {
+		return nil, err
+	}
+	if orderID == "" {
+		return nil, quotient.FieldErrorf(quotient.Invalid, "order_id", "order_id is required")
+	}
+	if _, err := st.GetOrder(ctx, orderID); err != nil {
+		return nil, err
+	}
+	return st.Reservations(ctx, orderID)
+}
