@@ -197,7 +197,7 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 			return Order{}, Shipment{}, err
 		}
 	}
-	n, err := st.NextNumber(ctx, "shipment")
+	n, err := st.NextSequence(ctx, "shipment")
 	if err != nil {
 		return Order{}, Shipment{}, err
 	}

@@ -94,7 +94,9 @@ type Filter struct {
 // Store is the storage orders need.
 type Store interface {
 	inventory.ReserveStore
-	NextNumber(ctx context.Context, name string) (int64, error)
+	// NextSequence returns the next order or shipment number; numbers
+	// may have gaps.
+	NextSequence(ctx context.Context, name string) (int64, error)
 	// InsertOrder inserts an order unless its quote already has one, and
 	// reports whether it did.
 	InsertOrder(ctx context.Context, o Order) (bool, error)
@@ -147,8 +149,8 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 	if v.Priced == nil {
 		return Order{}, false, quotient.Errorf(quotient.Conflict, "quote %s version %d has no prices", q.Number, v.Version)
 	}
-	now := s.now().UTC()
-	n, err := st.NextNumber(ctx, "order")
+	now := s.now().UTC().Truncate(time.Microsecond) // as the database keeps it
+	n, err := st.NextSequence(ctx, "order")
 	if err != nil {
 		return Order{}, false, err
 	}
@@ -204,8 +206,7 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 	if err := s.reserve(ctx, st, o.ID, o.Lines, now); err != nil {
 		return Order{}, false, err
 	}
-	o, err = st.GetOrder(ctx, o.ID)
-	return o, true, err
+	return o, true, nil
 }
 
 // stocked reports whether a line of the product holds stock: a good that
@@ -216,7 +217,8 @@ func stocked(p catalog.Product) bool {
 
 // reserve reserves what stocked lines still need, visiting products in
 // ascending ID order: every transaction locks stock rows in the same order
-// (product, then warehouse), so concurrent orders cannot deadlock.
+// (product, then warehouse), so concurrent orders cannot deadlock. It
+// updates the lines' Reserved.
 func (s *Service) reserve(ctx context.Context, st Store, orderID string, lines []Line, at time.Time) error {
 	idx := make([]int, 0, len(lines))
 	for i, l := range lines {
@@ -235,6 +237,7 @@ func (s *Service) reserve(ctx context.Context, st Store, orderID string, lines [
 			if err := st.AddLineReserved(ctx, l.ID, got); err != nil {
 				return err
 			}
+			lines[i].Reserved += got
 		}
 	}
 	return nil

@@ -139,6 +139,9 @@ type Store interface {
 	// UpdateVersion writes a version and its lines if its etag is still
 	// etag (stale otherwise).
 	UpdateVersion(ctx context.Context, v Version, etag int) error
+	// SetVersionStatus stores only v's status, etag and updated_at (its
+	// lines and prices are unchanged) if its etag is still etag.
+	SetVersionStatus(ctx context.Context, v Version, etag int) error
 	ListVersions(ctx context.Context, quoteID string) ([]Version, error)
 	InsertEvent(ctx context.Context, e Event) error
 	ListEvents(ctx context.Context, quoteID string) ([]Event, error)

@@ -185,7 +185,7 @@ func (s *Service) Send(ctx context.Context, st SendStore, p Portal, id string, i
 	}
 	old := v.ETag
 	v.Status, v.ETag, v.UpdatedAt = Sent, v.ETag+1, now
-	if err := st.UpdateVersion(ctx, v, old); err != nil {
+	if err := st.SetVersionStatus(ctx, v, old); err != nil {
 		return Quote{}, Version{}, Send{}, err
 	}
 	return q, v, sent, s.event(ctx, st, q, v.Version, "sent", fmt.Sprintf("to %s; PDF sha256 %s", to, sha))
@@ -361,8 +361,13 @@ func (s *Service) Convert(ctx context.Context, st SendStore, id string, in Conve
 	if err := s.closeWon(ctx, st, q, v); err != nil {
 		return Quote{}, Version{}, Decision{}, err
 	}
-	q, v, err = s.GetVersion(ctx, st, id, v.Version)
-	return q, v, d, err
+	return q, v.accepted(d), d, nil
+}
+
+// accepted is the version as decideAs left it when it recorded d.
+func (v Version) accepted(d Decision) Version {
+	v.Status, v.ETag, v.UpdatedAt = Accepted, v.ETag+1, d.DecidedAt
+	return v
 }
 
 // RejectByCustomer records the customer's rejection with their reason.
@@ -431,7 +436,7 @@ func (s *Service) decideAs(ctx context.Context, st SendStore, view PortalView, d
 		v.Status = Rejected
 	}
 	v.ETag, v.UpdatedAt = v.ETag+1, now
-	if err := st.UpdateVersion(ctx, v, old); err != nil {
+	if err := st.SetVersionStatus(ctx, v, old); err != nil {
 		return Decision{}, err
 	}
 	detail, _ := json.Marshal(map[string]string{"signer_name": d.SignerName, "signer_email": d.SignerEmail, "ip": d.IP,
@@ -469,7 +474,7 @@ func (s *Service) ExpireDue(ctx context.Context, st SendStore) (int, error) {
 		}
 		old := v.ETag
 		v.Status, v.ETag, v.UpdatedAt = Expired, v.ETag+1, s.now().UTC()
-		if err := st.UpdateVersion(ctx, v, old); err != nil {
+		if err := st.SetVersionStatus(ctx, v, old); err != nil {
 			if quotient.ErrorCode(err) == quotient.Stale {
 				continue // another server got there first
 			}

@@ -20,6 +20,19 @@ func (t *Tx) NextNumber(ctx context.Context, name string) (int64, error) {
 	return n, getOr(err, "counter", name)
 }
 
+// NextSequence returns the next number of a named sequence: a PostgreSQL
+// sequence (no lock held until commit, so concurrent documents do not wait
+// for one another; a rollback leaves a gap), or on SQLite, whose single
+// writer serializes anyway, the counter of that name.
+func (t *Tx) NextSequence(ctx context.Context, name string) (int64, error) {
+	if t.d != Postgres {
+		return t.NextNumber(ctx, name)
+	}
+	var n int64
+	err := t.get(ctx, &n, `SELECT nextval('`+name+`_number_seq')`)
+	return n, err
+}
+
 type quoteRow struct {
 	ID             string  `db:"id"`
 	Number         string  `db:"number"`
@@ -215,6 +228,16 @@ func (t *Tx) GetVersion(ctx context.Context, quoteID string, version int) (quote
 		return quote.Version{}, getOr(err, "quote version", fmt.Sprintf("%s v%d", quoteID, version))
 	}
 	return t.version(ctx, r)
+}
+
+// SetVersionStatus changes only a version's status if its etag is unchanged.
+func (t *Tx) SetVersionStatus(ctx context.Context, v quote.Version, etag int) error {
+	n, err := t.execN(ctx, `UPDATE quote_versions SET status = ?, etag = ?, updated_at = ? WHERE quote_id = ? AND version = ? AND etag = ?`,
+		string(v.Status), v.ETag, t.ts(v.UpdatedAt), v.QuoteID, v.Version, etag)
+	if err == nil && n == 0 {
+		err = quotient.Errorf(quotient.Stale, "quote %s version %d changed since you read it; fetch it again", v.QuoteID, v.Version)
+	}
+	return err
 }
 
 // UpdateVersion writes a version and its lines if its etag is unchanged.

@@ -5,7 +5,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
@@ -89,4 +94,126 @@ func BenchmarkListProducts50(b *testing.B) {
 			benchGet(b, a, "/api/v1/products?limit=50")
 		})
 	}
+}
+
+// BenchmarkOrders measures orders per second through acceptance → order →
+// reservation: each operation is POST /quotes/{id}/convert of an approved
+// one-line quote, which accepts it, makes its order and reserves its stock
+// in one transaction. Quotes are made before the timer starts; clients
+// pull them from a queue. "spread" quotes cycle through 50 products,
+// "hot" ones all want the same product. On PostgreSQL it also runs
+// pgbench -N (simple update) with the same client count against a fresh
+// database on the same server, and reports its TPS and our ratio to it.
+// Run with a fixed count, e.g. -benchtime 400x.
+func BenchmarkOrders(b *testing.B) {
+	for name, url := range benchTargets(b) {
+		for _, spread := range []int{50, 1} {
+			for _, clients := range []int{8, 32} {
+				kind := "spread"
+				if spread == 1 {
+					kind = "hot"
+				}
+				b.Run(fmt.Sprintf("%s/%s/clients=%d", name, kind, clients), func(b *testing.B) {
+					benchOrders(b, url(b), spread, clients)
+					if name == "postgres" {
+						benchPgbench(b, clients)
+					}
+				})
+			}
+		}
+	}
+}
+
+func benchOrders(b *testing.B, dbURL string, products, clients int) {
+	a := start(b, dbURL, nil)
+	tm := a.makeTeam()
+	f := newStockFixture(b, a, tm)
+	ids := make([]string, products)
+	for i := range ids {
+		ids[i] = f.product(b, a, tm, map[string]any{"sku": fmt.Sprintf("B-%03d", i), "name": "Bench", "family": "hardware"}, "100")
+		f.receive(b, a, tm.admin, f.sfo, ids[i], "1000000")
+	}
+	// Make the quotes with a few clients, off the clock.
+	quotes := make([]string, b.N)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var setupErr error
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				q, err := f.tryApprovedQuote(a, tm.rep, ids[i%products], "1")
+				mu.Lock()
+				quotes[i] = q
+				if err != nil && setupErr == nil {
+					setupErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range b.N {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if setupErr != nil {
+		b.Fatal(setupErr)
+	}
+	queue := make(chan string, b.N)
+	for _, q := range quotes {
+		queue <- q
+	}
+	close(queue)
+	fails := make(chan string, b.N)
+	b.ResetTimer()
+	began := time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for q := range queue {
+				if r := a.call("POST", "/api/v1/quotes/"+q+"/convert", tm.rep, nil); r.status != 201 {
+					fails <- fmt.Sprintf("%s: %d %.200s", q, r.status, r.body)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(began)
+	b.StopTimer()
+	close(fails)
+	for f := range fails {
+		b.Fatal(f)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "orders/s")
+}
+
+// benchPgbench runs pgbench -N with the given clients for 10 seconds on a
+// fresh database and reports its TPS beside ours.
+func benchPgbench(b *testing.B, clients int) {
+	if b.N < 100 {
+		return // the calibration runs; measure once, on the real one
+	}
+	pgbench, err := exec.LookPath("pgbench")
+	if err != nil {
+		b.Log("pgbench is not installed; no comparison")
+		return
+	}
+	url := storetest.PostgresURL(b)
+	if out, err := exec.Command(pgbench, "-i", "-q", "-s", "8", url).CombinedOutput(); err != nil {
+		b.Fatalf("pgbench -i: %v\n%s", err, out)
+	}
+	out, err := exec.Command(pgbench, "-N", "-n", "-c", fmt.Sprint(clients), "-j", "2", "-T", "10", url).CombinedOutput()
+	if err != nil {
+		b.Fatalf("pgbench -N: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`tps = ([0-9.]+)`).FindSubmatch(out)
+	if m == nil {
+		b.Fatalf("no tps in pgbench output:\n%s", out)
+	}
+	tps, _ := strconv.ParseFloat(string(m[1]), 64)
+	b.ReportMetric(tps, "pgbench-N-tps")
 }

@@ -2,8 +2,12 @@
 -- double-clicked acceptance harmless), their lines copied from the accepted
 -- version (never re-priced), and the reservations that hold stock for them.
 
-INSERT INTO counters (name, value) VALUES ('order', 0);
-INSERT INTO counters (name, value) VALUES ('shipment', 0);
+-- Order and shipment numbers come from sequences, not the counters table:
+-- a counter row would be locked by every order until it commits and make
+-- all orders wait for one another. A rolled-back order burns a number (as
+-- in Odoo's standard sequences); invoice numbers stay gapless.
+CREATE SEQUENCE order_number_seq;
+CREATE SEQUENCE shipment_number_seq;
 
 CREATE TABLE orders (
     id             TEXT PRIMARY KEY,
