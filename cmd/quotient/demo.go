@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 	"github.com/quotient-cpq/quotient/store"
@@ -290,6 +292,9 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]dem
 	if err := seedRulebook(admin, tx, now, atlas, products); err != nil {
 		return err
 	}
+	if err := seedStock(admin, tx, now, products); err != nil {
+		return err
+	}
 
 	// Accounts, contacts and opportunities.
 	stages := []crm.Stage{crm.Prospecting, crm.Qualification, crm.Proposal, crm.Negotiation, crm.ClosedWon, crm.ClosedLost}
@@ -419,6 +424,40 @@ func seedRulebook(ctx context.Context, tx *store.Tx, now func() time.Time, atlas
 		r.Active = true
 		if _, err := qs.CreateApprovalRule(ctx, tx, r); err != nil {
 			return fmt.Errorf("approval rule %s: %w", r.Name, err)
+		}
+	}
+	return nil
+}
+
+// seedStock makes two warehouses and receives a little of every stocked
+// product, few enough that a large demo order shows a backorder.
+func seedStock(ctx context.Context, tx *store.Tx, now func() time.Time, products map[string]catalog.Product) error {
+	inv := inventory.NewService(now)
+	var whs []inventory.Warehouse
+	for i, w := range []inventory.Warehouse{{Code: "AUS", Name: "Austin DC", Priority: 1}, {Code: "FRA", Name: "Frankfurt DC", Priority: 2}} {
+		made, err := inv.CreateWarehouse(ctx, tx, w)
+		if err != nil {
+			return fmt.Errorf("warehouse %d: %w", i, err)
+		}
+		whs = append(whs, made)
+	}
+	skus := make([]string, 0, len(products))
+	for sku := range products {
+		skus = append(skus, sku)
+	}
+	sort.Strings(skus)
+	for i, wh := range whs {
+		in := inventory.ReceiptInput{WarehouseID: wh.ID, Reference: "DEMO-OPENING-" + wh.Code}
+		for _, sku := range skus {
+			if p := products[sku]; p.TrackInventory {
+				in.Lines = append(in.Lines, inventory.ReceiptLine{ProductID: p.ID, Quantity: decimal.NewFromInt(int64(12 - 8*i))})
+			}
+		}
+		if len(in.Lines) == 0 {
+			continue
+		}
+		if _, err := inv.Receive(ctx, tx, in); err != nil {
+			return fmt.Errorf("opening stock of %s: %w", wh.Code, err)
 		}
 	}
 	return nil

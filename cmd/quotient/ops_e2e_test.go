@@ -46,6 +46,14 @@ func TestDemoCompany(t *testing.T) {
 			t.Fatalf("demo roles: %v", roles)
 		}
 		admin := toks["mira.okafor@northwind.example"]
+		// Two warehouses with opening stock, every movement accounted for.
+		if whs := a.must(200, "GET", "/api/v1/warehouses", admin, nil).list(t); len(whs) != 2 {
+			t.Fatalf("demo warehouses: %v", whs)
+		}
+		if lv := a.must(200, "GET", "/api/v1/inventory?limit=200", admin, nil).list(t); len(lv) < 4 {
+			t.Fatalf("demo stock: %v", lv)
+		}
+		checkStockInvariants(t, db)
 
 		products := a.must(200, "GET", "/api/v1/products?limit=200", admin, nil).list(t)
 		families := map[string]bool{}
