@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
@@ -184,6 +185,19 @@ func TestOrderFromQuoteReservesStock(t *testing.T) {
 		draft := a.must(201, "POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc,
 			"lines": []any{map[string]any{"product_id": disk, "quantity": "1"}}}).str(t, "id")
 		a.must(409, "POST", "/api/v1/quotes/"+draft+"/convert", tm.rep, nil)
+		// A sent quote converts too; the history says who recorded it.
+		q3 := f.approvedQuote(t, a, tm.rep, svc, "1")
+		a.must(200, "POST", "/api/v1/quotes/"+q3+"/send", tm.rep, map[string]any{"to": "buyer@orders.example"})
+		a.must(201, "POST", "/api/v1/quotes/"+q3+"/convert", tm.manager, map[string]any{"signer_name": "Pat Buyer", "reason": "signed at the trade fair"})
+		var kinds []string
+		for _, e := range a.must(200, "GET", "/api/v1/quotes/"+q3+"/history", tm.rep, nil).list(t) {
+			if e["kind"] == "accepted_on_behalf_of_customer" && e["actor_id"] == tm.ids["Manager"] {
+				kinds = append(kinds, e["kind"].(string))
+			}
+		}
+		if len(kinds) != 1 {
+			t.Fatalf("history of the converted quote: %v", a.must(200, "GET", "/api/v1/quotes/"+q3+"/history", tm.rep, nil).list(t))
+		}
 		checkStockInvariants(t, db)
 	})
 }
@@ -242,6 +256,33 @@ func TestConcurrentConversionsMakeOneOrder(t *testing.T) {
 		}
 		if _, rs, av := level(t, a, tm.rep, disk); rs != "3" || av != "7" {
 			t.Fatalf("reserved %s available %s", rs, av)
+		}
+
+		// The same through the portal: ten concurrent acceptances of one
+		// sent quote, one order.
+		q2 := f.approvedQuote(t, a, tm.rep, disk, "2")
+		link := a.must(200, "POST", "/api/v1/quotes/"+q2+"/send", tm.rep, map[string]any{"to": "buyer@orders.example"}).str(t, "portal_url")
+		path := strings.TrimPrefix(link, a.base) + "/accept"
+		var wg sync.WaitGroup
+		got := make([]resp, 10)
+		for i := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got[i] = a.call("POST", path, "", map[string]any{"signer_name": "Pat Buyer", "signer_email": "buyer@orders.example", "accept": true})
+			}()
+		}
+		wg.Wait()
+		for i, r := range got {
+			if r.status != 200 || !strings.Contains(string(r.body), `"order_number":"SO-`) {
+				t.Fatalf("acceptance %d: %d %s", i, r.status, r.body)
+			}
+		}
+		if list := a.must(200, "GET", "/api/v1/orders?quote_id="+q2, tm.rep, nil).list(t); len(list) != 1 {
+			t.Fatalf("orders of the accepted quote: %v", list)
+		}
+		if _, rs, av := level(t, a, tm.rep, disk); rs != "5" || av != "5" {
+			t.Fatalf("after the portal acceptances: reserved %s available %s", rs, av)
 		}
 		checkStockInvariants(t, db)
 	})
