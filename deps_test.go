@@ -20,11 +20,12 @@ var allowed = map[string][]string{
 	"quote":           {"", "rules", "crm", "catalog", "pricing"},
 	"inventory":       {"", "catalog"},
 	"order":           {"", "catalog", "quote", "inventory"},
-	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order"},
+	"ledger":          {""},
+	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger"},
 	"store/storetest": {},
 	"document":        {""},
 	"mail":            {},
-	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail", "inventory", "order"},
+	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail", "inventory", "order", "ledger"},
 	"cmd/quotient":    {"*"},
 }
 
@@ -32,7 +33,7 @@ var allowed = map[string][]string{
 // trailing $ means that exact package).
 var forbiddenInDomain = []string{"github.com/gofiber/", "github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/sqlite", "database/sql$"}
 
-var domain = map[string]bool{"": true, "crm": true, "catalog": true, "rules": true}
+var domain = map[string]bool{"": true, "crm": true, "catalog": true, "rules": true, "ledger": true}
 
 // TestPackageDependencies keeps the arrows of DESIGN.md pointing one way.
 func TestPackageDependencies(t *testing.T) {

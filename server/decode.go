@@ -257,3 +257,13 @@ func ifMatch(c *fiber.Ctx) (int, error) {
 	}
 	return 0, quotient.Errorf(quotient.Stale, "If-Match %s does not match the current version; fetch the resource again", h)
 }
+
+// decodeOptional decodes a request body that may be empty (all its fields
+// optional): an empty body is the zero value.
+func decodeOptional[T any](c *fiber.Ctx) (T, error) {
+	var req T
+	if len(c.Body()) == 0 {
+		return req, nil
+	}
+	return req, decode(c, &req)
+}

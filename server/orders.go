@@ -110,11 +110,9 @@ var orderFilter = []string{"account_id", "quote_id", "status"}
 // returns the same order with 200.
 func (s *Server) convertQuote() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var req ConvertRequest
-		if len(c.Body()) > 0 {
-			if err := decode(c, &req); err != nil {
-				return err
-			}
+		req, err := decodeOptional[ConvertRequest](c)
+		if err != nil {
+			return err
 		}
 		type made struct {
 			o       order.Order
@@ -283,11 +281,9 @@ func (s *Server) listShipments() fiber.Handler {
 
 func (s *Server) cancelOrder() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var req CancelRequest
-		if len(c.Body()) > 0 {
-			if err := decode(c, &req); err != nil {
-				return err
-			}
+		req, err := decodeOptional[CancelRequest](c)
+		if err != nil {
+			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (order.Order, error) {
 			return s.orders.Cancel(ctx, tx, c.Params("id"), req.Reason)

@@ -129,11 +129,9 @@ func (s *Server) submission(fn func(ctx context.Context, tx Tx, c *fiber.Ctx) (q
 
 func (s *Server) decide(approve bool) fiber.Handler {
 	return s.submission(func(ctx context.Context, tx Tx, c *fiber.Ctx) (quote.Quote, quote.Version, []quote.Request, error) {
-		var req DecisionRequest
-		if len(c.Body()) > 0 {
-			if err := decode(c, &req); err != nil {
-				return quote.Quote{}, quote.Version{}, nil, err
-			}
+		req, err := decodeOptional[DecisionRequest](c)
+		if err != nil {
+			return quote.Quote{}, quote.Version{}, nil, err
 		}
 		return s.quotes.Decide(ctx, tx, c.Params("id"), req.RequestID, approve, req.Comment)
 	})

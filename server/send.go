@@ -130,11 +130,9 @@ func (s *Server) sentQuote(ctx context.Context, tx Tx, x quoted) (SentQuoteJSON,
 // sendQuote is POST /quotes/{id}/send.
 func (s *Server) sendQuote() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var req SendRequest
-		if len(c.Body()) > 0 {
-			if err := decode(c, &req); err != nil {
-				return err
-			}
+		req, err := decodeOptional[SendRequest](c)
+		if err != nil {
+			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (SentQuoteJSON, error) {
 			q, v, _, err := s.quotes.Send(ctx, tx, s.portal(ctx, tx), c.Params("id"), quote.SendInput{To: req.To, Message: req.Message})

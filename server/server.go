@@ -16,6 +16,7 @@ import (
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
+	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/mail"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/pricing"
@@ -38,6 +39,7 @@ type Tx interface {
 	quote.SendStore
 	inventory.Store
 	order.Store
+	ledger.Store
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error)
 	FinishOutbox(ctx context.Context, id, status string, next time.Time, lastErr string, at time.Time) error
 }
@@ -82,6 +84,7 @@ type Server struct {
 	quotes    *quote.Service
 	inventory *inventory.Service
 	orders    *order.Service
+	ledger    *ledger.Service
 	metrics   *metrics
 	routes    []route
 	version   string
@@ -117,6 +120,7 @@ func New(cfg Config) *Server {
 	s.quotes = quote.NewService(cfg.Now, s.pricing)
 	s.inventory = inventory.NewService(cfg.Now)
 	s.orders = order.NewService(cfg.Now, s.inventory)
+	s.ledger = ledger.NewService(cfg.Now)
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",

@@ -125,3 +125,9 @@ func getOr(err error, what, id string) error {
 	}
 	return err
 }
+
+func staleErr(what, id string) error {
+	return quotient.Errorf(quotient.Stale, "%s %s changed since you read it; fetch it again and reapply your change", what, id)
+}
+
+func isNotFound(err error) bool { return quotient.ErrorCode(err) == quotient.NotFound }

@@ -31,6 +31,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/mail"
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store"
@@ -174,6 +175,11 @@ func openDB(ctx context.Context, cfg config, log *slog.Logger) (*store.DB, error
 	}
 	if n > 0 {
 		log.Info("applied migrations", slog.Int("count", n), slog.String("database", string(db.Dialect)))
+	}
+	// The standard chart of accounts: added where missing, never changed.
+	if err := db.InTx(ctx, func(tx *store.Tx) error { return ledger.NewService(time.Now).SeedChart(ctx, tx) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("chart of accounts: %w", err)
 	}
 	return db, nil
 }

@@ -1,0 +1,302 @@
+package store
+
+import (
+	"context"
+
+	"github.com/quotient-cpq/quotient/ledger"
+)
+
+type ledgerAccountRow struct {
+	Code      string `db:"code"`
+	Name      string `db:"name"`
+	Type      string `db:"type"`
+	Family    string `db:"family"`
+	Active    bool   `db:"active"`
+	Version   int    `db:"version"`
+	CreatedAt dbTime `db:"created_at"`
+	UpdatedAt dbTime `db:"updated_at"`
+}
+
+const ledgerAccountCols = `code, name, type, family, active, version, created_at, updated_at`
+
+func (r ledgerAccountRow) account() ledger.Account {
+	return ledger.Account{Code: r.Code, Name: r.Name, Type: ledger.Type(r.Type), Family: r.Family, Active: r.Active, Version: r.Version,
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+}
+
+// InsertLedgerAccount adds an account to the chart.
+func (t *Tx) InsertLedgerAccount(ctx context.Context, a ledger.Account) error {
+	_, err := t.exec(ctx, `INSERT INTO ledger_accounts (`+ledgerAccountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.Code, a.Name, string(a.Type), a.Family, a.Active, a.Version, t.ts(a.CreatedAt), t.ts(a.UpdatedAt))
+	return err
+}
+
+// GetLedgerAccount loads an account.
+func (t *Tx) GetLedgerAccount(ctx context.Context, code string) (ledger.Account, error) {
+	var r ledgerAccountRow
+	if err := t.get(ctx, &r, `SELECT `+ledgerAccountCols+` FROM ledger_accounts WHERE code = ?`, code); err != nil {
+		return ledger.Account{}, getOr(err, "ledger account", code)
+	}
+	return r.account(), nil
+}
+
+// UpdateLedgerAccount stores an account if it is still at version.
+func (t *Tx) UpdateLedgerAccount(ctx context.Context, a ledger.Account, version int) error {
+	n, err := t.execN(ctx, `UPDATE ledger_accounts SET name = ?, family = ?, active = ?, version = ?, updated_at = ? WHERE code = ? AND version = ?`,
+		a.Name, a.Family, a.Active, a.Version, t.ts(a.UpdatedAt), a.Code, version)
+	if err == nil && n == 0 {
+		if _, gerr := t.GetLedgerAccount(ctx, a.Code); gerr != nil {
+			return gerr
+		}
+		return staleErr("ledger account", a.Code)
+	}
+	return err
+}
+
+// ListLedgerAccounts lists the chart by code.
+func (t *Tx) ListLedgerAccounts(ctx context.Context) ([]ledger.Account, error) {
+	var rows []ledgerAccountRow
+	if err := t.sel(ctx, &rows, `SELECT `+ledgerAccountCols+` FROM ledger_accounts ORDER BY code`); err != nil {
+		return nil, err
+	}
+	out := make([]ledger.Account, len(rows))
+	for i, r := range rows {
+		out[i] = r.account()
+	}
+	return out, nil
+}
+
+// InsertJournalEntry stores an entry and its lines unless its source and event
+// were posted before.
+func (t *Tx) InsertJournalEntry(ctx context.Context, e ledger.Entry) (bool, error) {
+	n, err := t.execN(ctx, `INSERT INTO journal_entries (id, entry_date, memo, source_type, source_id, event, reversal_of, posted_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_type, source_id, event) DO NOTHING`,
+		e.ID, date(e.Date), e.Memo, e.SourceType, e.SourceID, e.Event, nullable(e.ReversalOf), e.PostedBy, t.ts(e.CreatedAt))
+	if err != nil || n == 0 {
+		return false, err
+	}
+	for i, l := range e.Lines {
+		if _, err := t.exec(ctx, `INSERT INTO journal_lines (entry_id, line_no, account_code, currency, debit_minor, credit_minor, memo, entry_date)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, i+1, l.AccountCode, l.Currency, l.Debit, l.Credit, l.Memo, date(e.Date)); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+type journalRow struct {
+	ID         string  `db:"id"`
+	Date       dbDate  `db:"entry_date"`
+	Memo       string  `db:"memo"`
+	SourceType string  `db:"source_type"`
+	SourceID   string  `db:"source_id"`
+	Event      string  `db:"event"`
+	ReversalOf *string `db:"reversal_of"`
+	ReversedBy *string `db:"reversed_by"`
+	PostedBy   string  `db:"posted_by"`
+	CreatedAt  dbTime  `db:"created_at"`
+}
+
+const journalCols = `id, entry_date, memo, source_type, source_id, event, reversal_of, reversed_by, posted_by, created_at`
+
+func (r journalRow) entry() ledger.Entry {
+	e := ledger.Entry{ID: r.ID, Date: string(r.Date), Memo: r.Memo, SourceType: r.SourceType, SourceID: r.SourceID, Event: r.Event,
+		PostedBy: r.PostedBy, CreatedAt: r.CreatedAt.Time}
+	if r.ReversalOf != nil {
+		e.ReversalOf = *r.ReversalOf
+	}
+	if r.ReversedBy != nil {
+		e.ReversedBy = *r.ReversedBy
+	}
+	return e
+}
+
+type journalLineRow struct {
+	EntryID string `db:"entry_id"`
+	Account string `db:"account_code"`
+	Cur     string `db:"currency"`
+	Debit   int64  `db:"debit_minor"`
+	Credit  int64  `db:"credit_minor"`
+	Memo    string `db:"memo"`
+}
+
+func (t *Tx) journalWhere(ctx context.Context, where string, args ...any) (ledger.Entry, error) {
+	var r journalRow
+	if err := t.get(ctx, &r, `SELECT `+journalCols+` FROM journal_entries WHERE `+where, args...); err != nil {
+		return ledger.Entry{}, getOr(err, "journal entry", args[0].(string))
+	}
+	es, err := t.withLines(ctx, []ledger.Entry{r.entry()})
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	return es[0], nil
+}
+
+func (t *Tx) withLines(ctx context.Context, es []ledger.Entry) ([]ledger.Entry, error) {
+	if len(es) == 0 {
+		return es, nil
+	}
+	at := map[string]int{}
+	args := make([]any, len(es))
+	marks := make([]byte, 0, 2*len(es))
+	for i, e := range es {
+		at[e.ID] = i
+		args[i] = e.ID
+		if i > 0 {
+			marks = append(marks, ',')
+		}
+		marks = append(marks, '?')
+	}
+	var rows []journalLineRow
+	if err := t.sel(ctx, &rows, `SELECT entry_id, account_code, currency, debit_minor, credit_minor, memo FROM journal_lines
+		WHERE entry_id IN (`+string(marks)+`) ORDER BY entry_id, line_no`, args...); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		i := at[r.EntryID]
+		es[i].Lines = append(es[i].Lines, ledger.Line{AccountCode: r.Account, Currency: r.Cur, Debit: r.Debit, Credit: r.Credit, Memo: r.Memo})
+	}
+	return es, nil
+}
+
+// GetJournalEntry loads an entry with its lines.
+func (t *Tx) GetJournalEntry(ctx context.Context, id string) (ledger.Entry, error) {
+	return t.journalWhere(ctx, `id = ?`, id)
+}
+
+// JournalEntryBySource loads the entry of a source document's event.
+func (t *Tx) JournalEntryBySource(ctx context.Context, sourceType, sourceID, event string) (ledger.Entry, error) {
+	return t.journalWhere(ctx, `source_type = ? AND source_id = ? AND event = ?`, sourceType, sourceID, event)
+}
+
+// ListJournalEntries lists entries with their lines by id.
+func (t *Tx) ListJournalEntries(ctx context.Context, f ledger.EntryFilter) ([]ledger.Entry, error) {
+	var where []string
+	var args []any
+	where, args = eq(where, args, "source_type", f.SourceType)
+	where, args = eq(where, args, "source_id", f.SourceID)
+	if f.From != "" {
+		where, args = append(where, "entry_date >= ?"), append(args, date(f.From))
+	}
+	if f.To != "" {
+		where, args = append(where, "entry_date <= ?"), append(args, date(f.To))
+	}
+	var rows []journalRow
+	if err := t.list(ctx, &rows, journalCols, "journal_entries", where, args, f.After, f.Limit); err != nil {
+		return nil, err
+	}
+	out := make([]ledger.Entry, len(rows))
+	for i, r := range rows {
+		out[i] = r.entry()
+	}
+	return t.withLines(ctx, out)
+}
+
+// SetReversedBy marks an entry reversed.
+func (t *Tx) SetReversedBy(ctx context.Context, id, by string) error {
+	n, err := t.execN(ctx, `UPDATE journal_entries SET reversed_by = ? WHERE id = ? AND reversed_by IS NULL`, by, id)
+	if err == nil && n == 0 {
+		return staleErr("journal entry", id)
+	}
+	return err
+}
+
+// GetPeriod loads a period's state; ok is false for a period never closed.
+func (t *Tx) GetPeriod(ctx context.Context, period string) (ledger.Period, bool, error) {
+	var r struct {
+		Period    string `db:"period"`
+		Status    string `db:"status"`
+		UpdatedBy string `db:"updated_by"`
+		UpdatedAt dbTime `db:"updated_at"`
+	}
+	err := t.get(ctx, &r, `SELECT period, status, updated_by, updated_at FROM ledger_periods WHERE period = ?`, period)
+	if err != nil {
+		err = getOr(err, "period", period)
+		if isNotFound(err) {
+			return ledger.Period{}, false, nil
+		}
+		return ledger.Period{}, false, err
+	}
+	return ledger.Period{Period: r.Period, Status: r.Status, UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt.Time}, true, nil
+}
+
+// PutPeriod stores a period's state.
+func (t *Tx) PutPeriod(ctx context.Context, p ledger.Period) error {
+	_, err := t.exec(ctx, `INSERT INTO ledger_periods (period, status, updated_by, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (period) DO UPDATE SET status = excluded.status, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		p.Period, p.Status, p.UpdatedBy, t.ts(p.UpdatedAt))
+	return err
+}
+
+// InsertPeriodEvent logs a close or reopen.
+func (t *Tx) InsertPeriodEvent(ctx context.Context, e ledger.PeriodEvent) error {
+	_, err := t.exec(ctx, `INSERT INTO ledger_period_events (id, period, action, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		e.ID, e.Period, e.Action, e.Reason, e.ActorID, t.ts(e.At))
+	return err
+}
+
+// PeriodEvents lists a period's closes and reopens.
+func (t *Tx) PeriodEvents(ctx context.Context, period string) ([]ledger.PeriodEvent, error) {
+	var rows []struct {
+		ID      string `db:"id"`
+		Period  string `db:"period"`
+		Action  string `db:"action"`
+		Reason  string `db:"reason"`
+		ActorID string `db:"actor_id"`
+		At      dbTime `db:"created_at"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT id, period, action, reason, actor_id, created_at FROM ledger_period_events WHERE period = ? ORDER BY id`, period); err != nil {
+		return nil, err
+	}
+	out := make([]ledger.PeriodEvent, len(rows))
+	for i, r := range rows {
+		out[i] = ledger.PeriodEvent{ID: r.ID, Period: r.Period, Action: r.Action, Reason: r.Reason, ActorID: r.ActorID, At: r.At.Time}
+	}
+	return out, nil
+}
+
+// Balances sums lines dated on or before asOf by account, in one currency.
+func (t *Tx) Balances(ctx context.Context, asOf, currency string) ([]ledger.Balance, error) {
+	var rows []struct {
+		Code   string `db:"account_code"`
+		Debit  int64  `db:"debit"`
+		Credit int64  `db:"credit"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT account_code, SUM(debit_minor) AS debit, SUM(credit_minor) AS credit FROM journal_lines
+		WHERE currency = ? AND entry_date <= ? GROUP BY account_code ORDER BY account_code`, currency, date(asOf)); err != nil {
+		return nil, err
+	}
+	out := make([]ledger.Balance, len(rows))
+	for i, r := range rows {
+		out[i] = ledger.Balance{AccountCode: r.Code, Currency: currency, Debit: r.Debit, Credit: r.Credit}
+	}
+	return out, nil
+}
+
+// Postings lists an account's lines in a currency between two dates, in
+// date then posting order.
+func (t *Tx) Postings(ctx context.Context, code, currency, from, to string) ([]ledger.Posting, error) {
+	var rows []struct {
+		journalLineRow
+		Date dbDate `db:"entry_date"`
+		EMem string `db:"entry_memo"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT l.entry_id, l.account_code, l.currency, l.debit_minor, l.credit_minor, l.memo, l.entry_date, e.memo AS entry_memo
+		FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+		WHERE l.account_code = ? AND l.currency = ? AND l.entry_date >= ? AND l.entry_date <= ?
+		ORDER BY l.entry_date, l.entry_id, l.line_no LIMIT ?`, code, currency, date(from), date(to), ledger.MaxLedgerRows+1); err != nil {
+		return nil, err
+	}
+	out := make([]ledger.Posting, len(rows))
+	for i, r := range rows {
+		memo := r.Memo
+		if memo == "" {
+			memo = r.EMem
+		}
+		out[i] = ledger.Posting{EntryID: r.EntryID, Date: string(r.Date), Memo: memo,
+			Line: ledger.Line{AccountCode: r.Account, Currency: r.Cur, Debit: r.Debit, Credit: r.Credit, Memo: r.Memo}}
+	}
+	return out, nil
+}
+
+var _ ledger.Store = (*Tx)(nil)
