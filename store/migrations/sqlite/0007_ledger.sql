@@ -39,7 +39,8 @@ CREATE TABLE journal_lines (
     PRIMARY KEY (entry_id, line_no),
     CONSTRAINT journal_lines_one_side CHECK ((debit_minor = 0) <> (credit_minor = 0))
 );
-CREATE INDEX journal_lines_account_idx ON journal_lines (account_code, currency, entry_date);
+-- Covering, so the trial balance and account ledgers read the index only.
+CREATE INDEX journal_lines_account_idx ON journal_lines (account_code, currency, entry_date, debit_minor, credit_minor);
 
 CREATE TABLE ledger_periods (
     period     TEXT PRIMARY KEY,
