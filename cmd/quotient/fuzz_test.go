@@ -26,12 +26,25 @@ func FuzzRequests(f *testing.F) {
 		{"POST", "/api/v1/tokens"},
 		{"GET", "/api/v1/accounts"},
 		{"GET", "/api/v1/products"},
+		{"POST", "/api/v1/warehouses"},
+		{"POST", "/api/v1/inventory/receipts"},
+		{"POST", "/api/v1/inventory/adjustments"},
+		{"POST", "/api/v1/orders/ord_nope/fulfillments"},
+		{"POST", "/api/v1/ledger/accounts"},
+		{"POST", "/api/v1/ledger/entries"},
+		{"POST", "/api/v1/ledger/periods/2026-10/close"},
+		{"GET", "/api/v1/reports/trial-balance"},
+		{"GET", "/api/v1/ledger/accounts/1000/ledger"},
+		{"GET", "/api/v1/ledger/entries"},
 	}
 	seeds := []string{`{"name":"a","currency":"USD"}`, `{"credit_limit":1e400}`, `{"attributes":[{"code":"x","type":"number","min":"9","max":"1"}]}`,
 		`{"components":[{"product_id":"` + acc + `","quantity":"0.0000001"}]}`, `{"unit_price":"-0","option_prices":{"a.b":"1"}}`,
-		`{"account_id":"` + acc + `","name":"n","close_date":"2027-02-30"}`, `[`, `null`, `{"name":"\ud800"}`, `{"email":"a@b","role":"admin","name":"x"}`}
+		`{"account_id":"` + acc + `","name":"n","close_date":"2027-02-30"}`, `[`, `null`, `{"name":"\ud800"}`, `{"email":"a@b","role":"admin","name":"x"}`,
+		`{"date":"0000-01-01","currency":"JPY","lines":[{"account_code":"1000","debit":"1"},{"account_code":"4000","credit":"1"}]}`,
+		`{"warehouse_id":"x","lines":[{"order_line_id":"y","quantity":"1e9"}]}`, `{"code":"9","name":"n","type":"asset"}`}
 	for i, s := range seeds {
 		f.Add(uint8(i), s, "limit=5&q=a%25b")
+		f.Add(uint8(i+12), s, "currency=USD&as_of=0000-12-31&from=9999-99-99")
 	}
 	f.Fuzz(func(t *testing.T, which uint8, body, query string) {
 		tg := targets[int(which)%len(targets)]
