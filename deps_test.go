@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"inventory":       {"", "catalog"},
 	"order":           {"", "catalog", "quote", "inventory"},
 	"ledger":          {""},
+	"billing":         {"", "crm", "order", "ledger"},
 	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger"},
 	"store/storetest": {},
 	"document":        {""},

@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -56,7 +57,20 @@ var (
 // ValidPaymentTerms reports whether s is one of the accepted forms: net_N,
 // eom_N (N days after the end of the invoice month), due_on_receipt, or an
 // early-payment discount P_D_net_N ("2_10_net_30" is 2/10 net 30).
-func ValidPaymentTerms(s string) bool { return termsRe.MatchString(s) }
+func ValidPaymentTerms(s string) bool {
+	if !termsRe.MatchString(s) {
+		return false
+	}
+	parts := strings.Split(s, "_")
+	if len(parts) != 4 { // due_on_receipt, net_N, eom_N
+		return true
+	}
+	// P_D_net_N: a positive discount, taken no later than the due date.
+	pct, err := decimal.NewFromString(parts[0])
+	d, _ := strconv.Atoi(parts[1])
+	n, _ := strconv.Atoi(parts[3])
+	return err == nil && pct.IsPositive() && d <= n
+}
 
 func validateAddress(p *quotient.Problems, field string, a Address) {
 	p.Text(field+".line1", a.Line1, false, 200)

@@ -1,0 +1,85 @@
+// Package billing holds invoicing: payment terms and due dates so far.
+// Invoices, payments, credit notes, aging and dunning are not built yet.
+package billing
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Terms are payment terms: when an invoice falls due, and an optional
+// early-payment discount.
+type Terms struct {
+	Code         string
+	EndOfMonth   bool            // days count from the end of the invoice month
+	Days         int             // days until due
+	DiscountPct  decimal.Decimal // early-payment discount, 0 when none
+	DiscountDays int             // the discount applies when paid within this many days of issue
+}
+
+// ParseTerms reads the codes accounts carry: due_on_receipt, net_N, eom_N
+// (N days after the end of the invoice month) and P_D_net_N (P % off when
+// paid within D days, otherwise due in N days; "2_10_net_30" is 2/10 net 30).
+func ParseTerms(code string) (Terms, error) {
+	t := Terms{Code: code, DiscountPct: decimal.Zero}
+	bad := fmt.Errorf("payment terms %q: use due_on_receipt, net_N, eom_N or P_D_net_N such as 2_10_net_30", code)
+	days := func(s string) (int, bool) {
+		n, err := strconv.Atoi(s)
+		return n, err == nil && n >= 0 && n <= 999 && s != ""
+	}
+	var ok bool
+	switch {
+	case code == "due_on_receipt":
+		return t, nil
+	case strings.HasPrefix(code, "net_"):
+		t.Days, ok = days(strings.TrimPrefix(code, "net_"))
+	case strings.HasPrefix(code, "eom_"):
+		t.EndOfMonth = true
+		t.Days, ok = days(strings.TrimPrefix(code, "eom_"))
+	default:
+		parts := strings.Split(code, "_")
+		if len(parts) != 4 || parts[2] != "net" {
+			return Terms{}, bad
+		}
+		pct, err := decimal.NewFromString(parts[0])
+		if err != nil || !pct.IsPositive() || pct.GreaterThanOrEqual(decimal.NewFromInt(100)) || strings.ContainsAny(parts[0], "eE+-") {
+			return Terms{}, bad
+		}
+		var okd bool
+		t.DiscountPct = pct
+		t.DiscountDays, okd = days(parts[1])
+		t.Days, ok = days(parts[3])
+		ok = ok && okd && t.DiscountDays <= t.Days
+	}
+	if !ok {
+		return Terms{}, bad
+	}
+	return t, nil
+}
+
+// Due is the due date of an invoice issued on issue (a calendar date; the
+// time of day is ignored).
+func (t Terms) Due(issue time.Time) time.Time {
+	d := day(issue)
+	if t.EndOfMonth {
+		d = time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1) // last day of the month
+	}
+	return d.AddDate(0, 0, t.Days)
+}
+
+// DiscountUntil is the last day the early-payment discount applies, and
+// false when the terms have none.
+func (t Terms) DiscountUntil(issue time.Time) (time.Time, bool) {
+	if !t.DiscountPct.IsPositive() {
+		return time.Time{}, false
+	}
+	return day(issue).AddDate(0, 0, t.DiscountDays), true
+}
+
+func day(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
