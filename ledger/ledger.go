@@ -165,6 +165,9 @@ type Store interface {
 	Balances(ctx context.Context, asOf, currency string) ([]Balance, error)
 	// Postings lists an account's lines in a currency between two dates.
 	Postings(ctx context.Context, code, currency, from, to string) ([]Posting, error)
+	// Imbalances describes every currency whose debits and credits differ,
+	// over the whole ledger and per entry.
+	Imbalances(ctx context.Context) ([]string, error)
 }
 
 // Service is the ledger service.

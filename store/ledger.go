@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/quotient-cpq/quotient/ledger"
 )
@@ -295,6 +296,36 @@ func (t *Tx) Postings(ctx context.Context, code, currency, from, to string) ([]l
 		}
 		out[i] = ledger.Posting{EntryID: r.EntryID, Date: string(r.Date), Memo: memo,
 			Line: ledger.Line{AccountCode: r.Account, Currency: r.Cur, Debit: r.Debit, Credit: r.Credit, Memo: r.Memo}}
+	}
+	return out, nil
+}
+
+// Imbalances checks that debits equal credits per currency, in the whole
+// ledger and in every entry (the first 20 broken entries are named).
+func (t *Tx) Imbalances(ctx context.Context) ([]string, error) {
+	type sums struct {
+		EntryID  string `db:"entry_id"`
+		Currency string `db:"currency"`
+		Debit    int64  `db:"debit"`
+		Credit   int64  `db:"credit"`
+	}
+	var total []sums
+	if err := t.sel(ctx, &total, `SELECT '' AS entry_id, currency, SUM(debit_minor) AS debit, SUM(credit_minor) AS credit
+		FROM journal_lines GROUP BY currency HAVING SUM(debit_minor) <> SUM(credit_minor) ORDER BY currency`); err != nil {
+		return nil, err
+	}
+	var entries []sums
+	if err := t.sel(ctx, &entries, `SELECT entry_id, currency, SUM(debit_minor) AS debit, SUM(credit_minor) AS credit
+		FROM journal_lines GROUP BY entry_id, currency HAVING SUM(debit_minor) <> SUM(credit_minor) ORDER BY entry_id LIMIT 20`); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, s := range append(total, entries...) {
+		where := "the ledger"
+		if s.EntryID != "" {
+			where = "entry " + s.EntryID
+		}
+		out = append(out, fmt.Sprintf("%s: debits %d and credits %d minor units of %s differ", where, s.Debit, s.Credit, s.Currency))
 	}
 	return out, nil
 }

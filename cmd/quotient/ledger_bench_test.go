@@ -86,11 +86,10 @@ func BenchmarkTrialBalance1M(b *testing.B) {
 // of 2026, directly in SQL.
 func seedJournal(b *testing.B, dbURL string, n int) {
 	ctx := context.Background()
-	var db *sql.DB
-	var err error
+	db := openRaw(b, dbURL)
+	defer db.Close()
 	var entries, lines string
 	if strings.HasPrefix(dbURL, "sqlite://") {
-		db, err = sql.Open("sqlite", strings.TrimPrefix(dbURL, "sqlite://")+"?_pragma=busy_timeout(10000)")
 		seq := fmt.Sprintf(`WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < %d) `, n)
 		entries = seq + `INSERT INTO journal_entries (id, entry_date, memo, source_type, source_id, event, posted_by, created_at)
 			SELECT 'je_bench_' || g, date('2026-01-01', '+' || (g % 300) || ' days'), '', 'bench', CAST(g AS TEXT), 'post', 'bench',
@@ -101,7 +100,6 @@ func seedJournal(b *testing.B, dbURL string, n int) {
 			CASE k WHEN 1 THEN 110000 ELSE 0 END, CASE k WHEN 2 THEN 60000 WHEN 3 THEN 40000 WHEN 4 THEN 10000 ELSE 0 END, '',
 			date('2026-01-01', '+' || (g % 300) || ' days') FROM seq, k`
 	} else {
-		db, err = sql.Open("postgres", dbURL)
 		entries = fmt.Sprintf(`INSERT INTO journal_entries (id, entry_date, memo, source_type, source_id, event, posted_by, created_at)
 			SELECT 'je_bench_' || g, DATE '2026-01-01' + (g %% 300), '', 'bench', g::text, 'post', 'bench', now()
 			FROM generate_series(1, %d) g`, n)
@@ -110,10 +108,6 @@ func seedJournal(b *testing.B, dbURL string, n int) {
 			CASE k WHEN 1 THEN 110000 ELSE 0 END, CASE k WHEN 2 THEN 60000 WHEN 3 THEN 40000 WHEN 4 THEN 10000 ELSE 0 END, '',
 			DATE '2026-01-01' + (g %% 300) FROM generate_series(1, %d) g, generate_series(1, 4) k`, n)
 	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	for _, q := range []string{entries, lines} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			b.Fatalf("seed journal: %v", err)
@@ -124,4 +118,20 @@ func seedJournal(b *testing.B, dbURL string, n int) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// openRaw opens a test database with database/sql, for tests that must
+// write what the application never would.
+func openRaw(tb testing.TB, dbURL string) *sql.DB {
+	var db *sql.DB
+	var err error
+	if path, ok := strings.CutPrefix(dbURL, "sqlite://"); ok {
+		db, err = sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
+	} else {
+		db, err = sql.Open("postgres", dbURL)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db
 }

@@ -165,3 +165,42 @@ func TestLedgerEntriesPeriodsAndTrialBalance(t *testing.T) {
 		assertBalanced(t, a, fin, "USD", "2026-12-31")
 	})
 }
+
+// TestInvariantCheck: quotient check and GET /admin/check pass on sound
+// data and name each breach when the data is damaged behind the
+// application's back.
+func TestInvariantCheck(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, tm, f, disk := diskFixture(t, db)
+		f.receive(t, a, tm.admin, f.sfo, disk, "5")
+		e := a.must(201, "POST", "/api/v1/ledger/entries", tm.finance, map[string]any{"date": "2026-11-02", "currency": "USD",
+			"lines": []any{line("1000", "10", ""), line("4000", "", "10")}}).json(t)
+		if r := a.must(200, "GET", "/api/v1/admin/check", tm.finance, nil).json(t); r["ok"] != true {
+			t.Fatalf("check on sound data: %v", r)
+		}
+		a.must(403, "GET", "/api/v1/admin/check", tm.rep, nil)
+		if code, out, errs := runCmd(t, db, "check"); code != 0 || strings.Count(out, "ok ") != 2 {
+			t.Fatalf("quotient check: %d\n%s%s", code, out, errs)
+		}
+
+		raw := openRaw(t, db)
+		defer raw.Close()
+		for _, q := range []string{
+			`INSERT INTO journal_lines (entry_id, line_no, account_code, currency, debit_minor, credit_minor, memo, entry_date)
+				SELECT id, 3, '1000', 'USD', 1, 0, 'tampered', entry_date FROM journal_entries WHERE id = '` + e["id"].(string) + `'`,
+			`UPDATE stock SET on_hand_micro = on_hand_micro + 1000000 WHERE product_id = '` + disk + `'`,
+		} {
+			if _, err := raw.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := a.must(200, "GET", "/api/v1/admin/check", tm.admin, nil).json(t)
+		if r["ok"] != false {
+			t.Fatalf("check on damaged data: %v", r)
+		}
+		code, out, _ := runCmd(t, db, "check")
+		if code != 1 || strings.Count(out, "FAILED") != 2 || !strings.Contains(out, "entry "+e["id"].(string)) || !strings.Contains(out, disk) {
+			t.Fatalf("quotient check on damaged data: %d\n%s", code, out)
+		}
+	})
+}

@@ -78,6 +78,7 @@ commands:
   import products FILE.csv             create or update products from a CSV
   import price-book-entries FILE.csv   create or update prices from a CSV
   load --token T [--duration 10s]      drive a server on this machine with a read/write mix
+  check                                verify the invariants (ledger balances, stock); exit 1 naming any breach
   version                              print the version
 
 Run "quotient <command> -h" for the flags of a command.
@@ -101,6 +102,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		err = importCmd(ctx, rest, env)
 	case "load":
 		err = load(ctx, rest, env)
+	case "check":
+		err = check(ctx, rest, env)
 	case "version":
 		fmt.Fprintln(env.Stdout, "quotient", version)
 	case "help", "-h", "--help":
@@ -122,6 +125,46 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	return 0
+}
+
+// check runs the invariant check on the database and prints each check;
+// any breach makes it exit 1.
+func check(ctx context.Context, args []string, env Env) error {
+	var cfg config
+	fs := flags("check", env, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("check takes no arguments (got %q)", fs.Args())}
+	}
+	db, err := openDB(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var rep server.InvariantReportJSON
+	if err := (dbAdapter{db}).View(ctx, func(tx server.Tx) error {
+		var err error
+		rep, err = server.Check(ctx, tx)
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, c := range rep.Checks {
+		mark := "ok"
+		if !c.OK {
+			mark = "FAILED"
+		}
+		fmt.Fprintf(env.Stdout, "%-6s %s\n", mark, c.Name)
+		for _, p := range c.Problems {
+			fmt.Fprintf(env.Stdout, "       %s\n", p)
+		}
+	}
+	if !rep.OK {
+		return errors.New("the data breaks an invariant (see above)")
+	}
+	return nil
 }
 
 type usageError struct{ msg string }
