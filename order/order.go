@@ -187,7 +187,9 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 			if err != nil {
 				return Order{}, false, err
 			}
-			cq, ok := inventory.Micro(c.Quantity.Mul(pl.Quantity))
+			// A component's share can have more than 6 decimals (0.333333
+			// per bundle × 1.5 bundles): round up, never hold too little.
+			cq, ok := inventory.Micro(c.Quantity.Mul(pl.Quantity).RoundCeil(6))
 			if !ok {
 				return Order{}, false, quotient.FieldErrorf(quotient.Invalid, fmt.Sprintf("lines[%d].quantity", pl.Number-1),
 					"component %s quantity %s cannot be ordered", cp.SKU, c.Quantity.Mul(pl.Quantity))
