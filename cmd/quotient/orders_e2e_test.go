@@ -181,6 +181,13 @@ func TestOrderFromQuoteReservesStock(t *testing.T) {
 		if f := a.must(422, "GET", "/api/v1/orders?status=shipped", tm.rep, nil).field(t); f != "status" {
 			t.Fatalf("bad status filter: field %q", f)
 		}
+		// A component's share beyond 6 decimals rounds up: 0.333333 × 1.5.
+		third := f.product(t, a, tm, map[string]any{"sku": "THIRD", "name": "Third of a disk", "family": "hardware",
+			"components": []any{map[string]any{"product_id": disk, "quantity": "0.333333", "required": true}}}, "40")
+		o3 := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, third, "1.5")+"/convert", tm.rep, nil).json(t)
+		if l := lineBy(t, o3, "DISK", true); l["quantity"] != "0.5" || l["backordered_quantity"] != "0.5" {
+			t.Fatalf("fractional component: %v", l)
+		}
 		// Only approved or sent quotes convert.
 		draft := a.must(201, "POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc,
 			"lines": []any{map[string]any{"product_id": disk, "quantity": "1"}}}).str(t, "id")
