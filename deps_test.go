@@ -22,11 +22,11 @@ var allowed = map[string][]string{
 	"order":           {"", "catalog", "quote", "inventory"},
 	"ledger":          {""},
 	"billing":         {"", "crm", "order", "ledger"},
-	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger"},
+	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger", "billing"},
 	"store/storetest": {},
 	"document":        {""},
 	"mail":            {},
-	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail", "inventory", "order", "ledger"},
+	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail", "inventory", "order", "ledger", "billing"},
 	"cmd/quotient":    {"*"},
 }
 

@@ -19,6 +19,7 @@ type AccountInput struct {
 	Industry        string
 	CreditLimit     decimal.Decimal
 	PaymentTerms    string
+	InvoicingPolicy string
 	TaxRegion       string
 	OwnerID         string
 	PriceBookID     string
@@ -36,6 +37,7 @@ type AccountPatch struct {
 	Industry        *string
 	CreditLimit     *decimal.Decimal
 	PaymentTerms    *string
+	InvoicingPolicy *string
 	TaxRegion       *string
 	OwnerID         *string
 	PriceBookID     *string
@@ -93,6 +95,7 @@ func validateAccount(a Account) error {
 	if cur, ok := quotient.LookupCurrency(a.Currency); ok {
 		p.Scale("credit_limit", a.CreditLimit, cur.MinorUnits)
 	}
+	p.OneOf("invoicing_policy", a.InvoicingPolicy, "on_fulfillment", "on_order")
 	if !ValidPaymentTerms(a.PaymentTerms) {
 		p.Add("payment_terms", "must be net_N, eom_N, due_on_receipt or P_D_net_N such as 2_10_net_30 (got %q)", a.PaymentTerms)
 	}
@@ -118,12 +121,15 @@ func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) 
 	}
 	now := s.now().UTC()
 	acc := Account{ID: quotient.NewID("acc"), Name: strings.TrimSpace(in.Name), Currency: in.Currency,
-		Segment: in.Segment, Industry: in.Industry, CreditLimit: in.CreditLimit, PaymentTerms: in.PaymentTerms,
+		Segment: in.Segment, Industry: in.Industry, CreditLimit: in.CreditLimit, PaymentTerms: in.PaymentTerms, InvoicingPolicy: in.InvoicingPolicy,
 		TaxRegion: in.TaxRegion, PriceBookID: in.PriceBookID, Phone: in.Phone, Website: in.Website,
 		BillingAddress: in.BillingAddress, ShippingAddress: in.ShippingAddress,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
 	if acc.Segment == "" {
 		acc.Segment = "smb"
+	}
+	if acc.InvoicingPolicy == "" {
+		acc.InvoicingPolicy = "on_fulfillment"
 	}
 	if acc.PaymentTerms == "" {
 		acc.PaymentTerms = "net_30"
@@ -173,7 +179,7 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 	if a.Role == quotient.RoleFinance {
 		if p.Name != nil || p.PriceBookID != nil || p.Currency != nil || p.Segment != nil || p.Industry != nil || p.TaxRegion != nil ||
 			p.OwnerID != nil || p.Phone != nil || p.Website != nil || p.BillingAddress != nil || p.ShippingAddress != nil {
-			return Account{}, forbidden("finance may change only credit_limit and payment_terms")
+			return Account{}, forbidden("finance may change only credit_limit, payment_terms and invoicing_policy")
 		}
 	} else if !canOwn(a, acc.OwnerID) {
 		return Account{}, forbidden("account %s belongs to another rep; ask its owner or their manager", id)
@@ -188,6 +194,7 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 	setIf(&acc.Industry, p.Industry)
 	setIf(&acc.CreditLimit, p.CreditLimit)
 	setIf(&acc.PaymentTerms, p.PaymentTerms)
+	setIf(&acc.InvoicingPolicy, p.InvoicingPolicy)
 	setIf(&acc.TaxRegion, p.TaxRegion)
 	setIf(&acc.PriceBookID, p.PriceBookID)
 	setIf(&acc.Phone, p.Phone)

@@ -53,6 +53,7 @@ type Account struct {
 	Industry        string
 	CreditLimit     decimal.Decimal
 	PaymentTerms    string
+	InvoicingPolicy string // on_fulfillment (each shipment invoices what shipped) or on_order
 	TaxRegion       string
 	OwnerID         string
 	PriceBookID     string // the account's own price book; "" for the default of its currency

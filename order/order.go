@@ -69,8 +69,16 @@ type Line struct {
 	UnitPrice     decimal.Decimal
 	NetAmount     decimal.Decimal
 	TaxAmount     decimal.Decimal
+	TaxRateID     string
+	TaxRatePct    decimal.Decimal
+	Family        string // the product's family: revenue is posted by family
 	Configuration map[string]string
 	CreatedAt     time.Time
+	// Invoiced is the quantity invoiced so far, and InvoicedNet and
+	// InvoicedTax the amounts, in minor units of the order's currency.
+	Invoiced    int64
+	InvoicedNet int64
+	InvoicedTax int64
 }
 
 // Backordered is what a stocked line still waits for: ordered, less
@@ -180,7 +188,7 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 		no++
 		l := Line{ID: quotient.NewID("oln"), OrderID: o.ID, LineNo: no, ProductID: prod.ID, SKU: pl.SKU, Name: pl.Name,
 			Stocked: stocked(prod), Quantity: qty, UnitPrice: pl.UnitPrice, NetAmount: pl.NetAmount, TaxAmount: pl.TaxAmount,
-			Configuration: pl.Configuration, CreatedAt: now}
+			TaxRateID: pl.TaxRateID, TaxRatePct: pl.TaxRatePct, Family: prod.Family, Configuration: pl.Configuration, CreatedAt: now}
 		o.Lines = append(o.Lines, l)
 		for _, c := range prod.Components {
 			cp, err := st.GetProduct(ctx, c.ProductID)
@@ -197,7 +205,7 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 			no++
 			o.Lines = append(o.Lines, Line{ID: quotient.NewID("oln"), OrderID: o.ID, LineNo: no, ParentLineID: l.ID, ProductID: cp.ID, SKU: cp.SKU,
 				Name: cp.Name, Stocked: stocked(cp), Quantity: cq, UnitPrice: decimal.Zero, NetAmount: decimal.Zero, TaxAmount: decimal.Zero,
-				CreatedAt: now})
+				TaxRatePct: decimal.Zero, Family: cp.Family, CreatedAt: now})
 		}
 	}
 	for _, l := range o.Lines {

@@ -124,6 +124,9 @@ func (s *Server) convertQuote() fiber.Handler {
 				return made{}, err
 			}
 			o, created, err := s.orders.FromQuote(ctx, tx, q, v)
+			if err == nil && created {
+				err = s.autoInvoice(ctx, tx, o.ID)
+			}
 			return made{o, created}, err
 		}, func(m made) response {
 			r := response{status: fiber.StatusOK, version: m.o.Version, body: orderJSON(m.o), location: v1 + "/orders/" + m.o.ID}
@@ -146,7 +149,10 @@ func (s *Server) acceptedOrder(ctx context.Context, tx Tx, quoteID string, versi
 	if err != nil {
 		return order.Order{}, err
 	}
-	o, _, err := s.orders.FromQuote(ctx, tx, q, v)
+	o, created, err := s.orders.FromQuote(ctx, tx, q, v)
+	if err == nil && created {
+		err = s.autoInvoice(ctx, tx, o.ID)
+	}
 	return o, err
 }
 
@@ -264,7 +270,13 @@ func (s *Server) fulfillOrder() fiber.Handler {
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (FulfillmentJSON, error) {
 			o, sh, err := s.orders.Fulfill(ctx, tx, c.Params("id"), in)
-			return FulfillmentJSON{Shipment: shipmentJSON(sh), Order: orderJSON(o)}, err
+			if err != nil {
+				return FulfillmentJSON{}, err
+			}
+			if err := s.autoInvoice(ctx, tx, o.ID); err != nil {
+				return FulfillmentJSON{}, err
+			}
+			return FulfillmentJSON{Shipment: shipmentJSON(sh), Order: orderJSON(o)}, nil
 		}, func(out FulfillmentJSON) response {
 			return response{status: fiber.StatusCreated, version: out.Order.Version, body: out}
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
@@ -40,6 +41,7 @@ type Tx interface {
 	inventory.Store
 	order.Store
 	ledger.Store
+	billing.Store
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error)
 	FinishOutbox(ctx context.Context, id, status string, next time.Time, lastErr string, at time.Time) error
 }
@@ -85,6 +87,7 @@ type Server struct {
 	inventory *inventory.Service
 	orders    *order.Service
 	ledger    *ledger.Service
+	billing   *billing.Service
 	metrics   *metrics
 	routes    []route
 	version   string
@@ -121,6 +124,7 @@ func New(cfg Config) *Server {
 	s.inventory = inventory.NewService(cfg.Now)
 	s.orders = order.NewService(cfg.Now, s.inventory)
 	s.ledger = ledger.NewService(cfg.Now)
+	s.billing = billing.NewService(cfg.Now, s.ledger)
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",

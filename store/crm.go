@@ -186,6 +186,7 @@ type accountRow struct {
 	Industry           string  `db:"industry"`
 	CreditLimit        dbDec   `db:"credit_limit"`
 	PaymentTerms       string  `db:"payment_terms"`
+	InvoicingPolicy    string  `db:"invoicing_policy"`
 	TaxRegion          string  `db:"tax_region"`
 	OwnerID            string  `db:"owner_id"`
 	PriceBookID        *string `db:"price_book_id"`
@@ -208,7 +209,7 @@ type accountRow struct {
 	UpdatedAt          dbTime  `db:"updated_at"`
 }
 
-const accountCols = `id, name, currency, segment, industry, credit_limit, payment_terms, tax_region, owner_id, price_book_id, phone, website,
+const accountCols = `id, name, currency, segment, industry, credit_limit, payment_terms, invoicing_policy, tax_region, owner_id, price_book_id, phone, website,
 	billing_line1, billing_line2, billing_city, billing_region, billing_postal_code, billing_country,
 	shipping_line1, shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country,
 	version, created_at, updated_at`
@@ -219,7 +220,7 @@ func (r accountRow) account() crm.Account {
 		pb = *r.PriceBookID
 	}
 	return crm.Account{PriceBookID: pb, ID: r.ID, Name: r.Name, Currency: r.Currency, Segment: r.Segment, Industry: r.Industry,
-		CreditLimit: r.CreditLimit.Decimal, PaymentTerms: r.PaymentTerms, TaxRegion: r.TaxRegion, OwnerID: r.OwnerID,
+		CreditLimit: r.CreditLimit.Decimal, PaymentTerms: r.PaymentTerms, InvoicingPolicy: r.InvoicingPolicy, TaxRegion: r.TaxRegion, OwnerID: r.OwnerID,
 		Phone: r.Phone, Website: r.Website,
 		BillingAddress: crm.Address{Line1: r.BillingLine1, Line2: r.BillingLine2, City: r.BillingCity,
 			Region: r.BillingRegion, PostalCode: r.BillingPostalCode, Country: r.BillingCountry},
@@ -230,7 +231,7 @@ func (r accountRow) account() crm.Account {
 
 func accountArgs(t *Tx, a crm.Account) []any {
 	b, s := a.BillingAddress, a.ShippingAddress
-	return []any{a.Name, a.Currency, a.Segment, a.Industry, dec(a.CreditLimit), a.PaymentTerms, a.TaxRegion, a.OwnerID,
+	return []any{a.Name, a.Currency, a.Segment, a.Industry, dec(a.CreditLimit), a.PaymentTerms, a.InvoicingPolicy, a.TaxRegion, a.OwnerID,
 		nullable(a.PriceBookID), a.Phone, a.Website, b.Line1, b.Line2, b.City, b.Region, b.PostalCode, b.Country,
 		s.Line1, s.Line2, s.City, s.Region, s.PostalCode, s.Country, a.Version, t.ts(a.UpdatedAt)}
 }
@@ -239,10 +240,10 @@ func accountArgs(t *Tx, a crm.Account) []any {
 func (t *Tx) InsertAccount(ctx context.Context, a crm.Account) error {
 	args := append([]any{a.ID}, accountArgs(t, a)...)
 	args = append(args, t.ts(a.CreatedAt))
-	_, err := t.exec(ctx, `INSERT INTO accounts (id, name, currency, segment, industry, credit_limit, payment_terms, tax_region,
+	_, err := t.exec(ctx, `INSERT INTO accounts (id, name, currency, segment, industry, credit_limit, payment_terms, invoicing_policy, tax_region,
 		owner_id, price_book_id, phone, website, billing_line1, billing_line2, billing_city, billing_region, billing_postal_code, billing_country,
 		shipping_line1, shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country,
-		version, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		version, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	return err
 }
 
@@ -259,7 +260,7 @@ func (t *Tx) GetAccount(ctx context.Context, id string) (crm.Account, error) {
 func (t *Tx) UpdateAccount(ctx context.Context, a crm.Account, version int) error {
 	args := append(accountArgs(t, a), a.ID, version)
 	return t.versioned(ctx, "accounts", "account", a.ID, `UPDATE accounts SET name = ?, currency = ?, segment = ?, industry = ?,
-		credit_limit = ?, payment_terms = ?, tax_region = ?, owner_id = ?, price_book_id = ?, phone = ?, website = ?,
+		credit_limit = ?, payment_terms = ?, invoicing_policy = ?, tax_region = ?, owner_id = ?, price_book_id = ?, phone = ?, website = ?,
 		billing_line1 = ?, billing_line2 = ?, billing_city = ?, billing_region = ?, billing_postal_code = ?, billing_country = ?,
 		shipping_line1 = ?, shipping_line2 = ?, shipping_city = ?, shipping_region = ?, shipping_postal_code = ?, shipping_country = ?,
 		version = ?, updated_at = ? WHERE id = ? AND version = ?`, args...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -64,9 +65,10 @@ func (t *Tx) InsertOrderLine(ctx context.Context, l order.Line) error {
 		cfg, _ = json.Marshal(l.Configuration)
 	}
 	_, err := t.exec(ctx, `INSERT INTO order_lines (id, order_id, line_no, parent_line_id, product_id, sku, name, stocked, quantity_micro,
-		reserved_micro, fulfilled_micro, cancelled_micro, unit_price, net_amount, tax_amount, configuration, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.OrderID, l.LineNo, nullable(l.ParentLineID), l.ProductID, l.SKU, l.Name,
-		l.Stocked, l.Quantity, l.Reserved, l.Fulfilled, l.Cancelled, dec(l.UnitPrice), dec(l.NetAmount), dec(l.TaxAmount), string(cfg), t.ts(l.CreatedAt))
+		reserved_micro, fulfilled_micro, cancelled_micro, unit_price, net_amount, tax_amount, tax_rate_id, tax_rate_pct, family, configuration, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.OrderID, l.LineNo, nullable(l.ParentLineID), l.ProductID, l.SKU, l.Name,
+		l.Stocked, l.Quantity, l.Reserved, l.Fulfilled, l.Cancelled, dec(l.UnitPrice), dec(l.NetAmount), dec(l.TaxAmount),
+		l.TaxRateID, dec(l.TaxRatePct), l.Family, string(cfg), t.ts(l.CreatedAt))
 	return err
 }
 
@@ -182,17 +184,25 @@ type orderLineRow struct {
 	UnitPrice     dbDec   `db:"unit_price"`
 	NetAmount     dbDec   `db:"net_amount"`
 	TaxAmount     dbDec   `db:"tax_amount"`
+	TaxRateID     string  `db:"tax_rate_id"`
+	TaxRatePct    dbDec   `db:"tax_rate_pct"`
+	Family        string  `db:"family"`
+	Invoiced      int64   `db:"invoiced_micro"`
+	InvoicedNet   int64   `db:"invoiced_net_minor"`
+	InvoicedTax   int64   `db:"invoiced_tax_minor"`
 	Configuration string  `db:"configuration"`
 	CreatedAt     dbTime  `db:"created_at"`
 }
 
 const orderLineCols = `id, order_id, line_no, parent_line_id, product_id, sku, name, stocked, quantity_micro, reserved_micro,
-	fulfilled_micro, cancelled_micro, unit_price, net_amount, tax_amount, configuration, created_at`
+	fulfilled_micro, cancelled_micro, unit_price, net_amount, tax_amount, tax_rate_id, tax_rate_pct, family, invoiced_micro,
+	invoiced_net_minor, invoiced_tax_minor, configuration, created_at`
 
 func (r orderLineRow) line() (order.Line, error) {
 	l := order.Line{ID: r.ID, OrderID: r.OrderID, LineNo: r.LineNo, ProductID: r.ProductID, SKU: r.SKU, Name: r.Name, Stocked: r.Stocked,
 		Quantity: r.Quantity, Reserved: r.Reserved, Fulfilled: r.Fulfilled, Cancelled: r.Cancelled, UnitPrice: r.UnitPrice.Decimal,
-		NetAmount: r.NetAmount.Decimal, TaxAmount: r.TaxAmount.Decimal, CreatedAt: r.CreatedAt.Time}
+		NetAmount: r.NetAmount.Decimal, TaxAmount: r.TaxAmount.Decimal, TaxRateID: r.TaxRateID, TaxRatePct: r.TaxRatePct.Decimal, Family: r.Family,
+		Invoiced: r.Invoiced, InvoicedNet: r.InvoicedNet, InvoicedTax: r.InvoicedTax, CreatedAt: r.CreatedAt.Time}
 	if r.ParentLineID != nil {
 		l.ParentLineID = *r.ParentLineID
 	}
@@ -262,8 +272,7 @@ func (t *Tx) Reservations(ctx context.Context, orderID string) ([]inventory.Held
 // still waiting for a product, by order time.
 func (t *Tx) Backordered(ctx context.Context, productID string) ([]order.Line, error) {
 	var rows []orderLineRow
-	if err := t.sel(ctx, &rows, `SELECT l.id, l.order_id, l.line_no, l.parent_line_id, l.product_id, l.sku, l.name, l.stocked, l.quantity_micro,
-		l.reserved_micro, l.fulfilled_micro, l.cancelled_micro, l.unit_price, l.net_amount, l.tax_amount, l.configuration, l.created_at
+	if err := t.sel(ctx, &rows, `SELECT `+prefixed("l.", orderLineCols)+`
 		FROM order_lines l JOIN orders o ON o.id = l.order_id
 		WHERE l.product_id = ? AND l.stocked = ? AND o.status IN ('open', 'partially_fulfilled')
 			AND l.reserved_micro + l.fulfilled_micro + l.cancelled_micro < l.quantity_micro
@@ -282,3 +291,12 @@ func (t *Tx) Backordered(ctx context.Context, productID string) ([]order.Line, e
 }
 
 var _ order.Store = (*Tx)(nil)
+
+// prefixed qualifies every column of a column list with a table alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -52,7 +52,7 @@ func TestRoundTrip(t *testing.T) {
 		u := crm.User{ID: quotient.NewID("usr"), Name: "Ada", Email: "ada@example.com", Role: quotient.RoleSalesRep,
 			Quota: decimal.RequireFromString("250000.10"), QuotaPeriod: "quarter", Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
 		a := crm.Account{ID: quotient.NewID("acc"), Name: "株式会社テスト", Currency: "JPY", Segment: "enterprise",
-			CreditLimit: decimal.RequireFromString("12345678901234"), PaymentTerms: "net_30", OwnerID: u.ID,
+			CreditLimit: decimal.RequireFromString("12345678901234"), PaymentTerms: "net_30", InvoicingPolicy: "on_order", OwnerID: u.ID,
 			BillingAddress: crm.Address{City: "東京", Country: "JP"}, Version: 1, CreatedAt: now, UpdatedAt: now}
 		o := crm.Opportunity{ID: quotient.NewID("opp"), AccountID: a.ID, Name: "Deal", Stage: crm.Proposal,
 			Amount: decimal.RequireFromString("0.1"), Currency: "JPY", CloseDate: "2027-02-28", OwnerID: u.ID,

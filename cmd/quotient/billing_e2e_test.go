@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient/store/storetest"
+)
+
+func dec(t testing.TB, v any) decimal.Decimal {
+	t.Helper()
+	d, err := decimal.NewFromString(fmt.Sprint(v))
+	if err != nil {
+		t.Fatalf("not a decimal: %v", v)
+	}
+	return d
+}
+
+// entryOf returns the journal lines of a source document as "code D|C amount".
+func entryOf(t *testing.T, a *app, token, sourceType, sourceID string) map[string]string {
+	t.Helper()
+	es := a.must(200, "GET", "/api/v1/ledger/entries?source_type="+sourceType+"&source_id="+sourceID, token, nil).list(t)
+	if len(es) != 1 {
+		t.Fatalf("entries of %s %s: %v", sourceType, sourceID, es)
+	}
+	out := map[string]string{}
+	for _, l := range es[0]["lines"].([]any) {
+		m := l.(map[string]any)
+		if dec(t, m["debit"]).IsPositive() {
+			out[m["account_code"].(string)] = "D " + m["debit"].(string)
+		} else {
+			out[m["account_code"].(string)] = "C " + m["credit"].(string)
+		}
+	}
+	return out
+}
+
+func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, tm, f, disk := diskFixture(t, db)
+		svc := f.product(t, a, tm, map[string]any{"sku": "INSTALL", "name": "Installation", "family": "services", "kind": "service"}, "250")
+		a.must(201, "POST", "/api/v1/tax-rates", tm.finance, map[string]any{"region": "US-TX", "tax_category": "standard", "rate_pct": "8.25", "name": "Texas"})
+		f.acc = a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "Lone Star Data", "currency": "USD", "tax_region": "US-TX",
+			"payment_terms": "2_10_net_30"}).str(t, "id")
+		f.receive(t, a, tm.admin, f.sfo, disk, "10")
+
+		q := f.approvedQuote(t, a, tm.rep, disk, "3", svc, "1")
+		o := a.must(201, "POST", "/api/v1/quotes/"+q+"/convert", tm.rep, nil).json(t)
+		oid := o["id"].(string)
+		dl, sl := lineBy(t, o, "DISK", false), lineBy(t, o, "INSTALL", false)
+		invoices := func() []map[string]any {
+			return a.must(200, "GET", "/api/v1/invoices?order_id="+oid, tm.finance, nil).list(t)
+		}
+		// The service invoices with the order (policy on_fulfillment).
+		inv := invoices()
+		if len(inv) != 1 || !regexp.MustCompile(`^INV-\d{4}-000001$`).MatchString(inv[0]["number"].(string)) {
+			t.Fatalf("invoice on order: %v", inv)
+		}
+		i1 := a.must(200, "GET", "/api/v1/invoices/"+inv[0]["id"].(string), tm.rep, nil).json(t)
+		today := time.Now().UTC()
+		if i1["net_total"] != sl["net_amount"] || i1["tax_total"] != sl["tax_amount"] || i1["payment_terms"] != "2_10_net_30" ||
+			i1["due_date"] != today.AddDate(0, 0, 30).Format(time.DateOnly) || i1["early_payment_discount_until"] != today.AddDate(0, 0, 10).Format(time.DateOnly) ||
+			i1["early_payment_discount_pct"] != "2" || i1["amount_due"] != i1["total"] || len(i1["taxes"].([]any)) != 1 {
+			t.Fatalf("service invoice: %v (line %v)", i1, sl)
+		}
+		total1 := dec(t, sl["net_amount"]).Add(dec(t, sl["tax_amount"])).StringFixed(2)
+		if got := entryOf(t, a, tm.finance, "invoice", i1["id"].(string)); got["1100"] != "D "+total1 || got["4300"] != "C "+sl["net_amount"].(string) ||
+			got["2100"] != "C "+sl["tax_amount"].(string) || len(got) != 3 {
+			t.Fatalf("service invoice entry: %v", got)
+		}
+		a.must(409, "POST", "/api/v1/orders/"+oid+"/invoice", tm.rep, nil) // nothing shipped yet
+
+		// Each shipment invoices what shipped: 2 of 3 disks, then the last one,
+		// which takes the remainder so the parts add up to the cent.
+		ship := func(qty string) {
+			a.must(201, "POST", "/api/v1/orders/"+oid+"/fulfillments", tm.admin, map[string]any{"warehouse_id": f.sfo,
+				"lines": []any{map[string]any{"order_line_id": dl["id"], "quantity": qty}}})
+		}
+		ship("2")
+		ship("1")
+		inv = invoices()
+		if len(inv) != 3 {
+			t.Fatalf("invoices after two shipments: %v", inv)
+		}
+		net, tax := dec(t, dl["net_amount"]), dec(t, dl["tax_amount"])
+		n2, t2 := net.Mul(decimal.NewFromInt(2)).Div(decimal.NewFromInt(3)).Round(2), tax.Mul(decimal.NewFromInt(2)).Div(decimal.NewFromInt(3)).Round(2)
+		want := [][2]decimal.Decimal{{n2, t2}, {net.Sub(n2), tax.Sub(t2)}}
+		sum := decimal.Zero
+		for i, w := range want {
+			x := a.must(200, "GET", "/api/v1/invoices/"+inv[i+1]["id"].(string), tm.finance, nil).json(t)
+			if !dec(t, x["net_total"]).Equal(w[0]) || !dec(t, x["tax_total"]).Equal(w[1]) {
+				t.Fatalf("shipment invoice %d: %v, want net %s tax %s", i+1, x, w[0], w[1])
+			}
+			e := entryOf(t, a, tm.finance, "invoice", x["id"].(string))
+			if e["1100"] != "D "+w[0].Add(w[1]).StringFixed(2) || e["4100"] != "C "+w[0].StringFixed(2) || e["2100"] != "C "+w[1].StringFixed(2) {
+				t.Fatalf("shipment invoice %d entry: %v", i+1, e)
+			}
+		}
+		for i, x := range inv {
+			sum = sum.Add(dec(t, x["total"]))
+			if x["number"] != fmt.Sprintf("%s%06d", inv[0]["number"].(string)[:9], 1+i) {
+				t.Fatalf("numbers not consecutive: %v", x["number"])
+			}
+		}
+		if !sum.Equal(dec(t, o["total"])) {
+			t.Fatalf("invoices add up to %s, the order is %s", sum, o["total"])
+		}
+		a.must(409, "POST", "/api/v1/orders/"+oid+"/invoice", tm.rep, nil) // all invoiced
+		ar := a.must(200, "GET", "/api/v1/ledger/accounts/1100/ledger?currency=USD", tm.finance, nil).json(t)
+		if !dec(t, ar["closing_balance"]).Equal(sum) {
+			t.Fatalf("AR balance %v, invoiced %s", ar["closing_balance"], sum)
+		}
+		assertBalanced(t, a, tm.finance, "USD", today.Format(time.DateOnly))
+
+		// A JPY account invoiced on order: one invoice of whole yen at once.
+		jpy := a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true}).str(t, "id")
+		a.must(201, "POST", "/api/v1/price-books/"+jpy+"/entries", tm.admin, map[string]any{"product_id": disk, "unit_price": "15000"})
+		f.acc = a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "東京データ株式会社", "currency": "JPY", "invoicing_policy": "on_order",
+			"payment_terms": "eom_30"}).str(t, "id")
+		oj := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, disk, "2")+"/convert", tm.rep, nil).json(t)
+		ij := a.must(200, "GET", "/api/v1/invoices?order_id="+oj["id"].(string), tm.finance, nil).list(t)
+		if len(ij) != 1 || ij[0]["total"] != "30000" || ij[0]["currency"] != "JPY" || !regexp.MustCompile(`-000004$`).MatchString(ij[0]["number"].(string)) {
+			t.Fatalf("JPY invoice: %v", ij)
+		}
+		if e := entryOf(t, a, tm.finance, "invoice", ij[0]["id"].(string)); e["1100"] != "D 30000" || e["4100"] != "C 30000" {
+			t.Fatalf("JPY entry: %v", e)
+		}
+		assertBalanced(t, a, tm.finance, "JPY", today.Format(time.DateOnly))
+		if r := a.must(200, "GET", "/api/v1/admin/check", tm.finance, nil).json(t); r["ok"] != true {
+			t.Fatalf("invariants: %v", r)
+		}
+		checkStockInvariants(t, db)
+	})
+}
