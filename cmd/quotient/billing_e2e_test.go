@@ -136,3 +136,41 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 		checkStockInvariants(t, db)
 	})
 }
+
+// TestInvoiceNumbersGaplessUnderConcurrency: 32 conversions at once each
+// invoice a service; the numbers are exactly 1..32 of the year, even with
+// failed attempts in between (a rolled-back invoice gives its number back).
+func TestInvoiceNumbersGaplessUnderConcurrency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, tm, f, _ := diskFixture(t, db)
+		svc := f.product(t, a, tm, map[string]any{"sku": "INSTALL", "name": "Installation", "family": "services", "kind": "service"}, "250")
+		quotes := make([]string, 32)
+		for i := range quotes {
+			quotes[i] = f.approvedQuote(t, a, tm.rep, svc, "1")
+		}
+		// A conversion that fails after numbering (the quote's period is
+		// closed in the ledger) must not burn a number.
+		today := time.Now().UTC()
+		a.must(200, "POST", "/api/v1/ledger/periods/"+today.Format("2006-01")+"/close", tm.finance, nil)
+		a.must(409, "POST", "/api/v1/quotes/"+quotes[0]+"/convert", tm.rep, nil)
+		a.must(200, "POST", "/api/v1/ledger/periods/"+today.Format("2006-01")+"/reopen", tm.admin, map[string]any{"reason": "test"})
+		for i, r := range convertConcurrently(a, tm.rep, quotes) {
+			if r.status != 201 {
+				t.Fatalf("conversion %d: %d %s", i, r.status, r.body)
+			}
+		}
+		seen := map[string]bool{}
+		for _, inv := range a.must(200, "GET", "/api/v1/invoices?limit=100", tm.finance, nil).list(t) {
+			seen[inv["number"].(string)] = true
+		}
+		for n := 1; n <= 32; n++ {
+			if num := fmt.Sprintf("INV-%d-%06d", today.Year(), n); !seen[num] {
+				t.Fatalf("%s missing from %v", num, seen)
+			}
+		}
+		if len(seen) != 32 {
+			t.Fatalf("%d invoices", len(seen))
+		}
+		assertBalanced(t, a, tm.finance, "USD", today.Format(time.DateOnly))
+	})
+}
