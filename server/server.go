@@ -41,7 +41,7 @@ type Tx interface {
 	inventory.Store
 	order.Store
 	ledger.Store
-	billing.Store
+	billing.PaymentStore
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error)
 	FinishOutbox(ctx context.Context, id, status string, next time.Time, lastErr string, at time.Time) error
 }

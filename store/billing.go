@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/order"
@@ -138,3 +139,119 @@ func (t *Tx) SetLineInvoiced(ctx context.Context, l order.Line) error {
 }
 
 var _ billing.Store = (*Tx)(nil)
+
+// OpenInvoices lists an account's invoices in a currency with an amount
+// due, oldest due first (locking them on PostgreSQL).
+func (t *Tx) OpenInvoices(ctx context.Context, accountID, currency string) ([]billing.Invoice, error) {
+	lock := ""
+	if t.d == Postgres {
+		lock = " FOR UPDATE"
+	}
+	var rows []invoiceRow
+	if err := t.sel(ctx, &rows, `SELECT `+invoiceCols+` FROM invoices WHERE account_id = ? AND currency = ? AND amount_due_minor > 0
+		AND status IN ('posted', 'partially_paid') ORDER BY due_date, id`+lock, accountID, currency); err != nil {
+		return nil, err
+	}
+	out := make([]billing.Invoice, len(rows))
+	for i, r := range rows {
+		out[i] = r.invoice()
+	}
+	return out, nil
+}
+
+// ApplyToInvoice lowers an invoice's amount due if that much is due.
+func (t *Tx) ApplyToInvoice(ctx context.Context, invoiceID string, minor int64, at time.Time) (bool, error) {
+	n, err := t.execN(ctx, `UPDATE invoices SET amount_due_minor = amount_due_minor - ?,
+		status = CASE WHEN amount_due_minor - ? = 0 THEN 'paid' ELSE 'partially_paid' END, version = version + 1, updated_at = ?
+		WHERE id = ? AND amount_due_minor >= ?`, minor, minor, t.ts(at), invoiceID, minor)
+	return n == 1, err
+}
+
+// InsertPayment stores a payment (its allocations separately).
+func (t *Tx) InsertPayment(ctx context.Context, p billing.Payment) error {
+	_, err := t.exec(ctx, `INSERT INTO payments (id, account_id, currency, amount_minor, unallocated_minor, received_on, method, reference,
+		journal_entry_id, created_by, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.AccountID, p.Currency, p.Amount,
+		p.Unallocated, date(p.ReceivedOn), p.Method, p.Reference, p.JournalEntryID, p.CreatedBy, p.Version, t.ts(p.CreatedAt))
+	return err
+}
+
+// InsertAllocation stores an allocation.
+func (t *Tx) InsertAllocation(ctx context.Context, a billing.Allocation) error {
+	_, err := t.exec(ctx, `INSERT INTO payment_allocations (id, payment_id, invoice_id, amount_minor, discount_minor, journal_entry_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, a.PaymentID, a.InvoiceID, a.Amount, a.Discount, a.JournalEntryID, t.ts(a.CreatedAt))
+	return err
+}
+
+type paymentRow struct {
+	ID             string `db:"id"`
+	AccountID      string `db:"account_id"`
+	Currency       string `db:"currency"`
+	Amount         int64  `db:"amount_minor"`
+	Unallocated    int64  `db:"unallocated_minor"`
+	ReceivedOn     dbDate `db:"received_on"`
+	Method         string `db:"method"`
+	Reference      string `db:"reference"`
+	JournalEntryID string `db:"journal_entry_id"`
+	CreatedBy      string `db:"created_by"`
+	Version        int    `db:"version"`
+	CreatedAt      dbTime `db:"created_at"`
+}
+
+const paymentCols = `id, account_id, currency, amount_minor, unallocated_minor, received_on, method, reference, journal_entry_id, created_by, version, created_at`
+
+func (r paymentRow) payment() billing.Payment {
+	return billing.Payment{ID: r.ID, AccountID: r.AccountID, Currency: r.Currency, Amount: r.Amount, Unallocated: r.Unallocated,
+		ReceivedOn: string(r.ReceivedOn), Method: r.Method, Reference: r.Reference, JournalEntryID: r.JournalEntryID, CreatedBy: r.CreatedBy,
+		Version: r.Version, CreatedAt: r.CreatedAt.Time}
+}
+
+// GetPayment loads a payment with its allocations.
+func (t *Tx) GetPayment(ctx context.Context, id string) (billing.Payment, error) {
+	var r paymentRow
+	if err := t.get(ctx, &r, `SELECT `+paymentCols+` FROM payments WHERE id = ?`, id); err != nil {
+		return billing.Payment{}, getOr(err, "payment", id)
+	}
+	p := r.payment()
+	var rows []struct {
+		ID        string `db:"id"`
+		InvoiceID string `db:"invoice_id"`
+		Amount    int64  `db:"amount_minor"`
+		Discount  int64  `db:"discount_minor"`
+		Entry     string `db:"journal_entry_id"`
+		CreatedAt dbTime `db:"created_at"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT id, invoice_id, amount_minor, discount_minor, journal_entry_id, created_at FROM payment_allocations
+		WHERE payment_id = ? ORDER BY id`, id); err != nil {
+		return billing.Payment{}, err
+	}
+	for _, a := range rows {
+		p.Allocations = append(p.Allocations, billing.Allocation{ID: a.ID, PaymentID: id, InvoiceID: a.InvoiceID, Amount: a.Amount,
+			Discount: a.Discount, JournalEntryID: a.Entry, CreatedAt: a.CreatedAt.Time})
+	}
+	return p, nil
+}
+
+// ListPayments lists payments by id.
+func (t *Tx) ListPayments(ctx context.Context, accountID string, limit int, after string) ([]billing.Payment, error) {
+	var where []string
+	var args []any
+	where, args = eq(where, args, "account_id", accountID)
+	var rows []paymentRow
+	if err := t.list(ctx, &rows, paymentCols, "payments", where, args, after, limit); err != nil {
+		return nil, err
+	}
+	out := make([]billing.Payment, len(rows))
+	for i, r := range rows {
+		out[i] = r.payment()
+	}
+	return out, nil
+}
+
+// UseCredit lowers a payment's unallocated amount if it has that much.
+func (t *Tx) UseCredit(ctx context.Context, paymentID string, minor int64) (bool, error) {
+	n, err := t.execN(ctx, `UPDATE payments SET unallocated_minor = unallocated_minor - ?, version = version + 1
+		WHERE id = ? AND unallocated_minor >= ?`, minor, paymentID, minor)
+	return n == 1, err
+}
+
+var _ billing.PaymentStore = (*Tx)(nil)

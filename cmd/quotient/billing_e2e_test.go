@@ -116,6 +116,87 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 		}
 		assertBalanced(t, a, tm.finance, "USD", today.Format(time.DateOnly))
 
+		// Payments. Invoice 1 paid within the early-payment window: 2 % off.
+		usd := func(d decimal.Decimal) string { return d.StringFixed(2) }
+		tot := func(x map[string]any) decimal.Decimal { return dec(t, x["total"]) }
+		get := func(id string) map[string]any { return a.must(200, "GET", "/api/v1/invoices/"+id, tm.finance, nil).json(t) }
+		in1, in2, in3 := get(inv[0]["id"].(string)), get(inv[1]["id"].(string)), get(inv[2]["id"].(string))
+		d1 := tot(in1).Mul(decimal.RequireFromString("0.02")).Round(2)
+		pay := func(body map[string]any) map[string]any {
+			body["account_id"], body["method"] = f.acc, "bank_transfer"
+			return a.must(201, "POST", "/api/v1/payments", tm.finance, body).json(t)
+		}
+		a.must(403, "POST", "/api/v1/payments", tm.rep, map[string]any{"account_id": f.acc, "amount": "1", "method": "cash"})
+		for _, c := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{map[string]any{"amount": "0"}, "amount"},
+			{map[string]any{"amount": "1.001"}, "amount"},
+			{map[string]any{"amount": "1", "received_on": "2999-01-01"}, "received_on"},
+			{map[string]any{"amount": "1", "method": "barter"}, "method"},
+			{map[string]any{"amount": "10", "allocations": []any{map[string]any{"invoice_id": "inv_nope", "amount": "10"}}}, "allocations[0].invoice_id"},
+			{map[string]any{"amount": "10", "allocations": []any{map[string]any{"invoice_id": in1["id"], "amount": "11"}}}, "allocations[0].amount"},
+			{map[string]any{"amount": "99999", "allocations": []any{map[string]any{"invoice_id": in1["id"], "amount": usd(tot(in1).Add(decimal.NewFromInt(1)))}}}, "allocations[0].amount"},
+		} {
+			c.body["account_id"] = f.acc
+			if _, ok := c.body["method"]; !ok {
+				c.body["method"] = "bank_transfer"
+			}
+			if got := a.must(422, "POST", "/api/v1/payments", tm.finance, c.body).field(t); got != c.field {
+				t.Errorf("%v: field %q, want %q", c.body, got, c.field)
+			}
+		}
+		p1 := pay(map[string]any{"amount": usd(tot(in1).Sub(d1)), "reference": "WIRE-1",
+			"allocations": []any{map[string]any{"invoice_id": in1["id"], "amount": usd(tot(in1).Sub(d1))}}})
+		if x := get(in1["id"].(string)); x["status"] != "paid" || x["amount_due"] != "0.00" || p1["allocations"].([]any)[0].(map[string]any)["discount"] != usd(d1) {
+			t.Fatalf("discounted payment: %v / %v", x, p1)
+		}
+		if e := entryOf(t, a, tm.finance, "payment", p1["id"].(string)); e["1000"] != "D "+usd(tot(in1).Sub(d1)) || e["4900"] != "D "+usd(d1) ||
+			e["1100"] != "C "+usd(tot(in1)) || len(e) != 3 {
+			t.Fatalf("discounted payment entry: %v", e)
+		}
+		// A partial payment goes to the oldest invoice, with no discount.
+		p2 := pay(map[string]any{"amount": "100.00"})
+		if x := get(in2["id"].(string)); x["status"] != "partially_paid" || !dec(t, x["amount_due"]).Equal(tot(in2).Sub(decimal.NewFromInt(100))) ||
+			p2["unallocated"] != "0.00" {
+			t.Fatalf("partial payment: %v / %v", x, p2)
+		}
+		// The rest with 50.00 too much: invoice 2's remainder, invoice 3 less
+		// its discount (its first payment, in the window); the rest is credit.
+		d3 := tot(in3).Mul(decimal.RequireFromString("0.02")).Round(2)
+		amt := tot(in2).Sub(decimal.NewFromInt(100)).Add(tot(in3)).Add(decimal.NewFromInt(50))
+		p3 := pay(map[string]any{"amount": usd(amt)})
+		credit := decimal.NewFromInt(50).Add(d3)
+		if p3["unallocated"] != usd(credit) || get(in2["id"].(string))["status"] != "paid" || get(in3["id"].(string))["status"] != "paid" {
+			t.Fatalf("overpayment: %v", p3)
+		}
+		if e := entryOf(t, a, tm.finance, "payment", p3["id"].(string)); e["1000"] != "D "+usd(amt) || e["4900"] != "D "+usd(d3) ||
+			e["1100"] != "C "+usd(tot(in2).Sub(decimal.NewFromInt(100)).Add(tot(in3))) || e["2200"] != "C "+usd(credit) {
+			t.Fatalf("overpayment entry: %v", e)
+		}
+		if ar := a.must(200, "GET", "/api/v1/ledger/accounts/1100/ledger?currency=USD", tm.finance, nil).json(t); ar["closing_balance"] != "0.00" {
+			t.Fatalf("AR after paying everything: %v", ar["closing_balance"])
+		}
+		// The credit pays part of a later invoice.
+		q4 := f.approvedQuote(t, a, tm.rep, svc, "1")
+		o4 := a.must(201, "POST", "/api/v1/quotes/"+q4+"/convert", tm.rep, nil).json(t)
+		in4 := a.must(200, "GET", "/api/v1/invoices?order_id="+o4["id"].(string), tm.finance, nil).list(t)[0]
+		a.must(422, "POST", "/api/v1/payments/"+p3["id"].(string)+"/allocations", tm.finance, map[string]any{"allocations": []any{
+			map[string]any{"invoice_id": in4["id"], "amount": usd(credit.Add(decimal.NewFromInt(1)))}}})
+		p3 = a.must(200, "POST", "/api/v1/payments/"+p3["id"].(string)+"/allocations", tm.finance, map[string]any{"allocations": []any{
+			map[string]any{"invoice_id": in4["id"], "amount": usd(credit)}}}).json(t)
+		if x := get(in4["id"].(string)); p3["unallocated"] != "0.00" || !dec(t, x["amount_due"]).Equal(tot(x).Sub(credit)) || x["status"] != "partially_paid" {
+			t.Fatalf("credit applied: %v / %v", p3, x)
+		}
+		if ar := a.must(200, "GET", "/api/v1/ledger/accounts/1100/ledger?currency=USD", tm.finance, nil).json(t); !dec(t, ar["closing_balance"]).Equal(tot(in4).Sub(credit)) {
+			t.Fatalf("AR after the credit: %v", ar["closing_balance"])
+		}
+		if cr := a.must(200, "GET", "/api/v1/ledger/accounts/2200/ledger?currency=USD", tm.finance, nil).json(t); cr["closing_balance"] != "0.00" {
+			t.Fatalf("customer credits after use: %v", cr["closing_balance"])
+		}
+		assertBalanced(t, a, tm.finance, "USD", today.Format(time.DateOnly))
+
 		// A JPY account invoiced on order: one invoice of whole yen at once.
 		jpy := a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true}).str(t, "id")
 		a.must(201, "POST", "/api/v1/price-books/"+jpy+"/entries", tm.admin, map[string]any{"product_id": disk, "unit_price": "15000"})
@@ -123,7 +204,7 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 			"payment_terms": "eom_30"}).str(t, "id")
 		oj := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, disk, "2")+"/convert", tm.rep, nil).json(t)
 		ij := a.must(200, "GET", "/api/v1/invoices?order_id="+oj["id"].(string), tm.finance, nil).list(t)
-		if len(ij) != 1 || ij[0]["total"] != "30000" || ij[0]["currency"] != "JPY" || !regexp.MustCompile(`-000004$`).MatchString(ij[0]["number"].(string)) {
+		if len(ij) != 1 || ij[0]["total"] != "30000" || ij[0]["currency"] != "JPY" || !regexp.MustCompile(`-000005$`).MatchString(ij[0]["number"].(string)) {
 			t.Fatalf("JPY invoice: %v", ij)
 		}
 		if e := entryOf(t, a, tm.finance, "invoice", ij[0]["id"].(string)); e["1100"] != "D 30000" || e["4100"] != "C 30000" {

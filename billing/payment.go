@@ -1,0 +1,354 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/ledger"
+)
+
+// Payment is money received from a customer. What is not allocated to
+// invoices stays as the customer's credit (Unallocated) for later.
+type Payment struct {
+	ID             string
+	AccountID      string
+	Currency       string
+	Amount         int64
+	Unallocated    int64
+	ReceivedOn     string
+	Method         string
+	Reference      string
+	JournalEntryID string
+	CreatedBy      string
+	Version        int
+	CreatedAt      time.Time
+	Allocations    []Allocation
+}
+
+// Allocation is part of a payment applied to an invoice, with the
+// early-payment discount it earned.
+type Allocation struct {
+	ID             string
+	PaymentID      string
+	InvoiceID      string
+	Amount         int64
+	Discount       int64
+	JournalEntryID string
+	CreatedAt      time.Time
+}
+
+// AllocationInput asks to apply an amount to an invoice.
+type AllocationInput struct {
+	InvoiceID string
+	Amount    decimal.Decimal
+}
+
+// PaymentInput is a payment to record.
+type PaymentInput struct {
+	AccountID   string
+	Currency    string // the account's when empty
+	Amount      decimal.Decimal
+	ReceivedOn  string // today when empty
+	Method      string
+	Reference   string
+	Allocations []AllocationInput // none: oldest due first
+}
+
+// PaymentStore is what payments need beyond Store.
+type PaymentStore interface {
+	Store
+	// OpenInvoices lists an account's invoices in a currency with an
+	// amount due, oldest due date first.
+	OpenInvoices(ctx context.Context, accountID, currency string) ([]Invoice, error)
+	// ApplyToInvoice lowers an invoice's amount due by minor if that much
+	// is due, setting it partially_paid or paid, and reports whether it did.
+	ApplyToInvoice(ctx context.Context, invoiceID string, minor int64, at time.Time) (bool, error)
+	InsertPayment(ctx context.Context, p Payment) error
+	InsertAllocation(ctx context.Context, a Allocation) error
+	GetPayment(ctx context.Context, id string) (Payment, error)
+	ListPayments(ctx context.Context, accountID string, limit int, after string) ([]Payment, error)
+	// UseCredit lowers a payment's unallocated amount by minor if it has
+	// that much, and reports whether it did.
+	UseCredit(ctx context.Context, paymentID string, minor int64) (bool, error)
+}
+
+var methods = []string{"bank_transfer", "card", "cash", "check", "direct_debit", "other"}
+
+func requireFinanceWrite(ctx context.Context) (quotient.Actor, error) {
+	a, err := quotient.RequireActor(ctx)
+	if err == nil && a.Role != quotient.RoleAdmin && a.Role != quotient.RoleFinance {
+		err = quotient.Errorf(quotient.Forbidden, "payments are recorded by finance")
+	}
+	return a, err
+}
+
+// earned is the early-payment discount an invoice grants for a payment
+// received on a day: its percentage of the total, rounded to the
+// currency, when paid within the window and nothing was paid before.
+func earned(inv Invoice, receivedOn string, c quotient.Currency) int64 {
+	if inv.DiscountUntil == "" || receivedOn > inv.DiscountUntil || inv.AmountDue != inv.Total || !inv.DiscountPct.IsPositive() {
+		return 0
+	}
+	d, _ := c.ToMinor(c.Round(c.FromMinor(inv.Total).Mul(inv.DiscountPct).Div(decimal.NewFromInt(100))))
+	return d
+}
+
+// Receive records a payment and applies it: to the allocations given, or
+// when none are given to the account's open invoices oldest due date
+// first. An invoice paid in full within its early-payment window earns its
+// discount. What is left stays as customer credit. It posts one entry:
+// debit cash (and sales discounts), credit accounts receivable (and
+// customer credits).
+func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput) (Payment, error) {
+	a, err := requireFinanceWrite(ctx)
+	if err != nil {
+		return Payment{}, err
+	}
+	p := quotient.Problems{}
+	acc, err := st.GetAccount(ctx, in.AccountID)
+	if quotient.ErrorCode(err) == quotient.NotFound || in.AccountID == "" {
+		p.Add("account_id", "no account %q", in.AccountID)
+	} else if err != nil {
+		return Payment{}, err
+	}
+	if in.Currency == "" {
+		in.Currency = acc.Currency
+	}
+	c, ok := quotient.LookupCurrency(in.Currency)
+	if !ok {
+		p.Add("currency", "unknown currency %q", in.Currency)
+	}
+	now := s.now().UTC()
+	if in.ReceivedOn == "" {
+		in.ReceivedOn = now.Format(time.DateOnly)
+	}
+	if d, err := time.Parse(time.DateOnly, in.ReceivedOn); err != nil || d.Year() < 1900 {
+		p.Add("received_on", "must be a date as YYYY-MM-DD")
+	} else if d.After(now) {
+		p.Add("received_on", "cannot be in the future")
+	}
+	p.OneOf("method", in.Method, methods...)
+	p.Text("reference", in.Reference, false, 200)
+	amount, okAmt := int64(0), false
+	if ok {
+		amount, okAmt = c.ToMinor(in.Amount)
+		if !okAmt || amount <= 0 {
+			p.Add("amount", "must be positive with at most %d decimals in %s", c.MinorUnits, in.Currency)
+		}
+	}
+	if len(in.Allocations) > 1000 {
+		p.Add("allocations", "at most 1000 allocations")
+	}
+	if err := p.Err(); err != nil {
+		return Payment{}, err
+	}
+	pay := Payment{ID: quotient.NewID("pay"), AccountID: acc.ID, Currency: in.Currency, Amount: amount, ReceivedOn: in.ReceivedOn,
+		Method: in.Method, Reference: in.Reference, CreatedBy: a.UserID, Version: 1, CreatedAt: now}
+	open, err := st.OpenInvoices(ctx, acc.ID, in.Currency)
+	if err != nil {
+		return Payment{}, err
+	}
+	left := amount
+	if len(in.Allocations) == 0 {
+		for _, inv := range open {
+			if left == 0 {
+				break
+			}
+			disc := earned(inv, in.ReceivedOn, c)
+			pay.Allocations = append(pay.Allocations, allocate(inv, min(left, inv.AmountDue-disc), disc, left >= inv.AmountDue-disc))
+			left -= pay.Allocations[len(pay.Allocations)-1].Amount
+		}
+	} else {
+		byID := map[string]Invoice{}
+		for _, inv := range open {
+			byID[inv.ID] = inv
+		}
+		seen := map[string]bool{}
+		for i, al := range in.Allocations {
+			f := fmt.Sprintf("allocations[%d]", i)
+			inv, ok := byID[al.InvoiceID]
+			if !ok || seen[al.InvoiceID] {
+				p.Add(f+".invoice_id", "is not an open invoice of this account in %s (or is named twice)", in.Currency)
+				continue
+			}
+			seen[al.InvoiceID] = true
+			m, ok := c.ToMinor(al.Amount)
+			disc := earned(inv, in.ReceivedOn, c)
+			switch {
+			case !ok || m <= 0:
+				p.Add(f+".amount", "must be positive with at most %d decimals", c.MinorUnits)
+			case m > inv.AmountDue:
+				p.Add(f+".amount", "is more than the %s due on %s", c.Format(c.FromMinor(inv.AmountDue)), inv.Number)
+			case m > left:
+				p.Add(f+".amount", "the allocations add up to more than the payment")
+			default:
+				pay.Allocations = append(pay.Allocations, allocate(inv, m, disc, m == inv.AmountDue-disc))
+				left -= m
+			}
+		}
+		if err := p.Err(); err != nil {
+			return Payment{}, err
+		}
+	}
+	pay.Unallocated = left
+	entry, err := s.postPayment(ctx, st, pay, c)
+	if err != nil {
+		return Payment{}, err
+	}
+	pay.JournalEntryID = entry.ID
+	if err := st.InsertPayment(ctx, pay); err != nil {
+		return Payment{}, err
+	}
+	for i := range pay.Allocations {
+		al := &pay.Allocations[i]
+		al.PaymentID, al.JournalEntryID, al.CreatedAt = pay.ID, entry.ID, now
+		if err := s.apply(ctx, st, *al, now); err != nil {
+			return Payment{}, err
+		}
+	}
+	return pay, nil
+}
+
+// allocate applies amount to an invoice; the discount counts only when the
+// amount settles the invoice.
+func allocate(inv Invoice, amount, disc int64, settles bool) Allocation {
+	if !settles {
+		disc = 0
+	}
+	return Allocation{ID: quotient.NewID("pal"), InvoiceID: inv.ID, Amount: amount, Discount: disc}
+}
+
+func (s *Service) apply(ctx context.Context, st PaymentStore, al Allocation, now time.Time) error {
+	ok, err := st.ApplyToInvoice(ctx, al.InvoiceID, al.Amount+al.Discount, now)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return quotient.Errorf(quotient.Conflict, "invoice %s was paid meanwhile; record the payment again", al.InvoiceID)
+	}
+	return st.InsertAllocation(ctx, al)
+}
+
+func (s *Service) postPayment(ctx context.Context, st PaymentStore, pay Payment, c quotient.Currency) (ledger.Entry, error) {
+	var ar, disc int64
+	for _, al := range pay.Allocations {
+		ar += al.Amount + al.Discount
+		disc += al.Discount
+	}
+	in := ledger.EntryInput{Date: pay.ReceivedOn, Memo: "Payment " + pay.Reference, Currency: pay.Currency, SourceType: "payment",
+		SourceID: pay.ID, Event: "receive"}
+	add := func(code string, debit bool, minor int64) {
+		if minor == 0 {
+			return
+		}
+		l := ledger.LineInput{AccountCode: code, Debit: decimal.Zero, Credit: decimal.Zero}
+		if debit {
+			l.Debit = c.FromMinor(minor)
+		} else {
+			l.Credit = c.FromMinor(minor)
+		}
+		in.Lines = append(in.Lines, l)
+	}
+	add(ledger.Cash, true, pay.Amount)
+	add(ledger.SalesDiscounts, true, disc)
+	add(ledger.AccountsReceivable, false, ar)
+	add(ledger.CustomerCredits, false, pay.Unallocated)
+	e, _, err := s.ledger.PostOnce(ctx, st, in, pay.CreatedBy)
+	return e, err
+}
+
+// AllocateCredit applies a payment's unallocated credit to open invoices of
+// its account, and posts it: debit customer credits, credit accounts
+// receivable.
+func (s *Service) AllocateCredit(ctx context.Context, st PaymentStore, paymentID string, allocs []AllocationInput) (Payment, error) {
+	a, err := requireFinanceWrite(ctx)
+	if err != nil {
+		return Payment{}, err
+	}
+	pay, err := st.GetPayment(ctx, paymentID)
+	if err != nil {
+		return Payment{}, err
+	}
+	c, _ := quotient.LookupCurrency(pay.Currency)
+	open, err := st.OpenInvoices(ctx, pay.AccountID, pay.Currency)
+	if err != nil {
+		return Payment{}, err
+	}
+	byID := map[string]Invoice{}
+	for _, inv := range open {
+		byID[inv.ID] = inv
+	}
+	p := quotient.Problems{}
+	if len(allocs) == 0 {
+		p.Add("allocations", "name the invoices to apply the credit to")
+	}
+	var made []Allocation
+	total := int64(0)
+	seen := map[string]bool{}
+	for i, al := range allocs {
+		f := fmt.Sprintf("allocations[%d]", i)
+		inv, ok := byID[al.InvoiceID]
+		m, okm := c.ToMinor(al.Amount)
+		switch {
+		case !ok || seen[al.InvoiceID]:
+			p.Add(f+".invoice_id", "is not an open invoice of this account in %s (or is named twice)", pay.Currency)
+		case !okm || m <= 0:
+			p.Add(f+".amount", "must be positive with at most %d decimals", c.MinorUnits)
+		case m > inv.AmountDue:
+			p.Add(f+".amount", "is more than the %s due on %s", c.Format(c.FromMinor(inv.AmountDue)), inv.Number)
+		default:
+			made = append(made, Allocation{ID: quotient.NewID("pal"), PaymentID: pay.ID, InvoiceID: inv.ID, Amount: m})
+			total += m
+		}
+		seen[al.InvoiceID] = true
+	}
+	if total > pay.Unallocated {
+		p.Add("allocations", "they add up to %s but the payment has %s of credit", c.Format(c.FromMinor(total)), c.Format(c.FromMinor(pay.Unallocated)))
+	}
+	if err := p.Err(); err != nil {
+		return Payment{}, err
+	}
+	now := s.now().UTC()
+	ok, err := st.UseCredit(ctx, pay.ID, total)
+	if err != nil {
+		return Payment{}, err
+	}
+	if !ok {
+		return Payment{}, quotient.Errorf(quotient.Conflict, "the payment's credit was used meanwhile; fetch it again")
+	}
+	in := ledger.EntryInput{Date: now.Format(time.DateOnly), Memo: "Credit applied from payment " + pay.ID, Currency: pay.Currency,
+		SourceType: "payment", SourceID: pay.ID, Event: "allocate:" + made[0].ID,
+		Lines: []ledger.LineInput{{AccountCode: ledger.CustomerCredits, Debit: c.FromMinor(total), Credit: decimal.Zero},
+			{AccountCode: ledger.AccountsReceivable, Credit: c.FromMinor(total), Debit: decimal.Zero}}}
+	e, _, err := s.ledger.PostOnce(ctx, st, in, a.UserID)
+	if err != nil {
+		return Payment{}, err
+	}
+	for _, al := range made {
+		al.JournalEntryID, al.CreatedAt = e.ID, now
+		if err := s.apply(ctx, st, al, now); err != nil {
+			return Payment{}, err
+		}
+	}
+	return st.GetPayment(ctx, pay.ID)
+}
+
+// GetPayment returns a payment with its allocations.
+func (s *Service) GetPayment(ctx context.Context, st PaymentStore, id string) (Payment, error) {
+	if err := requireReader(ctx); err != nil {
+		return Payment{}, err
+	}
+	return st.GetPayment(ctx, id)
+}
+
+// Payments lists payments by id.
+func (s *Service) Payments(ctx context.Context, st PaymentStore, accountID string, limit int, after string) ([]Payment, error) {
+	if err := requireReader(ctx); err != nil {
+		return nil, err
+	}
+	return st.ListPayments(ctx, accountID, limit, after)
+}
