@@ -119,7 +119,9 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 		// Payments. Invoice 1 paid within the early-payment window: 2 % off.
 		usd := func(d decimal.Decimal) string { return d.StringFixed(2) }
 		tot := func(x map[string]any) decimal.Decimal { return dec(t, x["total"]) }
-		get := func(id string) map[string]any { return a.must(200, "GET", "/api/v1/invoices/"+id, tm.finance, nil).json(t) }
+		get := func(id string) map[string]any {
+			return a.must(200, "GET", "/api/v1/invoices/"+id, tm.finance, nil).json(t)
+		}
 		in1, in2, in3 := get(inv[0]["id"].(string)), get(inv[1]["id"].(string)), get(inv[2]["id"].(string))
 		d1 := tot(in1).Mul(decimal.RequireFromString("0.02")).Round(2)
 		pay := func(body map[string]any) map[string]any {
