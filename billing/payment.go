@@ -37,6 +37,7 @@ type Allocation struct {
 	InvoiceID      string
 	Amount         int64
 	Discount       int64
+	AppliedOn      string // the payment's receipt date, or the day credit was applied
 	JournalEntryID string
 	CreatedAt      time.Time
 }
@@ -205,7 +206,7 @@ func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput)
 	}
 	for i := range pay.Allocations {
 		al := &pay.Allocations[i]
-		al.PaymentID, al.JournalEntryID, al.CreatedAt = pay.ID, entry.ID, now
+		al.PaymentID, al.JournalEntryID, al.CreatedAt, al.AppliedOn = pay.ID, entry.ID, now, pay.ReceivedOn
 		if err := s.apply(ctx, st, *al, now); err != nil {
 			return Payment{}, err
 		}
@@ -329,7 +330,7 @@ func (s *Service) AllocateCredit(ctx context.Context, st PaymentStore, paymentID
 		return Payment{}, err
 	}
 	for _, al := range made {
-		al.JournalEntryID, al.CreatedAt = e.ID, now
+		al.JournalEntryID, al.CreatedAt, al.AppliedOn = e.ID, now, in.Date
 		if err := s.apply(ctx, st, al, now); err != nil {
 			return Payment{}, err
 		}

@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
 )
 
 // InvariantJSON is one invariant and what breaks it.
@@ -22,9 +24,10 @@ type InvariantReportJSON struct {
 }
 
 // Check verifies the invariants the data must always hold: the ledger
-// balances per currency (in total and per entry), and every stock row's
+// balances per currency (in total and per entry), every stock row's
 // on_hand and reserved equal the sums of its movements and open
-// reservations with 0 <= reserved <= on_hand. quotient check and
+// reservations with 0 <= reserved <= on_hand, and the AR aging of every
+// invoiced currency equals the balance of the AR account. quotient check and
 // GET /admin/check both run it.
 func Check(ctx context.Context, tx Tx) (InvariantReportJSON, error) {
 	checks := []struct {
@@ -33,6 +36,13 @@ func Check(ctx context.Context, tx Tx) (InvariantReportJSON, error) {
 	}{
 		{"ledger balances per currency and per entry", tx.Imbalances},
 		{"stock equals its movements and reservations", tx.Discrepancies},
+		{"AR aging equals the AR account today", func(ctx context.Context) ([]string, error) {
+			curs, err := tx.InvoiceCurrencies(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return billing.Reconcile(ctx, tx, curs, time.Now().UTC().Format(time.DateOnly))
+		}},
 	}
 	out := InvariantReportJSON{OK: true}
 	for _, c := range checks {

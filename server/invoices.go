@@ -119,3 +119,62 @@ func (s *Server) autoInvoice(ctx context.Context, tx Tx, orderID string) error {
 	_, err := s.billing.InvoiceOrder(ctx, tx, orderID, by, true)
 	return err
 }
+
+// AgingRowJSON is an account's (or the total's) open receivables by days
+// past due.
+type AgingRowJSON struct {
+	AccountID   string `json:"account_id,omitempty"`
+	AccountName string `json:"account_name,omitempty"`
+	Current     string `json:"current" format:"decimal"`
+	Days1To30   string `json:"1_30" format:"decimal"`
+	Days31To60  string `json:"31_60" format:"decimal"`
+	Days61To90  string `json:"61_90" format:"decimal"`
+	Over90      string `json:"over_90" format:"decimal"`
+	Total       string `json:"total" format:"decimal"`
+}
+
+// AgingJSON is the AR aging of a currency on a date.
+type AgingJSON struct {
+	AsOf     string         `json:"as_of" format:"date"`
+	Currency string         `json:"currency"`
+	Accounts []AgingRowJSON `json:"accounts"`
+	Total    AgingRowJSON   `json:"total"`
+}
+
+func agingRowJSON(r billing.AgingRow, c quotient.Currency) AgingRowJSON {
+	m := func(n int64) string { return c.Format(c.FromMinor(n)) }
+	return AgingRowJSON{AccountID: r.AccountID, AccountName: r.AccountName, Current: m(r.Buckets[0]), Days1To30: m(r.Buckets[1]),
+		Days31To60: m(r.Buckets[2]), Days61To90: m(r.Buckets[3]), Over90: m(r.Buckets[4]), Total: m(r.Total)}
+}
+
+func (s *Server) arAging() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, f, err := parseList(c, "as_of", "currency")
+		if err != nil {
+			return err
+		}
+		ag, err := read(s, c, func(ctx context.Context, tx Tx) (billing.Aging, error) {
+			return s.billing.AgingReport(ctx, tx, f["currency"], f["as_of"])
+		})
+		if err != nil {
+			return err
+		}
+		cur, _ := quotient.LookupCurrency(ag.Currency)
+		out := AgingJSON{AsOf: ag.AsOf, Currency: ag.Currency, Accounts: []AgingRowJSON{}, Total: agingRowJSON(ag.Total, cur)}
+		for _, r := range ag.Accounts {
+			out.Accounts = append(out.Accounts, agingRowJSON(r, cur))
+		}
+		if !wantsCSV(c) {
+			return send(c, fiber.StatusOK, 0, out)
+		}
+		rows := make([][]string, 0, len(out.Accounts)+1)
+		for _, r := range append(out.Accounts, out.Total) {
+			name := r.AccountName
+			if r.AccountID == "" {
+				name = "Total"
+			}
+			rows = append(rows, []string{r.AccountID, name, r.Current, r.Days1To30, r.Days31To60, r.Days61To90, r.Over90, r.Total})
+		}
+		return sendCSV(c, "ar-aging-"+out.Currency+"-"+out.AsOf, []string{"account_id", "account_name", "current", "1_30", "31_60", "61_90", "over_90", "total"}, rows)
+	}
+}

@@ -235,5 +235,6 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "POST", path: v1 + "/ledger/periods/{period}/close", tag: "ledger", summary: "Close a month (YYYY-MM) to postings (finance)", req: PeriodRequest{}, resp: PeriodJSON{}, handler: s.setPeriod(true)})
 	s.add(route{method: "POST", path: v1 + "/ledger/periods/{period}/reopen", tag: "ledger", summary: "Reopen a closed month with a reason (admin); logged", req: PeriodRequest{}, resp: PeriodJSON{}, handler: s.setPeriod(false)})
 	s.add(route{method: "GET", path: v1 + "/admin/check", tag: "system", summary: "Verify the invariants: the ledger balances per currency and per entry; stock equals its movements and reservations (admin, finance)", resp: InvariantReportJSON{}, handler: s.adminCheck()})
+	s.add(route{method: "GET", path: v1 + "/reports/ar-aging", tag: "reports", summary: "Open receivables of a currency on a date by days past due, per account and total; CSV with Accept: text/csv", resp: AgingJSON{}, query: []string{"as_of", "currency"}, handler: s.arAging()})
 	s.add(route{method: "GET", path: v1 + "/reports/trial-balance", tag: "reports", summary: "Trial balance of a currency as of a date; CSV with Accept: text/csv", resp: TrialBalanceJSON{}, query: []string{"as_of", "currency"}, handler: s.trialBalance()})
 }

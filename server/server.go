@@ -42,6 +42,8 @@ type Tx interface {
 	order.Store
 	ledger.Store
 	billing.PaymentStore
+	billing.AgingStore
+	InvoiceCurrencies(ctx context.Context) ([]string, error)
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error)
 	FinishOutbox(ctx context.Context, id, status string, next time.Time, lastErr string, at time.Time) error
 }

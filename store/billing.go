@@ -177,8 +177,8 @@ func (t *Tx) InsertPayment(ctx context.Context, p billing.Payment) error {
 
 // InsertAllocation stores an allocation.
 func (t *Tx) InsertAllocation(ctx context.Context, a billing.Allocation) error {
-	_, err := t.exec(ctx, `INSERT INTO payment_allocations (id, payment_id, invoice_id, amount_minor, discount_minor, journal_entry_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, a.PaymentID, a.InvoiceID, a.Amount, a.Discount, a.JournalEntryID, t.ts(a.CreatedAt))
+	_, err := t.exec(ctx, `INSERT INTO payment_allocations (id, payment_id, invoice_id, amount_minor, applied_on, discount_minor, journal_entry_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.PaymentID, a.InvoiceID, a.Amount, date(a.AppliedOn), a.Discount, a.JournalEntryID, t.ts(a.CreatedAt))
 	return err
 }
 
@@ -255,3 +255,36 @@ func (t *Tx) UseCredit(ctx context.Context, paymentID string, minor int64) (bool
 }
 
 var _ billing.PaymentStore = (*Tx)(nil)
+
+// OpenItems lists what each invoice of a currency issued on or before asOf
+// still had open on that date.
+func (t *Tx) OpenItems(ctx context.Context, currency, asOf string) ([]billing.OpenItem, error) {
+	var rows []struct {
+		AccountID string `db:"account_id"`
+		Name      string `db:"name"`
+		DueDate   dbDate `db:"due_date"`
+		Open      int64  `db:"open"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT i.account_id, a.name, i.due_date, i.total_minor - COALESCE(p.paid, 0) AS open
+		FROM invoices i JOIN accounts a ON a.id = i.account_id
+		LEFT JOIN (SELECT invoice_id, SUM(amount_minor + discount_minor) AS paid FROM payment_allocations WHERE applied_on <= ? GROUP BY invoice_id) p
+			ON p.invoice_id = i.id
+		WHERE i.currency = ? AND i.issue_date <= ? AND i.status <> 'void' AND i.total_minor - COALESCE(p.paid, 0) <> 0`,
+		date(asOf), currency, date(asOf)); err != nil {
+		return nil, err
+	}
+	out := make([]billing.OpenItem, len(rows))
+	for i, r := range rows {
+		out[i] = billing.OpenItem{AccountID: r.AccountID, AccountName: r.Name, DueDate: string(r.DueDate), Open: r.Open}
+	}
+	return out, nil
+}
+
+// InvoiceCurrencies lists the currencies invoices were issued in.
+func (t *Tx) InvoiceCurrencies(ctx context.Context) ([]string, error) {
+	var out []string
+	err := t.sel(ctx, &out, `SELECT DISTINCT currency FROM invoices ORDER BY currency`)
+	return out, err
+}
+
+var _ billing.AgingStore = (*Tx)(nil)

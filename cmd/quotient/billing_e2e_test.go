@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,6 +199,28 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 			t.Fatalf("customer credits after use: %v", cr["closing_balance"])
 		}
 		assertBalanced(t, a, tm.finance, "USD", today.Format(time.DateOnly))
+
+		// The AR aging: today everything open is current; 45 days on, the
+		// net_30 remainder of invoice 4 is 15 days past due; before the
+		// first invoice there was nothing. Its total is the AR balance.
+		ag := a.must(200, "GET", "/api/v1/reports/ar-aging?currency=USD", tm.finance, nil).json(t)
+		open4 := usd(tot(in4).Sub(credit))
+		if tt := ag["total"].(map[string]any); tt["current"] != open4 || tt["total"] != open4 || len(ag["accounts"].([]any)) != 1 {
+			t.Fatalf("aging today: %v", ag)
+		}
+		later := today.AddDate(0, 0, 45).Format(time.DateOnly)
+		ag = a.must(200, "GET", "/api/v1/reports/ar-aging?currency=USD&as_of="+later, tm.finance, nil).json(t)
+		if row := ag["accounts"].([]any)[0].(map[string]any); row["1_30"] != open4 || row["current"] != "0.00" || row["account_name"] != "Lone Star Data" {
+			t.Fatalf("aging in 45 days: %v", ag)
+		}
+		if ag := a.must(200, "GET", "/api/v1/reports/ar-aging?currency=USD&as_of="+today.AddDate(0, 0, -1).Format(time.DateOnly), tm.finance, nil).json(t); ag["total"].(map[string]any)["total"] != "0.00" {
+			t.Fatalf("aging before the first invoice: %v", ag)
+		}
+		csv := a.call("GET", "/api/v1/reports/ar-aging?currency=USD", tm.finance, nil, "Accept", "text/csv")
+		if !strings.HasPrefix(string(csv.body), "account_id,account_name,current,1_30,31_60,61_90,over_90,total\n") || !strings.Contains(string(csv.body), ",Total,"+open4) {
+			t.Fatalf("aging CSV: %s", csv.body)
+		}
+		a.must(400, "GET", "/api/v1/reports/ar-aging", tm.finance, nil) // currency required
 
 		// A JPY account invoiced on order: one invoice of whole yen at once.
 		jpy := a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true}).str(t, "id")

@@ -179,7 +179,7 @@ func TestInvariantCheck(t *testing.T) {
 			t.Fatalf("check on sound data: %v", r)
 		}
 		a.must(403, "GET", "/api/v1/admin/check", tm.rep, nil)
-		if code, out, errs := runCmd(t, db, "check"); code != 0 || strings.Count(out, "ok ") != 2 {
+		if code, out, errs := runCmd(t, db, "check"); code != 0 || strings.Count(out, "ok ") != 3 {
 			t.Fatalf("quotient check: %d\n%s%s", code, out, errs)
 		}
 

@@ -211,7 +211,7 @@ func TestOrderFromQuoteReservesStock(t *testing.T) {
 
 // diskFixture starts a server with a team, two warehouses and a stocked
 // product.
-func diskFixture(t *testing.T, db string) (*app, team, stockFixture, string) {
+func diskFixture(t testing.TB, db string) (*app, team, stockFixture, string) {
 	a := start(t, db, nil)
 	tm := a.makeTeam()
 	f := newStockFixture(t, a, tm)

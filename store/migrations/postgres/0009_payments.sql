@@ -23,9 +23,10 @@ CREATE TABLE payment_allocations (
     payment_id       TEXT NOT NULL REFERENCES payments (id),
     invoice_id       TEXT NOT NULL REFERENCES invoices (id),
     amount_minor     BIGINT NOT NULL CHECK (amount_minor > 0),
+    applied_on       DATE NOT NULL,
     discount_minor   BIGINT NOT NULL CHECK (discount_minor >= 0),
     journal_entry_id TEXT NOT NULL REFERENCES journal_entries (id),
     created_at       TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX payment_allocations_payment_idx ON payment_allocations (payment_id);
-CREATE INDEX payment_allocations_invoice_idx ON payment_allocations (invoice_id);
+CREATE INDEX payment_allocations_invoice_idx ON payment_allocations (invoice_id, applied_on);

@@ -1,0 +1,144 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/ledger"
+)
+
+// Buckets of the aging by days past due (API.md).
+var Buckets = []string{"current", "1_30", "31_60", "61_90", "over_90"}
+
+// OpenItem is an invoice's amount open on a date.
+type OpenItem struct {
+	AccountID   string
+	AccountName string
+	DueDate     string
+	Open        int64
+}
+
+// AgingStore is what the aging needs.
+type AgingStore interface {
+	ledger.Store
+	// OpenItems lists, for invoices in a currency issued on or before asOf,
+	// what was still open on that date (payments applied on or before it
+	// deducted); fully paid ones are left out.
+	OpenItems(ctx context.Context, currency, asOf string) ([]OpenItem, error)
+}
+
+// AgingRow is an account's (or the total's) open amounts per bucket.
+type AgingRow struct {
+	AccountID   string
+	AccountName string
+	Buckets     [5]int64
+	Total       int64
+}
+
+// Aging is the AR aging of a currency on a date.
+type Aging struct {
+	AsOf     string
+	Currency string
+	Accounts []AgingRow
+	Total    AgingRow
+}
+
+func bucket(daysPast int) int {
+	switch {
+	case daysPast <= 0:
+		return 0
+	case daysPast <= 30:
+		return 1
+	case daysPast <= 60:
+		return 2
+	case daysPast <= 90:
+		return 3
+	}
+	return 4
+}
+
+// AgingReport ages the open receivables of a currency on a date (today when
+// empty) by days past due, per account and in total.
+func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency, asOf string) (Aging, error) {
+	if err := requireReader(ctx); err != nil {
+		return Aging{}, err
+	}
+	if asOf == "" {
+		asOf = s.now().UTC().Format(time.DateOnly)
+	}
+	day, err := time.Parse(time.DateOnly, asOf)
+	if err != nil || day.Year() < 1900 {
+		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be a date as YYYY-MM-DD")
+	}
+	if _, ok := quotient.LookupCurrency(currency); !ok {
+		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
+	}
+	items, err := st.OpenItems(ctx, currency, asOf)
+	if err != nil {
+		return Aging{}, err
+	}
+	out := Aging{AsOf: asOf, Currency: currency}
+	rows := map[string]*AgingRow{}
+	for _, it := range items {
+		due, err := time.Parse(time.DateOnly, it.DueDate)
+		if err != nil {
+			return Aging{}, fmt.Errorf("billing: invoice due date %q: %w", it.DueDate, err)
+		}
+		b := bucket(int(day.Sub(due).Hours() / 24))
+		r := rows[it.AccountID]
+		if r == nil {
+			r = &AgingRow{AccountID: it.AccountID, AccountName: it.AccountName}
+			rows[it.AccountID] = r
+		}
+		r.Buckets[b] += it.Open
+		r.Total += it.Open
+		out.Total.Buckets[b] += it.Open
+		out.Total.Total += it.Open
+	}
+	for _, r := range rows {
+		out.Accounts = append(out.Accounts, *r)
+	}
+	sort.Slice(out.Accounts, func(i, j int) bool {
+		if out.Accounts[i].AccountName != out.Accounts[j].AccountName {
+			return out.Accounts[i].AccountName < out.Accounts[j].AccountName
+		}
+		return out.Accounts[i].AccountID < out.Accounts[j].AccountID
+	})
+	return out, nil
+}
+
+// Reconcile compares, for each currency, the aging's total with the
+// balance of the accounts receivable account on a date, and describes
+// every difference.
+func Reconcile(ctx context.Context, st AgingStore, currencies []string, asOf string) ([]string, error) {
+	var out []string
+	for _, cur := range currencies {
+		items, err := st.OpenItems(ctx, cur, asOf)
+		if err != nil {
+			return nil, err
+		}
+		aging := int64(0)
+		for _, it := range items {
+			aging += it.Open
+		}
+		bals, err := st.Balances(ctx, asOf, cur)
+		if err != nil {
+			return nil, err
+		}
+		ar := int64(0)
+		for _, b := range bals {
+			if b.AccountCode == ledger.AccountsReceivable {
+				ar = b.Debit - b.Credit
+			}
+		}
+		if ar != aging {
+			c, _ := quotient.LookupCurrency(cur)
+			out = append(out, fmt.Sprintf("%s on %s: the AR aging totals %s but the AR account (%s) holds %s", cur, asOf,
+				c.Format(c.FromMinor(aging)), ledger.AccountsReceivable, c.Format(c.FromMinor(ar))))
+		}
+	}
+	return out, nil
+}
