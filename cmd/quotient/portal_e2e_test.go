@@ -134,8 +134,16 @@ func TestSendPortalAcceptReject(t *testing.T) {
 		if !strings.Contains(text, link) || !strings.Contains(text, "As discussed.") || hex.EncodeToString(sum[:]) != sha {
 			t.Fatalf("e-mail: text %q, pdf hash %x vs %s", text, sum, sha)
 		}
-		if d := a.must(200, "GET", "/api/v1/quotes/"+id+"/delivery", tm.rep, nil).json(t)["deliveries"].([]any); d[0].(map[string]any)["status"] != "sent" {
-			t.Fatalf("delivery: %v", d)
+		// The worker records the delivery just after the server took the
+		// message: wait for it (bounded).
+		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			d := a.must(200, "GET", "/api/v1/quotes/"+id+"/delivery", tm.rep, nil).json(t)["deliveries"].([]any)
+			if d[0].(map[string]any)["status"] == "sent" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("delivery: %v", d)
+			}
 		}
 		path := strings.TrimPrefix(link, a.base)
 		page := a.must(200, "GET", path, "", nil)
