@@ -139,6 +139,17 @@ func invoiceable(l order.Line, policy string) int64 {
 	return l.Quantity - l.Cancelled - l.Invoiced
 }
 
+// HasInvoiceable reports whether any line of an order can be invoiced now
+// under a policy, so callers can skip invoicing without locking the order.
+func HasInvoiceable(o order.Order, policy string) bool {
+	for _, l := range o.Lines {
+		if invoiceable(l, policy) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // share is part of a line amount for q of its quantity, rounded to the
 // currency; the last part is what remains, so the parts add up exactly.
 func share(total decimal.Decimal, c quotient.Currency, done, q, qty, doneMinor int64) (int64, error) {

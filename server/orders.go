@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/quote"
@@ -123,10 +124,7 @@ func (s *Server) convertQuote() fiber.Handler {
 			if err != nil {
 				return made{}, err
 			}
-			o, created, err := s.orders.FromQuote(ctx, tx, q, v)
-			if err == nil && created {
-				err = s.autoInvoice(ctx, tx, o.ID)
-			}
+			o, created, err := s.newOrder(ctx, tx, q, v)
 			return made{o, created}, err
 		}, func(m made) response {
 			r := response{status: fiber.StatusOK, version: m.o.Version, body: orderJSON(m.o), location: v1 + "/orders/" + m.o.ID}
@@ -149,11 +147,25 @@ func (s *Server) acceptedOrder(ctx context.Context, tx Tx, quoteID string, versi
 	if err != nil {
 		return order.Order{}, err
 	}
-	o, created, err := s.orders.FromQuote(ctx, tx, q, v)
-	if err == nil && created {
-		err = s.autoInvoice(ctx, tx, o.ID)
-	}
+	o, _, err := s.newOrder(ctx, tx, q, v)
 	return o, err
+}
+
+// newOrder makes the order of an accepted quote and invoices what its
+// account's policy invoices at once. The account is read before the order
+// locks any stock, and invoicing is skipped when there is nothing to
+// invoice, so a hot product's stock row is held no longer than reserving
+// needs.
+func (s *Server) newOrder(ctx context.Context, tx Tx, q quote.Quote, v quote.Version) (order.Order, bool, error) {
+	acc, err := tx.GetAccount(ctx, q.AccountID)
+	if err != nil {
+		return order.Order{}, false, err
+	}
+	o, created, err := s.orders.FromQuote(ctx, tx, q, v)
+	if err != nil || !created || !billing.HasInvoiceable(o, acc.InvoicingPolicy) {
+		return o, created, err
+	}
+	return o, created, s.autoInvoice(ctx, tx, o.ID)
 }
 
 var orderView = view[order.Order, OrderJSON]{func(o order.Order) int { return o.Version }, orderJSON}
