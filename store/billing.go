@@ -288,3 +288,34 @@ func (t *Tx) InvoiceCurrencies(ctx context.Context) ([]string, error) {
 }
 
 var _ billing.AgingStore = (*Tx)(nil)
+
+// PostingBreaches names every invoice and payment that is not posted
+// exactly once with its own amount, and every invoice or payment entry
+// without its document.
+func (t *Tx) PostingBreaches(ctx context.Context) ([]string, error) {
+	checks := []struct{ what, q string }{
+		{"invoice %s has no posting of its own", `SELECT i.number FROM invoices i LEFT JOIN journal_entries e ON e.id = i.journal_entry_id
+			WHERE e.id IS NULL OR e.source_type <> 'invoice' OR e.source_id <> i.id ORDER BY i.number LIMIT 20`},
+		{"invoice %s is posted with a different amount", `SELECT i.number FROM invoices i JOIN journal_lines l ON l.entry_id = i.journal_entry_id
+			AND l.account_code = '1100' GROUP BY i.id, i.number, i.total_minor HAVING SUM(l.debit_minor) <> i.total_minor ORDER BY i.number LIMIT 20`},
+		{"journal entry %s posts an invoice that does not exist", `SELECT e.id FROM journal_entries e LEFT JOIN invoices i ON i.id = e.source_id
+			WHERE e.source_type = 'invoice' AND i.id IS NULL ORDER BY e.id LIMIT 20`},
+		{"payment %s has no posting of its own", `SELECT p.id FROM payments p LEFT JOIN journal_entries e ON e.id = p.journal_entry_id
+			WHERE e.id IS NULL OR e.source_type <> 'payment' OR e.source_id <> p.id OR e.event <> 'receive' ORDER BY p.id LIMIT 20`},
+		{"payment %s is posted with a different amount", `SELECT p.id FROM payments p JOIN journal_lines l ON l.entry_id = p.journal_entry_id
+			AND l.account_code = '1000' GROUP BY p.id, p.amount_minor HAVING SUM(l.debit_minor) <> p.amount_minor ORDER BY p.id LIMIT 20`},
+		{"journal entry %s posts a payment that does not exist", `SELECT e.id FROM journal_entries e LEFT JOIN payments p ON p.id = e.source_id
+			WHERE e.source_type = 'payment' AND p.id IS NULL ORDER BY e.id LIMIT 20`},
+	}
+	var out []string
+	for _, c := range checks {
+		var ids []string
+		if err := t.sel(ctx, &ids, c.q); err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			out = append(out, fmt.Sprintf(c.what, id))
+		}
+	}
+	return out, nil
+}

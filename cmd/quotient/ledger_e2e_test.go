@@ -173,13 +173,16 @@ func TestInvariantCheck(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, disk := diskFixture(t, db)
 		f.receive(t, a, tm.admin, f.sfo, disk, "5")
+		svc := f.product(t, a, tm, map[string]any{"sku": "SVC", "name": "Service", "family": "services", "kind": "service"}, "250")
+		o := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, svc, "1")+"/convert", tm.rep, nil).json(t)
+		inv := a.must(200, "GET", "/api/v1/invoices?order_id="+o["id"].(string), tm.finance, nil).list(t)[0]
 		e := a.must(201, "POST", "/api/v1/ledger/entries", tm.finance, map[string]any{"date": "2026-11-02", "currency": "USD",
 			"lines": []any{line("1000", "10", ""), line("4000", "", "10")}}).json(t)
 		if r := a.must(200, "GET", "/api/v1/admin/check", tm.finance, nil).json(t); r["ok"] != true {
 			t.Fatalf("check on sound data: %v", r)
 		}
 		a.must(403, "GET", "/api/v1/admin/check", tm.rep, nil)
-		if code, out, errs := runCmd(t, db, "check"); code != 0 || strings.Count(out, "ok ") != 3 {
+		if code, out, errs := runCmd(t, db, "check"); code != 0 || strings.Count(out, "ok ") != 4 {
 			t.Fatalf("quotient check: %d\n%s%s", code, out, errs)
 		}
 
@@ -189,6 +192,7 @@ func TestInvariantCheck(t *testing.T) {
 			`INSERT INTO journal_lines (entry_id, line_no, account_code, currency, debit_minor, credit_minor, memo, entry_date)
 				SELECT id, 3, '1000', 'USD', 1, 0, 'tampered', entry_date FROM journal_entries WHERE id = '` + e["id"].(string) + `'`,
 			`UPDATE stock SET on_hand_micro = on_hand_micro + 1000000 WHERE product_id = '` + disk + `'`,
+			`UPDATE invoices SET total_minor = total_minor + 1, amount_due_minor = amount_due_minor + 1 WHERE id = '` + inv["id"].(string) + `'`,
 		} {
 			if _, err := raw.Exec(q); err != nil {
 				t.Fatal(err)
@@ -199,7 +203,8 @@ func TestInvariantCheck(t *testing.T) {
 			t.Fatalf("check on damaged data: %v", r)
 		}
 		code, out, _ := runCmd(t, db, "check")
-		if code != 1 || strings.Count(out, "FAILED") != 2 || !strings.Contains(out, "entry "+e["id"].(string)) || !strings.Contains(out, disk) {
+		if code != 1 || strings.Count(out, "FAILED") != 4 || !strings.Contains(out, "entry "+e["id"].(string)) || !strings.Contains(out, disk) ||
+			!strings.Contains(out, "invoice "+inv["number"].(string)+" is posted with a different amount") || !strings.Contains(out, "the AR aging totals") {
 			t.Fatalf("quotient check on damaged data: %d\n%s", code, out)
 		}
 	})
