@@ -70,9 +70,16 @@ func (p *Problems) Date(field, value string, required bool) {
 		}
 		return
 	}
-	if _, err := time.Parse(time.DateOnly, value); err != nil {
+	if _, ok := ParseDate(value); !ok {
 		p.Add(field, "must be a date in the form YYYY-MM-DD (got %q)", value)
 	}
+}
+
+// ParseDate reads a YYYY-MM-DD date that both databases can store (year 1
+// or later; PostgreSQL has no year 0).
+func ParseDate(s string) (time.Time, bool) {
+	d, err := time.Parse(time.DateOnly, s)
+	return d, err == nil && d.Year() >= 1
 }
 
 // NonNegative checks that d >= 0 and has at most maxScale fraction digits.

@@ -69,8 +69,8 @@ func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency, asOf
 	if asOf == "" {
 		asOf = s.now().UTC().Format(time.DateOnly)
 	}
-	day, err := time.Parse(time.DateOnly, asOf)
-	if err != nil || day.Year() < 1900 {
+	day, ok := quotient.ParseDate(asOf)
+	if !ok || day.Year() < 1900 {
 		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be a date as YYYY-MM-DD")
 	}
 	if _, ok := quotient.LookupCurrency(currency); !ok {

@@ -127,7 +127,7 @@ func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput)
 	if in.ReceivedOn == "" {
 		in.ReceivedOn = now.Format(time.DateOnly)
 	}
-	if d, err := time.Parse(time.DateOnly, in.ReceivedOn); err != nil || d.Year() < 1900 {
+	if d, ok := quotient.ParseDate(in.ReceivedOn); !ok || d.Year() < 1900 {
 		p.Add("received_on", "must be a date as YYYY-MM-DD")
 	} else if d.After(now) {
 		p.Add("received_on", "cannot be in the future")

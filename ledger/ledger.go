@@ -379,7 +379,7 @@ func (s *Service) build(ctx context.Context, st Store, in EntryInput, actorID st
 	if in.Date == "" {
 		in.Date = s.now().UTC().Format(time.DateOnly)
 	}
-	if d, err := time.Parse(time.DateOnly, in.Date); err != nil || d.Year() < 1900 {
+	if d, ok := quotient.ParseDate(in.Date); !ok || d.Year() < 1900 {
 		p.Add("date", "must be a date as YYYY-MM-DD, in 1900 or later")
 	}
 	p.Text("memo", in.Memo, false, 500)
@@ -500,7 +500,7 @@ func (s *Service) Entries(ctx context.Context, st Store, f EntryFilter) ([]Entry
 	}
 	p := quotient.Problems{}
 	for _, d := range []struct{ field, v string }{{"from", f.From}, {"to", f.To}} {
-		if d.v != "" && !isDay(d.v) {
+		if _, ok := quotient.ParseDate(d.v); d.v != "" && !ok {
 			p.Add(d.field, "must be a date as YYYY-MM-DD")
 		}
 	}
@@ -644,7 +644,7 @@ func (s *Service) Trial(ctx context.Context, st Store, asOf, currency string) (T
 	if asOf == "" {
 		asOf = s.now().UTC().Format(time.DateOnly)
 	}
-	if !isDay(asOf) {
+	if _, ok := quotient.ParseDate(asOf); !ok {
 		return TrialBalance{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be a date as YYYY-MM-DD")
 	}
 	c, ok := quotient.LookupCurrency(currency)
@@ -718,7 +718,7 @@ func (s *Service) Ledger(ctx context.Context, st Store, code, currency, from, to
 		from = firstDay
 	}
 	for _, d := range []struct{ field, v string }{{"from", from}, {"to", to}} {
-		if !isDay(d.v) {
+		if _, ok := quotient.ParseDate(d.v); !ok {
 			p.Add(d.field, "must be a date as YYYY-MM-DD")
 		}
 	}
@@ -760,12 +760,6 @@ func (s *Service) Ledger(ctx context.Context, st Store, code, currency, from, to
 	}
 	out.Closing = c.FromMinor(bal)
 	return out, nil
-}
-
-// isDay reports whether s is a date both databases store.
-func isDay(s string) bool {
-	d, err := time.Parse(time.DateOnly, s)
-	return err == nil && d.Year() >= 1
 }
 
 // firstDay is the earliest date both databases store.

@@ -121,7 +121,7 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 	now := s.now().UTC()
 	if in.ShippedOn == "" {
 		in.ShippedOn = now.Format(time.DateOnly)
-	} else if _, err := time.Parse(time.DateOnly, in.ShippedOn); err != nil {
+	} else if _, ok := quotient.ParseDate(in.ShippedOn); !ok {
 		p.Add("shipped_on", "must be a date as YYYY-MM-DD")
 	}
 	p.Text("reference", in.Reference, false, 200)
