@@ -208,12 +208,18 @@ func validateAccount(a Account) error {
 
 // SeedChart adds the standard chart's accounts that are missing.
 func (s *Service) SeedChart(ctx context.Context, st Store) error {
+	have, err := st.ListLedgerAccounts(ctx) // one read on every start-up
+	if err != nil {
+		return err
+	}
+	codes := map[string]bool{}
+	for _, a := range have {
+		codes[a.Code] = true
+	}
 	now := s.now().UTC()
 	for _, a := range StandardChart {
-		if _, err := st.GetLedgerAccount(ctx, a.Code); err == nil {
+		if codes[a.Code] {
 			continue
-		} else if quotient.ErrorCode(err) != quotient.NotFound {
-			return err
 		}
 		a.Active, a.Version, a.CreatedAt, a.UpdatedAt = true, 1, now, now
 		if err := st.InsertLedgerAccount(ctx, a); err != nil {

@@ -160,7 +160,7 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 	case reflect.Struct:
 		name := t.Name()
 		if _, done := schemas[name]; !done {
-			schemas[name] = map[string]any{} // placeholder against recursion
+			schemas[name] = map[string]any{} // marked as seen first, so a type that contains itself ends here
 			props := map[string]any{}
 			var required []string
 			for i := 0; i < t.NumField(); i++ {

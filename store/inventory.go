@@ -303,23 +303,21 @@ func (t *Tx) UpdateHeld(ctx context.Context, id string, micro int64, status stri
 
 // ShipStock lowers on_hand and reserved together.
 func (t *Tx) ShipStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error {
-	return t.lowerStock(ctx, `on_hand_micro = on_hand_micro - ?, reserved_micro = reserved_micro - ?`, micro, micro, productID, warehouseID, at)
+	return t.lowerStock(ctx, micro, micro, productID, warehouseID, at)
 }
 
 // ReleaseStock lowers reserved.
 func (t *Tx) ReleaseStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error {
-	return t.lowerStock(ctx, `reserved_micro = reserved_micro - ?`, micro, 0, productID, warehouseID, at)
+	return t.lowerStock(ctx, 0, micro, productID, warehouseID, at)
 }
 
-func (t *Tx) lowerStock(ctx context.Context, set string, micro, also int64, productID, warehouseID string, at time.Time) error {
-	args := []any{micro}
-	if also > 0 {
-		args = append(args, also)
-	}
-	args = append(args, t.ts(at), productID, warehouseID, micro)
-	n, err := t.execN(ctx, `UPDATE stock SET `+set+`, updated_at = ? WHERE product_id = ? AND warehouse_id = ? AND reserved_micro >= ?`, args...)
+// lowerStock takes onHand off on_hand and reserved off reserved, provided
+// that much is reserved.
+func (t *Tx) lowerStock(ctx context.Context, onHand, reserved int64, productID, warehouseID string, at time.Time) error {
+	n, err := t.execN(ctx, `UPDATE stock SET on_hand_micro = on_hand_micro - ?, reserved_micro = reserved_micro - ?, updated_at = ?
+		WHERE product_id = ? AND warehouse_id = ? AND reserved_micro >= ?`, onHand, reserved, t.ts(at), productID, warehouseID, reserved)
 	if err == nil && n == 0 {
-		err = quotient.Errorf(quotient.Conflict, "stock of %s in %s holds less than %s reserved", productID, warehouseID, inventory.FromMicro(micro))
+		err = quotient.Errorf(quotient.Conflict, "stock of %s in %s holds less than %s reserved", productID, warehouseID, inventory.FromMicro(reserved))
 	}
 	return err
 }

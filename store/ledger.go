@@ -43,15 +43,8 @@ func (t *Tx) GetLedgerAccount(ctx context.Context, code string) (ledger.Account,
 
 // UpdateLedgerAccount stores an account if it is still at version.
 func (t *Tx) UpdateLedgerAccount(ctx context.Context, a ledger.Account, version int) error {
-	n, err := t.execN(ctx, `UPDATE ledger_accounts SET name = ?, family = ?, active = ?, version = ?, updated_at = ? WHERE code = ? AND version = ?`,
-		a.Name, a.Family, a.Active, a.Version, t.ts(a.UpdatedAt), a.Code, version)
-	if err == nil && n == 0 {
-		if _, gerr := t.GetLedgerAccount(ctx, a.Code); gerr != nil {
-			return gerr
-		}
-		return staleErr("ledger account", a.Code)
-	}
-	return err
+	return t.versionedBy(ctx, "ledger_accounts", "code", "ledger account", a.Code, `UPDATE ledger_accounts SET name = ?, family = ?, active = ?,
+		version = ?, updated_at = ? WHERE code = ? AND version = ?`, a.Name, a.Family, a.Active, a.Version, t.ts(a.UpdatedAt), a.Code, version)
 }
 
 // ListLedgerAccounts lists the chart by code.
@@ -138,19 +131,15 @@ func (t *Tx) withLines(ctx context.Context, es []ledger.Entry) ([]ledger.Entry, 
 		return es, nil
 	}
 	at := map[string]int{}
-	args := make([]any, len(es))
-	marks := make([]byte, 0, 2*len(es))
+	ids := make([]string, len(es))
 	for i, e := range es {
 		at[e.ID] = i
-		args[i] = e.ID
-		if i > 0 {
-			marks = append(marks, ',')
-		}
-		marks = append(marks, '?')
+		ids[i] = e.ID
 	}
+	q, args := inList(`SELECT entry_id, account_code, currency, debit_minor, credit_minor, memo FROM journal_lines
+		WHERE entry_id IN (%s) ORDER BY entry_id, line_no`, ids)
 	var rows []journalLineRow
-	if err := t.sel(ctx, &rows, `SELECT entry_id, account_code, currency, debit_minor, credit_minor, memo FROM journal_lines
-		WHERE entry_id IN (`+string(marks)+`) ORDER BY entry_id, line_no`, args...); err != nil {
+	if err := t.sel(ctx, &rows, q, args...); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

@@ -377,7 +377,8 @@ func (t *Tx) DefaultPriceBook(ctx context.Context, currency string) (catalog.Pri
 	return r.book(), nil
 }
 
-// inList fills a %s with one placeholder per value, after leading args.
+// inList replaces the %s of q with one "?" per value and returns the
+// arguments: leading first, then the values.
 func inList(q string, values []string, leading ...any) (string, []any) {
 	ph := make([]byte, 0, 2*len(values))
 	args := append([]any{}, leading...)

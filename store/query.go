@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"strings"
-
-	"github.com/quotient-cpq/quotient"
 )
 
 // list runs "SELECT cols FROM table WHERE ... ORDER BY id LIMIT n" with
@@ -45,6 +43,11 @@ func eq(where []string, args []any, col, v string) ([]string, []any) {
 // expected version; no row touched means missing (not_found) or changed
 // (stale).
 func (t *Tx) versioned(ctx context.Context, table, what, id string, q string, args ...any) error {
+	return t.versionedBy(ctx, table, "id", what, id, q, args...)
+}
+
+// versionedBy is versioned for a table keyed by another column.
+func (t *Tx) versionedBy(ctx context.Context, table, key, what, id string, q string, args ...any) error {
 	n, err := t.execN(ctx, q, args...)
 	if err != nil {
 		return err
@@ -53,13 +56,13 @@ func (t *Tx) versioned(ctx context.Context, table, what, id string, q string, ar
 		return nil
 	}
 	var c int
-	if err := t.get(ctx, &c, "SELECT COUNT(*) FROM "+table+" WHERE id = ?", id); err != nil {
+	if err := t.get(ctx, &c, "SELECT COUNT(*) FROM "+table+" WHERE "+key+" = ?", id); err != nil {
 		return err
 	}
 	if c == 0 {
 		return notFound(what, id)
 	}
-	return quotient.Errorf(quotient.Stale, "%s %s changed since you read it; fetch it again and reapply your change", what, id)
+	return staleErr(what, id)
 }
 
 // deleteByID deletes one row or reports it missing.

@@ -82,8 +82,8 @@ func (s *smtpServer) serve(c net.Conn) {
 		case cmd == "QUIT":
 			w("221 bye")
 			return
-		default:
-			w("502 not implemented")
+		default: // the fake speaks only what mail.Send uses; RFC 5321 reply for any other command
+			w("502 command not recognized")
 		}
 	}
 }
