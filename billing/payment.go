@@ -164,33 +164,7 @@ func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput)
 			left -= pay.Allocations[len(pay.Allocations)-1].Amount
 		}
 	} else {
-		byID := map[string]Invoice{}
-		for _, inv := range open {
-			byID[inv.ID] = inv
-		}
-		seen := map[string]bool{}
-		for i, al := range in.Allocations {
-			f := fmt.Sprintf("allocations[%d]", i)
-			inv, ok := byID[al.InvoiceID]
-			if !ok || seen[al.InvoiceID] {
-				p.Add(f+".invoice_id", "is not an open invoice of this account in %s (or is named twice)", in.Currency)
-				continue
-			}
-			seen[al.InvoiceID] = true
-			m, ok := c.ToMinor(al.Amount)
-			disc := earned(inv, in.ReceivedOn, c)
-			switch {
-			case !ok || m <= 0:
-				p.Add(f+".amount", "must be positive with at most %d decimals", c.MinorUnits)
-			case m > inv.AmountDue:
-				p.Add(f+".amount", "is more than the %s due on %s", c.Format(c.FromMinor(inv.AmountDue)), inv.Number)
-			case m > left:
-				p.Add(f+".amount", "the allocations add up to more than the payment")
-			default:
-				pay.Allocations = append(pay.Allocations, allocate(inv, m, disc, m == inv.AmountDue-disc))
-				left -= m
-			}
-		}
+		pay.Allocations, left = requested(&p, in.Allocations, open, c, left, in.ReceivedOn)
 		if err := p.Err(); err != nil {
 			return Payment{}, err
 		}
@@ -212,6 +186,45 @@ func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput)
 		}
 	}
 	return pay, nil
+}
+
+// requested checks allocations a client asked for against the account's
+// open invoices and the money there is to give, and returns them with the
+// money left. receivedOn is the payment's date, for the early-payment
+// discount; empty earns none.
+func requested(p *quotient.Problems, reqs []AllocationInput, open []Invoice, c quotient.Currency, money int64, receivedOn string) ([]Allocation, int64) {
+	byID := map[string]Invoice{}
+	for _, inv := range open {
+		byID[inv.ID] = inv
+	}
+	var out []Allocation
+	seen := map[string]bool{}
+	for i, al := range reqs {
+		f := fmt.Sprintf("allocations[%d]", i)
+		inv, ok := byID[al.InvoiceID]
+		if !ok || seen[al.InvoiceID] {
+			p.Add(f+".invoice_id", "is not an open invoice of this account in %s (or is named twice)", c.Code)
+			continue
+		}
+		seen[al.InvoiceID] = true
+		m, ok := c.ToMinor(al.Amount)
+		disc := int64(0)
+		if receivedOn != "" {
+			disc = earned(inv, receivedOn, c)
+		}
+		switch {
+		case !ok || m <= 0:
+			p.Add(f+".amount", "must be positive with at most %d decimals", c.MinorUnits)
+		case m > inv.AmountDue:
+			p.Add(f+".amount", "is more than the %s due on %s", c.Format(c.FromMinor(inv.AmountDue)), inv.Number)
+		case m > money:
+			p.Add(f+".amount", "the allocations add up to more than the %s there is to apply", c.Format(c.FromMinor(money)))
+		default:
+			out = append(out, allocate(inv, m, disc, m == inv.AmountDue-disc))
+			money -= m
+		}
+	}
+	return out, money
 }
 
 // allocate applies amount to an invoice; the discount counts only when the
@@ -279,37 +292,12 @@ func (s *Service) AllocateCredit(ctx context.Context, st PaymentStore, paymentID
 	if err != nil {
 		return Payment{}, err
 	}
-	byID := map[string]Invoice{}
-	for _, inv := range open {
-		byID[inv.ID] = inv
-	}
 	p := quotient.Problems{}
 	if len(allocs) == 0 {
 		p.Add("allocations", "name the invoices to apply the credit to")
 	}
-	var made []Allocation
-	total := int64(0)
-	seen := map[string]bool{}
-	for i, al := range allocs {
-		f := fmt.Sprintf("allocations[%d]", i)
-		inv, ok := byID[al.InvoiceID]
-		m, okm := c.ToMinor(al.Amount)
-		switch {
-		case !ok || seen[al.InvoiceID]:
-			p.Add(f+".invoice_id", "is not an open invoice of this account in %s (or is named twice)", pay.Currency)
-		case !okm || m <= 0:
-			p.Add(f+".amount", "must be positive with at most %d decimals", c.MinorUnits)
-		case m > inv.AmountDue:
-			p.Add(f+".amount", "is more than the %s due on %s", c.Format(c.FromMinor(inv.AmountDue)), inv.Number)
-		default:
-			made = append(made, Allocation{ID: quotient.NewID("pal"), PaymentID: pay.ID, InvoiceID: inv.ID, Amount: m})
-			total += m
-		}
-		seen[al.InvoiceID] = true
-	}
-	if total > pay.Unallocated {
-		p.Add("allocations", "they add up to %s but the payment has %s of credit", c.Format(c.FromMinor(total)), c.Format(c.FromMinor(pay.Unallocated)))
-	}
+	made, left := requested(&p, allocs, open, c, pay.Unallocated, "") // credit applied later earns no discount
+	total := pay.Unallocated - left
 	if err := p.Err(); err != nil {
 		return Payment{}, err
 	}
@@ -330,7 +318,7 @@ func (s *Service) AllocateCredit(ctx context.Context, st PaymentStore, paymentID
 		return Payment{}, err
 	}
 	for _, al := range made {
-		al.JournalEntryID, al.CreatedAt, al.AppliedOn = e.ID, now, in.Date
+		al.PaymentID, al.JournalEntryID, al.CreatedAt, al.AppliedOn = pay.ID, e.ID, now, in.Date
 		if err := s.apply(ctx, st, al, now); err != nil {
 			return Payment{}, err
 		}
