@@ -32,6 +32,12 @@ func fmtMoney(d decimal.Decimal, currency string) string {
 	return fmtDec(d, c.MinorUnits)
 }
 
+// fmtMinor writes a count of a currency's minor units as an amount.
+func fmtMinor(n int64, currency string) string {
+	c, _ := quotient.LookupCurrency(currency)
+	return c.Format(c.FromMinor(n))
+}
+
 func fmtDecPtr(d *decimal.Decimal) *string {
 	if d == nil {
 		return nil

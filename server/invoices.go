@@ -58,11 +58,10 @@ type InvoiceJSON struct {
 }
 
 func invoiceJSON(inv billing.Invoice) InvoiceJSON {
-	c, _ := quotient.LookupCurrency(inv.Currency)
-	m := func(n int64) string { return c.Format(c.FromMinor(n)) }
+	m := func(n int64) string { return fmtMinor(n, inv.Currency) }
 	out := InvoiceJSON{ID: inv.ID, Number: inv.Number, OrderID: inv.OrderID, AccountID: inv.AccountID, Currency: inv.Currency, Status: inv.Status,
 		IssueDate: inv.IssueDate, DueDate: inv.DueDate, PaymentTerms: inv.PaymentTerms, DiscountPct: inv.DiscountPct.String(),
-		DiscountUntil: optional(inv.DiscountUntil), NetTotal: m(inv.Net), TaxTotal: m(inv.Tax), Total: m(inv.Total), AmountDue: m(inv.AmountDue),
+		DiscountUntil: optStr(inv.DiscountUntil), NetTotal: m(inv.Net), TaxTotal: m(inv.Tax), Total: m(inv.Total), AmountDue: m(inv.AmountDue),
 		JournalEntryID: inv.JournalEntryID, Version: inv.Version, CreatedAt: inv.CreatedAt}
 	for _, l := range inv.Lines {
 		out.Lines = append(out.Lines, InvoiceLineJSON{OrderLineID: l.OrderLineID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
@@ -142,7 +141,7 @@ type AgingJSON struct {
 }
 
 func agingRowJSON(r billing.AgingRow, c quotient.Currency) AgingRowJSON {
-	m := func(n int64) string { return c.Format(c.FromMinor(n)) }
+	m := func(n int64) string { return fmtMinor(n, c.Code) }
 	return AgingRowJSON{AccountID: r.AccountID, AccountName: r.AccountName, Current: m(r.Buckets[0]), Days1To30: m(r.Buckets[1]),
 		Days31To60: m(r.Buckets[2]), Days61To90: m(r.Buckets[3]), Over90: m(r.Buckets[4]), Total: m(r.Total)}
 }

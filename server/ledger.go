@@ -84,21 +84,13 @@ type JournalEntryJSON struct {
 	Lines      []JournalLineJSON `json:"lines"`
 }
 
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func journalEntryJSON(e ledger.Entry) JournalEntryJSON {
 	out := JournalEntryJSON{ID: e.ID, Date: e.Date, Memo: e.Memo, SourceType: e.SourceType, SourceID: e.SourceID, Event: e.Event,
-		ReversalOf: optional(e.ReversalOf), ReversedBy: optional(e.ReversedBy), PostedBy: e.PostedBy, CreatedAt: e.CreatedAt,
+		ReversalOf: optStr(e.ReversalOf), ReversedBy: optStr(e.ReversedBy), PostedBy: e.PostedBy, CreatedAt: e.CreatedAt,
 		Lines: []JournalLineJSON{}}
 	for _, l := range e.Lines {
-		c, _ := quotient.LookupCurrency(l.Currency)
-		out.Lines = append(out.Lines, JournalLineJSON{AccountCode: l.AccountCode, Currency: l.Currency, Debit: c.Format(c.FromMinor(l.Debit)),
-			Credit: c.Format(c.FromMinor(l.Credit)), Memo: l.Memo})
+		out.Lines = append(out.Lines, JournalLineJSON{AccountCode: l.AccountCode, Currency: l.Currency, Debit: fmtMinor(l.Debit, l.Currency),
+			Credit: fmtMinor(l.Credit, l.Currency), Memo: l.Memo})
 	}
 	return out
 }

@@ -90,8 +90,7 @@ type PaymentJSON struct {
 }
 
 func paymentJSON(p billing.Payment) PaymentJSON {
-	c, _ := quotient.LookupCurrency(p.Currency)
-	m := func(n int64) string { return c.Format(c.FromMinor(n)) }
+	m := func(n int64) string { return fmtMinor(n, p.Currency) }
 	out := PaymentJSON{ID: p.ID, AccountID: p.AccountID, Currency: p.Currency, Amount: m(p.Amount), Unallocated: m(p.Unallocated),
 		ReceivedOn: p.ReceivedOn, Method: p.Method, Reference: p.Reference, JournalEntryID: p.JournalEntryID, Version: p.Version,
 		CreatedAt: p.CreatedAt, Allocations: []AllocationJSON{}}
