@@ -160,9 +160,7 @@ func share(total decimal.Decimal, c quotient.Currency, done, q, qty, doneMinor i
 	if done+q >= qty {
 		return whole - doneMinor, nil
 	}
-	part := c.Round(total.Mul(decimal.NewFromInt(q)).Div(decimal.NewFromInt(qty)))
-	n, _ := c.ToMinor(part)
-	return n, nil
+	return roundMinor(c, total.Mul(decimal.NewFromInt(q)).Div(decimal.NewFromInt(qty))), nil
 }
 
 // InvoiceOrder invoices what an order has that is invoiceable now, as the
@@ -258,43 +256,55 @@ func (s *Service) InvoiceOrder(ctx context.Context, st Store, orderID, actorID s
 // revenue account (the general revenue account for a family without one)
 // with its net, and sales tax payable with the tax.
 func (s *Service) post(ctx context.Context, st Store, inv Invoice, actorID string) (ledger.Entry, error) {
-	accs, err := st.ListLedgerAccounts(ctx)
+	families, err := s.revenueAccounts(ctx, st)
 	if err != nil {
 		return ledger.Entry{}, err
-	}
-	byFamily := map[string]string{}
-	for _, a := range accs {
-		if a.Type == ledger.Revenue && a.Family != "" && a.Active {
-			byFamily[a.Family] = a.Code
-		}
 	}
 	c, _ := quotient.LookupCurrency(inv.Currency)
 	revenue := map[string]int64{}
 	for _, l := range inv.Lines {
-		code := byFamily[l.Family]
-		if code == "" {
-			code = ledger.RevenueOther
-		}
-		revenue[code] += l.Net
+		revenue[families.code(l.Family)] += l.Net
 	}
 	in := ledger.EntryInput{Date: inv.IssueDate, Memo: "Invoice " + inv.Number, Currency: inv.Currency, SourceType: "invoice",
 		SourceID: inv.ID, Event: "post"}
-	in.Lines = append(in.Lines, ledger.LineInput{AccountCode: ledger.AccountsReceivable, Debit: c.FromMinor(inv.Total), Credit: decimal.Zero})
-	codes := make([]string, 0, len(revenue))
-	for code := range revenue {
-		codes = append(codes, code)
+	in.Lines = addLine(in.Lines, c, ledger.AccountsReceivable, inv.Total, 0)
+	for _, code := range sortedKeys(revenue) {
+		in.Lines = addLine(in.Lines, c, code, 0, revenue[code])
 	}
-	sort.Strings(codes)
-	for _, code := range codes {
-		if amt := revenue[code]; amt > 0 {
-			in.Lines = append(in.Lines, ledger.LineInput{AccountCode: code, Credit: c.FromMinor(amt), Debit: decimal.Zero})
-		}
-	}
-	if inv.Tax > 0 {
-		in.Lines = append(in.Lines, ledger.LineInput{AccountCode: ledger.SalesTaxPayable, Credit: c.FromMinor(inv.Tax), Debit: decimal.Zero})
-	}
+	in.Lines = addLine(in.Lines, c, ledger.SalesTaxPayable, 0, inv.Tax)
 	e, _, err := s.ledger.PostOnce(ctx, st, in, actorID)
 	return e, err
+}
+
+// revenueByFamily maps product families to their revenue accounts.
+type revenueByFamily map[string]string
+
+// code is a family's revenue account, or general revenue without one.
+func (r revenueByFamily) code(family string) string {
+	if code := r[family]; code != "" {
+		return code
+	}
+	return ledger.RevenueOther
+}
+
+func (s *Service) revenueAccounts(ctx context.Context, st ledger.Store) (revenueByFamily, error) {
+	accs, err := st.ListLedgerAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := revenueByFamily{}
+	for _, a := range accs {
+		if a.Type == ledger.Revenue && a.Family != "" && a.Active {
+			out[a.Family] = a.Code
+		}
+	}
+	return out, nil
+}
+
+// roundMinor rounds an amount to the currency and gives it in minor units.
+func roundMinor(c quotient.Currency, d decimal.Decimal) int64 {
+	n, _ := c.ToMinor(c.Round(d))
+	return n
 }
 
 func requireReader(ctx context.Context) error {

@@ -94,8 +94,7 @@ func earned(inv Invoice, receivedOn string, c quotient.Currency) int64 {
 	if inv.DiscountUntil == "" || receivedOn > inv.DiscountUntil || inv.AmountDue != inv.Total || !inv.DiscountPct.IsPositive() {
 		return 0
 	}
-	d, _ := c.ToMinor(c.Round(c.FromMinor(inv.Total).Mul(inv.DiscountPct).Div(decimal.NewFromInt(100))))
-	return d
+	return roundMinor(c, c.FromMinor(inv.Total).Mul(inv.DiscountPct).Div(decimal.NewFromInt(100)))
 }
 
 // Receive records a payment and applies it: to the allocations given, or
@@ -255,22 +254,10 @@ func (s *Service) postPayment(ctx context.Context, st PaymentStore, pay Payment,
 	}
 	in := ledger.EntryInput{Date: pay.ReceivedOn, Memo: "Payment " + pay.Reference, Currency: pay.Currency, SourceType: "payment",
 		SourceID: pay.ID, Event: "receive"}
-	add := func(code string, debit bool, minor int64) {
-		if minor == 0 {
-			return
-		}
-		l := ledger.LineInput{AccountCode: code, Debit: decimal.Zero, Credit: decimal.Zero}
-		if debit {
-			l.Debit = c.FromMinor(minor)
-		} else {
-			l.Credit = c.FromMinor(minor)
-		}
-		in.Lines = append(in.Lines, l)
-	}
-	add(ledger.Cash, true, pay.Amount)
-	add(ledger.SalesDiscounts, true, disc)
-	add(ledger.AccountsReceivable, false, ar)
-	add(ledger.CustomerCredits, false, pay.Unallocated)
+	in.Lines = addLine(in.Lines, c, ledger.Cash, pay.Amount, 0)
+	in.Lines = addLine(in.Lines, c, ledger.SalesDiscounts, disc, 0)
+	in.Lines = addLine(in.Lines, c, ledger.AccountsReceivable, 0, ar)
+	in.Lines = addLine(in.Lines, c, ledger.CustomerCredits, 0, pay.Unallocated)
 	e, _, err := s.ledger.PostOnce(ctx, st, in, pay.CreatedBy)
 	return e, err
 }
@@ -279,49 +266,18 @@ func (s *Service) postPayment(ctx context.Context, st PaymentStore, pay Payment,
 // its account, and posts it: debit customer credits, credit accounts
 // receivable.
 func (s *Service) AllocateCredit(ctx context.Context, st PaymentStore, paymentID string, allocs []AllocationInput) (Payment, error) {
-	a, err := requireFinanceWrite(ctx)
-	if err != nil {
-		return Payment{}, err
-	}
 	pay, err := st.GetPayment(ctx, paymentID)
 	if err != nil {
 		return Payment{}, err
 	}
-	c, _ := quotient.LookupCurrency(pay.Currency)
-	open, err := st.OpenInvoices(ctx, pay.AccountID, pay.Currency)
+	err = s.spendCredit(ctx, st, credit{kind: "payment", id: pay.ID, name: "payment " + pay.ID, accountID: pay.AccountID,
+		currency: pay.Currency, left: pay.Unallocated, use: st.UseCredit,
+		record: func(al Allocation, now time.Time) error {
+			al.PaymentID = pay.ID
+			return s.apply(ctx, st, al, now)
+		}}, allocs)
 	if err != nil {
 		return Payment{}, err
-	}
-	p := quotient.Problems{}
-	if len(allocs) == 0 {
-		p.Add("allocations", "name the invoices to apply the credit to")
-	}
-	made, left := requested(&p, allocs, open, c, pay.Unallocated, "") // credit applied later earns no discount
-	total := pay.Unallocated - left
-	if err := p.Err(); err != nil {
-		return Payment{}, err
-	}
-	now := s.now().UTC()
-	ok, err := st.UseCredit(ctx, pay.ID, total)
-	if err != nil {
-		return Payment{}, err
-	}
-	if !ok {
-		return Payment{}, quotient.Errorf(quotient.Conflict, "the payment's credit was used meanwhile; fetch it again")
-	}
-	in := ledger.EntryInput{Date: now.Format(time.DateOnly), Memo: "Credit applied from payment " + pay.ID, Currency: pay.Currency,
-		SourceType: "payment", SourceID: pay.ID, Event: "allocate:" + made[0].ID,
-		Lines: []ledger.LineInput{{AccountCode: ledger.CustomerCredits, Debit: c.FromMinor(total), Credit: decimal.Zero},
-			{AccountCode: ledger.AccountsReceivable, Credit: c.FromMinor(total), Debit: decimal.Zero}}}
-	e, _, err := s.ledger.PostOnce(ctx, st, in, a.UserID)
-	if err != nil {
-		return Payment{}, err
-	}
-	for _, al := range made {
-		al.PaymentID, al.JournalEntryID, al.CreatedAt, al.AppliedOn = pay.ID, e.ID, now, in.Date
-		if err := s.apply(ctx, st, al, now); err != nil {
-			return Payment{}, err
-		}
 	}
 	return st.GetPayment(ctx, pay.ID)
 }

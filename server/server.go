@@ -41,7 +41,7 @@ type Tx interface {
 	inventory.Store
 	order.Store
 	ledger.Store
-	billing.PaymentStore
+	billing.CreditStore
 	billing.AgingStore
 	InvoiceCurrencies(ctx context.Context) ([]string, error)
 	PostingBreaches(ctx context.Context) ([]string, error)

@@ -257,7 +257,7 @@ func (t *Tx) UseCredit(ctx context.Context, paymentID string, minor int64) (bool
 var _ billing.PaymentStore = (*Tx)(nil)
 
 // OpenItems lists what each invoice of a currency issued on or before asOf
-// still had open on that date.
+// still had open on that date, after payments and credit notes.
 func (t *Tx) OpenItems(ctx context.Context, currency, asOf string) ([]billing.OpenItem, error) {
 	var rows []struct {
 		AccountID string `db:"account_id"`
@@ -267,10 +267,12 @@ func (t *Tx) OpenItems(ctx context.Context, currency, asOf string) ([]billing.Op
 	}
 	if err := t.sel(ctx, &rows, `SELECT i.account_id, a.name, i.due_date, i.total_minor - COALESCE(p.paid, 0) AS open
 		FROM invoices i JOIN accounts a ON a.id = i.account_id
-		LEFT JOIN (SELECT invoice_id, SUM(amount_minor + discount_minor) AS paid FROM payment_allocations WHERE applied_on <= ? GROUP BY invoice_id) p
+		LEFT JOIN (SELECT invoice_id, SUM(amount) AS paid FROM (
+				SELECT invoice_id, amount_minor + discount_minor AS amount FROM payment_allocations WHERE applied_on <= ?
+				UNION ALL SELECT invoice_id, amount_minor FROM credit_note_allocations WHERE applied_on <= ?) a GROUP BY invoice_id) p
 			ON p.invoice_id = i.id
 		WHERE i.currency = ? AND i.issue_date <= ? AND i.status <> 'void' AND i.total_minor - COALESCE(p.paid, 0) <> 0`,
-		date(asOf), currency, date(asOf)); err != nil {
+		date(asOf), date(asOf), currency, date(asOf)); err != nil {
 		return nil, err
 	}
 	out := make([]billing.OpenItem, len(rows))
@@ -289,9 +291,9 @@ func (t *Tx) InvoiceCurrencies(ctx context.Context) ([]string, error) {
 
 var _ billing.AgingStore = (*Tx)(nil)
 
-// PostingBreaches names every invoice and payment that is not posted
-// exactly once with its own amount, and every invoice or payment entry
-// without its document.
+// PostingBreaches names every invoice, payment and credit note that is not
+// posted exactly once with its own amount, and every such entry without
+// its document.
 func (t *Tx) PostingBreaches(ctx context.Context) ([]string, error) {
 	checks := []struct{ what, q string }{
 		{"invoice %s has no posting of its own", `SELECT i.number FROM invoices i LEFT JOIN journal_entries e ON e.id = i.journal_entry_id
@@ -304,6 +306,13 @@ func (t *Tx) PostingBreaches(ctx context.Context) ([]string, error) {
 			WHERE e.id IS NULL OR e.source_type <> 'payment' OR e.source_id <> p.id OR e.event <> 'receive' ORDER BY p.id LIMIT 20`},
 		{"payment %s is posted with a different amount", `SELECT p.id FROM payments p JOIN journal_lines l ON l.entry_id = p.journal_entry_id
 			AND l.account_code = '1000' GROUP BY p.id, p.amount_minor HAVING SUM(l.debit_minor) <> p.amount_minor ORDER BY p.id LIMIT 20`},
+		{"credit note %s has no posting of its own", `SELECT c.number FROM credit_notes c LEFT JOIN journal_entries e ON e.id = c.journal_entry_id
+			WHERE e.id IS NULL OR e.source_type <> 'credit_note' OR e.source_id <> c.id OR e.event <> 'post' ORDER BY c.number LIMIT 20`},
+		{"credit note %s is posted with a different amount", `SELECT c.number FROM credit_notes c JOIN journal_lines l ON l.entry_id = c.journal_entry_id
+			AND l.account_code IN ('1100', '2200') GROUP BY c.id, c.number, c.total_minor HAVING SUM(l.credit_minor - l.debit_minor) <> c.total_minor
+			ORDER BY c.number LIMIT 20`},
+		{"journal entry %s posts a credit note that does not exist", `SELECT e.id FROM journal_entries e LEFT JOIN credit_notes c ON c.id = e.source_id
+			WHERE e.source_type = 'credit_note' AND c.id IS NULL ORDER BY e.id LIMIT 20`},
 		{"journal entry %s posts a payment that does not exist", `SELECT e.id FROM journal_entries e LEFT JOIN payments p ON p.id = e.source_id
 			WHERE e.source_type = 'payment' AND p.id IS NULL ORDER BY e.id LIMIT 20`},
 	}

@@ -222,6 +222,81 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 		}
 		a.must(400, "GET", "/api/v1/reports/ar-aging", tm.finance, nil) // currency required
 
+		// Credit notes. Invoice 3 (one disk, paid) is credited in full by its
+		// line: nothing is owed on it, so all of it becomes customer credit.
+		cn := func(body map[string]any) map[string]any {
+			return a.must(201, "POST", "/api/v1/credit-notes", tm.finance, body).json(t)
+		}
+		a.must(403, "POST", "/api/v1/credit-notes", tm.rep, map[string]any{"invoice_id": in3["id"], "amount": "1", "reason": "x"})
+		for _, c := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{map[string]any{"invoice_id": "inv_nope", "amount": "1", "reason": "x"}, "invoice_id"},
+			{map[string]any{"invoice_id": in3["id"], "amount": "1"}, "reason"},
+			{map[string]any{"invoice_id": in3["id"], "reason": "x"}, "lines"},
+			{map[string]any{"invoice_id": in3["id"], "reason": "x", "amount": "1", "lines": []any{map[string]any{"order_line_id": dl["id"], "quantity": "1"}}}, "amount"},
+			{map[string]any{"invoice_id": in3["id"], "reason": "x", "amount": "-1"}, "amount"},
+			{map[string]any{"invoice_id": in3["id"], "reason": "x", "amount": usd(tot(in3).Add(decimal.NewFromInt(1)))}, "amount"},
+			{map[string]any{"invoice_id": in3["id"], "reason": "x", "lines": []any{map[string]any{"order_line_id": dl["id"], "quantity": "2"}}}, "lines[0].quantity"},
+			{map[string]any{"invoice_id": in3["id"], "reason": "x", "lines": []any{map[string]any{"order_line_id": sl["id"], "quantity": "1"}}}, "lines[0].order_line_id"},
+		} {
+			if got := a.must(422, "POST", "/api/v1/credit-notes", tm.finance, c.body).field(t); got != c.field {
+				t.Errorf("credit note %v: field %q, want %q", c.body, got, c.field)
+			}
+		}
+		c1 := cn(map[string]any{"invoice_id": in3["id"], "reason": "Disk returned damaged", "lines": []any{map[string]any{"order_line_id": dl["id"], "quantity": "1"}}})
+		if !regexp.MustCompile(`^CN-\d{4}-000001$`).MatchString(c1["number"].(string)) || c1["total"] != in3["total"] || c1["net_total"] != in3["net_total"] ||
+			c1["applied"] != "0.00" || c1["unallocated"] != in3["total"] || c1["invoice_number"] != in3["number"] {
+			t.Fatalf("credit note by line: %v (invoice %v)", c1, in3)
+		}
+		if e := entryOf(t, a, tm.finance, "credit_note", c1["id"].(string)); e["4100"] != "D "+in3["net_total"].(string) ||
+			e["2100"] != "D "+in3["tax_total"].(string) || e["2200"] != "C "+in3["total"].(string) || len(e) != 3 {
+			t.Fatalf("credit note by line entry: %v", e)
+		}
+		// Never more than was invoiced less earlier credits.
+		if f := a.must(422, "POST", "/api/v1/credit-notes", tm.finance, map[string]any{"invoice_id": in3["id"], "reason": "again", "amount": "0.01"}).field(t); f != "amount" {
+			t.Fatalf("credit past the invoice: field %q", f)
+		}
+		// Invoice 4 (partly paid) is credited 10.00 by amount: it owes 10.00
+		// less, and the 10.00 splits into net and tax at its rate.
+		c2 := cn(map[string]any{"invoice_id": in4["id"], "reason": "Goodwill: installation late", "amount": "10.00"})
+		t4 := dec(t, "10").Mul(dec(t, get(in4["id"].(string))["tax_total"])).Div(tot(in4)).Round(2)
+		if c2["applied"] != "10.00" || c2["unallocated"] != "0.00" || c2["tax_total"] != usd(t4) || !regexp.MustCompile(`-000002$`).MatchString(c2["number"].(string)) {
+			t.Fatalf("credit note by amount: %v", c2)
+		}
+		if e := entryOf(t, a, tm.finance, "credit_note", c2["id"].(string)); e["4300"] != "D "+usd(dec(t, "10").Sub(t4)) || e["2100"] != "D "+usd(t4) ||
+			e["1100"] != "C 10.00" || len(e) != 3 {
+			t.Fatalf("credit note by amount entry: %v", e)
+		}
+		open4d := tot(in4).Sub(credit).Sub(dec(t, "10"))
+		if x := get(in4["id"].(string)); !dec(t, x["amount_due"]).Equal(open4d) {
+			t.Fatalf("invoice 4 after the credit note: %v", x)
+		}
+		// The first note's credit pays more of invoice 4.
+		c1 = a.must(200, "POST", "/api/v1/credit-notes/"+c1["id"].(string)+"/allocations", tm.finance, map[string]any{"allocations": []any{
+			map[string]any{"invoice_id": in4["id"], "amount": in3["total"]}}}).json(t)
+		if c1["unallocated"] != "0.00" || len(c1["allocations"].([]any)) != 1 {
+			t.Fatalf("credit note credit applied: %v", c1)
+		}
+		open4d = open4d.Sub(tot(in3))
+		if x := get(in4["id"].(string)); !dec(t, x["amount_due"]).Equal(open4d) {
+			t.Fatalf("invoice 4 after the credit: %v", x)
+		}
+		if ar := a.must(200, "GET", "/api/v1/ledger/accounts/1100/ledger?currency=USD", tm.finance, nil).json(t); !dec(t, ar["closing_balance"]).Equal(open4d) {
+			t.Fatalf("AR after credit notes: %v, want %s", ar["closing_balance"], open4d)
+		}
+		if cr := a.must(200, "GET", "/api/v1/ledger/accounts/2200/ledger?currency=USD", tm.finance, nil).json(t); cr["closing_balance"] != "0.00" {
+			t.Fatalf("customer credits after credit notes: %v", cr["closing_balance"])
+		}
+		if ag := a.must(200, "GET", "/api/v1/reports/ar-aging?currency=USD", tm.finance, nil).json(t); ag["total"].(map[string]any)["total"] != usd(open4d) {
+			t.Fatalf("aging after credit notes: %v", ag)
+		}
+		if l := a.must(200, "GET", "/api/v1/credit-notes?invoice_id="+in4["id"].(string), tm.rep, nil).list(t); len(l) != 1 || l[0]["id"] != c2["id"] {
+			t.Fatalf("credit notes of invoice 4: %v", l)
+		}
+		assertBalanced(t, a, tm.finance, "USD", today.Format(time.DateOnly))
+
 		// A JPY account invoiced on order: one invoice of whole yen at once.
 		jpy := a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true}).str(t, "id")
 		a.must(201, "POST", "/api/v1/price-books/"+jpy+"/entries", tm.admin, map[string]any{"product_id": disk, "unit_price": "15000"})

@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+
+	"github.com/quotient-cpq/quotient/billing"
+)
+
+// LockInvoice loads an invoice with its lines, locking its row on
+// PostgreSQL (SQLite transactions already write one at a time).
+func (t *Tx) LockInvoice(ctx context.Context, id string) (billing.Invoice, error) {
+	if t.d == Postgres {
+		var got string
+		if err := t.get(ctx, &got, `SELECT id FROM invoices WHERE id = ? FOR UPDATE`, id); err != nil {
+			return billing.Invoice{}, getOr(err, "invoice", id)
+		}
+	}
+	return t.GetInvoice(ctx, id)
+}
+
+// CreditedLines sums an invoice's credit notes by order line.
+func (t *Tx) CreditedLines(ctx context.Context, invoiceID string) (map[string]billing.Credited, error) {
+	var rows []struct {
+		OrderLineID string `db:"order_line_id"`
+		Qty         int64  `db:"q"`
+		Net         int64  `db:"net"`
+		Tax         int64  `db:"tax"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT l.order_line_id, SUM(l.quantity_micro) AS q, SUM(l.net_minor) AS net, SUM(l.tax_minor) AS tax
+		FROM credit_note_lines l JOIN credit_notes c ON c.id = l.credit_note_id WHERE c.invoice_id = ? GROUP BY l.order_line_id`, invoiceID); err != nil {
+		return nil, err
+	}
+	out := make(map[string]billing.Credited, len(rows))
+	for _, r := range rows {
+		out[r.OrderLineID] = billing.Credited{Quantity: r.Qty, Net: r.Net, Tax: r.Tax}
+	}
+	return out, nil
+}
+
+const (
+	creditNoteCols = `id, number, invoice_id, invoice_number, account_id, currency, issue_date, reason, net_minor, tax_minor, total_minor,
+	applied_minor, unallocated_minor, journal_entry_id, created_by, version, created_at`
+	// creditNotes is the credit notes with their invoice's number.
+	creditNotes = `(SELECT c.*, i.number AS invoice_number FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id) cn`
+)
+
+type creditNoteRow struct {
+	ID             string `db:"id"`
+	Number         string `db:"number"`
+	InvoiceID      string `db:"invoice_id"`
+	InvoiceNumber  string `db:"invoice_number"`
+	AccountID      string `db:"account_id"`
+	Currency       string `db:"currency"`
+	IssueDate      dbDate `db:"issue_date"`
+	Reason         string `db:"reason"`
+	Net            int64  `db:"net_minor"`
+	Tax            int64  `db:"tax_minor"`
+	Total          int64  `db:"total_minor"`
+	Applied        int64  `db:"applied_minor"`
+	Unallocated    int64  `db:"unallocated_minor"`
+	JournalEntryID string `db:"journal_entry_id"`
+	CreatedBy      string `db:"created_by"`
+	Version        int    `db:"version"`
+	CreatedAt      dbTime `db:"created_at"`
+}
+
+func (r creditNoteRow) note() billing.CreditNote {
+	return billing.CreditNote{ID: r.ID, Number: r.Number, InvoiceID: r.InvoiceID, InvoiceNumber: r.InvoiceNumber, AccountID: r.AccountID,
+		Currency: r.Currency, IssueDate: string(r.IssueDate), Reason: r.Reason, Net: r.Net, Tax: r.Tax, Total: r.Total, Applied: r.Applied,
+		Unallocated: r.Unallocated, JournalEntryID: r.JournalEntryID, CreatedBy: r.CreatedBy, Version: r.Version, CreatedAt: r.CreatedAt.Time}
+}
+
+// InsertCreditNote stores a credit note with its lines.
+func (t *Tx) InsertCreditNote(ctx context.Context, cn billing.CreditNote) error {
+	if _, err := t.exec(ctx, `INSERT INTO credit_notes (id, number, invoice_id, account_id, currency, issue_date, reason, net_minor, tax_minor,
+		total_minor, applied_minor, unallocated_minor, journal_entry_id, created_by, version, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cn.ID, cn.Number, cn.InvoiceID, cn.AccountID, cn.Currency, date(cn.IssueDate),
+		cn.Reason, cn.Net, cn.Tax, cn.Total, cn.Applied, cn.Unallocated, cn.JournalEntryID, cn.CreatedBy, cn.Version, t.ts(cn.CreatedAt)); err != nil {
+		return err
+	}
+	for i, l := range cn.Lines {
+		if _, err := t.exec(ctx, `INSERT INTO credit_note_lines (credit_note_id, line_no, order_line_id, sku, name, quantity_micro, net_minor,
+			tax_minor, tax_rate_id, tax_rate_pct, family) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cn.ID, i+1, l.OrderLineID, l.SKU, l.Name,
+			l.Quantity, l.Net, l.Tax, l.TaxRateID, dec(l.TaxRatePct), l.Family); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InsertCreditAllocation stores where part of a credit note went.
+func (t *Tx) InsertCreditAllocation(ctx context.Context, creditNoteID string, a billing.Allocation) error {
+	_, err := t.exec(ctx, `INSERT INTO credit_note_allocations (id, credit_note_id, invoice_id, amount_minor, applied_on, journal_entry_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, creditNoteID, a.InvoiceID, a.Amount, date(a.AppliedOn), a.JournalEntryID, t.ts(a.CreatedAt))
+	return err
+}
+
+// GetCreditNote loads a credit note with its lines and allocations.
+func (t *Tx) GetCreditNote(ctx context.Context, id string) (billing.CreditNote, error) {
+	var r creditNoteRow
+	if err := t.get(ctx, &r, `SELECT `+creditNoteCols+` FROM `+creditNotes+` WHERE id = ?`, id); err != nil {
+		return billing.CreditNote{}, getOr(err, "credit note", id)
+	}
+	cn := r.note()
+	var lines []struct {
+		OrderLineID string `db:"order_line_id"`
+		SKU         string `db:"sku"`
+		Name        string `db:"name"`
+		Qty         int64  `db:"quantity_micro"`
+		Net         int64  `db:"net_minor"`
+		Tax         int64  `db:"tax_minor"`
+		TaxRateID   string `db:"tax_rate_id"`
+		TaxRatePct  dbDec  `db:"tax_rate_pct"`
+		Family      string `db:"family"`
+	}
+	if err := t.sel(ctx, &lines, `SELECT order_line_id, sku, name, quantity_micro, net_minor, tax_minor, tax_rate_id, tax_rate_pct, family
+		FROM credit_note_lines WHERE credit_note_id = ? ORDER BY line_no`, id); err != nil {
+		return billing.CreditNote{}, err
+	}
+	for _, l := range lines {
+		cn.Lines = append(cn.Lines, billing.CreditLine{OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: l.Qty, Net: l.Net,
+			Tax: l.Tax, TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.Decimal, Family: l.Family})
+	}
+	var als []struct {
+		ID        string `db:"id"`
+		InvoiceID string `db:"invoice_id"`
+		Amount    int64  `db:"amount_minor"`
+		AppliedOn dbDate `db:"applied_on"`
+		Entry     string `db:"journal_entry_id"`
+		CreatedAt dbTime `db:"created_at"`
+	}
+	if err := t.sel(ctx, &als, `SELECT id, invoice_id, amount_minor, applied_on, journal_entry_id, created_at FROM credit_note_allocations
+		WHERE credit_note_id = ? ORDER BY created_at, id`, id); err != nil {
+		return billing.CreditNote{}, err
+	}
+	for _, a := range als {
+		cn.Allocations = append(cn.Allocations, billing.Allocation{ID: a.ID, InvoiceID: a.InvoiceID, Amount: a.Amount, AppliedOn: string(a.AppliedOn),
+			JournalEntryID: a.Entry, CreatedAt: a.CreatedAt.Time})
+	}
+	return cn, nil
+}
+
+// ListCreditNotes lists credit note headers by id.
+func (t *Tx) ListCreditNotes(ctx context.Context, accountID, invoiceID string, limit int, after string) ([]billing.CreditNote, error) {
+	var where []string
+	var args []any
+	where, args = eq(where, args, "account_id", accountID)
+	where, args = eq(where, args, "invoice_id", invoiceID)
+	var rows []creditNoteRow
+	if err := t.list(ctx, &rows, creditNoteCols, creditNotes, where, args, after, limit); err != nil {
+		return nil, err
+	}
+	out := make([]billing.CreditNote, len(rows))
+	for i, r := range rows {
+		out[i] = r.note()
+	}
+	return out, nil
+}
+
+// UseCreditNote lowers a credit note's unallocated amount if it has that much.
+func (t *Tx) UseCreditNote(ctx context.Context, id string, minor int64) (bool, error) {
+	n, err := t.execN(ctx, `UPDATE credit_notes SET unallocated_minor = unallocated_minor - ?, version = version + 1
+		WHERE id = ? AND unallocated_minor >= ?`, minor, id, minor)
+	return n == 1, err
+}
+
+var _ billing.CreditStore = (*Tx)(nil)
