@@ -118,11 +118,14 @@ type Store interface {
 type Service struct {
 	now    func() time.Time
 	ledger *ledger.Service
+	// CostCurrency is the currency of products' unit_cost, in which stock
+	// is valued and cost of goods posted.
+	CostCurrency string
 }
 
 // NewService makes the service.
 func NewService(now func() time.Time, l *ledger.Service) *Service {
-	return &Service{now: now, ledger: l}
+	return &Service{now: now, ledger: l, CostCurrency: "USD"}
 }
 
 // invoiceable is how much of a line can be invoiced now: bundle components

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/inventory"
 )
 
@@ -189,6 +190,13 @@ func (s *Server) receive() fiber.Handler {
 		return commit(s, c, func(ctx context.Context, tx Tx) ([]inventory.Movement, error) {
 			ms, err := s.inventory.Receive(ctx, tx, in)
 			if err != nil {
+				return nil, err
+			}
+			cost := mapSlice(ms, func(m inventory.Movement) billing.CostLine {
+				micro, _ := inventory.Micro(m.Quantity)
+				return billing.CostLine{ProductID: m.ProductID, Micro: micro, UnitCost: m.UnitCost}
+			})
+			if err := s.billing.PostReceipt(ctx, tx, ms[0].ID, ms[0].At.Format(time.DateOnly), in.Reference, ms[0].ActorID, cost); err != nil {
 				return nil, err
 			}
 			_, err = s.orders.FillBackorders(ctx, tx, mapSlice(ms, func(m inventory.Movement) string { return m.ProductID }))

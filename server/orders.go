@@ -285,6 +285,9 @@ func (s *Server) fulfillOrder() fiber.Handler {
 			if err != nil {
 				return FulfillmentJSON{}, err
 			}
+			if err := s.billing.PostShipmentCost(ctx, tx, sh, sh.ActorID); err != nil {
+				return FulfillmentJSON{}, err
+			}
 			if err := s.autoInvoice(ctx, tx, o.ID); err != nil {
 				return FulfillmentJSON{}, err
 			}

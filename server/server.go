@@ -128,6 +128,7 @@ func New(cfg Config) *Server {
 	s.orders = order.NewService(cfg.Now, s.inventory)
 	s.ledger = ledger.NewService(cfg.Now)
 	s.billing = billing.NewService(cfg.Now, s.ledger)
+	s.billing.CostCurrency = s.pricing.CostCurrency
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",

@@ -355,3 +355,42 @@ func TestInvoiceNumbersGaplessUnderConcurrency(t *testing.T) {
 		assertBalanced(t, a, tm.finance, "USD", today.Format(time.DateOnly))
 	})
 }
+
+// TestCostOfGoodsPostsReceiptsAndShipments: receipts post inventory
+// against goods received not invoiced at their cost (the product's unit
+// cost when they name none), shipments post cost of goods sold at the
+// product's unit cost, in the cost currency, even for a JPY order.
+func TestCostOfGoodsPostsReceiptsAndShipments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, tm, f, _ := diskFixture(t, db)
+		ssd := f.product(t, a, tm, map[string]any{"sku": "SSD", "name": "SSD", "family": "hardware", "unit_cost": "40.125"}, "90")
+		rc := a.must(201, "POST", "/api/v1/inventory/receipts", tm.admin, map[string]any{"warehouse_id": f.sfo, "reference": "PO-7",
+			"lines": []any{map[string]any{"product_id": ssd, "quantity": "10", "unit_cost": "42.50"}, map[string]any{"product_id": ssd, "quantity": "3"}}}).json(t)
+		first := rc["movements"].([]any)[0].(map[string]any)["id"].(string)
+		if e := entryOf(t, a, tm.finance, "receipt", first); e["1200"] != "D 545.38" || e["2000"] != "C 545.38" || len(e) != 2 {
+			t.Fatalf("receipt entry (10 × 42.50 + 3 × 40.125): %v", e)
+		}
+		jpy := a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true}).str(t, "id")
+		a.must(201, "POST", "/api/v1/price-books/"+jpy+"/entries", tm.admin, map[string]any{"product_id": ssd, "unit_price": "13000"})
+		f.acc = a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "大阪システム", "currency": "JPY"}).str(t, "id")
+		o := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, ssd, "4")+"/convert", tm.rep, nil).json(t)
+		fl := a.must(201, "POST", "/api/v1/orders/"+o["id"].(string)+"/fulfillments", tm.admin, map[string]any{"warehouse_id": f.sfo,
+			"lines": []any{map[string]any{"order_line_id": lineBy(t, o, "SSD", false)["id"], "quantity": "4"}}}).json(t)
+		sh := fl["shipment"].(map[string]any)["id"].(string)
+		if e := entryOf(t, a, tm.finance, "shipment", sh); e["5000"] != "D 160.50" || e["1200"] != "C 160.50" || len(e) != 2 {
+			t.Fatalf("shipment cost entry (4 × 40.125): %v", e)
+		}
+		if inv := a.must(200, "GET", "/api/v1/ledger/accounts/1200/ledger?currency=USD", tm.finance, nil).json(t); inv["closing_balance"] != "384.88" {
+			t.Fatalf("inventory at cost: %v", inv["closing_balance"])
+		}
+		// A product without a cost posts nothing.
+		bare := f.product(t, a, tm, map[string]any{"sku": "CABLE", "name": "Cable", "family": "hardware"}, "5")
+		rc = a.must(201, "POST", "/api/v1/inventory/receipts", tm.admin, map[string]any{"warehouse_id": f.sfo,
+			"lines": []any{map[string]any{"product_id": bare, "quantity": "10"}}}).json(t)
+		if es := a.must(200, "GET", "/api/v1/ledger/entries?source_type=receipt&source_id="+rc["movements"].([]any)[0].(map[string]any)["id"].(string), tm.finance, nil).list(t); len(es) != 0 {
+			t.Fatalf("a receipt without cost posted: %v", es)
+		}
+		assertBalanced(t, a, tm.finance, "USD", time.Now().UTC().Format(time.DateOnly))
+		assertBalanced(t, a, tm.finance, "JPY", time.Now().UTC().Format(time.DateOnly))
+	})
+}
