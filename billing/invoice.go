@@ -121,11 +121,14 @@ type Service struct {
 	// CostCurrency is the currency of products' unit_cost, in which stock
 	// is valued and cost of goods posted.
 	CostCurrency string
+	// CreditGraceDays is how long an invoice may be overdue before credit
+	// control holds the account's new orders (0: as soon as one is due).
+	CreditGraceDays int
 }
 
 // NewService makes the service.
 func NewService(now func() time.Time, l *ledger.Service) *Service {
-	return &Service{now: now, ledger: l, CostCurrency: "USD"}
+	return &Service{now: now, ledger: l, CostCurrency: "USD", CreditGraceDays: DefaultGraceDays}
 }
 
 // invoiceable is how much of a line can be invoiced now: bundle components
@@ -174,6 +177,12 @@ func (s *Service) InvoiceOrder(ctx context.Context, st Store, orderID, actorID s
 	o, err := st.LockOrder(ctx, orderID)
 	if err != nil {
 		return Invoice{}, err
+	}
+	if o.Shown() == order.OnHold {
+		if quiet {
+			return Invoice{}, nil
+		}
+		return Invoice{}, quotient.Errorf(quotient.Conflict, "order %s is on credit hold (%s); finance releases it first", o.Number, o.HoldReason)
 	}
 	acc, err := st.GetAccount(ctx, o.AccountID)
 	if err != nil {

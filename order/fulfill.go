@@ -154,6 +154,9 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 	if err != nil {
 		return Order{}, Shipment{}, err
 	}
+	if o.Shown() == OnHold {
+		return Order{}, Shipment{}, quotient.Errorf(quotient.Conflict, "order %s is on credit hold (%s); finance releases it first", o.Number, o.HoldReason)
+	}
 	if o.Status != Open && o.Status != PartiallyFulfilled {
 		return Order{}, Shipment{}, quotient.Errorf(quotient.Conflict, "order %s is %s; nothing more can ship", o.Number, o.Status)
 	}

@@ -27,6 +27,9 @@ const (
 	Fulfilled          Status = "fulfilled"
 	Cancelled          Status = "cancelled"
 	Closed             Status = "closed"
+	// OnHold is how an open order held for credit shows (HoldReason set):
+	// it reserves nothing until finance releases it.
+	OnHold Status = "on_hold"
 )
 
 // Order is a sales order.
@@ -44,10 +47,23 @@ type Order struct {
 	Tax          decimal.Decimal
 	Total        decimal.Decimal
 	CancelReason string
-	Version      int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Lines        []Line
+	// HoldReason says why credit control holds the order ("" when not held).
+	HoldReason string
+	ReleasedBy string
+	ReleasedAt *time.Time
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Lines      []Line
+}
+
+// Shown is the order's status as users see it: on_hold while credit
+// control holds an open order.
+func (o Order) Shown() Status {
+	if o.HoldReason != "" && o.Status == Open {
+		return OnHold
+	}
+	return o.Status
 }
 
 // Line is an order line. Quantities are in micro-units. A bundle's line
@@ -145,7 +161,10 @@ func NewService(now func() time.Time, stock *inventory.Service) *Service {
 // transaction (the one that accepted it), and reserves its stock. It is
 // idempotent: the quote's existing order is returned, and created reports
 // whether this call made it.
-func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quote.Version) (o Order, created bool, err error) {
+//
+// hold, when not empty, is why credit control holds the new order: it is
+// made without reserving stock until Release.
+func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quote.Version, hold string) (o Order, created bool, err error) {
 	if v.Status != quote.Accepted {
 		return Order{}, false, quotient.Errorf(quotient.Conflict, "quote %s version %d is %s; only an accepted quote becomes an order", q.Number, v.Version, v.Status)
 	}
@@ -165,7 +184,7 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 	p := v.Priced
 	o = Order{ID: quotient.NewID("ord"), Number: fmt.Sprintf("SO-%06d", n), QuoteID: q.ID, QuoteVersion: v.Version, AccountID: q.AccountID,
 		OwnerID: q.OwnerID, Currency: q.Currency, Status: Open, Subtotal: p.Subtotal, Discount: p.DiscountTotal, Tax: p.TaxTotal, Total: p.Total,
-		Version: 1, CreatedAt: now, UpdatedAt: now}
+		HoldReason: hold, Version: 1, CreatedAt: now, UpdatedAt: now}
 	inserted, err := st.InsertOrder(ctx, o)
 	if err != nil {
 		return Order{}, false, err
@@ -213,10 +232,44 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 			return Order{}, false, err
 		}
 	}
+	if hold != "" {
+		return o, true, nil
+	}
 	if err := s.reserve(ctx, st, o.ID, o.Lines, now); err != nil {
 		return Order{}, false, err
 	}
 	return o, true, nil
+}
+
+// Release lifts credit control's hold on an order (finance or admin): it
+// reserves its stock now, as if it had just been made.
+func (s *Service) Release(ctx context.Context, st Store, id string) (Order, error) {
+	a, err := quotient.RequireActor(ctx)
+	if err != nil {
+		return Order{}, err
+	}
+	if a.Role != quotient.RoleFinance && a.Role != quotient.RoleAdmin {
+		return Order{}, quotient.Errorf(quotient.Forbidden, "finance releases orders held for credit")
+	}
+	o, err := s.lockForChange(ctx, st, id)
+	if err != nil {
+		return Order{}, err
+	}
+	if o.Shown() != OnHold {
+		return Order{}, quotient.Errorf(quotient.Conflict, "order %s is %s, not on hold", o.Number, o.Shown())
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	old := o.Version
+	o.HoldReason, o.ReleasedBy, o.ReleasedAt = "", a.UserID, &now
+	o.Version++
+	o.UpdatedAt = now
+	if err := st.UpdateOrder(ctx, o, old); err != nil {
+		return Order{}, err
+	}
+	if err := s.reserve(ctx, st, o.ID, o.Lines, now); err != nil {
+		return Order{}, err
+	}
+	return st.GetOrder(ctx, o.ID)
 }
 
 // stocked reports whether a line of the product holds stock: a good that
@@ -307,7 +360,7 @@ func (s *Service) List(ctx context.Context, st Store, f Filter) ([]Order, error)
 	}
 	if f.Status != "" {
 		p := quotient.Problems{}
-		p.OneOf("status", f.Status, string(Open), string(PartiallyFulfilled), string(Fulfilled), string(Cancelled), string(Closed))
+		p.OneOf("status", f.Status, string(Open), string(OnHold), string(PartiallyFulfilled), string(Fulfilled), string(Cancelled), string(Closed))
 		if err := p.Err(); err != nil {
 			return nil, err
 		}

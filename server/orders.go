@@ -44,12 +44,15 @@ type OrderJSON struct {
 	AccountID     string          `json:"account_id"`
 	OwnerID       string          `json:"owner_id"`
 	Currency      string          `json:"currency"`
-	Status        string          `json:"status" enum:"open,partially_fulfilled,fulfilled,cancelled,closed"`
+	Status        string          `json:"status" enum:"open,on_hold,partially_fulfilled,fulfilled,cancelled,closed"`
 	Subtotal      string          `json:"subtotal" format:"decimal"`
 	DiscountTotal string          `json:"discount_total" format:"decimal"`
 	TaxTotal      string          `json:"tax_total" format:"decimal"`
 	Total         string          `json:"total" format:"decimal"`
 	CancelReason  string          `json:"cancel_reason"`
+	HoldReason    string          `json:"hold_reason"`
+	ReleasedBy    *string         `json:"released_by"`
+	ReleasedAt    *time.Time      `json:"released_at"`
 	Version       int             `json:"version"`
 	CreatedAt     time.Time       `json:"created_at"`
 	UpdatedAt     time.Time       `json:"updated_at"`
@@ -58,8 +61,9 @@ type OrderJSON struct {
 
 func orderJSON(o order.Order) OrderJSON {
 	out := OrderJSON{ID: o.ID, Number: o.Number, QuoteID: o.QuoteID, QuoteVersion: o.QuoteVersion, AccountID: o.AccountID, OwnerID: o.OwnerID,
-		Currency: o.Currency, Status: string(o.Status), Subtotal: fmtMoney(o.Subtotal, o.Currency), DiscountTotal: fmtMoney(o.Discount, o.Currency),
-		TaxTotal: fmtMoney(o.Tax, o.Currency), Total: fmtMoney(o.Total, o.Currency), CancelReason: o.CancelReason, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		Currency: o.Currency, Status: string(o.Shown()), Subtotal: fmtMoney(o.Subtotal, o.Currency), DiscountTotal: fmtMoney(o.Discount, o.Currency),
+		TaxTotal: fmtMoney(o.Tax, o.Currency), Total: fmtMoney(o.Total, o.Currency), CancelReason: o.CancelReason, HoldReason: o.HoldReason,
+		ReleasedBy: optStr(o.ReleasedBy), ReleasedAt: o.ReleasedAt, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 	for _, l := range o.Lines {
 		lj := OrderLineJSON{ID: l.ID, LineNo: l.LineNo, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Stocked: l.Stocked,
 			Quantity: inventory.FromMicro(l.Quantity).String(), ReservedQuantity: inventory.FromMicro(l.Reserved).String(),
@@ -151,8 +155,9 @@ func (s *Server) acceptedOrder(ctx context.Context, tx Tx, quoteID string, versi
 	return o, err
 }
 
-// newOrder makes the order of an accepted quote and invoices what its
-// account's policy invoices at once. The account is read before the order
+// newOrder makes the order of an accepted quote, held when credit control
+// says so, and otherwise invoices what its account's policy invoices at
+// once. The account is read before the order
 // locks any stock, and invoicing is skipped when there is nothing to
 // invoice, so a hot product's stock row is held no longer than reserving
 // needs.
@@ -161,11 +166,40 @@ func (s *Server) newOrder(ctx context.Context, tx Tx, q quote.Quote, v quote.Ver
 	if err != nil {
 		return order.Order{}, false, err
 	}
-	o, created, err := s.orders.FromQuote(ctx, tx, q, v)
-	if err != nil || !created || !billing.HasInvoiceable(o, acc.InvoicingPolicy) {
+	hold := ""
+	if v.Priced != nil {
+		if hold, err = s.billing.CreditHold(ctx, tx, acc, q.Currency, v.Priced.Total); err != nil {
+			return order.Order{}, false, err
+		}
+	}
+	o, created, err := s.orders.FromQuote(ctx, tx, q, v, hold)
+	if err != nil || !created || o.HoldReason != "" || !billing.HasInvoiceable(o, acc.InvoicingPolicy) {
 		return o, created, err
 	}
 	return o, created, s.autoInvoice(ctx, tx, o.ID)
+}
+
+// releaseOrder lifts an order's credit hold: it reserves its stock and
+// invoices what its account's policy invoices on order.
+func (s *Server) releaseOrder() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return commit(s, c, func(ctx context.Context, tx Tx) (order.Order, error) {
+			o, err := s.orders.Release(ctx, tx, c.Params("id"))
+			if err != nil {
+				return o, err
+			}
+			acc, err := tx.GetAccount(ctx, o.AccountID)
+			if err != nil || !billing.HasInvoiceable(o, acc.InvoicingPolicy) {
+				return o, err
+			}
+			if err := s.autoInvoice(ctx, tx, o.ID); err != nil {
+				return o, err
+			}
+			return tx.GetOrder(ctx, o.ID)
+		}, func(o order.Order) response {
+			return response{status: fiber.StatusOK, version: o.Version, body: orderJSON(o)}
+		})
+	}
 }
 
 var orderView = view[order.Order, OrderJSON]{func(o order.Order) int { return o.Version }, orderJSON}

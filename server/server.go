@@ -42,6 +42,12 @@ type Tx interface {
 	order.Store
 	ledger.Store
 	billing.CreditStore
+	billing.ControlStore
+	// OpenQuotes counts an account's open quotes and sums their totals
+	// (minor units) by currency.
+	OpenQuotes(ctx context.Context, accountID string) (map[string][2]int64, error)
+	// OpenOrderCounts counts an account's open orders and the held ones.
+	OpenOrderCounts(ctx context.Context, accountID string) (open, held int, err error)
 	billing.AgingStore
 	InvoiceCurrencies(ctx context.Context) ([]string, error)
 	PostingBreaches(ctx context.Context) ([]string, error)
@@ -75,6 +81,9 @@ type Config struct {
 	Mail mail.Sender
 	// MailFrom is the sender address of e-mail.
 	MailFrom string
+	// CreditGraceDays is how long an invoice may be overdue before credit
+	// control holds the account's new orders; nil: billing.DefaultGraceDays.
+	CreditGraceDays *int
 }
 
 // Server is the HTTP server.
@@ -129,6 +138,9 @@ func New(cfg Config) *Server {
 	s.ledger = ledger.NewService(cfg.Now)
 	s.billing = billing.NewService(cfg.Now, s.ledger)
 	s.billing.CostCurrency = s.pricing.CostCurrency
+	if cfg.CreditGraceDays != nil {
+		s.billing.CreditGraceDays = *cfg.CreditGraceDays
+	}
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",

@@ -328,3 +328,79 @@ func (t *Tx) PostingBreaches(ctx context.Context) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Receivables sums an account's invoices and unapplied credits in a
+// currency.
+func (t *Tx) Receivables(ctx context.Context, accountID, currency, today, graceDate string) (billing.Receivables, error) {
+	var r struct {
+		Open      int64   `db:"open"`
+		Overdue   int64   `db:"overdue"`
+		PastGrace int64   `db:"past_grace"`
+		Net       int64   `db:"net"`
+		Oldest    *dbDate `db:"oldest"`
+	}
+	if err := t.get(ctx, &r, `SELECT COALESCE(SUM(amount_due_minor), 0) AS open,
+		COALESCE(SUM(CASE WHEN due_date < ? THEN amount_due_minor ELSE 0 END), 0) AS overdue,
+		COALESCE(SUM(CASE WHEN due_date < ? THEN amount_due_minor ELSE 0 END), 0) AS past_grace,
+		COALESCE(SUM(net_minor), 0) AS net,
+		MIN(CASE WHEN amount_due_minor > 0 THEN due_date END) AS oldest
+		FROM invoices WHERE account_id = ? AND currency = ? AND status <> 'void'`, date(today), date(graceDate), accountID, currency); err != nil {
+		return billing.Receivables{}, err
+	}
+	var cr struct {
+		Credits  int64 `db:"credits"`
+		Returned int64 `db:"returned"`
+	}
+	if err := t.get(ctx, &cr, `SELECT
+		COALESCE((SELECT SUM(unallocated_minor) FROM payments WHERE account_id = ? AND currency = ?), 0)
+		+ COALESCE((SELECT SUM(unallocated_minor) FROM credit_notes WHERE account_id = ? AND currency = ?), 0) AS credits,
+		COALESCE((SELECT SUM(net_minor) FROM credit_notes WHERE account_id = ? AND currency = ?), 0) AS returned`,
+		accountID, currency, accountID, currency, accountID, currency); err != nil {
+		return billing.Receivables{}, err
+	}
+	out := billing.Receivables{Open: r.Open, Overdue: r.Overdue, PastGrace: r.PastGrace, Credits: cr.Credits, Revenue: r.Net - cr.Returned}
+	if r.Oldest != nil {
+		out.OldestDueOn = string(*r.Oldest)
+	}
+	return out, nil
+}
+
+// OpenOrderLines lists the lines of an account's open orders in a currency.
+func (t *Tx) OpenOrderLines(ctx context.Context, accountID, currency string) ([]order.Line, error) {
+	return t.openOrderLines(ctx, `o.account_id = ? AND o.currency = ?`, "l.order_id, l.line_no", accountID, currency)
+}
+
+var _ billing.ControlStore = (*Tx)(nil)
+
+// OpenQuotes counts an account's quotes whose current version is still
+// open (draft to sent) and sums their totals, in minor units by currency.
+func (t *Tx) OpenQuotes(ctx context.Context, accountID string) (map[string][2]int64, error) {
+	var rows []struct {
+		Currency string `db:"currency"`
+		N        int64  `db:"n"`
+		Total    int64  `db:"total"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT q.currency, COUNT(*) AS n, COALESCE(SUM(v.total_minor), 0) AS total
+		FROM quotes q JOIN quote_versions v ON v.quote_id = q.id AND v.version = q.current_version
+		WHERE q.account_id = ? AND v.status IN ('draft', 'pending_approval', 'approved', 'sent') GROUP BY q.currency ORDER BY q.currency`,
+		accountID); err != nil {
+		return nil, err
+	}
+	out := make(map[string][2]int64, len(rows))
+	for _, r := range rows {
+		out[r.Currency] = [2]int64{r.N, r.Total}
+	}
+	return out, nil
+}
+
+// OpenOrderCounts counts an account's open orders and, of them, those held
+// for credit.
+func (t *Tx) OpenOrderCounts(ctx context.Context, accountID string) (open, held int, err error) {
+	var r struct {
+		Open int `db:"open"`
+		Held int `db:"held"`
+	}
+	err = t.get(ctx, &r, `SELECT COUNT(*) AS open, COALESCE(SUM(CASE WHEN hold_reason <> '' THEN 1 ELSE 0 END), 0) AS held
+		FROM orders WHERE account_id = ? AND status IN ('open', 'partially_fulfilled')`, accountID)
+	return r.Open, r.Held, err
+}

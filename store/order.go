@@ -14,7 +14,7 @@ import (
 )
 
 const orderCols = `id, number, quote_id, quote_version, account_id, owner_id, currency, status, subtotal_minor, discount_minor,
-	tax_minor, total_minor, cancel_reason, version, created_at, updated_at`
+	tax_minor, total_minor, cancel_reason, hold_reason, released_by, released_at, version, created_at, updated_at`
 
 type orderRow struct {
 	ID            string `db:"id"`
@@ -30,6 +30,9 @@ type orderRow struct {
 	TaxMinor      int64  `db:"tax_minor"`
 	TotalMinor    int64  `db:"total_minor"`
 	CancelReason  string `db:"cancel_reason"`
+	HoldReason    string `db:"hold_reason"`
+	ReleasedBy    string `db:"released_by"`
+	ReleasedAt    dbTime `db:"released_at"`
 	Version       int    `db:"version"`
 	CreatedAt     dbTime `db:"created_at"`
 	UpdatedAt     dbTime `db:"updated_at"`
@@ -39,7 +42,8 @@ func (r orderRow) order() order.Order {
 	c, _ := quotient.LookupCurrency(r.Currency)
 	return order.Order{ID: r.ID, Number: r.Number, QuoteID: r.QuoteID, QuoteVersion: r.QuoteVersion, AccountID: r.AccountID, OwnerID: r.OwnerID,
 		Currency: r.Currency, Status: order.Status(r.Status), Subtotal: c.FromMinor(r.SubtotalMinor), Discount: c.FromMinor(r.DiscountMinor),
-		Tax: c.FromMinor(r.TaxMinor), Total: c.FromMinor(r.TotalMinor), CancelReason: r.CancelReason, Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		Tax: c.FromMinor(r.TaxMinor), Total: c.FromMinor(r.TotalMinor), CancelReason: r.CancelReason,
+		HoldReason: r.HoldReason, ReleasedBy: r.ReleasedBy, ReleasedAt: r.ReleasedAt.ptr(), Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // InsertOrder inserts an order unless its quote has one.
@@ -52,9 +56,9 @@ func (t *Tx) InsertOrder(ctx context.Context, o order.Order) (bool, error) {
 		}
 		m[i] = n
 	}
-	n, err := t.execN(ctx, `INSERT INTO orders (`+orderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	n, err := t.execN(ctx, `INSERT INTO orders (`+orderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (quote_id) DO NOTHING`, o.ID, o.Number, o.QuoteID, o.QuoteVersion, o.AccountID, o.OwnerID, o.Currency, string(o.Status),
-		m[0], m[1], m[2], m[3], o.CancelReason, o.Version, t.ts(o.CreatedAt), t.ts(o.UpdatedAt))
+		m[0], m[1], m[2], m[3], o.CancelReason, o.HoldReason, o.ReleasedBy, t.tsPtr(o.ReleasedAt), o.Version, t.ts(o.CreatedAt), t.ts(o.UpdatedAt))
 	return n == 1, err
 }
 
@@ -104,8 +108,9 @@ func (t *Tx) LockOrder(ctx context.Context, id string) (order.Order, error) {
 
 // UpdateOrder stores an order's status if it is still at version old.
 func (t *Tx) UpdateOrder(ctx context.Context, o order.Order, old int) error {
-	return t.versioned(ctx, "orders", "order", o.ID, `UPDATE orders SET status = ?, cancel_reason = ?, version = ?, updated_at = ?
-		WHERE id = ? AND version = ?`, string(o.Status), o.CancelReason, o.Version, t.ts(o.UpdatedAt), o.ID, old)
+	return t.versioned(ctx, "orders", "order", o.ID, `UPDATE orders SET status = ?, cancel_reason = ?, hold_reason = ?, released_by = ?,
+		released_at = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`, string(o.Status), o.CancelReason, o.HoldReason, o.ReleasedBy,
+		t.tsPtr(o.ReleasedAt), o.Version, t.ts(o.UpdatedAt), o.ID, old)
 }
 
 // InsertShipment stores a shipment with its lines.
@@ -251,7 +256,14 @@ func (t *Tx) ListOrders(ctx context.Context, f order.Filter) ([]order.Order, err
 	var args []any
 	where, args = eq(where, args, "account_id", f.AccountID)
 	where, args = eq(where, args, "quote_id", f.QuoteID)
-	where, args = eq(where, args, "status", f.Status)
+	switch f.Status {
+	case string(order.OnHold):
+		where = append(where, "status = 'open' AND hold_reason <> ''")
+	case string(order.Open):
+		where = append(where, "status = 'open' AND hold_reason = ''")
+	default:
+		where, args = eq(where, args, "status", f.Status)
+	}
 	var rows []orderRow
 	if err := t.list(ctx, &rows, orderCols, "orders", where, args, f.After, f.Limit); err != nil {
 		return nil, err
@@ -269,14 +281,19 @@ func (t *Tx) Reservations(ctx context.Context, orderID string) ([]inventory.Held
 }
 
 // Backordered lists the stocked lines of open and partly fulfilled orders
-// still waiting for a product, by order time.
+// still waiting for a product, by order time; held orders wait for their
+// release.
 func (t *Tx) Backordered(ctx context.Context, productID string) ([]order.Line, error) {
+	return t.openOrderLines(ctx, `l.product_id = ? AND l.stocked = ? AND o.hold_reason = ''
+		AND l.reserved_micro + l.fulfilled_micro + l.cancelled_micro < l.quantity_micro`, "o.created_at, o.id, l.line_no", productID, true)
+}
+
+// openOrderLines lists lines of open and partly fulfilled orders (l joined
+// with its order o) that match a condition.
+func (t *Tx) openOrderLines(ctx context.Context, cond, orderBy string, args ...any) ([]order.Line, error) {
 	var rows []orderLineRow
-	if err := t.sel(ctx, &rows, `SELECT `+prefixed("l.", orderLineCols)+`
-		FROM order_lines l JOIN orders o ON o.id = l.order_id
-		WHERE l.product_id = ? AND l.stocked = ? AND o.status IN ('open', 'partially_fulfilled')
-			AND l.reserved_micro + l.fulfilled_micro + l.cancelled_micro < l.quantity_micro
-		ORDER BY o.created_at, o.id, l.line_no`, productID, true); err != nil {
+	if err := t.sel(ctx, &rows, `SELECT `+prefixed("l.", orderLineCols)+` FROM order_lines l JOIN orders o ON o.id = l.order_id
+		WHERE o.status IN ('open', 'partially_fulfilled') AND `+cond+` ORDER BY `+orderBy, args...); err != nil {
 		return nil, err
 	}
 	out := make([]order.Line, len(rows))

@@ -23,6 +23,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -58,6 +59,7 @@ type Env struct {
 
 // config is the resolved configuration.
 type config struct {
+	graceDays   *int
 	addr        string
 	databaseURL string
 	secret      string
@@ -276,6 +278,13 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if v := env.Getenv("QUOTIENT_CREDIT_GRACE_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 3650 {
+			return usageError{fmt.Sprintf("QUOTIENT_CREDIT_GRACE_DAYS must be a whole number of days from 0 to 3650 (got %q)", v)}
+		}
+		cfg.graceDays = &n
+	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve takes no arguments (got %q)", fs.Args())}
 	}
@@ -337,7 +346,8 @@ func serve(ctx context.Context, args []string, env Env) error {
 		cfg.publicURL = base
 	}
 	srv := server.New(server.Config{DB: dbAdapter{db}, Now: time.Now, Logger: log, Registry: reg, Version: version,
-		Secret: secret, PublicURL: cfg.publicURL, Mail: sender, MailFrom: cfg.mailFrom})
+		Secret: secret, PublicURL: cfg.publicURL, Mail: sender, MailFrom: cfg.mailFrom,
+		CreditGraceDays: cfg.graceDays})
 	fmt.Fprintf(env.Stdout, "Quotient %s listening on %s (database: %s)\n", version, base, db.Dialect)
 	if len(tokens) > 0 {
 		fmt.Fprintln(env.Stdout, "Demo users and their API tokens (send as Authorization: Bearer <token>):")

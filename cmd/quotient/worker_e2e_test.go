@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/mail"
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store"
@@ -59,8 +60,10 @@ func clockedServer(t *testing.T, dbURL string, clock *fakeClock, sender mail.Sen
 		t.Fatal(err)
 	}
 	if err := db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := crm.NewService(clock.Now).Bootstrap(ctx, tx, testBootstrap)
-		return err
+		if _, err := crm.NewService(clock.Now).Bootstrap(ctx, tx, testBootstrap); err != nil {
+			return err
+		}
+		return ledger.NewService(clock.Now).SeedChart(ctx, tx)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,89 @@
+package server
+
+import (
+	"context"
+	"sort"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/crm"
+)
+
+// OpenQuotesJSON is an account's open quotes in one currency.
+type OpenQuotesJSON struct {
+	Currency string `json:"currency"`
+	Count    int64  `json:"count"`
+	Total    string `json:"total" format:"decimal"`
+}
+
+// AccountSummaryJSON is the account 360: what a rep sees before quoting.
+// Money is in the account's currency; credit_limit and credit_available
+// are null when the account has no limit.
+type AccountSummaryJSON struct {
+	AccountID       string           `json:"account_id"`
+	Name            string           `json:"name"`
+	Currency        string           `json:"currency"`
+	OpenQuotes      []OpenQuotesJSON `json:"open_quotes"`
+	OpenOrders      int              `json:"open_orders"`
+	OrdersOnHold    int              `json:"orders_on_hold"`
+	Uninvoiced      string           `json:"uninvoiced_orders" format:"decimal"`
+	ARBalance       string           `json:"ar_balance" format:"decimal"`
+	OpenInvoices    string           `json:"open_invoices" format:"decimal"`
+	UnappliedCredit string           `json:"unapplied_credit" format:"decimal"`
+	OverdueBalance  string           `json:"overdue_balance" format:"decimal"`
+	OldestDueOn     *string          `json:"oldest_due_on" format:"date"`
+	CreditLimit     *string          `json:"credit_limit" format:"decimal"`
+	CreditAvailable *string          `json:"credit_available" format:"decimal"`
+	LifetimeRevenue string           `json:"lifetime_revenue" format:"decimal"`
+}
+
+type accountSummary struct {
+	acc    crm.Account
+	exp    billing.Exposure
+	quotes map[string][2]int64
+	open   int
+	held   int
+}
+
+func (s *Server) accountSummary() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		sum, err := read(s, c, func(ctx context.Context, tx Tx) (accountSummary, error) {
+			acc, err := s.crm.GetAccount(ctx, tx, c.Params("id"))
+			if err != nil {
+				return accountSummary{}, err
+			}
+			out := accountSummary{acc: acc}
+			if out.exp, err = s.billing.AccountExposure(ctx, tx, acc); err != nil {
+				return out, err
+			}
+			if out.quotes, err = tx.OpenQuotes(ctx, acc.ID); err != nil {
+				return out, err
+			}
+			out.open, out.held, err = tx.OpenOrderCounts(ctx, acc.ID)
+			return out, err
+		})
+		if err != nil {
+			return err
+		}
+		e, cur := sum.exp, sum.exp.Currency
+		m := func(n int64) string { return fmtMinor(n, cur) }
+		mp := func(n *int64) *string {
+			if n == nil {
+				return nil
+			}
+			v := m(*n)
+			return &v
+		}
+		out := AccountSummaryJSON{AccountID: sum.acc.ID, Name: sum.acc.Name, Currency: cur, OpenQuotes: []OpenQuotesJSON{},
+			Uninvoiced: m(e.Uninvoiced), ARBalance: m(e.Balance), OpenInvoices: m(e.Receivables.Open), UnappliedCredit: m(e.Receivables.Credits),
+			OverdueBalance: m(e.Receivables.Overdue), OldestDueOn: optStr(e.Receivables.OldestDueOn), CreditLimit: mp(e.Limit),
+			CreditAvailable: mp(e.Available), LifetimeRevenue: m(e.Receivables.Revenue),
+			OpenOrders: sum.open, OrdersOnHold: sum.held}
+		for cur, q := range sum.quotes {
+			out.OpenQuotes = append(out.OpenQuotes, OpenQuotesJSON{Currency: cur, Count: q[0], Total: fmtMinor(q[1], cur)})
+		}
+		sort.Slice(out.OpenQuotes, func(i, j int) bool { return out.OpenQuotes[i].Currency < out.OpenQuotes[j].Currency })
+		return send(c, fiber.StatusOK, 0, out)
+	}
+}
