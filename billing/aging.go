@@ -15,6 +15,8 @@ var Buckets = []string{"current", "1_30", "31_60", "61_90", "over_90"}
 
 // OpenItem is an invoice's amount open on a date.
 type OpenItem struct {
+	InvoiceID   string
+	Number      string
 	AccountID   string
 	AccountName string
 	DueDate     string
@@ -26,8 +28,9 @@ type AgingStore interface {
 	ledger.Store
 	// OpenItems lists, for invoices in a currency issued on or before asOf,
 	// what was still open on that date (payments applied on or before it
-	// deducted); fully paid ones are left out.
-	OpenItems(ctx context.Context, currency, asOf string) ([]OpenItem, error)
+	// deducted); fully paid ones are left out. accountID, when not empty,
+	// keeps one account's.
+	OpenItems(ctx context.Context, currency, asOf, accountID string) ([]OpenItem, error)
 }
 
 // AgingRow is an account's (or the total's) open amounts per bucket.
@@ -60,6 +63,18 @@ func bucket(daysPast int) int {
 	return 4
 }
 
+// add puts an open item in its bucket on a day, and says which.
+func (r *AgingRow) add(it OpenItem, day time.Time) (int, error) {
+	due, err := time.Parse(time.DateOnly, it.DueDate)
+	if err != nil {
+		return 0, fmt.Errorf("billing: invoice due date %q: %w", it.DueDate, err)
+	}
+	b := bucket(int(day.Sub(due).Hours() / 24))
+	r.Buckets[b] += it.Open
+	r.Total += it.Open
+	return b, nil
+}
+
 // AgingReport ages the open receivables of a currency on a date (today when
 // empty) by days past due, per account and in total.
 func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency, asOf string) (Aging, error) {
@@ -76,25 +91,22 @@ func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency, asOf
 	if _, ok := quotient.LookupCurrency(currency); !ok {
 		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
 	}
-	items, err := st.OpenItems(ctx, currency, asOf)
+	items, err := st.OpenItems(ctx, currency, asOf, "")
 	if err != nil {
 		return Aging{}, err
 	}
 	out := Aging{AsOf: asOf, Currency: currency}
 	rows := map[string]*AgingRow{}
 	for _, it := range items {
-		due, err := time.Parse(time.DateOnly, it.DueDate)
-		if err != nil {
-			return Aging{}, fmt.Errorf("billing: invoice due date %q: %w", it.DueDate, err)
-		}
-		b := bucket(int(day.Sub(due).Hours() / 24))
 		r := rows[it.AccountID]
 		if r == nil {
 			r = &AgingRow{AccountID: it.AccountID, AccountName: it.AccountName}
 			rows[it.AccountID] = r
 		}
-		r.Buckets[b] += it.Open
-		r.Total += it.Open
+		b, err := r.add(it, day)
+		if err != nil {
+			return Aging{}, err
+		}
 		out.Total.Buckets[b] += it.Open
 		out.Total.Total += it.Open
 	}
@@ -110,34 +122,54 @@ func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency, asOf
 	return out, nil
 }
 
-// Reconcile compares, for each currency, the aging's total with the
-// balance of the accounts receivable account on a date, and describes
-// every difference.
-func Reconcile(ctx context.Context, st AgingStore, currencies []string, asOf string) ([]string, error) {
-	var out []string
+// Reconciliation is, for a currency on a date, the AR aging's total beside
+// the accounts receivable account's balance in the ledger.
+type Reconciliation struct {
+	Currency string
+	Aging    int64
+	Ledger   int64
+}
+
+// Reconciliations compares, for each currency, the aging's total with the
+// balance of the accounts receivable account on a date.
+func Reconciliations(ctx context.Context, st AgingStore, currencies []string, asOf string) ([]Reconciliation, error) {
+	out := make([]Reconciliation, 0, len(currencies))
 	for _, cur := range currencies {
-		items, err := st.OpenItems(ctx, cur, asOf)
+		items, err := st.OpenItems(ctx, cur, asOf, "")
 		if err != nil {
 			return nil, err
 		}
-		aging := int64(0)
+		r := Reconciliation{Currency: cur}
 		for _, it := range items {
-			aging += it.Open
+			r.Aging += it.Open
 		}
 		bals, err := st.Balances(ctx, asOf, cur)
 		if err != nil {
 			return nil, err
 		}
-		ar := int64(0)
 		for _, b := range bals {
 			if b.AccountCode == ledger.AccountsReceivable {
-				ar = b.Debit - b.Credit
+				r.Ledger = b.Debit - b.Credit
 			}
 		}
-		if ar != aging {
-			c, _ := quotient.LookupCurrency(cur)
-			out = append(out, fmt.Sprintf("%s on %s: the AR aging totals %s but the AR account (%s) holds %s", cur, asOf,
-				c.Format(c.FromMinor(aging)), ledger.AccountsReceivable, c.Format(c.FromMinor(ar))))
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Reconcile describes every currency whose aging and AR account disagree
+// on a date.
+func Reconcile(ctx context.Context, st AgingStore, currencies []string, asOf string) ([]string, error) {
+	rs, err := Reconciliations(ctx, st, currencies, asOf)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range rs {
+		if r.Aging != r.Ledger {
+			c, _ := quotient.LookupCurrency(r.Currency)
+			out = append(out, fmt.Sprintf("%s on %s: the AR aging totals %s but the AR account (%s) holds %s", r.Currency, asOf,
+				c.Format(c.FromMinor(r.Aging)), ledger.AccountsReceivable, c.Format(c.FromMinor(r.Ledger))))
 		}
 	}
 	return out, nil

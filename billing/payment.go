@@ -87,14 +87,21 @@ func requireFinanceWrite(ctx context.Context) (quotient.Actor, error) {
 	return a, err
 }
 
+// EarlyDiscount is the early-payment discount an invoice offers: its
+// percentage of the total, rounded to the currency, in minor units.
+func (inv Invoice) EarlyDiscount() int64 {
+	c, _ := quotient.LookupCurrency(inv.Currency)
+	return roundMinor(c, c.FromMinor(inv.Total).Mul(inv.DiscountPct).Div(decimal.NewFromInt(100)))
+}
+
 // earned is the early-payment discount an invoice grants for a payment
-// received on a day: its percentage of the total, rounded to the
-// currency, when paid within the window and nothing was paid before.
-func earned(inv Invoice, receivedOn string, c quotient.Currency) int64 {
+// received on a day: EarlyDiscount when paid within the window and
+// nothing was paid before.
+func earned(inv Invoice, receivedOn string) int64 {
 	if inv.DiscountUntil == "" || receivedOn > inv.DiscountUntil || inv.AmountDue != inv.Total || !inv.DiscountPct.IsPositive() {
 		return 0
 	}
-	return roundMinor(c, c.FromMinor(inv.Total).Mul(inv.DiscountPct).Div(decimal.NewFromInt(100)))
+	return inv.EarlyDiscount()
 }
 
 // Receive records a payment and applies it: to the allocations given, or
@@ -158,7 +165,7 @@ func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput)
 			if left == 0 {
 				break
 			}
-			disc := earned(inv, in.ReceivedOn, c)
+			disc := earned(inv, in.ReceivedOn)
 			pay.Allocations = append(pay.Allocations, allocate(inv, min(left, inv.AmountDue-disc), disc, left >= inv.AmountDue-disc))
 			left -= pay.Allocations[len(pay.Allocations)-1].Amount
 		}
@@ -209,7 +216,7 @@ func requested(p *quotient.Problems, reqs []AllocationInput, open []Invoice, c q
 		m, ok := c.ToMinor(al.Amount)
 		disc := int64(0)
 		if receivedOn != "" {
-			disc = earned(inv, receivedOn, c)
+			disc = earned(inv, receivedOn)
 		}
 		switch {
 		case !ok || m <= 0:

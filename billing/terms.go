@@ -1,5 +1,7 @@
-// Package billing holds invoicing: payment terms and due dates so far.
-// Invoices, payments, credit notes, aging and dunning are not built yet.
+// Package billing holds invoicing and receivables: payment terms and due
+// dates, invoices, credit notes, payments and their allocation, cost of
+// goods, credit control, the AR aging, statements, reconciliation and
+// dunning, each posted to the ledger.
 package billing
 
 import (
@@ -59,6 +61,24 @@ func ParseTerms(code string) (Terms, error) {
 		return Terms{}, bad
 	}
 	return t, nil
+}
+
+// String says the terms in words: "Net 30", "30 days after month end",
+// "2% if paid within 10 days, net 30", "Due on receipt".
+func (t Terms) String() string {
+	var s string
+	switch {
+	case t.EndOfMonth:
+		s = fmt.Sprintf("%d days after month end", t.Days)
+	case t.Days == 0 && t.Code == "due_on_receipt":
+		s = "Due on receipt"
+	default:
+		s = fmt.Sprintf("Net %d", t.Days)
+	}
+	if t.DiscountPct.IsPositive() {
+		s = fmt.Sprintf("%s%% if paid within %d days, %s", t.DiscountPct, t.DiscountDays, strings.ToLower(s[:1])+s[1:])
+	}
+	return s
 }
 
 // Due is the due date of an invoice issued on issue (a calendar date; the

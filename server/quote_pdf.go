@@ -20,25 +20,42 @@ const (
 	settingCompanyAddress = "company_address" // lines separated by newlines
 )
 
+// parties are the company (from its settings) and an account, as
+// documents print them.
+func parties(ctx context.Context, tx Tx, accountID string) (company, customer document.Party, err error) {
+	company.Name = "Quotient"
+	if name, ok, err := tx.Setting(ctx, settingCompanyName); err != nil {
+		return company, customer, err
+	} else if ok {
+		company.Name = name
+	}
+	if addr, ok, err := tx.Setting(ctx, settingCompanyAddress); err != nil {
+		return company, customer, err
+	} else if ok {
+		company.Lines = strings.Split(addr, "\n")
+	}
+	acc, err := tx.GetAccount(ctx, accountID)
+	if err != nil {
+		return company, customer, err
+	}
+	return company, document.Party{Name: acc.Name, Lines: addressLines(acc.BillingAddress)}, nil
+}
+
+// sendPDF sends a PDF to be shown in the browser.
+func sendPDF(c *fiber.Ctx, name string, pdf []byte) error {
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+name+`.pdf"`)
+	return c.Send(pdf)
+}
+
 // quoteDocument gathers what the PDF of a quote version shows.
 func (s *Server) quoteDocument(ctx context.Context, tx Tx, q quote.Quote, v quote.Version) (document.Quote, error) {
 	doc := document.Quote{Number: q.Number, Version: v.Version, Date: v.PricingDate, ValidUntil: v.ValidUntil, Currency: q.Currency,
-		Terms: v.Terms, Notes: v.Notes, ContentHash: v.Priced.InputHash, Company: document.Party{Name: "Quotient"}}
-	if name, ok, err := tx.Setting(ctx, settingCompanyName); err != nil {
-		return doc, err
-	} else if ok {
-		doc.Company.Name = name
-	}
-	if addr, ok, err := tx.Setting(ctx, settingCompanyAddress); err != nil {
-		return doc, err
-	} else if ok {
-		doc.Company.Lines = strings.Split(addr, "\n")
-	}
-	acc, err := tx.GetAccount(ctx, q.AccountID)
-	if err != nil {
+		Terms: v.Terms, Notes: v.Notes, ContentHash: v.Priced.InputHash}
+	var err error
+	if doc.Company, doc.Customer, err = parties(ctx, tx, q.AccountID); err != nil {
 		return doc, err
 	}
-	doc.Customer = document.Party{Name: acc.Name, Lines: addressLines(acc.BillingAddress)}
 	if q.ContactID != "" {
 		if c, err := tx.GetContact(ctx, q.ContactID); err == nil {
 			doc.Customer.Contact, doc.Customer.Email = c.Name, c.Email
@@ -133,8 +150,6 @@ func (s *Server) quotePDF() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		c.Set(fiber.HeaderContentType, "application/pdf")
-		c.Set(fiber.HeaderContentDisposition, `inline; filename="`+r.doc.Number+`-v`+strconv.Itoa(r.doc.Version)+`.pdf"`)
-		return c.Send(pdf)
+		return sendPDF(c, r.doc.Number+"-v"+strconv.Itoa(r.doc.Version), pdf)
 	}
 }

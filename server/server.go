@@ -48,7 +48,7 @@ type Tx interface {
 	OpenQuotes(ctx context.Context, accountID string) (map[string][2]int64, error)
 	// OpenOrderCounts counts an account's open orders and the held ones.
 	OpenOrderCounts(ctx context.Context, accountID string) (open, held int, err error)
-	billing.AgingStore
+	billing.StatementStore
 	InvoiceCurrencies(ctx context.Context) ([]string, error)
 	PostingBreaches(ctx context.Context) ([]string, error)
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error)

@@ -258,26 +258,31 @@ var _ billing.PaymentStore = (*Tx)(nil)
 
 // OpenItems lists what each invoice of a currency issued on or before asOf
 // still had open on that date, after payments and credit notes.
-func (t *Tx) OpenItems(ctx context.Context, currency, asOf string) ([]billing.OpenItem, error) {
+func (t *Tx) OpenItems(ctx context.Context, currency, asOf, accountID string) ([]billing.OpenItem, error) {
+	account, args := "", []any{date(asOf), date(asOf), currency, date(asOf)}
+	if accountID != "" {
+		account, args = " AND i.account_id = ? ORDER BY i.due_date, i.number", append(args, accountID)
+	}
 	var rows []struct {
+		ID        string `db:"id"`
+		Number    string `db:"number"`
 		AccountID string `db:"account_id"`
 		Name      string `db:"name"`
 		DueDate   dbDate `db:"due_date"`
 		Open      int64  `db:"open"`
 	}
-	if err := t.sel(ctx, &rows, `SELECT i.account_id, a.name, i.due_date, i.total_minor - COALESCE(p.paid, 0) AS open
+	if err := t.sel(ctx, &rows, `SELECT i.id, i.number, i.account_id, a.name, i.due_date, i.total_minor - COALESCE(p.paid, 0) AS open
 		FROM invoices i JOIN accounts a ON a.id = i.account_id
 		LEFT JOIN (SELECT invoice_id, SUM(amount) AS paid FROM (
 				SELECT invoice_id, amount_minor + discount_minor AS amount FROM payment_allocations WHERE applied_on <= ?
 				UNION ALL SELECT invoice_id, amount_minor FROM credit_note_allocations WHERE applied_on <= ?) a GROUP BY invoice_id) p
 			ON p.invoice_id = i.id
-		WHERE i.currency = ? AND i.issue_date <= ? AND i.status <> 'void' AND i.total_minor - COALESCE(p.paid, 0) <> 0`,
-		date(asOf), date(asOf), currency, date(asOf)); err != nil {
+		WHERE i.currency = ? AND i.issue_date <= ? AND i.status <> 'void' AND i.total_minor - COALESCE(p.paid, 0) <> 0`+account, args...); err != nil {
 		return nil, err
 	}
 	out := make([]billing.OpenItem, len(rows))
 	for i, r := range rows {
-		out[i] = billing.OpenItem{AccountID: r.AccountID, AccountName: r.Name, DueDate: string(r.DueDate), Open: r.Open}
+		out[i] = billing.OpenItem{InvoiceID: r.ID, Number: r.Number, AccountID: r.AccountID, AccountName: r.Name, DueDate: string(r.DueDate), Open: r.Open}
 	}
 	return out, nil
 }
@@ -404,3 +409,51 @@ func (t *Tx) OpenOrderCounts(ctx context.Context, accountID string) (open, held 
 		FROM orders WHERE account_id = ? AND status IN ('open', 'partially_fulfilled')`, accountID)
 	return r.Open, r.Held, err
 }
+
+// statementItems is every document that changed what an account owes in
+// a currency ($1 account, $2 currency in each branch).
+const statementItems = `
+	SELECT issue_date AS day, 0 AS ord, 'invoice' AS kind, id, number, due_date AS due, total_minor AS debit, 0 AS credit
+		FROM invoices WHERE account_id = ? AND currency = ? AND status <> 'void'
+	UNION ALL SELECT issue_date, 1, 'credit_note', id, number, NULL, 0, total_minor
+		FROM credit_notes WHERE account_id = ? AND currency = ?
+	UNION ALL SELECT received_on, 2, 'payment', id, reference, NULL, 0, amount_minor
+		FROM payments WHERE account_id = ? AND currency = ?
+	UNION ALL SELECT a.applied_on, 3, 'discount', a.id, i.number, NULL, 0, a.discount_minor
+		FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id
+		WHERE i.account_id = ? AND i.currency = ? AND a.discount_minor > 0`
+
+// StatementItems returns what an account owed in a currency before from,
+// and its statement items from from to to.
+func (t *Tx) StatementItems(ctx context.Context, accountID, currency, from, to string) (int64, []billing.StatementItem, error) {
+	who := []any{accountID, currency, accountID, currency, accountID, currency, accountID, currency}
+	var opening int64
+	if err := t.get(ctx, &opening, `SELECT COALESCE(SUM(debit - credit), 0) FROM (`+statementItems+`) s WHERE day < ?`,
+		append(who, date(from))...); err != nil {
+		return 0, nil, err
+	}
+	var rows []struct {
+		Day    dbDate  `db:"day"`
+		Ord    int     `db:"ord"`
+		Kind   string  `db:"kind"`
+		ID     string  `db:"id"`
+		Number string  `db:"number"`
+		Due    *dbDate `db:"due"`
+		Debit  int64   `db:"debit"`
+		Credit int64   `db:"credit"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT day, ord, kind, id, number, due, debit, credit FROM (`+statementItems+`) s
+		WHERE day >= ? AND day <= ? ORDER BY day, ord, id`, append(who, date(from), date(to))...); err != nil {
+		return 0, nil, err
+	}
+	out := make([]billing.StatementItem, len(rows))
+	for i, r := range rows {
+		out[i] = billing.StatementItem{Date: string(r.Day), Kind: r.Kind, ID: r.ID, Number: r.Number, Debit: r.Debit, Credit: r.Credit}
+		if r.Due != nil {
+			out[i].DueDate = string(*r.Due)
+		}
+	}
+	return opening, out, nil
+}
+
+var _ billing.StatementStore = (*Tx)(nil)
