@@ -55,6 +55,8 @@ type InvoiceJSON struct {
 	CreatedAt      time.Time         `json:"created_at"`
 	Lines          []InvoiceLineJSON `json:"lines,omitempty"`
 	Taxes          []InvoiceTaxJSON  `json:"taxes,omitempty"`
+	// Dunning is the invoice's reminders, oldest first (GET of one invoice).
+	Dunning []DunningNoticeJSON `json:"dunning,omitempty"`
 }
 
 func invoiceJSON(inv billing.Invoice) InvoiceJSON {
@@ -87,13 +89,24 @@ func (s *Server) listInvoices() fiber.Handler {
 
 func (s *Server) getInvoice() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		inv, err := read(s, c, func(ctx context.Context, tx Tx) (billing.Invoice, error) {
-			return s.billing.Get(ctx, tx, c.Params("id"))
+		type result struct {
+			inv     billing.Invoice
+			dunning []billing.DunningNotice
+		}
+		r, err := read(s, c, func(ctx context.Context, tx Tx) (result, error) {
+			inv, err := s.billing.Get(ctx, tx, c.Params("id"))
+			if err != nil {
+				return result{}, err
+			}
+			ns, err := s.billing.InvoiceDunning(ctx, tx, inv.ID)
+			return result{inv, ns}, err
 		})
 		if err != nil {
 			return err
 		}
-		return send(c, fiber.StatusOK, inv.Version, invoiceJSON(inv))
+		out := invoiceJSON(r.inv)
+		out.Dunning = mapSlice(r.dunning, dunningNoticeJSON)
+		return send(c, fiber.StatusOK, r.inv.Version, out)
 	}
 }
 

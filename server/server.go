@@ -43,6 +43,7 @@ type Tx interface {
 	ledger.Store
 	billing.CreditStore
 	billing.ControlStore
+	billing.DunningStore
 	// OpenQuotes counts an account's open quotes and sums their totals
 	// (minor units) by currency.
 	OpenQuotes(ctx context.Context, accountID string) (map[string][2]int64, error)
@@ -279,8 +280,8 @@ func (s *Server) PurgeIdempotencyKeys(ctx context.Context, keep time.Duration) (
 const IdempotencyRetention = 48 * time.Hour
 
 // RunMaintenance runs the background work until ctx ends: delivering the
-// outbox and expiring quotes every tick, purging old idempotency keys
-// hourly. Safe with many servers on one database: outbox rows are leased
+// outbox and expiring quotes every tick, dunning once a day (the first
+// tick of the day on any server), purging old idempotency keys hourly. Safe with many servers on one database: outbox rows are leased
 // (SKIP LOCKED on PostgreSQL), expiry is guarded by each version's etag,
 // and the purge is idempotent.
 func (s *Server) RunMaintenance(ctx context.Context, tick time.Duration) {
@@ -301,6 +302,11 @@ func (s *Server) RunMaintenance(ctx context.Context, tick time.Duration) {
 		}
 		if _, err := s.ExpireQuotes(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("expire quotes", slog.Any("error", err))
+		}
+		if n, err := s.DailyDunning(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("dunning", slog.Any("error", err))
+		} else if n > 0 {
+			s.log.Info("dunning reminders queued", slog.Int("count", n))
 		}
 		select {
 		case <-ctx.Done():
