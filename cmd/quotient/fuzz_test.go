@@ -36,15 +36,24 @@ func FuzzRequests(f *testing.F) {
 		{"GET", "/api/v1/reports/trial-balance"},
 		{"GET", "/api/v1/ledger/accounts/1000/ledger"},
 		{"GET", "/api/v1/ledger/entries"},
+		{"POST", "/api/v1/credit-notes"},
+		{"POST", "/api/v1/payments"},
+		{"POST", "/api/v1/dunning-levels"},
+		{"GET", "/api/v1/reports/customer-statement"},
+		{"GET", "/api/v1/reports/ar-reconciliation"},
+		{"GET", "/api/v1/accounts/" + acc + "/summary"},
 	}
 	seeds := []string{`{"name":"a","currency":"USD"}`, `{"credit_limit":1e400}`, `{"attributes":[{"code":"x","type":"number","min":"9","max":"1"}]}`,
 		`{"components":[{"product_id":"` + acc + `","quantity":"0.0000001"}]}`, `{"unit_price":"-0","option_prices":{"a.b":"1"}}`,
 		`{"account_id":"` + acc + `","name":"n","close_date":"2027-02-30"}`, `[`, `null`, `{"name":"\ud800"}`, `{"email":"a@b","role":"admin","name":"x"}`,
 		`{"date":"0000-01-01","currency":"JPY","lines":[{"account_code":"1000","debit":"1"},{"account_code":"4000","credit":"1"}]}`,
-		`{"warehouse_id":"x","lines":[{"order_line_id":"y","quantity":"1e9"}]}`, `{"code":"9","name":"n","type":"asset"}`}
+		`{"warehouse_id":"x","lines":[{"order_line_id":"y","quantity":"1e9"}]}`, `{"code":"9","name":"n","type":"asset"}`,
+		`{"invoice_id":"inv_x","amount":"-0","lines":[{"order_line_id":"o","quantity":"1.0000001"}],"reason":"r"}`,
+		`{"level":1,"name":"n","days_overdue":7,"subject":"{{.X}}","body":"{{template \"a\"}}"}`}
 	for i, s := range seeds {
 		f.Add(uint8(i), s, "limit=5&q=a%25b")
 		f.Add(uint8(i+12), s, "currency=USD&as_of=0000-12-31&from=9999-99-99")
+		f.Add(uint8(i+30), s, "account_id="+acc+"&from=2026-02-01&to=2026-01-01&currency=JPY")
 	}
 	f.Fuzz(func(t *testing.T, which uint8, body, query string) {
 		tg := targets[int(which)%len(targets)]
