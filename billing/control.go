@@ -9,7 +9,6 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
-	"github.com/quotient-cpq/quotient/order"
 )
 
 // Receivables is what an account owes in a currency, in minor units.
@@ -18,7 +17,6 @@ type Receivables struct {
 	Overdue     int64 // of that, past its due date
 	PastGrace   int64 // of that, overdue by more than the grace period
 	Credits     int64 // unapplied credit: payments' and credit notes'
-	Revenue     int64 // invoiced net less credit notes' net, ever
 	OldestDueOn string
 }
 
@@ -29,9 +27,11 @@ type ControlStore interface {
 	// of today; graceDate is the due date before which an invoice is past
 	// the grace period.
 	Receivables(ctx context.Context, accountID, currency, today, graceDate string) (Receivables, error)
-	// OpenOrderLines lists the lines of an account's open orders in a
-	// currency (held ones too).
-	OpenOrderLines(ctx context.Context, accountID, currency string) ([]order.Line, error)
+	// UninvoicedOrders is what an account's open orders in a currency
+	// (held ones too) will still invoice: their totals less what their
+	// lines have invoiced, in minor units. (Cancelling an order closes
+	// it, so an open order has nothing cancelled.)
+	UninvoicedOrders(ctx context.Context, accountID, currency string) (int64, error)
 }
 
 // Exposure is an account's credit position in its currency, in minor units.
@@ -40,7 +40,7 @@ type Exposure struct {
 	Receivables Receivables
 	// Balance is what it owes: open invoices less unapplied credit.
 	Balance int64
-	// Uninvoiced is what its open orders will still invoice.
+	// Uninvoiced is what its open orders will still invoice (when asked).
 	Uninvoiced int64
 	// Limit is the credit limit; nil when the account has none (0).
 	Limit *int64
@@ -53,8 +53,10 @@ type Exposure struct {
 // account's new orders are held.
 const DefaultGraceDays = 15
 
-// AccountExposure works out an account's credit position today.
-func (s *Service) AccountExposure(ctx context.Context, st ControlStore, acc crm.Account) (Exposure, error) {
+// AccountExposure works out an account's credit position today;
+// withOrders adds what its open orders will still invoice (and so what
+// credit is available), which credit control needs only under a limit.
+func (s *Service) AccountExposure(ctx context.Context, st ControlStore, acc crm.Account, withOrders bool) (Exposure, error) {
 	c, ok := quotient.LookupCurrency(acc.Currency)
 	if !ok {
 		return Exposure{}, fmt.Errorf("billing: account %s has unknown currency %s", acc.ID, acc.Currency)
@@ -65,31 +67,18 @@ func (s *Service) AccountExposure(ctx context.Context, st ControlStore, acc crm.
 		return Exposure{}, err
 	}
 	e := Exposure{Currency: c.Code, Receivables: r, Balance: r.Open - r.Credits}
-	lines, err := st.OpenOrderLines(ctx, acc.ID, c.Code)
-	if err != nil {
-		return Exposure{}, err
-	}
-	for _, l := range lines {
-		e.Uninvoiced += uninvoiced(l, c)
-	}
-	if !acc.CreditLimit.IsPositive() {
+	if !withOrders {
 		return e, nil
 	}
-	limit := roundMinor(c, acc.CreditLimit)
-	avail := limit - e.Balance - e.Uninvoiced
-	e.Limit, e.Available = &limit, &avail
-	return e, nil
-}
-
-// uninvoiced is what an order line will still invoice: its amount for the
-// quantity not cancelled, less what is invoiced already.
-func uninvoiced(l order.Line, c quotient.Currency) int64 {
-	if l.ParentLineID != "" || l.Quantity == 0 {
-		return 0
+	if e.Uninvoiced, err = st.UninvoicedOrders(ctx, acc.ID, c.Code); err != nil {
+		return Exposure{}, err
 	}
-	gross := l.NetAmount.Add(l.TaxAmount)
-	kept := roundMinor(c, gross.Mul(decimal.NewFromInt(l.Quantity-l.Cancelled)).Div(decimal.NewFromInt(l.Quantity)))
-	return max(kept-l.InvoicedNet-l.InvoicedTax, 0)
+	if acc.CreditLimit.IsPositive() {
+		limit := roundMinor(c, acc.CreditLimit)
+		avail := limit - e.Balance - e.Uninvoiced
+		e.Limit, e.Available = &limit, &avail
+	}
+	return e, nil
 }
 
 // CreditHold decides whether a new order of total for an account is held:
@@ -99,7 +88,7 @@ func uninvoiced(l order.Line, c quotient.Currency) int64 {
 // The limit is in the account's currency; an order in another currency is
 // held only for overdue invoices.
 func (s *Service) CreditHold(ctx context.Context, st ControlStore, acc crm.Account, currency string, total decimal.Decimal) (string, error) {
-	e, err := s.AccountExposure(ctx, st, acc)
+	e, err := s.AccountExposure(ctx, st, acc, acc.CreditLimit.IsPositive() && currency == acc.Currency)
 	if err != nil {
 		return "", err
 	}

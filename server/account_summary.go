@@ -39,11 +39,12 @@ type AccountSummaryJSON struct {
 }
 
 type accountSummary struct {
-	acc    crm.Account
-	exp    billing.Exposure
-	quotes map[string][2]int64
-	open   int
-	held   int
+	acc     crm.Account
+	exp     billing.Exposure
+	quotes  map[string][2]int64
+	open    int
+	held    int
+	revenue int64
 }
 
 func (s *Server) accountSummary() fiber.Handler {
@@ -54,10 +55,13 @@ func (s *Server) accountSummary() fiber.Handler {
 				return accountSummary{}, err
 			}
 			out := accountSummary{acc: acc}
-			if out.exp, err = s.billing.AccountExposure(ctx, tx, acc); err != nil {
+			if out.exp, err = s.billing.AccountExposure(ctx, tx, acc, true); err != nil {
 				return out, err
 			}
 			if out.quotes, err = tx.OpenQuotes(ctx, acc.ID); err != nil {
+				return out, err
+			}
+			if out.revenue, err = tx.LifetimeRevenue(ctx, acc.ID, acc.Currency); err != nil {
 				return out, err
 			}
 			out.open, out.held, err = tx.OpenOrderCounts(ctx, acc.ID)
@@ -78,7 +82,7 @@ func (s *Server) accountSummary() fiber.Handler {
 		out := AccountSummaryJSON{AccountID: sum.acc.ID, Name: sum.acc.Name, Currency: cur, OpenQuotes: []OpenQuotesJSON{},
 			Uninvoiced: m(e.Uninvoiced), ARBalance: m(e.Balance), OpenInvoices: m(e.Receivables.Open), UnappliedCredit: m(e.Receivables.Credits),
 			OverdueBalance: m(e.Receivables.Overdue), OldestDueOn: optStr(e.Receivables.OldestDueOn), CreditLimit: mp(e.Limit),
-			CreditAvailable: mp(e.Available), LifetimeRevenue: m(e.Receivables.Revenue),
+			CreditAvailable: mp(e.Available), LifetimeRevenue: m(sum.revenue),
 			OpenOrders: sum.open, OrdersOnHold: sum.held}
 		for cur, q := range sum.quotes {
 			out.OpenQuotes = append(out.OpenQuotes, OpenQuotesJSON{Currency: cur, Count: q[0], Total: fmtMinor(q[1], cur)})

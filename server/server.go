@@ -47,6 +47,9 @@ type Tx interface {
 	// OpenQuotes counts an account's open quotes and sums their totals
 	// (minor units) by currency.
 	OpenQuotes(ctx context.Context, accountID string) (map[string][2]int64, error)
+	// LifetimeRevenue is an account's invoiced net less credit notes in a
+	// currency, in minor units.
+	LifetimeRevenue(ctx context.Context, accountID, currency string) (int64, error)
 	// OpenOrderCounts counts an account's open orders and the held ones.
 	OpenOrderCounts(ctx context.Context, accountID string) (open, held int, err error)
 	billing.StatementStore

@@ -334,45 +334,50 @@ func (t *Tx) PostingBreaches(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// Receivables sums an account's invoices and unapplied credits in a
-// currency.
+// Receivables sums an account's open invoices and unapplied credits in a
+// currency, in one statement over partial indexes of what is open.
 func (t *Tx) Receivables(ctx context.Context, accountID, currency, today, graceDate string) (billing.Receivables, error) {
 	var r struct {
 		Open      int64   `db:"open"`
 		Overdue   int64   `db:"overdue"`
 		PastGrace int64   `db:"past_grace"`
-		Net       int64   `db:"net"`
 		Oldest    *dbDate `db:"oldest"`
+		Credits   int64   `db:"credits"`
 	}
 	if err := t.get(ctx, &r, `SELECT COALESCE(SUM(amount_due_minor), 0) AS open,
 		COALESCE(SUM(CASE WHEN due_date < ? THEN amount_due_minor ELSE 0 END), 0) AS overdue,
 		COALESCE(SUM(CASE WHEN due_date < ? THEN amount_due_minor ELSE 0 END), 0) AS past_grace,
-		COALESCE(SUM(net_minor), 0) AS net,
-		MIN(CASE WHEN amount_due_minor > 0 THEN due_date END) AS oldest
-		FROM invoices WHERE account_id = ? AND currency = ? AND status <> 'void'`, date(today), date(graceDate), accountID, currency); err != nil {
+		MIN(due_date) AS oldest,
+		COALESCE((SELECT SUM(unallocated_minor) FROM payments WHERE account_id = ? AND currency = ? AND unallocated_minor > 0), 0)
+		+ COALESCE((SELECT SUM(unallocated_minor) FROM credit_notes WHERE account_id = ? AND currency = ? AND unallocated_minor > 0), 0) AS credits
+		FROM invoices WHERE account_id = ? AND currency = ? AND amount_due_minor > 0 AND status IN ('posted', 'partially_paid')`,
+		date(today), date(graceDate), accountID, currency, accountID, currency, accountID, currency); err != nil {
 		return billing.Receivables{}, err
 	}
-	var cr struct {
-		Credits  int64 `db:"credits"`
-		Returned int64 `db:"returned"`
-	}
-	if err := t.get(ctx, &cr, `SELECT
-		COALESCE((SELECT SUM(unallocated_minor) FROM payments WHERE account_id = ? AND currency = ?), 0)
-		+ COALESCE((SELECT SUM(unallocated_minor) FROM credit_notes WHERE account_id = ? AND currency = ?), 0) AS credits,
-		COALESCE((SELECT SUM(net_minor) FROM credit_notes WHERE account_id = ? AND currency = ?), 0) AS returned`,
-		accountID, currency, accountID, currency, accountID, currency); err != nil {
-		return billing.Receivables{}, err
-	}
-	out := billing.Receivables{Open: r.Open, Overdue: r.Overdue, PastGrace: r.PastGrace, Credits: cr.Credits, Revenue: r.Net - cr.Returned}
+	out := billing.Receivables{Open: r.Open, Overdue: r.Overdue, PastGrace: r.PastGrace, Credits: r.Credits}
 	if r.Oldest != nil {
 		out.OldestDueOn = string(*r.Oldest)
 	}
 	return out, nil
 }
 
-// OpenOrderLines lists the lines of an account's open orders in a currency.
-func (t *Tx) OpenOrderLines(ctx context.Context, accountID, currency string) ([]order.Line, error) {
-	return t.openOrderLines(ctx, `o.account_id = ? AND o.currency = ?`, "l.order_id, l.line_no", accountID, currency)
+// LifetimeRevenue is what an account was ever invoiced in a currency, net
+// of tax, less its credit notes' net, in minor units.
+func (t *Tx) LifetimeRevenue(ctx context.Context, accountID, currency string) (int64, error) {
+	var n int64
+	err := t.get(ctx, &n, `SELECT COALESCE((SELECT SUM(net_minor) FROM invoices WHERE account_id = ? AND currency = ? AND status <> 'void'), 0)
+		- COALESCE((SELECT SUM(net_minor) FROM credit_notes WHERE account_id = ? AND currency = ?), 0)`, accountID, currency, accountID, currency)
+	return n, err
+}
+
+// UninvoicedOrders is what an account's open orders in a currency will
+// still invoice: their totals less what their lines have invoiced.
+func (t *Tx) UninvoicedOrders(ctx context.Context, accountID, currency string) (int64, error) {
+	var n int64
+	err := t.get(ctx, &n, `SELECT COALESCE(SUM(o.total_minor - COALESCE((SELECT SUM(l.invoiced_net_minor + l.invoiced_tax_minor)
+		FROM order_lines l WHERE l.order_id = o.id), 0)), 0) FROM orders o
+		WHERE o.account_id = ? AND o.currency = ? AND o.status IN ('open', 'partially_fulfilled')`, accountID, currency)
+	return n, err
 }
 
 var _ billing.ControlStore = (*Tx)(nil)

@@ -5,3 +5,9 @@
 ALTER TABLE orders ADD COLUMN hold_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE orders ADD COLUMN released_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE orders ADD COLUMN released_at TIMESTAMPTZ;
+
+-- What credit control reads on every new order: an account's open
+-- invoices and unapplied credits.
+CREATE INDEX invoices_open_idx ON invoices (account_id, currency, due_date) WHERE amount_due_minor > 0;
+CREATE INDEX payments_credit_idx ON payments (account_id, currency) WHERE unallocated_minor > 0;
+CREATE INDEX credit_notes_credit_idx ON credit_notes (account_id, currency) WHERE unallocated_minor > 0;
