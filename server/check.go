@@ -36,7 +36,7 @@ func Check(ctx context.Context, tx Tx) (InvariantReportJSON, error) {
 	}{
 		{"ledger balances per currency and per entry", tx.Imbalances},
 		{"stock equals its movements and reservations", tx.Discrepancies},
-		{"every invoice and payment posted exactly once, with its amount", tx.PostingBreaches},
+		{"every invoice, payment and credit note posted exactly once, with its amount", tx.PostingBreaches},
 		{"AR aging equals the AR account today", func(ctx context.Context) ([]string, error) {
 			curs, err := tx.InvoiceCurrencies(ctx)
 			if err != nil {

@@ -10,9 +10,11 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
+	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 	"github.com/quotient-cpq/quotient/store"
@@ -430,9 +432,11 @@ func seedRulebook(ctx context.Context, tx *store.Tx, now func() time.Time, atlas
 }
 
 // seedStock makes two warehouses and receives a little of every stocked
-// product, few enough that a large demo order shows a backorder.
+// product, few enough that a large demo order shows a backorder, posted at
+// cost; and the dunning levels.
 func seedStock(ctx context.Context, tx *store.Tx, now func() time.Time, products map[string]catalog.Product) error {
 	inv := inventory.NewService(now)
+	bill := billing.NewService(now, ledger.NewService(now))
 	var whs []inventory.Warehouse
 	for i, w := range []inventory.Warehouse{{Code: "AUS", Name: "Austin DC", Priority: 1}, {Code: "FRA", Name: "Frankfurt DC", Priority: 2}} {
 		made, err := inv.CreateWarehouse(ctx, tx, w)
@@ -456,9 +460,34 @@ func seedStock(ctx context.Context, tx *store.Tx, now func() time.Time, products
 		if len(in.Lines) == 0 {
 			continue
 		}
-		if _, err := inv.Receive(ctx, tx, in); err != nil {
+		ms, err := inv.Receive(ctx, tx, in)
+		if err != nil {
 			return fmt.Errorf("opening stock of %s: %w", wh.Code, err)
+		}
+		// The opening stock is in the ledger at cost, as any receipt.
+		cost := make([]billing.CostLine, len(ms))
+		for j, m := range ms {
+			micro, _ := inventory.Micro(m.Quantity)
+			cost[j] = billing.CostLine{ProductID: m.ProductID, Micro: micro}
+		}
+		if err := bill.PostReceipt(ctx, tx, ms[0].ID, ms[0].At.Format(time.DateOnly), in.Reference, "system", cost); err != nil {
+			return fmt.Errorf("opening stock of %s at cost: %w", wh.Code, err)
+		}
+	}
+	// Two reminders for overdue invoices.
+	for _, l := range []billing.DunningLevelInput{
+		{Level: ptr(1), Name: ptr("Friendly reminder"), DaysOverdue: ptr(7), Subject: ptr("Reminder: invoice {{.InvoiceNumber}} is overdue"),
+			Body: ptr("Dear {{.AccountName}},\n\nour invoice {{.InvoiceNumber}} of {{.IssueDate}} for {{.Total}} was due on {{.DueDate}}; " +
+				"{{.AmountDue}} is still open. If you have paid in the meantime, please disregard this note.\n\nNorthwind Systems, Accounts receivable")},
+		{Level: ptr(2), Name: ptr("Final notice"), DaysOverdue: ptr(30), Subject: ptr("Final notice: invoice {{.InvoiceNumber}}, {{.DaysOverdue}} days overdue"),
+			Body: ptr("Dear {{.AccountName}},\n\ninvoice {{.InvoiceNumber}} is {{.DaysOverdue}} days overdue with {{.AmountDue}} open. " +
+				"New orders are held until it is paid. Please pay within 7 days.\n\nNorthwind Systems, Accounts receivable")},
+	} {
+		if _, err := bill.CreateDunningLevel(ctx, tx, l); err != nil {
+			return fmt.Errorf("dunning level %s: %w", *l.Name, err)
 		}
 	}
 	return nil
 }
+
+func ptr[T any](v T) *T { return &v }
