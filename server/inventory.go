@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
-	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/inventory"
 )
 
@@ -188,19 +187,7 @@ func (s *Server) receive() fiber.Handler {
 			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) ([]inventory.Movement, error) {
-			ms, err := s.inventory.Receive(ctx, tx, in)
-			if err != nil {
-				return nil, err
-			}
-			cost := mapSlice(ms, func(m inventory.Movement) billing.CostLine {
-				micro, _ := inventory.Micro(m.Quantity)
-				return billing.CostLine{ProductID: m.ProductID, Micro: micro, UnitCost: m.UnitCost}
-			})
-			if err := s.billing.PostReceipt(ctx, tx, ms[0].ID, ms[0].At.Format(time.DateOnly), in.Reference, ms[0].ActorID, cost); err != nil {
-				return nil, err
-			}
-			_, err = s.orders.FillBackorders(ctx, tx, mapSlice(ms, func(m inventory.Movement) string { return m.ProductID }))
-			return ms, err
+			return s.flows.Receive(ctx, tx, in)
 		}, func(ms []inventory.Movement) response {
 			return response{status: fiber.StatusCreated, body: ReceiptJSON{Movements: mapSlice(ms, movementJSON)}}
 		})
@@ -214,12 +201,7 @@ func (s *Server) adjust() fiber.Handler {
 			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (inventory.Movement, error) {
-			m, err := s.inventory.Adjust(ctx, tx, in)
-			if err != nil || !m.Quantity.IsPositive() {
-				return m, err
-			}
-			_, err = s.orders.FillBackorders(ctx, tx, []string{m.ProductID})
-			return m, err
+			return s.flows.Adjust(ctx, tx, in)
 		}, func(m inventory.Movement) response {
 			return response{status: fiber.StatusCreated, body: movementJSON(m)}
 		})

@@ -120,18 +120,6 @@ func (s *Server) invoiceOrder() fiber.Handler {
 	}
 }
 
-// autoInvoice invoices what an order has that its account's policy
-// invoices now (after the order is made, after each shipment), in the same
-// transaction; nothing to invoice is fine.
-func (s *Server) autoInvoice(ctx context.Context, tx Tx, orderID string) error {
-	by := "system"
-	if a, ok := quotient.ActorFrom(ctx); ok {
-		by = a.UserID
-	}
-	_, err := s.billing.InvoiceOrder(ctx, tx, orderID, by, true)
-	return err
-}
-
 // AgingRowJSON is an account's (or the total's) open receivables by days
 // past due.
 type AgingRowJSON struct {

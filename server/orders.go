@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
-	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/quote"
@@ -155,47 +154,16 @@ func (s *Server) acceptedOrder(ctx context.Context, tx Tx, quoteID string, versi
 	return o, err
 }
 
-// newOrder makes the order of an accepted quote, held when credit control
-// says so, and otherwise invoices what its account's policy invoices at
-// once. The account is read before the order
-// locks any stock, and invoicing is skipped when there is nothing to
-// invoice, so a hot product's stock row is held no longer than reserving
-// needs.
+// newOrder makes the order of an accepted quote (o2c.Accept).
 func (s *Server) newOrder(ctx context.Context, tx Tx, q quote.Quote, v quote.Version) (order.Order, bool, error) {
-	acc, err := tx.GetAccount(ctx, q.AccountID)
-	if err != nil {
-		return order.Order{}, false, err
-	}
-	hold := ""
-	if v.Priced != nil {
-		if hold, err = s.billing.CreditHold(ctx, tx, acc, q.Currency, v.Priced.Total); err != nil {
-			return order.Order{}, false, err
-		}
-	}
-	o, created, err := s.orders.FromQuote(ctx, tx, q, v, hold)
-	if err != nil || !created || o.HoldReason != "" || !billing.HasInvoiceable(o, acc.InvoicingPolicy) {
-		return o, created, err
-	}
-	return o, created, s.autoInvoice(ctx, tx, o.ID)
+	return s.flows.Accept(ctx, tx, q, v)
 }
 
-// releaseOrder lifts an order's credit hold: it reserves its stock and
-// invoices what its account's policy invoices on order.
+// releaseOrder lifts an order's credit hold (o2c.Release).
 func (s *Server) releaseOrder() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		return commit(s, c, func(ctx context.Context, tx Tx) (order.Order, error) {
-			o, err := s.orders.Release(ctx, tx, c.Params("id"))
-			if err != nil {
-				return o, err
-			}
-			acc, err := tx.GetAccount(ctx, o.AccountID)
-			if err != nil || !billing.HasInvoiceable(o, acc.InvoicingPolicy) {
-				return o, err
-			}
-			if err := s.autoInvoice(ctx, tx, o.ID); err != nil {
-				return o, err
-			}
-			return tx.GetOrder(ctx, o.ID)
+			return s.flows.Release(ctx, tx, c.Params("id"))
 		}, func(o order.Order) response {
 			return response{status: fiber.StatusOK, version: o.Version, body: orderJSON(o)}
 		})
@@ -315,14 +283,8 @@ func (s *Server) fulfillOrder() fiber.Handler {
 			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (FulfillmentJSON, error) {
-			o, sh, err := s.orders.Fulfill(ctx, tx, c.Params("id"), in)
+			o, sh, err := s.flows.Ship(ctx, tx, c.Params("id"), in)
 			if err != nil {
-				return FulfillmentJSON{}, err
-			}
-			if err := s.billing.PostShipmentCost(ctx, tx, sh, sh.ActorID); err != nil {
-				return FulfillmentJSON{}, err
-			}
-			if err := s.autoInvoice(ctx, tx, o.ID); err != nil {
 				return FulfillmentJSON{}, err
 			}
 			return FulfillmentJSON{Shipment: shipmentJSON(sh), Order: orderJSON(o)}, nil

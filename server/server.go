@@ -19,6 +19,7 @@ import (
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/mail"
+	"github.com/quotient-cpq/quotient/o2c"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
@@ -104,6 +105,7 @@ type Server struct {
 	orders    *order.Service
 	ledger    *ledger.Service
 	billing   *billing.Service
+	flows     *o2c.Flows
 	metrics   *metrics
 	routes    []route
 	version   string
@@ -145,6 +147,7 @@ func New(cfg Config) *Server {
 	if cfg.CreditGraceDays != nil {
 		s.billing.CreditGraceDays = *cfg.CreditGraceDays
 	}
+	s.flows = &o2c.Flows{Orders: s.orders, Billing: s.billing, Inventory: s.inventory}
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",
