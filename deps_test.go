@@ -22,12 +22,13 @@ var allowed = map[string][]string{
 	"order":           {"", "catalog", "quote", "inventory"},
 	"ledger":          {""},
 	"billing":         {"", "crm", "order", "ledger"},
-	"o2c":             {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger", "billing"},
-	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger", "billing"},
+	"commission":      {"", "rules", "crm", "billing", "ledger"},
+	"o2c":             {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger", "billing", "commission"},
+	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger", "billing", "commission"},
 	"store/storetest": {},
 	"document":        {""},
 	"mail":            {},
-	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail", "inventory", "order", "ledger", "billing", "o2c"},
+	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "mail", "inventory", "order", "ledger", "billing", "commission", "o2c"},
 	"cmd/quotient":    {"*"},
 }
 
@@ -35,7 +36,7 @@ var allowed = map[string][]string{
 // trailing $ means that exact package).
 var forbiddenInDomain = []string{"github.com/gofiber/", "github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/sqlite", "database/sql$"}
 
-var domain = map[string]bool{"": true, "crm": true, "catalog": true, "rules": true, "ledger": true, "billing": true, "o2c": true}
+var domain = map[string]bool{"": true, "crm": true, "catalog": true, "rules": true, "ledger": true, "billing": true, "commission": true, "o2c": true}
 
 // TestPackageDependencies keeps the arrows of DESIGN.md pointing one way.
 func TestPackageDependencies(t *testing.T) {

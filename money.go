@@ -56,6 +56,13 @@ func (c Currency) ToMinor(d decimal.Decimal) (int64, bool) {
 	return shifted.IntPart(), true
 }
 
+// RoundMinor rounds an amount to the currency and gives it in minor units
+// (0 when it does not fit an int64: no real amount comes near).
+func (c Currency) RoundMinor(d decimal.Decimal) int64 {
+	n, _ := c.ToMinor(c.Round(d))
+	return n
+}
+
 // FromMinor converts a count of minor units back into an amount.
 func (c Currency) FromMinor(n int64) decimal.Decimal {
 	return decimal.New(n, -c.MinorUnits)

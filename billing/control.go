@@ -74,7 +74,7 @@ func (s *Service) AccountExposure(ctx context.Context, st ControlStore, acc crm.
 		return Exposure{}, err
 	}
 	if acc.CreditLimit.IsPositive() {
-		limit := roundMinor(c, acc.CreditLimit)
+		limit := c.RoundMinor(acc.CreditLimit)
 		avail := limit - e.Balance - e.Uninvoiced
 		e.Limit, e.Available = &limit, &avail
 	}
@@ -98,7 +98,7 @@ func (s *Service) CreditHold(ctx context.Context, st ControlStore, acc crm.Accou
 			s.CreditGraceDays, e.Receivables.OldestDueOn), nil
 	}
 	if e.Available != nil && currency == e.Currency {
-		if need := roundMinor(c, total); need > *e.Available {
+		if need := c.RoundMinor(total); need > *e.Available {
 			return fmt.Sprintf("credit limit %s %s exceeded: %s owed, %s on open orders, this order %s", c.Code, c.Format(c.FromMinor(*e.Limit)),
 				c.Format(c.FromMinor(e.Balance)), c.Format(c.FromMinor(e.Uninvoiced)), c.Format(c.FromMinor(need))), nil
 		}

@@ -40,7 +40,7 @@ func (s *Service) value(ctx context.Context, st Store, lines []CostLine) (int64,
 			}
 			cost = &pr.UnitCost
 		}
-		total += roundMinor(c, cost.Mul(decimal.New(l.Micro, -6)))
+		total += c.RoundMinor(cost.Mul(decimal.New(l.Micro, -6)))
 	}
 	return total, c, nil
 }

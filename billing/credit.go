@@ -257,7 +257,7 @@ func byAmount(p *quotient.Problems, inv Invoice, done map[string]Credited, amoun
 
 // part is num/den of an amount in minor units, rounded to the currency.
 func part(c quotient.Currency, minor, num, den int64) int64 {
-	return roundMinor(c, c.FromMinor(minor).Mul(decimal.NewFromInt(num)).Div(decimal.NewFromInt(den)))
+	return c.RoundMinor(c.FromMinor(minor).Mul(decimal.NewFromInt(num)).Div(decimal.NewFromInt(den)))
 }
 
 func creditLine(l InvoiceLine, q, net, tax int64) CreditLine {

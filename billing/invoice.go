@@ -166,7 +166,7 @@ func share(total decimal.Decimal, c quotient.Currency, done, q, qty, doneMinor i
 	if done+q >= qty {
 		return whole - doneMinor, nil
 	}
-	return roundMinor(c, total.Mul(decimal.NewFromInt(q)).Div(decimal.NewFromInt(qty))), nil
+	return c.RoundMinor(total.Mul(decimal.NewFromInt(q)).Div(decimal.NewFromInt(qty))), nil
 }
 
 // InvoiceOrder invoices what an order has that is invoiceable now, as the
@@ -311,12 +311,6 @@ func (s *Service) revenueAccounts(ctx context.Context, st ledger.Store) (revenue
 		}
 	}
 	return out, nil
-}
-
-// roundMinor rounds an amount to the currency and gives it in minor units.
-func roundMinor(c quotient.Currency, d decimal.Decimal) int64 {
-	n, _ := c.ToMinor(c.Round(d))
-	return n
 }
 
 func requireReader(ctx context.Context) error {

@@ -91,7 +91,7 @@ func requireFinanceWrite(ctx context.Context) (quotient.Actor, error) {
 // percentage of the total, rounded to the currency, in minor units.
 func (inv Invoice) EarlyDiscount() int64 {
 	c, _ := quotient.LookupCurrency(inv.Currency)
-	return roundMinor(c, c.FromMinor(inv.Total).Mul(inv.DiscountPct).Div(decimal.NewFromInt(100)))
+	return c.RoundMinor(c.FromMinor(inv.Total).Mul(inv.DiscountPct).Div(decimal.NewFromInt(100)))
 }
 
 // earned is the early-payment discount an invoice grants for a payment

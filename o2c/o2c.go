@@ -11,6 +11,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/quote"
@@ -19,13 +20,16 @@ import (
 // Store is what the use cases need: one transaction serving every package.
 type Store interface {
 	billing.ControlStore
+	billing.CreditStore
+	commission.AccrueStore
 }
 
 // Flows runs the use cases with the domain services.
 type Flows struct {
-	Orders    *order.Service
-	Billing   *billing.Service
-	Inventory *inventory.Service
+	Orders     *order.Service
+	Billing    *billing.Service
+	Inventory  *inventory.Service
+	Commission *commission.Service
 }
 
 // Accept makes the order of an accepted quote. Credit control decides
@@ -115,12 +119,118 @@ func (f *Flows) Adjust(ctx context.Context, st Store, in inventory.AdjustmentInp
 }
 
 // invoiceDue invoices what an order has that is invoiceable now, if
-// anything, as the acting user (or "system").
+// anything, as the acting user (or "system"), and accrues its commission.
 func (f *Flows) invoiceDue(ctx context.Context, st Store, orderID string) error {
 	by := "system"
 	if a, ok := quotient.ActorFrom(ctx); ok {
 		by = a.UserID
 	}
-	_, err := f.Billing.InvoiceOrder(ctx, st, orderID, by, true)
-	return err
+	inv, err := f.Billing.InvoiceOrder(ctx, st, orderID, by, true)
+	if err != nil || inv.ID == "" {
+		return err
+	}
+	return f.Commission.AccrueInvoice(ctx, st, inv)
+}
+
+// Invoice invoices an order on request and accrues its commission.
+func (f *Flows) Invoice(ctx context.Context, st Store, orderID string) (billing.Invoice, error) {
+	inv, err := f.Billing.Invoice(ctx, st, orderID)
+	if err != nil {
+		return inv, err
+	}
+	return inv, f.Commission.AccrueInvoice(ctx, st, inv)
+}
+
+// Pay records a payment and accrues the commission its allocations earn.
+func (f *Flows) Pay(ctx context.Context, st Store, in billing.PaymentInput) (billing.Payment, error) {
+	p, err := f.Billing.Receive(ctx, st, in)
+	if err != nil {
+		return p, err
+	}
+	return p, f.settled(ctx, st, p.Allocations)
+}
+
+// ApplyPaymentCredit applies a payment's credit to invoices, accruing the
+// commission that money earns on them.
+func (f *Flows) ApplyPaymentCredit(ctx context.Context, st Store, id string, allocs []billing.AllocationInput) (billing.Payment, error) {
+	before, err := st.GetPayment(ctx, id)
+	if err != nil {
+		return before, err
+	}
+	p, err := f.Billing.AllocateCredit(ctx, st, id, allocs)
+	if err != nil {
+		return p, err
+	}
+	return p, f.settled(ctx, st, added(before.Allocations, p.Allocations))
+}
+
+// IssueCreditNote credits an invoice and claws back the commission it
+// earned in proportion.
+func (f *Flows) IssueCreditNote(ctx context.Context, st Store, in billing.CreditNoteInput) (billing.CreditNote, error) {
+	cn, err := f.Billing.IssueCreditNote(ctx, st, in)
+	if err != nil {
+		return cn, err
+	}
+	if err := f.Commission.Clawback(ctx, st, cn); err != nil {
+		return cn, err
+	}
+	return cn, f.payableIfSettled(ctx, st, cn.InvoiceID)
+}
+
+// ApplyCreditNote applies a credit note's remaining credit to other
+// invoices; that credit is money the customer paid before, so it earns
+// commission on them as a payment would.
+func (f *Flows) ApplyCreditNote(ctx context.Context, st Store, id string, allocs []billing.AllocationInput) (billing.CreditNote, error) {
+	before, err := st.GetCreditNote(ctx, id)
+	if err != nil {
+		return before, err
+	}
+	cn, err := f.Billing.AllocateCreditNote(ctx, st, id, allocs)
+	if err != nil {
+		return cn, err
+	}
+	return cn, f.settled(ctx, st, added(before.Allocations, cn.Allocations))
+}
+
+// added is the allocations in after that are not in before.
+func added(before, after []billing.Allocation) []billing.Allocation {
+	seen := map[string]bool{}
+	for _, a := range before {
+		seen[a.ID] = true
+	}
+	var out []billing.Allocation
+	for _, a := range after {
+		if !seen[a.ID] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// settled accrues paid-basis commission on money applied to invoices and
+// makes invoiced-basis commission payable on invoices now settled.
+func (f *Flows) settled(ctx context.Context, st Store, als []billing.Allocation) error {
+	for _, al := range als {
+		inv, err := st.GetInvoice(ctx, al.InvoiceID)
+		if err != nil {
+			return err
+		}
+		if err := f.Commission.AccruePayment(ctx, st, inv, al.ID, al.Amount, al.AppliedOn); err != nil {
+			return err
+		}
+		if inv.AmountDue == 0 {
+			if err := st.MarkPayable(ctx, inv.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (f *Flows) payableIfSettled(ctx context.Context, st Store, invoiceID string) error {
+	inv, err := st.GetInvoice(ctx, invoiceID)
+	if err != nil || inv.AmountDue != 0 {
+		return err
+	}
+	return st.MarkPayable(ctx, invoiceID)
 }

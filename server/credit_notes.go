@@ -116,7 +116,7 @@ func (s *Server) issueCreditNote() fiber.Handler {
 			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (billing.CreditNote, error) {
-			return s.billing.IssueCreditNote(ctx, tx, in)
+			return s.flows.IssueCreditNote(ctx, tx, in)
 		}, func(cn billing.CreditNote) response {
 			return response{status: fiber.StatusCreated, location: v1 + "/credit-notes/" + cn.ID, body: creditNoteJSON(cn)}
 		})
@@ -130,7 +130,7 @@ func (s *Server) allocateCreditNote() fiber.Handler {
 			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (billing.CreditNote, error) {
-			return s.billing.AllocateCreditNote(ctx, tx, c.Params("id"), in)
+			return s.flows.ApplyCreditNote(ctx, tx, c.Params("id"), in)
 		}, func(cn billing.CreditNote) response {
 			return response{status: fiber.StatusOK, body: creditNoteJSON(cn)}
 		})

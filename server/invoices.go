@@ -113,7 +113,7 @@ func (s *Server) getInvoice() fiber.Handler {
 func (s *Server) invoiceOrder() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		return commit(s, c, func(ctx context.Context, tx Tx) (billing.Invoice, error) {
-			return s.billing.Invoice(ctx, tx, c.Params("id"))
+			return s.flows.Invoice(ctx, tx, c.Params("id"))
 		}, func(inv billing.Invoice) response {
 			return response{status: fiber.StatusCreated, location: v1 + "/invoices/" + inv.ID, body: invoiceJSON(inv)}
 		})

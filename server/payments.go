@@ -108,7 +108,7 @@ func (s *Server) receivePayment() fiber.Handler {
 			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (billing.Payment, error) {
-			return s.billing.Receive(ctx, tx, in)
+			return s.flows.Pay(ctx, tx, in)
 		}, func(p billing.Payment) response {
 			return response{status: fiber.StatusCreated, location: v1 + "/payments/" + p.ID, body: paymentJSON(p)}
 		})
@@ -122,7 +122,7 @@ func (s *Server) allocateCredit() fiber.Handler {
 			return err
 		}
 		return commit(s, c, func(ctx context.Context, tx Tx) (billing.Payment, error) {
-			return s.billing.AllocateCredit(ctx, tx, c.Params("id"), in)
+			return s.flows.ApplyPaymentCredit(ctx, tx, c.Params("id"), in)
 		}, func(p billing.Payment) response { return response{status: fiber.StatusOK, body: paymentJSON(p)} })
 	}
 }

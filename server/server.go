@@ -15,6 +15,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/ledger"
@@ -45,6 +46,8 @@ type Tx interface {
 	billing.CreditStore
 	billing.ControlStore
 	billing.DunningStore
+	commission.StatementStore
+	commission.UserStore
 	// OpenQuotes counts an account's open quotes and sums their totals
 	// (minor units) by currency.
 	OpenQuotes(ctx context.Context, accountID string) (map[string][2]int64, error)
@@ -93,23 +96,24 @@ type Config struct {
 
 // Server is the HTTP server.
 type Server struct {
-	app       *fiber.App
-	db        Database
-	now       func() time.Time
-	log       *slog.Logger
-	crm       *crm.Service
-	catalog   *catalog.Service
-	pricing   *pricing.Service
-	quotes    *quote.Service
-	inventory *inventory.Service
-	orders    *order.Service
-	ledger    *ledger.Service
-	billing   *billing.Service
-	flows     *o2c.Flows
-	metrics   *metrics
-	routes    []route
-	version   string
-	cfg       Config
+	app        *fiber.App
+	db         Database
+	now        func() time.Time
+	log        *slog.Logger
+	crm        *crm.Service
+	catalog    *catalog.Service
+	pricing    *pricing.Service
+	quotes     *quote.Service
+	inventory  *inventory.Service
+	orders     *order.Service
+	ledger     *ledger.Service
+	billing    *billing.Service
+	flows      *o2c.Flows
+	commission *commission.Service
+	metrics    *metrics
+	routes     []route
+	version    string
+	cfg        Config
 	specCache
 	conns connTracker
 }
@@ -147,7 +151,8 @@ func New(cfg Config) *Server {
 	if cfg.CreditGraceDays != nil {
 		s.billing.CreditGraceDays = *cfg.CreditGraceDays
 	}
-	s.flows = &o2c.Flows{Orders: s.orders, Billing: s.billing, Inventory: s.inventory}
+	s.commission = commission.NewService(cfg.Now, s.ledger)
+	s.flows = &o2c.Flows{Orders: s.orders, Billing: s.billing, Inventory: s.inventory, Commission: s.commission}
 	s.metrics = newMetrics(cfg.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "quotient",

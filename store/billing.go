@@ -217,16 +217,17 @@ func (t *Tx) GetPayment(ctx context.Context, id string) (billing.Payment, error)
 		InvoiceID string `db:"invoice_id"`
 		Amount    int64  `db:"amount_minor"`
 		Discount  int64  `db:"discount_minor"`
+		AppliedOn dbDate `db:"applied_on"`
 		Entry     string `db:"journal_entry_id"`
 		CreatedAt dbTime `db:"created_at"`
 	}
-	if err := t.sel(ctx, &rows, `SELECT id, invoice_id, amount_minor, discount_minor, journal_entry_id, created_at FROM payment_allocations
+	if err := t.sel(ctx, &rows, `SELECT id, invoice_id, amount_minor, discount_minor, applied_on, journal_entry_id, created_at FROM payment_allocations
 		WHERE payment_id = ? ORDER BY id`, id); err != nil {
 		return billing.Payment{}, err
 	}
 	for _, a := range rows {
 		p.Allocations = append(p.Allocations, billing.Allocation{ID: a.ID, PaymentID: id, InvoiceID: a.InvoiceID, Amount: a.Amount,
-			Discount: a.Discount, JournalEntryID: a.Entry, CreatedAt: a.CreatedAt.Time})
+			Discount: a.Discount, AppliedOn: string(a.AppliedOn), JournalEntryID: a.Entry, CreatedAt: a.CreatedAt.Time})
 	}
 	return p, nil
 }

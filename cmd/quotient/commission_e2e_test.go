@@ -1,0 +1,181 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quotient-cpq/quotient/store/storetest"
+)
+
+// TestCommissionsPaidBasis: a rep on a paid-basis plan earns as the
+// customer pays (a partial payment, the rest), an excluded product earns
+// nothing, an accelerator applies once the rep is past quota, a credit
+// note claws back to the cent, and finance pays the statement; a split
+// opportunity shares credit with a rep on an invoiced-basis plan. The
+// ledger balances throughout; each role sees what it may.
+func TestCommissionsPaidBasis(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db string) {
+		clock := &fakeClock{t: time.Date(2025, 5, 5, 9, 0, 0, 0, time.UTC)}
+		a, _ := clockedServer(t, db, clock, nil)
+		tm := a.makeTeam()
+		fin := tm.finance
+		f := newStockFixture(t, a, tm)
+		disk := f.product(t, a, tm, map[string]any{"sku": "DISK", "name": "Disk array", "family": "hardware", "kind": "service"}, "1000")
+		ship := f.product(t, a, tm, map[string]any{"sku": "SHIP", "name": "Freight", "family": "fees", "kind": "service"}, "100")
+		a.must(201, "POST", "/api/v1/tax-rates", fin, map[string]any{"region": "US-TX", "tax_category": "standard", "rate_pct": "8.25", "name": "Texas"})
+		f.acc = a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "Lone Star Labs", "currency": "USD", "tax_region": "US-TX",
+			"invoicing_policy": "on_order"}).str(t, "id")
+
+		// Plans: validation, then the rep's paid-basis plan and rep2's invoiced one.
+		a.must(403, "POST", "/api/v1/commission-plans", tm.rep, map[string]any{"name": "x", "basis": "paid", "base_rate_pct": "10", "valid_from": "2025-01-01"})
+		for _, c := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{map[string]any{"name": "x", "basis": "booked", "base_rate_pct": "10", "valid_from": "2025-01-01"}, "basis"},
+			{map[string]any{"name": "x", "basis": "paid", "base_rate_pct": "101", "valid_from": "2025-01-01"}, "base_rate_pct"},
+			{map[string]any{"name": "x", "basis": "paid", "base_rate_pct": "10", "valid_from": "2025-01-01",
+				"rules": []any{map[string]any{"name": "bad", "condition": "line.nope > 1", "rate_pct": "5"}}}, "rules[0].condition"},
+			{map[string]any{"name": "x", "basis": "paid", "base_rate_pct": "10", "valid_from": "2025-01-01",
+				"exclusions": []any{map[string]any{"name": "bad", "condition": "line.sku"}}}, "exclusions[0].condition"},
+			{map[string]any{"name": "x", "basis": "paid", "base_rate_pct": "10", "valid_from": "2025-06-01", "valid_to": "2025-01-01"}, "valid_to"},
+		} {
+			if got := a.must(422, "POST", "/api/v1/commission-plans", fin, c.body).field(t); got != c.field {
+				t.Errorf("plan %v: field %q, want %q", c.body, got, c.field)
+			}
+		}
+		paid := a.must(201, "POST", "/api/v1/commission-plans", fin, map[string]any{"name": "Field sales 2025", "basis": "paid", "base_rate_pct": "10",
+			"valid_from": "2025-01-01", "rules": []any{map[string]any{"name": "Accelerator past quota", "condition": "rep.attainment_pct >= 100", "rate_pct": "12"}},
+			"exclusions": []any{map[string]any{"name": "No commission on freight", "condition": `line.family == "fees"`}}}).str(t, "id")
+		invoiced := a.must(201, "POST", "/api/v1/commission-plans", fin, map[string]any{"name": "Inside sales 2025", "basis": "invoiced", "base_rate_pct": "5",
+			"valid_from": "2025-01-01"}).str(t, "id")
+		a.must(201, "POST", "/api/v1/commission-plans/"+paid+"/assignments", fin, map[string]any{"user_id": tm.ids["Rep"], "quota": "2000", "currency": "USD"})
+		a.must(201, "POST", "/api/v1/commission-plans/"+invoiced+"/assignments", fin, map[string]any{"user_id": tm.ids["Rep2"], "quota": "0"})
+		if got := a.must(422, "POST", "/api/v1/commission-plans/"+paid+"/assignments", fin, map[string]any{"user_id": "usr_nope", "quota": "1"}).field(t); got != "user_id" {
+			t.Fatalf("assignment of nobody: field %q", got)
+		}
+
+		convert := func(lines ...string) map[string]any {
+			o := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, lines...)+"/convert", tm.rep, nil).json(t)
+			return a.must(200, "GET", "/api/v1/invoices?order_id="+o["id"].(string), fin, nil).list(t)[0]
+		}
+		pay := func(inv map[string]any, amount string) {
+			a.must(201, "POST", "/api/v1/payments", fin, map[string]any{"account_id": f.acc, "amount": amount, "method": "bank_transfer",
+				"allocations": []any{map[string]any{"invoice_id": inv["id"], "amount": amount}}})
+			clock.Advance(24 * time.Hour)
+		}
+		lines := func(user string) []string {
+			var out []string
+			for _, l := range a.must(200, "GET", "/api/v1/commissions?user_id="+tm.ids[user], fin, nil).list(t) {
+				out = append(out, l["sku"].(string)+" "+l["basis_amount"].(string)+"@"+l["rate_pct"].(string)+"="+l["amount"].(string)+" "+l["status"].(string))
+			}
+			return out
+		}
+		// Invoice 1: a disk and freight, 1,190.75 with tax. Nothing is
+		// earned until the customer pays.
+		inv1 := convert(disk, "1", ship, "1")
+		if inv1["total"] != "1190.75" || len(lines("Rep")) != 0 {
+			t.Fatalf("invoice 1: %v, lines %v", inv1, lines("Rep"))
+		}
+		pay(inv1, "476.30") // 40 %: 400.00 of the disk's net, 40.00 of the freight's
+		pay(inv1, "714.45") // the other 60 %, attainment 20 % before it
+		want := []string{"DISK 400.00@10=40.00 payable", "SHIP 40.00@0=0.00 payable", "DISK 600.00@10=60.00 payable", "SHIP 60.00@0=0.00 payable"}
+		if got := lines("Rep"); strings.Join(got, "; ") != strings.Join(want, "; ") {
+			t.Fatalf("paid-basis accruals:\n got %v\nwant %v", got, want)
+		}
+		// Two disks paid at once: 50 % attainment before, still 10 %; then a
+		// third disk with the rep at 150 %: the accelerator's 12 %.
+		pay(convert(disk, "2"), "2165.00")
+		pay(convert(disk, "1"), "1082.50")
+		got := lines("Rep")
+		if got[4] != "DISK 2000.00@10=200.00 payable" || got[5] != "DISK 1000.00@12=120.00 payable" {
+			t.Fatalf("accelerator: %v", got)
+		}
+		// The disk of invoice 1 comes back after it was paid: the 100.00 it
+		// earned is clawed back at the 10 % it earned.
+		a.must(201, "POST", "/api/v1/credit-notes", fin, map[string]any{"invoice_id": inv1["id"], "reason": "returned",
+			"lines": []any{map[string]any{"order_line_id": lineOf(t, a, fin, inv1, "DISK"), "quantity": "1"}}})
+		if got := lines("Rep"); got[6] != "DISK -1000.00@10=-100.00 clawed_back" || len(got) != 7 {
+			t.Fatalf("clawback: %v", got)
+		}
+		today := clock.Now().Format(time.DateOnly)
+		assertBalanced(t, a, fin, "USD", today)
+		if l := a.must(200, "GET", "/api/v1/ledger/accounts/2300/ledger?currency=USD", fin, nil).json(t); l["closing_balance"] != "-320.00" {
+			t.Fatalf("commissions payable: %v", l["closing_balance"])
+		}
+
+		// The statement: each role sees what it may; finance pays it.
+		stmt := "/api/v1/commissions/statements/" + tm.ids["Rep"] + "/2025-05"
+		st := a.must(200, "GET", stmt, tm.rep, nil).json(t)
+		if st["total"] != "320.00" || len(st["lines"].([]any)) != 7 || st["totals"].([]any)[0].(map[string]any)["payable"] != "320.00" {
+			t.Fatalf("statement: %v", st)
+		}
+		a.must(200, "GET", stmt, tm.manager, nil)
+		a.must(200, "GET", stmt, fin, nil)
+		a.must(403, "GET", stmt, tm.rep2, nil)
+		a.must(403, "GET", stmt, tm.outsider, nil)
+		a.must(403, "GET", "/api/v1/commissions?user_id="+tm.ids["Rep"], tm.outsider, nil)
+		a.must(400, "GET", "/api/v1/commissions/statements/"+tm.ids["Rep"]+"/2025-13", tm.rep, nil)
+		csv := a.call("GET", stmt, tm.rep, nil, "Accept", "text/csv")
+		if !strings.HasPrefix(string(csv.body), "user_id,period,date,invoice,sku,source,currency,basis_amount,share_pct,rate_pct,amount,status,rule\n") ||
+			!strings.Contains(string(csv.body), ",DISK,credit_note,USD,-1000.00,100,10,-100.00,clawed_back,base rate") {
+			t.Fatalf("statement CSV: %s", csv.body)
+		}
+		a.must(403, "POST", stmt+"/pay", tm.rep, nil)
+		po := a.must(200, "POST", stmt+"/pay", fin, nil).json(t)
+		if p := po["payouts"].([]any)[0].(map[string]any); p["amount"] != "320.00" {
+			t.Fatalf("payout: %v", po)
+		}
+		a.must(409, "POST", stmt+"/pay", fin, nil) // nothing left to pay
+		if l := a.must(200, "GET", "/api/v1/ledger/accounts/2300/ledger?currency=USD", fin, nil).json(t); l["closing_balance"] != "0.00" {
+			t.Fatalf("commissions payable after the payout: %v", l["closing_balance"])
+		}
+		if st := a.must(200, "GET", stmt, tm.rep, nil).json(t); st["totals"].([]any)[0].(map[string]any)["paid"] != "420.00" || len(st["payouts"].([]any)) != 1 {
+			t.Fatalf("paid statement: %v", st)
+		}
+
+		// June: a split opportunity, 60 % to rep2 (invoiced basis, 5 %) and
+		// 40 % to the rep (paid basis, a new month: 10 %).
+		clock.Advance(30 * 24 * time.Hour)
+		opp := a.must(201, "POST", "/api/v1/opportunities", tm.rep2, map[string]any{"account_id": f.acc, "name": "Lab expansion", "close_date": "2025-07-31",
+			"amount": "1000"}).str(t, "id")
+		if got := a.must(422, "PUT", "/api/v1/opportunities/"+opp+"/splits", tm.rep2, map[string]any{"splits": []any{
+			map[string]any{"user_id": tm.ids["Rep2"], "pct": "60"}, map[string]any{"user_id": tm.ids["Rep"], "pct": "30"}}}).field(t); got != "splits" {
+			t.Fatalf("splits not adding up to 100: field %q", got)
+		}
+		a.must(403, "PUT", "/api/v1/opportunities/"+opp+"/splits", tm.outsider, map[string]any{"splits": []any{map[string]any{"user_id": tm.ids["Rep"], "pct": "100"}}})
+		a.must(200, "PUT", "/api/v1/opportunities/"+opp+"/splits", tm.rep2, map[string]any{"splits": []any{
+			map[string]any{"user_id": tm.ids["Rep2"], "pct": "60"}, map[string]any{"user_id": tm.ids["Rep"], "pct": "40"}}})
+		q := a.must(201, "POST", "/api/v1/quotes", tm.rep2, map[string]any{"opportunity_id": opp, "lines": []any{map[string]any{"product_id": disk, "quantity": "1"}}}).str(t, "id")
+		a.must(200, "POST", "/api/v1/quotes/"+q+"/submit", tm.rep2, nil)
+		o := a.must(201, "POST", "/api/v1/quotes/"+q+"/convert", tm.rep2, nil).json(t)
+		inv := a.must(200, "GET", "/api/v1/invoices?order_id="+o["id"].(string), fin, nil).list(t)[0]
+		if got := lines("Rep2"); len(got) != 1 || got[0] != "DISK 600.00@5=30.00 accrued" {
+			t.Fatalf("rep2's invoiced-basis share: %v", got)
+		}
+		pay(inv, "1082.50")
+		if got := lines("Rep2"); got[0] != "DISK 600.00@5=30.00 payable" {
+			t.Fatalf("rep2's share once paid: %v", got)
+		}
+		if got := lines("Rep"); got[len(got)-1] != "DISK 400.00@10=40.00 payable" {
+			t.Fatalf("the rep's share on payment: %v", got)
+		}
+		assertBalanced(t, a, fin, "USD", clock.Now().Format(time.DateOnly))
+		if r := a.must(200, "GET", "/api/v1/admin/check", fin, nil).json(t); r["ok"] != true {
+			t.Fatalf("invariants: %v", r)
+		}
+	})
+}
+
+// lineOf is the order line an invoice charges for a SKU.
+func lineOf(t *testing.T, a *app, token string, inv map[string]any, sku string) string {
+	t.Helper()
+	for _, l := range a.must(200, "GET", "/api/v1/invoices/"+inv["id"].(string), token, nil).json(t)["lines"].([]any) {
+		if l.(map[string]any)["sku"] == sku {
+			return l.(map[string]any)["order_line_id"].(string)
+		}
+	}
+	t.Fatalf("invoice %v has no %s", inv["number"], sku)
+	return ""
+}

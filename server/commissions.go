@@ -1,0 +1,400 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/commission"
+)
+
+// CommissionRuleJSON replaces the base rate where its condition holds.
+type CommissionRuleJSON struct {
+	Name      string `json:"name"`
+	Condition string `json:"condition"`
+	RatePct   *Dec   `json:"rate_pct"`
+}
+
+// ExclusionJSON names lines that earn nothing.
+type ExclusionJSON struct {
+	Name      string `json:"name"`
+	Condition string `json:"condition"`
+}
+
+// CommissionPlanRequest creates a plan or changes one. Conditions are
+// expressions over line (sku, product_id, family, quantity, unit_price,
+// net, currency), account (name, segment, industry, tax_region, currency)
+// and rep (user_id, quota, booked, attainment_pct, share_pct).
+type CommissionPlanRequest struct {
+	Name        *string               `json:"name" maxLength:"200"`
+	Basis       *string               `json:"basis" enum:"invoiced,paid"`
+	BaseRatePct *Dec                  `json:"base_rate_pct"`
+	Rules       *[]CommissionRuleJSON `json:"rules"`
+	Exclusions  *[]ExclusionJSON      `json:"exclusions"`
+	ValidFrom   *string               `json:"valid_from" format:"date"`
+	ValidTo     *string               `json:"valid_to" format:"date"`
+}
+
+func (r CommissionPlanRequest) input() (commission.PlanInput, error) {
+	p := quotient.Problems{}
+	in := commission.PlanInput{Name: r.Name, Basis: r.Basis, BaseRatePct: r.BaseRatePct.Ptr(&p, "base_rate_pct"), ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}
+	if r.Rules != nil {
+		rs := make([]commission.Rule, len(*r.Rules))
+		for i, x := range *r.Rules {
+			f := fmt.Sprintf("rules[%d].rate_pct", i)
+			if x.RatePct == nil {
+				p.Add(f, "is required")
+			}
+			rs[i] = commission.Rule{Name: x.Name, Condition: x.Condition, RatePct: x.RatePct.Value(&p, f)}
+		}
+		in.Rules = &rs
+	}
+	if r.Exclusions != nil {
+		xs := make([]commission.Exclusion, len(*r.Exclusions))
+		for i, x := range *r.Exclusions {
+			xs[i] = commission.Exclusion{Name: x.Name, Condition: x.Condition}
+		}
+		in.Exclusions = &xs
+	}
+	return in, p.Err()
+}
+
+// CommissionRuleOutJSON is a plan's rule.
+type CommissionRuleOutJSON struct {
+	Name      string `json:"name"`
+	Condition string `json:"condition"`
+	RatePct   string `json:"rate_pct" format:"decimal"`
+}
+
+// CommissionPlanJSON is a commission plan.
+type CommissionPlanJSON struct {
+	ID          string                  `json:"id"`
+	Name        string                  `json:"name"`
+	Basis       string                  `json:"basis"`
+	BaseRatePct string                  `json:"base_rate_pct" format:"decimal"`
+	Rules       []CommissionRuleOutJSON `json:"rules"`
+	Exclusions  []ExclusionJSON         `json:"exclusions"`
+	ValidFrom   string                  `json:"valid_from" format:"date"`
+	ValidTo     *string                 `json:"valid_to" format:"date"`
+	Version     int                     `json:"version"`
+	CreatedAt   time.Time               `json:"created_at"`
+	UpdatedAt   time.Time               `json:"updated_at"`
+}
+
+func commissionPlanJSON(p commission.Plan) CommissionPlanJSON {
+	out := CommissionPlanJSON{ID: p.ID, Name: p.Name, Basis: p.Basis, BaseRatePct: p.BaseRatePct.String(), Rules: []CommissionRuleOutJSON{},
+		Exclusions: []ExclusionJSON{}, ValidFrom: p.ValidFrom, ValidTo: optStr(p.ValidTo), Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+	for _, r := range p.Rules {
+		out.Rules = append(out.Rules, CommissionRuleOutJSON{Name: r.Name, Condition: r.Condition, RatePct: r.RatePct.String()})
+	}
+	for _, x := range p.Exclusions {
+		out.Exclusions = append(out.Exclusions, ExclusionJSON{Name: x.Name, Condition: x.Condition})
+	}
+	return out
+}
+
+var commissionPlanView = view[commission.Plan, CommissionPlanJSON]{func(p commission.Plan) int { return p.Version }, commissionPlanJSON}
+
+func (s *Server) listCommissionPlans() fiber.Handler {
+	return listOf(s, func(p commission.Plan) string { return p.ID }, commissionPlanJSON, nil,
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]commission.Plan, error) {
+			return s.commission.Plans(ctx, tx, limit, after)
+		})
+}
+
+func (s *Server) createCommissionPlan() fiber.Handler {
+	return createOne(s, commissionPlanView, CommissionPlanRequest.input, func(p commission.Plan) string { return v1 + "/commission-plans/" + p.ID },
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, in commission.PlanInput) (commission.Plan, error) {
+			return s.commission.CreatePlan(ctx, tx, in)
+		})
+}
+
+func (s *Server) getCommissionPlan() fiber.Handler {
+	return getOne(s, commissionPlanView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (commission.Plan, error) {
+		return s.commission.GetPlan(ctx, tx, c.Params("id"))
+	})
+}
+
+func (s *Server) patchCommissionPlan() fiber.Handler {
+	return patchOne(s, commissionPlanView, CommissionPlanRequest.input, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, in commission.PlanInput) (commission.Plan, error) {
+		return s.commission.UpdatePlan(ctx, tx, c.Params("id"), v, in)
+	})
+}
+
+// AssignmentRequest puts a user on a plan with a monthly quota.
+type AssignmentRequest struct {
+	UserID    string `json:"user_id"`
+	ValidFrom string `json:"valid_from" format:"date"`
+	ValidTo   string `json:"valid_to" format:"date"`
+	Quota     *Dec   `json:"quota"`
+	Currency  string `json:"currency" pattern:"^[A-Z]{3}$"`
+}
+
+func (r AssignmentRequest) input() (commission.AssignmentInput, error) {
+	p := quotient.Problems{}
+	in := commission.AssignmentInput{UserID: r.UserID, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, Quota: r.Quota.Value(&p, "quota"), Currency: r.Currency}
+	return in, p.Err()
+}
+
+// AssignmentJSON is a user's assignment to a plan.
+type AssignmentJSON struct {
+	ID        string    `json:"id"`
+	PlanID    string    `json:"plan_id"`
+	UserID    string    `json:"user_id"`
+	ValidFrom string    `json:"valid_from" format:"date"`
+	ValidTo   *string   `json:"valid_to" format:"date"`
+	Quota     string    `json:"quota" format:"decimal"`
+	Currency  string    `json:"currency"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func assignmentJSON(a commission.Assignment) AssignmentJSON {
+	return AssignmentJSON{ID: a.ID, PlanID: a.PlanID, UserID: a.UserID, ValidFrom: a.ValidFrom, ValidTo: optStr(a.ValidTo), Quota: a.Quota.String(),
+		Currency: a.Currency, CreatedAt: a.CreatedAt}
+}
+
+func (s *Server) assignPlan() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		in, err := decodeWith(c, AssignmentRequest.input)
+		if err != nil {
+			return err
+		}
+		return commit(s, c, func(ctx context.Context, tx Tx) (commission.Assignment, error) {
+			return s.commission.Assign(ctx, tx, c.Params("id"), in)
+		}, func(a commission.Assignment) response {
+			return response{status: fiber.StatusCreated, body: assignmentJSON(a)}
+		})
+	}
+}
+
+func (s *Server) listAssignments() fiber.Handler {
+	return listOf(s, func(a commission.Assignment) string { return a.ID }, assignmentJSON, nil,
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]commission.Assignment, error) {
+			as, err := s.commission.Assignments(ctx, tx, c.Params("id"))
+			return pageAfter(as, func(a commission.Assignment) string { return a.ID }, limit, after), err
+		})
+}
+
+// SplitJSON is a rep's share of an opportunity's credit.
+type SplitJSON struct {
+	UserID string `json:"user_id"`
+	Pct    *Dec   `json:"pct"`
+}
+
+// SplitsRequest replaces an opportunity's credit splits.
+type SplitsRequest struct {
+	Splits []SplitJSON `json:"splits"`
+}
+
+// SplitsJSON is an opportunity's credit splits.
+type SplitsJSON struct {
+	OpportunityID string         `json:"opportunity_id"`
+	Splits        []SplitOutJSON `json:"splits"`
+}
+
+// SplitOutJSON is a share.
+type SplitOutJSON struct {
+	UserID string `json:"user_id"`
+	Pct    string `json:"pct" format:"decimal"`
+}
+
+func (r SplitsRequest) input() ([]commission.Split, error) {
+	p := quotient.Problems{}
+	out := make([]commission.Split, len(r.Splits))
+	for i, sp := range r.Splits {
+		f := fmt.Sprintf("splits[%d].pct", i)
+		if sp.Pct == nil {
+			p.Add(f, "is required")
+		}
+		out[i] = commission.Split{UserID: sp.UserID, Pct: sp.Pct.Value(&p, f)}
+	}
+	return out, p.Err()
+}
+
+func splitsJSON(opp string, ss []commission.Split) SplitsJSON {
+	out := SplitsJSON{OpportunityID: opp, Splits: []SplitOutJSON{}}
+	for _, sp := range ss {
+		out.Splits = append(out.Splits, SplitOutJSON{UserID: sp.UserID, Pct: sp.Pct.String()})
+	}
+	return out
+}
+
+func (s *Server) putSplits() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		in, err := decodeWith(c, SplitsRequest.input)
+		if err != nil {
+			return err
+		}
+		id := c.Params("id")
+		return commit(s, c, func(ctx context.Context, tx Tx) ([]commission.Split, error) {
+			o, err := tx.GetOpportunity(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return s.commission.SetSplits(ctx, tx, o.ID, o.OwnerID, in)
+		}, func(ss []commission.Split) response {
+			return response{status: fiber.StatusOK, body: splitsJSON(id, ss)}
+		})
+	}
+}
+
+func (s *Server) getSplits() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := c.Params("id")
+		ss, err := read(s, c, func(ctx context.Context, tx Tx) ([]commission.Split, error) {
+			if _, err := s.crm.GetOpportunity(ctx, tx, id); err != nil {
+				return nil, err
+			}
+			return tx.Splits(ctx, id)
+		})
+		if err != nil {
+			return err
+		}
+		return send(c, fiber.StatusOK, 0, splitsJSON(id, ss))
+	}
+}
+
+// CommissionLineJSON is what a rep earned or gave back on an invoice line.
+type CommissionLineJSON struct {
+	ID              string    `json:"id"`
+	UserID          string    `json:"user_id"`
+	PlanID          string    `json:"plan_id"`
+	PlanVersion     int       `json:"plan_version"`
+	SourceInvoiceID string    `json:"source_invoice_id"`
+	InvoiceNumber   string    `json:"invoice_number"`
+	OrderLineID     string    `json:"order_line_id"`
+	SKU             string    `json:"sku"`
+	SourceType      string    `json:"source_type" enum:"invoice,payment_allocation,credit_note"`
+	SourceID        string    `json:"source_id"`
+	Period          string    `json:"period"`
+	Date            string    `json:"date" format:"date"`
+	Currency        string    `json:"currency"`
+	BasisAmount     string    `json:"basis_amount" format:"decimal"`
+	SharePct        string    `json:"share_pct" format:"decimal"`
+	RatePct         string    `json:"rate_pct" format:"decimal"`
+	Amount          string    `json:"amount" format:"decimal"`
+	Status          string    `json:"status" enum:"accrued,payable,paid,clawed_back"`
+	Rule            string    `json:"rule"`
+	Figures         string    `json:"figures"`
+	JournalEntryID  *string   `json:"journal_entry_id"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+func commissionLineJSON(l commission.Line) CommissionLineJSON {
+	m := func(n int64) string { return fmtMinor(n, l.Currency) }
+	return CommissionLineJSON{ID: l.ID, UserID: l.UserID, PlanID: l.PlanID, PlanVersion: l.PlanVersion, SourceInvoiceID: l.InvoiceID,
+		InvoiceNumber: l.InvoiceNumber, OrderLineID: l.OrderLineID, SKU: l.SKU, SourceType: l.SourceType, SourceID: l.SourceID, Period: l.Period,
+		Date: l.Date, Currency: l.Currency, BasisAmount: m(l.Basis), SharePct: l.SharePct.String(), RatePct: l.RatePct.String(), Amount: m(l.Amount),
+		Status: l.Status, Rule: l.Rule, Figures: l.Figures, JournalEntryID: optStr(l.JournalEntryID), CreatedAt: l.CreatedAt}
+}
+
+var commissionFilter = []string{"user_id", "period", "invoice_id"}
+
+func (s *Server) listCommissions() fiber.Handler {
+	return listOf(s, func(l commission.Line) string { return l.ID }, commissionLineJSON, commissionFilter,
+		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]commission.Line, error) {
+			return s.commission.Lines(ctx, tx, commission.LineFilter{UserID: f["user_id"], Period: f["period"], InvoiceID: f["invoice_id"],
+				Limit: limit, After: after})
+		})
+}
+
+// CommissionTotalJSON is a statement's sums in one currency.
+type CommissionTotalJSON struct {
+	Currency   string `json:"currency"`
+	Accrued    string `json:"accrued" format:"decimal"`
+	Payable    string `json:"payable" format:"decimal"`
+	Paid       string `json:"paid" format:"decimal"`
+	ClawedBack string `json:"clawed_back" format:"decimal"`
+	Total      string `json:"total" format:"decimal"`
+}
+
+// PayoutJSON is a statement paid in one currency.
+type PayoutJSON struct {
+	ID             string    `json:"id"`
+	Currency       string    `json:"currency"`
+	Amount         string    `json:"amount" format:"decimal"`
+	JournalEntryID string    `json:"journal_entry_id"`
+	PaidBy         string    `json:"paid_by"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// CommissionStatementJSON is a rep's commission for a month: every line
+// with its source invoice, basis, rate and amount, totals per currency
+// (total is the first currency's, for one-currency statements), payouts.
+type CommissionStatementJSON struct {
+	UserID  string                `json:"user_id"`
+	Period  string                `json:"period"`
+	Lines   []CommissionLineJSON  `json:"lines"`
+	Totals  []CommissionTotalJSON `json:"totals"`
+	Total   string                `json:"total" format:"decimal"`
+	Payouts []PayoutJSON          `json:"payouts"`
+}
+
+// PayoutsJSON is what paying a statement paid, per currency.
+type PayoutsJSON struct {
+	Payouts []PayoutJSON `json:"payouts"`
+}
+
+func payoutJSON(p commission.Payout) PayoutJSON {
+	return PayoutJSON{ID: p.ID, Currency: p.Currency, Amount: fmtMinor(p.Amount, p.Currency), JournalEntryID: p.JournalEntryID, PaidBy: p.PaidBy,
+		CreatedAt: p.CreatedAt}
+}
+
+func (s *Server) commissionStatement() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		type result struct {
+			st      commission.Statement
+			payouts []commission.Payout
+		}
+		r, err := read(s, c, func(ctx context.Context, tx Tx) (result, error) {
+			st, err := s.commission.UserStatement(ctx, tx, c.Params("user_id"), c.Params("period"))
+			if err != nil {
+				return result{}, err
+			}
+			ps, err := tx.Payouts(ctx, st.UserID, st.Period)
+			return result{st, ps}, err
+		})
+		if err != nil {
+			return err
+		}
+		out := CommissionStatementJSON{UserID: r.st.UserID, Period: r.st.Period, Lines: mapSlice(r.st.Lines, commissionLineJSON),
+			Totals: []CommissionTotalJSON{}, Total: "0", Payouts: mapSlice(r.payouts, payoutJSON)}
+		if out.Lines == nil {
+			out.Lines = []CommissionLineJSON{}
+		}
+		if out.Payouts == nil {
+			out.Payouts = []PayoutJSON{}
+		}
+		for i, t := range r.st.Totals {
+			m := func(n int64) string { return fmtMinor(n, t.Currency) }
+			out.Totals = append(out.Totals, CommissionTotalJSON{Currency: t.Currency, Accrued: m(t.Accrued), Payable: m(t.Payable), Paid: m(t.Paid),
+				ClawedBack: m(t.ClawedBack), Total: m(t.Total)})
+			if i == 0 {
+				out.Total = m(t.Total)
+			}
+		}
+		if wantsCSV(c) {
+			rows := make([][]string, 0, len(out.Lines))
+			for _, l := range out.Lines {
+				rows = append(rows, []string{l.UserID, l.Period, l.Date, l.InvoiceNumber, l.SKU, l.SourceType, l.Currency, l.BasisAmount, l.SharePct,
+					l.RatePct, l.Amount, l.Status, l.Rule})
+			}
+			return sendCSV(c, "commission-"+out.UserID+"-"+out.Period, []string{"user_id", "period", "date", "invoice", "sku", "source",
+				"currency", "basis_amount", "share_pct", "rate_pct", "amount", "status", "rule"}, rows)
+		}
+		return send(c, fiber.StatusOK, 0, out)
+	}
+}
+
+func (s *Server) payCommissionStatement() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return commit(s, c, func(ctx context.Context, tx Tx) ([]commission.Payout, error) {
+			return s.commission.PayStatement(ctx, tx, c.Params("user_id"), c.Params("period"))
+		}, func(ps []commission.Payout) response {
+			return response{status: fiber.StatusOK, body: PayoutsJSON{Payouts: mapSlice(ps, payoutJSON)}}
+		})
+	}
+}

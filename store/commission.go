@@ -1,0 +1,345 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/quotient-cpq/quotient/commission"
+)
+
+const planCols = `id, name, basis, base_rate_pct, rules, exclusions, valid_from, valid_to, version, created_at, updated_at`
+
+type planRow struct {
+	ID         string  `db:"id"`
+	Name       string  `db:"name"`
+	Basis      string  `db:"basis"`
+	BaseRate   dbDec   `db:"base_rate_pct"`
+	Rules      string  `db:"rules"`
+	Exclusions string  `db:"exclusions"`
+	ValidFrom  dbDate  `db:"valid_from"`
+	ValidTo    *dbDate `db:"valid_to"`
+	Version    int     `db:"version"`
+	CreatedAt  dbTime  `db:"created_at"`
+	UpdatedAt  dbTime  `db:"updated_at"`
+}
+
+type ruleJSON struct {
+	Name      string `json:"name"`
+	Condition string `json:"condition"`
+	RatePct   string `json:"rate_pct,omitempty"`
+}
+
+func (r planRow) plan() (commission.Plan, error) {
+	p := commission.Plan{ID: r.ID, Name: r.Name, Basis: r.Basis, BaseRatePct: r.BaseRate.Decimal, ValidFrom: string(r.ValidFrom), Version: r.Version,
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+	if r.ValidTo != nil {
+		p.ValidTo = string(*r.ValidTo)
+	}
+	var rs, xs []ruleJSON
+	if err := json.Unmarshal([]byte(r.Rules), &rs); err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal([]byte(r.Exclusions), &xs); err != nil {
+		return p, err
+	}
+	for _, x := range rs {
+		var d dbDec
+		if err := d.Scan(x.RatePct); err != nil {
+			return p, err
+		}
+		p.Rules = append(p.Rules, commission.Rule{Name: x.Name, Condition: x.Condition, RatePct: d.Decimal})
+	}
+	for _, x := range xs {
+		p.Exclusions = append(p.Exclusions, commission.Exclusion{Name: x.Name, Condition: x.Condition})
+	}
+	return p, nil
+}
+
+func planJSON(p commission.Plan) (string, string) {
+	rs, xs := []ruleJSON{}, []ruleJSON{}
+	for _, r := range p.Rules {
+		rs = append(rs, ruleJSON{Name: r.Name, Condition: r.Condition, RatePct: r.RatePct.String()})
+	}
+	for _, x := range p.Exclusions {
+		xs = append(xs, ruleJSON{Name: x.Name, Condition: x.Condition})
+	}
+	a, _ := json.Marshal(rs)
+	b, _ := json.Marshal(xs)
+	return string(a), string(b)
+}
+
+// InsertPlan stores a commission plan.
+func (t *Tx) InsertPlan(ctx context.Context, p commission.Plan) error {
+	rs, xs := planJSON(p)
+	_, err := t.exec(ctx, `INSERT INTO commission_plans (`+planCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, p.Basis,
+		dec(p.BaseRatePct), rs, xs, date(p.ValidFrom), date(p.ValidTo), p.Version, t.ts(p.CreatedAt), t.ts(p.UpdatedAt))
+	return err
+}
+
+// UpdatePlan stores a plan if it is still at version old.
+func (t *Tx) UpdatePlan(ctx context.Context, p commission.Plan, old int) error {
+	rs, xs := planJSON(p)
+	return t.versioned(ctx, "commission_plans", "commission plan", p.ID, `UPDATE commission_plans SET name = ?, basis = ?, base_rate_pct = ?,
+		rules = ?, exclusions = ?, valid_from = ?, valid_to = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`, p.Name, p.Basis,
+		dec(p.BaseRatePct), rs, xs, date(p.ValidFrom), date(p.ValidTo), p.Version, t.ts(p.UpdatedAt), p.ID, old)
+}
+
+// GetPlan loads a plan.
+func (t *Tx) GetPlan(ctx context.Context, id string) (commission.Plan, error) {
+	var r planRow
+	if err := t.get(ctx, &r, `SELECT `+planCols+` FROM commission_plans WHERE id = ?`, id); err != nil {
+		return commission.Plan{}, getOr(err, "commission plan", id)
+	}
+	return r.plan()
+}
+
+// ListPlans lists plans by id.
+func (t *Tx) ListPlans(ctx context.Context, limit int, after string) ([]commission.Plan, error) {
+	var rows []planRow
+	if err := t.list(ctx, &rows, planCols, "commission_plans", nil, nil, after, limit); err != nil {
+		return nil, err
+	}
+	out := make([]commission.Plan, len(rows))
+	for i, r := range rows {
+		p, err := r.plan()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+const assignmentCols = `id, plan_id, user_id, valid_from, valid_to, quota, currency, created_at`
+
+type assignmentRow struct {
+	ID        string  `db:"id"`
+	PlanID    string  `db:"plan_id"`
+	UserID    string  `db:"user_id"`
+	ValidFrom dbDate  `db:"valid_from"`
+	ValidTo   *dbDate `db:"valid_to"`
+	Quota     dbDec   `db:"quota"`
+	Currency  string  `db:"currency"`
+	CreatedAt dbTime  `db:"created_at"`
+}
+
+func (r assignmentRow) assignment() commission.Assignment {
+	a := commission.Assignment{ID: r.ID, PlanID: r.PlanID, UserID: r.UserID, ValidFrom: string(r.ValidFrom), Quota: r.Quota.Decimal, Currency: r.Currency,
+		CreatedAt: r.CreatedAt.Time}
+	if r.ValidTo != nil {
+		a.ValidTo = string(*r.ValidTo)
+	}
+	return a
+}
+
+// InsertAssignment stores an assignment.
+func (t *Tx) InsertAssignment(ctx context.Context, a commission.Assignment) error {
+	_, err := t.exec(ctx, `INSERT INTO commission_assignments (`+assignmentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.PlanID, a.UserID,
+		date(a.ValidFrom), date(a.ValidTo), dec(a.Quota), a.Currency, t.ts(a.CreatedAt))
+	return err
+}
+
+// ListAssignments lists a plan's assignments.
+func (t *Tx) ListAssignments(ctx context.Context, planID string) ([]commission.Assignment, error) {
+	var rows []assignmentRow
+	if err := t.sel(ctx, &rows, `SELECT `+assignmentCols+` FROM commission_assignments WHERE plan_id = ? ORDER BY id`, planID); err != nil {
+		return nil, err
+	}
+	out := make([]commission.Assignment, len(rows))
+	for i, r := range rows {
+		out[i] = r.assignment()
+	}
+	return out, nil
+}
+
+// AssignmentOn is a user's latest assignment in force on a day, with its plan.
+func (t *Tx) AssignmentOn(ctx context.Context, userID, day string) (commission.Assignment, commission.Plan, bool, error) {
+	var rows []assignmentRow
+	if err := t.sel(ctx, &rows, `SELECT `+assignmentCols+` FROM commission_assignments WHERE user_id = ? AND valid_from <= ?
+		AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from DESC, id DESC LIMIT 1`, userID, date(day), date(day)); err != nil || len(rows) == 0 {
+		return commission.Assignment{}, commission.Plan{}, false, err
+	}
+	a := rows[0].assignment()
+	p, err := t.GetPlan(ctx, a.PlanID)
+	return a, p, err == nil, err
+}
+
+// SetSplits replaces an opportunity's credit splits.
+func (t *Tx) SetSplits(ctx context.Context, opportunityID string, splits []commission.Split) error {
+	if _, err := t.exec(ctx, `DELETE FROM opportunity_splits WHERE opportunity_id = ?`, opportunityID); err != nil {
+		return err
+	}
+	for _, s := range splits {
+		if _, err := t.exec(ctx, `INSERT INTO opportunity_splits (opportunity_id, user_id, pct) VALUES (?, ?, ?)`, opportunityID, s.UserID, dec(s.Pct)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Splits lists an opportunity's credit splits.
+func (t *Tx) Splits(ctx context.Context, opportunityID string) ([]commission.Split, error) {
+	var rows []struct {
+		UserID string `db:"user_id"`
+		Pct    dbDec  `db:"pct"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT user_id, pct FROM opportunity_splits WHERE opportunity_id = ? ORDER BY user_id`, opportunityID); err != nil {
+		return nil, err
+	}
+	out := make([]commission.Split, len(rows))
+	for i, r := range rows {
+		out[i] = commission.Split{UserID: r.UserID, Pct: r.Pct.Decimal}
+	}
+	return out, nil
+}
+
+// UserExists reports whether a user exists.
+func (t *Tx) UserExists(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := t.get(ctx, &n, `SELECT COUNT(*) FROM users WHERE id = ?`, id)
+	return n == 1, err
+}
+
+// InvoiceCredit names an invoice's order owner and its quote's opportunity.
+func (t *Tx) InvoiceCredit(ctx context.Context, invoiceID string) (string, string, error) {
+	var r struct {
+		Owner string  `db:"owner_id"`
+		Opp   *string `db:"opportunity_id"`
+	}
+	if err := t.get(ctx, &r, `SELECT o.owner_id, q.opportunity_id FROM invoices i JOIN orders o ON o.id = i.order_id
+		JOIN quotes q ON q.id = o.quote_id WHERE i.id = ?`, invoiceID); err != nil {
+		return "", "", getOr(err, "invoice", invoiceID)
+	}
+	return r.Owner, deref(r.Opp), nil
+}
+
+// Booked sums the basis of a user's lines in a period and currency,
+// leaving out excluded items (they do not count towards quota).
+func (t *Tx) Booked(ctx context.Context, userID, period, currency string) (int64, error) {
+	var n int64
+	err := t.get(ctx, &n, `SELECT COALESCE(SUM(basis_minor), 0) FROM commission_lines WHERE user_id = ? AND period = ? AND currency = ?
+		AND rule NOT LIKE 'excluded%'`, userID, period, currency)
+	return n, err
+}
+
+const commissionLineCols = `l.id, l.user_id, l.plan_id, l.plan_version, l.invoice_id, i.number AS invoice_number, l.order_line_id, l.sku, l.source_type,
+	l.source_id, l.period, l.day, l.currency, l.basis_minor, l.share_pct, l.rate_pct, l.amount_minor, l.status, l.rule, l.figures,
+	l.journal_entry_id, l.payout_id, l.created_at`
+
+// InsertCommissionLine stores a commission line.
+func (t *Tx) InsertCommissionLine(ctx context.Context, l commission.Line) error {
+	_, err := t.exec(ctx, `INSERT INTO commission_lines (id, user_id, plan_id, plan_version, invoice_id, order_line_id, sku, source_type, source_id,
+		period, day, currency, basis_minor, share_pct, rate_pct, amount_minor, status, rule, figures, journal_entry_id, payout_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.UserID, l.PlanID, l.PlanVersion, l.InvoiceID, l.OrderLineID,
+		l.SKU, l.SourceType, l.SourceID, l.Period, date(l.Date), l.Currency, l.Basis, dec(l.SharePct), dec(l.RatePct), l.Amount, l.Status, l.Rule,
+		l.Figures, nullable(l.JournalEntryID), nullable(l.PayoutID), t.ts(l.CreatedAt))
+	return err
+}
+
+// CommissionLines lists commission lines, oldest first.
+func (t *Tx) CommissionLines(ctx context.Context, f commission.LineFilter) ([]commission.Line, error) {
+	var where []string
+	var args []any
+	where, args = eq(where, args, "l.user_id", f.UserID)
+	where, args = eq(where, args, "l.period", f.Period)
+	where, args = eq(where, args, "l.invoice_id", f.InvoiceID)
+	if f.After != "" {
+		where, args = append(where, "l.id > ?"), append(args, f.After)
+	}
+	q := `SELECT ` + commissionLineCols + ` FROM commission_lines l JOIN invoices i ON i.id = l.invoice_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	var rows []struct {
+		ID            string  `db:"id"`
+		UserID        string  `db:"user_id"`
+		PlanID        string  `db:"plan_id"`
+		PlanVersion   int     `db:"plan_version"`
+		InvoiceID     string  `db:"invoice_id"`
+		InvoiceNumber string  `db:"invoice_number"`
+		OrderLineID   string  `db:"order_line_id"`
+		SKU           string  `db:"sku"`
+		SourceType    string  `db:"source_type"`
+		SourceID      string  `db:"source_id"`
+		Period        string  `db:"period"`
+		Day           dbDate  `db:"day"`
+		Currency      string  `db:"currency"`
+		Basis         int64   `db:"basis_minor"`
+		Share         dbDec   `db:"share_pct"`
+		Rate          dbDec   `db:"rate_pct"`
+		Amount        int64   `db:"amount_minor"`
+		Status        string  `db:"status"`
+		Rule          string  `db:"rule"`
+		Figures       string  `db:"figures"`
+		Entry         *string `db:"journal_entry_id"`
+		Payout        *string `db:"payout_id"`
+		CreatedAt     dbTime  `db:"created_at"`
+	}
+	if err := t.sel(ctx, &rows, q+` ORDER BY l.id LIMIT ?`, append(args, limit)...); err != nil {
+		return nil, err
+	}
+	out := make([]commission.Line, len(rows))
+	for i, r := range rows {
+		out[i] = commission.Line{ID: r.ID, UserID: r.UserID, PlanID: r.PlanID, PlanVersion: r.PlanVersion, InvoiceID: r.InvoiceID,
+			InvoiceNumber: r.InvoiceNumber, OrderLineID: r.OrderLineID, SKU: r.SKU, SourceType: r.SourceType, SourceID: r.SourceID, Period: r.Period,
+			Date: string(r.Day), Currency: r.Currency, Basis: r.Basis, SharePct: r.Share.Decimal, RatePct: r.Rate.Decimal, Amount: r.Amount,
+			Status: r.Status, Rule: r.Rule, Figures: r.Figures, JournalEntryID: deref(r.Entry), PayoutID: deref(r.Payout), CreatedAt: r.CreatedAt.Time}
+	}
+	return out, nil
+}
+
+// MarkPayable makes an invoice's accrued lines payable.
+func (t *Tx) MarkPayable(ctx context.Context, invoiceID string) error {
+	_, err := t.exec(ctx, `UPDATE commission_lines SET status = 'payable' WHERE invoice_id = ? AND status = 'accrued'`, invoiceID)
+	return err
+}
+
+// SettleLines puts a user's unsettled payable and clawed-back lines of a
+// period and currency into a payout and returns their sum.
+func (t *Tx) SettleLines(ctx context.Context, userID, period, currency, payoutID string) (int64, error) {
+	var sum int64
+	if err := t.get(ctx, &sum, `SELECT COALESCE(SUM(amount_minor), 0) FROM commission_lines WHERE user_id = ? AND period = ? AND currency = ?
+		AND payout_id IS NULL AND status IN ('payable', 'clawed_back')`, userID, period, currency); err != nil {
+		return 0, err
+	}
+	_, err := t.exec(ctx, `UPDATE commission_lines SET payout_id = ?, status = CASE WHEN status = 'payable' THEN 'paid' ELSE status END
+		WHERE user_id = ? AND period = ? AND currency = ? AND payout_id IS NULL AND status IN ('payable', 'clawed_back')`,
+		payoutID, userID, period, currency)
+	return sum, err
+}
+
+// InsertPayout stores a payout.
+func (t *Tx) InsertPayout(ctx context.Context, p commission.Payout) error {
+	_, err := t.exec(ctx, `INSERT INTO commission_payouts (id, user_id, period, currency, amount_minor, journal_entry_id, paid_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.UserID, p.Period, p.Currency, p.Amount, p.JournalEntryID, p.PaidBy, t.ts(p.CreatedAt))
+	return err
+}
+
+// Payouts lists a user's payouts of a period.
+func (t *Tx) Payouts(ctx context.Context, userID, period string) ([]commission.Payout, error) {
+	var rows []struct {
+		ID        string `db:"id"`
+		Currency  string `db:"currency"`
+		Amount    int64  `db:"amount_minor"`
+		Entry     string `db:"journal_entry_id"`
+		PaidBy    string `db:"paid_by"`
+		CreatedAt dbTime `db:"created_at"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT id, currency, amount_minor, journal_entry_id, paid_by, created_at FROM commission_payouts
+		WHERE user_id = ? AND period = ? ORDER BY id`, userID, period); err != nil {
+		return nil, err
+	}
+	out := make([]commission.Payout, len(rows))
+	for i, r := range rows {
+		out[i] = commission.Payout{ID: r.ID, UserID: userID, Period: period, Currency: r.Currency, Amount: r.Amount, JournalEntryID: r.Entry,
+			PaidBy: r.PaidBy, CreatedAt: r.CreatedAt.Time}
+	}
+	return out, nil
+}
+
+var _ commission.StatementStore = (*Tx)(nil)
