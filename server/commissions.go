@@ -398,3 +398,34 @@ func (s *Server) payCommissionStatement() fiber.Handler {
 		})
 	}
 }
+
+// RecalculateRequest asks to recompute a month's commission.
+type RecalculateRequest struct {
+	Period string `json:"period" pattern:"^[0-9]{4}-[0-9]{2}$"`
+	UserID string `json:"user_id"`
+}
+
+// RecalculationJSON is what a recalculation adjusted.
+type RecalculationJSON struct {
+	ID     string               `json:"id"`
+	Period string               `json:"period"`
+	Lines  []CommissionLineJSON `json:"lines"`
+}
+
+func (s *Server) recalculateCommissions() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		in, err := decodeWith(c, func(r RecalculateRequest) (RecalculateRequest, error) { return r, nil })
+		if err != nil {
+			return err
+		}
+		return commit(s, c, func(ctx context.Context, tx Tx) (commission.Recalculation, error) {
+			return s.commission.Recalculate(ctx, tx, in.Period, in.UserID)
+		}, func(r commission.Recalculation) response {
+			out := RecalculationJSON{ID: r.ID, Period: r.Period, Lines: mapSlice(r.Lines, commissionLineJSON)}
+			if out.Lines == nil {
+				out.Lines = []CommissionLineJSON{}
+			}
+			return response{status: fiber.StatusOK, body: out}
+		})
+	}
+}

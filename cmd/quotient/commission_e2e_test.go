@@ -135,8 +135,34 @@ func TestCommissionsPaidBasis(t *testing.T) {
 			t.Fatalf("paid statement: %v", st)
 		}
 
+		// The plan's base rate goes up to 11 %: nothing changes until finance
+		// recalculates May, which posts only the differences (the
+		// accelerated line keeps its 12 %, the clawback follows the new rate).
+		a.must(200, "PATCH", "/api/v1/commission-plans/"+paid, fin, map[string]any{"base_rate_pct": "11"}, "If-Match", `"v1"`)
+		a.must(403, "POST", "/api/v1/commissions/recalculate", tm.rep, map[string]any{"period": "2025-05"})
+		if f := a.must(422, "POST", "/api/v1/commissions/recalculate", fin, map[string]any{"period": "2025-5"}).field(t); f != "period" {
+			t.Fatalf("recalculation of a bad period: field %q", f)
+		}
+		rc := a.must(200, "POST", "/api/v1/commissions/recalculate", fin, map[string]any{"period": "2025-05"}).json(t)
+		var adj []string
+		for _, l := range rc["lines"].([]any) {
+			adj = append(adj, l.(map[string]any)["amount"].(string))
+		}
+		if strings.Join(adj, " ") != "4.00 6.00 20.00 -10.00" {
+			t.Fatalf("recalculation: %v", rc)
+		}
+		if rc := a.must(200, "POST", "/api/v1/commissions/recalculate", fin, map[string]any{"period": "2025-05"}).json(t); len(rc["lines"].([]any)) != 0 {
+			t.Fatalf("a second recalculation changed something: %v", rc)
+		}
+		if st := a.must(200, "GET", stmt, tm.rep, nil).json(t); st["total"] != "340.00" || st["totals"].([]any)[0].(map[string]any)["payable"] != "20.00" {
+			t.Fatalf("statement after recalculation: %v", st)
+		}
+		if l := a.must(200, "GET", "/api/v1/ledger/accounts/2300/ledger?currency=USD", fin, nil).json(t); l["closing_balance"] != "-20.00" {
+			t.Fatalf("commissions payable after recalculation: %v", l["closing_balance"])
+		}
+
 		// June: a split opportunity, 60 % to rep2 (invoiced basis, 5 %) and
-		// 40 % to the rep (paid basis, a new month: 10 %).
+		// 40 % to the rep (paid basis, a new month: the base rate, now 11 %).
 		clock.Advance(30 * 24 * time.Hour)
 		opp := a.must(201, "POST", "/api/v1/opportunities", tm.rep2, map[string]any{"account_id": f.acc, "name": "Lab expansion", "close_date": "2025-07-31",
 			"amount": "1000"}).str(t, "id")
@@ -158,7 +184,7 @@ func TestCommissionsPaidBasis(t *testing.T) {
 		if got := lines("Rep2"); got[0] != "DISK 600.00@5=30.00 payable" {
 			t.Fatalf("rep2's share once paid: %v", got)
 		}
-		if got := lines("Rep"); got[len(got)-1] != "DISK 400.00@10=40.00 payable" {
+		if got := lines("Rep"); got[len(got)-1] != "DISK 400.00@11=44.00 payable" {
 			t.Fatalf("the rep's share on payment: %v", got)
 		}
 		assertBalanced(t, a, fin, "USD", clock.Now().Format(time.DateOnly))
