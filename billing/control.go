@@ -105,3 +105,22 @@ func (s *Service) CreditHold(ctx context.Context, st ControlStore, acc crm.Accou
 	}
 	return "", nil
 }
+
+// Backorder is what an open order of an account still waits for.
+type Backorder struct {
+	OrderID     string
+	OrderNumber string
+	SKU         string
+	Micro       int64
+}
+
+// Activity is what else the account summary shows: the cost of goods
+// shipped to the account (in the cost currency), its last payment and its
+// backorders.
+type Activity struct {
+	CostOfGoods       int64
+	LastPaymentOn     string
+	LastPaymentAmount int64
+	LastPaymentIn     string
+	Backorders        []Backorder
+}

@@ -5,9 +5,11 @@ import (
 	"sort"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/inventory"
 )
 
 // OpenQuotesJSON is an account's open quotes in one currency.
@@ -36,15 +38,39 @@ type AccountSummaryJSON struct {
 	CreditLimit     *string          `json:"credit_limit" format:"decimal"`
 	CreditAvailable *string          `json:"credit_available" format:"decimal"`
 	LifetimeRevenue string           `json:"lifetime_revenue" format:"decimal"`
+	// GrossMargin is lifetime revenue less the cost of goods shipped, when
+	// the account's currency is the cost currency (null otherwise).
+	GrossMargin    *string          `json:"gross_margin" format:"decimal"`
+	GrossMarginPct *string          `json:"gross_margin_pct" format:"decimal"`
+	LastPayment    *LastPaymentJSON `json:"last_payment"`
+	Backorders     []BackorderJSON  `json:"backorders"`
+	OpenCases      []CaseJSON       `json:"open_cases"`
+}
+
+// LastPaymentJSON is an account's latest payment.
+type LastPaymentJSON struct {
+	ReceivedOn string `json:"received_on" format:"date"`
+	Amount     string `json:"amount" format:"decimal"`
+	Currency   string `json:"currency"`
+}
+
+// BackorderJSON is what an open order still waits for.
+type BackorderJSON struct {
+	OrderID     string `json:"order_id"`
+	OrderNumber string `json:"order_number"`
+	SKU         string `json:"sku"`
+	Quantity    string `json:"quantity" format:"decimal"`
 }
 
 type accountSummary struct {
-	acc     crm.Account
-	exp     billing.Exposure
-	quotes  map[string][2]int64
-	open    int
-	held    int
-	revenue int64
+	acc      crm.Account
+	exp      billing.Exposure
+	quotes   map[string][2]int64
+	open     int
+	held     int
+	revenue  int64
+	activity billing.Activity
+	cases    []crm.Case
 }
 
 func (s *Server) accountSummary() fiber.Handler {
@@ -63,6 +89,16 @@ func (s *Server) accountSummary() fiber.Handler {
 			}
 			if out.revenue, err = tx.LifetimeRevenue(ctx, acc.ID, acc.Currency); err != nil {
 				return out, err
+			}
+			if out.activity, err = tx.AccountActivity(ctx, acc.ID, s.billing.CostCurrency); err != nil {
+				return out, err
+			}
+			for _, st := range []string{crm.CaseOpen, crm.CasePending} {
+				cs, err := tx.ListCases(ctx, crm.CaseFilter{AccountID: acc.ID, Status: st, Limit: 50})
+				if err != nil {
+					return out, err
+				}
+				out.cases = append(out.cases, cs...)
 			}
 			out.open, out.held, err = tx.OpenOrderCounts(ctx, acc.ID)
 			return out, err
@@ -84,6 +120,25 @@ func (s *Server) accountSummary() fiber.Handler {
 			OverdueBalance: m(e.Receivables.Overdue), OldestDueOn: optStr(e.Receivables.OldestDueOn), CreditLimit: mp(e.Limit),
 			CreditAvailable: mp(e.Available), LifetimeRevenue: m(sum.revenue),
 			OpenOrders: sum.open, OrdersOnHold: sum.held}
+		out.OpenCases = mapSlice(sum.cases, caseJSON)
+		if out.OpenCases == nil {
+			out.OpenCases = []CaseJSON{}
+		}
+		out.Backorders = []BackorderJSON{}
+		for _, b := range sum.activity.Backorders {
+			out.Backorders = append(out.Backorders, BackorderJSON{OrderID: b.OrderID, OrderNumber: b.OrderNumber, SKU: b.SKU,
+				Quantity: inventory.FromMicro(b.Micro).String()})
+		}
+		if a := sum.activity; a.LastPaymentOn != "" {
+			out.LastPayment = &LastPaymentJSON{ReceivedOn: a.LastPaymentOn, Amount: fmtMinor(a.LastPaymentAmount, a.LastPaymentIn), Currency: a.LastPaymentIn}
+		}
+		if cur == s.billing.CostCurrency {
+			gm := sum.revenue - sum.activity.CostOfGoods
+			out.GrossMargin = optStr(m(gm))
+			if sum.revenue > 0 {
+				out.GrossMarginPct = optStr(decimal.NewFromInt(gm).Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(sum.revenue)).Round(1).String())
+			}
+		}
 		for cur, q := range sum.quotes {
 			out.OpenQuotes = append(out.OpenQuotes, OpenQuotesJSON{Currency: cur, Count: q[0], Total: fmtMinor(q[1], cur)})
 		}

@@ -112,6 +112,10 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "PATCH", path: v1 + "/accounts/{id}/contacts/{contact_id}", tag: "contacts", summary: "Change a contact", req: ContactRequest{}, resp: ContactJSON{}, handler: s.patchContact()})
 	s.add(route{method: "DELETE", path: v1 + "/accounts/{id}/contacts/{contact_id}", tag: "contacts", summary: "Delete a contact", status: 204, handler: s.deleteContact()})
 
+	s.add(route{method: "GET", path: v1 + "/cases", tag: "cases", summary: "List support cases", resp: CaseJSON{}, list: true, query: caseFilter, handler: s.listCases()})
+	s.add(route{method: "POST", path: v1 + "/cases", tag: "cases", summary: "Open a support case on an account (not finance)", req: CaseRequest{}, resp: CaseJSON{}, status: 201, handler: s.createCase()})
+	s.add(route{method: "GET", path: v1 + "/cases/{id}", tag: "cases", summary: "Get a support case", resp: CaseJSON{}, handler: s.getCase()})
+	s.add(route{method: "PATCH", path: v1 + "/cases/{id}", tag: "cases", summary: "Change a support case; closing it records when", req: CaseRequest{}, resp: CaseJSON{}, handler: s.patchCase()})
 	s.add(route{method: "GET", path: v1 + "/opportunities", tag: "opportunities", summary: "List opportunities", resp: OpportunityJSON{}, list: true,
 		query: opportunityFilters, handler: s.listOpportunities()})
 	s.add(route{method: "POST", path: v1 + "/opportunities", tag: "opportunities", summary: "Create an opportunity", req: OpportunityRequest{}, resp: OpportunityJSON{}, status: 201, handler: s.createOpportunity()})

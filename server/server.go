@@ -47,6 +47,7 @@ type Tx interface {
 	billing.ControlStore
 	billing.DunningStore
 	commission.StatementStore
+	crm.CaseStore
 	commission.UserStore
 	// OpenQuotes counts an account's open quotes and sums their totals
 	// (minor units) by currency.
@@ -54,6 +55,9 @@ type Tx interface {
 	// LifetimeRevenue is an account's invoiced net less credit notes in a
 	// currency, in minor units.
 	LifetimeRevenue(ctx context.Context, accountID, currency string) (int64, error)
+	// AccountActivity is an account's cost of goods, last payment and
+	// backorders.
+	AccountActivity(ctx context.Context, accountID, costCurrency string) (billing.Activity, error)
 	// OpenOrderCounts counts an account's open orders and the held ones.
 	OpenOrderCounts(ctx context.Context, accountID string) (open, held int, err error)
 	billing.StatementStore

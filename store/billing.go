@@ -463,3 +463,41 @@ func (t *Tx) StatementItems(ctx context.Context, accountID, currency, from, to s
 }
 
 var _ billing.StatementStore = (*Tx)(nil)
+
+// AccountActivity gathers an account's cost of goods shipped (posted to
+// 5000 in the cost currency), last payment and backorders.
+func (t *Tx) AccountActivity(ctx context.Context, accountID, costCurrency string) (billing.Activity, error) {
+	var out billing.Activity
+	if err := t.get(ctx, &out.CostOfGoods, `SELECT COALESCE(SUM(l.debit_minor - l.credit_minor), 0) FROM journal_lines l
+		JOIN journal_entries e ON e.id = l.entry_id JOIN shipments s ON s.id = e.source_id JOIN orders o ON o.id = s.order_id
+		WHERE e.source_type = 'shipment' AND l.account_code = '5000' AND l.currency = ? AND o.account_id = ?`, costCurrency, accountID); err != nil {
+		return out, err
+	}
+	var pays []struct {
+		On       dbDate `db:"received_on"`
+		Amount   int64  `db:"amount_minor"`
+		Currency string `db:"currency"`
+	}
+	if err := t.sel(ctx, &pays, `SELECT received_on, amount_minor, currency FROM payments WHERE account_id = ? ORDER BY received_on DESC, id DESC LIMIT 1`,
+		accountID); err != nil {
+		return out, err
+	}
+	if len(pays) == 1 {
+		out.LastPaymentOn, out.LastPaymentAmount, out.LastPaymentIn = string(pays[0].On), pays[0].Amount, pays[0].Currency
+	}
+	var bos []struct {
+		OrderID string `db:"order_id"`
+		Number  string `db:"number"`
+		SKU     string `db:"sku"`
+		Micro   int64  `db:"micro"`
+	}
+	if err := t.sel(ctx, &bos, `SELECT o.id AS order_id, o.number, l.sku, l.quantity_micro - l.reserved_micro - l.fulfilled_micro - l.cancelled_micro AS micro
+		FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.account_id = ? AND o.status IN ('open', 'partially_fulfilled') AND l.stocked = ?
+		AND l.reserved_micro + l.fulfilled_micro + l.cancelled_micro < l.quantity_micro ORDER BY o.number, l.line_no LIMIT 100`, accountID, true); err != nil {
+		return out, err
+	}
+	for _, b := range bos {
+		out.Backorders = append(out.Backorders, billing.Backorder{OrderID: b.OrderID, OrderNumber: b.Number, SKU: b.SKU, Micro: b.Micro})
+	}
+	return out, nil
+}

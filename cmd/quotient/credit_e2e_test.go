@@ -68,7 +68,8 @@ func TestCreditControlHoldsOrders(t *testing.T) {
 		if o := a.must(200, "GET", "/api/v1/orders/"+id2, tm.rep, nil).json(t); lineBy(t, o, "DISK", false)["reserved_quantity"] != "0" {
 			t.Fatalf("a receipt reserved for a held order: %v", o)
 		}
-		if s := summary(); s["orders_on_hold"] != 1.0 || s["open_orders"] != 2.0 {
+		if s := summary(); s["orders_on_hold"] != 1.0 || s["open_orders"] != 2.0 || len(s["backorders"].([]any)) != 1 ||
+			s["backorders"].([]any)[0].(map[string]any)["quantity"] != "3" || s["backorders"].([]any)[0].(map[string]any)["order_number"] != o2["number"] {
 			t.Fatalf("summary with a held order: %v", s)
 		}
 		// Finance releases it: it reserves and invoices its service now.

@@ -93,8 +93,27 @@ func TestWholeFlowOverTime(t *testing.T) {
 		if row := rec["rows"].([]any)[0].(map[string]any); rec["ok"] != true || row["aging_total"] != "224.75" || row["ar_balance"] != "224.75" {
 			t.Fatalf("reconciliation on day 35: %v", rec)
 		}
-		if s := a.must(200, "GET", "/api/v1/accounts/"+f.acc+"/summary", tm.rep, nil).json(t); s["overdue_balance"] != "116.50" || s["ar_balance"] != "224.75" {
+		if s := a.must(200, "GET", "/api/v1/accounts/"+f.acc+"/summary", tm.rep, nil).json(t); s["overdue_balance"] != "116.50" || s["ar_balance"] != "224.75" ||
+			s["lifetime_revenue"] != "300.00" || s["gross_margin"] != "180.00" || s["gross_margin_pct"] != "60" ||
+			s["last_payment"].(map[string]any)["received_on"] != at(20) || s["last_payment"].(map[string]any)["amount"] != "100.00" {
 			t.Fatalf("summary on day 35: %v", s)
+		}
+		// A support case shows on the summary until it is closed.
+		a.must(403, "POST", "/api/v1/cases", fin, map[string]any{"account_id": f.acc, "subject": "x"})
+		if got := a.must(422, "POST", "/api/v1/cases", tm.rep, map[string]any{"account_id": f.acc, "subject": "x", "priority": "asap"}).field(t); got != "priority" {
+			t.Fatalf("case with a bad priority: field %q", got)
+		}
+		cs := a.must(201, "POST", "/api/v1/cases", tm.rep, map[string]any{"account_id": f.acc, "subject": "Disk 4 TB reports SMART errors",
+			"description": "Bay 3 since Monday", "priority": "high"}).json(t)
+		openCases := func() []any {
+			return a.must(200, "GET", "/api/v1/accounts/"+f.acc+"/summary", tm.rep, nil).json(t)["open_cases"].([]any)
+		}
+		if oc := openCases(); len(oc) != 1 || oc[0].(map[string]any)["subject"] != "Disk 4 TB reports SMART errors" || cs["status"] != "open" || cs["owner_id"] != tm.ids["Rep"] {
+			t.Fatalf("open cases: %v (%v)", oc, cs)
+		}
+		closed := a.must(200, "PATCH", "/api/v1/cases/"+cs["id"].(string), tm.rep, map[string]any{"status": "closed"}, "If-Match", `"v1"`).json(t)
+		if closed["closed_at"] == nil || len(openCases()) != 0 {
+			t.Fatalf("closed case: %v", closed)
 		}
 
 		// Day 40: 300.00 settles both; 75.25 is left as credit.

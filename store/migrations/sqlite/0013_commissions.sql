@@ -75,3 +75,20 @@ CREATE TABLE commission_payouts (
     created_at       TEXT NOT NULL
 );
 CREATE INDEX commission_payouts_user_idx ON commission_payouts (user_id, period);
+
+-- Support cases, which the account summary shows a rep before a visit.
+CREATE TABLE support_cases (
+    id          TEXT PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts (id),
+    contact_id  TEXT REFERENCES contacts (id),
+    subject     TEXT NOT NULL,
+    description TEXT NOT NULL,
+    priority    TEXT NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+    status      TEXT NOT NULL CHECK (status IN ('open', 'pending', 'closed')),
+    owner_id    TEXT NOT NULL REFERENCES users (id),
+    closed_at   TEXT,
+    version     INTEGER NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX support_cases_account_idx ON support_cases (account_id, status);
