@@ -287,7 +287,7 @@ func (s *Service) Accept(ctx context.Context, st SendStore, secret []byte, token
 }
 
 // closeWon moves an accepted quote's opportunity to closed_won with the
-// quote's net total.
+// quote's net total, closed today.
 func (s *Service) closeWon(ctx context.Context, st SendStore, q Quote, v Version) error {
 	if q.OpportunityID == "" {
 		return nil
@@ -297,9 +297,10 @@ func (s *Service) closeWon(ctx context.Context, st SendStore, q Quote, v Version
 		return err
 	}
 	old := o.Version
-	o.Stage, o.Probability, o.Amount = crm.ClosedWon, crm.ClosedWon.DefaultProbability(), v.Priced.NetTotal
+	now := s.now().UTC()
+	o.Stage, o.Probability, o.Amount, o.CloseDate = crm.ClosedWon, crm.ClosedWon.DefaultProbability(), v.Priced.NetTotal, now.Format(time.DateOnly)
 	o.Version++
-	o.UpdatedAt = s.now().UTC()
+	o.UpdatedAt = now
 	return st.UpdateOpportunity(ctx, o, old)
 }
 

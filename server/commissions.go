@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/commission"
@@ -427,5 +428,62 @@ func (s *Server) recalculateCommissions() fiber.Handler {
 			}
 			return response{status: fiber.StatusOK, body: out}
 		})
+	}
+}
+
+// PerformanceJSON is a rep's month: quota and attainment (bookings over
+// quota), bookings (orders net of tax), invoiced (net, less credit notes),
+// paid (money applied to their invoices), commission, pipeline and win
+// rate, in one currency.
+type PerformanceJSON struct {
+	UserID           string              `json:"user_id"`
+	Period           string              `json:"period"`
+	Currency         string              `json:"currency"`
+	Quota            string              `json:"quota" format:"decimal"`
+	Bookings         string              `json:"bookings" format:"decimal"`
+	Invoiced         string              `json:"invoiced" format:"decimal"`
+	Paid             string              `json:"paid" format:"decimal"`
+	AttainmentPct    *string             `json:"attainment_pct" format:"decimal"`
+	Commissions      CommissionTotalJSON `json:"commissions"`
+	OpenPipeline     string              `json:"open_pipeline" format:"decimal"`
+	WeightedPipeline string              `json:"weighted_pipeline" format:"decimal"`
+	Won              int                 `json:"won"`
+	Lost             int                 `json:"lost"`
+	WinRatePct       *string             `json:"win_rate_pct" format:"decimal"`
+}
+
+var performanceQuery = []string{"period", "currency"}
+
+func (s *Server) userPerformance() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, f, err := parseList(c, performanceQuery...)
+		if err != nil {
+			return err
+		}
+		period := f["period"]
+		if period == "" {
+			period = s.now().UTC().Format("2006-01")
+		}
+		p, err := read(s, c, func(ctx context.Context, tx Tx) (commission.Performance, error) {
+			return s.commission.UserPerformance(ctx, tx, c.Params("id"), period, f["currency"])
+		})
+		if err != nil {
+			return err
+		}
+		m := func(n int64) string { return fmtMinor(n, p.Currency) }
+		dp := func(d *decimal.Decimal) *string {
+			if d == nil {
+				return nil
+			}
+			v := d.String()
+			return &v
+		}
+		t := p.Commission
+		return send(c, fiber.StatusOK, 0, PerformanceJSON{UserID: p.UserID, Period: p.Period, Currency: p.Currency, Quota: fmtMoney(p.Quota, p.Currency),
+			Bookings: m(p.Figures.Bookings), Invoiced: m(p.Figures.Invoiced), Paid: m(p.Figures.Paid), AttainmentPct: dp(p.AttainmentPct),
+			Commissions: CommissionTotalJSON{Currency: p.Currency, Accrued: m(t.Accrued), Payable: m(t.Payable), Paid: m(t.Paid), ClawedBack: m(t.ClawedBack),
+				Total: m(t.Total)},
+			OpenPipeline: fmtMoney(p.Pipeline, p.Currency), WeightedPipeline: fmtMoney(p.WeightedPipeline, p.Currency), Won: p.Figures.Won,
+			Lost: p.Figures.Lost, WinRatePct: dp(p.WinRatePct)})
 	}
 }

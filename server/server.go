@@ -46,7 +46,7 @@ type Tx interface {
 	billing.CreditStore
 	billing.ControlStore
 	billing.DunningStore
-	commission.StatementStore
+	commission.PerformanceStore
 	crm.CaseStore
 	commission.UserStore
 	// OpenQuotes counts an account's open quotes and sums their totals

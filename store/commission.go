@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/quotient-cpq/quotient/commission"
 )
@@ -343,3 +344,61 @@ func (t *Tx) Payouts(ctx context.Context, userID, period string) ([]commission.P
 }
 
 var _ commission.StatementStore = (*Tx)(nil)
+
+// SalesFigures sums a rep's results in a currency between two dates.
+func (t *Tx) SalesFigures(ctx context.Context, userID, currency, from, to string) (commission.SalesFigures, error) {
+	var out commission.SalesFigures
+	var r struct {
+		Bookings int64 `db:"bookings"`
+		Invoiced int64 `db:"invoiced"`
+		Credited int64 `db:"credited"`
+		Paid     int64 `db:"paid"`
+	}
+	// Orders by creation time: from the first instant of from to before the
+	// day after to.
+	start, err := time.Parse(time.DateOnly, from)
+	if err != nil {
+		return out, err
+	}
+	end, err := time.Parse(time.DateOnly, to)
+	if err != nil {
+		return out, err
+	}
+	if err := t.get(ctx, &r, `SELECT
+		COALESCE((SELECT SUM(total_minor - tax_minor) FROM orders WHERE owner_id = ? AND currency = ? AND status <> 'cancelled'
+			AND created_at >= ? AND created_at < ?), 0) AS bookings,
+		COALESCE((SELECT SUM(i.net_minor) FROM invoices i JOIN orders o ON o.id = i.order_id WHERE o.owner_id = ? AND i.currency = ?
+			AND i.issue_date >= ? AND i.issue_date <= ?), 0) AS invoiced,
+		COALESCE((SELECT SUM(c.net_minor) FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id JOIN orders o ON o.id = i.order_id
+			WHERE o.owner_id = ? AND c.currency = ? AND c.issue_date >= ? AND c.issue_date <= ?), 0) AS credited,
+		COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id JOIN orders o ON o.id = i.order_id
+			WHERE o.owner_id = ? AND i.currency = ? AND a.applied_on >= ? AND a.applied_on <= ?), 0) AS paid`,
+		userID, currency, t.ts(start), t.ts(end.AddDate(0, 0, 1)), userID, currency, date(from), date(to), userID, currency, date(from), date(to),
+		userID, currency, date(from), date(to)); err != nil {
+		return out, err
+	}
+	out.Bookings, out.Invoiced, out.Paid = r.Bookings, r.Invoiced-r.Credited, r.Paid
+	var opps []struct {
+		Stage       string `db:"stage"`
+		Amount      dbDec  `db:"amount"`
+		Probability dbDec  `db:"probability"`
+		CloseDate   dbDate `db:"close_date"`
+	}
+	if err := t.sel(ctx, &opps, `SELECT stage, amount, probability, close_date FROM opportunities WHERE owner_id = ? AND currency = ?`, userID, currency); err != nil {
+		return out, err
+	}
+	for _, o := range opps {
+		inPeriod := string(o.CloseDate) >= from && string(o.CloseDate) <= to
+		switch {
+		case o.Stage == "closed_won" && inPeriod:
+			out.Won++
+		case o.Stage == "closed_lost" && inPeriod:
+			out.Lost++
+		case o.Stage != "closed_won" && o.Stage != "closed_lost":
+			out.Pipeline = append(out.Pipeline, commission.OpenOpportunity{Amount: o.Amount.Decimal, Probability: o.Probability.Decimal})
+		}
+	}
+	return out, nil
+}
+
+var _ commission.PerformanceStore = (*Tx)(nil)

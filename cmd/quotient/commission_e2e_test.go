@@ -161,6 +161,19 @@ func TestCommissionsPaidBasis(t *testing.T) {
 			t.Fatalf("commissions payable after recalculation: %v", l["closing_balance"])
 		}
 
+		// The rep's May in figures.
+		perf := "/api/v1/users/" + tm.ids["Rep"] + "/performance?period=2025-05"
+		pf := a.must(200, "GET", perf, tm.rep, nil).json(t)
+		cm := pf["commissions"].(map[string]any)
+		att := dec(t, "4100").Div(dec(t, pf["quota"])).Mul(dec(t, "100")).Round(1)
+		if pf["bookings"] != "4100.00" || pf["invoiced"] != "3100.00" || pf["paid"] != "4438.25" || cm["total"] != "340.00" ||
+			cm["paid"] != "420.00" || cm["payable"] != "20.00" || pf["win_rate_pct"] != nil || !dec(t, pf["attainment_pct"]).Equal(att) {
+			t.Fatalf("performance: %v", pf)
+		}
+		a.must(200, "GET", perf, tm.manager, nil)
+		a.must(403, "GET", perf, tm.outsider, nil)
+		a.must(400, "GET", "/api/v1/users/"+tm.ids["Rep"]+"/performance?period=May", tm.rep, nil)
+
 		// June: a split opportunity, 60 % to rep2 (invoiced basis, 5 %) and
 		// 40 % to the rep (paid basis, a new month: the base rate, now 11 %).
 		clock.Advance(30 * 24 * time.Hour)
@@ -186,6 +199,20 @@ func TestCommissionsPaidBasis(t *testing.T) {
 		}
 		if got := lines("Rep"); got[len(got)-1] != "DISK 400.00@11=44.00 payable" {
 			t.Fatalf("the rep's share on payment: %v", got)
+		}
+		// Rep2's June: the converted deal is won (closed on acceptance), a
+		// second one is open, weighted by its probability, then lost.
+		perf2 := "/api/v1/users/" + tm.ids["Rep2"] + "/performance?period=2025-06"
+		opp2 := a.must(201, "POST", "/api/v1/opportunities", tm.rep2, map[string]any{"account_id": f.acc, "name": "Second lab", "close_date": "2025-06-28",
+			"amount": "5000", "stage": "proposal"}).json(t)
+		weighted := dec(t, opp2["amount"]).Mul(dec(t, opp2["probability"])).Div(dec(t, "100")).StringFixed(2)
+		if pf := a.must(200, "GET", perf2, tm.rep2, nil).json(t); pf["open_pipeline"] != "5000.00" || pf["weighted_pipeline"] != weighted ||
+			pf["bookings"] != "1000.00" || pf["commissions"].(map[string]any)["payable"] != "30.00" || pf["won"] != 1.0 || pf["win_rate_pct"] != "100" {
+			t.Fatalf("rep2's June with an open deal: %v", pf)
+		}
+		a.must(200, "PATCH", "/api/v1/opportunities/"+opp2["id"].(string), tm.rep2, map[string]any{"stage": "closed_lost"}, "If-Match", `"v1"`)
+		if pf := a.must(200, "GET", perf2, tm.rep2, nil).json(t); pf["open_pipeline"] != "0.00" || pf["lost"] != 1.0 || pf["win_rate_pct"] != "50" {
+			t.Fatalf("rep2's June after a loss: %v", pf)
 		}
 		assertBalanced(t, a, fin, "USD", clock.Now().Format(time.DateOnly))
 		if r := a.must(200, "GET", "/api/v1/admin/check", fin, nil).json(t); r["ok"] != true {
