@@ -112,3 +112,51 @@ func StatementPDF(st Statement) ([]byte, error) {
 	}
 	return sh.render()
 }
+
+// CommissionLine is one row of a commission statement.
+type CommissionLine struct {
+	Date, Invoice, SKU, Source string
+	Basis                      decimal.Decimal
+	RatePct                    decimal.Decimal
+	Amount                     decimal.Decimal
+	Status                     string
+	Currency                   string
+}
+
+// CommissionTotal is a commission statement's sums in one currency.
+type CommissionTotal struct {
+	Currency                 string
+	Accrued, Payable, Paid   decimal.Decimal
+	ClawedBack, StatementSum decimal.Decimal
+}
+
+// CommissionStatement is what a rep's monthly statement shows.
+type CommissionStatement struct {
+	Company Party
+	Rep     Party
+	Period  string
+	Date    string
+	Lines   []CommissionLine
+	Totals  []CommissionTotal
+}
+
+// CommissionStatementPDF renders a rep's commission statement.
+func CommissionStatementPDF(st CommissionStatement) ([]byte, error) {
+	ref := "Commission statement " + st.Period
+	sh := sheet{kind: "COMMISSION", title: st.Rep.Name + " — " + ref, ref: ref, company: st.Company, customer: st.Rep, partyLabel: "Statement for",
+		facts: [][2]string{{"Period", st.Period}, {"Date", st.Date}},
+		cols: []column{{"Date", 20, "L"}, {"Invoice", 32, "L"}, {"SKU", 26, "L"}, {"Source", 24, "L"}, {"Basis", 24, "R"}, {"Rate", 14, "R"},
+			{"Amount", 22, "R"}, {"Status", 18, "L"}},
+		wrap: 1}
+	for _, l := range st.Lines {
+		sh.rows = append(sh.rows, []string{l.Date, l.Invoice, l.SKU, l.Source, Money(l.Basis, l.Currency), Percent(l.RatePct), Money(l.Amount, l.Currency), l.Status})
+	}
+	for _, t := range st.Totals {
+		sh.totals = append(sh.totals, total{label: "Accrued (" + t.Currency + ")", value: Money(t.Accrued, t.Currency)},
+			total{label: "Clawed back", value: Money(t.ClawedBack, t.Currency)},
+			total{label: "Paid", value: Money(t.Paid, t.Currency)},
+			total{label: "Payable", value: Money(t.Payable, t.Currency), bold: true, rule: true},
+			total{label: "Statement total", value: Money(t.StatementSum, t.Currency)})
+	}
+	return sh.render()
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/commission"
+	"github.com/quotient-cpq/quotient/document"
 )
 
 // CommissionRuleJSON replaces the base rate where its condition holds.
@@ -377,6 +379,9 @@ func (s *Server) commissionStatement() fiber.Handler {
 				out.Total = m(t.Total)
 			}
 		}
+		if wantsPDF(c) {
+			return s.commissionStatementPDF(c, r.st)
+		}
 		if wantsCSV(c) {
 			rows := make([][]string, 0, len(out.Lines))
 			for _, l := range out.Lines {
@@ -471,19 +476,120 @@ func (s *Server) userPerformance() fiber.Handler {
 			return err
 		}
 		m := func(n int64) string { return fmtMinor(n, p.Currency) }
-		dp := func(d *decimal.Decimal) *string {
-			if d == nil {
-				return nil
-			}
-			v := d.String()
-			return &v
-		}
 		t := p.Commission
 		return send(c, fiber.StatusOK, 0, PerformanceJSON{UserID: p.UserID, Period: p.Period, Currency: p.Currency, Quota: fmtMoney(p.Quota, p.Currency),
-			Bookings: m(p.Figures.Bookings), Invoiced: m(p.Figures.Invoiced), Paid: m(p.Figures.Paid), AttainmentPct: dp(p.AttainmentPct),
+			Bookings: m(p.Figures.Bookings), Invoiced: m(p.Figures.Invoiced), Paid: m(p.Figures.Paid), AttainmentPct: decPtr(p.AttainmentPct),
 			Commissions: CommissionTotalJSON{Currency: p.Currency, Accrued: m(t.Accrued), Payable: m(t.Payable), Paid: m(t.Paid), ClawedBack: m(t.ClawedBack),
 				Total: m(t.Total)},
 			OpenPipeline: fmtMoney(p.Pipeline, p.Currency), WeightedPipeline: fmtMoney(p.WeightedPipeline, p.Currency), Won: p.Figures.Won,
-			Lost: p.Figures.Lost, WinRatePct: dp(p.WinRatePct)})
+			Lost: p.Figures.Lost, WinRatePct: decPtr(p.WinRatePct)})
 	}
+}
+
+// KPIJSON is the headline figures of a period in one currency; README
+// defines each.
+type KPIJSON struct {
+	From                string  `json:"from" format:"date"`
+	To                  string  `json:"to" format:"date"`
+	Currency            string  `json:"currency"`
+	Bookings            string  `json:"bookings" format:"decimal"`
+	WinRatePct          *string `json:"win_rate_pct" format:"decimal"`
+	AverageDiscountPct  *string `json:"average_discount_pct" format:"decimal"`
+	QuoteToOrderPct     *string `json:"quote_to_order_pct" format:"decimal"`
+	AverageDaysToAccept *string `json:"average_days_quote_to_acceptance" format:"decimal"`
+	ARBalance           string  `json:"ar_balance" format:"decimal"`
+	CreditSales         string  `json:"credit_sales" format:"decimal"`
+	DSO                 *string `json:"dso_days" format:"decimal"`
+	GrossProfit         string  `json:"gross_profit" format:"decimal"`
+	Customers           int     `json:"customers"`
+	CLV                 *string `json:"customer_lifetime_value" format:"decimal"`
+	SalesCost           string  `json:"sales_cost" format:"decimal"`
+	NewCustomers        int     `json:"new_customers"`
+	CAC                 *string `json:"customer_acquisition_cost" format:"decimal"`
+}
+
+var kpiQuery = []string{"from", "to", "currency"}
+
+func (s *Server) kpis() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, f, err := parseList(c, kpiQuery...)
+		if err != nil {
+			return err
+		}
+		k, err := read(s, c, func(ctx context.Context, tx Tx) (commission.KPIs, error) {
+			return s.commission.KPIReport(ctx, tx, f["currency"], f["from"], f["to"])
+		})
+		if err != nil {
+			return err
+		}
+		m := func(n int64) string { return fmtMinor(n, k.Currency) }
+		money := func(d *decimal.Decimal) *string {
+			if d == nil {
+				return nil
+			}
+			v := fmtMoney(*d, k.Currency)
+			return &v
+		}
+		out := KPIJSON{From: k.From, To: k.To, Currency: k.Currency, Bookings: m(k.Bookings), WinRatePct: decPtr(k.WinRatePct),
+			AverageDiscountPct: decPtr(k.AverageDiscountPct), QuoteToOrderPct: decPtr(k.QuoteToOrderPct), AverageDaysToAccept: decPtr(k.AverageDaysToAccept),
+			ARBalance: m(k.ARBalance), CreditSales: m(k.Facts.InvoicedTotal), DSO: decPtr(k.DSO), GrossProfit: m(k.GrossProfit), Customers: k.Facts.Customers,
+			CLV: money(k.CLV), SalesCost: m(k.SalesCost), NewCustomers: k.Facts.NewCustomers, CAC: money(k.CAC)}
+		if wantsCSV(c) {
+			str := func(p *string) string {
+				if p == nil {
+					return ""
+				}
+				return *p
+			}
+			return sendCSV(c, "kpis-"+out.Currency+"-"+out.From+"-"+out.To, []string{"kpi", "value"}, [][]string{
+				{"bookings", out.Bookings}, {"win_rate_pct", str(out.WinRatePct)}, {"average_discount_pct", str(out.AverageDiscountPct)},
+				{"quote_to_order_pct", str(out.QuoteToOrderPct)}, {"average_days_quote_to_acceptance", str(out.AverageDaysToAccept)},
+				{"ar_balance", out.ARBalance}, {"credit_sales", out.CreditSales}, {"dso_days", str(out.DSO)}, {"gross_profit", out.GrossProfit},
+				{"customers", fmt.Sprint(out.Customers)}, {"customer_lifetime_value", str(out.CLV)}, {"sales_cost", out.SalesCost},
+				{"new_customers", fmt.Sprint(out.NewCustomers)}, {"customer_acquisition_cost", str(out.CAC)}})
+		}
+		return send(c, fiber.StatusOK, 0, out)
+	}
+}
+
+func (s *Server) commissionStatementPDF(c *fiber.Ctx, st commission.Statement) error {
+	doc, err := read(s, c, func(ctx context.Context, tx Tx) (document.CommissionStatement, error) {
+		u, err := tx.GetUser(ctx, st.UserID)
+		if err != nil {
+			return document.CommissionStatement{}, err
+		}
+		co, err := company(ctx, tx)
+		if err != nil {
+			return document.CommissionStatement{}, err
+		}
+		return document.CommissionStatement{Company: co, Rep: document.Party{Name: u.Name, Lines: []string{u.Email}}, Period: st.Period,
+			Date: s.now().UTC().Format(time.DateOnly)}, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, l := range st.Lines {
+		cur, _ := quotient.LookupCurrency(l.Currency)
+		doc.Lines = append(doc.Lines, document.CommissionLine{Date: l.Date, Invoice: l.InvoiceNumber, SKU: l.SKU, Source: strings.ReplaceAll(l.SourceType, "_", " "),
+			Basis: cur.FromMinor(l.Basis), RatePct: l.RatePct, Amount: cur.FromMinor(l.Amount), Status: strings.ReplaceAll(l.Status, "_", " "), Currency: l.Currency})
+	}
+	for _, t := range st.Totals {
+		cur, _ := quotient.LookupCurrency(t.Currency)
+		doc.Totals = append(doc.Totals, document.CommissionTotal{Currency: t.Currency, Accrued: cur.FromMinor(t.Accrued), Payable: cur.FromMinor(t.Payable),
+			Paid: cur.FromMinor(t.Paid), ClawedBack: cur.FromMinor(t.ClawedBack), StatementSum: cur.FromMinor(t.Total)})
+	}
+	pdf, err := document.CommissionStatementPDF(doc)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, "commission-"+st.UserID+"-"+st.Period, pdf)
+}
+
+// decPtr renders an optional decimal.
+func decPtr(d *decimal.Decimal) *string {
+	if d == nil {
+		return nil
+	}
+	v := d.String()
+	return &v
 }

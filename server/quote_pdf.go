@@ -20,25 +20,33 @@ const (
 	settingCompanyAddress = "company_address" // lines separated by newlines
 )
 
-// parties are the company (from its settings) and an account, as
-// documents print them.
-func parties(ctx context.Context, tx Tx, accountID string) (company, customer document.Party, err error) {
-	company.Name = "Quotient"
+// company is the company as documents print it, from its settings.
+func company(ctx context.Context, tx Tx) (document.Party, error) {
+	out := document.Party{Name: "Quotient"}
 	if name, ok, err := tx.Setting(ctx, settingCompanyName); err != nil {
-		return company, customer, err
+		return out, err
 	} else if ok {
-		company.Name = name
+		out.Name = name
 	}
 	if addr, ok, err := tx.Setting(ctx, settingCompanyAddress); err != nil {
-		return company, customer, err
+		return out, err
 	} else if ok {
-		company.Lines = strings.Split(addr, "\n")
+		out.Lines = strings.Split(addr, "\n")
+	}
+	return out, nil
+}
+
+// parties are the company and an account, as documents print them.
+func parties(ctx context.Context, tx Tx, accountID string) (document.Party, document.Party, error) {
+	co, err := company(ctx, tx)
+	if err != nil {
+		return co, document.Party{}, err
 	}
 	acc, err := tx.GetAccount(ctx, accountID)
 	if err != nil {
-		return company, customer, err
+		return co, document.Party{}, err
 	}
-	return company, document.Party{Name: acc.Name, Lines: addressLines(acc.BillingAddress)}, nil
+	return co, document.Party{Name: acc.Name, Lines: addressLines(acc.BillingAddress)}, nil
 }
 
 // sendPDF sends a PDF to be shown in the browser.

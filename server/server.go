@@ -47,6 +47,7 @@ type Tx interface {
 	billing.ControlStore
 	billing.DunningStore
 	commission.PerformanceStore
+	commission.KPIStore
 	crm.CaseStore
 	commission.UserStore
 	// OpenQuotes counts an account's open quotes and sums their totals

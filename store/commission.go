@@ -345,6 +345,20 @@ func (t *Tx) Payouts(ctx context.Context, userID, period string) ([]commission.P
 
 var _ commission.StatementStore = (*Tx)(nil)
 
+// instants turns two dates into the bounds of timestamps within them: the
+// first instant of from and the first instant after to (exclusive).
+func (t *Tx) instants(from, to string) (any, any, error) {
+	start, err := time.Parse(time.DateOnly, from)
+	if err != nil {
+		return nil, nil, err
+	}
+	end, err := time.Parse(time.DateOnly, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t.ts(start), t.ts(end.AddDate(0, 0, 1)), nil
+}
+
 // SalesFigures sums a rep's results in a currency between two dates.
 func (t *Tx) SalesFigures(ctx context.Context, userID, currency, from, to string) (commission.SalesFigures, error) {
 	var out commission.SalesFigures
@@ -354,13 +368,7 @@ func (t *Tx) SalesFigures(ctx context.Context, userID, currency, from, to string
 		Credited int64 `db:"credited"`
 		Paid     int64 `db:"paid"`
 	}
-	// Orders by creation time: from the first instant of from to before the
-	// day after to.
-	start, err := time.Parse(time.DateOnly, from)
-	if err != nil {
-		return out, err
-	}
-	end, err := time.Parse(time.DateOnly, to)
+	start, end, err := t.instants(from, to)
 	if err != nil {
 		return out, err
 	}
@@ -373,7 +381,7 @@ func (t *Tx) SalesFigures(ctx context.Context, userID, currency, from, to string
 			WHERE o.owner_id = ? AND c.currency = ? AND c.issue_date >= ? AND c.issue_date <= ?), 0) AS credited,
 		COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id JOIN orders o ON o.id = i.order_id
 			WHERE o.owner_id = ? AND i.currency = ? AND a.applied_on >= ? AND a.applied_on <= ?), 0) AS paid`,
-		userID, currency, t.ts(start), t.ts(end.AddDate(0, 0, 1)), userID, currency, date(from), date(to), userID, currency, date(from), date(to),
+		userID, currency, start, end, userID, currency, date(from), date(to), userID, currency, date(from), date(to),
 		userID, currency, date(from), date(to)); err != nil {
 		return out, err
 	}
@@ -402,3 +410,66 @@ func (t *Tx) SalesFigures(ctx context.Context, userID, currency, from, to string
 }
 
 var _ commission.PerformanceStore = (*Tx)(nil)
+
+// KPIFacts gathers the sales facts of a period in a currency.
+func (t *Tx) KPIFacts(ctx context.Context, currency, from, to string) (commission.KPIFacts, error) {
+	var out commission.KPIFacts
+	s, e, err := t.instants(from, to)
+	if err != nil {
+		return out, err
+	}
+	var r struct {
+		Net       int64 `db:"net"`
+		Subtotal  int64 `db:"subtotal"`
+		Discount  int64 `db:"discount"`
+		Quotes    int   `db:"quotes"`
+		Converted int   `db:"converted"`
+		Invoiced  int64 `db:"invoiced"`
+		Customers int   `db:"customers"`
+		New       int   `db:"new_customers"`
+	}
+	if err := t.get(ctx, &r, `SELECT
+		COALESCE((SELECT SUM(total_minor - tax_minor) FROM orders WHERE currency = ? AND status <> 'cancelled' AND created_at >= ? AND created_at < ?), 0) AS net,
+		COALESCE((SELECT SUM(subtotal_minor) FROM orders WHERE currency = ? AND status <> 'cancelled' AND created_at >= ? AND created_at < ?), 0) AS subtotal,
+		COALESCE((SELECT SUM(discount_minor) FROM orders WHERE currency = ? AND status <> 'cancelled' AND created_at >= ? AND created_at < ?), 0) AS discount,
+		(SELECT COUNT(*) FROM quotes WHERE currency = ? AND created_at >= ? AND created_at < ?) AS quotes,
+		(SELECT COUNT(*) FROM quotes q JOIN orders o ON o.quote_id = q.id WHERE q.currency = ? AND q.created_at >= ? AND q.created_at < ?) AS converted,
+		COALESCE((SELECT SUM(total_minor) FROM invoices WHERE currency = ? AND status <> 'void' AND issue_date >= ? AND issue_date <= ?), 0) AS invoiced,
+		(SELECT COUNT(DISTINCT account_id) FROM invoices WHERE currency = ? AND issue_date <= ?) AS customers,
+		(SELECT COUNT(*) FROM (SELECT account_id FROM invoices WHERE currency = ? GROUP BY account_id HAVING MIN(issue_date) >= ? AND MIN(issue_date) <= ?) f) AS new_customers`,
+		currency, s, e, currency, s, e, currency, s, e, currency, s, e, currency, s, e, currency, date(from), date(to), currency, date(to),
+		currency, date(from), date(to)); err != nil {
+		return out, err
+	}
+	out.OrdersNet, out.OrdersSubtotal, out.OrdersDiscount = r.Net, r.Subtotal, r.Discount
+	out.QuotesCreated, out.QuotesConverted, out.InvoicedTotal, out.Customers, out.NewCustomers = r.Quotes, r.Converted, r.Invoiced, r.Customers, r.New
+	var pairs []struct {
+		Quoted  dbTime `db:"quoted"`
+		Ordered dbTime `db:"ordered"`
+	}
+	if err := t.sel(ctx, &pairs, `SELECT q.created_at AS quoted, o.created_at AS ordered FROM orders o JOIN quotes q ON q.id = o.quote_id
+		WHERE o.currency = ? AND o.created_at >= ? AND o.created_at < ? LIMIT 100000`, currency, s, e); err != nil {
+		return out, err
+	}
+	for _, p := range pairs {
+		out.SecondsToAccept = append(out.SecondsToAccept, int64(p.Ordered.Sub(p.Quoted.Time)/time.Second))
+	}
+	var opps []struct {
+		Stage string `db:"stage"`
+		N     int    `db:"n"`
+	}
+	if err := t.sel(ctx, &opps, `SELECT stage, COUNT(*) AS n FROM opportunities WHERE currency = ? AND stage IN ('closed_won', 'closed_lost')
+		AND close_date >= ? AND close_date <= ? GROUP BY stage`, currency, date(from), date(to)); err != nil {
+		return out, err
+	}
+	for _, o := range opps {
+		if o.Stage == "closed_won" {
+			out.Won = o.N
+		} else {
+			out.Lost = o.N
+		}
+	}
+	return out, nil
+}
+
+var _ commission.KPIStore = (*Tx)(nil)

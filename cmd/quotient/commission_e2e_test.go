@@ -122,6 +122,17 @@ func TestCommissionsPaidBasis(t *testing.T) {
 			!strings.Contains(string(csv.body), ",DISK,credit_note,USD,-1000.00,100,10,-100.00,clawed_back,base rate") {
 			t.Fatalf("statement CSV: %s", csv.body)
 		}
+		pdf := a.call("GET", stmt, tm.rep, nil, "Accept", "application/pdf")
+		if pdf.status != 200 || pdf.header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("statement PDF: %d", pdf.status)
+		}
+		if text, ok := pdfText(t, pdf.body); ok {
+			for _, want := range []string{"COMMISSION", "Rep", "2025-05", inv1["number"].(string), "clawed back", "-$100.00", "Payable", "$320.00"} {
+				if !strings.Contains(text, want) {
+					t.Fatalf("statement PDF lacks %q:\n%s", want, text)
+				}
+			}
+		}
 		a.must(403, "POST", stmt+"/pay", tm.rep, nil)
 		po := a.must(200, "POST", stmt+"/pay", fin, nil).json(t)
 		if p := po["payouts"].([]any)[0].(map[string]any); p["amount"] != "320.00" {

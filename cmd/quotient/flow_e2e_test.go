@@ -192,6 +192,25 @@ func TestWholeFlowOverTime(t *testing.T) {
 				}
 			}
 		}
+		// The KPIs of the whole period, and of the first five weeks (DSO =
+		// AR 224.75 × 38 days / credit sales 324.75).
+		a.must(403, "GET", "/api/v1/reports/kpis", tm.rep, nil)
+		k := a.must(200, "GET", "/api/v1/reports/kpis?from="+at(-2)+"&to="+at(50), fin, nil).json(t)
+		for key, want := range map[string]any{"bookings": "300.00", "average_discount_pct": "0", "quote_to_order_pct": "100",
+			"average_days_quote_to_acceptance": "0", "win_rate_pct": nil, "ar_balance": "0.00", "credit_sales": "324.75", "dso_days": "0",
+			"gross_profit": "80.00", "customers": 1.0, "customer_lifetime_value": "80.00", "sales_cost": "0.00", "new_customers": 1.0,
+			"customer_acquisition_cost": "0.00"} {
+			if k[key] != want {
+				t.Errorf("KPI %s = %v, want %v", key, k[key], want)
+			}
+		}
+		if k := a.must(200, "GET", "/api/v1/reports/kpis?from="+at(-2)+"&to="+at(35), tm.manager, nil).json(t); k["dso_days"] != "26.3" || k["ar_balance"] != "224.75" {
+			t.Fatalf("KPIs to day 35: %v", k)
+		}
+		if f := a.must(400, "GET", "/api/v1/reports/kpis?from=2025-02-30", fin, nil).field(t); f != "from" {
+			t.Fatalf("KPIs from a bad date: field %q", f)
+		}
+
 		// Bad requests name their field.
 		for q, field := range map[string]string{"account_id=acc_nope": "account_id", "account_id=" + f.acc + "&from=2025-13-01": "from",
 			"account_id=" + f.acc + "&from=2025-05-01&to=2025-04-01": "from", "account_id=" + f.acc + "&currency=XXX": "currency"} {
