@@ -128,6 +128,8 @@ type Store interface {
 	ListPlans(ctx context.Context, limit int, after string) ([]Plan, error)
 	InsertAssignment(ctx context.Context, a Assignment) error
 	ListAssignments(ctx context.Context, planID string) ([]Assignment, error)
+	// UserAssignments lists a user's assignments on every plan.
+	UserAssignments(ctx context.Context, userID string) ([]Assignment, error)
 	// AssignmentOn is the user's assignment in force on a day, with its
 	// plan; ok is false when the user has none.
 	AssignmentOn(ctx context.Context, userID, day string) (Assignment, Plan, bool, error)
@@ -300,6 +302,20 @@ func (s *Service) Assign(ctx context.Context, st interface {
 	pr.NonNegative("quota", in.Quota, 2)
 	if err := pr.Err(); err != nil {
 		return Assignment{}, err
+	}
+	others, err := st.UserAssignments(ctx, in.UserID)
+	if err != nil {
+		return Assignment{}, err
+	}
+	for _, o := range others {
+		if (o.ValidTo == "" || in.ValidFrom <= o.ValidTo) && (in.ValidTo == "" || o.ValidFrom <= in.ValidTo) {
+			to := o.ValidTo
+			if to == "" {
+				to = "open-ended"
+			}
+			return Assignment{}, quotient.FieldErrorf(quotient.Conflict, "valid_from", "the user is on plan %s from %s to %s already; end that assignment first",
+				o.PlanID, o.ValidFrom, to)
+		}
 	}
 	a := Assignment{ID: quotient.NewID("cas"), PlanID: p.ID, UserID: in.UserID, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, Quota: in.Quota,
 		Currency: in.Currency, CreatedAt: s.now().UTC()}

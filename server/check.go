@@ -26,8 +26,9 @@ type InvariantReportJSON struct {
 // Check verifies the invariants the data must always hold: the ledger
 // balances per currency (in total and per entry), every stock row's
 // on_hand and reserved equal the sums of its movements and open
-// reservations with 0 <= reserved <= on_hand, and the AR aging of every
-// invoiced currency equals the balance of the AR account. quotient check and
+// reservations with 0 <= reserved <= on_hand, every document and commission
+// is posted once with its amount, and the AR aging of every invoiced
+// currency equals the balance of the AR account. quotient check and
 // GET /admin/check both run it.
 func Check(ctx context.Context, tx Tx) (InvariantReportJSON, error) {
 	checks := []struct {
@@ -37,6 +38,7 @@ func Check(ctx context.Context, tx Tx) (InvariantReportJSON, error) {
 		{"ledger balances per currency and per entry", tx.Imbalances},
 		{"stock equals its movements and reservations", tx.Discrepancies},
 		{"every invoice, payment and credit note posted exactly once, with its amount", tx.PostingBreaches},
+		{"every commission accrual, clawback and payout in the ledger", tx.CommissionBreaches},
 		{"AR aging equals the AR account today", func(ctx context.Context) ([]string, error) {
 			curs, err := tx.InvoiceCurrencies(ctx)
 			if err != nil {

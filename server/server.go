@@ -64,6 +64,7 @@ type Tx interface {
 	billing.StatementStore
 	InvoiceCurrencies(ctx context.Context) ([]string, error)
 	PostingBreaches(ctx context.Context) ([]string, error)
+	CommissionBreaches(ctx context.Context) ([]string, error)
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error)
 	FinishOutbox(ctx context.Context, id, status string, next time.Time, lastErr string, at time.Time) error
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -145,6 +146,19 @@ func (t *Tx) InsertAssignment(ctx context.Context, a commission.Assignment) erro
 func (t *Tx) ListAssignments(ctx context.Context, planID string) ([]commission.Assignment, error) {
 	var rows []assignmentRow
 	if err := t.sel(ctx, &rows, `SELECT `+assignmentCols+` FROM commission_assignments WHERE plan_id = ? ORDER BY id`, planID); err != nil {
+		return nil, err
+	}
+	out := make([]commission.Assignment, len(rows))
+	for i, r := range rows {
+		out[i] = r.assignment()
+	}
+	return out, nil
+}
+
+// UserAssignments lists a user's assignments.
+func (t *Tx) UserAssignments(ctx context.Context, userID string) ([]commission.Assignment, error) {
+	var rows []assignmentRow
+	if err := t.sel(ctx, &rows, `SELECT `+assignmentCols+` FROM commission_assignments WHERE user_id = ? ORDER BY valid_from`, userID); err != nil {
 		return nil, err
 	}
 	out := make([]commission.Assignment, len(rows))
@@ -473,3 +487,46 @@ func (t *Tx) KPIFacts(ctx context.Context, currency, from, to string) (commissio
 }
 
 var _ commission.KPIStore = (*Tx)(nil)
+
+// CommissionBreaches names every commission posting whose lines do not add
+// up to what it put in commission expense, every line with an amount but
+// no posting, and every currency whose commissions payable differs from
+// the lines not yet paid out.
+func (t *Tx) CommissionBreaches(ctx context.Context) ([]string, error) {
+	var out []string
+	var bad []string
+	if err := t.sel(ctx, &bad, `SELECT e.id FROM journal_entries e JOIN journal_lines j ON j.entry_id = e.id AND j.account_code = '6000'
+		WHERE e.source_type LIKE 'commission:%' GROUP BY e.id
+		HAVING SUM(j.debit_minor - j.credit_minor) <> (SELECT COALESCE(SUM(l.amount_minor), 0) FROM commission_lines l WHERE l.journal_entry_id = e.id)
+		ORDER BY e.id LIMIT 20`); err != nil {
+		return nil, err
+	}
+	for _, id := range bad {
+		out = append(out, "journal entry "+id+" posts a different commission than its lines")
+	}
+	bad = nil
+	if err := t.sel(ctx, &bad, `SELECT id FROM commission_lines WHERE amount_minor <> 0 AND journal_entry_id IS NULL ORDER BY id LIMIT 20`); err != nil {
+		return nil, err
+	}
+	for _, id := range bad {
+		out = append(out, "commission line "+id+" has an amount but no posting")
+	}
+	var rows []struct {
+		Currency string `db:"currency"`
+		Lines    int64  `db:"lines"`
+		Ledger   int64  `db:"ledger"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT c.currency,
+		COALESCE((SELECT SUM(amount_minor) FROM commission_lines WHERE currency = c.currency), 0)
+			- COALESCE((SELECT SUM(amount_minor) FROM commission_payouts WHERE currency = c.currency), 0) AS lines,
+		COALESCE((SELECT SUM(credit_minor - debit_minor) FROM journal_lines WHERE account_code = '2300' AND currency = c.currency), 0) AS ledger
+		FROM (SELECT DISTINCT currency FROM commission_lines) c ORDER BY c.currency`); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if r.Lines != r.Ledger {
+			out = append(out, fmt.Sprintf("%s: commission lines less payouts are %d minor units, commissions payable holds %d", r.Currency, r.Lines, r.Ledger))
+		}
+	}
+	return out, nil
+}

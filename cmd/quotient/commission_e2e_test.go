@@ -55,6 +55,10 @@ func TestCommissionsPaidBasis(t *testing.T) {
 		if got := a.must(422, "POST", "/api/v1/commission-plans/"+paid+"/assignments", fin, map[string]any{"user_id": "usr_nope", "quota": "1"}).field(t); got != "user_id" {
 			t.Fatalf("assignment of nobody: field %q", got)
 		}
+		if got := a.must(409, "POST", "/api/v1/commission-plans/"+invoiced+"/assignments", fin, map[string]any{"user_id": tm.ids["Rep"], "quota": "1",
+			"valid_from": "2025-03-01", "valid_to": "2025-12-31"}).field(t); got != "valid_from" {
+			t.Fatalf("overlapping assignment: field %q", got)
+		}
 
 		convert := func(lines ...string) map[string]any {
 			o := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, lines...)+"/convert", tm.rep, nil).json(t)

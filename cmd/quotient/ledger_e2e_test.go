@@ -182,7 +182,7 @@ func TestInvariantCheck(t *testing.T) {
 			t.Fatalf("check on sound data: %v", r)
 		}
 		a.must(403, "GET", "/api/v1/admin/check", tm.rep, nil)
-		if code, out, errs := runCmd(t, db, "check"); code != 0 || strings.Count(out, "ok ") != 4 {
+		if code, out, errs := runCmd(t, db, "check"); code != 0 || strings.Count(out, "ok ") != 5 {
 			t.Fatalf("quotient check: %d\n%s%s", code, out, errs)
 		}
 
@@ -193,6 +193,12 @@ func TestInvariantCheck(t *testing.T) {
 				SELECT id, 3, '1000', 'USD', 1, 0, 'tampered', entry_date FROM journal_entries WHERE id = '` + e["id"].(string) + `'`,
 			`UPDATE stock SET on_hand_micro = on_hand_micro + 1000000 WHERE product_id = '` + disk + `'`,
 			`UPDATE invoices SET total_minor = total_minor + 1, amount_due_minor = amount_due_minor + 1 WHERE id = '` + inv["id"].(string) + `'`,
+			`INSERT INTO commission_plans (id, name, basis, base_rate_pct, rules, exclusions, valid_from, version, created_at, updated_at)
+				VALUES ('cpl_x', 'x', 'paid', '10', '[]', '[]', '2020-01-01', 1, '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z')`,
+			`INSERT INTO commission_lines (id, user_id, plan_id, plan_version, invoice_id, order_line_id, sku, source_type, source_id, period, day,
+				currency, basis_minor, share_pct, rate_pct, amount_minor, status, rule, figures, created_at) VALUES ('cml_x', '` + tm.ids["Rep"] + `',
+				'cpl_x', 1, '` + inv["id"].(string) + `', 'x', 'SVC', 'invoice', 'x', '2020-01', '2020-01-01', 'USD', 1000, '100', '10', 100,
+				'payable', 'base rate', 'tampered', '2020-01-01T00:00:00Z')`,
 		} {
 			if _, err := raw.Exec(q); err != nil {
 				t.Fatal(err)
@@ -203,7 +209,8 @@ func TestInvariantCheck(t *testing.T) {
 			t.Fatalf("check on damaged data: %v", r)
 		}
 		code, out, _ := runCmd(t, db, "check")
-		if code != 1 || strings.Count(out, "FAILED") != 4 || !strings.Contains(out, "entry "+e["id"].(string)) || !strings.Contains(out, disk) ||
+		if code != 1 || strings.Count(out, "FAILED") != 5 || !strings.Contains(out, "entry "+e["id"].(string)) || !strings.Contains(out, disk) ||
+			!strings.Contains(out, "commission line cml_x has an amount but no posting") || !strings.Contains(out, "commissions payable holds") ||
 			!strings.Contains(out, "invoice "+inv["number"].(string)+" is posted with a different amount") || !strings.Contains(out, "the AR aging totals") {
 			t.Fatalf("quotient check on damaged data: %d\n%s", code, out)
 		}
