@@ -12,6 +12,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/ledger"
@@ -297,6 +298,9 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]dem
 	if err := seedStock(admin, tx, now, products); err != nil {
 		return err
 	}
+	if err := seedCommissions(admin, tx, now, users); err != nil {
+		return err
+	}
 
 	// Accounts, contacts and opportunities.
 	stages := []crm.Stage{crm.Prospecting, crm.Qualification, crm.Proposal, crm.Negotiation, crm.ClosedWon, crm.ClosedLost}
@@ -491,3 +495,27 @@ func seedStock(ctx context.Context, tx *store.Tx, now func() time.Time, products
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// seedCommissions gives the reps a paid-basis plan with an accelerator past
+// quota and nothing on freight-like fees, from the first of this year, at
+// a monthly quota of a third of their quarterly one.
+func seedCommissions(ctx context.Context, tx *store.Tx, now func() time.Time, users map[string]crm.User) error {
+	svc := commission.NewService(now, ledger.NewService(now))
+	from := fmt.Sprintf("%d-01-01", now().Year())
+	rules := []commission.Rule{{Name: "Accelerator past quota", Condition: "rep.attainment_pct >= 100", RatePct: d("12")},
+		{Name: "Services at half rate", Condition: `line.family == "services"`, RatePct: d("4")}}
+	excl := []commission.Exclusion{{Name: "No commission on fees", Condition: `line.family == "fees"`}}
+	p, err := svc.CreatePlan(ctx, tx, commission.PlanInput{Name: ptr("Field sales " + from[:4]), Basis: ptr(commission.Paid), BaseRatePct: dp("8"),
+		Rules: &rules, Exclusions: &excl, ValidFrom: &from})
+	if err != nil {
+		return fmt.Errorf("commission plan: %w", err)
+	}
+	for _, who := range []string{"priya", "kenji"} {
+		u := users[who]
+		q := u.Quota.Div(d("3")).Round(2)
+		if _, err := svc.Assign(ctx, tx, p.ID, commission.AssignmentInput{UserID: u.ID, ValidFrom: from, Quota: q, Currency: "USD"}); err != nil {
+			return fmt.Errorf("commission plan of %s: %w", u.Name, err)
+		}
+	}
+	return nil
+}
