@@ -229,6 +229,17 @@ func TestCommissionsPaidBasis(t *testing.T) {
 		if pf := a.must(200, "GET", perf2, tm.rep2, nil).json(t); pf["open_pipeline"] != "0.00" || pf["lost"] != 1.0 || pf["win_rate_pct"] != "50" {
 			t.Fatalf("rep2's June after a loss: %v", pf)
 		}
+		// The June disk comes back after it was paid: rep2 (invoiced basis)
+		// gives back their 60 % share at 5 %, the rep (paid basis, all of
+		// the credit returned money) their 40 % at 11 %.
+		a.must(201, "POST", "/api/v1/credit-notes", fin, map[string]any{"invoice_id": inv["id"], "reason": "returned",
+			"lines": []any{map[string]any{"order_line_id": lineOf(t, a, fin, inv, "DISK"), "quantity": "1"}}})
+		if got := lines("Rep2"); len(got) != 2 || got[1] != "DISK -600.00@5=-30.00 clawed_back" {
+			t.Fatalf("rep2's clawback: %v", got)
+		}
+		if got := lines("Rep"); got[len(got)-1] != "DISK -400.00@11=-44.00 clawed_back" {
+			t.Fatalf("the rep's June clawback: %v", got)
+		}
 		assertBalanced(t, a, fin, "USD", clock.Now().Format(time.DateOnly))
 		if r := a.must(200, "GET", "/api/v1/admin/check", fin, nil).json(t); r["ok"] != true {
 			t.Fatalf("invariants: %v", r)
