@@ -110,12 +110,21 @@ func (s *Server) runDunning() fiber.Handler {
 
 // DailyDunning sends the day's reminders once across every server on the
 // database; the maintenance loop calls it every tick.
+// Once this server has seen the day claimed (by itself or another), it
+// does not ask the database again until the date changes.
 func (s *Server) DailyDunning(ctx context.Context) (int, error) {
+	today := s.now().UTC().Format(time.DateOnly)
+	if v, _ := s.dunnedOn.Load().(string); v == today {
+		return 0, nil
+	}
 	n := 0
 	err := s.db.InTx(ctx, func(tx Tx) error {
 		var err error
 		n, err = s.billing.DailyDunning(ctx, tx)
 		return err
 	})
+	if err == nil {
+		s.dunnedOn.Store(today)
+	}
 	return n, err
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"regexp"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -102,19 +103,21 @@ type Config struct {
 
 // Server is the HTTP server.
 type Server struct {
-	app        *fiber.App
-	db         Database
-	now        func() time.Time
-	log        *slog.Logger
-	crm        *crm.Service
-	catalog    *catalog.Service
-	pricing    *pricing.Service
-	quotes     *quote.Service
-	inventory  *inventory.Service
-	orders     *order.Service
-	ledger     *ledger.Service
-	billing    *billing.Service
-	flows      *o2c.Flows
+	app       *fiber.App
+	db        Database
+	now       func() time.Time
+	log       *slog.Logger
+	crm       *crm.Service
+	catalog   *catalog.Service
+	pricing   *pricing.Service
+	quotes    *quote.Service
+	inventory *inventory.Service
+	orders    *order.Service
+	ledger    *ledger.Service
+	billing   *billing.Service
+	flows     *o2c.Flows
+	// dunnedOn is the last day this server saw the daily dunning done.
+	dunnedOn   atomic.Value
 	commission *commission.Service
 	metrics    *metrics
 	routes     []route
