@@ -151,11 +151,9 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 	cn.Total = cn.Net + cn.Tax
 	cn.Applied = min(cn.Total, inv.AmountDue)
 	cn.Unallocated = cn.Total - cn.Applied
-	n, err := st.NextYearNumber(ctx, "credit_note", now.Year())
-	if err != nil {
+	if cn.Number, err = yearNumber(ctx, st, "credit_note", "CN", now); err != nil {
 		return CreditNote{}, err
 	}
-	cn.Number = fmt.Sprintf("CN-%d-%06d", now.Year(), n)
 	entry, err := s.postCredit(ctx, st, cn, c)
 	if err != nil {
 		return CreditNote{}, err

@@ -243,11 +243,9 @@ func (s *Service) InvoiceOrder(ctx context.Context, st Store, orderID, actorID s
 		}
 		return Invoice{}, nil
 	}
-	n, err := st.NextYearNumber(ctx, "invoice", now.Year())
-	if err != nil {
+	if inv.Number, err = yearNumber(ctx, st, "invoice", "INV", now); err != nil {
 		return Invoice{}, err
 	}
-	inv.Number = fmt.Sprintf("INV-%d-%06d", now.Year(), n)
 	entry, err := s.post(ctx, st, inv, actorID)
 	if err != nil {
 		return Invoice{}, err
@@ -262,6 +260,16 @@ func (s *Service) InvoiceOrder(ctx context.Context, st Store, orderID, actorID s
 		return Invoice{}, err
 	}
 	return inv, nil
+}
+
+// yearNumber is the next PREFIX-YYYY-NNNNNN of a gapless yearly counter,
+// taken in the caller's transaction.
+func yearNumber(ctx context.Context, st Store, counter, prefix string, at time.Time) (string, error) {
+	n, err := st.NextYearNumber(ctx, counter, at.Year())
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%d-%06d", prefix, at.Year(), n), nil
 }
 
 // post books an invoice: debit AR with the total; credit each family's
