@@ -480,6 +480,16 @@ func (s *Service) build(ctx context.Context, st Store, in EntryInput, actorID st
 	return e, nil
 }
 
+// IsOpen reports whether postings dated on a day (YYYY-MM-DD) are allowed:
+// its month is not closed.
+func (s *Service) IsOpen(ctx context.Context, st Store, date string) (bool, error) {
+	err := s.checkOpen(ctx, st, date)
+	if quotient.ErrorCode(err) == quotient.Conflict {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func (s *Service) checkOpen(ctx context.Context, st Store, date string) error {
 	per, ok, err := st.GetPeriod(ctx, date[:7])
 	if err != nil {

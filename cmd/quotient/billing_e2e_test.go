@@ -329,12 +329,16 @@ func TestInvoiceNumbersGaplessUnderConcurrency(t *testing.T) {
 		for i := range quotes {
 			quotes[i] = f.approvedQuote(t, a, tm.rep, svc, "1")
 		}
-		// A conversion that fails after numbering (the quote's period is
-		// closed in the ledger) must not burn a number.
+		// A conversion that fails after numbering (the revenue accounts are
+		// inactive, so the posting is refused) must not burn a number.
 		today := time.Now().UTC()
-		a.must(200, "POST", "/api/v1/ledger/periods/"+today.Format("2006-01")+"/close", tm.finance, nil)
-		a.must(409, "POST", "/api/v1/quotes/"+quotes[0]+"/convert", tm.rep, nil)
-		a.must(200, "POST", "/api/v1/ledger/periods/"+today.Format("2006-01")+"/reopen", tm.admin, map[string]any{"reason": "test"})
+		for _, code := range []string{"4300", "4000"} {
+			a.must(200, "PATCH", "/api/v1/ledger/accounts/"+code, tm.finance, map[string]any{"active": false})
+		}
+		a.must(422, "POST", "/api/v1/quotes/"+quotes[0]+"/convert", tm.rep, nil)
+		for _, code := range []string{"4300", "4000"} {
+			a.must(200, "PATCH", "/api/v1/ledger/accounts/"+code, tm.finance, map[string]any{"active": true})
+		}
 		for i, r := range convertConcurrently(a, tm.rep, quotes) {
 			if r.status != 201 {
 				t.Fatalf("conversion %d: %d %s", i, r.status, r.body)
@@ -351,6 +355,22 @@ func TestInvoiceNumbersGaplessUnderConcurrency(t *testing.T) {
 		}
 		if len(seen) != 32 {
 			t.Fatalf("%d invoices", len(seen))
+		}
+		// With this month closed the customer's acceptance still succeeds;
+		// the service waits uninvoiced (no number taken) until the month
+		// reopens and finance invoices it.
+		month := "/api/v1/ledger/periods/" + today.Format("2006-01")
+		a.must(200, "POST", month+"/close", tm.finance, nil)
+		o := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, svc, "1")+"/convert", tm.rep, nil).json(t)
+		if inv := a.must(200, "GET", "/api/v1/invoices?order_id="+o["id"].(string), tm.finance, nil).list(t); len(inv) != 0 {
+			t.Fatalf("invoiced into a closed month: %v", inv)
+		}
+		if f := a.must(409, "POST", "/api/v1/orders/"+o["id"].(string)+"/invoice", tm.finance, nil).field(t); f != "date" {
+			t.Fatalf("invoicing into a closed month: field %q", f)
+		}
+		a.must(200, "POST", month+"/reopen", tm.admin, map[string]any{"reason": "late invoice"})
+		if inv := a.must(201, "POST", "/api/v1/orders/"+o["id"].(string)+"/invoice", tm.finance, nil).json(t); inv["number"] != fmt.Sprintf("INV-%d-%06d", today.Year(), 33) {
+			t.Fatalf("invoice after reopening: %v", inv["number"])
 		}
 		assertBalanced(t, a, tm.finance, "USD", today.Format(time.DateOnly))
 	})
