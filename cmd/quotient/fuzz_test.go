@@ -42,6 +42,11 @@ func FuzzRequests(f *testing.F) {
 		{"GET", "/api/v1/reports/customer-statement"},
 		{"GET", "/api/v1/reports/ar-reconciliation"},
 		{"GET", "/api/v1/accounts/" + acc + "/summary"},
+		{"POST", "/api/v1/commission-plans"},
+		{"POST", "/api/v1/cases"},
+		{"POST", "/api/v1/commissions/recalculate"},
+		{"GET", "/api/v1/reports/kpis"},
+		{"GET", "/api/v1/commissions"},
 	}
 	seeds := []string{`{"name":"a","currency":"USD"}`, `{"credit_limit":1e400}`, `{"attributes":[{"code":"x","type":"number","min":"9","max":"1"}]}`,
 		`{"components":[{"product_id":"` + acc + `","quantity":"0.0000001"}]}`, `{"unit_price":"-0","option_prices":{"a.b":"1"}}`,
@@ -49,7 +54,9 @@ func FuzzRequests(f *testing.F) {
 		`{"date":"0000-01-01","currency":"JPY","lines":[{"account_code":"1000","debit":"1"},{"account_code":"4000","credit":"1"}]}`,
 		`{"warehouse_id":"x","lines":[{"order_line_id":"y","quantity":"1e9"}]}`, `{"code":"9","name":"n","type":"asset"}`,
 		`{"invoice_id":"inv_x","amount":"-0","lines":[{"order_line_id":"o","quantity":"1.0000001"}],"reason":"r"}`,
-		`{"level":1,"name":"n","days_overdue":7,"subject":"{{.X}}","body":"{{template \"a\"}}"}`}
+		`{"level":1,"name":"n","days_overdue":7,"subject":"{{.X}}","body":"{{template \"a\"}}"}`,
+		`{"name":"p","basis":"paid","base_rate_pct":"10","valid_from":"2026-01-01","rules":[{"name":"r","condition":"rep.attainment_pct >= 1e9","rate_pct":"12"}]}`,
+		`{"account_id":"` + acc + `","subject":"s","priority":"urgent","status":"closed"}`, `{"period":"2026-99"}`}
 	for i, s := range seeds {
 		f.Add(uint8(i), s, "limit=5&q=a%25b")
 		f.Add(uint8(i+12), s, "currency=USD&as_of=0000-12-31&from=9999-99-99")
