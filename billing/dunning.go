@@ -96,10 +96,18 @@ type DunningStore interface {
 var sampleDunning = DunningData{AccountName: "Example Ltd", InvoiceNumber: "INV-2026-000001", IssueDate: "2026-01-01", DueDate: "2026-01-31",
 	DaysOverdue: 15, AmountDue: "1234.50 USD", Total: "1234.50 USD", Level: 1}
 
-func render(field, text string, d DunningData) (string, error) {
-	t, err := template.New(field).Option("missingkey=error").Parse(text)
-	if err != nil {
-		return "", quotient.FieldErrorf(quotient.Unprocessable, field, "is not a valid template: %v", err)
+// render fills a template in; parsed keeps what was parsed already (by
+// text) across calls, when given.
+func render(parsed map[string]*template.Template, field, text string, d DunningData) (string, error) {
+	t := parsed[text]
+	if t == nil {
+		var err error
+		if t, err = template.New(field).Option("missingkey=error").Parse(text); err != nil {
+			return "", quotient.FieldErrorf(quotient.Unprocessable, field, "is not a valid template: %v", err)
+		}
+		if parsed != nil {
+			parsed[text] = t
+		}
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, d); err != nil {
@@ -149,7 +157,7 @@ func (l *DunningLevel) apply(in DunningLevelInput) error {
 		return err
 	}
 	for _, f := range [][2]string{{"subject", l.Subject}, {"body", l.Body}} {
-		if _, err := render(f[0], f[1], sampleDunning); err != nil {
+		if _, err := render(nil, f[0], f[1], sampleDunning); err != nil {
 			return err
 		}
 	}
@@ -287,6 +295,7 @@ func (s *Service) Dun(ctx context.Context, st DunningStore) (int, error) {
 		return 0, err
 	}
 	emails := map[string]string{}
+	parsed := map[string]*template.Template{} // each level's texts, parsed once a run
 	sent := 0
 	for _, od := range due {
 		inv := od.Invoice
@@ -330,11 +339,11 @@ func (s *Service) Dun(ctx context.Context, st DunningStore) (int, error) {
 		if to == "" {
 			continue
 		}
-		subject, err := render("subject", level.Subject, d)
+		subject, err := render(parsed, "subject", level.Subject, d)
 		if err != nil {
 			return sent, err
 		}
-		body, err := render("body", level.Body, d)
+		body, err := render(parsed, "body", level.Body, d)
 		if err != nil {
 			return sent, err
 		}

@@ -246,10 +246,10 @@ func (s *Service) InvoiceOrder(ctx context.Context, st Store, orderID, actorID s
 	// Invoicing on its own (quiet: with an acceptance or a shipment) waits
 	// while today's period is closed, rather than failing the customer's
 	// acceptance; what is invoiceable stays so for POST /orders/{id}/invoice.
-	if open, err := s.ledger.IsOpen(ctx, st, inv.IssueDate); err != nil {
-		return Invoice{}, err
-	} else if !open && quiet {
-		return Invoice{}, nil
+	if quiet {
+		if open, err := s.ledger.IsOpen(ctx, st, inv.IssueDate); err != nil || !open {
+			return Invoice{}, err
+		}
 	}
 	if inv.Number, err = yearNumber(ctx, st, "invoice", "INV", now); err != nil {
 		return Invoice{}, err

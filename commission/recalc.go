@@ -10,6 +10,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/crm"
 )
 
 // Recalculation is what a recalculation changed.
@@ -66,6 +67,7 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].ID < events[j].ID })
 	invoices := map[string]billing.Invoice{}
+	accounts := map[string]crm.Account{}
 	booked := map[string]int64{}     // user → basis booked so far in the quota currency
 	lineRate := map[[2]string]Line{} // (user, order line) → the recomputed accrual
 	now := s.now().UTC()
@@ -104,9 +106,12 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 					il = x
 				}
 			}
-			acc, err := st.GetAccount(ctx, inv.AccountID)
-			if err != nil {
-				return Recalculation{}, err
+			acc, ok := accounts[inv.AccountID]
+			if !ok {
+				if acc, err = st.GetAccount(ctx, inv.AccountID); err != nil {
+					return Recalculation{}, err
+				}
+				accounts[inv.AccountID] = acc
 			}
 			qc, _ := quotient.LookupCurrency(asg.Currency)
 			att := decimal.Zero

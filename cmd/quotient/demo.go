@@ -16,6 +16,8 @@ import (
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/ledger"
+	"github.com/quotient-cpq/quotient/o2c"
+	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 	"github.com/quotient-cpq/quotient/store"
@@ -440,7 +442,9 @@ func seedRulebook(ctx context.Context, tx *store.Tx, now func() time.Time, atlas
 // cost; and the dunning levels.
 func seedStock(ctx context.Context, tx *store.Tx, now func() time.Time, products map[string]catalog.Product) error {
 	inv := inventory.NewService(now)
-	bill := billing.NewService(now, ledger.NewService(now))
+	led := ledger.NewService(now)
+	bill := billing.NewService(now, led)
+	flows := &o2c.Flows{Orders: order.NewService(now, inv), Billing: bill, Inventory: inv, Commission: commission.NewService(now, led)}
 	var whs []inventory.Warehouse
 	for i, w := range []inventory.Warehouse{{Code: "AUS", Name: "Austin DC", Priority: 1}, {Code: "FRA", Name: "Frankfurt DC", Priority: 2}} {
 		made, err := inv.CreateWarehouse(ctx, tx, w)
@@ -464,18 +468,9 @@ func seedStock(ctx context.Context, tx *store.Tx, now func() time.Time, products
 		if len(in.Lines) == 0 {
 			continue
 		}
-		ms, err := inv.Receive(ctx, tx, in)
-		if err != nil {
+		// Received as any receipt is: posted at cost.
+		if _, err := flows.Receive(ctx, tx, in); err != nil {
 			return fmt.Errorf("opening stock of %s: %w", wh.Code, err)
-		}
-		// The opening stock is in the ledger at cost, as any receipt.
-		cost := make([]billing.CostLine, len(ms))
-		for j, m := range ms {
-			micro, _ := inventory.Micro(m.Quantity)
-			cost[j] = billing.CostLine{ProductID: m.ProductID, Micro: micro}
-		}
-		if err := bill.PostReceipt(ctx, tx, ms[0].ID, ms[0].At.Format(time.DateOnly), in.Reference, "system", cost); err != nil {
-			return fmt.Errorf("opening stock of %s at cost: %w", wh.Code, err)
 		}
 	}
 	// Two reminders for overdue invoices.
