@@ -9,7 +9,7 @@ func TestParseDateRefusesWhatADatabaseCannotStore(t *testing.T) {
 		}
 	}
 	p := Problems{}
-	p.Date("close_date", "0000-06-01", true)
+	p.Date("close_date", "0000-06-01", Required)
 	if p.Err() == nil {
 		t.Error("Problems.Date accepted year 0")
 	}

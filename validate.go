@@ -10,10 +10,19 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Text checks a free-text field: required when asked, at most max characters,
-// no control characters other than newlines and tabs.
-func (p *Problems) Text(field, value string, required bool, max int) {
-	if required && strings.TrimSpace(value) == "" {
+// Presence says whether a field must be given.
+type Presence bool
+
+// A field is Required or Optional.
+const (
+	Required Presence = true
+	Optional Presence = false
+)
+
+// Text checks a free-text field: present when required, at most max
+// characters, no control characters other than newlines and tabs.
+func (p *Problems) Text(field, value string, need Presence, max int) {
+	if need == Required && strings.TrimSpace(value) == "" {
 		p.Add(field, "is required")
 		return
 	}
@@ -33,10 +42,10 @@ func (p *Problems) Text(field, value string, required bool, max int) {
 	}
 }
 
-// Email checks an optional e-mail address.
-func (p *Problems) Email(field, value string, required bool) {
+// Email checks an e-mail address.
+func (p *Problems) Email(field, value string, need Presence) {
 	if value == "" {
-		if required {
+		if need == Required {
 			p.Add(field, "is required")
 		}
 		return
@@ -62,10 +71,10 @@ func (p *Problems) Currency(field, value string) {
 	}
 }
 
-// Date checks an optional YYYY-MM-DD date.
-func (p *Problems) Date(field, value string, required bool) {
+// Date checks a YYYY-MM-DD date.
+func (p *Problems) Date(field, value string, need Presence) {
 	if value == "" {
-		if required {
+		if need == Required {
 			p.Add(field, "is required")
 		}
 		return

@@ -53,10 +53,20 @@ type Exposure struct {
 // account's new orders are held.
 const DefaultGraceDays = 15
 
-// AccountExposure works out an account's credit position today;
-// withOrders adds what its open orders will still invoice (and so what
-// credit is available), which credit control needs only under a limit.
-func (s *Service) AccountExposure(ctx context.Context, st ControlStore, acc crm.Account, withOrders bool) (Exposure, error) {
+// AccountExposure works out an account's credit position today: what it
+// owes, what its open orders will still invoice, its limit and what is
+// left of it.
+func (s *Service) AccountExposure(ctx context.Context, st ControlStore, acc crm.Account) (Exposure, error) {
+	e, err := s.receivables(ctx, st, acc)
+	if err != nil {
+		return Exposure{}, err
+	}
+	return e, s.addOrders(ctx, st, acc, &e)
+}
+
+// receivables is an account's exposure from its invoices and credits
+// alone.
+func (s *Service) receivables(ctx context.Context, st ControlStore, acc crm.Account) (Exposure, error) {
 	c, ok := quotient.LookupCurrency(acc.Currency)
 	if !ok {
 		return Exposure{}, fmt.Errorf("billing: account %s has unknown currency %s", acc.ID, acc.Currency)
@@ -66,19 +76,23 @@ func (s *Service) AccountExposure(ctx context.Context, st ControlStore, acc crm.
 	if err != nil {
 		return Exposure{}, err
 	}
-	e := Exposure{Currency: c.Code, Receivables: r, Balance: r.Open - r.Credits}
-	if !withOrders {
-		return e, nil
-	}
-	if e.Uninvoiced, err = st.UninvoicedOrders(ctx, acc.ID, c.Code); err != nil {
-		return Exposure{}, err
+	return Exposure{Currency: c.Code, Receivables: r, Balance: r.Open - r.Credits}, nil
+}
+
+// addOrders adds what the account's open orders will still invoice to an
+// exposure, and so what credit is available under a limit.
+func (s *Service) addOrders(ctx context.Context, st ControlStore, acc crm.Account, e *Exposure) error {
+	var err error
+	if e.Uninvoiced, err = st.UninvoicedOrders(ctx, acc.ID, e.Currency); err != nil {
+		return err
 	}
 	if acc.CreditLimit.IsPositive() {
+		c, _ := quotient.LookupCurrency(e.Currency)
 		limit := c.RoundMinor(acc.CreditLimit)
 		avail := limit - e.Balance - e.Uninvoiced
 		e.Limit, e.Available = &limit, &avail
 	}
-	return e, nil
+	return nil
 }
 
 // CreditHold decides whether a new order of total for an account is held:
@@ -86,9 +100,10 @@ func (s *Service) AccountExposure(ctx context.Context, st ControlStore, acc crm.
 // invoices overdue past the grace period, or when the order would take it
 // over its credit limit (open AR + open uninvoiced orders + this order).
 // The limit is in the account's currency; an order in another currency is
-// held only for overdue invoices.
+// held only for overdue invoices. Open orders are summed only when a limit
+// applies.
 func (s *Service) CreditHold(ctx context.Context, st ControlStore, acc crm.Account, currency string, total decimal.Decimal) (string, error) {
-	e, err := s.AccountExposure(ctx, st, acc, acc.CreditLimit.IsPositive() && currency == acc.Currency)
+	e, err := s.receivables(ctx, st, acc)
 	if err != nil {
 		return "", err
 	}
@@ -97,11 +112,15 @@ func (s *Service) CreditHold(ctx context.Context, st ControlStore, acc crm.Accou
 		return fmt.Sprintf("%s %s overdue by more than %d days (oldest due %s)", c.Code, c.Format(c.FromMinor(e.Receivables.PastGrace)),
 			s.CreditGraceDays, e.Receivables.OldestDueOn), nil
 	}
-	if e.Available != nil && currency == e.Currency {
-		if need := c.RoundMinor(total); need > *e.Available {
-			return fmt.Sprintf("credit limit %s %s exceeded: %s owed, %s on open orders, this order %s", c.Code, c.Format(c.FromMinor(*e.Limit)),
-				c.Format(c.FromMinor(e.Balance)), c.Format(c.FromMinor(e.Uninvoiced)), c.Format(c.FromMinor(need))), nil
-		}
+	if !acc.CreditLimit.IsPositive() || currency != acc.Currency {
+		return "", nil
+	}
+	if err := s.addOrders(ctx, st, acc, &e); err != nil {
+		return "", err
+	}
+	if need := c.RoundMinor(total); need > *e.Available {
+		return fmt.Sprintf("credit limit %s %s exceeded: %s owed, %s on open orders, this order %s", c.Code, c.Format(c.FromMinor(*e.Limit)),
+			c.Format(c.FromMinor(e.Balance)), c.Format(c.FromMinor(e.Uninvoiced)), c.Format(c.FromMinor(need))), nil
 	}
 	return "", nil
 }
@@ -123,4 +142,24 @@ type Activity struct {
 	LastPaymentAmount int64
 	LastPaymentIn     string
 	Backorders        []Backorder
+}
+
+// SummaryStore is what an account's summary reads beyond its exposure.
+type SummaryStore interface {
+	// LifetimeRevenue is an account's invoiced net less credit notes in a
+	// currency, in minor units.
+	LifetimeRevenue(ctx context.Context, accountID, currency string) (int64, error)
+	// AccountActivity is an account's cost of goods (in the cost
+	// currency), last payment and backorders.
+	AccountActivity(ctx context.Context, accountID, costCurrency string) (Activity, error)
+}
+
+// AuditStore is what the invariant check reads of billing.
+type AuditStore interface {
+	// InvoiceCurrencies lists the currencies anything was invoiced in.
+	InvoiceCurrencies(ctx context.Context) ([]string, error)
+	// PostingBreaches describes every invoice, payment and credit note not
+	// posted exactly once with its own amount, and every such entry
+	// without its document.
+	PostingBreaches(ctx context.Context) ([]string, error)
 }

@@ -54,8 +54,7 @@ func (s *Service) PostReceipt(ctx context.Context, st Store, sourceID, date, ref
 	}
 	_, _, err = s.ledger.PostOnce(ctx, st, ledger.EntryInput{Date: date, Memo: "Goods received " + reference, Currency: c.Code,
 		SourceType: "receipt", SourceID: sourceID, Event: "receive", Lines: []ledger.LineInput{
-			{AccountCode: ledger.Inventory, Debit: c.FromMinor(amount), Credit: decimal.Zero},
-			{AccountCode: ledger.GoodsReceivedNotInvoiced, Credit: c.FromMinor(amount), Debit: decimal.Zero}}}, actorID)
+			{AccountCode: ledger.Inventory, Debit: amount}, {AccountCode: ledger.GoodsReceivedNotInvoiced, Credit: amount}}}, actorID)
 	return err
 }
 
@@ -72,7 +71,6 @@ func (s *Service) PostShipmentCost(ctx context.Context, st Store, sh order.Shipm
 	}
 	_, _, err = s.ledger.PostOnce(ctx, st, ledger.EntryInput{Date: sh.ShippedOn, Memo: "Cost of shipment " + sh.Number, Currency: c.Code,
 		SourceType: "shipment", SourceID: sh.ID, Event: "cost", Lines: []ledger.LineInput{
-			{AccountCode: ledger.CostOfGoodsSold, Debit: c.FromMinor(amount), Credit: decimal.Zero},
-			{AccountCode: ledger.Inventory, Credit: c.FromMinor(amount), Debit: decimal.Zero}}}, actorID)
+			{AccountCode: ledger.CostOfGoodsSold, Debit: amount}, {AccountCode: ledger.Inventory, Credit: amount}}}, actorID)
 	return err
 }

@@ -83,7 +83,7 @@ type CreditStore interface {
 	InsertCreditNote(ctx context.Context, cn CreditNote) error
 	InsertCreditAllocation(ctx context.Context, creditNoteID string, a Allocation) error
 	GetCreditNote(ctx context.Context, id string) (CreditNote, error)
-	ListCreditNotes(ctx context.Context, accountID, invoiceID string, limit int, after string) ([]CreditNote, error)
+	ListCreditNotes(ctx context.Context, accountID, invoiceID string, p quotient.Page) ([]CreditNote, error)
 	// UseCreditNote lowers a credit note's unallocated amount by minor if it
 	// has that much, and reports whether it did.
 	UseCreditNote(ctx context.Context, id string, minor int64) (bool, error)
@@ -106,7 +106,7 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 	if in.InvoiceID == "" {
 		p.Add("invoice_id", "is required")
 	}
-	p.Text("reason", in.Reason, true, 500)
+	p.Text("reason", in.Reason, quotient.Required, 500)
 	switch {
 	case len(in.Lines) == 0 && in.Amount == nil:
 		p.Add("lines", "give the lines to credit, or an amount")
@@ -266,35 +266,35 @@ func creditLine(l InvoiceLine, q, net, tax int64) CreditLine {
 // postCredit books a credit note: the reverse of the invoice's revenue by
 // family and tax, against what the invoice owed and the customer's credit.
 func (s *Service) postCredit(ctx context.Context, st CreditStore, cn CreditNote, c quotient.Currency) (ledger.Entry, error) {
-	families, err := s.revenueAccounts(ctx, st)
+	books, err := s.ledger.Open(ctx, st, cn.IssueDate)
 	if err != nil {
 		return ledger.Entry{}, err
 	}
 	revenue := map[string]int64{}
 	for _, l := range cn.Lines {
-		revenue[families.code(l.Family)] += l.Net
+		revenue[books.Revenue(l.Family)] += l.Net
 	}
 	in := ledger.EntryInput{Date: cn.IssueDate, Memo: "Credit note " + cn.Number + " for " + cn.InvoiceNumber, Currency: cn.Currency,
 		SourceType: "credit_note", SourceID: cn.ID, Event: "post"}
 	for _, code := range sortedKeys(revenue) {
-		in.Lines = addLine(in.Lines, c, code, revenue[code], 0)
+		in.Lines = addLine(in.Lines, code, revenue[code], 0)
 	}
-	in.Lines = addLine(in.Lines, c, ledger.SalesTaxPayable, cn.Tax, 0)
-	in.Lines = addLine(in.Lines, c, ledger.AccountsReceivable, 0, cn.Applied)
-	in.Lines = addLine(in.Lines, c, ledger.CustomerCredits, 0, cn.Unallocated)
-	e, _, err := s.ledger.PostOnce(ctx, st, in, cn.CreatedBy)
+	in.Lines = addLine(in.Lines, ledger.SalesTaxPayable, cn.Tax, 0)
+	in.Lines = addLine(in.Lines, ledger.AccountsReceivable, 0, cn.Applied)
+	in.Lines = addLine(in.Lines, ledger.CustomerCredits, 0, cn.Unallocated)
+	e, _, err := s.ledger.Record(ctx, st, books, in, cn.CreatedBy)
 	return e, err
 }
 
 // addLine adds a journal line unless both sides are zero; a negative
 // amount (a credit note of a discount line) moves to the other side.
-func addLine(lines []ledger.LineInput, c quotient.Currency, code string, debit, credit int64) []ledger.LineInput {
+func addLine(lines []ledger.LineInput, code string, debit, credit int64) []ledger.LineInput {
 	if d := debit - credit; d != 0 {
-		l := ledger.LineInput{AccountCode: code, Debit: decimal.Zero, Credit: decimal.Zero}
+		l := ledger.LineInput{AccountCode: code}
 		if d > 0 {
-			l.Debit = c.FromMinor(d)
+			l.Debit = d
 		} else {
-			l.Credit = c.FromMinor(-d)
+			l.Credit = -d
 		}
 		lines = append(lines, l)
 	}
@@ -377,8 +377,7 @@ func (s *Service) spendCredit(ctx context.Context, st PaymentStore, cr credit, a
 	}
 	in := ledger.EntryInput{Date: now.Format(time.DateOnly), Memo: "Credit applied from " + cr.name, Currency: cr.currency,
 		SourceType: cr.kind, SourceID: cr.id, Event: "allocate:" + made[0].ID,
-		Lines: []ledger.LineInput{{AccountCode: ledger.CustomerCredits, Debit: c.FromMinor(total), Credit: decimal.Zero},
-			{AccountCode: ledger.AccountsReceivable, Credit: c.FromMinor(total), Debit: decimal.Zero}}}
+		Lines: []ledger.LineInput{{AccountCode: ledger.CustomerCredits, Debit: total}, {AccountCode: ledger.AccountsReceivable, Credit: total}}}
 	e, _, err := s.ledger.PostOnce(ctx, st, in, a.UserID)
 	if err != nil {
 		return err
@@ -401,9 +400,9 @@ func (s *Service) GetCreditNote(ctx context.Context, st CreditStore, id string) 
 }
 
 // CreditNotes lists credit notes (headers) by id.
-func (s *Service) CreditNotes(ctx context.Context, st CreditStore, accountID, invoiceID string, limit int, after string) ([]CreditNote, error) {
+func (s *Service) CreditNotes(ctx context.Context, st CreditStore, accountID, invoiceID string, p quotient.Page) ([]CreditNote, error) {
 	if err := requireReader(ctx); err != nil {
 		return nil, err
 	}
-	return st.ListCreditNotes(ctx, accountID, invoiceID, limit, after)
+	return st.ListCreditNotes(ctx, accountID, invoiceID, p)
 }

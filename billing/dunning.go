@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/outbox"
 )
 
 // DunningLevel is a reminder sent when an invoice is so many days overdue.
@@ -86,8 +87,8 @@ type DunningStore interface {
 	// level already, and reports whether it did.
 	InsertDunningNotice(ctx context.Context, n DunningNotice) (bool, error)
 	DunningNotices(ctx context.Context, invoiceID string) ([]DunningNotice, error)
-	// QueueEmail puts an e-mail in the outbox in the caller's transaction.
-	QueueEmail(ctx context.Context, id, kind, to, subject, text string, at time.Time) error
+	// InsertOutbox queues an e-mail in the caller's transaction.
+	InsertOutbox(ctx context.Context, m outbox.Message) error
 	// ClaimDay records that a daily job ran on day and reports whether this
 	// caller is the first to run it that day.
 	ClaimDay(ctx context.Context, job, day string) (bool, error)
@@ -147,12 +148,12 @@ func (l *DunningLevel) apply(in DunningLevelInput) error {
 	if l.Level < 1 || l.Level > 99 {
 		p.Add("level", "must be from 1 to 99")
 	}
-	p.Text("name", l.Name, true, 200)
+	p.Text("name", l.Name, quotient.Required, 200)
 	if l.DaysOverdue < 1 || l.DaysOverdue > 3650 {
 		p.Add("days_overdue", "must be from 1 to 3650")
 	}
-	p.Text("subject", l.Subject, true, 300)
-	p.Text("body", l.Body, true, 20000)
+	p.Text("subject", l.Subject, quotient.Required, 300)
+	p.Text("body", l.Body, quotient.Required, 20000)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -325,8 +326,9 @@ func (s *Service) Dun(ctx context.Context, st DunningStore) (int, error) {
 			AmountDue: c.Format(c.FromMinor(inv.AmountDue)) + " " + c.Code, Total: c.Format(c.FromMinor(inv.Total)) + " " + c.Code, Level: level.Level}
 		n := DunningNotice{ID: quotient.NewID("dnt"), InvoiceID: inv.ID, LevelID: level.ID, Level: level.Level, LevelName: level.Name,
 			DaysOverdue: days, SentTo: to, CreatedAt: now}
+		msg := outbox.New(outbox.Dunning, "", outbox.Email{To: to}, now)
 		if to != "" {
-			n.OutboxID = quotient.NewID("obx")
+			n.OutboxID = msg.ID
 		}
 		inserted, err := st.InsertDunningNotice(ctx, n)
 		if err != nil {
@@ -347,7 +349,8 @@ func (s *Service) Dun(ctx context.Context, st DunningStore) (int, error) {
 		if err != nil {
 			return sent, err
 		}
-		if err := st.QueueEmail(ctx, n.OutboxID, "dunning", to, subject, body, now); err != nil {
+		msg.Email.Subject, msg.Email.Text = subject, body
+		if err := st.InsertOutbox(ctx, msg); err != nil {
 			return sent, err
 		}
 	}

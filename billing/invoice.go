@@ -93,11 +93,10 @@ func (inv Invoice) Taxes() []TaxSummary {
 
 // InvoiceFilter selects invoices.
 type InvoiceFilter struct {
+	quotient.Page
 	AccountID string
 	OrderID   string
 	Status    string
-	Limit     int
-	After     string
 }
 
 // Store is the storage billing needs.
@@ -135,11 +134,11 @@ func NewService(now func() time.Time, l *ledger.Service) *Service {
 // never (their header carries the price); services, bundle headers and
 // every line of an on_order account what is not cancelled; stocked lines
 // of an on_fulfillment account what has shipped.
-func invoiceable(l order.Line, policy string) int64 {
+func invoiceable(l order.Line, policy crm.InvoicingPolicy) int64 {
 	if l.ParentLineID != "" {
 		return 0
 	}
-	if l.Stocked && policy != "on_order" {
+	if l.Stocked && policy != crm.OnOrder {
 		return l.Fulfilled - l.Invoiced
 	}
 	return l.Quantity - l.Cancelled - l.Invoiced
@@ -147,7 +146,7 @@ func invoiceable(l order.Line, policy string) int64 {
 
 // HasInvoiceable reports whether any line of an order can be invoiced now
 // under a policy, so callers can skip invoicing without locking the order.
-func HasInvoiceable(o order.Order, policy string) bool {
+func HasInvoiceable(o order.Order, policy crm.InvoicingPolicy) bool {
 	for _, l := range o.Lines {
 		if invoiceable(l, policy) > 0 {
 			return true
@@ -169,105 +168,156 @@ func share(total decimal.Decimal, c quotient.Currency, done, q, qty, doneMinor i
 	return c.RoundMinor(total.Mul(decimal.NewFromInt(q)).Div(decimal.NewFromInt(qty))), nil
 }
 
-// InvoiceOrder invoices what an order has that is invoiceable now, as the
-// account's policy says, and posts it: debit accounts receivable, credit
-// revenue by product family and sales tax payable. With nothing to invoice
-// it is a conflict (quiet reports that with a zero Invoice instead).
-func (s *Service) InvoiceOrder(ctx context.Context, st Store, orderID, actorID string, quiet bool) (Invoice, error) {
-	o, err := st.LockOrder(ctx, orderID)
-	if err != nil {
-		return Invoice{}, err
-	}
-	if o.Shown() == order.OnHold {
-		if quiet {
-			return Invoice{}, nil
-		}
-		return Invoice{}, quotient.Errorf(quotient.Conflict, "order %s is on credit hold (%s); finance releases it first", o.Number, o.HoldReason)
-	}
-	acc, err := st.GetAccount(ctx, o.AccountID)
-	if err != nil {
-		return Invoice{}, err
-	}
+// draft is the invoice, issued on day, of what order o has that is
+// invoiceable under its account's policy (no lines: nothing), and o with
+// those lines marked invoiced.
+func (s *Service) draft(o order.Order, acc crm.Account, day time.Time) (Invoice, order.Order, error) {
 	c, ok := quotient.LookupCurrency(o.Currency)
 	if !ok {
-		return Invoice{}, fmt.Errorf("billing: order %s has unknown currency %s", o.Number, o.Currency)
+		return Invoice{}, o, fmt.Errorf("billing: order %s has unknown currency %s", o.Number, o.Currency)
 	}
 	terms, err := ParseTerms(acc.PaymentTerms)
 	if err != nil {
-		return Invoice{}, quotient.Wrap(err, quotient.Conflict, "account %s has payment terms %q that cannot be invoiced; correct them", acc.Name, acc.PaymentTerms)
+		return Invoice{}, o, quotient.Wrap(err, quotient.Conflict, "account %s has payment terms %q that cannot be invoiced; correct them", acc.Name, acc.PaymentTerms)
 	}
 	now := s.now().UTC()
 	inv := Invoice{ID: quotient.NewID("inv"), OrderID: o.ID, AccountID: o.AccountID, Currency: o.Currency, Status: Posted,
-		IssueDate: now.Format(time.DateOnly), DueDate: terms.Due(now).Format(time.DateOnly), PaymentTerms: terms.Code,
+		IssueDate: day.Format(time.DateOnly), DueDate: terms.Due(day).Format(time.DateOnly), PaymentTerms: terms.Code,
 		DiscountPct: terms.DiscountPct, Version: 1, CreatedAt: now, UpdatedAt: now}
-	if until, ok := terms.DiscountUntil(now); ok {
+	if until, ok := terms.DiscountUntil(day); ok {
 		inv.DiscountUntil = until.Format(time.DateOnly)
 	}
-	var changed []order.Line
-	for _, l := range o.Lines {
+	lines := make([]order.Line, len(o.Lines))
+	copy(lines, o.Lines)
+	for i, l := range lines {
 		q := invoiceable(l, acc.InvoicingPolicy)
 		if q <= 0 {
 			continue
 		}
 		net, err := share(l.NetAmount, c, l.Invoiced, q, l.Quantity, l.InvoicedNet)
 		if err != nil {
-			return Invoice{}, err
+			return Invoice{}, o, err
 		}
 		tax, err := share(l.TaxAmount, c, l.Invoiced, q, l.Quantity, l.InvoicedTax)
 		if err != nil {
-			return Invoice{}, err
+			return Invoice{}, o, err
 		}
 		inv.Lines = append(inv.Lines, InvoiceLine{OrderLineID: l.ID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Quantity: q,
 			UnitPrice: l.UnitPrice, Net: net, Tax: tax, TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct, Family: l.Family})
 		inv.Net += net
 		inv.Tax += tax
-		l.Invoiced, l.InvoicedNet, l.InvoicedTax = l.Invoiced+q, l.InvoicedNet+net, l.InvoicedTax+tax
-		changed = append(changed, l)
-	}
-	if len(inv.Lines) == 0 {
-		if quiet {
-			return Invoice{}, nil
-		}
-		return Invoice{}, quotient.Errorf(quotient.Conflict, "order %s has nothing to invoice now (policy %s: shipped goods and services not yet invoiced)", o.Number, acc.InvoicingPolicy)
+		lines[i].Invoiced, lines[i].InvoicedNet, lines[i].InvoicedTax = l.Invoiced+q, l.InvoicedNet+net, l.InvoicedTax+tax
 	}
 	inv.Total = inv.Net + inv.Tax
 	inv.AmountDue = inv.Total
-	if inv.Total == 0 { // free lines: nothing is owed, nothing to post
-		if !quiet {
-			return Invoice{}, quotient.Errorf(quotient.Conflict, "what order %s can invoice now is free; there is nothing to charge", o.Number)
-		}
-		for _, l := range changed {
+	o.Lines = lines
+	return inv, o, nil
+}
+
+// markInvoiced stores the lines of after whose invoiced amounts differ
+// from before's.
+func markInvoiced(ctx context.Context, st Store, before, after order.Order) error {
+	for i, l := range after.Lines {
+		if l.Invoiced != before.Lines[i].Invoiced {
 			if err := st.SetLineInvoiced(ctx, l); err != nil {
-				return Invoice{}, err
+				return err
 			}
 		}
-		return Invoice{}, nil
 	}
-	// Invoicing on its own (quiet: with an acceptance or a shipment) waits
-	// while today's period is closed, rather than failing the customer's
-	// acceptance; what is invoiceable stays so for POST /orders/{id}/invoice.
-	if quiet {
-		if open, err := s.ledger.IsOpen(ctx, st, inv.IssueDate); err != nil || !open {
-			return Invoice{}, err
-		}
+	return nil
+}
+
+// InvoiceDue invoices, as part of the event that made it due (an
+// acceptance, a shipment, a release), what order o has that is
+// invoiceable now under its account's policy, and posts it in the books
+// the caller read (for today: the invoice's date). o is the order as the event left it, in
+// the caller's transaction; acc is its account. The event never fails
+// for what cannot be charged now; it returns no invoice (empty ID) for a
+// held order, nothing invoiceable, only free lines (marked invoiced) or a
+// closed month (the goods stay invoiceable for Invoice once it reopens).
+// It returns the order with its lines' invoiced amounts.
+func (s *Service) InvoiceDue(ctx context.Context, st Store, books ledger.Books, o order.Order, acc crm.Account, actorID string) (Invoice, order.Order, error) {
+	if o.Shown() == order.OnHold {
+		return Invoice{}, o, nil
 	}
-	if inv.Number, err = yearNumber(ctx, st, "invoice", "INV", now); err != nil {
+	day, err := time.Parse(time.DateOnly, books.Date())
+	if err != nil {
+		return Invoice{}, o, fmt.Errorf("billing: books of %q: %w", books.Date(), err)
+	}
+	inv, after, err := s.draft(o, acc, day)
+	if err != nil || len(inv.Lines) == 0 {
+		return Invoice{}, o, err
+	}
+	if inv.Total == 0 { // free lines: nothing is owed, nothing to post
+		return Invoice{}, after, markInvoiced(ctx, st, o, after)
+	}
+	if books.Closed() {
+		return Invoice{}, o, nil
+	}
+	inv, err = s.issue(ctx, st, books, inv, actorID)
+	if err != nil {
+		return Invoice{}, o, err
+	}
+	return inv, after, markInvoiced(ctx, st, o, after)
+}
+
+// Invoice invoices an order on request (finance, admin, or the order's
+// owner and their manager): what is invoiceable now, posted today. What
+// cannot be invoiced is a conflict saying why: a held order, nothing
+// invoiceable, only free lines, a closed month.
+func (s *Service) Invoice(ctx context.Context, st Store, orderID string) (Invoice, error) {
+	a, err := quotient.RequireActor(ctx)
+	if err != nil {
 		return Invoice{}, err
 	}
-	entry, err := s.post(ctx, st, inv, actorID)
+	o, err := st.LockOrder(ctx, orderID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if a.Role != quotient.RoleFinance && !a.MayWriteOwnedBy(o.OwnerID) {
+		return Invoice{}, quotient.Errorf(quotient.Forbidden, "order %s belongs to another rep", o.Number)
+	}
+	if o.Shown() == order.OnHold {
+		return Invoice{}, quotient.Errorf(quotient.Conflict, "order %s is on credit hold (%s); finance releases it first", o.Number, o.HoldReason)
+	}
+	acc, err := st.GetAccount(ctx, o.AccountID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	inv, after, err := s.draft(o, acc, s.now().UTC())
+	switch {
+	case err != nil:
+		return Invoice{}, err
+	case len(inv.Lines) == 0:
+		return Invoice{}, quotient.Errorf(quotient.Conflict, "order %s has nothing to invoice now (policy %s: shipped goods and services not yet invoiced)", o.Number, acc.InvoicingPolicy)
+	case inv.Total == 0:
+		return Invoice{}, quotient.Errorf(quotient.Conflict, "what order %s can invoice now is free; there is nothing to charge", o.Number)
+	}
+	books, err := s.ledger.Open(ctx, st, inv.IssueDate)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if inv, err = s.issue(ctx, st, books, inv, a.UserID); err != nil {
+		return Invoice{}, err
+	}
+	return inv, markInvoiced(ctx, st, o, after)
+}
+
+// issue numbers an invoice, posts it and stores it.
+func (s *Service) issue(ctx context.Context, st Store, books ledger.Books, inv Invoice, actorID string) (Invoice, error) {
+	day, err := time.Parse(time.DateOnly, inv.IssueDate)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if inv.Number, err = yearNumber(ctx, st, "invoice", "INV", day); err != nil {
+		return Invoice{}, err
+	}
+	entry, err := s.post(ctx, st, books, inv, actorID)
 	if err != nil {
 		return Invoice{}, err
 	}
 	inv.JournalEntryID = entry.ID
-	for _, l := range changed {
-		if err := st.SetLineInvoiced(ctx, l); err != nil {
-			return Invoice{}, err
-		}
-	}
-	if err := st.InsertInvoice(ctx, inv); err != nil {
-		return Invoice{}, err
-	}
-	return inv, nil
+	return inv, st.InsertInvoice(ctx, inv)
 }
 
 // yearNumber is the next PREFIX-YYYY-NNNNNN of a gapless yearly counter,
@@ -283,50 +333,20 @@ func yearNumber(ctx context.Context, st Store, counter, prefix string, at time.T
 // post books an invoice: debit AR with the total; credit each family's
 // revenue account (the general revenue account for a family without one)
 // with its net, and sales tax payable with the tax.
-func (s *Service) post(ctx context.Context, st Store, inv Invoice, actorID string) (ledger.Entry, error) {
-	families, err := s.revenueAccounts(ctx, st)
-	if err != nil {
-		return ledger.Entry{}, err
-	}
-	c, _ := quotient.LookupCurrency(inv.Currency)
+func (s *Service) post(ctx context.Context, st Store, books ledger.Books, inv Invoice, actorID string) (ledger.Entry, error) {
 	revenue := map[string]int64{}
 	for _, l := range inv.Lines {
-		revenue[families.code(l.Family)] += l.Net
+		revenue[books.Revenue(l.Family)] += l.Net
 	}
 	in := ledger.EntryInput{Date: inv.IssueDate, Memo: "Invoice " + inv.Number, Currency: inv.Currency, SourceType: "invoice",
 		SourceID: inv.ID, Event: "post"}
-	in.Lines = addLine(in.Lines, c, ledger.AccountsReceivable, inv.Total, 0)
+	in.Lines = addLine(in.Lines, ledger.AccountsReceivable, inv.Total, 0)
 	for _, code := range sortedKeys(revenue) {
-		in.Lines = addLine(in.Lines, c, code, 0, revenue[code])
+		in.Lines = addLine(in.Lines, code, 0, revenue[code])
 	}
-	in.Lines = addLine(in.Lines, c, ledger.SalesTaxPayable, 0, inv.Tax)
-	e, _, err := s.ledger.PostOnce(ctx, st, in, actorID)
+	in.Lines = addLine(in.Lines, ledger.SalesTaxPayable, 0, inv.Tax)
+	e, _, err := s.ledger.Record(ctx, st, books, in, actorID)
 	return e, err
-}
-
-// revenueByFamily maps product families to their revenue accounts.
-type revenueByFamily map[string]string
-
-// code is a family's revenue account, or general revenue without one.
-func (r revenueByFamily) code(family string) string {
-	if code := r[family]; code != "" {
-		return code
-	}
-	return ledger.RevenueOther
-}
-
-func (s *Service) revenueAccounts(ctx context.Context, st ledger.Store) (revenueByFamily, error) {
-	accs, err := st.ListLedgerAccounts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := revenueByFamily{}
-	for _, a := range accs {
-		if a.Type == ledger.Revenue && a.Family != "" && a.Active {
-			out[a.Family] = a.Code
-		}
-	}
-	return out, nil
 }
 
 func requireReader(ctx context.Context) error {
@@ -355,21 +375,4 @@ func (s *Service) List(ctx context.Context, st Store, f InvoiceFilter) ([]Invoic
 		}
 	}
 	return st.ListInvoices(ctx, f)
-}
-
-// Invoice invoices an order on request (finance, admin, or the order's
-// owner and their manager).
-func (s *Service) Invoice(ctx context.Context, st Store, orderID string) (Invoice, error) {
-	a, err := quotient.RequireActor(ctx)
-	if err != nil {
-		return Invoice{}, err
-	}
-	o, err := st.GetOrder(ctx, orderID)
-	if err != nil {
-		return Invoice{}, err
-	}
-	if a.Role != quotient.RoleFinance && !a.MayWriteOwnedBy(o.OwnerID) {
-		return Invoice{}, quotient.Errorf(quotient.Forbidden, "order %s belongs to another rep", o.Number)
-	}
-	return s.InvoiceOrder(ctx, st, orderID, a.UserID, false)
 }

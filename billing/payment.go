@@ -71,7 +71,7 @@ type PaymentStore interface {
 	InsertPayment(ctx context.Context, p Payment) error
 	InsertAllocation(ctx context.Context, a Allocation) error
 	GetPayment(ctx context.Context, id string) (Payment, error)
-	ListPayments(ctx context.Context, accountID string, limit int, after string) ([]Payment, error)
+	ListPayments(ctx context.Context, accountID string, p quotient.Page) ([]Payment, error)
 	// UseCredit lowers a payment's unallocated amount by minor if it has
 	// that much, and reports whether it did.
 	UseCredit(ctx context.Context, paymentID string, minor int64) (bool, error)
@@ -139,7 +139,7 @@ func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput)
 		p.Add("received_on", "cannot be in the future")
 	}
 	p.OneOf("method", in.Method, methods...)
-	p.Text("reference", in.Reference, false, 200)
+	p.Text("reference", in.Reference, quotient.Optional, 200)
 	amount, okAmt := int64(0), false
 	if ok {
 		amount, okAmt = c.ToMinor(in.Amount)
@@ -261,10 +261,10 @@ func (s *Service) postPayment(ctx context.Context, st PaymentStore, pay Payment,
 	}
 	in := ledger.EntryInput{Date: pay.ReceivedOn, Memo: "Payment " + pay.Reference, Currency: pay.Currency, SourceType: "payment",
 		SourceID: pay.ID, Event: "receive"}
-	in.Lines = addLine(in.Lines, c, ledger.Cash, pay.Amount, 0)
-	in.Lines = addLine(in.Lines, c, ledger.SalesDiscounts, disc, 0)
-	in.Lines = addLine(in.Lines, c, ledger.AccountsReceivable, 0, ar)
-	in.Lines = addLine(in.Lines, c, ledger.CustomerCredits, 0, pay.Unallocated)
+	in.Lines = addLine(in.Lines, ledger.Cash, pay.Amount, 0)
+	in.Lines = addLine(in.Lines, ledger.SalesDiscounts, disc, 0)
+	in.Lines = addLine(in.Lines, ledger.AccountsReceivable, 0, ar)
+	in.Lines = addLine(in.Lines, ledger.CustomerCredits, 0, pay.Unallocated)
 	e, _, err := s.ledger.PostOnce(ctx, st, in, pay.CreatedBy)
 	return e, err
 }
@@ -298,9 +298,9 @@ func (s *Service) GetPayment(ctx context.Context, st PaymentStore, id string) (P
 }
 
 // Payments lists payments by id.
-func (s *Service) Payments(ctx context.Context, st PaymentStore, accountID string, limit int, after string) ([]Payment, error) {
+func (s *Service) Payments(ctx context.Context, st PaymentStore, accountID string, p quotient.Page) ([]Payment, error) {
 	if err := requireReader(ctx); err != nil {
 		return nil, err
 	}
-	return st.ListPayments(ctx, accountID, limit, after)
+	return st.ListPayments(ctx, accountID, p)
 }

@@ -30,6 +30,20 @@ type StatementItem struct {
 	Balance int64 // running, after this item
 }
 
+// Document names an item's document for people: "INV-2026-000012",
+// "Payment 4711", "Early-payment discount on INV-2026-000012".
+func (it StatementItem) Document() string {
+	switch {
+	case it.Kind == ItemDiscount:
+		return "Early-payment discount on " + it.Number
+	case it.Kind == ItemPayment && it.Number == "":
+		return "Payment"
+	case it.Kind == ItemPayment:
+		return "Payment " + it.Number
+	}
+	return it.Number
+}
+
 // StatementStore is what statements need.
 type StatementStore interface {
 	AgingStore

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
 )
 
 // Kind says whether a product is a physical good or a service.
@@ -111,15 +113,9 @@ type Entry struct {
 	UpdatedAt    time.Time
 }
 
-// Page selects one page of a list: at most Limit rows with ids after After.
-type Page struct {
-	Limit int
-	After string
-}
-
 // ProductFilter narrows a list of products.
 type ProductFilter struct {
-	Page
+	quotient.Page
 	Family string
 	Kind   string
 	Active *bool
@@ -128,14 +124,14 @@ type ProductFilter struct {
 
 // PriceBookFilter narrows a list of price books.
 type PriceBookFilter struct {
-	Page
+	quotient.Page
 	Currency string
 	Q        string
 }
 
 // EntryFilter narrows a list of price-book entries.
 type EntryFilter struct {
-	Page
+	quotient.Page
 	PriceBookID string
 	ProductID   string
 }
@@ -173,12 +169,12 @@ type Store interface {
 	GetSchedule(ctx context.Context, id string) (Schedule, error)
 	UpdateSchedule(ctx context.Context, s Schedule, version int) error
 	DeleteSchedule(ctx context.Context, id string) error
-	ListSchedules(ctx context.Context, p Page) ([]Schedule, error)
+	ListSchedules(ctx context.Context, p quotient.Page) ([]Schedule, error)
 	InsertConfigRule(ctx context.Context, r ConfigRule) error
 	GetConfigRule(ctx context.Context, id string) (ConfigRule, error)
 	UpdateConfigRule(ctx context.Context, r ConfigRule, version int) error
 	DeleteConfigRule(ctx context.Context, id string) error
-	ListConfigRules(ctx context.Context, productID string, p Page) ([]ConfigRule, error)
+	ListConfigRules(ctx context.Context, productID string, p quotient.Page) ([]ConfigRule, error)
 	// BumpRulebook advances the pricing rulebook's version: schedules are
 	// part of it.
 	BumpRulebook(ctx context.Context) (int, error)

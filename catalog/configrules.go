@@ -80,9 +80,9 @@ type ConfigQuote struct {
 // validateConfigRule checks a rule against its product and compiles it.
 func validateConfigRule(r ConfigRule, pr Product) error {
 	p := quotient.Problems{}
-	p.Text("name", r.Name, true, 200)
+	p.Text("name", r.Name, quotient.Required, 200)
 	p.OneOf("kind", string(r.Kind), "validation", "alert", "selection", "filter")
-	p.Text("message", r.Message, r.Kind == Validation || r.Kind == Alert, 500)
+	p.Text("message", r.Message, quotient.Presence(r.Kind == Validation || r.Kind == Alert), 500)
 	attr := findAttr(pr, r.Action.Attribute)
 	switch r.Kind {
 	case Selection:
@@ -165,7 +165,7 @@ func (s *Service) GetConfigRule(ctx context.Context, st Store, productID, id str
 }
 
 // ListConfigRules returns a product's configuration rules.
-func (s *Service) ListConfigRules(ctx context.Context, st Store, productID string, p Page) ([]ConfigRule, error) {
+func (s *Service) ListConfigRules(ctx context.Context, st Store, productID string, p quotient.Page) ([]ConfigRule, error) {
 	if err := requireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -269,7 +269,7 @@ func (s *Service) Configure(ctx context.Context, st Store, productID string, in 
 	if err != nil {
 		return Configuration{}, err
 	}
-	crs, err := st.ListConfigRules(ctx, productID, Page{Limit: 1000})
+	crs, err := st.ListConfigRules(ctx, productID, quotient.Page{Limit: 1000})
 	if err != nil {
 		return Configuration{}, err
 	}

@@ -332,7 +332,7 @@ func (s *Service) ImportEntries(ctx context.Context, st Store, r io.Reader, prog
 // allPriceBooks maps every price book by id and by name.
 func allPriceBooks(ctx context.Context, st Store) (map[string]PriceBook, error) {
 	out := map[string]PriceBook{}
-	f := PriceBookFilter{Page: Page{Limit: 500}}
+	f := PriceBookFilter{Page: quotient.Page{Limit: 500}}
 	for range 1000 {
 		page, err := st.ListPriceBooks(ctx, f)
 		if err != nil {

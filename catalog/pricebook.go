@@ -36,11 +36,11 @@ type PriceBookPatch struct {
 
 func validatePriceBook(b PriceBook) error {
 	p := quotient.Problems{}
-	p.Text("name", b.Name, true, 200)
-	p.Text("description", b.Description, false, 4000)
+	p.Text("name", b.Name, quotient.Required, 200)
+	p.Text("description", b.Description, quotient.Optional, 4000)
 	p.Currency("currency", b.Currency)
-	p.Date("valid_from", b.ValidFrom, false)
-	p.Date("valid_to", b.ValidTo, false)
+	p.Date("valid_from", b.ValidFrom, quotient.Optional)
+	p.Date("valid_to", b.ValidTo, quotient.Optional)
 	if b.ValidFrom != "" && b.ValidTo != "" && b.ValidTo < b.ValidFrom {
 		p.Add("valid_to", "must not be before valid_from")
 	}

@@ -88,8 +88,8 @@ func validateAttributes(p *quotient.Problems, attrs []Attribute) {
 			p.Add(f+".code", "duplicate attribute code %q", a.Code)
 		}
 		seen[a.Code] = true
-		p.Text(f+".name", a.Name, true, 100)
-		p.Text(f+".unit", a.Unit, false, 20)
+		p.Text(f+".name", a.Name, quotient.Required, 100)
+		p.Text(f+".unit", a.Unit, quotient.Optional, 20)
 		switch a.Type {
 		case Enum:
 			if len(a.Options) == 0 {
@@ -106,7 +106,7 @@ func validateAttributes(p *quotient.Problems, attrs []Attribute) {
 					p.Add(of+".code", "duplicate option code %q", o.Code)
 				}
 				codes[o.Code] = true
-				p.Text(of+".label", o.Label, true, 100)
+				p.Text(of+".label", o.Label, quotient.Required, 100)
 				p.Scale(of+".price_delta", o.PriceDelta, 6)
 			}
 			if a.Min != nil || a.Max != nil || a.Step != nil {
@@ -152,11 +152,11 @@ func validateProduct(pr Product) error {
 	if !skuRe.MatchString(pr.SKU) {
 		p.Add("sku", "must be 1-64 letters, digits, dots, dashes, slashes or underscores (got %q)", pr.SKU)
 	}
-	p.Text("name", pr.Name, true, 200)
-	p.Text("description", pr.Description, false, 4000)
+	p.Text("name", pr.Name, quotient.Required, 200)
+	p.Text("description", pr.Description, quotient.Optional, 4000)
 	p.MachineCode("family", pr.Family)
 	p.OneOf("kind", string(pr.Kind), "good", "service")
-	p.Text("uom", pr.UOM, true, 20)
+	p.Text("uom", pr.UOM, quotient.Required, 20)
 	p.NonNegative("unit_cost", pr.UnitCost, 6)
 	p.MachineCode("tax_category", pr.TaxCategory)
 	if pr.Kind == KindService && pr.TrackInventory {

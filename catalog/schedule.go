@@ -51,7 +51,7 @@ var hundred = decimal.NewFromInt(100)
 // product list or a family to apply to.
 func ValidateSchedule(s Schedule) error {
 	p := quotient.Problems{}
-	p.Text("name", s.Name, true, 200)
+	p.Text("name", s.Name, quotient.Required, 200)
 	p.OneOf("type", string(s.Type), "range", "slab")
 	if len(s.ProductIDs) == 0 && s.Family == "" {
 		p.Add("product_ids", "give product_ids or a family the schedule applies to")

@@ -59,7 +59,7 @@ func (s *Service) GetSchedule(ctx context.Context, st Store, id string) (Schedul
 }
 
 // ListSchedules returns a page of schedules.
-func (s *Service) ListSchedules(ctx context.Context, st Store, p Page) ([]Schedule, error) {
+func (s *Service) ListSchedules(ctx context.Context, st Store, p quotient.Page) ([]Schedule, error) {
 	if err := requireActor(ctx); err != nil {
 		return nil, err
 	}

@@ -10,41 +10,47 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/ledger"
-	"github.com/quotient-cpq/quotient/rules"
 )
+
+// Status is where a commission line is in its life.
+type Status string
 
 // Statuses of a commission line.
 const (
-	Accrued    = "accrued"     // earned on an invoice not yet paid
-	Payable    = "payable"     // earned and collected: finance may pay it
-	PaidOut    = "paid"        // on a paid statement
-	ClawedBack = "clawed_back" // taken back by a credit note (negative)
+	Accrued    Status = "accrued"     // earned on an invoice not yet paid
+	Payable    Status = "payable"     // earned and collected: finance may pay it
+	PaidOut    Status = "paid"        // on a paid statement
+	ClawedBack Status = "clawed_back" // taken back by a credit note (negative)
 )
 
 // Line is what a rep earned (or gave back) on an invoice line for one
 // event: the invoice, a payment applied to it, a credit note. Amounts are
 // in minor units of the invoice's currency.
 type Line struct {
-	ID             string
-	UserID         string
-	PlanID         string
-	PlanVersion    int
-	InvoiceID      string
-	InvoiceNumber  string
-	OrderLineID    string
-	SKU            string
-	SourceType     string // invoice, payment_allocation, credit_note
-	SourceID       string
-	Period         string // yyyy-mm
-	Date           string
-	Currency       string
-	Basis          int64
-	SharePct       decimal.Decimal
-	RatePct        decimal.Decimal
-	Amount         int64
-	Status         string
-	Rule           string // base rate, rule "…", excluded by "…"
+	ID            string
+	UserID        string
+	PlanID        string
+	PlanVersion   int
+	InvoiceID     string
+	InvoiceNumber string
+	OrderLineID   string
+	SKU           string
+	SourceType    string // invoice, payment_allocation, credit_note
+	SourceID      string
+	Period        string // yyyy-mm
+	Date          string
+	Currency      string
+	Basis         int64
+	SharePct      decimal.Decimal
+	RatePct       decimal.Decimal
+	Amount        int64
+	Status        Status
+	Rule          string // base rate, rule "…", excluded by "…"
+	// Excluded is set when an exclusion of the plan took the line out: it
+	// earns nothing and its basis does not count toward quota.
+	Excluded       bool
 	Figures        string // how it was computed, in words
 	JournalEntryID string
 	PayoutID       string
@@ -58,7 +64,8 @@ type AccrueStore interface {
 	// InvoiceCredit names who sells an invoice: its order's owner and its
 	// quote's opportunity ("" without one).
 	InvoiceCredit(ctx context.Context, invoiceID string) (ownerID, opportunityID string, err error)
-	// Booked sums the basis of a user's lines in a period and currency.
+	// Booked sums the basis of a user's lines in a period and currency
+	// that count toward quota (not excluded).
 	Booked(ctx context.Context, userID, period, currency string) (int64, error)
 	InsertCommissionLine(ctx context.Context, l Line) error
 	// CommissionLines lists lines by filter, oldest first.
@@ -69,11 +76,10 @@ type AccrueStore interface {
 
 // LineFilter selects commission lines.
 type LineFilter struct {
+	quotient.Page
 	UserID    string
 	Period    string
 	InvoiceID string
-	Limit     int
-	After     string
 }
 
 // rep is a share of an invoice's credit with the rep's plan.
@@ -86,7 +92,7 @@ type rep struct {
 // reps finds who earns on an invoice on a day, and on which plan: the
 // opportunity's splits, or the order's owner alone; reps without a plan
 // of the basis in force that day earn nothing.
-func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID, day, basis string) ([]rep, error) {
+func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID, day string, basis Basis) ([]rep, error) {
 	owner, opp, err := st.InvoiceCredit(ctx, invoiceID)
 	if err != nil {
 		return nil, err
@@ -114,44 +120,12 @@ func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID, day, basi
 	return out, nil
 }
 
-// rate decides a line's rate under a plan: nothing when an exclusion
-// matches, the first matching rule's rate, or the base rate.
-func rate(p Plan, env Env) (decimal.Decimal, string, error) {
-	for i, x := range p.Exclusions {
-		prog, err := cacheGet(p, "x", i, x.Condition)
-		if err != nil {
-			return decimal.Zero, "", err
-		}
-		if ok, err := prog.Bool(env); err != nil {
-			return decimal.Zero, "", fmt.Errorf("commission: plan %s exclusion %q: %w", p.Name, x.Name, err)
-		} else if ok {
-			return decimal.Zero, fmt.Sprintf("excluded by %q", x.Name), nil
-		}
-	}
-	for i, r := range p.Rules {
-		prog, err := cacheGet(p, "r", i, r.Condition)
-		if err != nil {
-			return decimal.Zero, "", err
-		}
-		if ok, err := prog.Bool(env); err != nil {
-			return decimal.Zero, "", fmt.Errorf("commission: plan %s rule %q: %w", p.Name, r.Name, err)
-		} else if ok {
-			return r.RatePct, fmt.Sprintf("rule %q", r.Name), nil
-		}
-	}
-	return p.BaseRatePct, "base rate", nil
-}
-
-var programs = &rules.Cache{}
-
-func cacheGet(p Plan, kind string, i int, src string) (*rules.Program, error) {
-	return programs.Get(fmt.Sprintf("%s/%s%d", p.ID, kind, i), p.Version, src, Env{}, rules.Bool)
-}
-
 // AccrueInvoice accrues commission on a posted invoice for reps on an
 // invoiced-basis plan: one line per rep per invoice line, on the net after
-// discounts and before tax, times the rep's share and the line's rate.
-func (s *Service) AccrueInvoice(ctx context.Context, st AccrueStore, inv billing.Invoice) error {
+// discounts and before tax, times the rep's share and the line's rate. It
+// posts in the books the invoice was posted in; acc is the invoice's
+// account.
+func (s *Service) AccrueInvoice(ctx context.Context, st AccrueStore, books ledger.Books, inv billing.Invoice, acc crm.Account) error {
 	reps, err := s.reps(ctx, st, inv.ID, inv.IssueDate, Invoiced)
 	if err != nil || len(reps) == 0 {
 		return err
@@ -160,13 +134,14 @@ func (s *Service) AccrueInvoice(ctx context.Context, st AccrueStore, inv billing
 	for i, l := range inv.Lines {
 		parts[i] = part{line: l, basis: l.Net}
 	}
-	return s.accrue(ctx, st, inv, reps, parts, "invoice", inv.ID, inv.IssueDate, Accrued, "invoice "+inv.Number)
+	return s.accrue(ctx, st, books, event{inv: inv, acc: acc, sourceType: "invoice", sourceID: inv.ID, day: inv.IssueDate, status: Accrued,
+		why: "invoice " + inv.Number}, reps, parts)
 }
 
 // AccruePayment accrues commission for reps on a paid-basis plan when
-// money is applied to an invoice: each line's net in the proportion the
-// amount bears to the invoice's total.
-func (s *Service) AccruePayment(ctx context.Context, st AccrueStore, inv billing.Invoice, allocationID string, amount int64, day string) error {
+// money is applied to an invoice (of account acc): each line's net in the
+// proportion the amount bears to the invoice's total.
+func (s *Service) AccruePayment(ctx context.Context, st AccrueStore, inv billing.Invoice, acc crm.Account, allocationID string, amount int64, day string) error {
 	reps, err := s.reps(ctx, st, inv.ID, day, Paid)
 	if err != nil || len(reps) == 0 || inv.Total == 0 {
 		return err
@@ -176,8 +151,12 @@ func (s *Service) AccruePayment(ctx context.Context, st AccrueStore, inv billing
 	for i, l := range inv.Lines {
 		parts[i] = part{line: l, basis: c.RoundMinor(c.FromMinor(l.Net).Mul(decimal.NewFromInt(amount)).Div(decimal.NewFromInt(inv.Total)))}
 	}
-	return s.accrue(ctx, st, inv, reps, parts, "payment_allocation", allocationID, day, Payable,
-		fmt.Sprintf("%s of %s paid on %s", c.Format(c.FromMinor(amount)), inv.Number, day))
+	books, err := s.ledger.Open(ctx, st, day)
+	if err != nil {
+		return err
+	}
+	return s.accrue(ctx, st, books, event{inv: inv, acc: acc, sourceType: "payment_allocation", sourceID: allocationID, day: day, status: Payable,
+		why: fmt.Sprintf("%s of %s paid on %s", c.Format(c.FromMinor(amount)), inv.Number, day)}, reps, parts)
 }
 
 // part is the basis of one invoice line for an event.
@@ -186,13 +165,19 @@ type part struct {
 	basis int64
 }
 
-func (s *Service) accrue(ctx context.Context, st AccrueStore, inv billing.Invoice, reps []rep, parts []part, sourceType, sourceID, day, status, why string) error {
-	acc, err := st.GetAccount(ctx, inv.AccountID)
-	if err != nil {
-		return err
-	}
-	c, _ := quotient.LookupCurrency(inv.Currency)
-	period := day[:7]
+// event is what commission accrues on.
+type event struct {
+	inv                  billing.Invoice
+	acc                  crm.Account
+	sourceType, sourceID string
+	day                  string
+	status               Status
+	why                  string
+}
+
+func (s *Service) accrue(ctx context.Context, st AccrueStore, books ledger.Books, ev event, reps []rep, parts []part) error {
+	c, _ := quotient.LookupCurrency(ev.inv.Currency)
+	period := ev.day[:7]
 	now := s.now().UTC()
 	var lines []Line
 	for _, r := range reps {
@@ -200,42 +185,33 @@ func (s *Service) accrue(ctx context.Context, st AccrueStore, inv billing.Invoic
 		if err != nil {
 			return err
 		}
+		t := tally{asg: r.asg, booked: booked}
 		qc, _ := quotient.LookupCurrency(r.asg.Currency)
 		for _, pt := range parts {
 			if pt.basis == 0 {
 				continue
 			}
-			basis := c.RoundMinor(c.FromMinor(pt.basis).Mul(r.split.Pct).Div(decimal.NewFromInt(100)))
-			att := decimal.Zero
-			if r.asg.Quota.IsPositive() {
-				att = qc.FromMinor(booked).Div(r.asg.Quota).Mul(decimal.NewFromInt(100)).Round(2)
-			}
-			env := Env{Line: LineFacts{SKU: pt.line.SKU, ProductID: pt.line.ProductID, Family: pt.line.Family, Quantity: decimal.New(pt.line.Quantity, -6),
-				UnitPrice: pt.line.UnitPrice, Net: c.FromMinor(pt.line.Net), Currency: inv.Currency},
-				Account: AccountFacts{Name: acc.Name, Segment: acc.Segment, Industry: acc.Industry, TaxRegion: acc.TaxRegion, Currency: acc.Currency},
-				Rep:     RepFacts{UserID: r.split.UserID, Quota: r.asg.Quota, Booked: qc.FromMinor(booked), AttainmentPct: att, SharePct: r.split.Pct}}
-			pct, rule, err := rate(r.plan, env)
+			basis := pctOf(c, pt.basis, r.split.Pct)
+			att := t.attainment()
+			rt, err := rate(r.plan, facts(pt.line, ev.inv.Currency, ev.acc, r.split.UserID, r.split.Pct, t))
 			if err != nil {
 				return err
 			}
-			amount := c.RoundMinor(c.FromMinor(basis).Mul(pct).Div(decimal.NewFromInt(100)))
 			lines = append(lines, Line{ID: quotient.NewID("cml"), UserID: r.split.UserID, PlanID: r.plan.ID, PlanVersion: r.plan.Version,
-				InvoiceID: inv.ID, InvoiceNumber: inv.Number, OrderLineID: pt.line.OrderLineID, SKU: pt.line.SKU, SourceType: sourceType,
-				SourceID: sourceID, Period: period, Date: day, Currency: inv.Currency, Basis: basis, SharePct: r.split.Pct, RatePct: pct,
-				Amount: amount, Status: status, Rule: rule, CreatedAt: now,
-				Figures: fmt.Sprintf("%s: %s × %s%% share × %s%% (%s; attainment %s%% of quota %s before this line)", why,
-					c.Format(c.FromMinor(pt.basis)), r.split.Pct, pct, rule, att, qc.Format(r.asg.Quota))})
-			if r.asg.Currency == inv.Currency {
-				booked += basis
-			}
+				InvoiceID: ev.inv.ID, InvoiceNumber: ev.inv.Number, OrderLineID: pt.line.OrderLineID, SKU: pt.line.SKU, SourceType: ev.sourceType,
+				SourceID: ev.sourceID, Period: period, Date: ev.day, Currency: ev.inv.Currency, Basis: basis, SharePct: r.split.Pct, RatePct: rt.pct,
+				Amount: pctOf(c, basis, rt.pct), Status: ev.status, Rule: rt.rule, Excluded: rt.excluded, CreatedAt: now,
+				Figures: fmt.Sprintf("%s: %s × %s%% share × %s%% (%s; attainment %s%% of quota %s before this line)", ev.why,
+					c.Format(c.FromMinor(pt.basis)), r.split.Pct, rt.pct, rt.rule, att, qc.Format(r.asg.Quota))})
+			t.count(basis, ev.inv.Currency, rt.excluded)
 		}
 	}
-	return s.record(ctx, st, lines, sourceType, sourceID, "accrue", day, inv.Currency, "Commission on "+why)
+	return s.record(ctx, st, books, lines, ev.sourceType, ev.sourceID, "accrue", ev.day, ev.inv.Currency, "Commission on "+ev.why)
 }
 
 // record stores lines and posts their total: commission expense against
 // commissions payable (the reverse for a clawback).
-func (s *Service) record(ctx context.Context, st AccrueStore, lines []Line, sourceType, sourceID, event, day, currency, memo string) error {
+func (s *Service) record(ctx context.Context, st AccrueStore, books ledger.Books, lines []Line, sourceType, sourceID, event, day, currency, memo string) error {
 	if len(lines) == 0 {
 		return nil
 	}
@@ -245,15 +221,14 @@ func (s *Service) record(ctx context.Context, st AccrueStore, lines []Line, sour
 	}
 	entryID := ""
 	if total != 0 {
-		c, _ := quotient.LookupCurrency(currency)
-		expense := ledger.LineInput{AccountCode: ledger.CommissionExpense, Debit: decimal.Zero, Credit: decimal.Zero}
-		payable := ledger.LineInput{AccountCode: ledger.CommissionsPayable, Debit: decimal.Zero, Credit: decimal.Zero}
+		expense := ledger.LineInput{AccountCode: ledger.CommissionExpense}
+		payable := ledger.LineInput{AccountCode: ledger.CommissionsPayable}
 		if total > 0 {
-			expense.Debit, payable.Credit = c.FromMinor(total), c.FromMinor(total)
+			expense.Debit, payable.Credit = total, total
 		} else {
-			expense.Credit, payable.Debit = c.FromMinor(-total), c.FromMinor(-total)
+			expense.Credit, payable.Debit = -total, -total
 		}
-		e, _, err := s.ledger.PostOnce(ctx, st, ledger.EntryInput{Date: day, Memo: memo, Currency: currency, SourceType: "commission:" + sourceType,
+		e, _, err := s.ledger.Record(ctx, st, books, ledger.EntryInput{Date: day, Memo: memo, Currency: currency, SourceType: "commission:" + sourceType,
 			SourceID: sourceID, Event: event, Lines: []ledger.LineInput{expense, payable}}, "system")
 		if err != nil {
 			return err
@@ -273,9 +248,10 @@ func (s *Service) record(ctx context.Context, st AccrueStore, lines []Line, sour
 // rate each rep earned on the invoice line: on an invoiced basis all of
 // the credited net; on a paid basis only the part of the credit that gave
 // back money already paid (what it could not take off the invoice), since
-// the rest lowers what will be paid and so what will accrue.
+// the rest lowers what will be paid and so what will accrue. A clawback of
+// a line an exclusion took out is excluded too.
 func (s *Service) Clawback(ctx context.Context, st AccrueStore, cn billing.CreditNote) error {
-	earlier, err := st.CommissionLines(ctx, LineFilter{InvoiceID: cn.InvoiceID, Limit: 100000})
+	earlier, err := st.CommissionLines(ctx, LineFilter{InvoiceID: cn.InvoiceID, Page: quotient.Page{Limit: 100000}})
 	if err != nil || len(earlier) == 0 {
 		return err
 	}
@@ -310,18 +286,32 @@ func (s *Service) Clawback(ctx context.Context, st AccrueStore, cn billing.Credi
 				}
 				credited = c.RoundMinor(c.FromMinor(cl.Net).Mul(decimal.NewFromInt(cn.Unallocated)).Div(decimal.NewFromInt(cn.Total)))
 			}
-			basis := c.RoundMinor(c.FromMinor(credited).Mul(orig.SharePct).Div(decimal.NewFromInt(100)))
-			amount := c.RoundMinor(c.FromMinor(basis).Mul(orig.RatePct).Div(decimal.NewFromInt(100)))
+			basis := pctOf(c, credited, orig.SharePct)
 			if basis == 0 {
 				continue
 			}
 			lines = append(lines, Line{ID: quotient.NewID("cml"), UserID: k.user, PlanID: orig.PlanID, PlanVersion: orig.PlanVersion, InvoiceID: cn.InvoiceID,
 				InvoiceNumber: cn.InvoiceNumber, OrderLineID: k.line, SKU: cl.SKU, SourceType: "credit_note", SourceID: cn.ID, Period: cn.IssueDate[:7],
-				Date: cn.IssueDate, Currency: cn.Currency, Basis: -basis, SharePct: orig.SharePct, RatePct: orig.RatePct, Amount: -amount,
-				Status: ClawedBack, Rule: orig.Rule, CreatedAt: now,
+				Date: cn.IssueDate, Currency: cn.Currency, Basis: -basis, SharePct: orig.SharePct, RatePct: orig.RatePct, Amount: -pctOf(c, basis, orig.RatePct),
+				Status: ClawedBack, Rule: orig.Rule, Excluded: orig.Excluded, CreatedAt: now,
 				Figures: fmt.Sprintf("credit note %s: %s credited × %s%% share × %s%% (the rate earned on %s)", cn.Number, c.Format(c.FromMinor(credited)),
 					orig.SharePct, orig.RatePct, cn.InvoiceNumber)})
 		}
 	}
-	return s.record(ctx, st, lines, "credit_note", cn.ID, "clawback", cn.IssueDate, cn.Currency, "Commission clawback on credit note "+cn.Number)
+	if len(lines) == 0 {
+		return nil
+	}
+	books, err := s.ledger.Open(ctx, st, cn.IssueDate)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, st, books, lines, "credit_note", cn.ID, "clawback", cn.IssueDate, cn.Currency, "Commission clawback on credit note "+cn.Number)
+}
+
+// AuditStore is what the invariant check reads of commissions.
+type AuditStore interface {
+	// CommissionBreaches describes every commission posting that differs
+	// from its lines, every line with an amount but no posting, and every
+	// currency whose commissions payable differs from lines less payouts.
+	CommissionBreaches(ctx context.Context) ([]string, error)
 }

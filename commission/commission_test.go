@@ -17,16 +17,18 @@ func TestRateChoosesExclusionThenFirstRuleThenBase(t *testing.T) {
 		Exclusions: []Exclusion{{Name: "fees", Condition: `line.family == "fees"`}}}
 	for _, c := range []struct {
 		family, att, want, rule string
+		excluded                bool
 	}{
-		{"hardware", "50", "10", "base rate"},
-		{"hardware", "100", "12", `rule "accelerator"`},
-		{"services", "150", "12", `rule "accelerator"`},
-		{"services", "10", "4", `rule "services"`},
-		{"fees", "150", "0", `excluded by "fees"`},
+		{"hardware", "50", "10", "base rate", false},
+		{"hardware", "100", "12", `rule "accelerator"`, false},
+		{"services", "150", "12", `rule "accelerator"`, false},
+		{"services", "10", "4", `rule "services"`, false},
+		{"fees", "150", "0", `excluded by "fees"`, true},
 	} {
-		got, rule, err := rate(p, Env{Line: LineFacts{Family: c.family}, Rep: RepFacts{AttainmentPct: d(c.att)}})
-		if err != nil || !got.Equal(d(c.want)) || rule != c.rule {
-			t.Errorf("%s at %s%%: %s (%s, %v), want %s (%s)", c.family, c.att, got, rule, err, c.want, c.rule)
+		got, err := rate(p, Env{Line: LineFacts{Family: c.family}, Rep: RepFacts{AttainmentPct: d(c.att)}})
+		if err != nil || !got.pct.Equal(d(c.want)) || got.rule != c.rule || got.excluded != c.excluded {
+			t.Errorf("%s at %s%%: %s (%s, excluded %v, %v), want %s (%s, excluded %v)", c.family, c.att, got.pct, got.rule, got.excluded, err,
+				c.want, c.rule, c.excluded)
 		}
 	}
 }
@@ -34,14 +36,15 @@ func TestRateChoosesExclusionThenFirstRuleThenBase(t *testing.T) {
 func TestPlanValidation(t *testing.T) {
 	str := func(s string) *string { return &s }
 	base := func() PlanInput {
-		return PlanInput{Name: str("p"), Basis: str(Paid), BaseRatePct: &decimal.Decimal{}, ValidFrom: str("2025-01-01")}
+		basis := Paid
+		return PlanInput{Name: str("p"), Basis: &basis, BaseRatePct: &decimal.Decimal{}, ValidFrom: str("2025-01-01")}
 	}
 	var p Plan
 	if err := p.apply(base()); err != nil {
 		t.Fatalf("a sound plan: %v", err)
 	}
 	bad := []func(*PlanInput){
-		func(in *PlanInput) { in.Basis = str("booked") },
+		func(in *PlanInput) { b := Basis("booked"); in.Basis = &b },
 		func(in *PlanInput) { r := d("100.5"); in.BaseRatePct = &r },
 		func(in *PlanInput) { r := d("1.00001"); in.BaseRatePct = &r },
 		func(in *PlanInput) { in.Rules = &[]Rule{{Name: "x", Condition: "line.net", RatePct: d("1")}} }, // not a condition

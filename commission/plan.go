@@ -18,10 +18,13 @@ import (
 	"github.com/quotient-cpq/quotient/rules"
 )
 
+// Basis says when a plan's commission is earned.
+type Basis string
+
 // Bases of a plan.
 const (
-	Invoiced = "invoiced" // earned when the invoice is posted
-	Paid     = "paid"     // earned as the customer pays, in proportion
+	Invoiced Basis = "invoiced" // earned when the invoice is posted
+	Paid     Basis = "paid"     // earned as the customer pays, in proportion
 )
 
 // Rule replaces the plan's base rate on the lines its condition matches;
@@ -42,7 +45,7 @@ type Exclusion struct {
 type Plan struct {
 	ID          string
 	Name        string
-	Basis       string
+	Basis       Basis
 	BaseRatePct decimal.Decimal
 	Rules       []Rule
 	Exclusions  []Exclusion
@@ -56,7 +59,7 @@ type Plan struct {
 // PlanInput creates a plan or, as a patch, changes the fields given.
 type PlanInput struct {
 	Name        *string
-	Basis       *string
+	Basis       *Basis
 	BaseRatePct *decimal.Decimal
 	Rules       *[]Rule
 	Exclusions  *[]Exclusion
@@ -125,7 +128,7 @@ type Store interface {
 	InsertPlan(ctx context.Context, p Plan) error
 	UpdatePlan(ctx context.Context, p Plan, old int) error
 	GetPlan(ctx context.Context, id string) (Plan, error)
-	ListPlans(ctx context.Context, limit int, after string) ([]Plan, error)
+	ListPlans(ctx context.Context, p quotient.Page) ([]Plan, error)
 	InsertAssignment(ctx context.Context, a Assignment) error
 	ListAssignments(ctx context.Context, planID string) ([]Assignment, error)
 	// UserAssignments lists a user's assignments on every plan.
@@ -168,8 +171,8 @@ func (p *Plan) apply(in PlanInput) error {
 		p.ValidTo = *in.ValidTo
 	}
 	pr := quotient.Problems{}
-	pr.Text("name", p.Name, true, 200)
-	pr.OneOf("basis", p.Basis, Invoiced, Paid)
+	pr.Text("name", p.Name, quotient.Required, 200)
+	pr.OneOf("basis", string(p.Basis), string(Invoiced), string(Paid))
 	rate := func(f string, d decimal.Decimal) {
 		if d.IsNegative() || d.GreaterThan(decimal.NewFromInt(100)) || d.Exponent() < -4 {
 			pr.Add(f, "must be a percentage from 0 to 100 with at most 4 decimals")
@@ -181,7 +184,7 @@ func (p *Plan) apply(in PlanInput) error {
 	}
 	for i, r := range p.Rules {
 		f := fmt.Sprintf("rules[%d]", i)
-		pr.Text(f+".name", r.Name, true, 200)
+		pr.Text(f+".name", r.Name, quotient.Required, 200)
 		rate(f+".rate_pct", r.RatePct)
 		if _, err := rules.Compile(r.Condition, Env{}, rules.Bool); err != nil {
 			pr.Add(f+".condition", "%v", err)
@@ -189,13 +192,13 @@ func (p *Plan) apply(in PlanInput) error {
 	}
 	for i, x := range p.Exclusions {
 		f := fmt.Sprintf("exclusions[%d]", i)
-		pr.Text(f+".name", x.Name, true, 200)
+		pr.Text(f+".name", x.Name, quotient.Required, 200)
 		if _, err := rules.Compile(x.Condition, Env{}, rules.Bool); err != nil {
 			pr.Add(f+".condition", "%v", err)
 		}
 	}
-	pr.Date("valid_from", p.ValidFrom, true)
-	pr.Date("valid_to", p.ValidTo, false)
+	pr.Date("valid_from", p.ValidFrom, quotient.Required)
+	pr.Date("valid_to", p.ValidTo, quotient.Optional)
 	if p.ValidTo != "" && p.ValidTo < p.ValidFrom {
 		pr.Add("valid_to", "must be on or after valid_from")
 	}
@@ -247,11 +250,11 @@ func (s *Service) GetPlan(ctx context.Context, st Store, id string) (Plan, error
 }
 
 // Plans lists plans by id.
-func (s *Service) Plans(ctx context.Context, st Store, limit int, after string) ([]Plan, error) {
+func (s *Service) Plans(ctx context.Context, st Store, p quotient.Page) ([]Plan, error) {
 	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	return st.ListPlans(ctx, limit, after)
+	return st.ListPlans(ctx, p)
 }
 
 // AssignmentInput puts a user on a plan.
@@ -290,8 +293,8 @@ func (s *Service) Assign(ctx context.Context, st interface {
 	if in.ValidFrom == "" {
 		in.ValidFrom = p.ValidFrom
 	}
-	pr.Date("valid_from", in.ValidFrom, true)
-	pr.Date("valid_to", in.ValidTo, false)
+	pr.Date("valid_from", in.ValidFrom, quotient.Required)
+	pr.Date("valid_to", in.ValidTo, quotient.Optional)
 	if in.ValidTo != "" && in.ValidTo < in.ValidFrom {
 		pr.Add("valid_to", "must be on or after valid_from")
 	}

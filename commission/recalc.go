@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/crm"
@@ -35,12 +33,17 @@ func origin(l Line) (string, string) {
 }
 
 // Recalculate recomputes a month's commission (finance) under the plans
-// as they are now, event by event in the order they happened (so
-// attainment is replayed), and posts only the differences: one adjustment
-// line per rep, invoice line and event whose amount changed, and one
-// journal entry per currency. userID, when given, limits it to one rep.
-// Bases and shares do not change; rates do (rules, exclusions, base
-// rate), and clawbacks follow the rate their invoice line now earns.
+// as they are now, event by event in the order they happened, and posts
+// only the differences: one adjustment line per rep, invoice line and
+// event whose amount changed, and one journal entry per currency. An
+// adjustment's basis is the change in what counts toward quota (when an
+// exclusion now takes a line out, or no longer does), so later accruals
+// in the month see the attainment this run replayed. userID,
+// when given, limits it to one rep. Attainment is replayed from the
+// month's start exactly as accrual counts it (tally), so under unchanged
+// plans a recalculation changes nothing. Bases and shares do not change;
+// rates do (rules, exclusions, base rate), and clawbacks follow the rate
+// their invoice line now earns.
 func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userID string) (Recalculation, error) {
 	a, err := requireAdminOrFinance(ctx, "recalculating commission")
 	if err != nil {
@@ -49,18 +52,22 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 	if err := checkPeriod(period); err != nil {
 		return Recalculation{}, quotient.FieldErrorf(quotient.Unprocessable, "period", "must be a month as YYYY-MM")
 	}
-	all, err := st.CommissionLines(ctx, LineFilter{Period: period, UserID: userID, Limit: 1000000})
+	all, err := st.CommissionLines(ctx, LineFilter{Period: period, UserID: userID, Page: quotient.Page{Limit: 1000000}})
 	if err != nil {
 		return Recalculation{}, err
 	}
 	run := Recalculation{ID: quotient.NewID("crc"), Period: period}
 	type key struct{ user, srcType, srcID, line string }
-	current := map[key]int64{}
-	var events []Line // originals, in the order they happened (ids are time-ordered)
+	current := map[key]int64{} // what each event's line earns now, adjustments included
+	counted := map[key]int64{} // and how much of its basis counts toward quota
+	var events []Line          // originals, in the order they happened (ids are time-ordered)
 	for _, l := range all {
 		t, id := origin(l)
 		k := key{l.UserID, t, id, l.OrderLineID}
 		current[k] += l.Amount
+		if !l.Excluded {
+			counted[k] += l.Basis
+		}
 		if !strings.HasPrefix(l.SourceType, recalcPrefix) {
 			events = append(events, l)
 		}
@@ -68,8 +75,8 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 	sort.SliceStable(events, func(i, j int) bool { return events[i].ID < events[j].ID })
 	invoices := map[string]billing.Invoice{}
 	accounts := map[string]crm.Account{}
-	booked := map[string]int64{}     // user → basis booked so far in the quota currency
-	lineRate := map[[2]string]Line{} // (user, order line) → the recomputed accrual
+	tallies := map[string]*tally{}     // user → booked toward quota so far this month
+	lineRate := map[[2]string]rating{} // (user, order line) → the recomputed rating of its first accrual
 	now := s.now().UTC()
 	byCurrency := map[string][]Line{}
 	for _, l := range events {
@@ -77,34 +84,36 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 		if err != nil {
 			return Recalculation{}, err
 		}
-		if !ok || plan.ID != l.PlanID {
-			continue // the rep's plan that day is another now: not this run's to redo
+		t := tallies[l.UserID]
+		if t == nil {
+			t = &tally{}
+			tallies[l.UserID] = t
 		}
-		inv, ok := invoices[l.InvoiceID]
-		if !ok {
-			if inv, err = st.GetInvoice(ctx, l.InvoiceID); err != nil {
-				return Recalculation{}, err
-			}
-			invoices[l.InvoiceID] = inv
-		}
-		c, _ := quotient.LookupCurrency(l.Currency)
-		var pct decimal.Decimal
-		rule := ""
+		t.asg = asg
+		redo := ok && plan.ID == l.PlanID // else the rep's plan that day is another now: not this run's to redo
+		var rt rating
 		if l.SourceType == "credit_note" {
-			orig, ok := lineRate[[2]string{l.UserID, l.OrderLineID}]
-			if !ok {
+			orig, rated := lineRate[[2]string{l.UserID, l.OrderLineID}]
+			excluded := l.Excluded
+			if rated {
+				excluded = orig.excluded
+			}
+			t.count(l.Basis, l.Currency, excluded)
+			if !rated || !redo {
 				continue
 			}
-			pct, rule = orig.RatePct, orig.Rule
-			if asg.Currency == l.Currency {
-				booked[l.UserID] += l.Basis // as Booked counted it when later lines accrued
-			}
+			rt = orig
 		} else {
-			var il billing.InvoiceLine
-			for _, x := range inv.Lines {
-				if x.OrderLineID == l.OrderLineID {
-					il = x
+			if !redo {
+				t.count(l.Basis, l.Currency, l.Excluded)
+				continue
+			}
+			inv, ok := invoices[l.InvoiceID]
+			if !ok {
+				if inv, err = st.GetInvoice(ctx, l.InvoiceID); err != nil {
+					return Recalculation{}, err
 				}
+				invoices[l.InvoiceID] = inv
 			}
 			acc, ok := accounts[inv.AccountID]
 			if !ok {
@@ -113,29 +122,29 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 				}
 				accounts[inv.AccountID] = acc
 			}
-			qc, _ := quotient.LookupCurrency(asg.Currency)
-			att := decimal.Zero
-			if asg.Quota.IsPositive() {
-				att = qc.FromMinor(booked[l.UserID]).Div(asg.Quota).Mul(decimal.NewFromInt(100)).Round(2)
+			var il billing.InvoiceLine
+			for _, x := range inv.Lines {
+				if x.OrderLineID == l.OrderLineID {
+					il = x
+				}
 			}
-			env := Env{Line: LineFacts{SKU: il.SKU, ProductID: il.ProductID, Family: il.Family, Quantity: decimal.New(il.Quantity, -6),
-				UnitPrice: il.UnitPrice, Net: c.FromMinor(il.Net), Currency: inv.Currency},
-				Account: AccountFacts{Name: acc.Name, Segment: acc.Segment, Industry: acc.Industry, TaxRegion: acc.TaxRegion, Currency: acc.Currency},
-				Rep:     RepFacts{UserID: l.UserID, Quota: asg.Quota, Booked: qc.FromMinor(booked[l.UserID]), AttainmentPct: att, SharePct: l.SharePct}}
-			if pct, rule, err = rate(plan, env); err != nil {
+			if rt, err = rate(plan, facts(il, inv.Currency, acc, l.UserID, l.SharePct, *t)); err != nil {
 				return Recalculation{}, err
 			}
-			if asg.Currency == l.Currency && !strings.HasPrefix(rule, "excluded") {
-				booked[l.UserID] += l.Basis
-			}
+			t.count(l.Basis, l.Currency, rt.excluded)
 			if _, seen := lineRate[[2]string{l.UserID, l.OrderLineID}]; !seen {
-				lineRate[[2]string{l.UserID, l.OrderLineID}] = Line{RatePct: pct, Rule: rule}
+				lineRate[[2]string{l.UserID, l.OrderLineID}] = rt
 			}
 		}
-		want := c.RoundMinor(c.FromMinor(l.Basis).Mul(pct).Div(decimal.NewFromInt(100)))
+		c, _ := quotient.LookupCurrency(l.Currency)
+		want := pctOf(c, l.Basis, rt.pct)
 		k := key{l.UserID, l.SourceType, l.SourceID, l.OrderLineID}
-		diff := want - current[k]
-		if diff == 0 {
+		wantCounted := l.Basis
+		if rt.excluded {
+			wantCounted = 0
+		}
+		diff, diffCounted := want-current[k], wantCounted-counted[k]
+		if diff == 0 && diffCounted == 0 {
 			continue
 		}
 		status := Payable
@@ -144,10 +153,10 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 		}
 		adj := Line{ID: quotient.NewID("cml"), UserID: l.UserID, PlanID: plan.ID, PlanVersion: plan.Version, InvoiceID: l.InvoiceID,
 			InvoiceNumber: l.InvoiceNumber, OrderLineID: l.OrderLineID, SKU: l.SKU, SourceType: recalcPrefix + l.SourceType,
-			SourceID: l.SourceID + "#" + run.ID, Period: period, Date: now.Format("2006-01-02"), Currency: l.Currency, Basis: 0, SharePct: l.SharePct,
-			RatePct: pct, Amount: diff, Status: status, Rule: rule, CreatedAt: now,
+			SourceID: l.SourceID + "#" + run.ID, Period: period, Date: now.Format("2006-01-02"), Currency: l.Currency, Basis: diffCounted,
+			SharePct: l.SharePct, RatePct: rt.pct, Amount: diff, Status: status, Rule: rt.rule, CreatedAt: now,
 			Figures: fmt.Sprintf("recalculation %s of %s %s under plan %s v%d: %s × %s%% = %s, %s before", run.ID, l.SourceType, l.SourceID, plan.Name,
-				plan.Version, c.Format(c.FromMinor(l.Basis)), pct, c.Format(c.FromMinor(want)), c.Format(c.FromMinor(current[k])))}
+				plan.Version, c.Format(c.FromMinor(l.Basis)), rt.pct, c.Format(c.FromMinor(want)), c.Format(c.FromMinor(current[k])))}
 		byCurrency[l.Currency] = append(byCurrency[l.Currency], adj)
 		run.Lines = append(run.Lines, adj)
 	}
@@ -156,8 +165,16 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 		curs = append(curs, cur)
 	}
 	sort.Strings(curs)
+	if len(curs) == 0 {
+		return run, nil
+	}
+	day := now.Format("2006-01-02")
+	books, err := s.ledger.Open(ctx, st, day)
+	if err != nil {
+		return Recalculation{}, err
+	}
 	for _, cur := range curs {
-		if err := s.record(ctx, st, byCurrency[cur], "recalculation", run.ID+":"+cur, "adjust", now.Format("2006-01-02"), cur,
+		if err := s.record(ctx, st, books, byCurrency[cur], "recalculation", run.ID+":"+cur, "adjust", day, cur,
 			fmt.Sprintf("Commission recalculation of %s by %s", period, a.UserID)); err != nil {
 			return Recalculation{}, err
 		}

@@ -6,8 +6,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/ledger"
 )
@@ -104,7 +102,7 @@ func (s *Service) UserStatement(ctx context.Context, st StatementStore, userID, 
 	if !mayRead(a, userID) {
 		return Statement{}, quotient.Errorf(quotient.Forbidden, "you may see your own statements (and a manager their team's)")
 	}
-	lines, err := st.CommissionLines(ctx, LineFilter{UserID: userID, Period: period, Limit: 100000})
+	lines, err := st.CommissionLines(ctx, LineFilter{UserID: userID, Period: period, Page: quotient.Page{Limit: 100000}})
 	if err != nil {
 		return Statement{}, err
 	}
@@ -166,11 +164,9 @@ func (s *Service) PayStatement(ctx context.Context, st StatementStore, userID, p
 		if p.Amount <= 0 {
 			return nil, quotient.Errorf(quotient.Conflict, "the %s statement of %s changed meanwhile; fetch it again", period, userID)
 		}
-		c, _ := quotient.LookupCurrency(t.Currency)
 		e, _, err := s.ledger.PostOnce(ctx, st, ledger.EntryInput{Date: now.Format(time.DateOnly), Memo: fmt.Sprintf("Commission %s for %s", period, userID),
 			Currency: t.Currency, SourceType: "commission_payout", SourceID: p.ID, Event: "pay", Lines: []ledger.LineInput{
-				{AccountCode: ledger.CommissionsPayable, Debit: c.FromMinor(p.Amount), Credit: decimal.Zero},
-				{AccountCode: ledger.Cash, Credit: c.FromMinor(p.Amount), Debit: decimal.Zero}}}, a.UserID)
+				{AccountCode: ledger.CommissionsPayable, Debit: p.Amount}, {AccountCode: ledger.Cash, Credit: p.Amount}}}, a.UserID)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,16 @@ import (
 	"github.com/quotient-cpq/quotient"
 )
 
+// InvoicingPolicy says when an account's orders are invoiced.
+type InvoicingPolicy string
+
+// The invoicing policies. Services and bundle headers are invoiced with
+// the order under either.
+const (
+	OnFulfillment InvoicingPolicy = "on_fulfillment" // each shipment invoices what shipped
+	OnOrder       InvoicingPolicy = "on_order"       // the whole order is invoiced when it is made
+)
+
 // AccountInput holds the fields of a new account.
 type AccountInput struct {
 	Name            string
@@ -19,7 +29,7 @@ type AccountInput struct {
 	Industry        string
 	CreditLimit     decimal.Decimal
 	PaymentTerms    string
-	InvoicingPolicy string
+	InvoicingPolicy InvoicingPolicy
 	TaxRegion       string
 	OwnerID         string
 	PriceBookID     string
@@ -37,7 +47,7 @@ type AccountPatch struct {
 	Industry        *string
 	CreditLimit     *decimal.Decimal
 	PaymentTerms    *string
-	InvoicingPolicy *string
+	InvoicingPolicy *InvoicingPolicy
 	TaxRegion       *string
 	OwnerID         *string
 	PriceBookID     *string
@@ -75,11 +85,11 @@ func ValidPaymentTerms(s string) bool {
 }
 
 func validateAddress(p *quotient.Problems, field string, a Address) {
-	p.Text(field+".line1", a.Line1, false, 200)
-	p.Text(field+".line2", a.Line2, false, 200)
-	p.Text(field+".city", a.City, false, 100)
-	p.Text(field+".region", a.Region, false, 100)
-	p.Text(field+".postal_code", a.PostalCode, false, 20)
+	p.Text(field+".line1", a.Line1, quotient.Optional, 200)
+	p.Text(field+".line2", a.Line2, quotient.Optional, 200)
+	p.Text(field+".city", a.City, quotient.Optional, 100)
+	p.Text(field+".region", a.Region, quotient.Optional, 100)
+	p.Text(field+".postal_code", a.PostalCode, quotient.Optional, 20)
 	if a.Country != "" && !countryRe.MatchString(a.Country) {
 		p.Add(field+".country", "must be an ISO 3166-1 alpha-2 code such as US or JP (got %q)", a.Country)
 	}
@@ -87,23 +97,23 @@ func validateAddress(p *quotient.Problems, field string, a Address) {
 
 func validateAccount(a Account) error {
 	p := quotient.Problems{}
-	p.Text("name", a.Name, true, 200)
+	p.Text("name", a.Name, quotient.Required, 200)
 	p.Currency("currency", a.Currency)
 	p.OneOf("segment", a.Segment, Segments...)
-	p.Text("industry", a.Industry, false, 100)
+	p.Text("industry", a.Industry, quotient.Optional, 100)
 	p.NonNegative("credit_limit", a.CreditLimit, 2)
 	if cur, ok := quotient.LookupCurrency(a.Currency); ok {
 		p.Scale("credit_limit", a.CreditLimit, cur.MinorUnits)
 	}
-	p.OneOf("invoicing_policy", a.InvoicingPolicy, "on_fulfillment", "on_order")
+	p.OneOf("invoicing_policy", string(a.InvoicingPolicy), string(OnFulfillment), string(OnOrder))
 	if !ValidPaymentTerms(a.PaymentTerms) {
 		p.Add("payment_terms", "must be net_N, eom_N, due_on_receipt or P_D_net_N such as 2_10_net_30 (got %q)", a.PaymentTerms)
 	}
 	if a.TaxRegion != "" && !regionRe.MatchString(a.TaxRegion) {
 		p.Add("tax_region", "must be a country code with an optional region such as US-CA, DE or JP (got %q)", a.TaxRegion)
 	}
-	p.Text("phone", a.Phone, false, 50)
-	p.Text("website", a.Website, false, 200)
+	p.Text("phone", a.Phone, quotient.Optional, 50)
+	p.Text("website", a.Website, quotient.Optional, 200)
 	validateAddress(&p, "billing_address", a.BillingAddress)
 	validateAddress(&p, "shipping_address", a.ShippingAddress)
 	return p.Err()
@@ -129,7 +139,7 @@ func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) 
 		acc.Segment = "smb"
 	}
 	if acc.InvoicingPolicy == "" {
-		acc.InvoicingPolicy = "on_fulfillment"
+		acc.InvoicingPolicy = OnFulfillment
 	}
 	if acc.PaymentTerms == "" {
 		acc.PaymentTerms = "net_30"

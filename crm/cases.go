@@ -46,11 +46,10 @@ type CaseInput struct {
 
 // CaseFilter narrows a list of cases.
 type CaseFilter struct {
+	quotient.Page
 	AccountID string
 	Status    string
 	OwnerID   string
-	Limit     int
-	After     string
 }
 
 // CaseStore is what cases need beyond Store.
@@ -64,8 +63,8 @@ type CaseStore interface {
 
 func (s *Service) checkCase(ctx context.Context, st CaseStore, c Case) error {
 	p := quotient.Problems{}
-	p.Text("subject", c.Subject, true, 300)
-	p.Text("description", c.Description, false, 20000)
+	p.Text("subject", c.Subject, quotient.Required, 300)
+	p.Text("description", c.Description, quotient.Optional, 20000)
 	p.OneOf("priority", c.Priority, casePriorities...)
 	p.OneOf("status", c.Status, CaseOpen, CasePending, CaseClosed)
 	if _, err := st.GetAccount(ctx, c.AccountID); quotient.ErrorCode(err) == quotient.NotFound || c.AccountID == "" {

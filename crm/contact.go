@@ -26,10 +26,10 @@ type ContactPatch struct {
 
 func validateContact(c Contact) error {
 	p := quotient.Problems{}
-	p.Text("name", c.Name, true, 200)
-	p.Email("email", c.Email, false)
-	p.Text("phone", c.Phone, false, 50)
-	p.Text("title", c.Title, false, 100)
+	p.Text("name", c.Name, quotient.Required, 200)
+	p.Email("email", c.Email, quotient.Optional)
+	p.Text("phone", c.Phone, quotient.Optional, 50)
+	p.Text("title", c.Title, quotient.Optional, 100)
 	return p.Err()
 }
 

@@ -53,7 +53,7 @@ type Account struct {
 	Industry        string
 	CreditLimit     decimal.Decimal
 	PaymentTerms    string
-	InvoicingPolicy string // on_fulfillment (each shipment invoices what shipped) or on_order
+	InvoicingPolicy InvoicingPolicy
 	TaxRegion       string
 	OwnerID         string
 	PriceBookID     string // the account's own price book; "" for the default of its currency
@@ -133,15 +133,9 @@ type Opportunity struct {
 	UpdatedAt   time.Time
 }
 
-// Page selects one page of a list: at most Limit rows with ids after After.
-type Page struct {
-	Limit int
-	After string
-}
-
 // UserFilter narrows a list of users.
 type UserFilter struct {
-	Page
+	quotient.Page
 	Role      string
 	ManagerID string
 	Q         string
@@ -149,7 +143,7 @@ type UserFilter struct {
 
 // AccountFilter narrows a list of accounts.
 type AccountFilter struct {
-	Page
+	quotient.Page
 	OwnerID  string
 	Segment  string
 	Currency string
@@ -158,14 +152,14 @@ type AccountFilter struct {
 
 // ContactFilter narrows a list of contacts.
 type ContactFilter struct {
-	Page
+	quotient.Page
 	AccountID string
 	Q         string
 }
 
 // OpportunityFilter narrows a list of opportunities.
 type OpportunityFilter struct {
-	Page
+	quotient.Page
 	OwnerID   string
 	AccountID string
 	Stage     string
@@ -188,7 +182,7 @@ type Store interface {
 	TokenByHash(ctx context.Context, hash string) (Token, User, error)
 	// TouchToken sets a token's last use unless it is already at or after at.
 	TouchToken(ctx context.Context, id string, at time.Time) error
-	ListTokens(ctx context.Context, userID string, p Page) ([]Token, error)
+	ListTokens(ctx context.Context, userID string, p quotient.Page) ([]Token, error)
 	DeleteToken(ctx context.Context, id string) (Token, error)
 	DeleteTokensOf(ctx context.Context, userID string) error
 

@@ -36,18 +36,18 @@ var hundred = decimal.NewFromInt(100)
 
 func validateOpportunity(o Opportunity) error {
 	p := quotient.Problems{}
-	p.Text("name", o.Name, true, 200)
+	p.Text("name", o.Name, quotient.Required, 200)
 	p.OneOf("stage", string(o.Stage), Stages...)
 	p.NonNegative("amount", o.Amount, 2)
 	if cur, ok := quotient.LookupCurrency(o.Currency); ok {
 		p.Scale("amount", o.Amount, cur.MinorUnits)
 	}
-	p.Date("close_date", o.CloseDate, true)
+	p.Date("close_date", o.CloseDate, quotient.Required)
 	p.NonNegative("probability", o.Probability, 2)
 	if o.Probability.GreaterThan(hundred) {
 		p.Add("probability", "must be between 0 and 100")
 	}
-	p.Text("description", o.Description, false, 4000)
+	p.Text("description", o.Description, quotient.Optional, 4000)
 	return p.Err()
 }
 

@@ -47,8 +47,8 @@ var quotaPeriods = []string{"month", "quarter", "year"}
 
 func validateUser(u User) error {
 	p := quotient.Problems{}
-	p.Text("name", u.Name, true, 200)
-	p.Email("email", u.Email, true)
+	p.Text("name", u.Name, quotient.Required, 200)
+	p.Email("email", u.Email, quotient.Required)
 	if !u.Role.Valid() {
 		p.Add("role", "must be one of admin, sales_rep, sales_manager, finance (got %q)", u.Role)
 	}
@@ -195,8 +195,8 @@ func (s *Service) CreateToken(ctx context.Context, st Store, userID, name string
 		return Token{}, "", err
 	}
 	p := quotient.Problems{}
-	p.Text("user_id", userID, true, 64)
-	p.Text("name", name, false, 100)
+	p.Text("user_id", userID, quotient.Required, 64)
+	p.Text("name", name, quotient.Optional, 100)
 	if err := p.Err(); err != nil {
 		return Token{}, "", err
 	}
@@ -217,7 +217,7 @@ func (s *Service) CreateToken(ctx context.Context, st Store, userID, name string
 
 // ListTokens lists a user's tokens (never their secrets); admins, or the
 // user themselves.
-func (s *Service) ListTokens(ctx context.Context, st Store, userID string, p Page) ([]Token, error) {
+func (s *Service) ListTokens(ctx context.Context, st Store, userID string, p quotient.Page) ([]Token, error) {
 	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return nil, err

@@ -61,10 +61,9 @@ type Movement struct {
 
 // Filter narrows stock levels and movements.
 type Filter struct {
+	quotient.Page
 	ProductID   string
 	WarehouseID string
-	Limit       int
-	After       string
 }
 
 // Store is what inventory needs from storage, in the caller's transaction.
@@ -73,7 +72,7 @@ type Store interface {
 	InsertWarehouse(ctx context.Context, w Warehouse) error
 	GetWarehouse(ctx context.Context, id string) (Warehouse, error)
 	UpdateWarehouse(ctx context.Context, w Warehouse, version int) error
-	ListWarehouses(ctx context.Context, limit int, after string) ([]Warehouse, error)
+	ListWarehouses(ctx context.Context, p quotient.Page) ([]Warehouse, error)
 	// AddOnHand changes on_hand by delta micro-units unless that would take
 	// it below reserved (or below zero): then it returns a conflict naming
 	// the quantities.
@@ -124,11 +123,11 @@ type WarehousePatch struct {
 
 func validateWarehouse(w Warehouse) error {
 	p := quotient.Problems{}
-	p.Text("code", w.Code, true, 20)
+	p.Text("code", w.Code, quotient.Required, 20)
 	if strings.ContainsAny(w.Code, " \t/") {
 		p.Add("code", "must not contain spaces or slashes")
 	}
-	p.Text("name", w.Name, true, 200)
+	p.Text("name", w.Name, quotient.Required, 200)
 	if w.Priority < 0 || w.Priority > 1000 {
 		p.Add("priority", "must be between 0 and 1000 (lower is used first)")
 	}
@@ -157,11 +156,11 @@ func (s *Service) GetWarehouse(ctx context.Context, st Store, id string) (Wareho
 }
 
 // ListWarehouses returns a page of warehouses.
-func (s *Service) ListWarehouses(ctx context.Context, st Store, limit int, after string) ([]Warehouse, error) {
+func (s *Service) ListWarehouses(ctx context.Context, st Store, p quotient.Page) ([]Warehouse, error) {
 	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	return st.ListWarehouses(ctx, limit, after)
+	return st.ListWarehouses(ctx, p)
 }
 
 // UpdateWarehouse changes a warehouse; admins only.
@@ -245,7 +244,7 @@ func (s *Service) Receive(ctx context.Context, st Store, in ReceiptInput) ([]Mov
 		return nil, err
 	}
 	p := quotient.Problems{}
-	p.Text("reference", in.Reference, false, 200)
+	p.Text("reference", in.Reference, quotient.Optional, 200)
 	if len(in.Lines) == 0 {
 		p.Add("lines", "a receipt needs at least one line")
 	}
@@ -316,7 +315,7 @@ func (s *Service) Adjust(ctx context.Context, st Store, in AdjustmentInput) (Mov
 		return Movement{}, err
 	}
 	p := quotient.Problems{}
-	p.Text("reason", in.Reason, true, 500)
+	p.Text("reason", in.Reason, quotient.Required, 500)
 	m, ok := Micro(in.Quantity)
 	switch {
 	case !ok:

@@ -124,7 +124,7 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 	} else if _, ok := quotient.ParseDate(in.ShippedOn); !ok {
 		p.Add("shipped_on", "must be a date as YYYY-MM-DD")
 	}
-	p.Text("reference", in.Reference, false, 200)
+	p.Text("reference", in.Reference, quotient.Optional, 200)
 	if len(in.Lines) == 0 {
 		p.Add("lines", "name at least one order line to ship")
 	}
@@ -249,7 +249,7 @@ func (s *Service) Cancel(ctx context.Context, st Store, id, reason string) (Orde
 		return Order{}, err
 	}
 	p := quotient.Problems{}
-	p.Text("reason", reason, false, 2000)
+	p.Text("reason", reason, quotient.Optional, 2000)
 	if err := p.Err(); err != nil {
 		return Order{}, err
 	}

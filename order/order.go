@@ -108,11 +108,10 @@ func (l Line) Backordered() int64 {
 
 // Filter selects orders.
 type Filter struct {
+	quotient.Page
 	AccountID string
 	QuoteID   string
 	Status    string
-	Limit     int
-	After     string
 }
 
 // Store is the storage orders need.
@@ -380,4 +379,11 @@ func (s *Service) Reservations(ctx context.Context, st Store, orderID string) ([
 		return nil, err
 	}
 	return st.Reservations(ctx, orderID)
+}
+
+// SummaryStore is what an account's summary reads of its orders.
+type SummaryStore interface {
+	// OpenOrderCounts counts an account's open orders and, of them, those
+	// held for credit.
+	OpenOrderCounts(ctx context.Context, accountID string) (open, held int, err error)
 }

@@ -59,7 +59,7 @@ type TaxRate struct {
 // and column when they do not compile).
 func ValidateRule(r Rule, cache *rules.Cache) error {
 	p := quotient.Problems{}
-	p.Text("name", r.Name, true, 200)
+	p.Text("name", r.Name, quotient.Required, 200)
 	p.OneOf("action", string(r.Action), "percent_discount", "amount_discount", "set_price", "formula")
 	switch r.Action {
 	case PercentDiscount:
@@ -82,8 +82,8 @@ func ValidateRule(r Rule, cache *rules.Cache) error {
 	if r.Priority < 0 || r.Priority > 1_000_000 {
 		p.Add("priority", "must be between 0 and 1000000")
 	}
-	p.Date("valid_from", r.ValidFrom, false)
-	p.Date("valid_to", r.ValidTo, false)
+	p.Date("valid_from", r.ValidFrom, quotient.Optional)
+	p.Date("valid_to", r.ValidTo, quotient.Optional)
 	if r.ValidFrom != "" && r.ValidTo != "" && r.ValidTo < r.ValidFrom {
 		p.Add("valid_to", "must not be before valid_from")
 	}
@@ -104,9 +104,9 @@ func ValidateRule(r Rule, cache *rules.Cache) error {
 // ValidateTaxRate checks a tax rate.
 func ValidateTaxRate(t TaxRate) error {
 	p := quotient.Problems{}
-	p.Text("region", t.Region, true, 10)
+	p.Text("region", t.Region, quotient.Required, 10)
 	p.MachineCode("tax_category", t.TaxCategory)
-	p.Text("name", t.Name, true, 100)
+	p.Text("name", t.Name, quotient.Required, 100)
 	if t.RatePct.IsNegative() || t.RatePct.GreaterThan(decimal.NewFromInt(100)) {
 		p.Add("rate_pct", "must be between 0 and 100")
 	}

@@ -16,10 +16,10 @@ import (
 	"github.com/quotient-cpq/quotient/rules"
 )
 
-// Page selects one page of a list; Limit 0 means all rows.
-type Page struct {
-	Limit      int
-	After      string
+// RuleFilter selects price rules or tax rates: one page of them, or (with
+// ActiveOnly) only those in force.
+type RuleFilter struct {
+	quotient.Page
 	ActiveOnly bool
 }
 
@@ -33,23 +33,23 @@ type Store interface {
 	GetRule(ctx context.Context, id string) (Rule, error)
 	UpdateRule(ctx context.Context, r Rule, version int) error
 	DeleteRule(ctx context.Context, id string) error
-	ListRules(ctx context.Context, p Page) ([]Rule, error)
+	ListRules(ctx context.Context, f RuleFilter) ([]Rule, error)
 	RuleVersions(ctx context.Context, id string) ([]Rule, error)
 
 	InsertTaxRate(ctx context.Context, r TaxRate) error
 	GetTaxRate(ctx context.Context, id string) (TaxRate, error)
 	UpdateTaxRate(ctx context.Context, r TaxRate, version int) error
 	DeleteTaxRate(ctx context.Context, id string) error
-	ListTaxRates(ctx context.Context, p Page) ([]TaxRate, error)
+	ListTaxRates(ctx context.Context, p quotient.Page) ([]TaxRate, error)
 
-	ListSchedules(ctx context.Context, p catalog.Page) ([]catalog.Schedule, error)
+	ListSchedules(ctx context.Context, p quotient.Page) ([]catalog.Schedule, error)
 	GetAccount(ctx context.Context, id string) (crm.Account, error)
 	GetPriceBook(ctx context.Context, id string) (catalog.PriceBook, error)
 	DefaultPriceBook(ctx context.Context, currency string) (catalog.PriceBook, error)
 	ProductsByID(ctx context.Context, ids []string) (map[string]catalog.Product, error)
 	EntriesFor(ctx context.Context, bookID string, productIDs []string) (map[string]catalog.Entry, error)
 	ListProducts(ctx context.Context, f catalog.ProductFilter) ([]catalog.Product, error)
-	ListConfigRules(ctx context.Context, productID string, p catalog.Page) ([]catalog.ConfigRule, error)
+	ListConfigRules(ctx context.Context, productID string, p quotient.Page) ([]catalog.ConfigRule, error)
 }
 
 // Service manages the rulebook and prices documents.
@@ -107,15 +107,15 @@ func (s *Service) Rulebook(ctx context.Context, st Store) (*Rulebook, error) {
 	if rb != nil && rb.Version == v {
 		return rb, nil
 	}
-	scheds, err := st.ListSchedules(ctx, catalog.Page{})
+	scheds, err := st.ListSchedules(ctx, quotient.Page{})
 	if err != nil {
 		return nil, err
 	}
-	rs, err := st.ListRules(ctx, Page{ActiveOnly: true})
+	rs, err := st.ListRules(ctx, RuleFilter{ActiveOnly: true})
 	if err != nil {
 		return nil, err
 	}
-	taxes, err := st.ListTaxRates(ctx, Page{})
+	taxes, err := st.ListTaxRates(ctx, quotient.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -185,11 +185,11 @@ func (s *Service) GetRule(ctx context.Context, st Store, id string) (Rule, error
 }
 
 // ListRules returns a page of price rules.
-func (s *Service) ListRules(ctx context.Context, st Store, p Page) ([]Rule, error) {
+func (s *Service) ListRules(ctx context.Context, st Store, p quotient.Page) ([]Rule, error) {
 	if _, err := actor(ctx); err != nil {
 		return nil, err
 	}
-	return st.ListRules(ctx, p)
+	return st.ListRules(ctx, RuleFilter{Page: p})
 }
 
 // RuleVersions returns every version of a rule.
@@ -283,7 +283,7 @@ func (s *Service) GetTaxRate(ctx context.Context, st Store, id string) (TaxRate,
 }
 
 // ListTaxRates returns a page of rates.
-func (s *Service) ListTaxRates(ctx context.Context, st Store, p Page) ([]TaxRate, error) {
+func (s *Service) ListTaxRates(ctx context.Context, st Store, p quotient.Page) ([]TaxRate, error) {
 	if _, err := actor(ctx); err != nil {
 		return nil, err
 	}
@@ -349,8 +349,8 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 		return nil, err
 	}
 	p := quotient.Problems{}
-	p.Text("account_id", in.AccountID, true, 64)
-	p.Date("pricing_date", in.PricingDate, false)
+	p.Text("account_id", in.AccountID, quotient.Required, 64)
+	p.Date("pricing_date", in.PricingDate, quotient.Optional)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -433,7 +433,7 @@ func (s *Service) resolveConfigurations(ctx context.Context, st Store, lines []L
 		crs, seen := byProduct[pr.ID]
 		if !seen {
 			var err error
-			if crs, err = st.ListConfigRules(ctx, pr.ID, catalog.Page{Limit: 1000}); err != nil {
+			if crs, err = st.ListConfigRules(ctx, pr.ID, quotient.Page{Limit: 1000}); err != nil {
 				return nil, err
 			}
 			byProduct[pr.ID] = crs
@@ -516,7 +516,7 @@ func (s *Service) Check(ctx context.Context, st Store) ([]Finding, error) {
 		return nil, err
 	}
 	var products []catalog.Product
-	f := catalog.ProductFilter{Page: catalog.Page{Limit: 500}}
+	f := catalog.ProductFilter{Page: quotient.Page{Limit: 500}}
 	for range 10000 {
 		page, err := st.ListProducts(ctx, f)
 		if err != nil {

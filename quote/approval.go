@@ -65,8 +65,8 @@ var approverKinds = []string{"role", "user", "manager"}
 
 func validateApprovalRule(r ApprovalRule) error {
 	p := quotient.Problems{}
-	p.Text("name", r.Name, true, 200)
-	p.Text("message", r.Message, false, 500)
+	p.Text("name", r.Name, quotient.Required, 200)
+	p.Text("message", r.Message, quotient.Optional, 500)
 	p.OneOf("approver_kind", r.ApproverKind, approverKinds...)
 	switch r.ApproverKind {
 	case "role":
@@ -159,11 +159,11 @@ func (s *Service) GetApprovalRule(ctx context.Context, st Store, id string) (App
 }
 
 // ListApprovalRules returns a page of rules.
-func (s *Service) ListApprovalRules(ctx context.Context, st Store, limit int, after string) ([]ApprovalRule, error) {
+func (s *Service) ListApprovalRules(ctx context.Context, st Store, p quotient.Page) ([]ApprovalRule, error) {
 	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	return st.ListApprovalRules(ctx, limit, after)
+	return st.ListApprovalRules(ctx, p)
 }
 
 // DeleteApprovalRule removes a rule; admins only.
@@ -252,7 +252,7 @@ func (s *Service) Submit(ctx context.Context, st Store, id string) (Quote, Versi
 	if err != nil {
 		return Quote{}, Version{}, nil, err
 	}
-	all, err := st.ListApprovalRules(ctx, 0, "")
+	all, err := st.ListApprovalRules(ctx, quotient.Page{})
 	if err != nil {
 		return Quote{}, Version{}, nil, err
 	}
@@ -356,16 +356,29 @@ func canDecide(a quotient.Actor, r Request, owner string, ownerManager string) b
 	return false
 }
 
-// Decide approves or rejects the pending requests of the current version
+// Ruling is an approver's answer to an approval request.
+type Ruling string
+
+// The rulings an approver gives.
+const (
+	Approve Ruling = "approved"
+	Reject  Ruling = "rejected"
+)
+
+// Decide gives a ruling on the pending requests of the current version
 // that the actor may decide (or only requestID, when given), with a
-// comment. All approved → approved; any rejected → back to draft.
-func (s *Service) Decide(ctx context.Context, st Store, id, requestID string, approve bool, comment string) (Quote, Version, []Request, error) {
+// comment (required to reject). All approved → approved; any rejected →
+// back to draft.
+func (s *Service) Decide(ctx context.Context, st Store, id, requestID string, ruling Ruling, comment string) (Quote, Version, []Request, error) {
 	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return Quote{}, Version{}, nil, err
 	}
 	p := quotient.Problems{}
-	p.Text("comment", comment, !approve, 2000)
+	if ruling != Approve && ruling != Reject {
+		return Quote{}, Version{}, nil, fmt.Errorf("quote: unknown ruling %q", ruling)
+	}
+	p.Text("comment", comment, quotient.Presence(ruling == Reject), 2000)
 	if err := p.Err(); err != nil {
 		return Quote{}, Version{}, nil, err
 	}
@@ -398,19 +411,12 @@ func (s *Service) Decide(ctx context.Context, st Store, id, requestID string, ap
 		if r.Status != "pending" || (requestID != "" && r.ID != requestID) || !canDecide(a, *r, q.OwnerID, owner.ManagerID) {
 			continue
 		}
-		r.Status, r.DecidedBy, r.DecidedAt, r.Comment = "rejected", a.UserID, &now, comment
-		if approve {
-			r.Status = "approved"
-		}
+		r.Status, r.DecidedBy, r.DecidedAt, r.Comment = string(ruling), a.UserID, &now, comment
 		if err := st.UpdateRequest(ctx, *r); err != nil {
 			return Quote{}, Version{}, nil, err
 		}
 		decided++
-		verb := "rejected"
-		if approve {
-			verb = "approved"
-		}
-		if err := s.event(ctx, st, q, v.Version, verb, fmt.Sprintf("%s: %s", r.RuleName, comment)); err != nil {
+		if err := s.event(ctx, st, q, v.Version, string(ruling), fmt.Sprintf("%s: %s", r.RuleName, comment)); err != nil {
 			return Quote{}, Version{}, nil, err
 		}
 	}

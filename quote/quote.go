@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/pricing"
 )
@@ -114,8 +115,7 @@ type Request struct {
 
 // Filter narrows a list of quotes.
 type Filter struct {
-	Limit         int
-	After         string
+	quotient.Page
 	AccountID     string
 	OwnerID       string
 	OpportunityID string
@@ -150,9 +150,24 @@ type Store interface {
 	GetApprovalRule(ctx context.Context, id string) (ApprovalRule, error)
 	UpdateApprovalRule(ctx context.Context, r ApprovalRule, version int) error
 	DeleteApprovalRule(ctx context.Context, id string) error
-	ListApprovalRules(ctx context.Context, limit int, after string) ([]ApprovalRule, error)
+	ListApprovalRules(ctx context.Context, p quotient.Page) ([]ApprovalRule, error)
 	InsertRequest(ctx context.Context, r Request) error
 	UpdateRequest(ctx context.Context, r Request) error
 	ListRequests(ctx context.Context, quoteID string, version int) ([]Request, error)
 	DeleteRequests(ctx context.Context, quoteID string, version int) error
+}
+
+// OpenTotal is an account's open quotes in one currency: how many, and
+// their totals in minor units.
+type OpenTotal struct {
+	Currency string
+	Count    int64
+	Total    int64
+}
+
+// SummaryStore is what an account's summary reads of its quotes.
+type SummaryStore interface {
+	// OpenQuotes counts an account's quotes whose current version is
+	// still open (draft to sent) and sums their totals, by currency.
+	OpenQuotes(ctx context.Context, accountID string) ([]OpenTotal, error)
 }

@@ -64,9 +64,9 @@ func (s *Service) event(ctx context.Context, st Store, q Quote, version int, kin
 
 func validateHeader(v Version) error {
 	p := quotient.Problems{}
-	p.Date("valid_until", v.ValidUntil, true)
-	p.Text("terms", v.Terms, false, 20000)
-	p.Text("notes", v.Notes, false, 20000)
+	p.Date("valid_until", v.ValidUntil, quotient.Required)
+	p.Text("terms", v.Terms, quotient.Optional, 20000)
+	p.Text("notes", v.Notes, quotient.Optional, 20000)
 	if len(v.Lines) == 0 {
 		p.Add("lines", "a quote needs at least one line")
 	}
@@ -232,15 +232,17 @@ func (s *Service) List(ctx context.Context, st Store, f Filter) ([]Quote, error)
 	return st.ListQuotes(ctx, f)
 }
 
-// Versions returns every version of a quote.
-func (s *Service) Versions(ctx context.Context, st Store, id string) ([]Version, error) {
+// Versions returns a quote with every one of its versions.
+func (s *Service) Versions(ctx context.Context, st Store, id string) (Quote, []Version, error) {
 	if _, err := quotient.RequireActor(ctx); err != nil {
-		return nil, err
+		return Quote{}, nil, err
 	}
-	if _, err := st.GetQuote(ctx, id); err != nil {
-		return nil, err
+	q, err := st.GetQuote(ctx, id)
+	if err != nil {
+		return Quote{}, nil, err
 	}
-	return st.ListVersions(ctx, id)
+	vs, err := st.ListVersions(ctx, id)
+	return q, vs, err
 }
 
 // History returns a quote's events, oldest first.

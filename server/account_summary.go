@@ -1,14 +1,8 @@
 package server
 
 import (
-	"context"
-	"sort"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/shopspring/decimal"
 
-	"github.com/quotient-cpq/quotient/billing"
-	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
 )
 
@@ -62,51 +56,13 @@ type BackorderJSON struct {
 	Quantity    string `json:"quantity" format:"decimal"`
 }
 
-type accountSummary struct {
-	acc      crm.Account
-	exp      billing.Exposure
-	quotes   map[string][2]int64
-	open     int
-	held     int
-	revenue  int64
-	activity billing.Activity
-	cases    []crm.Case
-}
-
 func (s *Server) accountSummary() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		sum, err := read(s, c, func(ctx context.Context, tx Tx) (accountSummary, error) {
-			acc, err := s.crm.GetAccount(ctx, tx, c.Params("id"))
-			if err != nil {
-				return accountSummary{}, err
-			}
-			out := accountSummary{acc: acc}
-			if out.exp, err = s.billing.AccountExposure(ctx, tx, acc, true); err != nil {
-				return out, err
-			}
-			if out.quotes, err = tx.OpenQuotes(ctx, acc.ID); err != nil {
-				return out, err
-			}
-			if out.revenue, err = tx.LifetimeRevenue(ctx, acc.ID, acc.Currency); err != nil {
-				return out, err
-			}
-			if out.activity, err = tx.AccountActivity(ctx, acc.ID, s.billing.CostCurrency); err != nil {
-				return out, err
-			}
-			for _, st := range []string{crm.CaseOpen, crm.CasePending} {
-				cs, err := tx.ListCases(ctx, crm.CaseFilter{AccountID: acc.ID, Status: st, Limit: 50})
-				if err != nil {
-					return out, err
-				}
-				out.cases = append(out.cases, cs...)
-			}
-			out.open, out.held, err = tx.OpenOrderCounts(ctx, acc.ID)
-			return out, err
-		})
+		sum, err := s.app.AccountSummary(c.UserContext(), c.Params("id"))
 		if err != nil {
 			return err
 		}
-		e, cur := sum.exp, sum.exp.Currency
+		e, cur := sum.Exposure, sum.Exposure.Currency
 		m := func(n int64) string { return fmtMinor(n, cur) }
 		mp := func(n *int64) *string {
 			if n == nil {
@@ -115,34 +71,22 @@ func (s *Server) accountSummary() fiber.Handler {
 			v := m(*n)
 			return &v
 		}
-		out := AccountSummaryJSON{AccountID: sum.acc.ID, Name: sum.acc.Name, Currency: cur, OpenQuotes: []OpenQuotesJSON{},
+		out := AccountSummaryJSON{AccountID: sum.Account.ID, Name: sum.Account.Name, Currency: cur, OpenQuotes: []OpenQuotesJSON{},
 			Uninvoiced: m(e.Uninvoiced), ARBalance: m(e.Balance), OpenInvoices: m(e.Receivables.Open), UnappliedCredit: m(e.Receivables.Credits),
 			OverdueBalance: m(e.Receivables.Overdue), OldestDueOn: optStr(e.Receivables.OldestDueOn), CreditLimit: mp(e.Limit),
-			CreditAvailable: mp(e.Available), LifetimeRevenue: m(sum.revenue),
-			OpenOrders: sum.open, OrdersOnHold: sum.held}
-		out.OpenCases = mapSlice(sum.cases, caseJSON)
-		if out.OpenCases == nil {
-			out.OpenCases = []CaseJSON{}
-		}
-		out.Backorders = []BackorderJSON{}
-		for _, b := range sum.activity.Backorders {
+			CreditAvailable: mp(e.Available), LifetimeRevenue: m(sum.LifetimeRevenue), OpenOrders: sum.OpenOrders, OrdersOnHold: sum.OnHold,
+			GrossMargin: mp(sum.GrossMargin), GrossMarginPct: decPtr(sum.GrossMarginPct), OpenCases: mapSlice(sum.OpenCases, caseJSON),
+			Backorders: []BackorderJSON{}}
+		for _, b := range sum.Activity.Backorders {
 			out.Backorders = append(out.Backorders, BackorderJSON{OrderID: b.OrderID, OrderNumber: b.OrderNumber, SKU: b.SKU,
 				Quantity: inventory.FromMicro(b.Micro).String()})
 		}
-		if a := sum.activity; a.LastPaymentOn != "" {
+		if a := sum.Activity; a.LastPaymentOn != "" {
 			out.LastPayment = &LastPaymentJSON{ReceivedOn: a.LastPaymentOn, Amount: fmtMinor(a.LastPaymentAmount, a.LastPaymentIn), Currency: a.LastPaymentIn}
 		}
-		if cur == s.billing.CostCurrency {
-			gm := sum.revenue - sum.activity.CostOfGoods
-			out.GrossMargin = optStr(m(gm))
-			if sum.revenue > 0 {
-				out.GrossMarginPct = optStr(decimal.NewFromInt(gm).Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(sum.revenue)).Round(1).String())
-			}
+		for _, q := range sum.OpenQuotes {
+			out.OpenQuotes = append(out.OpenQuotes, OpenQuotesJSON{Currency: q.Currency, Count: q.Count, Total: fmtMinor(q.Total, q.Currency)})
 		}
-		for cur, q := range sum.quotes {
-			out.OpenQuotes = append(out.OpenQuotes, OpenQuotesJSON{Currency: cur, Count: q[0], Total: fmtMinor(q[1], cur)})
-		}
-		sort.Slice(out.OpenQuotes, func(i, j int) bool { return out.OpenQuotes[i].Currency < out.OpenQuotes[j].Currency })
 		return send(c, fiber.StatusOK, 0, out)
 	}
 }

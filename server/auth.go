@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
-	"github.com/quotient-cpq/quotient/crm"
 )
 
 // publicPaths are the /api/v1 paths served without a token.
@@ -30,25 +29,12 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return quotient.Errorf(quotient.Unauthorized, "the Authorization header must be: Bearer <token>")
 	}
 	ctx := c.UserContext()
-	var actor quotient.Actor
-	var tok crm.Token
-	err := s.db.Read(ctx, func(tx Tx) error {
-		var err error
-		actor, tok, err = s.crm.Authenticate(ctx, tx, strings.TrimSpace(token))
-		return err
-	})
+	actor, err := s.app.Authenticate(ctx, strings.TrimSpace(token))
 	if err != nil {
 		if quotient.ErrorCode(err) == quotient.Unauthorized {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="quotient", error="invalid_token"`)
 		}
 		return err
-	}
-	// Record the token's use (at most hourly); a failure here must not
-	// fail the request it authenticates.
-	if s.crm.TokenUseDue(tok) {
-		if err := s.db.InTx(ctx, func(tx Tx) error { return s.crm.NoteTokenUse(ctx, tx, tok) }); err != nil {
-			s.log.Warn("record token use", "request_id", requestID(c), "error", err)
-		}
 	}
 	c.SetUserContext(quotient.WithActor(ctx, actor))
 	return c.Next()

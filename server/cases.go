@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
 )
 
@@ -52,27 +53,27 @@ var caseView = view[crm.Case, CaseJSON]{func(c crm.Case) int { return c.Version 
 var caseFilter = []string{"account_id", "status", "owner_id"}
 
 func (s *Server) listCases() fiber.Handler {
-	return listOf(s, func(c crm.Case) string { return c.ID }, caseJSON, caseFilter,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]crm.Case, error) {
-			return s.crm.Cases(ctx, tx, crm.CaseFilter{AccountID: f["account_id"], Status: f["status"], OwnerID: f["owner_id"], Limit: limit, After: after})
+	return listOf(func(c crm.Case) string { return c.ID }, caseJSON, caseFilter,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]crm.Case, error) {
+			return s.app.Cases(ctx, crm.CaseFilter{AccountID: f["account_id"], Status: f["status"], OwnerID: f["owner_id"], Page: p})
 		})
 }
 
 func (s *Server) createCase() fiber.Handler {
-	return createOne(s, caseView, CaseRequest.input, func(c crm.Case) string { return v1 + "/cases/" + c.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in crm.CaseInput) (crm.Case, error) {
-			return s.crm.CreateCase(ctx, tx, in)
+	return createOne(caseView, CaseRequest.input, func(c crm.Case) string { return v1 + "/cases/" + c.ID },
+		func(ctx context.Context, c *fiber.Ctx, in crm.CaseInput) (crm.Case, error) {
+			return s.app.OpenCase(ctx, in)
 		})
 }
 
 func (s *Server) getCase() fiber.Handler {
-	return getOne(s, caseView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (crm.Case, error) {
-		return s.crm.GetCase(ctx, tx, c.Params("id"))
+	return getOne(caseView, func(ctx context.Context, c *fiber.Ctx) (crm.Case, error) {
+		return s.app.Case(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) patchCase() fiber.Handler {
-	return patchOne(s, caseView, CaseRequest.input, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, in crm.CaseInput) (crm.Case, error) {
-		return s.crm.UpdateCase(ctx, tx, c.Params("id"), v, in)
+	return patchOne(caseView, CaseRequest.input, func(ctx context.Context, c *fiber.Ctx, v int, in crm.CaseInput) (crm.Case, error) {
+		return s.app.UpdateCase(ctx, c.Params("id"), v, in)
 	})
 }

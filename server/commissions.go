@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/commission"
-	"github.com/quotient-cpq/quotient/document"
 )
 
 // CommissionRuleJSON replaces the base rate where its condition holds.
@@ -43,7 +41,7 @@ type CommissionPlanRequest struct {
 
 func (r CommissionPlanRequest) input() (commission.PlanInput, error) {
 	p := quotient.Problems{}
-	in := commission.PlanInput{Name: r.Name, Basis: r.Basis, BaseRatePct: r.BaseRatePct.Ptr(&p, "base_rate_pct"), ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}
+	in := commission.PlanInput{Name: r.Name, Basis: (*commission.Basis)(r.Basis), BaseRatePct: r.BaseRatePct.Ptr(&p, "base_rate_pct"), ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}
 	if r.Rules != nil {
 		rs := make([]commission.Rule, len(*r.Rules))
 		for i, x := range *r.Rules {
@@ -88,7 +86,7 @@ type CommissionPlanJSON struct {
 }
 
 func commissionPlanJSON(p commission.Plan) CommissionPlanJSON {
-	out := CommissionPlanJSON{ID: p.ID, Name: p.Name, Basis: p.Basis, BaseRatePct: p.BaseRatePct.String(), Rules: []CommissionRuleOutJSON{},
+	out := CommissionPlanJSON{ID: p.ID, Name: p.Name, Basis: string(p.Basis), BaseRatePct: p.BaseRatePct.String(), Rules: []CommissionRuleOutJSON{},
 		Exclusions: []ExclusionJSON{}, ValidFrom: p.ValidFrom, ValidTo: optStr(p.ValidTo), Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	for _, r := range p.Rules {
 		out.Rules = append(out.Rules, CommissionRuleOutJSON{Name: r.Name, Condition: r.Condition, RatePct: r.RatePct.String()})
@@ -102,28 +100,28 @@ func commissionPlanJSON(p commission.Plan) CommissionPlanJSON {
 var commissionPlanView = view[commission.Plan, CommissionPlanJSON]{func(p commission.Plan) int { return p.Version }, commissionPlanJSON}
 
 func (s *Server) listCommissionPlans() fiber.Handler {
-	return listOf(s, func(p commission.Plan) string { return p.ID }, commissionPlanJSON, nil,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]commission.Plan, error) {
-			return s.commission.Plans(ctx, tx, limit, after)
+	return listOf(func(p commission.Plan) string { return p.ID }, commissionPlanJSON, nil,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, _ map[string]string) ([]commission.Plan, error) {
+			return s.app.CommissionPlans(ctx, p)
 		})
 }
 
 func (s *Server) createCommissionPlan() fiber.Handler {
-	return createOne(s, commissionPlanView, CommissionPlanRequest.input, func(p commission.Plan) string { return v1 + "/commission-plans/" + p.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in commission.PlanInput) (commission.Plan, error) {
-			return s.commission.CreatePlan(ctx, tx, in)
+	return createOne(commissionPlanView, CommissionPlanRequest.input, func(p commission.Plan) string { return v1 + "/commission-plans/" + p.ID },
+		func(ctx context.Context, c *fiber.Ctx, in commission.PlanInput) (commission.Plan, error) {
+			return s.app.CreateCommissionPlan(ctx, in)
 		})
 }
 
 func (s *Server) getCommissionPlan() fiber.Handler {
-	return getOne(s, commissionPlanView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (commission.Plan, error) {
-		return s.commission.GetPlan(ctx, tx, c.Params("id"))
+	return getOne(commissionPlanView, func(ctx context.Context, c *fiber.Ctx) (commission.Plan, error) {
+		return s.app.CommissionPlan(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) patchCommissionPlan() fiber.Handler {
-	return patchOne(s, commissionPlanView, CommissionPlanRequest.input, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, in commission.PlanInput) (commission.Plan, error) {
-		return s.commission.UpdatePlan(ctx, tx, c.Params("id"), v, in)
+	return patchOne(commissionPlanView, CommissionPlanRequest.input, func(ctx context.Context, c *fiber.Ctx, v int, in commission.PlanInput) (commission.Plan, error) {
+		return s.app.UpdateCommissionPlan(ctx, c.Params("id"), v, in)
 	})
 }
 
@@ -165,8 +163,8 @@ func (s *Server) assignPlan() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (commission.Assignment, error) {
-			return s.commission.Assign(ctx, tx, c.Params("id"), in)
+		return commit(c, func(ctx context.Context) (commission.Assignment, error) {
+			return s.app.AssignPlan(ctx, c.Params("id"), in)
 		}, func(a commission.Assignment) response {
 			return response{status: fiber.StatusCreated, body: assignmentJSON(a)}
 		})
@@ -174,10 +172,10 @@ func (s *Server) assignPlan() fiber.Handler {
 }
 
 func (s *Server) listAssignments() fiber.Handler {
-	return listOf(s, func(a commission.Assignment) string { return a.ID }, assignmentJSON, nil,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]commission.Assignment, error) {
-			as, err := s.commission.Assignments(ctx, tx, c.Params("id"))
-			return pageAfter(as, func(a commission.Assignment) string { return a.ID }, limit, after), err
+	return listOf(func(a commission.Assignment) string { return a.ID }, assignmentJSON, nil,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, _ map[string]string) ([]commission.Assignment, error) {
+			as, err := s.app.Assignments(ctx, c.Params("id"))
+			return pageAfter(as, func(a commission.Assignment) string { return a.ID }, p), err
 		})
 }
 
@@ -232,12 +230,8 @@ func (s *Server) putSplits() fiber.Handler {
 			return err
 		}
 		id := c.Params("id")
-		return commit(s, c, func(ctx context.Context, tx Tx) ([]commission.Split, error) {
-			o, err := tx.GetOpportunity(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			return s.commission.SetSplits(ctx, tx, o.ID, o.OwnerID, in)
+		return commit(c, func(ctx context.Context) ([]commission.Split, error) {
+			return s.app.SetSplits(ctx, id, in)
 		}, func(ss []commission.Split) response {
 			return response{status: fiber.StatusOK, body: splitsJSON(id, ss)}
 		})
@@ -247,12 +241,7 @@ func (s *Server) putSplits() fiber.Handler {
 func (s *Server) getSplits() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id := c.Params("id")
-		ss, err := read(s, c, func(ctx context.Context, tx Tx) ([]commission.Split, error) {
-			if _, err := s.crm.GetOpportunity(ctx, tx, id); err != nil {
-				return nil, err
-			}
-			return tx.Splits(ctx, id)
-		})
+		ss, err := s.app.Splits(c.UserContext(), id)
 		if err != nil {
 			return err
 		}
@@ -260,7 +249,6 @@ func (s *Server) getSplits() fiber.Handler {
 	}
 }
 
-// CommissionLineJSON is what a rep earned or gave back on an invoice line.
 type CommissionLineJSON struct {
 	ID              string    `json:"id"`
 	UserID          string    `json:"user_id"`
@@ -291,16 +279,16 @@ func commissionLineJSON(l commission.Line) CommissionLineJSON {
 	return CommissionLineJSON{ID: l.ID, UserID: l.UserID, PlanID: l.PlanID, PlanVersion: l.PlanVersion, SourceInvoiceID: l.InvoiceID,
 		InvoiceNumber: l.InvoiceNumber, OrderLineID: l.OrderLineID, SKU: l.SKU, SourceType: l.SourceType, SourceID: l.SourceID, Period: l.Period,
 		Date: l.Date, Currency: l.Currency, BasisAmount: m(l.Basis), SharePct: l.SharePct.String(), RatePct: l.RatePct.String(), Amount: m(l.Amount),
-		Status: l.Status, Rule: l.Rule, Figures: l.Figures, JournalEntryID: optStr(l.JournalEntryID), CreatedAt: l.CreatedAt}
+		Status: string(l.Status), Rule: l.Rule, Figures: l.Figures, JournalEntryID: optStr(l.JournalEntryID), CreatedAt: l.CreatedAt}
 }
 
 var commissionFilter = []string{"user_id", "period", "invoice_id"}
 
 func (s *Server) listCommissions() fiber.Handler {
-	return listOf(s, func(l commission.Line) string { return l.ID }, commissionLineJSON, commissionFilter,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]commission.Line, error) {
-			return s.commission.Lines(ctx, tx, commission.LineFilter{UserID: f["user_id"], Period: f["period"], InvoiceID: f["invoice_id"],
-				Limit: limit, After: after})
+	return listOf(func(l commission.Line) string { return l.ID }, commissionLineJSON, commissionFilter,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]commission.Line, error) {
+			return s.app.CommissionLines(ctx, commission.LineFilter{UserID: f["user_id"], Period: f["period"], InvoiceID: f["invoice_id"],
+				Page: p})
 		})
 }
 
@@ -348,39 +336,29 @@ func payoutJSON(p commission.Payout) PayoutJSON {
 
 func (s *Server) commissionStatement() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		type result struct {
-			st      commission.Statement
-			payouts []commission.Payout
+		if wantsPDF(c) {
+			f, err := s.app.CommissionStatementPDF(c.UserContext(), c.Params("user_id"), c.Params("period"))
+			return pdf(c, f, err)
 		}
-		r, err := read(s, c, func(ctx context.Context, tx Tx) (result, error) {
-			st, err := s.commission.UserStatement(ctx, tx, c.Params("user_id"), c.Params("period"))
-			if err != nil {
-				return result{}, err
-			}
-			ps, err := tx.Payouts(ctx, st.UserID, st.Period)
-			return result{st, ps}, err
-		})
+		st, err := s.app.CommissionStatement(c.UserContext(), c.Params("user_id"), c.Params("period"))
 		if err != nil {
 			return err
 		}
-		out := CommissionStatementJSON{UserID: r.st.UserID, Period: r.st.Period, Lines: mapSlice(r.st.Lines, commissionLineJSON),
-			Totals: []CommissionTotalJSON{}, Total: "0", Payouts: mapSlice(r.payouts, payoutJSON)}
+		out := CommissionStatementJSON{UserID: st.UserID, Period: st.Period, Lines: mapSlice(st.Lines, commissionLineJSON),
+			Totals: []CommissionTotalJSON{}, Total: "0", Payouts: mapSlice(st.Payouts, payoutJSON)}
 		if out.Lines == nil {
 			out.Lines = []CommissionLineJSON{}
 		}
 		if out.Payouts == nil {
 			out.Payouts = []PayoutJSON{}
 		}
-		for i, t := range r.st.Totals {
+		for i, t := range st.Totals {
 			m := func(n int64) string { return fmtMinor(n, t.Currency) }
 			out.Totals = append(out.Totals, CommissionTotalJSON{Currency: t.Currency, Accrued: m(t.Accrued), Payable: m(t.Payable), Paid: m(t.Paid),
 				ClawedBack: m(t.ClawedBack), Total: m(t.Total)})
 			if i == 0 {
 				out.Total = m(t.Total)
 			}
-		}
-		if wantsPDF(c) {
-			return s.commissionStatementPDF(c, r.st)
 		}
 		if wantsCSV(c) {
 			rows := make([][]string, 0, len(out.Lines))
@@ -397,8 +375,8 @@ func (s *Server) commissionStatement() fiber.Handler {
 
 func (s *Server) payCommissionStatement() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return commit(s, c, func(ctx context.Context, tx Tx) ([]commission.Payout, error) {
-			return s.commission.PayStatement(ctx, tx, c.Params("user_id"), c.Params("period"))
+		return commit(c, func(ctx context.Context) ([]commission.Payout, error) {
+			return s.app.PayCommission(ctx, c.Params("user_id"), c.Params("period"))
 		}, func(ps []commission.Payout) response {
 			return response{status: fiber.StatusOK, body: PayoutsJSON{Payouts: mapSlice(ps, payoutJSON)}}
 		})
@@ -424,8 +402,8 @@ func (s *Server) recalculateCommissions() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (commission.Recalculation, error) {
-			return s.commission.Recalculate(ctx, tx, in.Period, in.UserID)
+		return commit(c, func(ctx context.Context) (commission.Recalculation, error) {
+			return s.app.RecalculateCommission(ctx, in.Period, in.UserID)
 		}, func(r commission.Recalculation) response {
 			out := RecalculationJSON{ID: r.ID, Period: r.Period, Lines: mapSlice(r.Lines, commissionLineJSON)}
 			if out.Lines == nil {
@@ -465,13 +443,7 @@ func (s *Server) userPerformance() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		period := f["period"]
-		if period == "" {
-			period = s.now().UTC().Format("2006-01")
-		}
-		p, err := read(s, c, func(ctx context.Context, tx Tx) (commission.Performance, error) {
-			return s.commission.UserPerformance(ctx, tx, c.Params("id"), period, f["currency"])
-		})
+		p, err := s.app.Performance(c.UserContext(), c.Params("id"), f["period"], f["currency"])
 		if err != nil {
 			return err
 		}
@@ -516,9 +488,7 @@ func (s *Server) kpis() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		k, err := read(s, c, func(ctx context.Context, tx Tx) (commission.KPIs, error) {
-			return s.commission.KPIReport(ctx, tx, f["currency"], f["from"], f["to"])
-		})
+		k, err := s.app.KPIs(c.UserContext(), f["currency"], f["from"], f["to"])
 		if err != nil {
 			return err
 		}
@@ -550,39 +520,6 @@ func (s *Server) kpis() fiber.Handler {
 		}
 		return send(c, fiber.StatusOK, 0, out)
 	}
-}
-
-func (s *Server) commissionStatementPDF(c *fiber.Ctx, st commission.Statement) error {
-	doc, err := read(s, c, func(ctx context.Context, tx Tx) (document.CommissionStatement, error) {
-		u, err := tx.GetUser(ctx, st.UserID)
-		if err != nil {
-			return document.CommissionStatement{}, err
-		}
-		co, err := company(ctx, tx)
-		if err != nil {
-			return document.CommissionStatement{}, err
-		}
-		return document.CommissionStatement{Company: co, Rep: document.Party{Name: u.Name, Lines: []string{u.Email}}, Period: st.Period,
-			Date: s.now().UTC().Format(time.DateOnly)}, nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, l := range st.Lines {
-		cur, _ := quotient.LookupCurrency(l.Currency)
-		doc.Lines = append(doc.Lines, document.CommissionLine{Date: l.Date, Invoice: l.InvoiceNumber, SKU: l.SKU, Source: strings.ReplaceAll(l.SourceType, "_", " "),
-			Basis: cur.FromMinor(l.Basis), RatePct: l.RatePct, Amount: cur.FromMinor(l.Amount), Status: strings.ReplaceAll(l.Status, "_", " "), Currency: l.Currency})
-	}
-	for _, t := range st.Totals {
-		cur, _ := quotient.LookupCurrency(t.Currency)
-		doc.Totals = append(doc.Totals, document.CommissionTotal{Currency: t.Currency, Accrued: cur.FromMinor(t.Accrued), Payable: cur.FromMinor(t.Payable),
-			Paid: cur.FromMinor(t.Paid), ClawedBack: cur.FromMinor(t.ClawedBack), StatementSum: cur.FromMinor(t.Total)})
-	}
-	pdf, err := document.CommissionStatementPDF(doc)
-	if err != nil {
-		return err
-	}
-	return sendPDF(c, "commission-"+st.UserID+"-"+st.Period, pdf)
 }
 
 // decPtr renders an optional decimal.

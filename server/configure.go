@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/catalog"
 )
 
@@ -81,34 +82,34 @@ func (r ConfigRuleRequest) patch() (catalog.ConfigRulePatch, error) {
 var configRuleView = view[catalog.ConfigRule, ConfigRuleJSON]{func(r catalog.ConfigRule) int { return r.Version }, configRuleJSON}
 
 func (s *Server) listConfigRules() fiber.Handler {
-	return listOf(s, func(r catalog.ConfigRule) string { return r.ID }, configRuleJSON, nil,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]catalog.ConfigRule, error) {
-			return s.catalog.ListConfigRules(ctx, tx, c.Params("id"), catalog.Page{Limit: limit, After: after})
+	return listOf(func(r catalog.ConfigRule) string { return r.ID }, configRuleJSON, nil,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, _ map[string]string) ([]catalog.ConfigRule, error) {
+			return s.app.ConfigRules(ctx, c.Params("id"), p)
 		})
 }
 
 func (s *Server) createConfigRule() fiber.Handler {
-	return createOne(s, configRuleView, ConfigRuleRequest.input, func(r catalog.ConfigRule) string { return v1 + "/products/" + r.ProductID + "/rules/" + r.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in catalog.ConfigRule) (catalog.ConfigRule, error) {
-			return s.catalog.CreateConfigRule(ctx, tx, c.Params("id"), in)
+	return createOne(configRuleView, ConfigRuleRequest.input, func(r catalog.ConfigRule) string { return v1 + "/products/" + r.ProductID + "/rules/" + r.ID },
+		func(ctx context.Context, c *fiber.Ctx, in catalog.ConfigRule) (catalog.ConfigRule, error) {
+			return s.app.CreateConfigRule(ctx, c.Params("id"), in)
 		})
 }
 
 func (s *Server) getConfigRule() fiber.Handler {
-	return getOne(s, configRuleView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (catalog.ConfigRule, error) {
-		return s.catalog.GetConfigRule(ctx, tx, c.Params("id"), c.Params("rule_id"))
+	return getOne(configRuleView, func(ctx context.Context, c *fiber.Ctx) (catalog.ConfigRule, error) {
+		return s.app.ConfigRule(ctx, c.Params("id"), c.Params("rule_id"))
 	})
 }
 
 func (s *Server) patchConfigRule() fiber.Handler {
-	return patchOne(s, configRuleView, ConfigRuleRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p catalog.ConfigRulePatch) (catalog.ConfigRule, error) {
-		return s.catalog.UpdateConfigRule(ctx, tx, c.Params("id"), c.Params("rule_id"), v, p)
+	return patchOne(configRuleView, ConfigRuleRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p catalog.ConfigRulePatch) (catalog.ConfigRule, error) {
+		return s.app.UpdateConfigRule(ctx, c.Params("id"), c.Params("rule_id"), v, p)
 	})
 }
 
 func (s *Server) deleteConfigRule() fiber.Handler {
-	return deleteOne(s, func(ctx context.Context, tx Tx, c *fiber.Ctx) error {
-		return s.catalog.DeleteConfigRule(ctx, tx, c.Params("id"), c.Params("rule_id"))
+	return deleteOne(func(ctx context.Context, c *fiber.Ctx) error {
+		return s.app.DeleteConfigRule(ctx, c.Params("id"), c.Params("rule_id"))
 	})
 }
 
@@ -182,55 +183,17 @@ func (s *Server) configure() fiber.Handler {
 		if err := p.Err(); err != nil {
 			return err
 		}
-		type result struct {
-			cfg      catalog.Configuration
-			currency string
-		}
-		r, err := read(s, c, func(ctx context.Context, tx Tx) (result, error) {
-			in := catalog.ConfigureInput{Configuration: cfg}
-			bookID, currency := req.PriceBookID, ""
-			if req.AccountID != "" {
-				acc, err := s.crm.GetAccount(ctx, tx, req.AccountID)
-				if err != nil {
-					if quotient.ErrorCode(err) == quotient.NotFound {
-						return result{}, quotient.FieldErrorf(quotient.Unprocessable, "account_id", "no such account %q", req.AccountID)
-					}
-					return result{}, err
-				}
-				in.Account = catalog.ConfigAccount{ID: acc.ID, Segment: acc.Segment, Industry: acc.Industry, TaxRegion: acc.TaxRegion, Currency: acc.Currency}
-				in.Quote.Currency = acc.Currency
-				if bookID == "" {
-					bookID = acc.PriceBookID
-				}
-				if bookID == "" {
-					if b, err := tx.DefaultPriceBook(ctx, acc.Currency); err == nil {
-						bookID = b.ID
-					}
-				}
-			}
-			if bookID != "" {
-				b, err := tx.GetPriceBook(ctx, bookID)
-				if err != nil {
-					return result{}, quotient.FieldErrorf(quotient.Unprocessable, "price_book_id", "no such price book %q", bookID)
-				}
-				currency = b.Currency
-				if e, err := tx.EntryFor(ctx, bookID, c.Params("id")); err == nil {
-					in.Entry = &e
-				}
-			}
-			out, err := s.catalog.Configure(ctx, tx, c.Params("id"), in)
-			return result{out, currency}, err
-		})
+		r, err := s.app.Configure(c.UserContext(), c.Params("id"), app.ConfigureInput{AccountID: req.AccountID, PriceBookID: req.PriceBookID, Configuration: cfg})
 		if err != nil {
 			return err
 		}
-		out := ConfigurationJSON{Valid: r.cfg.Valid, Configuration: r.cfg.Values, Errors: issuesJSON(r.cfg.Errors),
-			Warnings: issuesJSON(r.cfg.Warnings), PriceDelta: fmtMoney(r.cfg.PriceDelta, r.currency), Currency: optStr(r.currency)}
-		for _, a := range r.cfg.Attributes {
+		out := ConfigurationJSON{Valid: r.Valid, Configuration: r.Values, Errors: issuesJSON(r.Errors),
+			Warnings: issuesJSON(r.Warnings), PriceDelta: fmtMoney(r.PriceDelta, r.Currency), Currency: optStr(r.Currency)}
+		for _, a := range r.Attributes {
 			st := AttributeStateJSON{Code: a.Attribute.Code, Name: a.Attribute.Name, Type: string(a.Attribute.Type), Value: optStr(a.Value),
 				Source: optStr(a.Source), Min: decStr(a.Attribute.Min), Max: decStr(a.Attribute.Max), Step: decStr(a.Attribute.Step)}
 			for _, o := range a.Allowed {
-				st.AllowedOptions = append(st.AllowedOptions, AllowedOptionJSON{Code: o.Code, Label: o.Label, PriceDelta: fmtMoney(o.PriceDelta, r.currency)})
+				st.AllowedOptions = append(st.AllowedOptions, AllowedOptionJSON{Code: o.Code, Label: o.Label, PriceDelta: fmtMoney(o.PriceDelta, r.Currency)})
 			}
 			out.Attributes = append(out.Attributes, st)
 		}

@@ -115,8 +115,8 @@ func (s *Server) issueCreditNote() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (billing.CreditNote, error) {
-			return s.flows.IssueCreditNote(ctx, tx, in)
+		return commit(c, func(ctx context.Context) (billing.CreditNote, error) {
+			return s.app.IssueCreditNote(ctx, in)
 		}, func(cn billing.CreditNote) response {
 			return response{status: fiber.StatusCreated, location: v1 + "/credit-notes/" + cn.ID, body: creditNoteJSON(cn)}
 		})
@@ -129,8 +129,8 @@ func (s *Server) allocateCreditNote() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (billing.CreditNote, error) {
-			return s.flows.ApplyCreditNote(ctx, tx, c.Params("id"), in)
+		return commit(c, func(ctx context.Context) (billing.CreditNote, error) {
+			return s.app.ApplyCreditNote(ctx, c.Params("id"), in)
 		}, func(cn billing.CreditNote) response {
 			return response{status: fiber.StatusOK, body: creditNoteJSON(cn)}
 		})
@@ -139,9 +139,7 @@ func (s *Server) allocateCreditNote() fiber.Handler {
 
 func (s *Server) getCreditNote() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		cn, err := read(s, c, func(ctx context.Context, tx Tx) (billing.CreditNote, error) {
-			return s.billing.GetCreditNote(ctx, tx, c.Params("id"))
-		})
+		cn, err := s.app.CreditNote(c.UserContext(), c.Params("id"))
 		if err != nil {
 			return err
 		}
@@ -152,8 +150,8 @@ func (s *Server) getCreditNote() fiber.Handler {
 var creditNoteFilter = []string{"account_id", "invoice_id"}
 
 func (s *Server) listCreditNotes() fiber.Handler {
-	return listOf(s, func(cn billing.CreditNote) string { return cn.ID }, creditNoteJSON, creditNoteFilter,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]billing.CreditNote, error) {
-			return s.billing.CreditNotes(ctx, tx, f["account_id"], f["invoice_id"], limit, after)
+	return listOf(func(cn billing.CreditNote) string { return cn.ID }, creditNoteJSON, creditNoteFilter,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]billing.CreditNote, error) {
+			return s.app.CreditNotes(ctx, f["account_id"], f["invoice_id"], p)
 		})
 }

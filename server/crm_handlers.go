@@ -5,6 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/crm"
 )
 
@@ -21,35 +23,35 @@ var (
 )
 
 func (s *Server) listUsers() fiber.Handler {
-	return listOf(s, func(u crm.User) string { return u.ID }, userJSON, userFilters,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]crm.User, error) {
-			return s.crm.ListUsers(ctx, tx, crm.UserFilter{Page: crm.Page{Limit: limit, After: after},
+	return listOf(func(u crm.User) string { return u.ID }, userJSON, userFilters,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]crm.User, error) {
+			return s.app.Users(ctx, crm.UserFilter{Page: p,
 				Role: f["role"], ManagerID: f["manager_id"], Q: f["q"]})
 		})
 }
 
 func (s *Server) createUser() fiber.Handler {
-	return createOne(s, userView, UserRequest.input, func(u crm.User) string { return v1 + "/users/" + u.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in crm.UserInput) (crm.User, error) {
-			return s.crm.CreateUser(ctx, tx, in)
+	return createOne(userView, UserRequest.input, func(u crm.User) string { return v1 + "/users/" + u.ID },
+		func(ctx context.Context, c *fiber.Ctx, in crm.UserInput) (crm.User, error) {
+			return s.app.CreateUser(ctx, in)
 		})
 }
 
 func (s *Server) getUser() fiber.Handler {
-	return getOne(s, userView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (crm.User, error) {
-		return s.crm.GetUser(ctx, tx, c.Params("id"))
+	return getOne(userView, func(ctx context.Context, c *fiber.Ctx) (crm.User, error) {
+		return s.app.User(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) me() fiber.Handler {
-	return getOne(s, userView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (crm.User, error) {
-		return s.crm.GetUser(ctx, tx, actorOf(ctx).UserID)
+	return getOne(userView, func(ctx context.Context, c *fiber.Ctx) (crm.User, error) {
+		return s.app.Me(ctx)
 	})
 }
 
 func (s *Server) patchUser() fiber.Handler {
-	return patchOne(s, userView, UserRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p crm.UserPatch) (crm.User, error) {
-		return s.crm.UpdateUser(ctx, tx, c.Params("id"), v, p)
+	return patchOne(userView, UserRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p crm.UserPatch) (crm.User, error) {
+		return s.app.UpdateUser(ctx, c.Params("id"), v, p)
 	})
 }
 
@@ -61,9 +63,8 @@ func (s *Server) deactivateUser() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		off := false
-		return commit(s, c, func(ctx context.Context, tx Tx) (crm.User, error) {
-			return s.crm.UpdateUser(ctx, tx, c.Params("id"), v, crm.UserPatch{Active: &off})
+		return commit(c, func(ctx context.Context) (crm.User, error) {
+			return s.app.DeactivateUser(ctx, c.Params("id"), v)
 		}, func(u crm.User) response {
 			return response{status: fiber.StatusOK, version: u.Version, body: userJSON(u)}
 		})
@@ -71,29 +72,22 @@ func (s *Server) deactivateUser() fiber.Handler {
 }
 
 func (s *Server) listTokens() fiber.Handler {
-	return listOf(s, func(t crm.Token) string { return t.ID }, tokenJSON, nil,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]crm.Token, error) {
-			return s.crm.ListTokens(ctx, tx, c.Params("id"), crm.Page{Limit: limit, After: after})
+	return listOf(func(t crm.Token) string { return t.ID }, tokenJSON, nil,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, _ map[string]string) ([]crm.Token, error) {
+			return s.app.Tokens(ctx, c.Params("id"), p)
 		})
 }
 
-// newToken is a token with the secret shown once.
-type newToken struct {
-	t      crm.Token
-	secret string
-}
-
 func (s *Server) createToken() fiber.Handler {
-	show := view[newToken, TokenJSON]{func(newToken) int { return 0 }, func(n newToken) TokenJSON {
-		out := tokenJSON(n.t)
-		out.Token = n.secret
+	show := view[app.NewToken, TokenJSON]{func(app.NewToken) int { return 0 }, func(n app.NewToken) TokenJSON {
+		out := tokenJSON(n.Token)
+		out.Token = n.Secret
 		return out
 	}}
-	h := createOne(s, show, func(r TokenRequest) (TokenRequest, error) { return r, nil },
-		func(n newToken) string { return v1 + "/users/" + n.t.UserID + "/tokens" },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, r TokenRequest) (newToken, error) {
-			t, secret, err := s.crm.CreateToken(ctx, tx, r.UserID, r.Name)
-			return newToken{t, secret}, err
+	h := createOne(show, func(r TokenRequest) (TokenRequest, error) { return r, nil },
+		func(n app.NewToken) string { return v1 + "/users/" + n.Token.UserID + "/tokens" },
+		func(ctx context.Context, c *fiber.Ctx, r TokenRequest) (app.NewToken, error) {
+			return s.app.CreateToken(ctx, r.UserID, r.Name)
 		})
 	return func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
@@ -102,41 +96,41 @@ func (s *Server) createToken() fiber.Handler {
 }
 
 func (s *Server) revokeToken() fiber.Handler {
-	return deleteOne(s, func(ctx context.Context, tx Tx, c *fiber.Ctx) error {
-		return s.crm.RevokeToken(ctx, tx, c.Params("id"))
+	return deleteOne(func(ctx context.Context, c *fiber.Ctx) error {
+		return s.app.RevokeToken(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) listAccounts() fiber.Handler {
-	return listOf(s, func(a crm.Account) string { return a.ID }, accountJSON, accountFilters,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]crm.Account, error) {
-			return s.crm.ListAccounts(ctx, tx, crm.AccountFilter{Page: crm.Page{Limit: limit, After: after},
+	return listOf(func(a crm.Account) string { return a.ID }, accountJSON, accountFilters,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]crm.Account, error) {
+			return s.app.Accounts(ctx, crm.AccountFilter{Page: p,
 				OwnerID: f["owner_id"], Segment: f["segment"], Currency: f["currency"], Q: f["q"]})
 		})
 }
 
 func (s *Server) createAccount() fiber.Handler {
-	return createOne(s, accountView, AccountRequest.input, func(a crm.Account) string { return v1 + "/accounts/" + a.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in crm.AccountInput) (crm.Account, error) {
-			return s.crm.CreateAccount(ctx, tx, in)
+	return createOne(accountView, AccountRequest.input, func(a crm.Account) string { return v1 + "/accounts/" + a.ID },
+		func(ctx context.Context, c *fiber.Ctx, in crm.AccountInput) (crm.Account, error) {
+			return s.app.CreateAccount(ctx, in)
 		})
 }
 
 func (s *Server) getAccount() fiber.Handler {
-	return getOne(s, accountView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (crm.Account, error) {
-		return s.crm.GetAccount(ctx, tx, c.Params("id"))
+	return getOne(accountView, func(ctx context.Context, c *fiber.Ctx) (crm.Account, error) {
+		return s.app.Account(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) patchAccount() fiber.Handler {
-	return patchOne(s, accountView, AccountRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p crm.AccountPatch) (crm.Account, error) {
-		return s.crm.UpdateAccount(ctx, tx, c.Params("id"), v, p)
+	return patchOne(accountView, AccountRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p crm.AccountPatch) (crm.Account, error) {
+		return s.app.UpdateAccount(ctx, c.Params("id"), v, p)
 	})
 }
 
 func (s *Server) deleteAccount() fiber.Handler {
-	return deleteOne(s, func(ctx context.Context, tx Tx, c *fiber.Ctx) error {
-		return s.crm.DeleteAccount(ctx, tx, c.Params("id"))
+	return deleteOne(func(ctx context.Context, c *fiber.Ctx) error {
+		return s.app.DeleteAccount(ctx, c.Params("id"))
 	})
 }
 
@@ -147,66 +141,66 @@ func contactInput(r ContactRequest) (crm.ContactInput, error) {
 func contactPatch(r ContactRequest) (crm.ContactPatch, error) { return crm.ContactPatch(r), nil }
 
 func (s *Server) listContacts() fiber.Handler {
-	return listOf(s, func(x crm.Contact) string { return x.ID }, contactJSON, contactFilters,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]crm.Contact, error) {
-			return s.crm.ListContacts(ctx, tx, crm.ContactFilter{Page: crm.Page{Limit: limit, After: after}, AccountID: c.Params("id"), Q: f["q"]})
+	return listOf(func(x crm.Contact) string { return x.ID }, contactJSON, contactFilters,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]crm.Contact, error) {
+			return s.app.Contacts(ctx, crm.ContactFilter{Page: p, AccountID: c.Params("id"), Q: f["q"]})
 		})
 }
 
 func (s *Server) createContact() fiber.Handler {
-	return createOne(s, contactView, contactInput, func(x crm.Contact) string { return v1 + "/accounts/" + x.AccountID + "/contacts/" + x.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in crm.ContactInput) (crm.Contact, error) {
-			return s.crm.CreateContact(ctx, tx, c.Params("id"), in)
+	return createOne(contactView, contactInput, func(x crm.Contact) string { return v1 + "/accounts/" + x.AccountID + "/contacts/" + x.ID },
+		func(ctx context.Context, c *fiber.Ctx, in crm.ContactInput) (crm.Contact, error) {
+			return s.app.CreateContact(ctx, c.Params("id"), in)
 		})
 }
 
 func (s *Server) getContact() fiber.Handler {
-	return getOne(s, contactView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (crm.Contact, error) {
-		return s.crm.GetContact(ctx, tx, c.Params("id"), c.Params("contact_id"))
+	return getOne(contactView, func(ctx context.Context, c *fiber.Ctx) (crm.Contact, error) {
+		return s.app.Contact(ctx, c.Params("id"), c.Params("contact_id"))
 	})
 }
 
 func (s *Server) patchContact() fiber.Handler {
-	return patchOne(s, contactView, contactPatch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p crm.ContactPatch) (crm.Contact, error) {
-		return s.crm.UpdateContact(ctx, tx, c.Params("id"), c.Params("contact_id"), v, p)
+	return patchOne(contactView, contactPatch, func(ctx context.Context, c *fiber.Ctx, v int, p crm.ContactPatch) (crm.Contact, error) {
+		return s.app.UpdateContact(ctx, c.Params("id"), c.Params("contact_id"), v, p)
 	})
 }
 
 func (s *Server) deleteContact() fiber.Handler {
-	return deleteOne(s, func(ctx context.Context, tx Tx, c *fiber.Ctx) error {
-		return s.crm.DeleteContact(ctx, tx, c.Params("id"), c.Params("contact_id"))
+	return deleteOne(func(ctx context.Context, c *fiber.Ctx) error {
+		return s.app.DeleteContact(ctx, c.Params("id"), c.Params("contact_id"))
 	})
 }
 
 func (s *Server) listOpportunities() fiber.Handler {
-	return listOf(s, func(o crm.Opportunity) string { return o.ID }, opportunityJSON, opportunityFilters,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]crm.Opportunity, error) {
-			return s.crm.ListOpportunities(ctx, tx, crm.OpportunityFilter{Page: crm.Page{Limit: limit, After: after},
+	return listOf(func(o crm.Opportunity) string { return o.ID }, opportunityJSON, opportunityFilters,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]crm.Opportunity, error) {
+			return s.app.Opportunities(ctx, crm.OpportunityFilter{Page: p,
 				OwnerID: f["owner_id"], AccountID: f["account_id"], Stage: f["stage"], Q: f["q"]})
 		})
 }
 
 func (s *Server) createOpportunity() fiber.Handler {
-	return createOne(s, opportunityView, OpportunityRequest.input, func(o crm.Opportunity) string { return v1 + "/opportunities/" + o.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in crm.OpportunityInput) (crm.Opportunity, error) {
-			return s.crm.CreateOpportunity(ctx, tx, in)
+	return createOne(opportunityView, OpportunityRequest.input, func(o crm.Opportunity) string { return v1 + "/opportunities/" + o.ID },
+		func(ctx context.Context, c *fiber.Ctx, in crm.OpportunityInput) (crm.Opportunity, error) {
+			return s.app.CreateOpportunity(ctx, in)
 		})
 }
 
 func (s *Server) getOpportunity() fiber.Handler {
-	return getOne(s, opportunityView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (crm.Opportunity, error) {
-		return s.crm.GetOpportunity(ctx, tx, c.Params("id"))
+	return getOne(opportunityView, func(ctx context.Context, c *fiber.Ctx) (crm.Opportunity, error) {
+		return s.app.Opportunity(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) patchOpportunity() fiber.Handler {
-	return patchOne(s, opportunityView, OpportunityRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p crm.OpportunityPatch) (crm.Opportunity, error) {
-		return s.crm.UpdateOpportunity(ctx, tx, c.Params("id"), v, p)
+	return patchOne(opportunityView, OpportunityRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p crm.OpportunityPatch) (crm.Opportunity, error) {
+		return s.app.UpdateOpportunity(ctx, c.Params("id"), v, p)
 	})
 }
 
 func (s *Server) deleteOpportunity() fiber.Handler {
-	return deleteOne(s, func(ctx context.Context, tx Tx, c *fiber.Ctx) error {
-		return s.crm.DeleteOpportunity(ctx, tx, c.Params("id"))
+	return deleteOne(func(ctx context.Context, c *fiber.Ctx) error {
+		return s.app.DeleteOpportunity(ctx, c.Params("id"))
 	})
 }

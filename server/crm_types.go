@@ -161,7 +161,7 @@ type AccountRequest struct {
 
 func accountJSON(a crm.Account) AccountJSON {
 	return AccountJSON{ID: a.ID, Name: a.Name, Currency: a.Currency, Segment: a.Segment, Industry: a.Industry,
-		CreditLimit: fmtMoney(a.CreditLimit, a.Currency), PaymentTerms: a.PaymentTerms, InvoicingPolicy: a.InvoicingPolicy, TaxRegion: a.TaxRegion,
+		CreditLimit: fmtMoney(a.CreditLimit, a.Currency), PaymentTerms: a.PaymentTerms, InvoicingPolicy: string(a.InvoicingPolicy), TaxRegion: a.TaxRegion,
 		OwnerID: a.OwnerID, PriceBookID: optStr(a.PriceBookID), Phone: a.Phone, Website: a.Website, BillingAddress: addressJSON(a.BillingAddress),
 		ShippingAddress: addressJSON(a.ShippingAddress), Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
@@ -169,7 +169,7 @@ func accountJSON(a crm.Account) AccountJSON {
 func (r AccountRequest) input() (crm.AccountInput, error) {
 	p := quotient.Problems{}
 	in := crm.AccountInput{Name: strOr(r.Name), Currency: strOr(r.Currency), Segment: strOr(r.Segment),
-		Industry: strOr(r.Industry), CreditLimit: r.CreditLimit.Value(&p, "credit_limit"), PaymentTerms: strOr(r.PaymentTerms), InvoicingPolicy: strOr(r.InvoicingPolicy),
+		Industry: strOr(r.Industry), CreditLimit: r.CreditLimit.Value(&p, "credit_limit"), PaymentTerms: strOr(r.PaymentTerms), InvoicingPolicy: crm.InvoicingPolicy(strOr(r.InvoicingPolicy)),
 		TaxRegion: strOr(r.TaxRegion), OwnerID: strOr(r.OwnerID), PriceBookID: strOr(r.PriceBookID), Phone: strOr(r.Phone), Website: strOr(r.Website)}
 	if r.BillingAddress != nil {
 		in.BillingAddress = *r.BillingAddress.domain()
@@ -183,7 +183,7 @@ func (r AccountRequest) input() (crm.AccountInput, error) {
 func (r AccountRequest) patch() (crm.AccountPatch, error) {
 	p := quotient.Problems{}
 	out := crm.AccountPatch{Name: r.Name, Currency: r.Currency, Segment: r.Segment, Industry: r.Industry,
-		CreditLimit: r.CreditLimit.Ptr(&p, "credit_limit"), PaymentTerms: r.PaymentTerms, InvoicingPolicy: r.InvoicingPolicy, TaxRegion: r.TaxRegion,
+		CreditLimit: r.CreditLimit.Ptr(&p, "credit_limit"), PaymentTerms: r.PaymentTerms, InvoicingPolicy: (*crm.InvoicingPolicy)(r.InvoicingPolicy), TaxRegion: r.TaxRegion,
 		OwnerID: r.OwnerID, PriceBookID: r.PriceBookID, Phone: r.Phone, Website: r.Website,
 		BillingAddress: r.BillingAddress.domain(), ShippingAddress: r.ShippingAddress.domain()}
 	return out, p.Err()

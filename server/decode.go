@@ -161,18 +161,12 @@ func (d *Dec) Ptr(p *quotient.Problems, field string) *decimal.Decimal {
 	return &v
 }
 
-// listQuery holds the common list parameters.
-type listQuery struct {
-	Limit int
-	After string
-}
-
 const maxLimit = 200
 
 // parseList reads limit and cursor, and rejects query parameters the
 // endpoint does not know, naming them.
-func parseList(c *fiber.Ctx, allowed ...string) (listQuery, map[string]string, error) {
-	q := listQuery{Limit: 50}
+func parseList(c *fiber.Ctx, allowed ...string) (quotient.Page, map[string]string, error) {
+	q := quotient.Page{Limit: 50}
 	vals := map[string]string{}
 	var bad error
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) {

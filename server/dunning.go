@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
 )
 
@@ -71,30 +72,30 @@ type DunningRunJSON struct {
 var dunningLevelView = view[billing.DunningLevel, DunningLevelJSON]{func(l billing.DunningLevel) int { return l.Version }, dunningLevelJSON}
 
 func (s *Server) listDunningLevels() fiber.Handler {
-	return listOf(s, func(l billing.DunningLevel) string { return l.ID }, dunningLevelJSON, nil,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]billing.DunningLevel, error) {
-			ls, err := s.billing.DunningLevels(ctx, tx)
+	return listOf(func(l billing.DunningLevel) string { return l.ID }, dunningLevelJSON, nil,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, _ map[string]string) ([]billing.DunningLevel, error) {
+			ls, err := s.app.DunningLevels(ctx)
 			sort.Slice(ls, func(i, j int) bool { return ls[i].ID < ls[j].ID }) // pages go by id, as every list's
-			return pageAfter(ls, func(l billing.DunningLevel) string { return l.ID }, limit, after), err
+			return pageAfter(ls, func(l billing.DunningLevel) string { return l.ID }, p), err
 		})
 }
 
 func (s *Server) createDunningLevel() fiber.Handler {
-	return createOne(s, dunningLevelView, DunningLevelRequest.input, func(l billing.DunningLevel) string { return v1 + "/dunning-levels/" + l.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in billing.DunningLevelInput) (billing.DunningLevel, error) {
-			return s.billing.CreateDunningLevel(ctx, tx, in)
+	return createOne(dunningLevelView, DunningLevelRequest.input, func(l billing.DunningLevel) string { return v1 + "/dunning-levels/" + l.ID },
+		func(ctx context.Context, c *fiber.Ctx, in billing.DunningLevelInput) (billing.DunningLevel, error) {
+			return s.app.CreateDunningLevel(ctx, in)
 		})
 }
 
 func (s *Server) getDunningLevel() fiber.Handler {
-	return getOne(s, dunningLevelView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (billing.DunningLevel, error) {
-		return s.billing.GetDunningLevel(ctx, tx, c.Params("id"))
+	return getOne(dunningLevelView, func(ctx context.Context, c *fiber.Ctx) (billing.DunningLevel, error) {
+		return s.app.DunningLevel(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) patchDunningLevel() fiber.Handler {
-	return patchOne(s, dunningLevelView, DunningLevelRequest.input, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, in billing.DunningLevelInput) (billing.DunningLevel, error) {
-		return s.billing.UpdateDunningLevel(ctx, tx, c.Params("id"), v, in)
+	return patchOne(dunningLevelView, DunningLevelRequest.input, func(ctx context.Context, c *fiber.Ctx, v int, in billing.DunningLevelInput) (billing.DunningLevel, error) {
+		return s.app.UpdateDunningLevel(ctx, c.Params("id"), v, in)
 	})
 }
 
@@ -102,29 +103,8 @@ func (s *Server) patchDunningLevel() fiber.Handler {
 // not the daily run has happened.
 func (s *Server) runDunning() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return commit(s, c, func(ctx context.Context, tx Tx) (int, error) {
-			return s.billing.RunDunning(ctx, tx)
+		return commit(c, func(ctx context.Context) (int, error) {
+			return s.app.RunDunning(ctx)
 		}, func(n int) response { return response{status: fiber.StatusOK, body: DunningRunJSON{Notices: n}} })
 	}
-}
-
-// DailyDunning sends the day's reminders once across every server on the
-// database; the maintenance loop calls it every tick.
-// Once this server has seen the day claimed (by itself or another), it
-// does not ask the database again until the date changes.
-func (s *Server) DailyDunning(ctx context.Context) (int, error) {
-	today := s.now().UTC().Format(time.DateOnly)
-	if v, _ := s.dunnedOn.Load().(string); v == today {
-		return 0, nil
-	}
-	n := 0
-	err := s.db.InTx(ctx, func(tx Tx) error {
-		var err error
-		n, err = s.billing.DailyDunning(ctx, tx)
-		return err
-	})
-	if err == nil {
-		s.dunnedOn.Store(today)
-	}
-	return n, err
 }

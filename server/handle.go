@@ -2,31 +2,15 @@ package server
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/quotient-cpq/quotient"
 )
 
-// read runs fn in a read-only transaction and returns its result.
-func read[T any](s *Server, c *fiber.Ctx, fn func(ctx context.Context, tx Tx) (T, error)) (T, error) {
-	var out T
-	err := s.view(c, func(ctx context.Context, tx Tx) error {
-		var err error
-		out, err = fn(ctx, tx)
-		return err
-	})
-	return out, err
-}
-
-// change runs fn in a read-write transaction and returns its result.
-func change[T any](s *Server, c *fiber.Ctx, fn func(ctx context.Context, tx Tx) (T, error)) (T, error) {
-	var out T
-	err := s.write(c, func(ctx context.Context, tx Tx) error {
-		var err error
-		out, err = fn(ctx, tx)
-		return err
-	})
-	return out, err
-}
+// The shapes every handler takes: decode, call one use case of the
+// application layer, encode.
 
 // send writes a JSON body; a versioned resource gets an ETag, and a GET
 // whose If-None-Match already has it gets 304.
@@ -64,9 +48,9 @@ type view[T, J any] struct {
 }
 
 // getOne answers GET of one resource.
-func getOne[T, J any](s *Server, v view[T, J], fn func(context.Context, Tx, *fiber.Ctx) (T, error)) fiber.Handler {
+func getOne[T, J any](v view[T, J], fn func(context.Context, *fiber.Ctx) (T, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		x, err := read(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c) })
+		x, err := fn(c.UserContext(), c)
 		if err != nil {
 			return err
 		}
@@ -74,7 +58,7 @@ func getOne[T, J any](s *Server, v view[T, J], fn func(context.Context, Tx, *fib
 	}
 }
 
-// response is what a write answers, rendered inside its transaction.
+// response is what a write answers.
 type response struct {
 	status   int
 	version  int    // > 0: sent as ETag
@@ -94,6 +78,16 @@ func (r *response) headers() map[string]string {
 	return h
 }
 
+// marshal renders the body.
+func (r *response) marshal() error {
+	if r.body == nil {
+		return nil
+	}
+	var err error
+	r.raw, err = jsonMarshal(r.body)
+	return err
+}
+
 func (r *response) write(c *fiber.Ctx) error {
 	for k, v := range r.headers() {
 		c.Set(k, v)
@@ -105,51 +99,57 @@ func (r *response) write(c *fiber.Ctx) error {
 	return c.Status(r.status).Send(r.raw)
 }
 
-// commit runs a write in a transaction and renders its response inside it.
-// When the request carries a claimed Idempotency-Key the response is
-// stored in that same transaction, so the effect and its record commit or
-// roll back together.
-func commit[T any](s *Server, c *fiber.Ctx, fn func(context.Context, Tx) (T, error), render func(T) response) error {
+// commit runs a change and answers with render of its result. When the
+// request carries a claimed Idempotency-Key, the response is rendered and
+// stored inside the change's own transaction (a quotient.Receipt), so the
+// effect and its record commit or roll back together.
+func commit[T any](c *fiber.Ctx, fn func(context.Context) (T, error), render func(T) response) error {
 	st, _ := c.Locals("idem").(*idemState)
+	ctx := c.UserContext()
 	var res response
-	err := s.write(c, func(ctx context.Context, tx Tx) error {
-		x, err := fn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		res = render(x)
-		if res.body != nil {
-			if res.raw, err = jsonMarshal(res.body); err != nil {
-				return err
+	kept := false
+	if st != nil {
+		ctx = quotient.WithReceipt(ctx, func(x any) (quotient.IdempotencyRecord, error) {
+			v, ok := x.(T)
+			if !ok {
+				return quotient.IdempotencyRecord{}, fmt.Errorf("server: the change returned %T, not %T", x, v)
 			}
-		}
-		if st == nil {
-			return nil
-		}
-		ct := ""
-		if res.raw != nil {
-			ct = fiber.MIMEApplicationJSONCharsetUTF8
-		}
-		return tx.CompleteIdempotencyKey(ctx, st.record(res.status, ct, res.headers(), res.raw))
-	})
+			res = render(v)
+			if err := res.marshal(); err != nil {
+				return quotient.IdempotencyRecord{}, err
+			}
+			kept = true
+			ct := ""
+			if res.raw != nil {
+				ct = fiber.MIMEApplicationJSONCharsetUTF8
+			}
+			return st.record(res.status, ct, res.headers(), res.raw), nil
+		})
+	}
+	x, err := fn(ctx)
 	if err != nil {
 		return err
 	}
-	if st != nil {
+	if kept {
 		st.stored = true
+	} else {
+		res = render(x)
+		if err := res.marshal(); err != nil {
+			return err
+		}
 	}
 	return res.write(c)
 }
 
 // createOne answers a POST that makes a resource: 201, Location and ETag.
-func createOne[R, In, T, J any](s *Server, v view[T, J], conv func(R) (In, error), location func(T) string,
-	fn func(context.Context, Tx, *fiber.Ctx, In) (T, error)) fiber.Handler {
+func createOne[R, In, T, J any](v view[T, J], conv func(R) (In, error), location func(T) string,
+	fn func(context.Context, *fiber.Ctx, In) (T, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		in, err := decodeWith(c, conv)
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c, in) },
+		return commit(c, func(ctx context.Context) (T, error) { return fn(ctx, c, in) },
 			func(x T) response {
 				return response{status: fiber.StatusCreated, version: v.version(x), location: location(x), body: v.json(x)}
 			})
@@ -157,8 +157,7 @@ func createOne[R, In, T, J any](s *Server, v view[T, J], conv func(R) (In, error
 }
 
 // patchOne answers a PATCH, passing on the version If-Match names.
-func patchOne[R, P, T, J any](s *Server, v view[T, J], conv func(R) (P, error),
-	fn func(context.Context, Tx, *fiber.Ctx, int, P) (T, error)) fiber.Handler {
+func patchOne[R, P, T, J any](v view[T, J], conv func(R) (P, error), fn func(context.Context, *fiber.Ctx, int, P) (T, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		version, err := ifMatch(c)
 		if err != nil {
@@ -168,15 +167,15 @@ func patchOne[R, P, T, J any](s *Server, v view[T, J], conv func(R) (P, error),
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (T, error) { return fn(ctx, tx, c, version, p) },
+		return commit(c, func(ctx context.Context) (T, error) { return fn(ctx, c, version, p) },
 			func(x T) response { return response{status: fiber.StatusOK, version: v.version(x), body: v.json(x)} })
 	}
 }
 
 // deleteOne answers a DELETE with 204.
-func deleteOne(s *Server, fn func(context.Context, Tx, *fiber.Ctx) error) fiber.Handler {
+func deleteOne(fn func(context.Context, *fiber.Ctx) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return commit(s, c, func(ctx context.Context, tx Tx) (struct{}, error) { return struct{}{}, fn(ctx, tx, c) },
+		return commit(c, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx, c) },
 			func(struct{}) response { return response{status: fiber.StatusNoContent} })
 	}
 }
@@ -184,14 +183,14 @@ func deleteOne(s *Server, fn func(context.Context, Tx, *fiber.Ctx) error) fiber.
 // listOf answers a list: it parses limit, cursor and the allowed filters,
 // asks fn for one row more than the page to learn whether more exist, and
 // writes the page envelope.
-func listOf[T, J any](s *Server, id func(T) string, conv func(T) J, filters []string,
-	fn func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]T, error)) fiber.Handler {
+func listOf[T, J any](id func(T) string, conv func(T) J, filters []string,
+	fn func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]T, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		q, f, err := parseList(c, filters...)
 		if err != nil {
 			return err
 		}
-		rows, err := read(s, c, func(ctx context.Context, tx Tx) ([]T, error) { return fn(ctx, tx, c, q.Limit+1, q.After, f) })
+		rows, err := fn(c.UserContext(), c, quotient.Page{Limit: q.Limit + 1, After: q.After}, f)
 		if err != nil {
 			return err
 		}

@@ -59,14 +59,9 @@ func (s *Server) idempotent(c *fiber.Ctx) error {
 	sum.Write([]byte(c.Method() + " " + c.Path() + "?" + string(c.Request().URI().QueryString()) + "\n"))
 	sum.Write(c.Body())
 	rec := quotient.IdempotencyRecord{UserID: a.UserID, Key: key, Method: c.Method(), Path: c.Path(),
-		RequestHash: hex.EncodeToString(sum.Sum(nil)), CreatedAt: s.now().UTC()}
-	var got quotient.IdempotencyRecord
-	var claimed bool
-	if err := s.db.InTx(ctx, func(tx Tx) error {
-		var err error
-		got, claimed, err = tx.ClaimIdempotencyKey(ctx, rec)
-		return err
-	}); err != nil {
+		RequestHash: hex.EncodeToString(sum.Sum(nil)), CreatedAt: s.app.Now()}
+	got, claimed, err := s.store.ClaimIdempotencyKey(ctx, rec)
+	if err != nil {
 		return err
 	}
 	if !claimed {
@@ -84,13 +79,13 @@ func (s *Server) idempotent(c *fiber.Ctx) error {
 		return nil
 	}
 	status := c.Response().StatusCode()
-	store := func(tx Tx) error {
-		if status >= 500 {
-			return tx.ReleaseIdempotencyKey(ctx, a.UserID, key)
-		}
-		return tx.CompleteIdempotencyKey(ctx, st.record(status, string(c.Response().Header.ContentType()), nil, c.Response().Body()))
+	var serr error
+	if status >= 500 {
+		serr = s.store.ReleaseIdempotencyKey(ctx, a.UserID, key)
+	} else {
+		serr = s.store.CompleteIdempotencyKey(ctx, st.record(status, string(c.Response().Header.ContentType()), nil, c.Response().Body()))
 	}
-	if serr := s.db.InTx(ctx, store); serr != nil {
+	if serr != nil {
 		s.log.Error("store idempotent response", "request_id", requestID(c), "error", serr)
 	}
 	return nil
@@ -112,11 +107,8 @@ func (s *Server) replay(c *fiber.Ctx, want, got quotient.IdempotencyRecord) erro
 			return ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
-		err := s.db.View(ctx, func(tx Tx) error {
-			var err error
-			got, err = tx.IdempotencyRecord(ctx, want.UserID, want.Key)
-			return err
-		})
+		var err error
+		got, err = s.store.IdempotencyRecord(ctx, want.UserID, want.Key)
 		if quotient.ErrorCode(err) == quotient.NotFound {
 			// The first request failed on the server and released the key.
 			return quotient.FieldErrorf(quotient.Conflict, idempotencyHeader, "the first request with this key failed; retry it")

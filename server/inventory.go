@@ -141,42 +141,42 @@ var (
 )
 
 func (s *Server) listWarehouses() fiber.Handler {
-	return listOf(s, func(w inventory.Warehouse) string { return w.ID }, warehouseJSON, nil,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]inventory.Warehouse, error) {
-			return s.inventory.ListWarehouses(ctx, tx, limit, after)
+	return listOf(func(w inventory.Warehouse) string { return w.ID }, warehouseJSON, nil,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, _ map[string]string) ([]inventory.Warehouse, error) {
+			return s.app.Warehouses(ctx, p)
 		})
 }
 
 func (s *Server) createWarehouse() fiber.Handler {
-	return createOne(s, warehouseView, WarehouseRequest.input, func(w inventory.Warehouse) string { return v1 + "/warehouses/" + w.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in inventory.Warehouse) (inventory.Warehouse, error) {
-			return s.inventory.CreateWarehouse(ctx, tx, in)
+	return createOne(warehouseView, WarehouseRequest.input, func(w inventory.Warehouse) string { return v1 + "/warehouses/" + w.ID },
+		func(ctx context.Context, c *fiber.Ctx, in inventory.Warehouse) (inventory.Warehouse, error) {
+			return s.app.CreateWarehouse(ctx, in)
 		})
 }
 
 func (s *Server) getWarehouse() fiber.Handler {
-	return getOne(s, warehouseView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (inventory.Warehouse, error) {
-		return s.inventory.GetWarehouse(ctx, tx, c.Params("id"))
+	return getOne(warehouseView, func(ctx context.Context, c *fiber.Ctx) (inventory.Warehouse, error) {
+		return s.app.Warehouse(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) patchWarehouse() fiber.Handler {
-	return patchOne(s, warehouseView, WarehouseRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p inventory.WarehousePatch) (inventory.Warehouse, error) {
-		return s.inventory.UpdateWarehouse(ctx, tx, c.Params("id"), v, p)
+	return patchOne(warehouseView, WarehouseRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p inventory.WarehousePatch) (inventory.Warehouse, error) {
+		return s.app.UpdateWarehouse(ctx, c.Params("id"), v, p)
 	})
 }
 
 func (s *Server) listLevels() fiber.Handler {
-	return listOf(s, func(l inventory.Level) string { return l.ProductID + "/" + l.WarehouseID }, levelJSON, inventoryFilter,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]inventory.Level, error) {
-			return s.inventory.Levels(ctx, tx, inventory.Filter{ProductID: f["product_id"], WarehouseID: f["warehouse_id"], Limit: limit, After: after})
+	return listOf(func(l inventory.Level) string { return l.ProductID + "/" + l.WarehouseID }, levelJSON, inventoryFilter,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]inventory.Level, error) {
+			return s.app.StockLevels(ctx, inventory.Filter{ProductID: f["product_id"], WarehouseID: f["warehouse_id"], Page: p})
 		})
 }
 
 func (s *Server) listMovements() fiber.Handler {
-	return listOf(s, func(m inventory.Movement) string { return m.ID }, movementJSON, inventoryFilter,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]inventory.Movement, error) {
-			return s.inventory.Movements(ctx, tx, inventory.Filter{ProductID: f["product_id"], WarehouseID: f["warehouse_id"], Limit: limit, After: after})
+	return listOf(func(m inventory.Movement) string { return m.ID }, movementJSON, inventoryFilter,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]inventory.Movement, error) {
+			return s.app.StockMovements(ctx, inventory.Filter{ProductID: f["product_id"], WarehouseID: f["warehouse_id"], Page: p})
 		})
 }
 
@@ -186,8 +186,8 @@ func (s *Server) receive() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) ([]inventory.Movement, error) {
-			return s.flows.Receive(ctx, tx, in)
+		return commit(c, func(ctx context.Context) ([]inventory.Movement, error) {
+			return s.app.ReceiveStock(ctx, in)
 		}, func(ms []inventory.Movement) response {
 			return response{status: fiber.StatusCreated, body: ReceiptJSON{Movements: mapSlice(ms, movementJSON)}}
 		})
@@ -200,8 +200,8 @@ func (s *Server) adjust() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (inventory.Movement, error) {
-			return s.flows.Adjust(ctx, tx, in)
+		return commit(c, func(ctx context.Context) (inventory.Movement, error) {
+			return s.app.AdjustStock(ctx, in)
 		}, func(m inventory.Movement) response {
 			return response{status: fiber.StatusCreated, body: movementJSON(m)}
 		})

@@ -81,39 +81,28 @@ func invoiceJSON(inv billing.Invoice) InvoiceJSON {
 var invoiceFilter = []string{"account_id", "order_id", "status"}
 
 func (s *Server) listInvoices() fiber.Handler {
-	return listOf(s, func(inv billing.Invoice) string { return inv.ID }, invoiceJSON, invoiceFilter,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]billing.Invoice, error) {
-			return s.billing.List(ctx, tx, billing.InvoiceFilter{AccountID: f["account_id"], OrderID: f["order_id"], Status: f["status"], Limit: limit, After: after})
+	return listOf(func(inv billing.Invoice) string { return inv.ID }, invoiceJSON, invoiceFilter,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]billing.Invoice, error) {
+			return s.app.Invoices(ctx, billing.InvoiceFilter{AccountID: f["account_id"], OrderID: f["order_id"], Status: f["status"], Page: p})
 		})
 }
 
 func (s *Server) getInvoice() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		type result struct {
-			inv     billing.Invoice
-			dunning []billing.DunningNotice
-		}
-		r, err := read(s, c, func(ctx context.Context, tx Tx) (result, error) {
-			inv, err := s.billing.Get(ctx, tx, c.Params("id"))
-			if err != nil {
-				return result{}, err
-			}
-			ns, err := s.billing.InvoiceDunning(ctx, tx, inv.ID)
-			return result{inv, ns}, err
-		})
+		r, err := s.app.Invoice(c.UserContext(), c.Params("id"))
 		if err != nil {
 			return err
 		}
-		out := invoiceJSON(r.inv)
-		out.Dunning = mapSlice(r.dunning, dunningNoticeJSON)
-		return send(c, fiber.StatusOK, r.inv.Version, out)
+		out := invoiceJSON(r.Invoice)
+		out.Dunning = mapSlice(r.Dunning, dunningNoticeJSON)
+		return send(c, fiber.StatusOK, r.Invoice.Version, out)
 	}
 }
 
 func (s *Server) invoiceOrder() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return commit(s, c, func(ctx context.Context, tx Tx) (billing.Invoice, error) {
-			return s.flows.Invoice(ctx, tx, c.Params("id"))
+		return commit(c, func(ctx context.Context) (billing.Invoice, error) {
+			return s.app.InvoiceOrder(ctx, c.Params("id"))
 		}, func(inv billing.Invoice) response {
 			return response{status: fiber.StatusCreated, location: v1 + "/invoices/" + inv.ID, body: invoiceJSON(inv)}
 		})
@@ -153,9 +142,7 @@ func (s *Server) arAging() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ag, err := read(s, c, func(ctx context.Context, tx Tx) (billing.Aging, error) {
-			return s.billing.AgingReport(ctx, tx, f["currency"], f["as_of"])
-		})
+		ag, err := s.app.ARAging(c.UserContext(), f["currency"], f["as_of"])
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/ledger"
 )
 
@@ -115,12 +116,12 @@ type JournalEntryRequest struct {
 	Lines      []JournalLineRequest `json:"lines"`
 }
 
-func (r JournalEntryRequest) input() (ledger.EntryInput, error) {
+func (r JournalEntryRequest) input() (ledger.ManualEntry, error) {
 	p := quotient.Problems{}
-	in := ledger.EntryInput{Date: r.Date, Memo: r.Memo, Currency: r.Currency, SourceType: r.SourceType, SourceID: r.SourceID}
+	in := ledger.ManualEntry{Date: r.Date, Memo: r.Memo, Currency: r.Currency, SourceType: r.SourceType, SourceID: r.SourceID}
 	for i, l := range r.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
-		in.Lines = append(in.Lines, ledger.LineInput{AccountCode: l.AccountCode, Currency: l.Currency, Memo: l.Memo,
+		in.Lines = append(in.Lines, ledger.ManualLine{AccountCode: l.AccountCode, Currency: l.Currency, Memo: l.Memo,
 			Debit: l.Debit.Value(&p, f+".debit"), Credit: l.Credit.Value(&p, f+".credit")})
 	}
 	return in, p.Err()
@@ -197,37 +198,37 @@ type AccountLedgerJSON struct {
 var ledgerAccountView = view[ledger.Account, LedgerAccountJSON]{func(a ledger.Account) int { return a.Version }, ledgerAccountJSON}
 
 func (s *Server) listLedgerAccounts() fiber.Handler {
-	return listOf(s, func(a ledger.Account) string { return a.Code }, ledgerAccountJSON, nil,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]ledger.Account, error) {
-			as, err := s.ledger.Accounts(ctx, tx)
-			return pageAfter(as, func(a ledger.Account) string { return a.Code }, limit, after), err
+	return listOf(func(a ledger.Account) string { return a.Code }, ledgerAccountJSON, nil,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, _ map[string]string) ([]ledger.Account, error) {
+			as, err := s.app.LedgerAccounts(ctx)
+			return pageAfter(as, func(a ledger.Account) string { return a.Code }, p), err
 		})
 }
 
 func (s *Server) createLedgerAccount() fiber.Handler {
-	return createOne(s, ledgerAccountView, LedgerAccountRequest.input, func(a ledger.Account) string { return v1 + "/ledger/accounts/" + a.Code },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in ledger.Account) (ledger.Account, error) {
-			return s.ledger.CreateAccount(ctx, tx, in)
+	return createOne(ledgerAccountView, LedgerAccountRequest.input, func(a ledger.Account) string { return v1 + "/ledger/accounts/" + a.Code },
+		func(ctx context.Context, c *fiber.Ctx, in ledger.Account) (ledger.Account, error) {
+			return s.app.CreateLedgerAccount(ctx, in)
 		})
 }
 
 func (s *Server) getLedgerAccount() fiber.Handler {
-	return getOne(s, ledgerAccountView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (ledger.Account, error) {
-		return s.ledger.GetAccount(ctx, tx, c.Params("code"))
+	return getOne(ledgerAccountView, func(ctx context.Context, c *fiber.Ctx) (ledger.Account, error) {
+		return s.app.LedgerAccount(ctx, c.Params("code"))
 	})
 }
 
 func (s *Server) patchLedgerAccount() fiber.Handler {
-	return patchOne(s, ledgerAccountView, LedgerAccountRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p ledger.AccountPatch) (ledger.Account, error) {
-		return s.ledger.UpdateAccount(ctx, tx, c.Params("code"), v, p)
+	return patchOne(ledgerAccountView, LedgerAccountRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p ledger.AccountPatch) (ledger.Account, error) {
+		return s.app.UpdateLedgerAccount(ctx, c.Params("code"), v, p)
 	})
 }
 
 func (s *Server) listJournalEntries() fiber.Handler {
-	return listOf(s, func(e ledger.Entry) string { return e.ID }, journalEntryJSON, []string{"source_type", "source_id", "from", "to"},
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]ledger.Entry, error) {
-			return s.ledger.Entries(ctx, tx, ledger.EntryFilter{SourceType: f["source_type"], SourceID: f["source_id"], From: f["from"], To: f["to"],
-				Limit: limit, After: after})
+	return listOf(func(e ledger.Entry) string { return e.ID }, journalEntryJSON, []string{"source_type", "source_id", "from", "to"},
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]ledger.Entry, error) {
+			return s.app.JournalEntries(ctx, ledger.EntryFilter{SourceType: f["source_type"], SourceID: f["source_id"], From: f["from"], To: f["to"],
+				Page: p})
 		})
 }
 
@@ -237,8 +238,8 @@ func (s *Server) postJournalEntry() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (ledger.Entry, error) {
-			return s.ledger.Post(ctx, tx, in)
+		return commit(c, func(ctx context.Context) (ledger.Entry, error) {
+			return s.app.PostJournalEntry(ctx, in)
 		}, func(e ledger.Entry) response {
 			return response{status: fiber.StatusCreated, location: v1 + "/ledger/entries/" + e.ID, body: journalEntryJSON(e)}
 		})
@@ -247,9 +248,7 @@ func (s *Server) postJournalEntry() fiber.Handler {
 
 func (s *Server) getJournalEntry() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		e, err := read(s, c, func(ctx context.Context, tx Tx) (ledger.Entry, error) {
-			return s.ledger.GetEntry(ctx, tx, c.Params("id"))
-		})
+		e, err := s.app.JournalEntry(c.UserContext(), c.Params("id"))
 		if err != nil {
 			return err
 		}
@@ -263,48 +262,42 @@ func (s *Server) reverseJournalEntry() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (ledger.Entry, error) {
-			return s.ledger.Reverse(ctx, tx, c.Params("id"), req.Date, req.Memo)
+		return commit(c, func(ctx context.Context) (ledger.Entry, error) {
+			return s.app.ReverseJournalEntry(ctx, c.Params("id"), req.Date, req.Memo)
 		}, func(e ledger.Entry) response {
 			return response{status: fiber.StatusCreated, location: v1 + "/ledger/entries/" + e.ID, body: journalEntryJSON(e)}
 		})
 	}
 }
 
-func periodJSON(p ledger.Period, evs []ledger.PeriodEvent) PeriodJSON {
-	out := PeriodJSON{Period: p.Period, Status: p.Status, History: []PeriodEventJSON{}}
-	for _, e := range evs {
+func periodJSON(h app.PeriodHistory) PeriodJSON {
+	out := PeriodJSON{Period: h.Period.Period, Status: h.Period.Status, History: []PeriodEventJSON{}}
+	for _, e := range h.Events {
 		out.History = append(out.History, PeriodEventJSON{Action: e.Action, Reason: e.Reason, ActorID: e.ActorID, At: e.At})
 	}
 	return out
 }
 
-func (s *Server) setPeriod(closeIt bool) fiber.Handler {
+// setPeriod closes or reopens a month.
+func (s *Server) setPeriod(fn func(ctx context.Context, period, reason string) (app.PeriodHistory, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		req, err := decodeOptional[PeriodRequest](c)
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (PeriodJSON, error) {
-			if _, err := s.ledger.SetPeriod(ctx, tx, c.Params("period"), closeIt, req.Reason); err != nil {
-				return PeriodJSON{}, err
-			}
-			p, evs, err := s.ledger.PeriodHistory(ctx, tx, c.Params("period"))
-			return periodJSON(p, evs), err
-		}, func(p PeriodJSON) response { return response{status: fiber.StatusOK, body: p} })
+		return commit(c, func(ctx context.Context) (app.PeriodHistory, error) {
+			return fn(ctx, c.Params("period"), req.Reason)
+		}, func(h app.PeriodHistory) response { return response{status: fiber.StatusOK, body: periodJSON(h)} })
 	}
 }
 
 func (s *Server) getPeriod() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		out, err := read(s, c, func(ctx context.Context, tx Tx) (PeriodJSON, error) {
-			p, evs, err := s.ledger.PeriodHistory(ctx, tx, c.Params("period"))
-			return periodJSON(p, evs), err
-		})
+		h, err := s.app.Period(c.UserContext(), c.Params("period"))
 		if err != nil {
 			return err
 		}
-		return send(c, fiber.StatusOK, 0, out)
+		return send(c, fiber.StatusOK, 0, periodJSON(h))
 	}
 }
 
@@ -330,9 +323,7 @@ func (s *Server) trialBalance() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		tb, err := read(s, c, func(ctx context.Context, tx Tx) (ledger.TrialBalance, error) {
-			return s.ledger.Trial(ctx, tx, f["as_of"], f["currency"])
-		})
+		tb, err := s.app.TrialBalance(c.UserContext(), f["as_of"], f["currency"])
 		if err != nil {
 			return err
 		}
@@ -361,9 +352,7 @@ func (s *Server) accountLedger() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		l, err := read(s, c, func(ctx context.Context, tx Tx) (ledger.AccountLedger, error) {
-			return s.ledger.Ledger(ctx, tx, c.Params("code"), f["currency"], f["from"], f["to"])
-		})
+		l, err := s.app.AccountLedger(c.UserContext(), c.Params("code"), f["currency"], f["from"], f["to"])
 		if err != nil {
 			return err
 		}

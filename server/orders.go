@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/quote"
@@ -118,20 +119,11 @@ func (s *Server) convertQuote() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		type made struct {
-			o       order.Order
-			created bool
-		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (made, error) {
-			q, v, _, err := s.quotes.Convert(ctx, tx, c.Params("id"), quote.ConvertInput{SignerName: req.SignerName, SignerEmail: req.SignerEmail, Reason: req.Reason})
-			if err != nil {
-				return made{}, err
-			}
-			o, created, err := s.newOrder(ctx, tx, q, v)
-			return made{o, created}, err
-		}, func(m made) response {
-			r := response{status: fiber.StatusOK, version: m.o.Version, body: orderJSON(m.o), location: v1 + "/orders/" + m.o.ID}
-			if m.created {
+		return commit(c, func(ctx context.Context) (app.Ordered, error) {
+			return s.app.ConvertQuote(ctx, c.Params("id"), quote.ConvertInput{SignerName: req.SignerName, SignerEmail: req.SignerEmail, Reason: req.Reason})
+		}, func(m app.Ordered) response {
+			r := response{status: fiber.StatusOK, version: m.Order.Version, body: orderJSON(m.Order), location: v1 + "/orders/" + m.Order.ID}
+			if m.Created {
 				r.status = fiber.StatusCreated
 			}
 			return r
@@ -139,31 +131,11 @@ func (s *Server) convertQuote() fiber.Handler {
 	}
 }
 
-// acceptedOrder makes the order of a quote the customer just accepted, in
-// the acceptance's transaction.
-func (s *Server) acceptedOrder(ctx context.Context, tx Tx, quoteID string, version int) (order.Order, error) {
-	q, err := tx.GetQuote(ctx, quoteID)
-	if err != nil {
-		return order.Order{}, err
-	}
-	v, err := tx.GetVersion(ctx, quoteID, version)
-	if err != nil {
-		return order.Order{}, err
-	}
-	o, _, err := s.newOrder(ctx, tx, q, v)
-	return o, err
-}
-
-// newOrder makes the order of an accepted quote (o2c.Accept).
-func (s *Server) newOrder(ctx context.Context, tx Tx, q quote.Quote, v quote.Version) (order.Order, bool, error) {
-	return s.flows.Accept(ctx, tx, q, v)
-}
-
-// releaseOrder lifts an order's credit hold (o2c.Release).
+// releaseOrder lifts an order's credit hold.
 func (s *Server) releaseOrder() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return commit(s, c, func(ctx context.Context, tx Tx) (order.Order, error) {
-			return s.flows.Release(ctx, tx, c.Params("id"))
+		return commit(c, func(ctx context.Context) (order.Order, error) {
+			return s.app.ReleaseOrder(ctx, c.Params("id"))
 		}, func(o order.Order) response {
 			return response{status: fiber.StatusOK, version: o.Version, body: orderJSON(o)}
 		})
@@ -173,28 +145,29 @@ func (s *Server) releaseOrder() fiber.Handler {
 var orderView = view[order.Order, OrderJSON]{func(o order.Order) int { return o.Version }, orderJSON}
 
 func (s *Server) listOrders() fiber.Handler {
-	return listOf(s, func(o order.Order) string { return o.ID }, orderJSON, orderFilter,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]order.Order, error) {
-			return s.orders.List(ctx, tx, order.Filter{AccountID: f["account_id"], QuoteID: f["quote_id"], Status: f["status"], Limit: limit, After: after})
+	return listOf(func(o order.Order) string { return o.ID }, orderJSON, orderFilter,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]order.Order, error) {
+			return s.app.Orders(ctx, order.Filter{AccountID: f["account_id"], QuoteID: f["quote_id"], Status: f["status"], Page: p})
 		})
 }
 
 func (s *Server) getOrder() fiber.Handler {
-	return getOne(s, orderView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (order.Order, error) {
-		return s.orders.Get(ctx, tx, c.Params("id"))
+	return getOne(orderView, func(ctx context.Context, c *fiber.Ctx) (order.Order, error) {
+		return s.app.Order(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) listReservations() fiber.Handler {
-	return listOf(s, func(h inventory.Held) string { return h.ID }, reservationJSON, []string{"order_id"},
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]inventory.Held, error) {
-			hs, err := s.orders.Reservations(ctx, tx, f["order_id"])
-			return pageAfter(hs, func(h inventory.Held) string { return h.ID }, limit, after), err
+	return listOf(func(h inventory.Held) string { return h.ID }, reservationJSON, []string{"order_id"},
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]inventory.Held, error) {
+			hs, err := s.app.Reservations(ctx, f["order_id"])
+			return pageAfter(hs, func(h inventory.Held) string { return h.ID }, p), err
 		})
 }
 
 // pageAfter cuts an id-sorted slice to the page after a cursor.
-func pageAfter[T any](xs []T, id func(T) string, limit int, after string) []T {
+func pageAfter[T any](xs []T, id func(T) string, p quotient.Page) []T {
+	limit, after := p.Limit, p.After
 	i := 0
 	for i < len(xs) && after != "" && id(xs[i]) <= after {
 		i++
@@ -282,23 +255,19 @@ func (s *Server) fulfillOrder() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (FulfillmentJSON, error) {
-			o, sh, err := s.flows.Ship(ctx, tx, c.Params("id"), in)
-			if err != nil {
-				return FulfillmentJSON{}, err
-			}
-			return FulfillmentJSON{Shipment: shipmentJSON(sh), Order: orderJSON(o)}, nil
-		}, func(out FulfillmentJSON) response {
-			return response{status: fiber.StatusCreated, version: out.Order.Version, body: out}
+		return commit(c, func(ctx context.Context) (app.Shipped, error) {
+			return s.app.ShipOrder(ctx, c.Params("id"), in)
+		}, func(x app.Shipped) response {
+			return response{status: fiber.StatusCreated, version: x.Order.Version, body: FulfillmentJSON{Shipment: shipmentJSON(x.Shipment), Order: orderJSON(x.Order)}}
 		})
 	}
 }
 
 func (s *Server) listShipments() fiber.Handler {
-	return listOf(s, func(sh order.Shipment) string { return sh.ID }, shipmentJSON, nil,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]order.Shipment, error) {
-			shs, err := s.orders.Shipments(ctx, tx, c.Params("id"))
-			return pageAfter(shs, func(sh order.Shipment) string { return sh.ID }, limit, after), err
+	return listOf(func(sh order.Shipment) string { return sh.ID }, shipmentJSON, nil,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, _ map[string]string) ([]order.Shipment, error) {
+			shs, err := s.app.Shipments(ctx, c.Params("id"))
+			return pageAfter(shs, func(sh order.Shipment) string { return sh.ID }, p), err
 		})
 }
 
@@ -308,8 +277,8 @@ func (s *Server) cancelOrder() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (order.Order, error) {
-			return s.orders.Cancel(ctx, tx, c.Params("id"), req.Reason)
+		return commit(c, func(ctx context.Context) (order.Order, error) {
+			return s.app.CancelOrder(ctx, c.Params("id"), req.Reason)
 		}, func(o order.Order) response {
 			return response{status: fiber.StatusOK, version: o.Version, body: orderJSON(o)}
 		})

@@ -107,8 +107,8 @@ func (s *Server) receivePayment() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (billing.Payment, error) {
-			return s.flows.Pay(ctx, tx, in)
+		return commit(c, func(ctx context.Context) (billing.Payment, error) {
+			return s.app.ReceivePayment(ctx, in)
 		}, func(p billing.Payment) response {
 			return response{status: fiber.StatusCreated, location: v1 + "/payments/" + p.ID, body: paymentJSON(p)}
 		})
@@ -121,17 +121,15 @@ func (s *Server) allocateCredit() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return commit(s, c, func(ctx context.Context, tx Tx) (billing.Payment, error) {
-			return s.flows.ApplyPaymentCredit(ctx, tx, c.Params("id"), in)
+		return commit(c, func(ctx context.Context) (billing.Payment, error) {
+			return s.app.ApplyPaymentCredit(ctx, c.Params("id"), in)
 		}, func(p billing.Payment) response { return response{status: fiber.StatusOK, body: paymentJSON(p)} })
 	}
 }
 
 func (s *Server) getPayment() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		p, err := read(s, c, func(ctx context.Context, tx Tx) (billing.Payment, error) {
-			return s.billing.GetPayment(ctx, tx, c.Params("id"))
-		})
+		p, err := s.app.Payment(c.UserContext(), c.Params("id"))
 		if err != nil {
 			return err
 		}
@@ -140,8 +138,8 @@ func (s *Server) getPayment() fiber.Handler {
 }
 
 func (s *Server) listPayments() fiber.Handler {
-	return listOf(s, func(p billing.Payment) string { return p.ID }, paymentJSON, []string{"account_id"},
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]billing.Payment, error) {
-			return s.billing.Payments(ctx, tx, f["account_id"], limit, after)
+	return listOf(func(p billing.Payment) string { return p.ID }, paymentJSON, []string{"account_id"},
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]billing.Payment, error) {
+			return s.app.Payments(ctx, f["account_id"], p)
 		})
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"html/template"
 	"net/http"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/document"
 	"github.com/quotient-cpq/quotient/quote"
 )
@@ -107,16 +107,11 @@ func wantsJSON(c *fiber.Ctx) bool {
 	return strings.Contains(c.Get(fiber.HeaderContentType), "json") || strings.Contains(c.Get(fiber.HeaderAccept), "application/json")
 }
 
-func (s *Server) portalData(c *fiber.Ctx, ctx context.Context, tx Tx, view quote.PortalView) portalData {
-	token := c.Params("token")
-	base := "/portal/quotes/" + token
-	company := "Quotient"
-	if name, ok, err := tx.Setting(ctx, settingCompanyName); err == nil && ok {
-		company = name
-	}
-	return portalData{Title: "Quote " + view.Quote.Number, Company: company, Currency: view.Quote.Currency, View: &view,
-		PDF: base + "/pdf", Accept: base + "/accept", Reject: base + "/reject",
-		Open: view.Decision == nil && !view.Expired && view.Version.Status == quote.Sent && view.Current.Version == view.Version.Version}
+func pageData(c *fiber.Ctx, pg app.PortalPage) portalData {
+	base := "/portal/quotes/" + c.Params("token")
+	view := pg.PortalView
+	return portalData{Title: "Quote " + view.Quote.Number, Company: pg.Company, Currency: view.Quote.Currency, View: &view,
+		PDF: base + "/pdf", Accept: base + "/accept", Reject: base + "/reject", Open: pg.Open}
 }
 
 // portalError renders an error: 404 for any bad link (the same page
@@ -167,27 +162,21 @@ type PortalDecision struct {
 
 func (s *Server) portalView() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var d portalData
-		_, err := read(s, c, func(ctx context.Context, tx Tx) (struct{}, error) {
-			view, err := s.quotes.View(ctx, tx, s.cfg.Secret, c.Params("token"))
-			if err != nil {
-				return struct{}{}, err
-			}
-			d = s.portalData(c, ctx, tx, view)
-			switch {
-			case view.Decision != nil && view.Decision.Decision == "accepted":
-				d.Message = "Thank you: this quote was accepted by " + view.Decision.SignerName + " on " + view.Decision.DecidedAt.Format("2006-01-02 15:04 MST") + "."
-			case view.Decision != nil:
-				d.Message = "This quote was declined."
-			case view.Current.Version != view.Version.Version:
-				d.Message, d.IsError = "A newer version of this quote exists; use the link of the newest version.", true
-			case view.Expired:
-				d.Message, d.IsError = "This quote expired on "+view.Version.ValidUntil+".", true
-			}
-			return struct{}{}, nil
-		})
+		pg, err := s.app.PortalView(c.UserContext(), c.Params("token"))
 		if err != nil {
-			return s.portalError(c, err, d)
+			return s.portalError(c, err, portalData{})
+		}
+		d := pageData(c, pg)
+		view := pg.PortalView
+		switch {
+		case view.Decision != nil && view.Decision.Kind == quote.AcceptedDecision:
+			d.Message = "Thank you: this quote was accepted by " + view.Decision.SignerName + " on " + view.Decision.DecidedAt.Format("2006-01-02 15:04 MST") + "."
+		case view.Decision != nil:
+			d.Message = "This quote was declined."
+		case view.Current.Version != view.Version.Version:
+			d.Message, d.IsError = "A newer version of this quote exists; use the link of the newest version.", true
+		case view.Expired:
+			d.Message, d.IsError = "This quote expired on "+view.Version.ValidUntil+".", true
 		}
 		return s.renderPortal(c, fiber.StatusOK, d)
 	}
@@ -195,78 +184,76 @@ func (s *Server) portalView() fiber.Handler {
 
 func (s *Server) portalPDF() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		type doc struct {
-			ct, name string
-			body     []byte
-		}
-		r, err := read(s, c, func(ctx context.Context, tx Tx) (doc, error) {
-			view, err := s.quotes.View(ctx, tx, s.cfg.Secret, c.Params("token"))
-			if err != nil {
-				return doc{}, err
-			}
-			ct, body, err := tx.GetDocument(ctx, view.Send.PDFSHA256)
-			return doc{ct, view.Quote.Number, body}, err
-		})
+		f, err := s.app.PortalPDF(c.UserContext(), c.Params("token"))
 		if err != nil {
 			return s.portalError(c, err, portalData{})
 		}
-		c.Set(fiber.HeaderContentType, r.ct)
-		c.Set(fiber.HeaderContentDisposition, `inline; filename="`+r.name+`.pdf"`)
-		return c.Send(r.body)
+		return sendFile(c, f)
 	}
 }
 
-// portalDecide handles accept and reject, from the HTML form or as JSON.
-func (s *Server) portalDecide(accept bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		var in PortalDecision
-		if wantsJSON(c) {
-			if err := decode(c, &in); err != nil {
-				return err
-			}
-		} else {
-			in = PortalDecision{SignerName: strings.TrimSpace(c.FormValue("signer_name")), SignerEmail: strings.TrimSpace(c.FormValue("signer_email")),
-				Accept: c.FormValue("accept") != "", Reason: strings.TrimSpace(c.FormValue("reason"))}
+// portalInput reads a customer's decision from the HTML form or JSON.
+func portalInput(c *fiber.Ctx) (PortalDecision, quote.CustomerInput, error) {
+	var in PortalDecision
+	if wantsJSON(c) {
+		if err := decode(c, &in); err != nil {
+			return in, quote.CustomerInput{}, err
 		}
-		ci := quote.CustomerInput{SignerName: in.SignerName, SignerEmail: in.SignerEmail, Accept: in.Accept, Reason: in.Reason,
-			IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
-		var d portalData
-		var decision quote.Decision
-		var orderNumber string
-		err := s.write(c, func(ctx context.Context, tx Tx) error {
-			var view quote.PortalView
-			var err error
-			if accept {
-				view, decision, err = s.quotes.Accept(ctx, tx, s.cfg.Secret, c.Params("token"), ci)
-			} else {
-				view, decision, err = s.quotes.RejectByCustomer(ctx, tx, s.cfg.Secret, c.Params("token"), ci)
-			}
-			if view.Quote.ID != "" {
-				d = s.portalData(c, ctx, tx, view)
-				d.Name, d.Email = in.SignerName, in.SignerEmail
-			}
-			if err != nil || !accept {
-				return err
-			}
-			o, err := s.acceptedOrder(ctx, tx, view.Quote.ID, decision.Version)
-			orderNumber = o.Number
-			return err
-		})
-		if err != nil {
-			return s.portalError(c, err, d)
-		}
-		if wantsJSON(c) {
-			out := decisionJSON(decision)
-			out.OrderNumber = orderNumber
-			return send(c, fiber.StatusOK, 0, out)
-		}
-		d.Open = false
-		if accept {
-			d.Message = "Thank you, " + decision.SignerName + ": quote accepted."
-			d.Detail = "We have recorded your acceptance as order " + orderNumber + " and will be in touch about delivery."
-		} else {
-			d.Message = "The quote was declined. Thank you for letting us know."
-		}
-		return s.renderPortal(c, fiber.StatusOK, d)
+	} else {
+		in = PortalDecision{SignerName: strings.TrimSpace(c.FormValue("signer_name")), SignerEmail: strings.TrimSpace(c.FormValue("signer_email")),
+			Accept: c.FormValue("accept") != "", Reason: strings.TrimSpace(c.FormValue("reason"))}
 	}
+	return in, quote.CustomerInput{SignerName: in.SignerName, SignerEmail: in.SignerEmail, Accept: in.Accept, Reason: in.Reason,
+		IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}, nil
+}
+
+// portalAccept is the customer's acceptance: the quote is accepted and its
+// order made.
+func (s *Server) portalAccept() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		in, ci, err := portalInput(c)
+		if err != nil {
+			return err
+		}
+		r, err := s.app.AcceptQuote(c.UserContext(), c.Params("token"), ci)
+		return s.portalDecided(c, in, r, err, func(d *portalData) {
+			d.Message = "Thank you, " + r.Decision.SignerName + ": quote accepted."
+			d.Detail = "We have recorded your acceptance as order " + r.Order.Number + " and will be in touch about delivery."
+		})
+	}
+}
+
+// portalDecline is the customer's rejection, with a reason.
+func (s *Server) portalDecline() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		in, ci, err := portalInput(c)
+		if err != nil {
+			return err
+		}
+		r, err := s.app.DeclineQuote(c.UserContext(), c.Params("token"), ci)
+		return s.portalDecided(c, in, r, err, func(d *portalData) {
+			d.Message = "The quote was declined. Thank you for letting us know."
+		})
+	}
+}
+
+// portalDecided answers a decision: JSON for programs, the page for
+// people (with the form again and what was wrong, when it was refused).
+func (s *Server) portalDecided(c *fiber.Ctx, in PortalDecision, r app.Decided, err error, thanks func(*portalData)) error {
+	var d portalData
+	if r.Page.Quote.ID != "" {
+		d = pageData(c, r.Page)
+		d.Name, d.Email = in.SignerName, in.SignerEmail
+	}
+	if err != nil {
+		return s.portalError(c, err, d)
+	}
+	if wantsJSON(c) {
+		out := decisionJSON(r.Decision)
+		out.OrderNumber = r.Order.Number
+		return send(c, fiber.StatusOK, 0, out)
+	}
+	d.Open = false
+	thanks(&d)
+	return s.renderPortal(c, fiber.StatusOK, d)
 }

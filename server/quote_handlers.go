@@ -6,45 +6,33 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
 var (
-	quoteView        = view[quoted, QuoteJSON]{func(x quoted) int { return x.v.ETag }, quoteJSON}
+	quoteView        = view[app.QuoteVersion, QuoteJSON]{func(x app.QuoteVersion) int { return x.Version.ETag }, quoteJSON}
 	approvalRuleView = view[quote.ApprovalRule, ApprovalRuleJSON]{func(r quote.ApprovalRule) int { return r.Version }, approvalRuleJSON}
 	quoteFilters     = []string{"account_id", "owner_id", "opportunity_id"}
 )
 
 func (s *Server) listQuotes() fiber.Handler {
-	summary := func(x quoted) QuoteJSON {
+	summary := func(x app.QuoteVersion) QuoteJSON {
 		j := quoteJSON(x)
 		j.Lines, j.Taxes = []PricedLineJSON{}, []TaxLineJSON{} // GET /quotes/{id} has the lines
 		return j
 	}
-	return listOf(s, func(x quoted) string { return x.q.ID }, summary, quoteFilters,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, f map[string]string) ([]quoted, error) {
-			qs, err := s.quotes.List(ctx, tx, quote.Filter{Limit: limit, After: after, AccountID: f["account_id"], OwnerID: f["owner_id"],
-				OpportunityID: f["opportunity_id"]})
-			if err != nil {
-				return nil, err
-			}
-			out := make([]quoted, len(qs))
-			for i, q := range qs {
-				v, err := tx.GetVersion(ctx, q.ID, q.CurrentVersion)
-				if err != nil {
-					return nil, err
-				}
-				out[i] = quoted{q, v}
-			}
-			return out, nil
+	return listOf(func(x app.QuoteVersion) string { return x.Quote.ID }, summary, quoteFilters,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]app.QuoteVersion, error) {
+			return s.app.Quotes(ctx, quote.Filter{Page: p, AccountID: f["account_id"], OwnerID: f["owner_id"], OpportunityID: f["opportunity_id"]})
 		})
 }
 
 func (s *Server) createQuote() fiber.Handler {
-	return createOne(s, quoteView, QuoteRequest.input, func(x quoted) string { return v1 + "/quotes/" + x.q.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in quote.Input) (quoted, error) {
-			q, v, err := s.quotes.Create(ctx, tx, in)
-			return quoted{q, v}, err
+	return createOne(quoteView, QuoteRequest.input, func(x app.QuoteVersion) string { return v1 + "/quotes/" + x.Quote.ID },
+		func(ctx context.Context, c *fiber.Ctx, in quote.Input) (app.QuoteVersion, error) {
+			return s.app.CreateQuote(ctx, in)
 		})
 }
 
@@ -65,14 +53,6 @@ func versionParam(c *fiber.Ctx) (int, error) {
 	return n, nil
 }
 
-// loadVersion loads the current version, or version n when n > 0.
-func (s *Server) loadVersion(ctx context.Context, tx Tx, id string, n int) (quote.Quote, quote.Version, error) {
-	if n == 0 {
-		return s.quotes.Get(ctx, tx, id)
-	}
-	return s.quotes.GetVersion(ctx, tx, id, n)
-}
-
 // getQuote returns the current version, or ?version=N.
 func (s *Server) getQuote() fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -80,61 +60,52 @@ func (s *Server) getQuote() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		x, err := read(s, c, func(ctx context.Context, tx Tx) (quoted, error) {
-			q, v, err := s.loadVersion(ctx, tx, c.Params("id"), n)
-			return quoted{q, v}, err
-		})
+		x, err := s.app.Quote(c.UserContext(), c.Params("id"), n)
 		if err != nil {
 			return err
 		}
-		return send(c, fiber.StatusOK, x.v.ETag, quoteJSON(x))
+		return send(c, fiber.StatusOK, x.Version.ETag, quoteJSON(x))
 	}
 }
 
 func (s *Server) patchQuote() fiber.Handler {
-	return patchOne(s, quoteView, QuoteRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p quote.Patch) (quoted, error) {
-		q, ver, err := s.quotes.Update(ctx, tx, c.Params("id"), v, p)
-		return quoted{q, ver}, err
+	return patchOne(quoteView, QuoteRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p quote.Patch) (app.QuoteVersion, error) {
+		return s.app.UpdateQuote(ctx, c.Params("id"), v, p)
 	})
 }
 
 // quoteAction answers the POST actions that return the quote.
-func (s *Server) quoteAction(fn func(ctx context.Context, tx Tx, id string) (quote.Quote, quote.Version, error)) fiber.Handler {
+func (s *Server) quoteAction(fn func(ctx context.Context, id string) (app.QuoteVersion, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return commit(s, c, func(ctx context.Context, tx Tx) (quoted, error) {
-			q, v, err := fn(ctx, tx, c.Params("id"))
-			return quoted{q, v}, err
-		}, func(x quoted) response {
-			return response{status: fiber.StatusOK, version: x.v.ETag, body: quoteJSON(x)}
-		})
+		return commit(c, func(ctx context.Context) (app.QuoteVersion, error) { return fn(ctx, c.Params("id")) },
+			func(x app.QuoteVersion) response {
+				return response{status: fiber.StatusOK, version: x.Version.ETag, body: quoteJSON(x)}
+			})
 	}
 }
 
 // submission answers submit, approve and reject with the approvals.
-func (s *Server) submission(fn func(ctx context.Context, tx Tx, c *fiber.Ctx) (quote.Quote, quote.Version, []quote.Request, error)) fiber.Handler {
-	type result struct {
-		x    quoted
-		reqs []quote.Request
-	}
+func (s *Server) submission(fn func(ctx context.Context, c *fiber.Ctx) (app.Submission, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return commit(s, c, func(ctx context.Context, tx Tx) (result, error) {
-			q, v, reqs, err := fn(ctx, tx, c)
-			return result{quoted{q, v}, reqs}, err
-		}, func(r result) response {
-			return response{status: fiber.StatusOK, version: r.x.v.ETag,
-				body: SubmissionJSON{Quote: quoteJSON(r.x), Approvals: mapSlice(r.reqs, approvalRequestJSON)}}
-		})
+		return commit(c, func(ctx context.Context) (app.Submission, error) { return fn(ctx, c) },
+			func(r app.Submission) response {
+				return response{status: fiber.StatusOK, version: r.Version.ETag,
+					body: SubmissionJSON{Quote: quoteJSON(r.QuoteVersion), Approvals: mapSlice(r.Requests, approvalRequestJSON)}}
+			})
 	}
 }
 
-func (s *Server) decide(approve bool) fiber.Handler {
-	return s.submission(func(ctx context.Context, tx Tx, c *fiber.Ctx) (quote.Quote, quote.Version, []quote.Request, error) {
+// decide answers approve and reject: an approver's ruling.
+func (s *Server) decide(ruling quote.Ruling) fiber.Handler {
+	return func(c *fiber.Ctx) error {
 		req, err := decodeOptional[DecisionRequest](c)
 		if err != nil {
-			return quote.Quote{}, quote.Version{}, nil, err
+			return err
 		}
-		return s.quotes.Decide(ctx, tx, c.Params("id"), req.RequestID, approve, req.Comment)
-	})
+		return s.submission(func(ctx context.Context, c *fiber.Ctx) (app.Submission, error) {
+			return s.app.DecideQuote(ctx, c.Params("id"), req.RequestID, ruling, req.Comment)
+		})(c)
+	}
 }
 
 func (s *Server) quoteVersions() fiber.Handler {
@@ -142,24 +113,13 @@ func (s *Server) quoteVersions() fiber.Handler {
 		if _, _, err := parseList(c); err != nil {
 			return err
 		}
-		type result struct {
-			q  quote.Quote
-			vs []quote.Version
-		}
-		r, err := read(s, c, func(ctx context.Context, tx Tx) (result, error) {
-			q, err := tx.GetQuote(ctx, c.Params("id"))
-			if err != nil {
-				return result{}, err
-			}
-			vs, err := s.quotes.Versions(ctx, tx, q.ID)
-			return result{q, vs}, err
-		})
+		q, vs, err := s.app.QuoteVersions(c.UserContext(), c.Params("id"))
 		if err != nil {
 			return err
 		}
-		out := make([]QuoteJSON, len(r.vs))
-		for i, v := range r.vs {
-			out[i] = quoteJSON(quoted{r.q, v})
+		out := make([]QuoteJSON, len(vs))
+		for i, v := range vs {
+			out[i] = quoteJSON(app.QuoteVersion{Quote: q, Version: v})
 		}
 		return send(c, fiber.StatusOK, 0, listPage[QuoteJSON]{Data: out})
 	}
@@ -179,9 +139,7 @@ func (s *Server) quoteDiff() fiber.Handler {
 		if err2 != nil {
 			return invalid("to", "give the version to compare to, e.g. to=2")
 		}
-		d, err := read(s, c, func(ctx context.Context, tx Tx) (quote.Diff, error) {
-			return s.quotes.Diff(ctx, tx, c.Params("id"), from, to)
-		})
+		d, err := s.app.QuoteDiff(c.UserContext(), c.Params("id"), from, to)
 		if err != nil {
 			return err
 		}
@@ -194,9 +152,7 @@ func (s *Server) quoteHistory() fiber.Handler {
 		if _, _, err := parseList(c); err != nil {
 			return err
 		}
-		evs, err := read(s, c, func(ctx context.Context, tx Tx) ([]quote.Event, error) {
-			return s.quotes.History(ctx, tx, c.Params("id"))
-		})
+		evs, err := s.app.QuoteHistory(c.UserContext(), c.Params("id"))
 		if err != nil {
 			return err
 		}
@@ -212,19 +168,13 @@ func (s *Server) quoteApprovals() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		reqs, err := read(s, c, func(ctx context.Context, tx Tx) ([]quote.Request, error) {
-			q, err := tx.GetQuote(ctx, c.Params("id"))
-			if err != nil {
-				return nil, err
+		n := 0
+		if v, ok := f["version"]; ok {
+			if n, err = strconv.Atoi(v); err != nil || n < 1 {
+				return invalid("version", "must be a version number from 1 (got %q)", v)
 			}
-			n := q.CurrentVersion
-			if v, ok := f["version"]; ok {
-				if n, err = strconv.Atoi(v); err != nil || n < 1 || n > q.CurrentVersion {
-					return nil, invalid("version", "must be a version from 1 to %d", q.CurrentVersion)
-				}
-			}
-			return s.quotes.Requests(ctx, tx, q.ID, n)
-		})
+		}
+		reqs, err := s.app.QuoteApprovals(c.UserContext(), c.Params("id"), n)
 		if err != nil {
 			return err
 		}
@@ -233,33 +183,33 @@ func (s *Server) quoteApprovals() fiber.Handler {
 }
 
 func (s *Server) listApprovalRules() fiber.Handler {
-	return listOf(s, func(r quote.ApprovalRule) string { return r.ID }, approvalRuleJSON, nil,
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, limit int, after string, _ map[string]string) ([]quote.ApprovalRule, error) {
-			return s.quotes.ListApprovalRules(ctx, tx, limit, after)
+	return listOf(func(r quote.ApprovalRule) string { return r.ID }, approvalRuleJSON, nil,
+		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, _ map[string]string) ([]quote.ApprovalRule, error) {
+			return s.app.ApprovalRules(ctx, p)
 		})
 }
 
 func (s *Server) createApprovalRule() fiber.Handler {
-	return createOne(s, approvalRuleView, ApprovalRuleRequest.input, func(r quote.ApprovalRule) string { return v1 + "/approval-rules/" + r.ID },
-		func(ctx context.Context, tx Tx, c *fiber.Ctx, in quote.ApprovalRule) (quote.ApprovalRule, error) {
-			return s.quotes.CreateApprovalRule(ctx, tx, in)
+	return createOne(approvalRuleView, ApprovalRuleRequest.input, func(r quote.ApprovalRule) string { return v1 + "/approval-rules/" + r.ID },
+		func(ctx context.Context, c *fiber.Ctx, in quote.ApprovalRule) (quote.ApprovalRule, error) {
+			return s.app.CreateApprovalRule(ctx, in)
 		})
 }
 
 func (s *Server) getApprovalRule() fiber.Handler {
-	return getOne(s, approvalRuleView, func(ctx context.Context, tx Tx, c *fiber.Ctx) (quote.ApprovalRule, error) {
-		return s.quotes.GetApprovalRule(ctx, tx, c.Params("id"))
+	return getOne(approvalRuleView, func(ctx context.Context, c *fiber.Ctx) (quote.ApprovalRule, error) {
+		return s.app.ApprovalRule(ctx, c.Params("id"))
 	})
 }
 
 func (s *Server) patchApprovalRule() fiber.Handler {
-	return patchOne(s, approvalRuleView, ApprovalRuleRequest.patch, func(ctx context.Context, tx Tx, c *fiber.Ctx, v int, p quote.ApprovalRulePatch) (quote.ApprovalRule, error) {
-		return s.quotes.UpdateApprovalRule(ctx, tx, c.Params("id"), v, p)
+	return patchOne(approvalRuleView, ApprovalRuleRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p quote.ApprovalRulePatch) (quote.ApprovalRule, error) {
+		return s.app.UpdateApprovalRule(ctx, c.Params("id"), v, p)
 	})
 }
 
 func (s *Server) deleteApprovalRule() fiber.Handler {
-	return deleteOne(s, func(ctx context.Context, tx Tx, c *fiber.Ctx) error {
-		return s.quotes.DeleteApprovalRule(ctx, tx, c.Params("id"))
+	return deleteOne(func(ctx context.Context, c *fiber.Ctx) error {
+		return s.app.DeleteApprovalRule(ctx, c.Params("id"))
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -94,14 +95,8 @@ type QuoteJSON struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// quoted is a quote with one version, as the handlers return it.
-type quoted struct {
-	q quote.Quote
-	v quote.Version
-}
-
-func quoteJSON(x quoted) QuoteJSON {
-	q, v := x.q, x.v
+func quoteJSON(x app.QuoteVersion) QuoteJSON {
+	q, v := x.Quote, x.Version
 	return QuoteJSON{ID: q.ID, Number: q.Number, AccountID: q.AccountID, OpportunityID: optStr(q.OpportunityID), ContactID: optStr(q.ContactID),
 		OwnerID: q.OwnerID, Version: v.Version, CurrentVersion: q.CurrentVersion, Status: string(v.Status), ValidUntil: v.ValidUntil,
 		Terms: v.Terms, Notes: v.Notes, PricingJSON: pricingJSON(v.Priced), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}

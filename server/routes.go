@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
 
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) add(r route) {
 		c.Locals("route", r.path)
 		return h(c)
 	}
-	s.app.Add(r.method, fp, wrapped)
+	s.fiber.Add(r.method, fp, wrapped)
 }
 
 func (s *Server) systemRoutes(reg *prometheus.Registry) {
@@ -69,10 +70,10 @@ type Health struct {
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := s.db.Ping(ctx); err != nil {
+	if err := s.store.Ping(ctx); err != nil {
 		return send(c, 503, 0, Health{Status: "unavailable", Detail: "database unreachable"})
 	}
-	cur, latest, err := s.db.MigrationStatus(ctx)
+	cur, latest, err := s.store.MigrationStatus(ctx)
 	if err != nil {
 		return send(c, 503, 0, Health{Status: "unavailable", Detail: "cannot read the migration status"})
 	}
@@ -176,17 +177,13 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "POST", path: v1 + "/quotes", tag: "quotes", summary: "Create a quote from an opportunity or for an account, priced now as draft version 1", req: QuoteRequest{}, resp: QuoteJSON{}, status: 201, handler: s.createQuote()})
 	s.add(route{method: "GET", path: v1 + "/quotes/{id}", tag: "quotes", summary: "Get a quote's current version (or ?version=N) with priced lines and traces", resp: QuoteJSON{}, query: []string{"version"}, handler: s.getQuote()})
 	s.add(route{method: "PATCH", path: v1 + "/quotes/{id}", tag: "quotes", summary: "Change a draft and re-price it; lines replace every line", req: QuoteRequest{}, resp: QuoteJSON{}, handler: s.patchQuote()})
-	s.add(route{method: "POST", path: v1 + "/quotes/{id}/price", tag: "quotes", summary: "Re-price a draft with today's prices and rulebook", resp: QuoteJSON{}, handler: s.quoteAction(func(ctx context.Context, tx Tx, id string) (quote.Quote, quote.Version, error) {
-		return s.quotes.Reprice(ctx, tx, id)
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/price", tag: "quotes", summary: "Re-price a draft with today's prices and rulebook", resp: QuoteJSON{}, handler: s.quoteAction(s.app.RepriceQuote)})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/revise", tag: "quotes", summary: "Make version n+1 a new draft; the current version becomes read-only", resp: QuoteJSON{}, handler: s.quoteAction(s.app.ReviseQuote)})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/submit", tag: "quotes", summary: "Submit a draft: approved, or pending_approval with one request per matching approval rule", resp: SubmissionJSON{}, handler: s.submission(func(ctx context.Context, c *fiber.Ctx) (app.Submission, error) {
+		return s.app.SubmitQuote(ctx, c.Params("id"))
 	})})
-	s.add(route{method: "POST", path: v1 + "/quotes/{id}/revise", tag: "quotes", summary: "Make version n+1 a new draft; the current version becomes read-only", resp: QuoteJSON{}, handler: s.quoteAction(func(ctx context.Context, tx Tx, id string) (quote.Quote, quote.Version, error) {
-		return s.quotes.Revise(ctx, tx, id)
-	})})
-	s.add(route{method: "POST", path: v1 + "/quotes/{id}/submit", tag: "quotes", summary: "Submit a draft: approved, or pending_approval with one request per matching approval rule", resp: SubmissionJSON{}, handler: s.submission(func(ctx context.Context, tx Tx, c *fiber.Ctx) (quote.Quote, quote.Version, []quote.Request, error) {
-		return s.quotes.Submit(ctx, tx, c.Params("id"))
-	})})
-	s.add(route{method: "POST", path: v1 + "/quotes/{id}/approve", tag: "quotes", summary: "Approve the pending requests you are the approver of (never your own quote)", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(true)})
-	s.add(route{method: "POST", path: v1 + "/quotes/{id}/reject", tag: "quotes", summary: "Reject a pending request with a comment; the version goes back to draft", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(false)})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/approve", tag: "quotes", summary: "Approve the pending requests you are the approver of (never your own quote)", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(quote.Approve)})
+	s.add(route{method: "POST", path: v1 + "/quotes/{id}/reject", tag: "quotes", summary: "Reject a pending request with a comment; the version goes back to draft", req: DecisionRequest{}, resp: SubmissionJSON{}, handler: s.decide(quote.Reject)})
 	s.add(route{method: "POST", path: v1 + "/quotes/{id}/send", tag: "quotes", summary: "Send an approved version: PDF kept with its SHA-256, signed portal link, e-mail through the outbox", req: SendRequest{}, resp: SentQuoteJSON{}, handler: s.sendQuote()})
 	s.add(route{method: "POST", path: v1 + "/quotes/{id}/convert", tag: "quotes", summary: "Record an offline signature: an approved or sent quote becomes accepted on the customer's behalf and its order is made in the same transaction (201; 200 with the same order on a repeat)", req: ConvertRequest{}, resp: OrderJSON{}, status: 201, handler: s.convertQuote()})
 	s.add(route{method: "GET", path: v1 + "/quotes/{id}/delivery", tag: "quotes", summary: "The current version's send record, e-mail deliveries (with failures) and the customer's decision", resp: SentQuoteJSON{}, handler: s.quoteDelivery()})
@@ -204,8 +201,8 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 
 	s.add(route{method: "GET", path: "/portal/quotes/{token}", tag: "portal", summary: "The customer's page for a sent quote (HTML; works without JavaScript)", public: true, raw: "text/html", handler: s.portalView()})
 	s.add(route{method: "GET", path: "/portal/quotes/{token}/pdf", tag: "portal", summary: "The PDF the customer was sent", public: true, raw: "application/pdf", handler: s.portalPDF()})
-	s.add(route{method: "POST", path: "/portal/quotes/{token}/accept", tag: "portal", summary: "Accept (HTML form or JSON: signer_name, signer_email, accept)", public: true, req: PortalDecision{}, resp: DecisionJSON{}, handler: s.portalDecide(true)})
-	s.add(route{method: "POST", path: "/portal/quotes/{token}/reject", tag: "portal", summary: "Decline with a reason (HTML form or JSON)", public: true, req: PortalDecision{}, resp: DecisionJSON{}, handler: s.portalDecide(false)})
+	s.add(route{method: "POST", path: "/portal/quotes/{token}/accept", tag: "portal", summary: "Accept (HTML form or JSON: signer_name, signer_email, accept)", public: true, req: PortalDecision{}, resp: DecisionJSON{}, handler: s.portalAccept()})
+	s.add(route{method: "POST", path: "/portal/quotes/{token}/reject", tag: "portal", summary: "Decline with a reason (HTML form or JSON)", public: true, req: PortalDecision{}, resp: DecisionJSON{}, handler: s.portalDecline()})
 
 	s.add(route{method: "GET", path: v1 + "/warehouses", tag: "inventory", summary: "List warehouses", resp: WarehouseJSON{}, list: true, handler: s.listWarehouses()})
 	s.add(route{method: "POST", path: v1 + "/warehouses", tag: "inventory", summary: "Create a warehouse (admin)", req: WarehouseRequest{}, resp: WarehouseJSON{}, status: 201, handler: s.createWarehouse()})
@@ -261,8 +258,8 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "GET", path: v1 + "/ledger/entries/{id}", tag: "ledger", summary: "Get an entry", resp: JournalEntryJSON{}, handler: s.getJournalEntry()})
 	s.add(route{method: "POST", path: v1 + "/ledger/entries/{id}/reverse", tag: "ledger", summary: "Post the reversal of an entry, once (finance)", req: ReverseRequest{}, resp: JournalEntryJSON{}, status: 201, handler: s.reverseJournalEntry()})
 	s.add(route{method: "GET", path: v1 + "/ledger/periods/{period}", tag: "ledger", summary: "A month's status and its closes and reopens", resp: PeriodJSON{}, handler: s.getPeriod()})
-	s.add(route{method: "POST", path: v1 + "/ledger/periods/{period}/close", tag: "ledger", summary: "Close a month (YYYY-MM) to postings (finance)", req: PeriodRequest{}, resp: PeriodJSON{}, handler: s.setPeriod(true)})
-	s.add(route{method: "POST", path: v1 + "/ledger/periods/{period}/reopen", tag: "ledger", summary: "Reopen a closed month with a reason (admin); logged", req: PeriodRequest{}, resp: PeriodJSON{}, handler: s.setPeriod(false)})
+	s.add(route{method: "POST", path: v1 + "/ledger/periods/{period}/close", tag: "ledger", summary: "Close a month (YYYY-MM) to postings (finance)", req: PeriodRequest{}, resp: PeriodJSON{}, handler: s.setPeriod(s.app.ClosePeriod)})
+	s.add(route{method: "POST", path: v1 + "/ledger/periods/{period}/reopen", tag: "ledger", summary: "Reopen a closed month with a reason (admin); logged", req: PeriodRequest{}, resp: PeriodJSON{}, handler: s.setPeriod(s.app.ReopenPeriod)})
 	s.add(route{method: "GET", path: v1 + "/admin/check", tag: "system", summary: "Verify the invariants: the ledger balances per currency and per entry; stock equals its movements and reservations (admin, finance)", resp: InvariantReportJSON{}, handler: s.adminCheck()})
 	s.add(route{method: "GET", path: v1 + "/reports/customer-statement", tag: "reports", summary: "A customer's statement of account: opening balance, invoices, credit notes, payments and discounts with the running balance, closing balance, open invoices aged; CSV with Accept: text/csv, PDF with Accept: application/pdf", resp: StatementJSON{}, query: statementQuery, handler: s.customerStatement()})
 	s.add(route{method: "GET", path: v1 + "/reports/ar-reconciliation", tag: "reports", summary: "Per currency, the AR aging's total beside the AR account's balance on a date; any difference is 409 naming it; CSV with Accept: text/csv", resp: ReconciliationJSON{}, query: []string{"as_of"}, handler: s.arReconciliation()})

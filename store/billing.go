@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/order"
+	"github.com/quotient-cpq/quotient/quote"
 )
 
 // NextYearNumber advances the gapless counter "name-year", creating it at
@@ -233,7 +235,8 @@ func (t *Tx) GetPayment(ctx context.Context, id string) (billing.Payment, error)
 }
 
 // ListPayments lists payments by id.
-func (t *Tx) ListPayments(ctx context.Context, accountID string, limit int, after string) ([]billing.Payment, error) {
+func (t *Tx) ListPayments(ctx context.Context, accountID string, p quotient.Page) ([]billing.Payment, error) {
+	limit, after := p.Limit, p.After
 	var where []string
 	var args []any
 	where, args = eq(where, args, "account_id", accountID)
@@ -385,7 +388,7 @@ var _ billing.ControlStore = (*Tx)(nil)
 
 // OpenQuotes counts an account's quotes whose current version is still
 // open (draft to sent) and sums their totals, in minor units by currency.
-func (t *Tx) OpenQuotes(ctx context.Context, accountID string) (map[string][2]int64, error) {
+func (t *Tx) OpenQuotes(ctx context.Context, accountID string) ([]quote.OpenTotal, error) {
 	var rows []struct {
 		Currency string `db:"currency"`
 		N        int64  `db:"n"`
@@ -397,9 +400,9 @@ func (t *Tx) OpenQuotes(ctx context.Context, accountID string) (map[string][2]in
 		accountID); err != nil {
 		return nil, err
 	}
-	out := make(map[string][2]int64, len(rows))
-	for _, r := range rows {
-		out[r.Currency] = [2]int64{r.N, r.Total}
+	out := make([]quote.OpenTotal, len(rows))
+	for i, r := range rows {
+		out[i] = quote.OpenTotal{Currency: r.Currency, Count: r.N, Total: r.Total}
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/commission"
 )
 
@@ -33,7 +34,7 @@ type ruleJSON struct {
 }
 
 func (r planRow) plan() (commission.Plan, error) {
-	p := commission.Plan{ID: r.ID, Name: r.Name, Basis: r.Basis, BaseRatePct: r.BaseRate.Decimal, ValidFrom: string(r.ValidFrom), Version: r.Version,
+	p := commission.Plan{ID: r.ID, Name: r.Name, Basis: commission.Basis(r.Basis), BaseRatePct: r.BaseRate.Decimal, ValidFrom: string(r.ValidFrom), Version: r.Version,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 	if r.ValidTo != nil {
 		p.ValidTo = string(*r.ValidTo)
@@ -74,7 +75,7 @@ func planJSON(p commission.Plan) (string, string) {
 // InsertPlan stores a commission plan.
 func (t *Tx) InsertPlan(ctx context.Context, p commission.Plan) error {
 	rs, xs := planJSON(p)
-	_, err := t.exec(ctx, `INSERT INTO commission_plans (`+planCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, p.Basis,
+	_, err := t.exec(ctx, `INSERT INTO commission_plans (`+planCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, string(p.Basis),
 		dec(p.BaseRatePct), rs, xs, date(p.ValidFrom), date(p.ValidTo), p.Version, t.ts(p.CreatedAt), t.ts(p.UpdatedAt))
 	return err
 }
@@ -83,7 +84,7 @@ func (t *Tx) InsertPlan(ctx context.Context, p commission.Plan) error {
 func (t *Tx) UpdatePlan(ctx context.Context, p commission.Plan, old int) error {
 	rs, xs := planJSON(p)
 	return t.versioned(ctx, "commission_plans", "commission plan", p.ID, `UPDATE commission_plans SET name = ?, basis = ?, base_rate_pct = ?,
-		rules = ?, exclusions = ?, valid_from = ?, valid_to = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`, p.Name, p.Basis,
+		rules = ?, exclusions = ?, valid_from = ?, valid_to = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`, p.Name, string(p.Basis),
 		dec(p.BaseRatePct), rs, xs, date(p.ValidFrom), date(p.ValidTo), p.Version, t.ts(p.UpdatedAt), p.ID, old)
 }
 
@@ -97,7 +98,8 @@ func (t *Tx) GetPlan(ctx context.Context, id string) (commission.Plan, error) {
 }
 
 // ListPlans lists plans by id.
-func (t *Tx) ListPlans(ctx context.Context, limit int, after string) ([]commission.Plan, error) {
+func (t *Tx) ListPlans(ctx context.Context, p quotient.Page) ([]commission.Plan, error) {
+	limit, after := p.Limit, p.After
 	var rows []planRow
 	if err := t.list(ctx, &rows, planCols, "commission_plans", nil, nil, after, limit); err != nil {
 		return nil, err
@@ -234,21 +236,21 @@ func (t *Tx) InvoiceCredit(ctx context.Context, invoiceID string) (string, strin
 func (t *Tx) Booked(ctx context.Context, userID, period, currency string) (int64, error) {
 	var n int64
 	err := t.get(ctx, &n, `SELECT COALESCE(SUM(basis_minor), 0) FROM commission_lines WHERE user_id = ? AND period = ? AND currency = ?
-		AND rule NOT LIKE 'excluded%'`, userID, period, currency)
+		AND NOT excluded`, userID, period, currency)
 	return n, err
 }
 
 const commissionLineCols = `l.id, l.user_id, l.plan_id, l.plan_version, l.invoice_id, i.number AS invoice_number, l.order_line_id, l.sku, l.source_type,
-	l.source_id, l.period, l.day, l.currency, l.basis_minor, l.share_pct, l.rate_pct, l.amount_minor, l.status, l.rule, l.figures,
+	l.source_id, l.period, l.day, l.currency, l.basis_minor, l.share_pct, l.rate_pct, l.amount_minor, l.status, l.rule, l.excluded, l.figures,
 	l.journal_entry_id, l.payout_id, l.created_at`
 
 // InsertCommissionLine stores a commission line.
 func (t *Tx) InsertCommissionLine(ctx context.Context, l commission.Line) error {
 	_, err := t.exec(ctx, `INSERT INTO commission_lines (id, user_id, plan_id, plan_version, invoice_id, order_line_id, sku, source_type, source_id,
-		period, day, currency, basis_minor, share_pct, rate_pct, amount_minor, status, rule, figures, journal_entry_id, payout_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.UserID, l.PlanID, l.PlanVersion, l.InvoiceID, l.OrderLineID,
-		l.SKU, l.SourceType, l.SourceID, l.Period, date(l.Date), l.Currency, l.Basis, dec(l.SharePct), dec(l.RatePct), l.Amount, l.Status, l.Rule,
-		l.Figures, nullable(l.JournalEntryID), nullable(l.PayoutID), t.ts(l.CreatedAt))
+		period, day, currency, basis_minor, share_pct, rate_pct, amount_minor, status, rule, excluded, figures, journal_entry_id, payout_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.UserID, l.PlanID, l.PlanVersion, l.InvoiceID, l.OrderLineID,
+		l.SKU, l.SourceType, l.SourceID, l.Period, date(l.Date), l.Currency, l.Basis, dec(l.SharePct), dec(l.RatePct), l.Amount, string(l.Status), l.Rule,
+		l.Excluded, l.Figures, nullable(l.JournalEntryID), nullable(l.PayoutID), t.ts(l.CreatedAt))
 	return err
 }
 
@@ -290,6 +292,7 @@ func (t *Tx) CommissionLines(ctx context.Context, f commission.LineFilter) ([]co
 		Amount        int64   `db:"amount_minor"`
 		Status        string  `db:"status"`
 		Rule          string  `db:"rule"`
+		Excluded      bool    `db:"excluded"`
 		Figures       string  `db:"figures"`
 		Entry         *string `db:"journal_entry_id"`
 		Payout        *string `db:"payout_id"`
@@ -303,7 +306,7 @@ func (t *Tx) CommissionLines(ctx context.Context, f commission.LineFilter) ([]co
 		out[i] = commission.Line{ID: r.ID, UserID: r.UserID, PlanID: r.PlanID, PlanVersion: r.PlanVersion, InvoiceID: r.InvoiceID,
 			InvoiceNumber: r.InvoiceNumber, OrderLineID: r.OrderLineID, SKU: r.SKU, SourceType: r.SourceType, SourceID: r.SourceID, Period: r.Period,
 			Date: string(r.Day), Currency: r.Currency, Basis: r.Basis, SharePct: r.Share.Decimal, RatePct: r.Rate.Decimal, Amount: r.Amount,
-			Status: r.Status, Rule: r.Rule, Figures: r.Figures, JournalEntryID: deref(r.Entry), PayoutID: deref(r.Payout), CreatedAt: r.CreatedAt.Time}
+			Status: commission.Status(r.Status), Rule: r.Rule, Excluded: r.Excluded, Figures: r.Figures, JournalEntryID: deref(r.Entry), PayoutID: deref(r.Payout), CreatedAt: r.CreatedAt.Time}
 	}
 	return out, nil
 }

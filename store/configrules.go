@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
 )
 
@@ -72,7 +73,7 @@ func (t *Tx) DeleteConfigRule(ctx context.Context, id string) error {
 }
 
 // ListConfigRules returns a page of a product's configuration rules.
-func (t *Tx) ListConfigRules(ctx context.Context, productID string, p catalog.Page) ([]catalog.ConfigRule, error) {
+func (t *Tx) ListConfigRules(ctx context.Context, productID string, p quotient.Page) ([]catalog.ConfigRule, error) {
 	var rows []configRuleRow
 	if err := t.list(ctx, &rows, configRuleCols, "product_rules", []string{"product_id = ?"}, []any{productID}, p.After, p.Limit); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
 )
 
@@ -141,7 +142,8 @@ func (t *Tx) GetCreditNote(ctx context.Context, id string) (billing.CreditNote, 
 }
 
 // ListCreditNotes lists credit note headers by id.
-func (t *Tx) ListCreditNotes(ctx context.Context, accountID, invoiceID string, limit int, after string) ([]billing.CreditNote, error) {
+func (t *Tx) ListCreditNotes(ctx context.Context, accountID, invoiceID string, p quotient.Page) ([]billing.CreditNote, error) {
+	limit, after := p.Limit, p.After
 	var where []string
 	var args []any
 	where, args = eq(where, args, "account_id", accountID)

@@ -150,7 +150,7 @@ func (r tokenRow) token() crm.Token {
 }
 
 // ListTokens lists a user's tokens.
-func (t *Tx) ListTokens(ctx context.Context, userID string, p crm.Page) ([]crm.Token, error) {
+func (t *Tx) ListTokens(ctx context.Context, userID string, p quotient.Page) ([]crm.Token, error) {
 	var rows []tokenRow
 	if err := t.list(ctx, &rows, `id, user_id, name, token_hash, created_at, last_used_at`, "api_tokens",
 		[]string{"user_id = ?"}, []any{userID}, p.After, p.Limit); err != nil {
@@ -220,7 +220,7 @@ func (r accountRow) account() crm.Account {
 		pb = *r.PriceBookID
 	}
 	return crm.Account{PriceBookID: pb, ID: r.ID, Name: r.Name, Currency: r.Currency, Segment: r.Segment, Industry: r.Industry,
-		CreditLimit: r.CreditLimit.Decimal, PaymentTerms: r.PaymentTerms, InvoicingPolicy: r.InvoicingPolicy, TaxRegion: r.TaxRegion, OwnerID: r.OwnerID,
+		CreditLimit: r.CreditLimit.Decimal, PaymentTerms: r.PaymentTerms, InvoicingPolicy: crm.InvoicingPolicy(r.InvoicingPolicy), TaxRegion: r.TaxRegion, OwnerID: r.OwnerID,
 		Phone: r.Phone, Website: r.Website,
 		BillingAddress: crm.Address{Line1: r.BillingLine1, Line2: r.BillingLine2, City: r.BillingCity,
 			Region: r.BillingRegion, PostalCode: r.BillingPostalCode, Country: r.BillingCountry},
@@ -231,7 +231,7 @@ func (r accountRow) account() crm.Account {
 
 func accountArgs(t *Tx, a crm.Account) []any {
 	b, s := a.BillingAddress, a.ShippingAddress
-	return []any{a.Name, a.Currency, a.Segment, a.Industry, dec(a.CreditLimit), a.PaymentTerms, a.InvoicingPolicy, a.TaxRegion, a.OwnerID,
+	return []any{a.Name, a.Currency, a.Segment, a.Industry, dec(a.CreditLimit), a.PaymentTerms, string(a.InvoicingPolicy), a.TaxRegion, a.OwnerID,
 		nullable(a.PriceBookID), a.Phone, a.Website, b.Line1, b.Line2, b.City, b.Region, b.PostalCode, b.Country,
 		s.Line1, s.Line2, s.City, s.Region, s.PostalCode, s.Country, a.Version, t.ts(a.UpdatedAt)}
 }

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
-	"time"
 
 	"github.com/quotient-cpq/quotient/billing"
 )
@@ -129,17 +127,6 @@ func (t *Tx) DunningNotices(ctx context.Context, invoiceID string) ([]billing.Du
 			DaysOverdue: r.DaysOverdue, SentTo: r.SentTo, OutboxID: deref(r.OutboxID), MailStatus: deref(r.Status), CreatedAt: r.CreatedAt.Time}
 	}
 	return out, nil
-}
-
-// QueueEmail puts a plain e-mail in the outbox.
-func (t *Tx) QueueEmail(ctx context.Context, id, kind, to, subject, text string, at time.Time) error {
-	payload, err := json.Marshal(map[string]string{"to": to, "subject": subject, "text": text})
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(ctx, `INSERT INTO outbox (id, kind, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
-		id, kind, string(payload), t.ts(at), t.ts(at))
-	return err
 }
 
 // ClaimDay records that a daily job runs on day; only the first caller of

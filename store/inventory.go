@@ -53,7 +53,8 @@ func (t *Tx) UpdateWarehouse(ctx context.Context, w inventory.Warehouse, version
 }
 
 // ListWarehouses returns a page of warehouses.
-func (t *Tx) ListWarehouses(ctx context.Context, limit int, after string) ([]inventory.Warehouse, error) {
+func (t *Tx) ListWarehouses(ctx context.Context, p quotient.Page) ([]inventory.Warehouse, error) {
+	limit, after := p.Limit, p.After
 	var rows []warehouseRow
 	if err := t.list(ctx, &rows, warehouseCols, "warehouses", nil, nil, after, limit); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/pricing"
 )
@@ -113,7 +114,7 @@ func (t *Tx) DeleteSchedule(ctx context.Context, id string) error {
 }
 
 // ListSchedules returns a page of schedules (Limit 0: all of them).
-func (t *Tx) ListSchedules(ctx context.Context, p catalog.Page) ([]catalog.Schedule, error) {
+func (t *Tx) ListSchedules(ctx context.Context, p quotient.Page) ([]catalog.Schedule, error) {
 	var rows []scheduleRow
 	limit := p.Limit
 	if limit == 0 {
@@ -218,7 +219,7 @@ func (t *Tx) DeleteRule(ctx context.Context, id string) error {
 }
 
 // ListRules returns a page of price rules (Limit 0: all of them).
-func (t *Tx) ListRules(ctx context.Context, p pricing.Page) ([]pricing.Rule, error) {
+func (t *Tx) ListRules(ctx context.Context, p pricing.RuleFilter) ([]pricing.Rule, error) {
 	var rows []ruleRow
 	limit := p.Limit
 	if limit == 0 {
@@ -310,7 +311,7 @@ func (t *Tx) DeleteTaxRate(ctx context.Context, id string) error {
 }
 
 // ListTaxRates returns a page of tax rates (Limit 0: all of them).
-func (t *Tx) ListTaxRates(ctx context.Context, p pricing.Page) ([]pricing.TaxRate, error) {
+func (t *Tx) ListTaxRates(ctx context.Context, p quotient.Page) ([]pricing.TaxRate, error) {
 	var rows []taxRow
 	limit := p.Limit
 	if limit == 0 {

@@ -359,7 +359,8 @@ func (t *Tx) DeleteApprovalRule(ctx context.Context, id string) error {
 }
 
 // ListApprovalRules returns a page of approval rules (limit 0: all).
-func (t *Tx) ListApprovalRules(ctx context.Context, limit int, after string) ([]quote.ApprovalRule, error) {
+func (t *Tx) ListApprovalRules(ctx context.Context, p quotient.Page) ([]quote.ApprovalRule, error) {
+	limit, after := p.Limit, p.After
 	if limit == 0 {
 		limit = 1 << 30
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/quotient-cpq/quotient/outbox"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -42,14 +43,14 @@ type outboxRow struct {
 
 const outboxCols = `id, kind, quote_id, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at`
 
-func (r outboxRow) message() (quote.OutboxMessage, error) {
-	m := quote.OutboxMessage{ID: r.ID, Kind: r.Kind, QuoteID: deref(r.QuoteID), Status: r.Status, Attempts: r.Attempts,
+func (r outboxRow) message() (outbox.Message, error) {
+	m := outbox.Message{ID: r.ID, Kind: outbox.Kind(r.Kind), QuoteID: deref(r.QuoteID), Status: outbox.Status(r.Status), Attempts: r.Attempts,
 		NextAttemptAt: r.NextAttemptAt.Time, LastError: r.LastError, CreatedAt: r.CreatedAt.Time, SentAt: r.SentAt.ptr()}
-	return m, json.Unmarshal([]byte(r.Payload), &m.Payload)
+	return m, json.Unmarshal([]byte(r.Payload), &m.Email)
 }
 
-func messages(rows []outboxRow) ([]quote.OutboxMessage, error) {
-	out := make([]quote.OutboxMessage, len(rows))
+func messages(rows []outboxRow) ([]outbox.Message, error) {
+	out := make([]outbox.Message, len(rows))
 	for i, r := range rows {
 		m, err := r.message()
 		if err != nil {
@@ -61,18 +62,18 @@ func messages(rows []outboxRow) ([]quote.OutboxMessage, error) {
 }
 
 // InsertOutbox queues a message in the caller's transaction.
-func (t *Tx) InsertOutbox(ctx context.Context, m quote.OutboxMessage) error {
-	payload, err := json.Marshal(m.Payload)
+func (t *Tx) InsertOutbox(ctx context.Context, m outbox.Message) error {
+	payload, err := json.Marshal(m.Email)
 	if err != nil {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO outbox (id, kind, quote_id, payload, status, attempts, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, 0, ?, ?)`, m.ID, m.Kind, nullable(m.QuoteID), string(payload), m.Status, t.ts(m.NextAttemptAt), t.ts(m.CreatedAt))
+		VALUES (?, ?, ?, ?, ?, 0, ?, ?)`, m.ID, string(m.Kind), nullable(m.QuoteID), string(payload), string(m.Status), t.ts(m.NextAttemptAt), t.ts(m.CreatedAt))
 	return err
 }
 
 // OutboxFor lists a quote's messages, oldest first.
-func (t *Tx) OutboxFor(ctx context.Context, quoteID string) ([]quote.OutboxMessage, error) {
+func (t *Tx) OutboxFor(ctx context.Context, quoteID string) ([]outbox.Message, error) {
 	var rows []outboxRow
 	if err := t.sel(ctx, &rows, `SELECT `+outboxCols+` FROM outbox WHERE quote_id = ? ORDER BY created_at, id`, quoteID); err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ func (t *Tx) OutboxFor(ctx context.Context, quoteID string) ([]quote.OutboxMessa
 // lease and counts the attempt. On PostgreSQL, rows another worker holds
 // are skipped (FOR UPDATE SKIP LOCKED); SQLite's single writer serializes
 // claims.
-func (t *Tx) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]quote.OutboxMessage, error) {
+func (t *Tx) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]outbox.Message, error) {
 	lock := ""
 	if t.d == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -102,13 +103,13 @@ func (t *Tx) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration
 
 // FinishOutbox records a delivery's outcome: sent, a retry at next, or
 // failed for good.
-func (t *Tx) FinishOutbox(ctx context.Context, id, status string, next time.Time, lastErr string, at time.Time) error {
+func (t *Tx) FinishOutbox(ctx context.Context, o outbox.Outcome) error {
 	var sent any
-	if status == "sent" {
-		sent = t.ts(at)
+	if o.Status == outbox.Sent {
+		sent = t.ts(o.At)
 	}
 	_, err := t.exec(ctx, `UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ?, locked_until = NULL, sent_at = ? WHERE id = ?`,
-		status, t.ts(next), lastErr, sent, id)
+		string(o.Status), t.ts(o.Next), o.LastError, sent, o.ID)
 	return err
 }
 
@@ -157,7 +158,7 @@ type decisionRow struct {
 // it returns the decision in force and whether this one was recorded.
 func (t *Tx) InsertDecision(ctx context.Context, d quote.Decision) (quote.Decision, bool, error) {
 	res, err := t.exec(ctx, `INSERT INTO quote_decisions (`+decisionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (quote_id) DO NOTHING`, d.QuoteID, d.Version, d.Decision, d.SignerName, d.SignerEmail, d.Reason, d.IP, d.UserAgent,
+		ON CONFLICT (quote_id) DO NOTHING`, d.QuoteID, d.Version, string(d.Kind), d.SignerName, d.SignerEmail, d.Reason, d.IP, d.UserAgent,
 		d.PDFSHA256, d.DecidedBy, t.ts(d.DecidedAt))
 	if err != nil {
 		return quote.Decision{}, false, err
@@ -175,12 +176,12 @@ func (t *Tx) GetDecision(ctx context.Context, quoteID string) (quote.Decision, e
 	if err := t.get(ctx, &r, `SELECT `+decisionCols+` FROM quote_decisions WHERE quote_id = ?`, quoteID); err != nil {
 		return quote.Decision{}, getOr(err, "decision of quote", quoteID)
 	}
-	return quote.Decision{QuoteID: r.QuoteID, Version: r.Version, Decision: r.Decision, SignerName: r.SignerName, SignerEmail: r.SignerEmail,
+	return quote.Decision{QuoteID: r.QuoteID, Version: r.Version, Kind: quote.DecisionKind(r.Decision), SignerName: r.SignerName, SignerEmail: r.SignerEmail,
 		Reason: r.Reason, IP: r.IP, UserAgent: r.UserAgent, PDFSHA256: r.PDF, DecidedBy: r.DecidedBy, DecidedAt: r.DecidedAt.Time}, nil
 }
 
 // SentPastValidity lists sent versions whose valid_until is before today.
-func (t *Tx) SentPastValidity(ctx context.Context, today string) ([][2]any, error) {
+func (t *Tx) SentPastValidity(ctx context.Context, today string) ([]quote.VersionRef, error) {
 	var rows []struct {
 		QuoteID string `db:"quote_id"`
 		Version int    `db:"version"`
@@ -188,9 +189,9 @@ func (t *Tx) SentPastValidity(ctx context.Context, today string) ([][2]any, erro
 	if err := t.sel(ctx, &rows, `SELECT quote_id, version FROM quote_versions WHERE status = 'sent' AND valid_until < ? ORDER BY quote_id`, today); err != nil {
 		return nil, err
 	}
-	out := make([][2]any, len(rows))
+	out := make([]quote.VersionRef, len(rows))
 	for i, r := range rows {
-		out[i] = [2]any{r.QuoteID, r.Version}
+		out[i] = quote.VersionRef{QuoteID: r.QuoteID, Version: r.Version}
 	}
 	return out, nil
 }

@@ -26,7 +26,7 @@ func benchTargets(b *testing.B) map[string]func(testing.TB) string {
 }
 
 // benchApp starts a server with one account and 60 products.
-func benchApp(b *testing.B, url string) (*app, string) {
+func benchApp(b *testing.B, url string) (*instance, string) {
 	a := start(b, url, nil)
 	acc := a.must(201, "POST", "/api/v1/accounts", testBootstrap, map[string]any{"name": "Bench Corp", "currency": "USD",
 		"billing_address": map[string]any{"line1": "1 Loop Rd", "city": "Austin", "country": "US"}}).str(b, "id")
@@ -42,7 +42,7 @@ func serverProductSKU(sku string) map[string]any {
 	return p
 }
 
-func benchGet(b *testing.B, a *app, path string) {
+func benchGet(b *testing.B, a *instance, path string) {
 	req, _ := http.NewRequest("GET", a.base+path, nil)
 	req.Header.Set("Authorization", "Bearer "+testBootstrap)
 	get := func(c *http.Client) {

@@ -22,7 +22,7 @@ func dec(t testing.TB, v any) decimal.Decimal {
 }
 
 // entryOf returns the journal lines of a source document as "code D|C amount".
-func entryOf(t *testing.T, a *app, token, sourceType, sourceID string) map[string]string {
+func entryOf(t *testing.T, a *instance, token, sourceType, sourceID string) map[string]string {
 	t.Helper()
 	es := a.must(200, "GET", "/api/v1/ledger/entries?source_type="+sourceType+"&source_id="+sourceID, token, nil).list(t)
 	if len(es) != 1 {

@@ -248,7 +248,7 @@ func TestCommissionsPaidBasis(t *testing.T) {
 }
 
 // lineOf is the order line an invoice charges for a SKU.
-func lineOf(t *testing.T, a *app, token string, inv map[string]any, sku string) string {
+func lineOf(t *testing.T, a *instance, token string, inv map[string]any, sku string) string {
 	t.Helper()
 	for _, l := range a.must(200, "GET", "/api/v1/invoices/"+inv["id"].(string), token, nil).json(t)["lines"].([]any) {
 		if l.(map[string]any)["sku"] == sku {

@@ -10,14 +10,12 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
-	"github.com/quotient-cpq/quotient/ledger"
-	"github.com/quotient-cpq/quotient/o2c"
-	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 	"github.com/quotient-cpq/quotient/store"
@@ -42,7 +40,7 @@ var demoUsers = []crm.UserInput{
 // Northwind Systems demo company in one transaction. On a database it
 // seeded before, it issues fresh tokens for the demo users instead, so
 // every "serve --demo" prints tokens that work.
-func seedDemo(ctx context.Context, db *store.DB, now func() time.Time) ([]demoLogin, error) {
+func seedDemo(ctx context.Context, db *store.DB, now func() time.Time, w stack) ([]demoLogin, error) {
 	var logins []demoLogin
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		logins = nil
@@ -51,18 +49,18 @@ func seedDemo(ctx context.Context, db *store.DB, now func() time.Time) ([]demoLo
 		} else if ok {
 			return rotateDemoTokens(ctx, tx, strings.Split(ids, ","), now, &logins)
 		}
-		accs, err := tx.ListAccounts(ctx, crm.AccountFilter{Page: crm.Page{Limit: 1}})
+		accs, err := tx.ListAccounts(ctx, crm.AccountFilter{Page: quotient.Page{Limit: 1}})
 		if err != nil {
 			return err
 		}
-		prods, err := tx.ListProducts(ctx, catalog.ProductFilter{Page: catalog.Page{Limit: 1}})
+		prods, err := tx.ListProducts(ctx, catalog.ProductFilter{Page: quotient.Page{Limit: 1}})
 		if err != nil {
 			return err
 		}
 		if len(accs) > 0 || len(prods) > 0 {
 			return fmt.Errorf("the database already holds data; --demo only fills an empty database")
 		}
-		return seed(ctx, tx, now, &logins)
+		return seed(ctx, tx, now, w, &logins)
 	})
 	return logins, err
 }
@@ -163,9 +161,9 @@ var firstNames = []string{"Alex", "Jordan", "Morgan", "Taylor", "Casey", "Robin"
 var lastNames = []string{"Garcia", "Chen", "Novak", "Schmidt", "Rossi", "Dubois", "Patel", "Kim", "Silva", "Larsen"}
 var jaNames = []string{"佐藤 花子", "鈴木 一郎", "高橋 美咲", "田中 健太", "伊藤 真由美", "山本 大輔"}
 
-func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]demoLogin) error {
-	crmSvc, cat := crm.NewService(now), catalog.NewService(now)
-	admin := systemContext(ctx)
+func seed(ctx context.Context, tx *store.Tx, now func() time.Time, w stack, logins *[]demoLogin) error {
+	crmSvc, cat := w.services.CRM, w.services.Catalog
+	admin := app.System(ctx)
 
 	users := map[string]crm.User{}
 	var ids []string
@@ -294,13 +292,13 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]dem
 		return err
 	}
 
-	if err := seedRulebook(admin, tx, now, atlas, products); err != nil {
+	if err := seedRulebook(admin, tx, w.services, atlas, products); err != nil {
 		return err
 	}
-	if err := seedStock(admin, tx, now, products); err != nil {
+	if err := seedStock(admin, tx, w, products); err != nil {
 		return err
 	}
-	if err := seedCommissions(admin, tx, now, users); err != nil {
+	if err := seedCommissions(admin, tx, now, w.services, users); err != nil {
 		return err
 	}
 
@@ -347,8 +345,8 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, logins *[]dem
 
 // seedRulebook gives the demo company tax rates, volume schedules, price
 // rules and configuration rules for the Atlas server.
-func seedRulebook(ctx context.Context, tx *store.Tx, now func() time.Time, atlas catalog.Product, products map[string]catalog.Product) error {
-	cat, pr := catalog.NewService(now), pricing.NewService(now)
+func seedRulebook(ctx context.Context, tx *store.Tx, svc app.Services, atlas catalog.Product, products map[string]catalog.Product) error {
+	cat, pr := svc.Catalog, svc.Pricing
 	taxes := []pricing.TaxRate{
 		{Region: "US-CA", TaxCategory: "standard", RatePct: d("7.25"), Name: "California sales tax"},
 		{Region: "US-NY", TaxCategory: "standard", RatePct: d("4"), Name: "New York sales tax"},
@@ -421,7 +419,7 @@ func seedRulebook(ctx context.Context, tx *store.Tx, now func() time.Time, atlas
 			return fmt.Errorf("configuration rule %s: %w", r.Name, err)
 		}
 	}
-	qs := quote.NewService(now, pr)
+	qs := svc.Quotes
 	for _, r := range []quote.ApprovalRule{
 		{Name: "Discount over 15%", Condition: "quote.discount_pct > 15", ApproverKind: "manager", Message: "the rep's manager approves deep discounts"},
 		{Name: "Margin under 25%", Condition: "quote.has_margin and quote.margin_pct < 25", ApproverKind: "role", ApproverRole: "finance",
@@ -440,11 +438,8 @@ func seedRulebook(ctx context.Context, tx *store.Tx, now func() time.Time, atlas
 // seedStock makes two warehouses and receives a little of every stocked
 // product, few enough that a large demo order shows a backorder, posted at
 // cost; and the dunning levels.
-func seedStock(ctx context.Context, tx *store.Tx, now func() time.Time, products map[string]catalog.Product) error {
-	inv := inventory.NewService(now)
-	led := ledger.NewService(now)
-	bill := billing.NewService(now, led)
-	flows := &o2c.Flows{Orders: order.NewService(now, inv), Billing: bill, Inventory: inv, Commission: commission.NewService(now, led)}
+func seedStock(ctx context.Context, tx *store.Tx, w stack, products map[string]catalog.Product) error {
+	inv, bill := w.services.Inventory, w.services.Billing
 	var whs []inventory.Warehouse
 	for i, w := range []inventory.Warehouse{{Code: "AUS", Name: "Austin DC", Priority: 1}, {Code: "FRA", Name: "Frankfurt DC", Priority: 2}} {
 		made, err := inv.CreateWarehouse(ctx, tx, w)
@@ -469,7 +464,7 @@ func seedStock(ctx context.Context, tx *store.Tx, now func() time.Time, products
 			continue
 		}
 		// Received as any receipt is: posted at cost.
-		if _, err := flows.Receive(ctx, tx, in); err != nil {
+		if _, err := w.app.ReceiveStockIn(ctx, tx, in); err != nil {
 			return fmt.Errorf("opening stock of %s: %w", wh.Code, err)
 		}
 	}
@@ -494,8 +489,8 @@ func ptr[T any](v T) *T { return &v }
 // seedCommissions gives the reps a paid-basis plan with an accelerator past
 // quota and nothing on freight-like fees, from the first of this year, at
 // a monthly quota of a third of their quarterly one.
-func seedCommissions(ctx context.Context, tx *store.Tx, now func() time.Time, users map[string]crm.User) error {
-	svc := commission.NewService(now, ledger.NewService(now))
+func seedCommissions(ctx context.Context, tx *store.Tx, now func() time.Time, services app.Services, users map[string]crm.User) error {
+	svc := services.Commission
 	from := fmt.Sprintf("%d-01-01", now().Year())
 	rules := []commission.Rule{{Name: "Accelerator past quota", Condition: "rep.attainment_pct >= 100", RatePct: d("12")},
 		{Name: "Services at half rate", Condition: `line.family == "services"`, RatePct: d("4")}}

@@ -65,7 +65,7 @@ func TestDunningSendsEachLevelOnce(t *testing.T) {
 		ctx := context.Background()
 		run := func(want int) {
 			t.Helper()
-			if n, err := srv.DailyDunning(ctx); err != nil || n != want {
+			if n, err := srv.worker.DailyDunning(ctx); err != nil || n != want {
 				t.Fatalf("daily dunning on %s: %d (%v), want %d", clock.Now().Format(time.DateOnly), n, err, want)
 			}
 		}
@@ -83,7 +83,7 @@ func TestDunningSendsEachLevelOnce(t *testing.T) {
 			t.Fatalf("a manual run sent level 1 again: %v", n)
 		}
 		a.must(403, "POST", "/api/v1/dunning/run", tm.rep, nil)
-		if _, err := srv.DeliverOutbox(ctx); err != nil {
+		if _, err := srv.worker.DeliverMail(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if len(sender.sent) != 1 || sender.sent[0].To != "ap@slowpayer.example" ||
@@ -106,7 +106,7 @@ func TestDunningSendsEachLevelOnce(t *testing.T) {
 		run(1)
 		clock.Advance(40 * 24 * time.Hour)
 		run(0)
-		if _, err := srv.DeliverOutbox(ctx); err != nil {
+		if _, err := srv.worker.DeliverMail(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if h := history(withMail); len(h) != 2 || h[1].(map[string]any)["level_name"] != "Final notice" || len(sender.sent) != 2 ||

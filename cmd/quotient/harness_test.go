@@ -32,8 +32,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// app is a running quotient server under test.
-type app struct {
+// instance is a running quotient server under test.
+type instance struct {
 	t      testing.TB
 	base   string
 	out    *syncBuffer
@@ -45,7 +45,7 @@ const testBootstrap = "bootstrap-token-for-tests-0123456789"
 
 // start runs "quotient <args>" with the database and a bootstrap admin
 // token, on a free loopback port, and stops it when the test ends.
-func start(t testing.TB, dbURL string, env map[string]string, args ...string) *app {
+func start(t testing.TB, dbURL string, env map[string]string, args ...string) *instance {
 	t.Helper()
 	vars := map[string]string{"QUOTIENT_DATABASE_URL": dbURL, "QUOTIENT_ADDR": "127.0.0.1:0",
 		"QUOTIENT_BOOTSTRAP_TOKEN": testBootstrap, "QUOTIENT_LOG_FORMAT": "json"}
@@ -63,10 +63,10 @@ func start(t testing.TB, dbURL string, env map[string]string, args ...string) *a
 		done <- Main(ctx, args, Env{Getenv: func(k string) string { return vars[k] }, Stdout: out, Stderr: io.Discard,
 			Ready: func(addr string) { ready <- addr }})
 	}()
-	var a *app
+	var a *instance
 	select {
 	case addr := <-ready:
-		a = &app{t: t, base: "http://" + addr, out: out, client: &http.Client{Timeout: 30 * time.Second}}
+		a = &instance{t: t, base: "http://" + addr, out: out, client: &http.Client{Timeout: 30 * time.Second}}
 	case code := <-done:
 		cancel()
 		t.Fatalf("quotient %v exited with %d before listening; output:\n%s", args, code, out.String())
@@ -141,7 +141,7 @@ func (r resp) field(t testing.TB) string {
 
 // call sends a request. body may be nil, a string (sent raw) or a value
 // (sent as JSON). headers alternate name, value.
-func (a *app) call(method, path, token string, body any, headers ...string) resp {
+func (a *instance) call(method, path, token string, body any, headers ...string) resp {
 	a.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -183,7 +183,7 @@ func (a *app) call(method, path, token string, body any, headers ...string) resp
 }
 
 // must sends a request and fails the test unless the status is want.
-func (a *app) must(want int, method, path, token string, body any, headers ...string) resp {
+func (a *instance) must(want int, method, path, token string, body any, headers ...string) resp {
 	a.t.Helper()
 	r := a.call(method, path, token, body, headers...)
 	if r.status != want {
@@ -200,7 +200,7 @@ type team struct {
 
 // makeTeam creates a manager with two reps, a rep outside the team and a
 // finance user, each with a token, all through the API.
-func (a *app) makeTeam() team {
+func (a *instance) makeTeam() team {
 	a.t.Helper()
 	tm := team{admin: testBootstrap, ids: map[string]string{}}
 	mk := func(name, role, manager string) string {
@@ -223,8 +223,8 @@ func (a *app) makeTeam() team {
 
 func jsonBody(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
-// with returns the app reporting to another test (a fuzz target's t).
-func (a *app) with(t testing.TB) *app {
+// with returns the instance reporting to another test (a fuzz target's t).
+func (a *instance) with(t testing.TB) *instance {
 	b := *a
 	b.t = t
 	return &b

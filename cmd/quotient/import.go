@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/catalog"
-	"github.com/quotient-cpq/quotient/store"
 )
 
 // importCmd loads a CSV in one transaction: every row is written or none.
@@ -30,14 +30,7 @@ func importCmd(ctx context.Context, args []string, env Env) error {
 	if err := fs.Parse(args[2:]); err != nil {
 		return err
 	}
-	svc := catalog.NewService(time.Now)
-	var run func(context.Context, catalog.Store, io.Reader, func(int, int)) (catalog.ImportResult, error)
-	switch kind {
-	case "products":
-		run = svc.ImportProducts
-	case "price-book-entries":
-		run = svc.ImportEntries
-	default:
+	if kind != "products" && kind != "price-book-entries" {
 		return usageError{fmt.Sprintf("unknown import kind %q: use products or price-book-entries", kind)}
 	}
 	f, err := os.Open(path)
@@ -50,17 +43,13 @@ func importCmd(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer db.Close()
-
+	a := wire(wiring{db: db}).app
+	run := a.ImportProducts
+	if kind == "price-book-entries" {
+		run = a.ImportEntries
+	}
 	bar := newProgress(env.Stderr, "importing "+kind)
-	var res catalog.ImportResult
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		var err error
-		res, err = run(systemContext(ctx), tx, f, bar.update)
-		return err
-	})
+	res, err := run(app.System(ctx), f, bar.update)
 	bar.done()
 	var ie *catalog.ImportError
 	if errors.As(err, &ie) {

@@ -20,7 +20,7 @@ func line(code, debit, credit string) map[string]any {
 
 // assertBalanced fails unless the trial balance of a currency as of a date
 // has equal totals, and returns it.
-func assertBalanced(t *testing.T, a *app, token, currency, asOf string) map[string]any {
+func assertBalanced(t *testing.T, a *instance, token, currency, asOf string) map[string]any {
 	t.Helper()
 	tb := a.must(200, "GET", "/api/v1/reports/trial-balance?currency="+currency+"&as_of="+asOf, token, nil).json(t)
 	if tb["balanced"] != true || tb["total_debit"] != tb["total_credit"] {

@@ -30,11 +30,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/quotient-cpq/quotient"
-	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/mail"
-	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store"
 )
 
@@ -145,17 +143,13 @@ func check(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer db.Close()
-	var rep server.InvariantReportJSON
-	if err := (dbAdapter{db}).View(ctx, func(tx server.Tx) error {
-		var err error
-		rep, err = server.Check(ctx, tx)
-		return err
-	}); err != nil {
+	rep, err := wire(wiring{db: db}).app.Check(app.System(ctx))
+	if err != nil {
 		return err
 	}
-	for _, c := range rep.Checks {
+	for _, c := range rep.Invariants {
 		mark := "ok"
-		if !c.OK {
+		if !c.OK() {
 			mark = "FAILED"
 		}
 		fmt.Fprintf(env.Stdout, "%-6s %s\n", mark, c.Name)
@@ -163,7 +157,7 @@ func check(ctx context.Context, args []string, env Env) error {
 			fmt.Fprintf(env.Stdout, "       %s\n", p)
 		}
 	}
-	if !rep.OK {
+	if !rep.OK() {
 		return errors.New("the data breaks an invariant (see above)")
 	}
 	return nil
@@ -249,22 +243,6 @@ func migrate(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// dbAdapter lets the server run transactions on a store.DB without
-// importing store.
-type dbAdapter struct{ *store.DB }
-
-func (a dbAdapter) InTx(ctx context.Context, fn func(server.Tx) error) error {
-	return a.DB.InTx(ctx, func(tx *store.Tx) error { return fn(tx) })
-}
-
-func (a dbAdapter) View(ctx context.Context, fn func(server.Tx) error) error {
-	return a.DB.View(ctx, func(tx *store.Tx) error { return fn(tx) })
-}
-
-func (a dbAdapter) Read(ctx context.Context, fn func(server.Tx) error) error {
-	return a.DB.Read(ctx, func(tx *store.Tx) error { return fn(tx) })
-}
-
 func serve(ctx context.Context, args []string, env Env) error {
 	var cfg config
 	fs := flags("serve", env, &cfg)
@@ -309,28 +287,6 @@ func serve(ctx context.Context, args []string, env Env) error {
 	} else {
 		log.Info("QUOTIENT_SMTP_URL is not set: e-mail waits in the outbox until it is")
 	}
-	svc := crm.NewService(time.Now)
-	if cfg.bootstrap != "" {
-		var made bool
-		err := db.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			made, err = svc.Bootstrap(ctx, tx, cfg.bootstrap)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("bootstrap: %w", err)
-		}
-		if made {
-			log.Info("created the admin user from QUOTIENT_BOOTSTRAP_TOKEN")
-		}
-	}
-	var tokens []demoLogin
-	if cfg.demo {
-		if tokens, err = seedDemo(ctx, db, time.Now); err != nil {
-			return fmt.Errorf("demo: %w", err)
-		}
-	}
-
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range db.Pools() {
@@ -345,9 +301,26 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if cfg.publicURL == "" {
 		cfg.publicURL = base
 	}
-	srv := server.New(server.Config{DB: dbAdapter{db}, Now: time.Now, Logger: log, Registry: reg, Version: version,
-		Secret: secret, PublicURL: cfg.publicURL, Mail: sender, MailFrom: cfg.mailFrom,
-		CreditGraceDays: cfg.graceDays})
+	q := wire(wiring{db: db, now: time.Now, log: log, registry: reg, secret: secret, publicURL: cfg.publicURL, mail: sender,
+		mailFrom: cfg.mailFrom, graceDays: cfg.graceDays})
+	if cfg.bootstrap != "" {
+		made, err := q.app.Bootstrap(ctx, cfg.bootstrap)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("bootstrap: %w", err)
+		}
+		if made {
+			log.Info("created the admin user from QUOTIENT_BOOTSTRAP_TOKEN")
+		}
+	}
+	var tokens []demoLogin
+	if cfg.demo {
+		if tokens, err = seedDemo(ctx, db, time.Now, q); err != nil {
+			ln.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	srv := q.server
 	fmt.Fprintf(env.Stdout, "Quotient %s listening on %s (database: %s)\n", version, base, db.Dialect)
 	if len(tokens) > 0 {
 		fmt.Fprintln(env.Stdout, "Demo users and their API tokens (send as Authorization: Bearer <token>):")
@@ -365,7 +338,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 			tick = d
 		}
 	}
-	go srv.RunMaintenance(maintCtx, tick)
+	go q.worker.Run(maintCtx, tick)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -408,10 +381,4 @@ func ensureSecret(ctx context.Context, db *store.DB, configured string) ([]byte,
 		return err
 	})
 	return []byte(secret), err
-}
-
-// systemContext is the context of command-line tools: they run as an admin
-// because whoever runs them owns the database.
-func systemContext(ctx context.Context) context.Context {
-	return quotient.WithActor(ctx, quotient.Actor{UserID: "system", Role: quotient.RoleAdmin, Team: []string{"system"}})
 }

@@ -16,7 +16,7 @@ type stockFixture struct {
 	sfo, rno, book, acc string
 }
 
-func newStockFixture(t testing.TB, a *app, tm team) stockFixture {
+func newStockFixture(t testing.TB, a *instance, tm team) stockFixture {
 	t.Helper()
 	f := stockFixture{}
 	f.sfo = a.must(201, "POST", "/api/v1/warehouses", tm.admin, map[string]any{"code": "SFO", "name": "San Francisco", "priority": 1}).str(t, "id")
@@ -26,7 +26,7 @@ func newStockFixture(t testing.TB, a *app, tm team) stockFixture {
 	return f
 }
 
-func (f stockFixture) product(t testing.TB, a *app, tm team, body map[string]any, price string) string {
+func (f stockFixture) product(t testing.TB, a *instance, tm team, body map[string]any, price string) string {
 	t.Helper()
 	id := a.must(201, "POST", "/api/v1/products", tm.admin, body).str(t, "id")
 	a.must(201, "POST", "/api/v1/price-books/"+f.book+"/entries", tm.admin, map[string]any{"product_id": id, "unit_price": price})
@@ -35,7 +35,7 @@ func (f stockFixture) product(t testing.TB, a *app, tm team, body map[string]any
 
 // approvedQuote makes a quote of the lines (product id, quantity pairs)
 // and submits it; with no approval rules it is approved at once.
-func (f stockFixture) approvedQuote(t testing.TB, a *app, token string, lines ...string) string {
+func (f stockFixture) approvedQuote(t testing.TB, a *instance, token string, lines ...string) string {
 	t.Helper()
 	id, err := f.tryApprovedQuote(a, token, lines...)
 	if err != nil {
@@ -45,7 +45,7 @@ func (f stockFixture) approvedQuote(t testing.TB, a *app, token string, lines ..
 }
 
 // tryApprovedQuote is approvedQuote for any goroutine: it returns errors.
-func (f stockFixture) tryApprovedQuote(a *app, token string, lines ...string) (string, error) {
+func (f stockFixture) tryApprovedQuote(a *instance, token string, lines ...string) (string, error) {
 	var ls []any
 	for i := 0; i+1 < len(lines); i += 2 {
 		ls = append(ls, map[string]any{"product_id": lines[i], "quantity": lines[i+1]})
@@ -69,12 +69,12 @@ func (f stockFixture) tryApprovedQuote(a *app, token string, lines ...string) (s
 	return q.ID, nil
 }
 
-func (f stockFixture) receive(t testing.TB, a *app, token, warehouse, product, qty string) {
+func (f stockFixture) receive(t testing.TB, a *instance, token, warehouse, product, qty string) {
 	a.must(201, "POST", "/api/v1/inventory/receipts", token, map[string]any{"warehouse_id": warehouse,
 		"lines": []any{map[string]any{"product_id": product, "quantity": qty}}})
 }
 
-func level(t testing.TB, a *app, token, product string) (onHand, reserved, available string) {
+func level(t testing.TB, a *instance, token, product string) (onHand, reserved, available string) {
 	rows := a.must(200, "GET", "/api/v1/inventory?product_id="+product, token, nil).list(t)
 	sum := func(k string) string {
 		total := 0.0
@@ -211,7 +211,7 @@ func TestOrderFromQuoteReservesStock(t *testing.T) {
 
 // diskFixture starts a server with a team, two warehouses and a stocked
 // product.
-func diskFixture(t testing.TB, db string) (*app, team, stockFixture, string) {
+func diskFixture(t testing.TB, db string) (*instance, team, stockFixture, string) {
 	a := start(t, db, nil)
 	tm := a.makeTeam()
 	f := newStockFixture(t, a, tm)
@@ -219,7 +219,7 @@ func diskFixture(t testing.TB, db string) (*app, team, stockFixture, string) {
 }
 
 // convertConcurrently converts the quotes, one client each, all at once.
-func convertConcurrently(a *app, token string, quotes []string) []resp {
+func convertConcurrently(a *instance, token string, quotes []string) []resp {
 	out := make([]resp, len(quotes))
 	var wg sync.WaitGroup
 	for i, q := range quotes {

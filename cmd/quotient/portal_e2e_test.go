@@ -58,7 +58,7 @@ func parseMail(t *testing.T, raw string) (string, map[string][]byte) {
 
 // sentQuote makes an account with a contact, an opportunity and an
 // approved quote on a fresh product, as the rep.
-func sentQuoteFixture(t *testing.T, a *app, tm team, sku string) (quoteID, oppID string) {
+func sentQuoteFixture(t *testing.T, a *instance, tm team, sku string) (quoteID, oppID string) {
 	t.Helper()
 	p := serverProduct()
 	p["sku"] = sku
@@ -93,7 +93,7 @@ func sentQuoteFixture(t *testing.T, a *app, tm team, sku string) (quoteID, oppID
 }
 
 // form posts an HTML form to the portal like a browser.
-func (a *app) form(path string, vals url.Values) resp {
+func (a *instance) form(path string, vals url.Values) resp {
 	a.t.Helper()
 	res, err := a.client.Post(a.base+path, "application/x-www-form-urlencoded", strings.NewReader(vals.Encode()))
 	if err != nil {

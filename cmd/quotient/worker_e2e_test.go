@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/mail"
-	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
@@ -49,7 +49,7 @@ func (f *flakySender) Send(m mail.Message) error {
 
 // clockedServer runs a server with a fake clock and a test sender on
 // loopback, without its background workers, so the test drives them.
-func clockedServer(t *testing.T, dbURL string, clock *fakeClock, sender mail.Sender) (*app, *server.Server) {
+func clockedServer(t *testing.T, dbURL string, clock *fakeClock, sender mail.Sender) (*instance, stack) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -72,17 +72,18 @@ func clockedServer(t *testing.T, dbURL string, clock *fakeClock, sender mail.Sen
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	srv := server.New(server.Config{DB: dbAdapter{db}, Now: clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Secret: []byte(testSecret), PublicURL: base, Mail: sender})
+	q := wire(wiring{db: db, now: clock.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil)), secret: []byte(testSecret), publicURL: base,
+		mail: sender})
+	srv := q.server
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 	})
-	a := &app{t: t, base: base, out: &syncBuffer{}, client: &http.Client{Timeout: 30 * time.Second}}
+	a := &instance{t: t, base: base, out: &syncBuffer{}, client: &http.Client{Timeout: 30 * time.Second}}
 	a.stop = func() int { return 0 }
-	return a, srv
+	return a, q
 }
 
 func TestExpiryWorker(t *testing.T) {
@@ -100,7 +101,7 @@ func TestExpiryWorker(t *testing.T) {
 
 		// On its last valid day nothing expires and the link works.
 		clock.Advance(48 * time.Hour)
-		if n, err := srv.ExpireQuotes(context.Background()); err != nil || n != 0 {
+		if n, err := srv.app.ExpireQuotes(app.System(context.Background())); err != nil || n != 0 {
 			t.Fatalf("expired %d (%v) on the last valid day", n, err)
 		}
 		a.must(200, "GET", link, "", nil)
@@ -108,7 +109,7 @@ func TestExpiryWorker(t *testing.T) {
 		// and the link is gone.
 		clock.Advance(24 * time.Hour)
 		for i, want := range []int{1, 0} {
-			if n, err := srv.ExpireQuotes(context.Background()); err != nil || n != want {
+			if n, err := srv.app.ExpireQuotes(app.System(context.Background())); err != nil || n != want {
 				t.Fatalf("run %d: expired %d (%v), want %d", i, n, err, want)
 			}
 		}
@@ -137,7 +138,7 @@ func TestOutboxRetriesAndFailures(t *testing.T) {
 			return a.must(200, "GET", "/api/v1/quotes/"+id+"/delivery", tm.rep, nil).json(t)["deliveries"].([]any)[0].(map[string]any)
 		}
 		// First attempt fails: still pending, the error visible on the quote.
-		if n, err := srv.DeliverOutbox(ctx); err != nil || n != 0 {
+		if n, err := srv.worker.DeliverMail(ctx); err != nil || n != 0 {
 			t.Fatalf("deliver: %d %v", n, err)
 		}
 		d := delivery()
@@ -145,13 +146,13 @@ func TestOutboxRetriesAndFailures(t *testing.T) {
 			t.Fatalf("after a failure: %v", d)
 		}
 		// Not due again until the backoff passes (30 s, then 60 s).
-		if n, _ := srv.DeliverOutbox(ctx); n != 0 || len(sender.sent) != 0 {
+		if n, _ := srv.worker.DeliverMail(ctx); n != 0 || len(sender.sent) != 0 {
 			t.Fatal("retried before the backoff")
 		}
 		clock.Advance(31 * time.Second)
-		_, _ = srv.DeliverOutbox(ctx)
+		_, _ = srv.worker.DeliverMail(ctx)
 		clock.Advance(61 * time.Second)
-		if n, err := srv.DeliverOutbox(ctx); err != nil || n != 1 || len(sender.sent) != 1 {
+		if n, err := srv.worker.DeliverMail(ctx); err != nil || n != 1 || len(sender.sent) != 1 {
 			t.Fatalf("third attempt: %d %v, %d sent", n, err, len(sender.sent))
 		}
 		if d := delivery(); d["status"] != "sent" || d["attempts"] != float64(3) || d["sent_at"] == nil {
@@ -166,7 +167,7 @@ func TestOutboxRetriesAndFailures(t *testing.T) {
 		id2, _ := sentQuoteFixture(t, a, tm, "SRV-O2")
 		a.must(200, "POST", "/api/v1/quotes/"+id2+"/send", tm.rep, nil)
 		for range 12 {
-			_, _ = srv.DeliverOutbox(ctx)
+			_, _ = srv.worker.DeliverMail(ctx)
 			clock.Advance(2 * time.Hour)
 		}
 		d2 := a.must(200, "GET", "/api/v1/quotes/"+id2+"/delivery", tm.rep, nil).json(t)["deliveries"].([]any)[0].(map[string]any)

@@ -1,0 +1,178 @@
+// Package app is Quotient's application layer: every action a user or a
+// background worker can take is one exported method of App, which runs it
+// in one database transaction over the domain packages. The JSON API and
+// the customer portal (server), the workers (worker) and the command line
+// call these methods and nothing below them, so each rule lives once:
+// who may do what is decided by the domain packages the method calls,
+// whichever door the request came through.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/commission"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/inventory"
+	"github.com/quotient-cpq/quotient/ledger"
+	"github.com/quotient-cpq/quotient/order"
+	"github.com/quotient-cpq/quotient/outbox"
+	"github.com/quotient-cpq/quotient/pricing"
+	"github.com/quotient-cpq/quotient/quote"
+)
+
+// Tx is one database transaction serving every domain package, so a use
+// case that spans several commits or rolls back as one.
+type Tx interface {
+	crm.Store
+	crm.CaseStore
+	catalog.Store
+	pricing.Store
+	quote.SendStore
+	quote.SummaryStore
+	inventory.Store
+	order.Store
+	order.SummaryStore
+	ledger.Store
+	billing.CreditStore
+	billing.ControlStore
+	billing.DunningStore
+	billing.StatementStore
+	billing.SummaryStore
+	billing.AuditStore
+	commission.AccrueStore
+	commission.PerformanceStore
+	commission.KPIStore
+	commission.UserStore
+	commission.StatementStore
+	commission.AuditStore
+	outbox.Store
+	// Setting reads a company setting (name, address).
+	Setting(ctx context.Context, name string) (value string, ok bool, err error)
+	// CompleteIdempotencyKey keeps the response of an idempotent request
+	// (see quotient.Receipt).
+	CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error
+}
+
+// DB runs transactions; cmd/quotient adapts the store to it.
+type DB interface {
+	// InTx runs fn in a read-write transaction, retried from the start
+	// on a serialization failure.
+	InTx(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction: one consistent snapshot.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Read runs fn without a transaction, for a single-statement read.
+	Read(ctx context.Context, fn func(Tx) error) error
+}
+
+// Services are the domain services the use cases call; cmd/quotient
+// builds them.
+type Services struct {
+	CRM        *crm.Service
+	Catalog    *catalog.Service
+	Pricing    *pricing.Service
+	Quotes     *quote.Service
+	Inventory  *inventory.Service
+	Orders     *order.Service
+	Ledger     *ledger.Service
+	Billing    *billing.Service
+	Commission *commission.Service
+}
+
+// Config is what the application layer needs.
+type Config struct {
+	DB       DB
+	Services Services
+	Now      func() time.Time
+	Logger   *slog.Logger
+	// Secret signs customer-portal links.
+	Secret []byte
+	// PublicURL is the base of links in e-mail (http://host:port).
+	PublicURL string
+}
+
+// App runs the use cases.
+type App struct {
+	db        DB
+	now       func() time.Time
+	log       *slog.Logger
+	secret    []byte
+	publicURL string
+
+	crm        *crm.Service
+	catalog    *catalog.Service
+	pricing    *pricing.Service
+	quotes     *quote.Service
+	inventory  *inventory.Service
+	orders     *order.Service
+	ledger     *ledger.Service
+	billing    *billing.Service
+	commission *commission.Service
+}
+
+// New returns the application layer over cfg's database and services.
+func New(cfg Config) *App {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := cfg.Services
+	return &App{db: cfg.DB, now: cfg.Now, log: cfg.Logger, secret: cfg.Secret, publicURL: cfg.PublicURL,
+		crm: s.CRM, catalog: s.Catalog, pricing: s.Pricing, quotes: s.Quotes, inventory: s.Inventory, orders: s.Orders,
+		ledger: s.Ledger, billing: s.Billing, commission: s.Commission}
+}
+
+// read runs fn in a read-only transaction and returns its result.
+func read[T any](ctx context.Context, a *App, fn func(Tx) (T, error)) (T, error) {
+	var out T
+	err := a.db.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
+// change runs fn in a read-write transaction and returns its result. When
+// ctx carries a receipt (quotient.WithReceipt), its record is stored in
+// the same transaction.
+func change[T any](ctx context.Context, a *App, fn func(Tx) (T, error)) (T, error) {
+	var out T
+	err := a.db.InTx(ctx, func(tx Tx) error {
+		x, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		out = x
+		if r, ok := quotient.ReceiptFrom(ctx); ok {
+			rec, err := r(x)
+			if err != nil {
+				return err
+			}
+			return tx.CompleteIdempotencyKey(ctx, rec)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// do runs fn, which returns nothing but an error, as a change.
+func do(ctx context.Context, a *App, fn func(Tx) error) error {
+	_, err := change(ctx, a, func(tx Tx) (struct{}, error) { return struct{}{}, fn(tx) })
+	return err
+}
+
+// System is the context of work nobody asked for (the workers) and of the
+// command-line tools, whose user owns the database: it runs as an admin
+// named "system".
+func System(ctx context.Context) context.Context {
+	return quotient.WithActor(ctx, quotient.Actor{UserID: "system", Role: quotient.RoleAdmin, Team: []string{"system"}})
+}
+
+func (a *App) today() string { return a.now().UTC().Format(time.DateOnly) }

@@ -1,0 +1,151 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
+)
+
+// InvoiceRecord is an invoice with its dunning history, oldest first.
+type InvoiceRecord struct {
+	Invoice billing.Invoice
+	Dunning []billing.DunningNotice
+}
+
+// Invoices lists invoices.
+func (a *App) Invoices(ctx context.Context, f billing.InvoiceFilter) ([]billing.Invoice, error) {
+	return read(ctx, a, func(tx Tx) ([]billing.Invoice, error) { return a.billing.List(ctx, tx, f) })
+}
+
+// Invoice returns an invoice with its dunning history.
+func (a *App) Invoice(ctx context.Context, id string) (InvoiceRecord, error) {
+	return read(ctx, a, func(tx Tx) (InvoiceRecord, error) {
+		inv, err := a.billing.Get(ctx, tx, id)
+		if err != nil {
+			return InvoiceRecord{}, err
+		}
+		ns, err := a.billing.InvoiceDunning(ctx, tx, inv.ID)
+		return InvoiceRecord{inv, ns}, err
+	})
+}
+
+// Payments lists an account's (or every) payment.
+func (a *App) Payments(ctx context.Context, accountID string, p quotient.Page) ([]billing.Payment, error) {
+	return read(ctx, a, func(tx Tx) ([]billing.Payment, error) { return a.billing.Payments(ctx, tx, accountID, p) })
+}
+
+// Payment returns a payment with its allocations.
+func (a *App) Payment(ctx context.Context, id string) (billing.Payment, error) {
+	return read(ctx, a, func(tx Tx) (billing.Payment, error) { return a.billing.GetPayment(ctx, tx, id) })
+}
+
+// CreditNotes lists credit notes, of an account or an invoice.
+func (a *App) CreditNotes(ctx context.Context, accountID, invoiceID string, p quotient.Page) ([]billing.CreditNote, error) {
+	return read(ctx, a, func(tx Tx) ([]billing.CreditNote, error) {
+		return a.billing.CreditNotes(ctx, tx, accountID, invoiceID, p)
+	})
+}
+
+// CreditNote returns a credit note.
+func (a *App) CreditNote(ctx context.Context, id string) (billing.CreditNote, error) {
+	return read(ctx, a, func(tx Tx) (billing.CreditNote, error) { return a.billing.GetCreditNote(ctx, tx, id) })
+}
+
+// DunningLevels lists the dunning ladder.
+func (a *App) DunningLevels(ctx context.Context) ([]billing.DunningLevel, error) {
+	return read(ctx, a, func(tx Tx) ([]billing.DunningLevel, error) { return a.billing.DunningLevels(ctx, tx) })
+}
+
+// CreateDunningLevel adds a dunning level (finance).
+func (a *App) CreateDunningLevel(ctx context.Context, in billing.DunningLevelInput) (billing.DunningLevel, error) {
+	return change(ctx, a, func(tx Tx) (billing.DunningLevel, error) { return a.billing.CreateDunningLevel(ctx, tx, in) })
+}
+
+// DunningLevel returns a dunning level.
+func (a *App) DunningLevel(ctx context.Context, id string) (billing.DunningLevel, error) {
+	return read(ctx, a, func(tx Tx) (billing.DunningLevel, error) { return a.billing.GetDunningLevel(ctx, tx, id) })
+}
+
+// UpdateDunningLevel changes or deactivates a dunning level (finance)
+// read at version (0: any).
+func (a *App) UpdateDunningLevel(ctx context.Context, id string, version int, in billing.DunningLevelInput) (billing.DunningLevel, error) {
+	return change(ctx, a, func(tx Tx) (billing.DunningLevel, error) {
+		return a.billing.UpdateDunningLevel(ctx, tx, id, version, in)
+	})
+}
+
+// RunDunning sends the reminders due now (finance), whether or not the
+// day's run happened, and says how many it recorded.
+func (a *App) RunDunning(ctx context.Context) (int, error) {
+	return change(ctx, a, func(tx Tx) (int, error) { return a.billing.RunDunning(ctx, tx) })
+}
+
+// DailyDunning sends the day's reminders once across every server on the
+// database (the workers call it); it returns how many it recorded.
+func (a *App) DailyDunning(ctx context.Context) (int, error) {
+	return change(ctx, a, func(tx Tx) (int, error) { return a.billing.DailyDunning(ctx, tx) })
+}
+
+// StatementQuery asks for a customer's statement: of an account, in its
+// currency unless another is named, between two dates (the first of
+// to's month and today when empty).
+type StatementQuery struct {
+	AccountID, Currency, From, To string
+}
+
+// CustomerStatement is an account's statement of account.
+func (a *App) CustomerStatement(ctx context.Context, q StatementQuery) (billing.Statement, error) {
+	return read(ctx, a, func(tx Tx) (billing.Statement, error) {
+		return a.billing.CustomerStatement(ctx, tx, q.AccountID, q.Currency, q.From, q.To)
+	})
+}
+
+// ARAging ages a currency's open receivables on a date (today when empty).
+func (a *App) ARAging(ctx context.Context, currency, asOf string) (billing.Aging, error) {
+	return read(ctx, a, func(tx Tx) (billing.Aging, error) { return a.billing.AgingReport(ctx, tx, currency, asOf) })
+}
+
+// ARReconciliation is, per currency, the AR aging's total beside the AR
+// account's balance on a date.
+type ARReconciliation struct {
+	AsOf string
+	Rows []billing.Reconciliation
+}
+
+// ReconcileAR reconciles the AR aging with the ledger on a date (today
+// when empty); any difference is a conflict naming each.
+func (a *App) ReconcileAR(ctx context.Context, asOf string) (ARReconciliation, error) {
+	if asOf == "" {
+		asOf = a.today()
+	} else if d, ok := quotient.ParseDate(asOf); !ok || d.Year() < 1900 {
+		return ARReconciliation{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be a date as YYYY-MM-DD")
+	}
+	out, err := read(ctx, a, func(tx Tx) (ARReconciliation, error) {
+		if _, err := quotient.RequireActor(ctx); err != nil {
+			return ARReconciliation{}, err
+		}
+		curs, err := tx.InvoiceCurrencies(ctx)
+		if err != nil {
+			return ARReconciliation{}, err
+		}
+		rs, err := billing.Reconciliations(ctx, tx, curs, asOf)
+		return ARReconciliation{asOf, rs}, err
+	})
+	if err != nil {
+		return out, err
+	}
+	var bad []string
+	for _, r := range out.Rows {
+		if r.Aging != r.Ledger {
+			c, _ := quotient.LookupCurrency(r.Currency)
+			bad = append(bad, fmt.Sprintf("%s: aging %s, AR account %s", r.Currency, c.Format(c.FromMinor(r.Aging)), c.Format(c.FromMinor(r.Ledger))))
+		}
+	}
+	if len(bad) > 0 {
+		return out, quotient.Errorf(quotient.Conflict, "the AR aging and the AR account disagree on %s: %s", asOf, strings.Join(bad, "; "))
+	}
+	return out, nil
+}

@@ -1,0 +1,303 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/commission"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/inventory"
+	"github.com/quotient-cpq/quotient/quote"
+)
+
+// File is a rendered document: what a door sends or shows.
+type File struct {
+	Name        string // without extension
+	ContentType string
+	Body        []byte
+}
+
+func pdfFile(name string, body []byte, err error) (File, error) {
+	return File{Name: name, ContentType: "application/pdf", Body: body}, err
+}
+
+// Company settings printed on documents.
+const (
+	settingCompanyName    = "company_name"
+	settingCompanyAddress = "company_address" // lines separated by newlines
+)
+
+// company is the company as documents print it, from its settings.
+func company(ctx context.Context, tx Tx) (document.Party, error) {
+	out := document.Party{Name: "Quotient"}
+	if name, ok, err := tx.Setting(ctx, settingCompanyName); err != nil {
+		return out, err
+	} else if ok {
+		out.Name = name
+	}
+	if addr, ok, err := tx.Setting(ctx, settingCompanyAddress); err != nil {
+		return out, err
+	} else if ok {
+		out.Lines = strings.Split(addr, "\n")
+	}
+	return out, nil
+}
+
+// customer is an account as documents print it.
+func customer(acc crm.Account) document.Party {
+	a := acc.BillingAddress
+	p := document.Party{Name: acc.Name}
+	for _, l := range []string{a.Line1, a.Line2, strings.TrimSpace(strings.Join([]string{a.PostalCode, a.City, a.Region}, " ")), a.Country} {
+		if strings.TrimSpace(l) != "" {
+			p.Lines = append(p.Lines, l)
+		}
+	}
+	return p
+}
+
+// parties are the company and an account, as documents print them.
+func parties(ctx context.Context, tx Tx, accountID string) (document.Party, document.Party, error) {
+	co, err := company(ctx, tx)
+	if err != nil {
+		return co, document.Party{}, err
+	}
+	acc, err := tx.GetAccount(ctx, accountID)
+	if err != nil {
+		return co, document.Party{}, err
+	}
+	return co, customer(acc), nil
+}
+
+// QuotePDF renders a quote version (0: the current one) as the customer
+// sees it.
+func (a *App) QuotePDF(ctx context.Context, id string, version int) (File, error) {
+	doc, err := read(ctx, a, func(tx Tx) (document.Quote, error) {
+		q, err := a.quoteVersion(ctx, tx, id, version)
+		if err != nil {
+			return document.Quote{}, err
+		}
+		co, err := company(ctx, tx)
+		if err != nil {
+			return document.Quote{}, err
+		}
+		acc, err := tx.GetAccount(ctx, q.Quote.AccountID)
+		if err != nil {
+			return document.Quote{}, err
+		}
+		return quoteDocument(ctx, tx, co, acc, q.Quote, q.Version)
+	})
+	if err != nil {
+		return File{}, err
+	}
+	body, err := document.QuotePDF(doc)
+	return pdfFile(doc.Number+"-v"+strconv.Itoa(doc.Version), body, err)
+}
+
+// quoteDocument gathers what the PDF of a quote version for account acc
+// shows; co is the company as company read it.
+func quoteDocument(ctx context.Context, tx Tx, co document.Party, acc crm.Account, q quote.Quote, v quote.Version) (document.Quote, error) {
+	doc := document.Quote{Number: q.Number, Version: v.Version, Date: v.PricingDate, ValidUntil: v.ValidUntil, Currency: q.Currency,
+		Terms: v.Terms, Notes: v.Notes, ContentHash: v.Priced.InputHash, Company: co, Customer: customer(acc)}
+	if q.ContactID != "" {
+		if c, err := tx.GetContact(ctx, q.ContactID); err == nil {
+			doc.Customer.Contact, doc.Customer.Email = c.Name, c.Email
+		}
+	}
+	ids := make([]string, 0, len(v.Priced.Lines))
+	for _, l := range v.Priced.Lines {
+		ids = append(ids, l.ProductID)
+	}
+	products, err := tx.ProductsByID(ctx, ids)
+	if err != nil {
+		return doc, err
+	}
+	r := v.Priced
+	for _, l := range r.Lines {
+		pr := products[l.ProductID]
+		ql := document.QuoteLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, UOM: pr.UOM, ListPrice: l.ListPrice,
+			UnitPrice: l.UnitPrice, Net: l.NetAmount, Options: optionLabels(pr, l.Configuration)}
+		if l.ListAmount.IsPositive() {
+			ql.DiscountPct = l.ListAmount.Sub(l.NetAmount).Mul(decimal.NewFromInt(100)).DivRound(l.ListAmount, 2)
+		}
+		doc.Lines = append(doc.Lines, ql)
+	}
+	doc.Subtotal, doc.Discount, doc.NetTotal, doc.Total = r.Subtotal, r.DiscountTotal, r.NetTotal, r.Total
+	for _, t := range r.Taxes {
+		doc.Taxes = append(doc.Taxes, document.TaxLine{Name: t.Name, RatePct: t.RatePct, Base: t.Base, Tax: t.Tax})
+	}
+	return doc, nil
+}
+
+// optionLabels describes a configuration in the product's words:
+// "Memory: 256 GB".
+func optionLabels(pr catalog.Product, cfg map[string]string) []string {
+	var out []string
+	for _, a := range pr.Attributes {
+		v, ok := cfg[a.Code]
+		if !ok || v == "" {
+			continue
+		}
+		label := v
+		switch a.Type {
+		case catalog.Enum:
+			for _, o := range a.Options {
+				if o.Code == v {
+					label = o.Label
+				}
+			}
+		case catalog.Number:
+			if a.Unit != "" {
+				label += " " + a.Unit
+			}
+		case catalog.Boolean:
+			label = map[string]string{"true": "yes", "false": "no"}[v]
+		}
+		out = append(out, a.Name+": "+label)
+	}
+	return out
+}
+
+// InvoicePDF renders an invoice in the quote's style: lines, tax per
+// rate, what was paid and credited, the amount due and how to pay.
+func (a *App) InvoicePDF(ctx context.Context, id string) (File, error) {
+	doc, err := read(ctx, a, func(tx Tx) (document.Invoice, error) {
+		inv, err := a.billing.Get(ctx, tx, id)
+		if err != nil {
+			return document.Invoice{}, err
+		}
+		return invoiceDocument(ctx, tx, inv)
+	})
+	if err != nil {
+		return File{}, err
+	}
+	body, err := document.InvoicePDF(doc)
+	return pdfFile(doc.Number, body, err)
+}
+
+func invoiceDocument(ctx context.Context, tx Tx, inv billing.Invoice) (document.Invoice, error) {
+	o, err := tx.GetOrder(ctx, inv.OrderID)
+	if err != nil {
+		return document.Invoice{}, err
+	}
+	cur, _ := quotient.LookupCurrency(inv.Currency)
+	m := cur.FromMinor
+	terms := inv.PaymentTerms
+	if t, err := billing.ParseTerms(inv.PaymentTerms); err == nil {
+		terms = t.String()
+	}
+	doc := document.Invoice{Number: inv.Number, Order: o.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Terms: terms,
+		Currency: inv.Currency, NetTotal: m(inv.Net), Total: m(inv.Total), Settled: m(inv.Total - inv.AmountDue), AmountDue: m(inv.AmountDue)}
+	if doc.Company, doc.Customer, err = parties(ctx, tx, inv.AccountID); err != nil {
+		return doc, err
+	}
+	for _, l := range inv.Lines {
+		doc.Lines = append(doc.Lines, document.InvoiceLine{SKU: l.SKU, Description: l.Name, Quantity: inventory.FromMicro(l.Quantity),
+			UnitPrice: l.UnitPrice, Net: m(l.Net)})
+	}
+	names := map[string]string{}
+	for _, t := range inv.Taxes() {
+		if _, ok := names[t.TaxRateID]; !ok && t.TaxRateID != "" {
+			if r, err := tx.GetTaxRate(ctx, t.TaxRateID); err == nil {
+				names[t.TaxRateID] = r.Name
+			}
+		}
+		name := names[t.TaxRateID]
+		if name == "" {
+			name = "Tax"
+		}
+		doc.Taxes = append(doc.Taxes, document.TaxLine{Name: name, RatePct: t.RatePct, Base: m(t.Base), Tax: m(t.Tax)})
+	}
+	doc.Payment = fmt.Sprintf("Please pay %s by %s, quoting %s.", document.Money(doc.AmountDue, inv.Currency), inv.DueDate, inv.Number)
+	if inv.DiscountUntil != "" && inv.AmountDue == inv.Total {
+		doc.Payment += fmt.Sprintf(" Paid in full by %s, %s%% off: %s.", inv.DiscountUntil, inv.DiscountPct,
+			document.Money(m(inv.Total-inv.EarlyDiscount()), inv.Currency))
+	}
+	return doc, nil
+}
+
+// statementKinds names statement items on paper.
+var statementKinds = map[string]string{billing.ItemInvoice: "Invoice", billing.ItemCreditNote: "Credit note", billing.ItemPayment: "Payment",
+	billing.ItemDiscount: "Discount"}
+
+// CustomerStatementPDF renders a customer's statement of account.
+func (a *App) CustomerStatementPDF(ctx context.Context, q StatementQuery) (File, error) {
+	type result struct {
+		st                billing.Statement
+		company, customer document.Party
+	}
+	r, err := read(ctx, a, func(tx Tx) (result, error) {
+		st, err := a.billing.CustomerStatement(ctx, tx, q.AccountID, q.Currency, q.From, q.To)
+		if err != nil {
+			return result{}, err
+		}
+		co, err := company(ctx, tx)
+		return result{st, co, customer(st.Account)}, err
+	})
+	if err != nil {
+		return File{}, err
+	}
+	st := r.st
+	cur, _ := quotient.LookupCurrency(st.Currency)
+	m := cur.FromMinor
+	doc := document.Statement{Company: r.company, Customer: r.customer, From: st.From, To: st.To, Date: a.today(),
+		Currency: st.Currency, Opening: m(st.Opening), Debits: m(st.Debits), Credits: m(st.Credits), Closing: m(st.Closing),
+		Overdue: m(st.Aging.Total - st.Aging.Buckets[0])}
+	for _, it := range st.Items {
+		doc.Lines = append(doc.Lines, document.StatementLine{Date: it.Date, Kind: statementKinds[it.Kind], Document: it.Document(),
+			DueDate: it.DueDate, Debit: m(it.Debit), Credit: m(it.Credit), Balance: m(it.Balance)})
+	}
+	if st.Closing < 0 {
+		doc.Note = fmt.Sprintf("You have a credit of %s with us; it will be applied to your next invoice.", document.Money(m(-st.Closing), st.Currency))
+	} else if st.Closing > 0 {
+		doc.Note = fmt.Sprintf("Please pay the balance of %s by the due dates shown.", document.Money(m(st.Closing), st.Currency))
+	}
+	body, err := document.StatementPDF(doc)
+	return pdfFile("statement-"+st.Account.ID+"-"+st.From+"-"+st.To, body, err)
+}
+
+// CommissionStatementPDF renders a rep's commission statement for a month.
+func (a *App) CommissionStatementPDF(ctx context.Context, userID, period string) (File, error) {
+	doc, err := read(ctx, a, func(tx Tx) (document.CommissionStatement, error) {
+		st, err := a.commission.UserStatement(ctx, tx, userID, period)
+		if err != nil {
+			return document.CommissionStatement{}, err
+		}
+		u, err := tx.GetUser(ctx, st.UserID)
+		if err != nil {
+			return document.CommissionStatement{}, err
+		}
+		co, err := company(ctx, tx)
+		if err != nil {
+			return document.CommissionStatement{}, err
+		}
+		return commissionDocument(st, co, u, a.today()), nil
+	})
+	if err != nil {
+		return File{}, err
+	}
+	body, err := document.CommissionStatementPDF(doc)
+	return pdfFile("commission-"+userID+"-"+doc.Period, body, err)
+}
+
+func commissionDocument(st commission.Statement, co document.Party, u crm.User, today string) document.CommissionStatement {
+	doc := document.CommissionStatement{Company: co, Rep: document.Party{Name: u.Name, Lines: []string{u.Email}}, Period: st.Period, Date: today}
+	for _, l := range st.Lines {
+		cur, _ := quotient.LookupCurrency(l.Currency)
+		doc.Lines = append(doc.Lines, document.CommissionLine{Date: l.Date, Invoice: l.InvoiceNumber, SKU: l.SKU, Source: strings.ReplaceAll(l.SourceType, "_", " "),
+			Basis: cur.FromMinor(l.Basis), RatePct: l.RatePct, Amount: cur.FromMinor(l.Amount), Status: strings.ReplaceAll(string(l.Status), "_", " "), Currency: l.Currency})
+	}
+	for _, t := range st.Totals {
+		cur, _ := quotient.LookupCurrency(t.Currency)
+		doc.Totals = append(doc.Totals, document.CommissionTotal{Currency: t.Currency, Accrued: cur.FromMinor(t.Accrued), Payable: cur.FromMinor(t.Payable),
+			Paid: cur.FromMinor(t.Paid), ClawedBack: cur.FromMinor(t.ClawedBack), StatementSum: cur.FromMinor(t.Total)})
+	}
+	return doc
+}

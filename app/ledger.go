@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+
+	"github.com/quotient-cpq/quotient/ledger"
+)
+
+// LedgerAccounts lists the chart of accounts by code (finance, admins,
+// managers).
+func (a *App) LedgerAccounts(ctx context.Context) ([]ledger.Account, error) {
+	return read(ctx, a, func(tx Tx) ([]ledger.Account, error) { return a.ledger.Accounts(ctx, tx) })
+}
+
+// CreateLedgerAccount adds an account to the chart (finance).
+func (a *App) CreateLedgerAccount(ctx context.Context, in ledger.Account) (ledger.Account, error) {
+	return change(ctx, a, func(tx Tx) (ledger.Account, error) { return a.ledger.CreateAccount(ctx, tx, in) })
+}
+
+// LedgerAccount returns an account of the chart.
+func (a *App) LedgerAccount(ctx context.Context, code string) (ledger.Account, error) {
+	return read(ctx, a, func(tx Tx) (ledger.Account, error) { return a.ledger.GetAccount(ctx, tx, code) })
+}
+
+// UpdateLedgerAccount renames an account, sets its product family or
+// (de)activates it (finance), read at version (0: any).
+func (a *App) UpdateLedgerAccount(ctx context.Context, code string, version int, p ledger.AccountPatch) (ledger.Account, error) {
+	return change(ctx, a, func(tx Tx) (ledger.Account, error) { return a.ledger.UpdateAccount(ctx, tx, code, version, p) })
+}
+
+// JournalEntries lists entries in posting order.
+func (a *App) JournalEntries(ctx context.Context, f ledger.EntryFilter) ([]ledger.Entry, error) {
+	return read(ctx, a, func(tx Tx) ([]ledger.Entry, error) { return a.ledger.Entries(ctx, tx, f) })
+}
+
+// PostJournalEntry posts a balanced entry a person wrote (finance).
+func (a *App) PostJournalEntry(ctx context.Context, in ledger.ManualEntry) (ledger.Entry, error) {
+	return change(ctx, a, func(tx Tx) (ledger.Entry, error) { return a.ledger.Post(ctx, tx, in) })
+}
+
+// JournalEntry returns an entry.
+func (a *App) JournalEntry(ctx context.Context, id string) (ledger.Entry, error) {
+	return read(ctx, a, func(tx Tx) (ledger.Entry, error) { return a.ledger.GetEntry(ctx, tx, id) })
+}
+
+// ReverseJournalEntry posts the reversal of an entry, once (finance).
+func (a *App) ReverseJournalEntry(ctx context.Context, id, date, memo string) (ledger.Entry, error) {
+	return change(ctx, a, func(tx Tx) (ledger.Entry, error) { return a.ledger.Reverse(ctx, tx, id, date, memo) })
+}
+
+// PeriodHistory is a month of the ledger with its closes and reopens.
+type PeriodHistory struct {
+	Period ledger.Period
+	Events []ledger.PeriodEvent
+}
+
+// Period returns a month's status and its closes and reopens.
+func (a *App) Period(ctx context.Context, period string) (PeriodHistory, error) {
+	return read(ctx, a, func(tx Tx) (PeriodHistory, error) { return a.periodHistory(ctx, tx, period) })
+}
+
+func (a *App) periodHistory(ctx context.Context, tx Tx, period string) (PeriodHistory, error) {
+	p, evs, err := a.ledger.PeriodHistory(ctx, tx, period)
+	return PeriodHistory{p, evs}, err
+}
+
+// ClosePeriod closes a month to postings (finance).
+func (a *App) ClosePeriod(ctx context.Context, period, reason string) (PeriodHistory, error) {
+	return change(ctx, a, func(tx Tx) (PeriodHistory, error) {
+		if _, err := a.ledger.ClosePeriod(ctx, tx, period, reason); err != nil {
+			return PeriodHistory{}, err
+		}
+		return a.periodHistory(ctx, tx, period)
+	})
+}
+
+// ReopenPeriod reopens a closed month with a reason (admin).
+func (a *App) ReopenPeriod(ctx context.Context, period, reason string) (PeriodHistory, error) {
+	return change(ctx, a, func(tx Tx) (PeriodHistory, error) {
+		if _, err := a.ledger.ReopenPeriod(ctx, tx, period, reason); err != nil {
+			return PeriodHistory{}, err
+		}
+		return a.periodHistory(ctx, tx, period)
+	})
+}
+
+// TrialBalance is the trial balance of a currency as of a date (today
+// when empty).
+func (a *App) TrialBalance(ctx context.Context, asOf, currency string) (ledger.TrialBalance, error) {
+	return read(ctx, a, func(tx Tx) (ledger.TrialBalance, error) { return a.ledger.Trial(ctx, tx, asOf, currency) })
+}
+
+// AccountLedger is an account's postings in a currency between two dates,
+// with opening, running and closing balances.
+func (a *App) AccountLedger(ctx context.Context, code, currency, from, to string) (ledger.AccountLedger, error) {
+	return read(ctx, a, func(tx Tx) (ledger.AccountLedger, error) { return a.ledger.Ledger(ctx, tx, code, currency, from, to) })
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
+	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/catalog"
+	"github.com/quotient-cpq/quotient/commission"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/inventory"
+	"github.com/quotient-cpq/quotient/ledger"
+	"github.com/quotient-cpq/quotient/mail"
+	"github.com/quotient-cpq/quotient/order"
+	"github.com/quotient-cpq/quotient/pricing"
+	"github.com/quotient-cpq/quotient/quote"
+	"github.com/quotient-cpq/quotient/server"
+	"github.com/quotient-cpq/quotient/store"
+	"github.com/quotient-cpq/quotient/worker"
+)
+
+// wiring is what Quotient is built from.
+type wiring struct {
+	db        *store.DB
+	now       func() time.Time
+	log       *slog.Logger
+	registry  *prometheus.Registry
+	secret    []byte
+	publicURL string
+	mail      mail.Sender // nil: mail waits in the outbox
+	mailFrom  string
+	graceDays *int // nil: billing.DefaultGraceDays
+}
+
+// stack is Quotient wired: the domain services, the application layer
+// over them, and its doors (the HTTP server) and workers.
+type stack struct {
+	services app.Services
+	app      *app.App
+	server   *server.Server
+	worker   *worker.Worker
+}
+
+// wire builds every service, once, and hands them on: the only place
+// services are made.
+func wire(w wiring) stack {
+	if w.now == nil {
+		w.now = time.Now
+	}
+	svc := services(w.now, w.graceDays)
+	a := app.New(app.Config{DB: appDB{w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL})
+	keys := httpStore{w.db}
+	return stack{services: svc, app: a,
+		server: server.New(server.Config{App: a, Store: keys, Logger: w.log, Registry: w.registry, Version: version}),
+		worker: worker.New(worker.Config{App: a, Mail: w.mail, From: w.mailFrom, Keys: keys, Logger: w.log})}
+}
+
+// services builds the domain services over one clock.
+func services(now func() time.Time, graceDays *int) app.Services {
+	s := app.Services{CRM: crm.NewService(now), Catalog: catalog.NewService(now), Pricing: pricing.NewService(now),
+		Inventory: inventory.NewService(now), Ledger: ledger.NewService(now)}
+	s.Quotes = quote.NewService(now, s.Pricing)
+	s.Orders = order.NewService(now, s.Inventory)
+	s.Billing = billing.NewService(now, s.Ledger)
+	s.Billing.CostCurrency = s.Pricing.CostCurrency
+	if graceDays != nil {
+		s.Billing.CreditGraceDays = *graceDays
+	}
+	s.Commission = commission.NewService(now, s.Ledger)
+	return s
+}
+
+// appDB lets the application layer run transactions on the store.
+type appDB struct{ *store.DB }
+
+func (d appDB) InTx(ctx context.Context, fn func(app.Tx) error) error {
+	return d.DB.InTx(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+func (d appDB) View(ctx context.Context, fn func(app.Tx) error) error {
+	return d.DB.View(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+func (d appDB) Read(ctx context.Context, fn func(app.Tx) error) error {
+	return d.DB.Read(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+// httpStore is what the HTTP server and the clean-up need of the store:
+// idempotency records and health, each its own transaction.
+type httpStore struct{ *store.DB }
+
+func (h httpStore) ClaimIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (quotient.IdempotencyRecord, bool, error) {
+	var got quotient.IdempotencyRecord
+	var claimed bool
+	err := h.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		got, claimed, err = tx.ClaimIdempotencyKey(ctx, r)
+		return err
+	})
+	return got, claimed, err
+}
+
+func (h httpStore) IdempotencyRecord(ctx context.Context, userID, key string) (quotient.IdempotencyRecord, error) {
+	var got quotient.IdempotencyRecord
+	err := h.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		got, err = tx.IdempotencyRecord(ctx, userID, key)
+		return err
+	})
+	return got, err
+}
+
+func (h httpStore) CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error {
+	return h.InTx(ctx, func(tx *store.Tx) error { return tx.CompleteIdempotencyKey(ctx, r) })
+}
+
+func (h httpStore) ReleaseIdempotencyKey(ctx context.Context, userID, key string) error {
+	return h.InTx(ctx, func(tx *store.Tx) error { return tx.ReleaseIdempotencyKey(ctx, userID, key) })
+}
+
+func (h httpStore) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := h.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.PurgeIdempotencyKeys(ctx, before)
+		return err
+	})
+	return n, err
+}

@@ -1,0 +1,165 @@
+package ledger
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+)
+
+// TrialRow is an account's balance on the trial balance: its net on the
+// debit or the credit side.
+type TrialRow struct {
+	Account Account
+	Debit   decimal.Decimal
+	Credit  decimal.Decimal
+}
+
+// TrialBalance is every account with a balance in a currency as of a date.
+type TrialBalance struct {
+	AsOf        string
+	Currency    string
+	Rows        []TrialRow
+	TotalDebit  decimal.Decimal
+	TotalCredit decimal.Decimal
+}
+
+// Trial computes the trial balance of a currency as of a date (today when
+// empty). Its totals are equal unless the books are broken.
+func (s *Service) Trial(ctx context.Context, st Store, asOf, currency string) (TrialBalance, error) {
+	if _, err := mayRead(ctx); err != nil {
+		return TrialBalance{}, err
+	}
+	if asOf == "" {
+		asOf = s.now().UTC().Format(time.DateOnly)
+	}
+	if _, ok := quotient.ParseDate(asOf); !ok {
+		return TrialBalance{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be a date as YYYY-MM-DD")
+	}
+	c, ok := quotient.LookupCurrency(currency)
+	if !ok {
+		return TrialBalance{}, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
+	}
+	bals, err := st.Balances(ctx, asOf, currency)
+	if err != nil {
+		return TrialBalance{}, err
+	}
+	accs, err := st.ListLedgerAccounts(ctx)
+	if err != nil {
+		return TrialBalance{}, err
+	}
+	byCode := map[string]Account{}
+	for _, a := range accs {
+		byCode[a.Code] = a
+	}
+	tb := TrialBalance{AsOf: asOf, Currency: currency, TotalDebit: decimal.Zero, TotalCredit: decimal.Zero}
+	var dr, cr int64
+	for _, b := range bals {
+		net := b.Debit - b.Credit
+		if net == 0 {
+			continue
+		}
+		row := TrialRow{Account: byCode[b.AccountCode], Debit: c.FromMinor(0), Credit: c.FromMinor(0)}
+		row.Account.Code = b.AccountCode
+		if net > 0 {
+			row.Debit, dr = c.FromMinor(net), dr+net
+		} else {
+			row.Credit, cr = c.FromMinor(-net), cr-net
+		}
+		tb.Rows = append(tb.Rows, row)
+	}
+	tb.TotalDebit, tb.TotalCredit = c.FromMinor(dr), c.FromMinor(cr)
+	return tb, nil
+}
+
+// AccountLedger is an account's postings in a currency with a running balance.
+type AccountLedger struct {
+	Account  Account
+	Currency string
+	From, To string
+	Opening  decimal.Decimal // debit-positive balance before From
+	Rows     []LedgerRow
+	Closing  decimal.Decimal
+}
+
+// LedgerRow is one posting and the balance after it (debit positive).
+type LedgerRow struct {
+	Posting
+	DebitAmount  decimal.Decimal
+	CreditAmount decimal.Decimal
+	Balance      decimal.Decimal
+}
+
+// MaxLedgerRows bounds one account ledger; narrow the dates for more.
+const MaxLedgerRows = 100000
+
+// Ledger returns an account's postings between two dates (inclusive) with
+// the opening balance and a running balance.
+func (s *Service) Ledger(ctx context.Context, st Store, code, currency, from, to string) (AccountLedger, error) {
+	if _, err := mayRead(ctx); err != nil {
+		return AccountLedger{}, err
+	}
+	p := quotient.Problems{}
+	if to == "" {
+		to = s.now().UTC().Format(time.DateOnly)
+	}
+	if from == "" {
+		from = firstDay
+	}
+	for _, d := range []struct{ field, v string }{{"from", from}, {"to", to}} {
+		if _, ok := quotient.ParseDate(d.v); !ok {
+			p.Add(d.field, "must be a date as YYYY-MM-DD")
+		}
+	}
+	c, ok := quotient.LookupCurrency(currency)
+	if !ok {
+		p.Add("currency", "name the currency, e.g. currency=USD")
+	}
+	if err := p.Err(); err != nil {
+		return AccountLedger{}, quotient.Wrap(err, quotient.Invalid, "bad query")
+	}
+	a, err := st.GetLedgerAccount(ctx, code)
+	if err != nil {
+		return AccountLedger{}, err
+	}
+	open := int64(0)
+	if from > firstDay { // nothing can be dated before the first day
+		before, err := st.Balances(ctx, dayBefore(from), currency)
+		if err != nil {
+			return AccountLedger{}, err
+		}
+		for _, b := range before {
+			if b.AccountCode == code {
+				open = b.Debit - b.Credit
+			}
+		}
+	}
+	ps, err := st.Postings(ctx, code, currency, from, to)
+	if err != nil {
+		return AccountLedger{}, err
+	}
+	if len(ps) > MaxLedgerRows {
+		return AccountLedger{}, quotient.Errorf(quotient.Unprocessable, "more than %d postings; narrow from and to", MaxLedgerRows)
+	}
+	out := AccountLedger{Account: a, Currency: currency, From: from, To: to, Opening: c.FromMinor(open)}
+	bal := open
+	for _, x := range ps {
+		bal += x.Debit - x.Credit
+		out.Rows = append(out.Rows, LedgerRow{Posting: x, DebitAmount: c.FromMinor(x.Debit), CreditAmount: c.FromMinor(x.Credit), Balance: c.FromMinor(bal)})
+	}
+	out.Closing = c.FromMinor(bal)
+	return out, nil
+}
+
+// firstDay is the earliest date both databases store.
+const firstDay = "0001-01-01"
+
+func dayBefore(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return t.AddDate(0, 0, -1).Format(time.DateOnly)
+}

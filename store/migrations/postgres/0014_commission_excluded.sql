@@ -1,0 +1,4 @@
+-- Whether an exclusion took a commission line out is a fact of its own,
+-- not a prefix of the rule's text: what counts toward quota reads it.
+ALTER TABLE commission_lines ADD COLUMN excluded BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE commission_lines SET excluded = TRUE WHERE rule LIKE 'excluded%';
