@@ -1,9 +1,3 @@
-// Package commission pays reps for what they sell: plans with a basis
-// (invoiced or paid), a base rate and rules over the invoice line, the
-// account and the rep's attainment; assignments of plans to users;
-// credit splits of opportunities; accruals on invoices or on payments,
-// clawbacks on credit notes, each posted to the ledger; and monthly
-// statements that finance pays.
 package commission
 
 import (
