@@ -117,4 +117,3 @@ func (s *Service) GetAccount(ctx context.Context, st Store, code string) (Accoun
 	}
 	return st.GetLedgerAccount(ctx, code)
 }
-

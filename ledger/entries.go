@@ -74,4 +74,3 @@ func (s *Service) Reverse(ctx context.Context, st Store, id, date, memo string) 
 	}
 	return e, st.SetReversedBy(ctx, id, e.ID)
 }
-
