@@ -83,6 +83,7 @@ func (in *interner) falseDetail(r *compiledRule, env *LineEnv, k lineKeys) strin
 	}
 	return d
 }
+
 // applyRules runs step 3 and records every rule considered.
 func applyRules(l *Line, env *LineEnv, unit decimal.Decimal, cands []*compiledRule, day string, texts *interner) decimal.Decimal {
 	var stop *compiledRule
