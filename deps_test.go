@@ -2,66 +2,69 @@ package quotient_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
 
 const module = "github.com/quotient-cpq/quotient"
 
-// allowed lists, per package, the module's packages it may import (from
-// DESIGN.md's table). A package not listed may import only the root.
+// allowed lists, per package, the module's packages it may import: the
+// package map of docs/architecture.md. "*" allows every one.
 var allowed = map[string][]string{
 	"":                {},
 	"rules":           {""},
 	"catalog":         {"", "rules"},
 	"crm":             {""},
 	"pricing":         {"", "rules", "catalog", "crm"},
+	"outbox":          {""},
 	"quote":           {"", "rules", "crm", "catalog", "pricing", "outbox"},
 	"inventory":       {"", "catalog"},
 	"order":           {"", "catalog", "quote", "inventory"},
 	"ledger":          {""},
 	"billing":         {"", "crm", "order", "ledger", "outbox"},
 	"commission":      {"", "rules", "crm", "billing", "ledger"},
-	"outbox":          {""},
+	"document":        {""},
+	"mail":            {},
 	"app":             {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger", "billing", "commission", "outbox", "document"},
 	"worker":          {"", "app", "outbox", "mail"},
 	"store":           {"", "rules", "crm", "catalog", "pricing", "quote", "inventory", "order", "ledger", "billing", "commission", "outbox"},
 	"store/storetest": {},
-	"document":        {""},
-	"mail":            {},
 	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "inventory", "order", "ledger", "billing", "commission", "outbox", "app"},
 	"cmd/quotient":    {"*"},
 }
 
-// forbiddenInDomain are packages no domain package may use (prefixes; a
-// trailing $ means that exact package).
-var forbiddenInDomain = []string{"github.com/gofiber/", "github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/sqlite", "database/sql$"}
+// infrastructure are the packages that talk to a database or speak HTTP:
+// storage and the doors. Every other package in allowed (the domain, the
+// application layer, the workers, documents, mail) must not depend on a
+// database driver, sqlx or fiber, so a package is held to that the moment
+// it is given a row.
+var infrastructure = map[string]bool{"store": true, "store/storetest": true, "server": true, "cmd/quotient": true}
 
-var domain = map[string]bool{"": true, "crm": true, "catalog": true, "rules": true, "ledger": true, "billing": true, "commission": true, "o2c": true}
+// forbidden are what a package outside infrastructure may not depend on,
+// directly or not (prefixes; a trailing $ means that exact package).
+var forbidden = []string{"github.com/gofiber/", "github.com/valyala/fasthttp", "github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/sqlite",
+	"database/sql$"}
 
-// TestPackageDependencies keeps the arrows of DESIGN.md pointing one way.
-func TestPackageDependencies(t *testing.T) {
-	out, err := exec.Command("go", "list", "-json", "./...").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	dec := json.NewDecoder(strings.NewReader(string(out)))
-	seen := 0
-	for dec.More() {
-		var p struct {
-			ImportPath string
-			Imports    []string
-			Deps       []string
-		}
-		if err := dec.Decode(&p); err != nil {
-			t.Fatal(err)
-		}
-		seen++
+// pkg is what go list says of a package.
+type pkg struct {
+	ImportPath string
+	Imports    []string
+	Deps       []string
+}
+
+// violations checks packages against the rules: every package has a row,
+// imports only the module's packages its row allows, and, outside
+// infrastructure, depends on nothing forbidden.
+func violations(pkgs []pkg) []string {
+	var out []string
+	for _, p := range pkgs {
 		name := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
-		rules, ok := allowed[name]
+		rule, ok := allowed[name]
 		if !ok {
-			t.Errorf("package %q has no dependency rule; add it to deps_test.go and DESIGN.md's table", name)
+			out = append(out, fmt.Sprintf("package %q has no dependency rule; give it a row in deps_test.go and docs/architecture.md", name))
 			continue
 		}
 		for _, imp := range p.Imports {
@@ -69,30 +72,69 @@ func TestPackageDependencies(t *testing.T) {
 				continue
 			}
 			target := strings.TrimPrefix(strings.TrimPrefix(imp, module), "/")
-			if !contains(rules, "*") && !contains(rules, target) {
-				t.Errorf("%s imports %s, which DESIGN.md does not allow", p.ImportPath, imp)
+			if !slices.Contains(rule, "*") && !slices.Contains(rule, target) {
+				out = append(out, fmt.Sprintf("%s imports %s, which the package map does not allow", p.ImportPath, imp))
 			}
 		}
-		if domain[name] {
-			for _, dep := range p.Deps {
-				for _, bad := range forbiddenInDomain {
-					if exact, ok := strings.CutSuffix(bad, "$"); (ok && dep == exact) || (!ok && strings.HasPrefix(dep, bad)) {
-						t.Errorf("domain package %q depends on %s", p.ImportPath, dep)
-					}
+		if infrastructure[name] {
+			continue
+		}
+		for _, dep := range p.Deps {
+			for _, bad := range forbidden {
+				if exact, ok := strings.CutSuffix(bad, "$"); (ok && dep == exact) || (!ok && strings.HasPrefix(dep, bad)) {
+					out = append(out, fmt.Sprintf("package %q depends on %s; only storage and the doors may", p.ImportPath, dep))
 				}
 			}
 		}
 	}
-	if seen < 6 {
-		t.Fatalf("go list saw only %d packages", seen)
+	return out
+}
+
+// TestPackageDependencies keeps the arrows of the package map pointing one
+// way.
+func TestPackageDependencies(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	var pkgs []pkg
+	for dec.More() {
+		var p pkg
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < len(allowed)-2 {
+		t.Fatalf("go list saw only %d packages", len(pkgs))
+	}
+	for _, v := range violations(pkgs) {
+		t.Error(v)
 	}
 }
 
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
+// TestDependencyRulesCatchBreaches shows the rules fail what they must:
+// a domain package using sqlx (even through another), one importing a
+// door, and a package nobody gave a row.
+func TestDependencyRulesCatchBreaches(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		p    pkg
+		want string
+	}{
+		{"sqlx in the domain", pkg{ImportPath: module + "/document", Deps: []string{"github.com/jmoiron/sqlx", "fmt"}}, "depends on github.com/jmoiron/sqlx"},
+		{"sqlx through a dependency", pkg{ImportPath: module + "/order", Deps: []string{"database/sql"}}, "depends on database/sql"},
+		{"fiber in the application layer", pkg{ImportPath: module + "/app", Deps: []string{"github.com/gofiber/fiber/v2"}}, "depends on github.com/gofiber"},
+		{"a door from the domain", pkg{ImportPath: module + "/billing", Imports: []string{module + "/server"}}, "imports " + module + "/server"},
+		{"a package without a row", pkg{ImportPath: module + "/payable"}, `"payable" has no dependency rule`},
+	} {
+		got := violations([]pkg{c.p})
+		if len(got) != 1 || !strings.Contains(got[0], c.want) {
+			t.Errorf("%s: violations %q, want one saying %q", c.name, got, c.want)
 		}
 	}
-	return false
+	if got := violations([]pkg{{ImportPath: module + "/store", Deps: []string{"github.com/jmoiron/sqlx"}}}); len(got) != 0 {
+		t.Errorf("storage may use sqlx: %q", got)
+	}
 }
