@@ -76,6 +76,21 @@ type Services struct {
 	Commission *commission.Service
 }
 
+// NewServices builds the domain services over one clock; creditGraceDays
+// is how long an invoice may be overdue before credit control holds its
+// account's new orders (billing.DefaultGraceDays unless configured).
+func NewServices(now func() time.Time, creditGraceDays int) Services {
+	s := Services{CRM: crm.NewService(now), Catalog: catalog.NewService(now), Pricing: pricing.NewService(now),
+		Inventory: inventory.NewService(now), Ledger: ledger.NewService(now)}
+	s.Quotes = quote.NewService(now, s.Pricing)
+	s.Orders = order.NewService(now, s.Inventory)
+	s.Billing = billing.NewService(now, s.Ledger)
+	s.Billing.CostCurrency = s.Pricing.CostCurrency
+	s.Billing.CreditGraceDays = creditGraceDays
+	s.Commission = commission.NewService(now, s.Ledger)
+	return s
+}
+
 // Config is what the application layer needs.
 type Config struct {
 	DB       DB

@@ -121,6 +121,8 @@ type Store interface {
 	// reports whether it did.
 	InsertOrder(ctx context.Context, o Order) (bool, error)
 	InsertOrderLine(ctx context.Context, l Line) error
+	// ProductsByID loads products (with their bundles' components) by id.
+	ProductsByID(ctx context.Context, ids []string) (map[string]catalog.Product, error)
 	// AddLineReserved adds delta micro-units to a line's reserved quantity.
 	AddLineReserved(ctx context.Context, lineID string, delta int64) error
 	// UpdateLine stores a line's reserved, fulfilled and cancelled quantities.
@@ -189,11 +191,19 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 		o, err = st.GetOrderByQuote(ctx, q.ID)
 		return o, false, err
 	}
+	ids := make([]string, len(p.Lines))
+	for i, l := range p.Lines {
+		ids[i] = l.ProductID
+	}
+	products, err := s.products(ctx, st, ids)
+	if err != nil {
+		return Order{}, false, err
+	}
 	no := 0
 	for _, pl := range p.Lines {
-		prod, err := st.GetProduct(ctx, pl.ProductID)
-		if err != nil {
-			return Order{}, false, err
+		prod, ok := products[pl.ProductID]
+		if !ok {
+			return Order{}, false, quotient.Errorf(quotient.NotFound, "product %s of line %d is gone", pl.ProductID, pl.Number)
 		}
 		qty, ok := inventory.Micro(pl.Quantity)
 		if !ok {
@@ -206,9 +216,9 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 			TaxRateID: pl.TaxRateID, TaxRatePct: pl.TaxRatePct, Family: prod.Family, Configuration: pl.Configuration, CreatedAt: now}
 		o.Lines = append(o.Lines, l)
 		for _, c := range prod.Components {
-			cp, err := st.GetProduct(ctx, c.ProductID)
-			if err != nil {
-				return Order{}, false, err
+			cp, ok := products[c.ProductID]
+			if !ok {
+				return Order{}, false, quotient.Errorf(quotient.NotFound, "component %s of %s is gone", c.ProductID, prod.SKU)
 			}
 			// A component's share can have more than 6 decimals (0.333333
 			// per bundle × 1.5 bundles): round up, never hold too little.
@@ -235,6 +245,31 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 		return Order{}, false, err
 	}
 	return o, true, nil
+}
+
+// products loads products and their bundles' components, in two reads at
+// most.
+func (s *Service) products(ctx context.Context, st Store, ids []string) (map[string]catalog.Product, error) {
+	products, err := st.ProductsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var more []string
+	for _, p := range products {
+		for _, c := range p.Components {
+			if _, ok := products[c.ProductID]; !ok {
+				more = append(more, c.ProductID)
+			}
+		}
+	}
+	if len(more) == 0 {
+		return products, nil
+	}
+	comps, err := st.ProductsByID(ctx, more)
+	for id, p := range comps {
+		products[id] = p
+	}
+	return products, err
 }
 
 // Release lifts credit control's hold on an order (finance or admin): it

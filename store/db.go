@@ -33,7 +33,16 @@ type DB struct {
 	Dialect Dialect
 	w       *sqlx.DB
 	r       *sqlx.DB
+	trace   Tracer
 }
+
+// Tracer sees every statement a transaction runs, before it runs (tests
+// count what a use case reads and locks).
+type Tracer func(query string, args []any)
+
+// SetTracer makes t see every statement from now on (nil: none). Set it
+// before running transactions, not while they run.
+func (db *DB) SetTracer(t Tracer) { db.trace = t }
 
 // Open connects to a database URL: postgres://... selects PostgreSQL;
 // sqlite://PATH (sqlite://./quotient.db, sqlite:///abs/path.db) selects
@@ -188,7 +197,7 @@ func (db *DB) once(ctx context.Context, pool *sqlx.DB, opts *sql.TxOptions, fn f
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{q: sqlTx, d: db.Dialect}); err != nil {
+	if err = fn(&Tx{q: sqlTx, d: db.Dialect, trace: db.trace}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
@@ -201,7 +210,7 @@ func (db *DB) once(ctx context.Context, pool *sqlx.DB, opts *sql.TxOptions, fn f
 // single-statement read (authentication on every request) this saves the
 // BEGIN and COMMIT round trips. Use View when several reads must agree.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return fn(&Tx{q: db.r, d: db.Dialect})
+	return fn(&Tx{q: db.r, d: db.Dialect, trace: db.trace})
 }
 
 // querier is what a Tx runs statements on: a transaction or, for Read, the
@@ -216,8 +225,15 @@ type querier interface {
 // every domain package, so a use case spanning several packages commits
 // or rolls back as one.
 type Tx struct {
-	q querier
-	d Dialect
+	q     querier
+	d     Dialect
+	trace Tracer
+}
+
+func (t *Tx) traced(q string, args []any) {
+	if t.trace != nil {
+		t.trace(q, args)
+	}
 }
 
 func (t *Tx) rebind(q string) string {
@@ -228,14 +244,17 @@ func (t *Tx) rebind(q string) string {
 }
 
 func (t *Tx) get(ctx context.Context, dest any, q string, args ...any) error {
+	t.traced(q, args)
 	return mapErr(t.q.GetContext(ctx, dest, t.rebind(q), args...))
 }
 
 func (t *Tx) sel(ctx context.Context, dest any, q string, args ...any) error {
+	t.traced(q, args)
 	return mapErr(t.q.SelectContext(ctx, dest, t.rebind(q), args...))
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.traced(q, args)
 	res, err := t.q.ExecContext(ctx, t.rebind(q), args...)
 	return res, mapErr(err)
 }

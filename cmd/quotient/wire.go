@@ -10,15 +10,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/billing"
-	"github.com/quotient-cpq/quotient/catalog"
-	"github.com/quotient-cpq/quotient/commission"
-	"github.com/quotient-cpq/quotient/crm"
-	"github.com/quotient-cpq/quotient/inventory"
-	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/mail"
-	"github.com/quotient-cpq/quotient/order"
-	"github.com/quotient-cpq/quotient/pricing"
-	"github.com/quotient-cpq/quotient/quote"
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store"
 	"github.com/quotient-cpq/quotient/worker"
@@ -52,27 +44,16 @@ func wire(w wiring) stack {
 	if w.now == nil {
 		w.now = time.Now
 	}
-	svc := services(w.now, w.graceDays)
+	grace := billing.DefaultGraceDays
+	if w.graceDays != nil {
+		grace = *w.graceDays
+	}
+	svc := app.NewServices(w.now, grace)
 	a := app.New(app.Config{DB: appDB{w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL})
 	keys := httpStore{w.db}
 	return stack{services: svc, app: a,
 		server: server.New(server.Config{App: a, Store: keys, Logger: w.log, Registry: w.registry, Version: version}),
 		worker: worker.New(worker.Config{App: a, Mail: w.mail, From: w.mailFrom, Keys: keys, Logger: w.log})}
-}
-
-// services builds the domain services over one clock.
-func services(now func() time.Time, graceDays *int) app.Services {
-	s := app.Services{CRM: crm.NewService(now), Catalog: catalog.NewService(now), Pricing: pricing.NewService(now),
-		Inventory: inventory.NewService(now), Ledger: ledger.NewService(now)}
-	s.Quotes = quote.NewService(now, s.Pricing)
-	s.Orders = order.NewService(now, s.Inventory)
-	s.Billing = billing.NewService(now, s.Ledger)
-	s.Billing.CostCurrency = s.Pricing.CostCurrency
-	if graceDays != nil {
-		s.Billing.CreditGraceDays = *graceDays
-	}
-	s.Commission = commission.NewService(now, s.Ledger)
-	return s
 }
 
 // appDB lets the application layer run transactions on the store.

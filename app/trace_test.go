@@ -1,0 +1,82 @@
+package app_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	. "github.com/quotient-cpq/quotient/app/apptest"
+	"github.com/quotient-cpq/quotient/commission"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/quote"
+)
+
+// statements records the statements the database runs while on.
+type statements struct {
+	mu  sync.Mutex
+	on  bool
+	all []string
+}
+
+func (s *statements) trace(q string, args []any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.on {
+		s.all = append(s.all, strings.Join(strings.Fields(q), " ")+" "+fmt.Sprint(args...))
+	}
+}
+
+var reads = regexp.MustCompile(`^(SELECT|WITH)\b`)
+
+// An acceptance (the customer's, or a rep's conversion) reads each row it
+// needs once and locks each once: no read or lock runs twice with the same
+// arguments in its transaction, however many packages take part (quote,
+// credit control, order and stock, invoice and ledger, commission).
+func TestAcceptanceReadsEachRowOnce(t *testing.T) {
+	t.Parallel()
+	Each(t, func(t *testing.T, w *World) {
+		t.Parallel()
+		rec := &statements{}
+		w.DB.SetTracer(rec.trace)
+		w.Receive(t, "HW", "5", "60")
+		basis := commission.Invoiced
+		plan := Must(w.App.CreateCommissionPlan(w.Finance, commission.PlanInput{Name: ptr("Field"), Basis: &basis, BaseRatePct: ptr(D("10")),
+			ValidFrom: ptr("2026-01-01")}))(t)
+		Must(w.App.AssignPlan(w.Finance, plan.ID, commission.AssignmentInput{UserID: w.Users["rep"].ID, ValidFrom: "2026-01-01", Quota: D("1000"),
+			Currency: "USD"}))(t)
+		in := w.AccountInput("Once Only")
+		in.InvoicingPolicy, in.CreditLimit = crm.OnOrder, D("100000")
+		acc := w.Account(t, in)
+		q := w.ApprovedQuote(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{w.Line("HW", "2"), w.Line("SVC", "1"), w.Line("FEE", "1")}})
+
+		rec.mu.Lock()
+		rec.on = true
+		rec.mu.Unlock()
+		got := Must(w.App.ConvertQuote(w.Rep, q.Quote.ID, quote.ConvertInput{SignerName: "Pat Buyer"}))(t)
+		rec.mu.Lock()
+		rec.on = false
+		all := rec.all
+		rec.mu.Unlock()
+		if !got.Created || len(invoicesOf(t, w, got.Order.ID)) != 1 {
+			t.Fatalf("the acceptance made no order or invoice: %+v", got)
+		}
+		seen := map[string]int{}
+		for _, s := range all {
+			if reads.MatchString(s) {
+				seen[s]++
+			}
+		}
+		for s, n := range seen {
+			if n > 1 {
+				t.Errorf("read %d times in one acceptance: %s", n, s)
+			}
+		}
+		if testing.Verbose() {
+			t.Logf("%d statements, %d distinct reads:\n%s", len(all), len(seen), strings.Join(all, "\n"))
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
