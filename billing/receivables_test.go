@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/quotient-cpq/quotient"
-	. "github.com/quotient-cpq/quotient/app/apptest"
 	"github.com/quotient-cpq/quotient/app"
+	. "github.com/quotient-cpq/quotient/app/apptest"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/order"

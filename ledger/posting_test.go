@@ -16,8 +16,12 @@ func manual(lines ...ledger.ManualLine) ledger.ManualEntry {
 	return ledger.ManualEntry{Date: "2026-03-02", Memo: "test", Currency: "USD", Lines: lines}
 }
 
-func dr(code, amount string) ledger.ManualLine { return ledger.ManualLine{AccountCode: code, Debit: D(amount)} }
-func cr(code, amount string) ledger.ManualLine { return ledger.ManualLine{AccountCode: code, Credit: D(amount)} }
+func dr(code, amount string) ledger.ManualLine {
+	return ledger.ManualLine{AccountCode: code, Debit: D(amount)}
+}
+func cr(code, amount string) ledger.ManualLine {
+	return ledger.ManualLine{AccountCode: code, Credit: D(amount)}
+}
 
 // fields names every field an error points at, in order.
 func fields(err error) string {

@@ -2,6 +2,7 @@ package order_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/quotient-cpq/quotient"
@@ -97,7 +98,7 @@ func TestBundleComponentsHoldTheStock(t *testing.T) {
 		}
 		s := Must(w.App.ShipOrder(w.Admin, o.ID, order.FulfillInput{WarehouseID: w.Warehouse.ID,
 			Lines: []order.FulfillLine{{OrderLineID: o.Lines[1].ID, Quantity: D("3")}}}))(t)
-		if s.Order.Shown() != order.PartiallyFulfilled || s.Shipment.Number != "SH-000001" {
+		if s.Order.Shown() != order.PartiallyFulfilled || !strings.HasPrefix(s.Shipment.Number, "SH-") { // PostgreSQL sequences leave gaps
 			t.Errorf("after shipping 3 of 4 components: %s, %s", s.Order.Shown(), s.Shipment.Number)
 		}
 	})
