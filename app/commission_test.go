@@ -48,7 +48,6 @@ func wantLines(t *testing.T, who string, got []string, want ...string) {
 func TestAccrualAndRecalculationAgree(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		basis := commission.Invoiced
 		plan := Must(w.App.CreateCommissionPlan(w.Finance, commission.PlanInput{Name: ptr("Field"), Basis: &basis, BaseRatePct: ptr(D("10")),
 			Rules:      &[]commission.Rule{{Name: "accelerator", Condition: "rep.attainment_pct >= 100", RatePct: D("15")}},

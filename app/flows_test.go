@@ -88,7 +88,6 @@ func balanced(t *testing.T, w *World) {
 func TestAcceptInvoicesOnOrder(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		w.Receive(t, "HW", "5", "60")
 		in := w.AccountInput("Acme")
 		in.InvoicingPolicy = crm.OnOrder
@@ -121,7 +120,6 @@ func TestAcceptInvoicesOnOrder(t *testing.T) {
 func TestCreditControlHoldsUntilRelease(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		w.Receive(t, "HW", "5", "60")
 		in := w.AccountInput("Tight Ltd")
 		in.InvoicingPolicy, in.CreditLimit = crm.OnOrder, D("200")
@@ -169,7 +167,6 @@ func TestCreditControlHoldsUntilRelease(t *testing.T) {
 func TestShipPostsCostAndInvoicesWhatShipped(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		w.Receive(t, "HW", "5", "60")
 		ms := Must(w.App.StockMovements(w.Admin, inventory.Filter{Page: quotient.Page{Limit: 10}}))(t)
 		wantPosting(t, w, "receipt", ms[0].ID, "1200 Dr 300.00", "2000 Cr 300.00")
@@ -218,7 +215,6 @@ func TestShipPostsCostAndInvoicesWhatShipped(t *testing.T) {
 func TestPayAndCredit(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		in := w.AccountInput("Prompt Payer")
 		in.InvoicingPolicy, in.PaymentTerms = crm.OnOrder, "2_10_net_30"
 		acc := w.Account(t, in)
@@ -271,7 +267,6 @@ func TestPayAndCredit(t *testing.T) {
 func TestAcceptanceInAClosedMonthWaitsToInvoice(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		in := w.AccountInput("Late Closer")
 		in.InvoicingPolicy = crm.OnOrder
 		acc := w.Account(t, in)

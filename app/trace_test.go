@@ -37,7 +37,6 @@ var reads = regexp.MustCompile(`^(SELECT|WITH)\b`)
 func TestAcceptanceReadsEachRowOnce(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		rec := &statements{}
 		w.DB.SetTracer(rec.trace)
 		w.Receive(t, "HW", "5", "60")

@@ -39,7 +39,6 @@ func figures(invs []billing.Invoice) string {
 func TestPartialInvoicesAddUpToTheLine(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		w.Receive(t, "HW", "3", "60")
 		acc := w.Account(t, w.AccountInput("Thirds Inc"))
 		l := w.Line("HW", "3")
@@ -63,7 +62,6 @@ func TestPartialInvoicesAddUpToTheLine(t *testing.T) {
 func TestPaymentsOldestFirstAndCredit(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		in := w.AccountInput("Regular Payer")
 		in.InvoicingPolicy = crm.OnOrder
 		acc := w.Account(t, in)
@@ -106,7 +104,6 @@ func TestPaymentsOldestFirstAndCredit(t *testing.T) {
 func TestCreditNoteByAmount(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		in := w.AccountInput("Returns Ltd")
 		in.InvoicingPolicy = crm.OnOrder
 		acc := w.Account(t, in)

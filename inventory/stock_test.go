@@ -29,7 +29,6 @@ func levels(t *testing.T, w *World, sku string) string {
 func TestStockMovesOnlyByMovements(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		second := Must(w.App.CreateWarehouse(w.Admin, inventory.Warehouse{Code: "W2", Name: "Overflow", Priority: 2}))(t)
 		w.Receive(t, "HW", "2.5", "60")
 		Must(w.App.ReceiveStock(w.Admin, inventory.ReceiptInput{WarehouseID: second.ID, Reference: "PO-2",

@@ -45,7 +45,6 @@ func fields(err error) string {
 func TestPostingValidatesAndStores(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		e := Must(w.App.PostJournalEntry(w.Finance, manual(dr("1000", "1234.56"), cr("3000", "1000"), cr("4000", "234.56"))))(t)
 		want := []ledger.Line{{AccountCode: "1000", Currency: "USD", Debit: 123456}, {AccountCode: "3000", Currency: "USD", Credit: 100000},
 			{AccountCode: "4000", Currency: "USD", Credit: 23456}}
@@ -92,7 +91,6 @@ func TestPostingValidatesAndStores(t *testing.T) {
 func TestClosedPeriodRefusesPostings(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		Must(w.App.ClosePeriod(w.Finance, "2026-03", "March is done"))(t)
 		_, err := w.App.PostJournalEntry(w.Finance, manual(dr("1000", "5"), cr("4000", "5")))
 		if quotient.ErrorCode(err) != quotient.Conflict || fields(err) != "date" {
@@ -118,7 +116,6 @@ func TestClosedPeriodRefusesPostings(t *testing.T) {
 func TestReversalMirrorsOnce(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		e := Must(w.App.PostJournalEntry(w.Finance, manual(dr("1000", "80"), cr("4000", "80"))))(t)
 		r := Must(w.App.ReverseJournalEntry(w.Finance, e.ID, "2026-03-03", ""))(t)
 		if r.ReversalOf != e.ID || r.Lines[0].AccountCode != "1000" || r.Lines[0].Credit != 8000 || r.Lines[1].Debit != 8000 || r.Memo != "Reversal of "+e.ID {
@@ -142,7 +139,6 @@ func TestReversalMirrorsOnce(t *testing.T) {
 func TestPostOnceReturnsTheFirst(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		ctx := context.Background()
 		in := ledger.EntryInput{Date: "2026-03-02", Currency: "USD", SourceType: "test", SourceID: "doc-1", Event: "post",
 			Lines: []ledger.LineInput{{AccountCode: "1100", Debit: 500}, {AccountCode: "4000", Credit: 500}}}

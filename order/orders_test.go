@@ -30,7 +30,6 @@ func held(t *testing.T, w *World, id string) string {
 func TestBackordersFillFirstComeFirstServed(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		w.Receive(t, "HW", "3", "60")
 		acc := w.Account(t, w.AccountInput("Queue Ltd"))
 		first := w.Order(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{w.Line("HW", "2"), w.Line("SVC", "1")}})
@@ -71,7 +70,6 @@ func TestBackordersFillFirstComeFirstServed(t *testing.T) {
 func TestBundleComponentsHoldTheStock(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		t.Parallel()
 		yes := true
 		kit := Must(w.App.CreateProduct(w.Admin, catalog.ProductInput{SKU: "KIT", Name: "Starter kit", Family: "hardware", Kind: catalog.KindGood,
 			UOM: "each", TaxCategory: "standard", TrackInventory: &yes,

@@ -41,6 +41,7 @@ func entryOf(t *testing.T, a *instance, token, sourceType, sourceID string) map[
 }
 
 func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, disk := diskFixture(t, db)
 		svc := f.product(t, a, tm, map[string]any{"sku": "INSTALL", "name": "Installation", "family": "services", "kind": "service"}, "250")
@@ -322,6 +323,7 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 // invoice a service; the numbers are exactly 1..32 of the year, even with
 // failed attempts in between (a rolled-back invoice gives its number back).
 func TestInvoiceNumbersGaplessUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, _ := diskFixture(t, db)
 		svc := f.product(t, a, tm, map[string]any{"sku": "INSTALL", "name": "Installation", "family": "services", "kind": "service"}, "250")
@@ -381,6 +383,7 @@ func TestInvoiceNumbersGaplessUnderConcurrency(t *testing.T) {
 // cost when they name none), shipments post cost of goods sold at the
 // product's unit cost, in the cost currency, even for a JPY order.
 func TestCostOfGoodsPostsReceiptsAndShipments(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, _ := diskFixture(t, db)
 		ssd := f.product(t, a, tm, map[string]any{"sku": "SSD", "name": "SSD", "family": "hardware", "unit_cost": "40.125"}, "90")

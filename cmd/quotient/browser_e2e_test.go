@@ -30,6 +30,7 @@ func chromiumPath(t *testing.T) string {
 // Chromium, fills in the name and e-mail, ticks the box, accepts, sees the
 // confirmation, and keeps a screenshot in the test's artifact directory.
 func TestPortalInBrowser(t *testing.T) {
+	t.Parallel()
 	bin := chromiumPath(t)
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, map[string]string{"QUOTIENT_SECRET": testSecret})

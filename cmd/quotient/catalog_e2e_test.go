@@ -18,6 +18,7 @@ func serverProduct() map[string]any {
 }
 
 func TestProductsBundlesPriceBooksCRUD(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()

@@ -15,6 +15,7 @@ import (
 // opportunity shares credit with a rep on an invoiced-basis plan. The
 // ledger balances throughout; each role sees what it may.
 func TestCommissionsPaidBasis(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		clock := &fakeClock{t: time.Date(2025, 5, 5, 9, 0, 0, 0, time.UTC)}
 		a, _ := clockedServer(t, db, clock, nil)

@@ -13,6 +13,7 @@ import (
 // period, is made on_hold with nothing reserved and nothing invoiced, until
 // finance releases it; the account summary shows the position.
 func TestCreditControlHoldsOrders(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		clock := &fakeClock{t: time.Now().UTC()}
 		a, _ := clockedServer(t, db, clock, nil)

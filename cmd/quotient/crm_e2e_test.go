@@ -8,6 +8,7 @@ import (
 )
 
 func TestUsersAndTokens(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()
@@ -68,6 +69,7 @@ func TestUsersAndTokens(t *testing.T) {
 }
 
 func TestAccountsContactsOpportunitiesCRUD(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()

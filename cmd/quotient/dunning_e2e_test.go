@@ -13,6 +13,7 @@ import (
 // each level it reaches once, through the outbox, to the account's first
 // contact with an e-mail; the invoice shows its history.
 func TestDunningSendsEachLevelOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		clock := &fakeClock{t: time.Date(2025, 6, 2, 8, 0, 0, 0, time.UTC)}
 		sender := &flakySender{}

@@ -15,6 +15,7 @@ import (
 // after each step, and the aging, statements, reconciliation and PDFs at
 // dates in between.
 func TestWholeFlowOverTime(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		day0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 		clock := &fakeClock{t: day0}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestRoleMatrix(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()
@@ -75,6 +76,7 @@ func TestRoleMatrix(t *testing.T) {
 }
 
 func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()
@@ -143,6 +145,7 @@ func TestIdempotencyKey(t *testing.T) {
 }
 
 func TestStaleIfMatchAndLargeBody(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()
@@ -172,6 +175,7 @@ func TestStaleIfMatchAndLargeBody(t *testing.T) {
 // TestMalformedRequests sends bad input of every kind; each gets the right
 // 4xx naming the field, and nothing in the database changes.
 func TestMalformedRequests(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()

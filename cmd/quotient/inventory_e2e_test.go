@@ -32,6 +32,7 @@ func checkStockInvariants(t *testing.T, dbURL string) {
 }
 
 func TestInventoryReceiptsAndAdjustments(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()

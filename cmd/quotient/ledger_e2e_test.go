@@ -30,6 +30,7 @@ func assertBalanced(t *testing.T, a *instance, token, currency, asOf string) map
 }
 
 func TestLedgerEntriesPeriodsAndTrialBalance(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()
@@ -170,6 +171,7 @@ func TestLedgerEntriesPeriodsAndTrialBalance(t *testing.T) {
 // data and name each breach when the data is damaged behind the
 // application's back.
 func TestInvariantCheck(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, disk := diskFixture(t, db)
 		f.receive(t, a, tm.admin, f.sfo, disk, "5")

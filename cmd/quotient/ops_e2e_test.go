@@ -31,6 +31,7 @@ func demoTokens(t *testing.T, out string) map[string]string {
 }
 
 func TestDemoCompany(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
 		out := a.out.String()
@@ -171,6 +172,7 @@ func TestDemoCompany(t *testing.T) {
 }
 
 func TestBootstrapTokenOnlyOnEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		if a.must(200, "GET", "/api/v1/me", testBootstrap, nil).str(t, "role") != "admin" {
@@ -185,6 +187,7 @@ func TestBootstrapTokenOnlyOnEmptyDatabase(t *testing.T) {
 }
 
 func TestHealthReadinessMetrics(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		a.must(200, "GET", "/healthz", "", nil)
@@ -229,6 +232,7 @@ func writeFile(t *testing.T, name, body string) string {
 }
 
 func TestMigrateAndImportCommands(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		code, out, errs := runCmd(t, db, "migrate")
 		if m := regexp.MustCompile(`at migration (\d+) of (\d+)`).FindStringSubmatch(out); code != 0 || m == nil || m[1] != m[2] || m[1] == "0" {
@@ -304,6 +308,7 @@ func TestMigrateAndImportCommands(t *testing.T) {
 }
 
 func TestUsageAndVersion(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	env := Env{Getenv: func(string) string { return "" }, Stdout: &out, Stderr: io.Discard}
 	if code := Main(context.Background(), []string{"version"}, env); code != 0 || !strings.HasPrefix(out.String(), "quotient ") {
@@ -330,6 +335,7 @@ func TestUsageAndVersion(t *testing.T) {
 // request and an idle keep-alive must not hold up a graceful shutdown
 // (fasthttp alone waits for the first until its read timeout).
 func TestShutdownClosesIdleConnections(t *testing.T) {
+	t.Parallel()
 	a := start(t, storetest.SQLiteURL(t), nil)
 	silent, err := net.Dial("tcp", strings.TrimPrefix(a.base, "http://"))
 	if err != nil {
@@ -347,6 +353,7 @@ func TestShutdownClosesIdleConnections(t *testing.T) {
 }
 
 func TestLoadTool(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		a.must(201, "POST", "/api/v1/products", testBootstrap, serverProduct())
@@ -361,6 +368,7 @@ func TestLoadTool(t *testing.T) {
 }
 
 func TestLoadToolPreviewScenario(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
 		admin := demoTokens(t, a.out.String())["mira.okafor@northwind.example"]
@@ -375,6 +383,7 @@ func TestLoadToolPreviewScenario(t *testing.T) {
 }
 
 func TestLoadToolRefusesOtherHosts(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"http://10.0.0.1:8080", "http://example.com", "ftp://127.0.0.1"} {
 		var out bytes.Buffer
 		env := Env{Getenv: func(string) string { return "" }, Stdout: &out, Stderr: &out}

@@ -100,6 +100,7 @@ func lineBy(t testing.TB, o map[string]any, sku string, parent bool) map[string]
 }
 
 func TestOrderFromQuoteReservesStock(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, disk := diskFixture(t, db)
 		svc := f.product(t, a, tm, map[string]any{"sku": "INSTALL", "name": "Installation", "family": "services", "kind": "service"}, "250")
@@ -236,6 +237,7 @@ func convertConcurrently(a *instance, token string, quotes []string) []resp {
 // TestConcurrentConversionsMakeOneOrder replays one conversion from ten
 // clients at once: one order, stock reserved once.
 func TestConcurrentConversionsMakeOneOrder(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, disk := diskFixture(t, db)
 		f.receive(t, a, tm.admin, f.sfo, disk, "10")
@@ -296,6 +298,7 @@ func TestConcurrentConversionsMakeOneOrder(t *testing.T) {
 }
 
 func TestFulfillmentCancellationAndBackorders(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, disk := diskFixture(t, db)
 		svc := f.product(t, a, tm, map[string]any{"sku": "INSTALL", "name": "Installation", "family": "services", "kind": "service"}, "250")
@@ -430,6 +433,7 @@ func TestFulfillmentCancellationAndBackorders(t *testing.T) {
 // TestConcurrentOrdersNeverOversell is the race: 64 clients accept
 // 64 quotes of one unit of a product with 40 in stock.
 func TestConcurrentOrdersNeverOversell(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, disk := diskFixture(t, db)
 		f.receive(t, a, tm.admin, f.sfo, disk, "30")

@@ -105,6 +105,7 @@ func (a *instance) form(path string, vals url.Values) resp {
 }
 
 func TestSendPortalAcceptReject(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		smtp := startSMTP(t)
 		a := start(t, db, map[string]string{"QUOTIENT_SMTP_URL": "smtp://" + smtp.addr + "?tls=none", "QUOTIENT_WORKER_INTERVAL": "50ms",

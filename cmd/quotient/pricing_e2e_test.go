@@ -9,6 +9,7 @@ import (
 )
 
 func TestPricingAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()

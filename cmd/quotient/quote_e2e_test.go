@@ -8,6 +8,7 @@ import (
 )
 
 func TestQuoteLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()

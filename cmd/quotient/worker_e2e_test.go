@@ -87,6 +87,7 @@ func clockedServer(t *testing.T, dbURL string, clock *fakeClock, sender mail.Sen
 }
 
 func TestExpiryWorker(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		clock := &fakeClock{t: time.Now().UTC()}
 		a, srv := clockedServer(t, db, clock, nil)
@@ -126,6 +127,7 @@ func TestExpiryWorker(t *testing.T) {
 }
 
 func TestOutboxRetriesAndFailures(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		clock := &fakeClock{t: time.Now().UTC()}
 		sender := &flakySender{failures: 2}

@@ -16,14 +16,16 @@ import (
 // server tests may create databases on.
 const EnvPostgres = "QUOTIENT_TEST_POSTGRES_URL"
 
-// Each runs fn as a subtest per backend ("sqlite", "postgres"), each with
-// the URL of a fresh, empty database that is dropped afterwards.
+// Each runs fn as a parallel subtest per backend ("sqlite", "postgres"),
+// each with the URL of a fresh, empty database that is dropped afterwards.
 func Each(t *testing.T, fn func(t *testing.T, dbURL string)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		fn(t, SQLiteURL(t))
 	})
 	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
 		fn(t, PostgresURL(t))
 	})
 }
