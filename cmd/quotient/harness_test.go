@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/quotient-cpq/quotient/server"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's and the test's
@@ -228,4 +230,71 @@ func (a *instance) with(t testing.TB) *instance {
 	b := *a
 	b.t = t
 	return &b
+}
+
+// as decodes a response into the API's type for it; a field the type
+// lacks fails the test, so every response is checked against its
+// documented shape.
+func as[T any](t testing.TB, r resp) T {
+	t.Helper()
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("body is not a %T: %v\n%s", v, err, r.body)
+	}
+	return v
+}
+
+// listBody is a list response.
+type listBody[T any] struct {
+	Data       []T    `json:"data"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// page decodes a list response's data.
+func page[T any](t testing.TB, r resp) []T {
+	t.Helper()
+	return as[listBody[T]](t, r).Data
+}
+
+// scenario runs a long test as steps in order, each a subtest with the
+// instance reporting to it; the first failing step ends the scenario.
+type scenario struct {
+	t *testing.T
+	a *instance
+}
+
+func (s scenario) step(name string, fn func(t *testing.T, a *instance)) {
+	s.t.Helper()
+	if !s.t.Run(name, func(t *testing.T) { fn(t, s.a.with(t)) }) {
+		s.t.FailNow()
+	}
+}
+
+// posted describes the entry a document posted: account → "D 12.50" or
+// "C 12.50".
+func posted(t testing.TB, a *instance, token, sourceType, sourceID string) map[string]string {
+	t.Helper()
+	es := page[server.JournalEntryJSON](t, a.must(200, "GET", "/api/v1/ledger/entries?source_type="+sourceType+"&source_id="+sourceID, token, nil))
+	if len(es) != 1 {
+		t.Fatalf("entries of %s %s: %+v", sourceType, sourceID, es)
+	}
+	out := map[string]string{}
+	for _, l := range es[0].Lines {
+		if dec(t, l.Debit).IsPositive() {
+			out[l.AccountCode] = "D " + l.Debit
+		} else {
+			out[l.AccountCode] = "C " + l.Credit
+		}
+	}
+	return out
+}
+
+// wantPosted fails unless a document posted exactly these lines.
+func wantPosted(t testing.TB, a *instance, token, sourceType, sourceID string, want map[string]string) {
+	t.Helper()
+	if got := posted(t, a, token, sourceType, sourceID); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("%s %s posted %v, want %v", sourceType, sourceID, got, want)
+	}
 }
