@@ -377,10 +377,9 @@ func TestCostOfGoodsPostsReceiptsAndShipments(t *testing.T) {
 		jpy := a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true}).str(t, "id")
 		a.must(201, "POST", "/api/v1/price-books/"+jpy+"/entries", tm.admin, map[string]any{"product_id": ssd, "unit_price": "13000"})
 		f.acc = a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "大阪システム", "currency": "JPY"}).str(t, "id")
-		o := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, ssd, "4")+"/convert", tm.rep, nil).json(t)
-		fl := a.must(201, "POST", "/api/v1/orders/"+o["id"].(string)+"/fulfillments", tm.admin, map[string]any{"warehouse_id": f.sfo,
-			"lines": []any{map[string]any{"order_line_id": lineBy(t, o, "SSD", false)["id"], "quantity": "4"}}}).json(t)
-		sh := fl["shipment"].(map[string]any)["id"].(string)
+		o := as[server.OrderJSON](t, a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, ssd, "4")+"/convert", tm.rep, nil))
+		sh := as[server.FulfillmentJSON](t, a.must(201, "POST", "/api/v1/orders/"+o.ID+"/fulfillments", tm.admin, map[string]any{"warehouse_id": f.sfo,
+			"lines": []any{map[string]any{"order_line_id": orderLine(t, o, "SSD", false).ID, "quantity": "4"}}})).Shipment.ID
 		if e := posted(t, a, tm.finance, "shipment", sh); e["5000"] != "D 160.50" || e["1200"] != "C 160.50" || len(e) != 2 {
 			t.Fatalf("shipment cost entry (4 × 40.125): %v", e)
 		}

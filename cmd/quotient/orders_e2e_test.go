@@ -8,6 +8,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
 
@@ -74,31 +77,34 @@ func (f stockFixture) receive(t testing.TB, a *instance, token, warehouse, produ
 		"lines": []any{map[string]any{"product_id": product, "quantity": qty}}})
 }
 
+// level sums a product's stock over the warehouses: on hand, reserved,
+// available.
 func level(t testing.TB, a *instance, token, product string) (onHand, reserved, available string) {
-	rows := a.must(200, "GET", "/api/v1/inventory?product_id="+product, token, nil).list(t)
-	sum := func(k string) string {
-		total := 0.0
-		for _, r := range rows {
-			var v float64
-			fmt.Sscan(r[k].(string), &v)
-			total += v
-		}
-		return fmt.Sprint(total)
+	t.Helper()
+	var oh, rs, av decimal.Decimal
+	for _, r := range page[server.LevelJSON](t, a.must(200, "GET", "/api/v1/inventory?product_id="+product, token, nil)) {
+		oh, rs, av = oh.Add(dec(t, r.OnHand)), rs.Add(dec(t, r.Reserved)), av.Add(dec(t, r.Available))
 	}
-	return sum("on_hand"), sum("reserved"), sum("available")
+	return oh.String(), rs.String(), av.String()
 }
 
-func lineBy(t testing.TB, o map[string]any, sku string, parent bool) map[string]any {
-	for _, l := range o["lines"].([]any) {
-		m := l.(map[string]any)
-		if m["sku"] == sku && (m["parent_line_id"] != nil) == parent {
-			return m
+// orderLine is an order's line of a SKU: its own, or a bundle's
+// component.
+func orderLine(t testing.TB, o server.OrderJSON, sku string, component bool) server.OrderLineJSON {
+	t.Helper()
+	for _, l := range o.Lines {
+		if l.SKU == sku && (l.ParentLineID != nil) == component {
+			return l
 		}
 	}
-	t.Fatalf("no line %s (component %v) in %v", sku, parent, o["lines"])
-	return nil
+	t.Fatalf("order %s has no line %s (component %v): %+v", o.Number, sku, component, o.Lines)
+	return server.OrderLineJSON{}
 }
 
+// TestOrderFromQuoteReservesStock: a conversion makes one order copying
+// the quote, reserving by warehouse priority (bundle components hold the
+// stock), backordering what is missing; only approved or sent quotes
+// convert. Steps decode into the API's types.
 func TestOrderFromQuoteReservesStock(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
@@ -108,105 +114,110 @@ func TestOrderFromQuoteReservesStock(t *testing.T) {
 			"components": []any{map[string]any{"product_id": disk, "quantity": "2", "required": true}}}, "150")
 		f.receive(t, a, tm.admin, f.sfo, disk, "5")
 		f.receive(t, a, tm.admin, f.rno, disk, "3")
+		s := scenario{t, a}
 
-		q := f.approvedQuote(t, a, tm.rep, disk, "6", svc, "1", kit, "1")
-		quoted := a.must(200, "GET", "/api/v1/quotes/"+q, tm.rep, nil).json(t)
-		a.must(403, "POST", "/api/v1/quotes/"+q+"/convert", tm.outsider, nil)
-		if f := a.must(422, "POST", "/api/v1/quotes/"+q+"/convert", tm.rep, map[string]any{"signer_email": "not-an-email"}).field(t); f != "signer_email" {
-			t.Fatalf("bad signer e-mail: field %q", f)
-		}
-		if got := a.must(200, "GET", "/api/v1/orders?quote_id="+q, tm.rep, nil).list(t); len(got) != 0 {
-			t.Fatalf("a failed conversion left an order: %v", got)
-		}
-		r := a.must(201, "POST", "/api/v1/quotes/"+q+"/convert", tm.rep, map[string]any{"signer_name": "Pat Buyer", "reason": "signed paper copy"})
-		o := r.json(t)
-		if o["status"] != "open" || o["quote_id"] != q || o["total"] != quoted["total"] || o["tax_total"] != quoted["tax_total"] ||
-			r.header.Get("Location") != "/api/v1/orders/"+o["id"].(string) {
-			t.Fatalf("order: %v (quote total %v)", o, quoted["total"])
-		}
-		if again := a.must(200, "POST", "/api/v1/quotes/"+q+"/convert", tm.rep, nil).json(t); again["id"] != o["id"] {
-			t.Fatalf("a repeated conversion made another order: %v", again["id"])
-		}
-		if st := a.must(200, "GET", "/api/v1/quotes/"+q, tm.rep, nil).str(t, "status"); st != "accepted" {
-			t.Fatalf("quote after conversion: %s", st)
-		}
-		// Six disks: five from SFO (priority 1) and one from Reno; the kit's
-		// two disks from Reno; the service and the bundle line hold nothing.
-		dl := lineBy(t, o, "DISK", false)
-		if dl["quantity"] != "6" || dl["reserved_quantity"] != "6" || dl["backordered_quantity"] != "0" || dl["unit_price"] == "0" {
-			t.Fatalf("disk line: %v", dl)
-		}
-		comp := lineBy(t, o, "DISK", true)
-		if comp["quantity"] != "2" || comp["reserved_quantity"] != "2" || comp["parent_line_id"] != lineBy(t, o, "KIT", false)["id"] {
-			t.Fatalf("kit component line: %v", comp)
-		}
-		for _, sku := range []string{"INSTALL", "KIT"} {
-			if l := lineBy(t, o, sku, false); l["stocked"] != false || l["reserved_quantity"] != "0" || l["backordered_quantity"] != "0" {
-				t.Fatalf("%s line: %v", sku, l)
+		s.step("a conversion makes one order, copied from the quote, stock reserved by warehouse priority", func(t *testing.T, a *instance) {
+			q := f.approvedQuote(t, a, tm.rep, disk, "6", svc, "1", kit, "1")
+			quoted := as[server.QuoteJSON](t, a.must(200, "GET", "/api/v1/quotes/"+q, tm.rep, nil))
+			a.must(403, "POST", "/api/v1/quotes/"+q+"/convert", tm.outsider, nil)
+			if f := a.must(422, "POST", "/api/v1/quotes/"+q+"/convert", tm.rep, map[string]any{"signer_email": "not-an-email"}).field(t); f != "signer_email" {
+				t.Fatalf("bad signer e-mail: field %q", f)
 			}
-		}
-		res := a.must(200, "GET", "/api/v1/reservations?order_id="+o["id"].(string), tm.rep, nil).list(t)
-		held := map[string]string{}
-		for _, h := range res {
-			held[h["warehouse_id"].(string)+"/"+h["order_line_id"].(string)] = h["quantity"].(string)
-		}
-		if len(res) != 3 || held[f.sfo+"/"+dl["id"].(string)] != "5" || held[f.rno+"/"+dl["id"].(string)] != "1" || held[f.rno+"/"+comp["id"].(string)] != "2" {
-			t.Fatalf("reservations: %v", res)
-		}
-		if f := a.must(400, "GET", "/api/v1/reservations", tm.rep, nil).field(t); f != "order_id" {
-			t.Fatalf("reservations without order_id: field %q", f)
-		}
-		a.must(404, "GET", "/api/v1/reservations?order_id=ord_nope", tm.rep, nil)
-		if oh, rs, av := level(t, a, tm.rep, disk); oh != "8" || rs != "8" || av != "0" {
-			t.Fatalf("disk stock: on_hand %s reserved %s available %s", oh, rs, av)
-		}
-		// Stock that is reserved cannot be adjusted away.
-		if f := a.must(409, "POST", "/api/v1/inventory/adjustments", tm.admin, map[string]any{"warehouse_id": f.sfo, "product_id": disk,
-			"quantity": "-1", "reason": "count"}).field(t); f != "quantity" {
-			t.Fatalf("adjustment below reserved: field %q", f)
-		}
+			if got := page[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders?quote_id="+q, tm.rep, nil)); len(got) != 0 {
+				t.Fatalf("a failed conversion left an order: %+v", got)
+			}
+			r := a.must(201, "POST", "/api/v1/quotes/"+q+"/convert", tm.rep, map[string]any{"signer_name": "Pat Buyer", "reason": "signed paper copy"})
+			o := as[server.OrderJSON](t, r)
+			if o.Status != "open" || o.QuoteID != q || o.Total != quoted.Total || o.TaxTotal != quoted.TaxTotal || r.header.Get("Location") != "/api/v1/orders/"+o.ID {
+				t.Fatalf("order: %+v (quote total %s)", o, quoted.Total)
+			}
+			if again := as[server.OrderJSON](t, a.must(200, "POST", "/api/v1/quotes/"+q+"/convert", tm.rep, nil)); again.ID != o.ID {
+				t.Fatalf("a repeated conversion made another order: %s", again.ID)
+			}
+			if st := as[server.QuoteJSON](t, a.must(200, "GET", "/api/v1/quotes/"+q, tm.rep, nil)).Status; st != "accepted" {
+				t.Fatalf("quote after conversion: %s", st)
+			}
+			// Six disks: five from SFO (priority 1) and one from Reno; the
+			// kit's two disks from Reno; the service and the bundle line
+			// hold nothing.
+			dl := orderLine(t, o, "DISK", false)
+			if dl.Quantity != "6" || dl.ReservedQuantity != "6" || dl.BackorderedQuantity != "0" || dl.UnitPrice == "0" {
+				t.Fatalf("disk line: %+v", dl)
+			}
+			comp := orderLine(t, o, "DISK", true)
+			if comp.Quantity != "2" || comp.ReservedQuantity != "2" || str(comp.ParentLineID) != orderLine(t, o, "KIT", false).ID {
+				t.Fatalf("kit component line: %+v", comp)
+			}
+			for _, sku := range []string{"INSTALL", "KIT"} {
+				if l := orderLine(t, o, sku, false); l.Stocked || l.ReservedQuantity != "0" || l.BackorderedQuantity != "0" {
+					t.Fatalf("%s line: %+v", sku, l)
+				}
+			}
+			res := page[server.ReservationJSON](t, a.must(200, "GET", "/api/v1/reservations?order_id="+o.ID, tm.rep, nil))
+			held := map[string]string{}
+			for _, h := range res {
+				held[h.WarehouseID+"/"+h.OrderLineID] = h.Quantity
+			}
+			if len(res) != 3 || held[f.sfo+"/"+dl.ID] != "5" || held[f.rno+"/"+dl.ID] != "1" || held[f.rno+"/"+comp.ID] != "2" {
+				t.Fatalf("reservations: %+v", res)
+			}
+			if f := a.must(400, "GET", "/api/v1/reservations", tm.rep, nil).field(t); f != "order_id" {
+				t.Fatalf("reservations without order_id: field %q", f)
+			}
+			a.must(404, "GET", "/api/v1/reservations?order_id=ord_nope", tm.rep, nil)
+			if oh, rs, av := level(t, a, tm.rep, disk); oh != "8" || rs != "8" || av != "0" {
+				t.Fatalf("disk stock: on_hand %s reserved %s available %s", oh, rs, av)
+			}
+			// Stock that is reserved cannot be adjusted away.
+			if f := a.must(409, "POST", "/api/v1/inventory/adjustments", tm.admin, map[string]any{"warehouse_id": f.sfo, "product_id": disk,
+				"quantity": "-1", "reason": "count"}).field(t); f != "quantity" {
+				t.Fatalf("adjustment below reserved: field %q", f)
+			}
+		})
 
-		// Nothing left: a second order is backordered in full.
-		q2 := f.approvedQuote(t, a, tm.rep, disk, "4")
-		o2 := a.must(201, "POST", "/api/v1/quotes/"+q2+"/convert", tm.rep, nil).json(t)
-		if l := lineBy(t, o2, "DISK", false); l["reserved_quantity"] != "0" || l["backordered_quantity"] != "4" {
-			t.Fatalf("backordered line: %v", l)
-		}
-		got := a.must(200, "GET", "/api/v1/orders/"+o2["id"].(string), tm.rep, nil).json(t)
-		if got["number"] != o2["number"] || len(got["lines"].([]any)) != 1 {
-			t.Fatalf("get order: %v", got)
-		}
-		if list := a.must(200, "GET", "/api/v1/orders?account_id="+f.acc, tm.rep, nil).list(t); len(list) != 2 {
-			t.Fatalf("orders of the account: %v", list)
-		}
-		if f := a.must(422, "GET", "/api/v1/orders?status=shipped", tm.rep, nil).field(t); f != "status" {
-			t.Fatalf("bad status filter: field %q", f)
-		}
-		// A component's share beyond 6 decimals rounds up: 0.333333 × 1.5.
-		third := f.product(t, a, tm, map[string]any{"sku": "THIRD", "name": "Third of a disk", "family": "hardware",
-			"components": []any{map[string]any{"product_id": disk, "quantity": "0.333333", "required": true}}}, "40")
-		o3 := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, third, "1.5")+"/convert", tm.rep, nil).json(t)
-		if l := lineBy(t, o3, "DISK", true); l["quantity"] != "0.5" || l["backordered_quantity"] != "0.5" {
-			t.Fatalf("fractional component: %v", l)
-		}
-		// Only approved or sent quotes convert.
-		draft := a.must(201, "POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc,
-			"lines": []any{map[string]any{"product_id": disk, "quantity": "1"}}}).str(t, "id")
-		a.must(409, "POST", "/api/v1/quotes/"+draft+"/convert", tm.rep, nil)
-		// A sent quote converts too; the history says who recorded it.
-		q3 := f.approvedQuote(t, a, tm.rep, svc, "1")
-		a.must(200, "POST", "/api/v1/quotes/"+q3+"/send", tm.rep, map[string]any{"to": "buyer@orders.example"})
-		a.must(201, "POST", "/api/v1/quotes/"+q3+"/convert", tm.manager, map[string]any{"signer_name": "Pat Buyer", "reason": "signed at the trade fair"})
-		var kinds []string
-		for _, e := range a.must(200, "GET", "/api/v1/quotes/"+q3+"/history", tm.rep, nil).list(t) {
-			if e["kind"] == "accepted_on_behalf_of_customer" && e["actor_id"] == tm.ids["Manager"] {
-				kinds = append(kinds, e["kind"].(string))
+		s.step("with nothing left, the next order waits in full; a component's share rounds up", func(t *testing.T, a *instance) {
+			o2 := as[server.OrderJSON](t, a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, disk, "4")+"/convert", tm.rep, nil))
+			if l := orderLine(t, o2, "DISK", false); l.ReservedQuantity != "0" || l.BackorderedQuantity != "4" {
+				t.Fatalf("backordered line: %+v", l)
 			}
-		}
-		if len(kinds) != 1 {
-			t.Fatalf("history of the converted quote: %v", a.must(200, "GET", "/api/v1/quotes/"+q3+"/history", tm.rep, nil).list(t))
-		}
-		checkStockInvariants(t, db)
+			got := as[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders/"+o2.ID, tm.rep, nil))
+			if got.Number != o2.Number || len(got.Lines) != 1 {
+				t.Fatalf("get order: %+v", got)
+			}
+			if list := page[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders?account_id="+f.acc, tm.rep, nil)); len(list) != 2 {
+				t.Fatalf("orders of the account: %+v", list)
+			}
+			if f := a.must(422, "GET", "/api/v1/orders?status=shipped", tm.rep, nil).field(t); f != "status" {
+				t.Fatalf("bad status filter: field %q", f)
+			}
+			// 0.333333 × 1.5 has more than 6 decimals: it rounds up.
+			third := f.product(t, a, tm, map[string]any{"sku": "THIRD", "name": "Third of a disk", "family": "hardware",
+				"components": []any{map[string]any{"product_id": disk, "quantity": "0.333333", "required": true}}}, "40")
+			o3 := as[server.OrderJSON](t, a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, third, "1.5")+"/convert", tm.rep, nil))
+			if l := orderLine(t, o3, "DISK", true); l.Quantity != "0.5" || l.BackorderedQuantity != "0.5" {
+				t.Fatalf("fractional component: %+v", l)
+			}
+		})
+
+		s.step("only approved or sent quotes convert; the history names who recorded it", func(t *testing.T, a *instance) {
+			draft := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc,
+				"lines": []any{map[string]any{"product_id": disk, "quantity": "1"}}})).ID
+			a.must(409, "POST", "/api/v1/quotes/"+draft+"/convert", tm.rep, nil)
+			q3 := f.approvedQuote(t, a, tm.rep, svc, "1")
+			a.must(200, "POST", "/api/v1/quotes/"+q3+"/send", tm.rep, map[string]any{"to": "buyer@orders.example"})
+			a.must(201, "POST", "/api/v1/quotes/"+q3+"/convert", tm.manager, map[string]any{"signer_name": "Pat Buyer", "reason": "signed at the trade fair"})
+			history := page[server.EventJSON](t, a.must(200, "GET", "/api/v1/quotes/"+q3+"/history", tm.rep, nil))
+			n := 0
+			for _, e := range history {
+				if e.Kind == "accepted_on_behalf_of_customer" && e.ActorID == tm.ids["Manager"] {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("history of the converted quote: %+v", history)
+			}
+			checkStockInvariants(t, db)
+		})
 	})
 }
 
@@ -297,6 +308,11 @@ func TestConcurrentConversionsMakeOneOrder(t *testing.T) {
 	})
 }
 
+// TestFulfillmentCancellationAndBackorders: receipts serve backorders
+// first come first served; shipments take only what is reserved for a
+// line in a warehouse; a cancellation after a partial shipment releases
+// the rest to the next order; bundles ship through their components.
+// Steps decode into the API's types.
 func TestFulfillmentCancellationAndBackorders(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
@@ -305,128 +321,132 @@ func TestFulfillmentCancellationAndBackorders(t *testing.T) {
 		kit := f.product(t, a, tm, map[string]any{"sku": "KIT", "name": "Disk kit", "family": "hardware",
 			"components": []any{map[string]any{"product_id": disk, "quantity": "1", "required": true}}}, "150")
 		f.receive(t, a, tm.admin, f.sfo, disk, "4")
-		convert := func(lines ...string) map[string]any {
-			return a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, lines...)+"/convert", tm.rep, nil).json(t)
+		convert := func(t *testing.T, a *instance, lines ...string) server.OrderJSON {
+			return as[server.OrderJSON](t, a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, lines...)+"/convert", tm.rep, nil))
 		}
-		get := func(o map[string]any) map[string]any {
-			return a.must(200, "GET", "/api/v1/orders/"+o["id"].(string), tm.rep, nil).json(t)
+		get := func(t *testing.T, a *instance, o server.OrderJSON) server.OrderJSON {
+			return as[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders/"+o.ID, tm.rep, nil))
 		}
-		o1 := convert(disk, "3", svc, "1")
-		o2 := convert(disk, "4")
-		o3 := convert(disk, "2")
-		if l := lineBy(t, o2, "DISK", false); l["reserved_quantity"] != "1" || l["backordered_quantity"] != "3" {
-			t.Fatalf("o2: %v", l)
-		}
-		// A receipt of 4 serves the backorders in order: o2's 3, then 1 of o3's 2.
-		f.receive(t, a, tm.admin, f.rno, disk, "4")
-		if l := lineBy(t, get(o2), "DISK", false); l["reserved_quantity"] != "4" || l["backordered_quantity"] != "0" {
-			t.Fatalf("o2 after receipt: %v", l)
-		}
-		if l := lineBy(t, get(o3), "DISK", false); l["reserved_quantity"] != "1" || l["backordered_quantity"] != "1" {
-			t.Fatalf("o3 after receipt: %v", l)
-		}
-		if _, _, av := level(t, a, tm.rep, disk); av != "0" {
-			t.Fatalf("available after the receipt: %s", av)
-		}
-
-		// Shipping: only what is reserved for the line in that warehouse.
-		id1 := o1["id"].(string)
-		d1, s1 := lineBy(t, o1, "DISK", false)["id"], lineBy(t, o1, "INSTALL", false)["id"]
-		ship := func(want int, o, wh string, lines ...any) resp {
+		ship := func(a *instance, want int, o, wh string, lines ...string) resp {
 			var ls []any
 			for i := 0; i+1 < len(lines); i += 2 {
 				ls = append(ls, map[string]any{"order_line_id": lines[i], "quantity": lines[i+1]})
 			}
 			return a.must(want, "POST", "/api/v1/orders/"+o+"/fulfillments", tm.admin, map[string]any{"warehouse_id": wh, "lines": ls, "reference": "1Z999"})
 		}
-		a.must(403, "POST", "/api/v1/orders/"+id1+"/fulfillments", tm.rep, map[string]any{"warehouse_id": f.sfo,
-			"lines": []any{map[string]any{"order_line_id": d1, "quantity": "1"}}})
-		for _, c := range []struct {
-			body  map[string]any
-			field string
-		}{
-			{map[string]any{"warehouse_id": f.sfo, "lines": []any{}}, "lines"},
-			{map[string]any{"warehouse_id": f.sfo, "lines": []any{map[string]any{"order_line_id": "oln_nope", "quantity": "1"}}}, "lines[0].order_line_id"},
-			{map[string]any{"warehouse_id": f.sfo, "lines": []any{map[string]any{"order_line_id": d1, "quantity": "0"}}}, "lines[0].quantity"},
-			{map[string]any{"warehouse_id": f.sfo, "lines": []any{map[string]any{"order_line_id": d1}}}, "lines[0].quantity"},
-			{map[string]any{"warehouse_id": f.sfo, "shipped_on": "tomorrow", "lines": []any{map[string]any{"order_line_id": d1, "quantity": "1"}}}, "shipped_on"},
-			{map[string]any{"lines": []any{map[string]any{"order_line_id": d1, "quantity": "1"}}}, "warehouse_id"},
-			{map[string]any{"warehouse_id": "wh_nope", "lines": []any{map[string]any{"order_line_id": d1, "quantity": "1"}}}, "warehouse_id"},
-		} {
-			if got := a.must(422, "POST", "/api/v1/orders/"+id1+"/fulfillments", tm.admin, c.body).field(t); got != c.field {
-				t.Errorf("%v: field %q, want %q", c.body, got, c.field)
-			}
-		}
-		if got := ship(409, id1, f.sfo, d1, "4").field(t); got != "lines[0].quantity" {
-			t.Fatalf("shipping more than reserved: field %q", got)
-		}
-		ship(409, id1, f.rno, d1, "1") // o1's disks are reserved in SFO only
-		r := ship(201, id1, f.sfo, d1, "2").json(t)
-		sh, o := r["shipment"].(map[string]any), r["order"].(map[string]any)
-		if o["status"] != "partially_fulfilled" || sh["reference"] != "1Z999" || !regexp.MustCompile(`^SH-\d{6}$`).MatchString(sh["number"].(string)) || sh["shipped_on"] == "" {
-			t.Fatalf("first shipment: %v", r)
-		}
-		if l := lineBy(t, o, "DISK", false); l["fulfilled_quantity"] != "2" || l["reserved_quantity"] != "1" || l["backordered_quantity"] != "0" {
-			t.Fatalf("after shipping 2: %v", l)
-		}
-		if oh, rs, _ := level(t, a, tm.rep, disk); oh != "6" || rs != "6" {
-			t.Fatalf("stock after shipping 2: on_hand %s reserved %s", oh, rs)
-		}
-		o = ship(201, id1, f.sfo, d1, "1", s1, "1").json(t)["order"].(map[string]any)
-		if o["status"] != "fulfilled" {
-			t.Fatalf("after shipping the rest and the service: %v", o)
-		}
-		ship(409, id1, f.sfo, d1, "1")
-		a.must(409, "POST", "/api/v1/orders/"+id1+"/cancel", tm.rep, nil) // fulfilled
-		if shs := a.must(200, "GET", "/api/v1/orders/"+id1+"/fulfillments", tm.rep, nil).list(t); len(shs) != 2 || len(shs[1]["lines"].([]any)) != 2 {
-			t.Fatalf("shipments: %v", shs)
-		}
+		var o1, o2, o3 server.OrderJSON
+		s := scenario{t, a}
 
-		// Cancel after a partial shipment: the shipped unit stays shipped,
-		// the rest is cancelled and its stock goes to o3, which waited.
-		id2 := o2["id"].(string)
-		d2 := lineBy(t, o2, "DISK", false)["id"]
-		ship(201, id2, f.sfo, d2, "1")
-		a.must(403, "POST", "/api/v1/orders/"+id2+"/cancel", tm.outsider, nil)
-		c := a.must(200, "POST", "/api/v1/orders/"+id2+"/cancel", tm.rep, map[string]any{"reason": "customer changed their mind"}).json(t)
-		if l := lineBy(t, c, "DISK", false); c["status"] != "cancelled" || c["cancel_reason"] != "customer changed their mind" ||
-			l["fulfilled_quantity"] != "1" || l["cancelled_quantity"] != "3" || l["reserved_quantity"] != "0" || l["backordered_quantity"] != "0" {
-			t.Fatalf("cancelled: %v", c)
-		}
-		if again := a.must(200, "POST", "/api/v1/orders/"+id2+"/cancel", tm.rep, nil).json(t); again["version"] != c["version"] {
-			t.Fatalf("cancelling twice changed the order: %v", again)
-		}
-		ship(409, id2, f.rno, d2, "1")
-		statuses := map[string]string{}
-		for _, h := range a.must(200, "GET", "/api/v1/reservations?order_id="+id2, tm.rep, nil).list(t) {
-			statuses[h["status"].(string)] = h["quantity"].(string)
-		}
-		if statuses["shipped"] != "1" || statuses["released"] != "3" || statuses["open"] != "" {
-			t.Fatalf("o2 reservations: %v", statuses)
-		}
-		if l := lineBy(t, get(o3), "DISK", false); l["reserved_quantity"] != "2" || l["backordered_quantity"] != "0" {
-			t.Fatalf("o3 after o2's cancellation: %v", l)
-		}
-		if oh, rs, av := level(t, a, tm.rep, disk); oh != "4" || rs != "2" || av != "2" {
-			t.Fatalf("stock after the cancellation: %s %s %s", oh, rs, av)
-		}
-		// A bundle ships through its components; a cancelled order with
-		// nothing shipped is cancelled whole.
-		o4 := convert(kit, "2")
-		if lineBy(t, o4, "DISK", true)["reserved_quantity"] != "2" {
-			t.Fatalf("kit: %v", o4)
-		}
-		if got := ship(422, o4["id"].(string), f.sfo, lineBy(t, o4, "KIT", false)["id"], "1").field(t); got != "lines[0].order_line_id" {
-			t.Fatalf("shipping a bundle header: field %q", got)
-		}
-		o4 = a.must(200, "POST", "/api/v1/orders/"+o4["id"].(string)+"/cancel", tm.rep, nil).json(t)
-		if l := lineBy(t, o4, "DISK", true); o4["status"] != "cancelled" || l["cancelled_quantity"] != "2" {
-			t.Fatalf("cancelled kit order: %v", o4)
-		}
-		if _, rs, av := level(t, a, tm.rep, disk); rs != "2" || av != "2" {
-			t.Fatalf("stock after the kit's cancellation: reserved %s available %s", rs, av)
-		}
-		checkStockInvariants(t, db)
+		s.step("a receipt serves the backorders in order", func(t *testing.T, a *instance) {
+			o1 = convert(t, a, disk, "3", svc, "1")
+			o2 = convert(t, a, disk, "4")
+			o3 = convert(t, a, disk, "2")
+			if l := orderLine(t, o2, "DISK", false); l.ReservedQuantity != "1" || l.BackorderedQuantity != "3" {
+				t.Fatalf("o2: %+v", l)
+			}
+			// A receipt of 4: o2's 3, then 1 of o3's 2.
+			f.receive(t, a, tm.admin, f.rno, disk, "4")
+			if l := orderLine(t, get(t, a, o2), "DISK", false); l.ReservedQuantity != "4" || l.BackorderedQuantity != "0" {
+				t.Fatalf("o2 after receipt: %+v", l)
+			}
+			if l := orderLine(t, get(t, a, o3), "DISK", false); l.ReservedQuantity != "1" || l.BackorderedQuantity != "1" {
+				t.Fatalf("o3 after receipt: %+v", l)
+			}
+			if _, _, av := level(t, a, tm.rep, disk); av != "0" {
+				t.Fatalf("available after the receipt: %s", av)
+			}
+		})
+
+		s.step("shipping takes only what is reserved for the line in that warehouse", func(t *testing.T, a *instance) {
+			d1, s1 := orderLine(t, o1, "DISK", false).ID, orderLine(t, o1, "INSTALL", false).ID
+			a.must(403, "POST", "/api/v1/orders/"+o1.ID+"/fulfillments", tm.rep, map[string]any{"warehouse_id": f.sfo,
+				"lines": []any{map[string]any{"order_line_id": d1, "quantity": "1"}}})
+			for _, c := range []struct {
+				body  map[string]any
+				field string
+			}{
+				{map[string]any{"warehouse_id": f.sfo, "lines": []any{}}, "lines"},
+				{map[string]any{"warehouse_id": f.sfo, "lines": []any{map[string]any{"order_line_id": "oln_nope", "quantity": "1"}}}, "lines[0].order_line_id"},
+				{map[string]any{"warehouse_id": f.sfo, "lines": []any{map[string]any{"order_line_id": d1, "quantity": "0"}}}, "lines[0].quantity"},
+				{map[string]any{"warehouse_id": f.sfo, "lines": []any{map[string]any{"order_line_id": d1}}}, "lines[0].quantity"},
+				{map[string]any{"warehouse_id": f.sfo, "shipped_on": "tomorrow", "lines": []any{map[string]any{"order_line_id": d1, "quantity": "1"}}}, "shipped_on"},
+				{map[string]any{"lines": []any{map[string]any{"order_line_id": d1, "quantity": "1"}}}, "warehouse_id"},
+				{map[string]any{"warehouse_id": "wh_nope", "lines": []any{map[string]any{"order_line_id": d1, "quantity": "1"}}}, "warehouse_id"},
+			} {
+				if got := a.must(422, "POST", "/api/v1/orders/"+o1.ID+"/fulfillments", tm.admin, c.body).field(t); got != c.field {
+					t.Errorf("%v: field %q, want %q", c.body, got, c.field)
+				}
+			}
+			if got := ship(a, 409, o1.ID, f.sfo, d1, "4").field(t); got != "lines[0].quantity" {
+				t.Fatalf("shipping more than reserved: field %q", got)
+			}
+			ship(a, 409, o1.ID, f.rno, d1, "1") // o1's disks are reserved in SFO only
+			r := as[server.FulfillmentJSON](t, ship(a, 201, o1.ID, f.sfo, d1, "2"))
+			if r.Order.Status != "partially_fulfilled" || r.Shipment.Reference != "1Z999" || !regexp.MustCompile(`^SH-\d{6}$`).MatchString(r.Shipment.Number) ||
+				r.Shipment.ShippedOn == "" {
+				t.Fatalf("first shipment: %+v", r)
+			}
+			if l := orderLine(t, r.Order, "DISK", false); l.FulfilledQuantity != "2" || l.ReservedQuantity != "1" || l.BackorderedQuantity != "0" {
+				t.Fatalf("after shipping 2: %+v", l)
+			}
+			if oh, rs, _ := level(t, a, tm.rep, disk); oh != "6" || rs != "6" {
+				t.Fatalf("stock after shipping 2: on_hand %s reserved %s", oh, rs)
+			}
+			if o := as[server.FulfillmentJSON](t, ship(a, 201, o1.ID, f.sfo, d1, "1", s1, "1")).Order; o.Status != "fulfilled" {
+				t.Fatalf("after shipping the rest and the service: %+v", o)
+			}
+			ship(a, 409, o1.ID, f.sfo, d1, "1")
+			a.must(409, "POST", "/api/v1/orders/"+o1.ID+"/cancel", tm.rep, nil) // fulfilled
+			if shs := page[server.ShipmentJSON](t, a.must(200, "GET", "/api/v1/orders/"+o1.ID+"/fulfillments", tm.rep, nil)); len(shs) != 2 || len(shs[1].Lines) != 2 {
+				t.Fatalf("shipments: %+v", shs)
+			}
+		})
+
+		s.step("a cancellation after a partial shipment passes the rest to the next order", func(t *testing.T, a *instance) {
+			d2 := orderLine(t, o2, "DISK", false).ID
+			ship(a, 201, o2.ID, f.sfo, d2, "1")
+			a.must(403, "POST", "/api/v1/orders/"+o2.ID+"/cancel", tm.outsider, nil)
+			c := as[server.OrderJSON](t, a.must(200, "POST", "/api/v1/orders/"+o2.ID+"/cancel", tm.rep, map[string]any{"reason": "customer changed their mind"}))
+			if l := orderLine(t, c, "DISK", false); c.Status != "cancelled" || c.CancelReason != "customer changed their mind" ||
+				l.FulfilledQuantity != "1" || l.CancelledQuantity != "3" || l.ReservedQuantity != "0" || l.BackorderedQuantity != "0" {
+				t.Fatalf("cancelled: %+v", c)
+			}
+			if again := as[server.OrderJSON](t, a.must(200, "POST", "/api/v1/orders/"+o2.ID+"/cancel", tm.rep, nil)); again.Version != c.Version {
+				t.Fatalf("cancelling twice changed the order: %+v", again)
+			}
+			ship(a, 409, o2.ID, f.rno, d2, "1")
+			statuses := map[string]string{}
+			for _, h := range page[server.ReservationJSON](t, a.must(200, "GET", "/api/v1/reservations?order_id="+o2.ID, tm.rep, nil)) {
+				statuses[h.Status] = h.Quantity
+			}
+			if statuses["shipped"] != "1" || statuses["released"] != "3" || statuses["open"] != "" {
+				t.Fatalf("o2 reservations: %v", statuses)
+			}
+			if l := orderLine(t, get(t, a, o3), "DISK", false); l.ReservedQuantity != "2" || l.BackorderedQuantity != "0" {
+				t.Fatalf("o3 after o2's cancellation: %+v", l)
+			}
+			if oh, rs, av := level(t, a, tm.rep, disk); oh != "4" || rs != "2" || av != "2" {
+				t.Fatalf("stock after the cancellation: %s %s %s", oh, rs, av)
+			}
+		})
+
+		s.step("a bundle ships through its components; an unshipped order cancels whole", func(t *testing.T, a *instance) {
+			o4 := convert(t, a, kit, "2")
+			if orderLine(t, o4, "DISK", true).ReservedQuantity != "2" {
+				t.Fatalf("kit: %+v", o4)
+			}
+			if got := ship(a, 422, o4.ID, f.sfo, orderLine(t, o4, "KIT", false).ID, "1").field(t); got != "lines[0].order_line_id" {
+				t.Fatalf("shipping a bundle header: field %q", got)
+			}
+			o4 = as[server.OrderJSON](t, a.must(200, "POST", "/api/v1/orders/"+o4.ID+"/cancel", tm.rep, nil))
+			if l := orderLine(t, o4, "DISK", true); o4.Status != "cancelled" || l.CancelledQuantity != "2" {
+				t.Fatalf("cancelled kit order: %+v", o4)
+			}
+			if _, rs, av := level(t, a, tm.rep, disk); rs != "2" || av != "2" {
+				t.Fatalf("stock after the kit's cancellation: reserved %s available %s", rs, av)
+			}
+			checkStockInvariants(t, db)
+		})
 	})
 }
 
@@ -442,22 +462,22 @@ func TestConcurrentOrdersNeverOversell(t *testing.T) {
 		for i := range quotes {
 			quotes[i] = f.approvedQuote(t, a, tm.rep, disk, "1")
 		}
-		var orders []map[string]any
+		var orders []server.OrderJSON
 		for i, r := range convertConcurrently(a, tm.rep, quotes) {
 			if r.status != 201 {
 				t.Fatalf("%s: %d %s", quotes[i], r.status, r.body)
 			}
-			orders = append(orders, r.json(t))
+			orders = append(orders, as[server.OrderJSON](t, r))
 		}
 		reserved, backordered := 0, 0
 		for _, o := range orders {
-			switch l := lineBy(t, o, "DISK", false); {
-			case l["reserved_quantity"] == "1" && l["backordered_quantity"] == "0":
+			switch l := orderLine(t, o, "DISK", false); {
+			case l.ReservedQuantity == "1" && l.BackorderedQuantity == "0":
 				reserved++
-			case l["reserved_quantity"] == "0" && l["backordered_quantity"] == "1":
+			case l.ReservedQuantity == "0" && l.BackorderedQuantity == "1":
 				backordered++
 			default:
-				t.Fatalf("line: %v", l)
+				t.Fatalf("line: %+v", l)
 			}
 		}
 		if reserved != 40 || backordered != 24 {
@@ -473,8 +493,8 @@ func TestConcurrentOrdersNeverOversell(t *testing.T) {
 			t.Fatalf("after the receipt: reserved %s available %s", rs, av)
 		}
 		for _, o := range orders {
-			if l := lineBy(t, a.must(200, "GET", "/api/v1/orders/"+o["id"].(string), tm.rep, nil).json(t), "DISK", false); l["reserved_quantity"] != "1" {
-				t.Fatalf("after the receipt: %v", l)
+			if l := orderLine(t, as[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders/"+o.ID, tm.rep, nil)), "DISK", false); l.ReservedQuantity != "1" {
+				t.Fatalf("after the receipt: %+v", l)
 			}
 		}
 		checkStockInvariants(t, db)
