@@ -58,3 +58,20 @@ func FuzzParseDecimal(f *testing.F) {
 		}
 	})
 }
+
+func TestQuantityIsExactToSixDecimals(t *testing.T) {
+	for s, want := range map[string]Quantity{"1": 1_000_000, "0.000001": 1, "2.5": 2_500_000, "-3": -3_000_000} {
+		got, ok := QuantityOf(decimal.RequireFromString(s))
+		if !ok || got != want {
+			t.Errorf("QuantityOf(%s) = %d, %v; want %d", s, got, ok, want)
+		}
+		if got.String() != decimal.RequireFromString(s).String() {
+			t.Errorf("Quantity(%d).String() = %s; want %s", got, got, s)
+		}
+	}
+	for _, s := range []string{"0.0000001", "99999999999999999"} {
+		if _, ok := QuantityOf(decimal.RequireFromString(s)); ok {
+			t.Errorf("QuantityOf(%s) accepted a quantity it cannot hold", s)
+		}
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/document"
-	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -199,7 +198,7 @@ func invoiceDocument(ctx context.Context, tx Tx, inv billing.Invoice) (document.
 		return doc, err
 	}
 	for _, l := range inv.Lines {
-		doc.Lines = append(doc.Lines, document.InvoiceLine{SKU: l.SKU, Description: l.Name, Quantity: inventory.FromMicro(l.Quantity),
+		doc.Lines = append(doc.Lines, document.InvoiceLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity.Decimal(),
 			UnitPrice: l.UnitPrice, Net: m(l.Net)})
 	}
 	names := map[string]string{}

@@ -152,8 +152,8 @@ func (a *App) ReceiveStockIn(ctx context.Context, tx Tx, in inventory.ReceiptInp
 	cost := make([]billing.CostLine, len(ms))
 	products := make([]string, len(ms))
 	for i, m := range ms {
-		micro, _ := inventory.Micro(m.Quantity)
-		cost[i] = billing.CostLine{ProductID: m.ProductID, Micro: micro, UnitCost: m.UnitCost}
+		micro, _ := quotient.QuantityOf(m.Quantity)
+		cost[i] = billing.CostLine{ProductID: m.ProductID, Quantity: micro, UnitCost: m.UnitCost}
 		products[i] = m.ProductID
 	}
 	if err := a.billing.PostReceipt(ctx, tx, ms[0].ID, ms[0].At.Format("2006-01-02"), in.Reference, ms[0].ActorID, cost); err != nil {

@@ -94,7 +94,7 @@ func TestAcceptInvoicesOnOrder(t *testing.T) {
 		acc := w.Account(t, in)
 		o := w.Order(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{w.Line("HW", "2"), w.Line("SVC", "1")}})
 		if o.Shown() != order.Open || o.Lines[0].Reserved != 2_000_000 {
-			t.Fatalf("order %s is %s with %d micro-units reserved, want open with 2 units", o.Number, o.Shown(), o.Lines[0].Reserved)
+			t.Fatalf("order %s is %s with %s reserved, want open with 2 units", o.Number, o.Shown(), o.Lines[0].Reserved)
 		}
 		invs := invoicesOf(t, w, o.ID)
 		if len(invs) != 1 {

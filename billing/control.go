@@ -130,7 +130,7 @@ type Backorder struct {
 	OrderID     string
 	OrderNumber string
 	SKU         string
-	Micro       int64
+	Quantity    quotient.Quantity
 }
 
 // Activity is what else the account summary shows: the cost of goods

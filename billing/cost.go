@@ -19,7 +19,7 @@ import (
 // CostLine is a quantity of a product at a unit cost.
 type CostLine struct {
 	ProductID string
-	Micro     int64
+	Quantity  quotient.Quantity
 	UnitCost  *decimal.Decimal // nil: the product's unit cost
 }
 
@@ -40,7 +40,7 @@ func (s *Service) value(ctx context.Context, st Store, lines []CostLine) (int64,
 			}
 			cost = &pr.UnitCost
 		}
-		total += c.RoundMinor(cost.Mul(decimal.New(l.Micro, -6)))
+		total += c.RoundMinor(cost.Mul(l.Quantity.Decimal()))
 	}
 	return total, c, nil
 }
@@ -63,7 +63,7 @@ func (s *Service) PostReceipt(ctx context.Context, st Store, sourceID, date, ref
 func (s *Service) PostShipmentCost(ctx context.Context, st Store, sh order.Shipment, actorID string) error {
 	lines := make([]CostLine, len(sh.Lines))
 	for i, l := range sh.Lines {
-		lines[i] = CostLine{ProductID: l.ProductID, Micro: l.Micro}
+		lines[i] = CostLine{ProductID: l.ProductID, Quantity: l.Quantity}
 	}
 	amount, c, err := s.value(ctx, st, lines)
 	if err != nil || amount == 0 {

@@ -44,7 +44,7 @@ type CreditLine struct {
 	OrderLineID string
 	SKU         string
 	Name        string
-	Quantity    int64 // micro-units
+	Quantity    quotient.Quantity
 	Net         int64
 	Tax         int64
 	TaxRateID   string
@@ -55,7 +55,7 @@ type CreditLine struct {
 // CreditLineInput credits a quantity of an invoice line (by its order line).
 type CreditLineInput struct {
 	OrderLineID string
-	Quantity    int64 // micro-units
+	Quantity    quotient.Quantity
 }
 
 // CreditNoteInput asks for a credit note: lines, or a gross amount spread
@@ -69,7 +69,8 @@ type CreditNoteInput struct {
 
 // Credited is what earlier credit notes gave back of an invoice line.
 type Credited struct {
-	Quantity, Net, Tax int64
+	Quantity quotient.Quantity
+	Net, Tax int64
 }
 
 // CreditStore is what credit notes need beyond PaymentStore.
@@ -192,12 +193,12 @@ func byLines(p *quotient.Problems, inv Invoice, done map[string]Credited, in []C
 		d := done[l.OrderLineID]
 		left := l.Quantity - d.Quantity
 		if r.Quantity <= 0 || r.Quantity > left {
-			p.Add(f+".quantity", "must be more than 0 and at most the %s of it not yet credited", decimal.New(left, -6).String())
+			p.Add(f+".quantity", "must be more than 0 and at most the %s of it not yet credited", left.String())
 			continue
 		}
 		net, tax := l.Net-d.Net, l.Tax-d.Tax
 		if r.Quantity < left {
-			net, tax = part(c, l.Net, r.Quantity, l.Quantity), part(c, l.Tax, r.Quantity, l.Quantity)
+			net, tax = part(c, l.Net, int64(r.Quantity), int64(l.Quantity)), part(c, l.Tax, int64(r.Quantity), int64(l.Quantity))
 		}
 		if net+tax <= 0 || net > l.Net-d.Net || tax > l.Tax-d.Tax {
 			p.Add(f+".quantity", "earlier credit notes already gave back what this line charged")
@@ -258,7 +259,7 @@ func part(c quotient.Currency, minor, num, den int64) int64 {
 	return c.RoundMinor(c.FromMinor(minor).Mul(decimal.NewFromInt(num)).Div(decimal.NewFromInt(den)))
 }
 
-func creditLine(l InvoiceLine, q, net, tax int64) CreditLine {
+func creditLine(l InvoiceLine, q quotient.Quantity, net, tax int64) CreditLine {
 	return CreditLine{OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: q, Net: net, Tax: tax, TaxRateID: l.TaxRateID,
 		TaxRatePct: l.TaxRatePct, Family: l.Family}
 }

@@ -52,7 +52,7 @@ type InvoiceLine struct {
 	ProductID   string
 	SKU         string
 	Name        string
-	Quantity    int64 // micro-units
+	Quantity    quotient.Quantity
 	UnitPrice   decimal.Decimal
 	Net         int64
 	Tax         int64
@@ -134,7 +134,7 @@ func NewService(now func() time.Time, l *ledger.Service) *Service {
 // never (their header carries the price); services, bundle headers and
 // every line of an on_order account what is not cancelled; stocked lines
 // of an on_fulfillment account what has shipped.
-func invoiceable(l order.Line, policy crm.InvoicingPolicy) int64 {
+func invoiceable(l order.Line, policy crm.InvoicingPolicy) quotient.Quantity {
 	if l.ParentLineID != "" {
 		return 0
 	}
@@ -157,7 +157,7 @@ func HasInvoiceable(o order.Order, policy crm.InvoicingPolicy) bool {
 
 // share is part of a line amount for q of its quantity, rounded to the
 // currency; the last part is what remains, so the parts add up exactly.
-func share(total decimal.Decimal, c quotient.Currency, done, q, qty, doneMinor int64) (int64, error) {
+func share(total decimal.Decimal, c quotient.Currency, done, q, qty quotient.Quantity, doneMinor int64) (int64, error) {
 	whole, ok := c.ToMinor(c.Round(total))
 	if !ok {
 		return 0, fmt.Errorf("billing: amount %s does not fit %s", total, c.Code)
@@ -165,7 +165,7 @@ func share(total decimal.Decimal, c quotient.Currency, done, q, qty, doneMinor i
 	if done+q >= qty {
 		return whole - doneMinor, nil
 	}
-	return c.RoundMinor(total.Mul(decimal.NewFromInt(q)).Div(decimal.NewFromInt(qty))), nil
+	return c.RoundMinor(total.Mul(decimal.NewFromInt(int64(q))).Div(decimal.NewFromInt(int64(qty)))), nil
 }
 
 // draft is the invoice, issued on day, of what order o has that is

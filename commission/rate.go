@@ -89,7 +89,7 @@ func (t tally) attainment() decimal.Decimal {
 func facts(il billing.InvoiceLine, currency string, acc crm.Account, userID string, share decimal.Decimal, t tally) Env {
 	c, _ := quotient.LookupCurrency(currency)
 	qc, _ := quotient.LookupCurrency(t.asg.Currency)
-	return Env{Line: LineFacts{SKU: il.SKU, ProductID: il.ProductID, Family: il.Family, Quantity: decimal.New(il.Quantity, -6),
+	return Env{Line: LineFacts{SKU: il.SKU, ProductID: il.ProductID, Family: il.Family, Quantity: il.Quantity.Decimal(),
 		UnitPrice: il.UnitPrice, Net: c.FromMinor(il.Net), Currency: currency},
 		Account: AccountFacts{Name: acc.Name, Segment: acc.Segment, Industry: acc.Industry, TaxRegion: acc.TaxRegion, Currency: acc.Currency},
 		Rep:     RepFacts{UserID: userID, Quota: t.asg.Quota, Booked: qc.FromMinor(t.booked), AttainmentPct: t.attainment(), SharePct: share}}

@@ -73,10 +73,10 @@ type Store interface {
 	GetWarehouse(ctx context.Context, id string) (Warehouse, error)
 	UpdateWarehouse(ctx context.Context, w Warehouse, version int) error
 	ListWarehouses(ctx context.Context, p quotient.Page) ([]Warehouse, error)
-	// AddOnHand changes on_hand by delta micro-units unless that would take
+	// AddOnHand changes on_hand by delta unless that would take
 	// it below reserved (or below zero): then it returns a conflict naming
 	// the quantities.
-	AddOnHand(ctx context.Context, productID, warehouseID string, deltaMicro int64, at time.Time) error
+	AddOnHand(ctx context.Context, productID, warehouseID string, delta quotient.Quantity, at time.Time) error
 	InsertMovement(ctx context.Context, m Movement) error
 	Levels(ctx context.Context, f Filter) ([]Level, error)
 	Movements(ctx context.Context, f Filter) ([]Movement, error)
@@ -85,19 +85,6 @@ type Store interface {
 	// movements, and 0 <= reserved <= on_hand. It describes each breach.
 	Discrepancies(ctx context.Context) ([]string, error)
 }
-
-// Micro converts a quantity to micro-units; it fails when the quantity has
-// more than 6 decimals.
-func Micro(q decimal.Decimal) (int64, bool) {
-	s := q.Shift(6)
-	if !s.Equal(s.Truncate(0)) || !s.BigInt().IsInt64() {
-		return 0, false
-	}
-	return s.IntPart(), true
-}
-
-// FromMicro converts micro-units back to a quantity.
-func FromMicro(n int64) decimal.Decimal { return decimal.New(n, -6) }
 
 // Service applies inventory's rules.
 type Service struct{ now func() time.Time }
@@ -251,7 +238,7 @@ func (s *Service) Receive(ctx context.Context, st Store, in ReceiptInput) ([]Mov
 	if len(in.Lines) > 1000 {
 		p.Add("lines", "at most 1000 lines")
 	}
-	micros := make([]int64, len(in.Lines))
+	micros := make([]quotient.Quantity, len(in.Lines))
 	for i, l := range in.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		if _, err := stocked(ctx, st, l.ProductID, f+".product_id"); err != nil {
@@ -261,7 +248,7 @@ func (s *Service) Receive(ctx context.Context, st Store, in ReceiptInput) ([]Mov
 			}
 			return nil, err
 		}
-		m, ok := Micro(l.Quantity)
+		m, ok := quotient.QuantityOf(l.Quantity)
 		switch {
 		case !ok:
 			p.Add(f+".quantity", "at most 6 decimals")
@@ -316,7 +303,7 @@ func (s *Service) Adjust(ctx context.Context, st Store, in AdjustmentInput) (Mov
 	}
 	p := quotient.Problems{}
 	p.Text("reason", in.Reason, quotient.Required, 500)
-	m, ok := Micro(in.Quantity)
+	m, ok := quotient.QuantityOf(in.Quantity)
 	switch {
 	case !ok:
 		p.Add("quantity", "at most 6 decimals")

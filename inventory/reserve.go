@@ -13,8 +13,8 @@ import (
 type StockRow struct {
 	WarehouseID string
 	Priority    int
-	OnHand      int64
-	Reserved    int64
+	OnHand      quotient.Quantity
+	Reserved    quotient.Quantity
 }
 
 // Held is stock set aside for an order line.
@@ -24,7 +24,7 @@ type Held struct {
 	OrderLineID string
 	ProductID   string
 	WarehouseID string
-	Micro       int64
+	Quantity    quotient.Quantity
 	Status      string // open, shipped, released
 	At          time.Time
 }
@@ -36,24 +36,24 @@ type ReserveStore interface {
 	// fixed order product, warehouse, so concurrent orders cannot
 	// deadlock) and returns them by warehouse priority.
 	LockStock(ctx context.Context, productID string) ([]StockRow, error)
-	// TakeStock adds micro to reserved if that much is available, and
+	// TakeStock adds qty to reserved if that much is available, and
 	// reports whether it did.
-	TakeStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) (bool, error)
+	TakeStock(ctx context.Context, productID, warehouseID string, qty quotient.Quantity, at time.Time) (bool, error)
 	InsertHeld(ctx context.Context, h Held) error
 	// OpenHeld returns a line's open reservations, oldest first.
 	OpenHeld(ctx context.Context, lineID string) ([]Held, error)
 	// UpdateHeld sets a reservation's quantity and status.
-	UpdateHeld(ctx context.Context, id string, micro int64, status string) error
-	// ShipStock lowers on_hand and reserved together by micro.
-	ShipStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error
-	// ReleaseStock lowers reserved by micro.
-	ReleaseStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error
+	UpdateHeld(ctx context.Context, id string, qty quotient.Quantity, status string) error
+	// ShipStock lowers on_hand and reserved together by qty.
+	ShipStock(ctx context.Context, productID, warehouseID string, qty quotient.Quantity, at time.Time) error
+	// ReleaseStock lowers reserved by qty.
+	ReleaseStock(ctx context.Context, productID, warehouseID string, qty quotient.Quantity, at time.Time) error
 }
 
-// Reserve sets aside up to want micro-units of a product for an order line,
+// Reserve sets aside up to want of a product for an order line,
 // from warehouses in priority order, and returns how much it reserved; the
 // rest is backordered. Each reservation is a reservation movement.
-func (s *Service) Reserve(ctx context.Context, st ReserveStore, productID, orderID, lineID string, want int64, at time.Time) (int64, error) {
+func (s *Service) Reserve(ctx context.Context, st ReserveStore, productID, orderID, lineID string, want quotient.Quantity, at time.Time) (quotient.Quantity, error) {
 	if want <= 0 {
 		return 0, nil
 	}
@@ -61,7 +61,7 @@ func (s *Service) Reserve(ctx context.Context, st ReserveStore, productID, order
 	if err != nil {
 		return 0, err
 	}
-	got := int64(0)
+	got := quotient.Quantity(0)
 	for _, r := range rows {
 		need := want - got
 		if need <= 0 {
@@ -79,11 +79,11 @@ func (s *Service) Reserve(ctx context.Context, st ReserveStore, productID, order
 			continue // cannot happen under the row lock; be safe anyway
 		}
 		if err := st.InsertHeld(ctx, Held{ID: quotient.NewID("res"), OrderID: orderID, OrderLineID: lineID, ProductID: productID,
-			WarehouseID: r.WarehouseID, Micro: take, Status: "open", At: at}); err != nil {
+			WarehouseID: r.WarehouseID, Quantity: take, Status: "open", At: at}); err != nil {
 			return got, err
 		}
 		if err := st.InsertMovement(ctx, Movement{ID: quotient.NewID("mov"), ProductID: productID, WarehouseID: r.WarehouseID, Kind: Reservation,
-			Quantity: FromMicro(take), Reference: orderID, At: at}); err != nil {
+			Quantity: take.Decimal(), Reference: orderID, At: at}); err != nil {
 			return got, err
 		}
 		got += take
@@ -91,37 +91,37 @@ func (s *Service) Reserve(ctx context.Context, st ReserveStore, productID, order
 	return got, nil
 }
 
-// Ship sends micro-units of an order line from a warehouse out of what is
+// Ship sends of an order line from a warehouse out of what is
 // reserved for it there: on_hand and reserved fall together, the line's
 // open reservations there are consumed oldest first (a partly consumed one
 // is split), and one shipment movement records it. Shipping more than is
 // reserved for the line in that warehouse is a conflict naming the field.
-func (s *Service) Ship(ctx context.Context, st ReserveStore, field, productID, orderID, lineID, warehouseID string, micro int64, ref string, at time.Time) error {
+func (s *Service) Ship(ctx context.Context, st ReserveStore, field, productID, orderID, lineID, warehouseID string, qty quotient.Quantity, ref string, at time.Time) error {
 	held, err := st.OpenHeld(ctx, lineID)
 	if err != nil {
 		return err
 	}
-	here := int64(0)
+	here := quotient.Quantity(0)
 	for _, h := range held {
 		if h.WarehouseID == warehouseID {
-			here += h.Micro
+			here += h.Quantity
 		}
 	}
-	if micro > here {
-		return quotient.FieldErrorf(quotient.Conflict, field, "only %s of this line is reserved in that warehouse; %s cannot ship", FromMicro(here), FromMicro(micro))
+	if qty > here {
+		return quotient.FieldErrorf(quotient.Conflict, field, "only %s of this line is reserved in that warehouse; %s cannot ship", here.Decimal(), qty.Decimal())
 	}
-	left := micro
+	left := qty
 	for _, h := range held {
 		if h.WarehouseID != warehouseID || left == 0 {
 			continue
 		}
-		take := min(left, h.Micro)
-		if take == h.Micro {
-			err = st.UpdateHeld(ctx, h.ID, h.Micro, "shipped")
+		take := min(left, h.Quantity)
+		if take == h.Quantity {
+			err = st.UpdateHeld(ctx, h.ID, h.Quantity, "shipped")
 		} else {
-			if err = st.UpdateHeld(ctx, h.ID, h.Micro-take, "open"); err == nil {
+			if err = st.UpdateHeld(ctx, h.ID, h.Quantity-take, "open"); err == nil {
 				err = st.InsertHeld(ctx, Held{ID: quotient.NewID("res"), OrderID: orderID, OrderLineID: lineID, ProductID: productID,
-					WarehouseID: warehouseID, Micro: take, Status: "shipped", At: at})
+					WarehouseID: warehouseID, Quantity: take, Status: "shipped", At: at})
 			}
 		}
 		if err != nil {
@@ -129,33 +129,33 @@ func (s *Service) Ship(ctx context.Context, st ReserveStore, field, productID, o
 		}
 		left -= take
 	}
-	if err := st.ShipStock(ctx, productID, warehouseID, micro, at); err != nil {
+	if err := st.ShipStock(ctx, productID, warehouseID, qty, at); err != nil {
 		return err
 	}
 	return st.InsertMovement(ctx, Movement{ID: quotient.NewID("mov"), ProductID: productID, WarehouseID: warehouseID, Kind: Shipment,
-		Quantity: FromMicro(-micro), Reference: ref, At: at})
+		Quantity: (-qty).Decimal(), Reference: ref, At: at})
 }
 
 // Release gives back every open reservation of an order line, each a
 // release movement, and returns how much it released.
-func (s *Service) Release(ctx context.Context, st ReserveStore, lineID, ref, reason string, at time.Time) (int64, error) {
+func (s *Service) Release(ctx context.Context, st ReserveStore, lineID, ref, reason string, at time.Time) (quotient.Quantity, error) {
 	held, err := st.OpenHeld(ctx, lineID)
 	if err != nil {
 		return 0, err
 	}
-	total := int64(0)
+	total := quotient.Quantity(0)
 	for _, h := range held {
-		if err := st.UpdateHeld(ctx, h.ID, h.Micro, "released"); err != nil {
+		if err := st.UpdateHeld(ctx, h.ID, h.Quantity, "released"); err != nil {
 			return total, err
 		}
-		if err := st.ReleaseStock(ctx, h.ProductID, h.WarehouseID, h.Micro, at); err != nil {
+		if err := st.ReleaseStock(ctx, h.ProductID, h.WarehouseID, h.Quantity, at); err != nil {
 			return total, fmt.Errorf("release %s: %w", h.ID, err)
 		}
 		if err := st.InsertMovement(ctx, Movement{ID: quotient.NewID("mov"), ProductID: h.ProductID, WarehouseID: h.WarehouseID, Kind: Release,
-			Quantity: FromMicro(-h.Micro), Reference: ref, Reason: reason, At: at}); err != nil {
+			Quantity: (-h.Quantity).Decimal(), Reference: ref, Reason: reason, At: at}); err != nil {
 			return total, err
 		}
-		total += h.Micro
+		total += h.Quantity
 	}
 	return total, nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
-	"github.com/quotient-cpq/quotient/inventory"
 )
 
 // Shipment is goods sent for an order from one warehouse.
@@ -29,7 +28,7 @@ type Shipment struct {
 type ShipmentLine struct {
 	OrderLineID string
 	ProductID   string
-	Micro       int64
+	Quantity    quotient.Quantity
 }
 
 // FulfillLine asks to ship a quantity of an order line.
@@ -131,7 +130,7 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 	if len(in.Lines) > 1000 {
 		p.Add("lines", "at most 1000 lines per shipment")
 	}
-	qty := make([]int64, len(in.Lines))
+	qty := make([]quotient.Quantity, len(in.Lines))
 	seen := map[string]bool{}
 	for i, l := range in.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
@@ -141,7 +140,7 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 			p.Add(f+".order_line_id", "names a line already in this shipment")
 		}
 		seen[l.OrderLineID] = true
-		m, ok := inventory.Micro(l.Quantity)
+		m, ok := quotient.QuantityOf(l.Quantity)
 		if !ok || m <= 0 {
 			p.Add(f+".quantity", "must be positive with at most 6 decimal places")
 		}
@@ -182,7 +181,7 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 			stocked = stocked || l.Stocked
 			if !l.Stocked && qty[i] > l.Quantity-l.Fulfilled-l.Cancelled {
 				return Order{}, Shipment{}, quotient.FieldErrorf(quotient.Conflict, f+".quantity", "only %s of line %d is left to deliver",
-					inventory.FromMicro(l.Quantity-l.Fulfilled-l.Cancelled), l.LineNo)
+					(l.Quantity - l.Fulfilled - l.Cancelled).Decimal(), l.LineNo)
 			}
 		}
 	}
@@ -218,7 +217,7 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 		if err := st.UpdateLine(ctx, *l); err != nil {
 			return Order{}, Shipment{}, err
 		}
-		sh.Lines = append(sh.Lines, ShipmentLine{OrderLineID: l.ID, ProductID: l.ProductID, Micro: qty[i]})
+		sh.Lines = append(sh.Lines, ShipmentLine{OrderLineID: l.ID, ProductID: l.ProductID, Quantity: qty[i]})
 	}
 	if err := st.InsertShipment(ctx, sh); err != nil {
 		return Order{}, Shipment{}, err

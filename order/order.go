@@ -63,7 +63,7 @@ func (o Order) Shown() Status {
 	return o.Status
 }
 
-// Line is an order line. Quantities are in micro-units. A bundle's line
+// Line is an order line. A bundle's line
 // carries the price; its components are lines with ParentLineID set, a
 // zero price, and the stock they reserve.
 type Line struct {
@@ -75,10 +75,10 @@ type Line struct {
 	SKU           string
 	Name          string
 	Stocked       bool
-	Quantity      int64
-	Reserved      int64
-	Fulfilled     int64
-	Cancelled     int64
+	Quantity      quotient.Quantity
+	Reserved      quotient.Quantity
+	Fulfilled     quotient.Quantity
+	Cancelled     quotient.Quantity
 	UnitPrice     decimal.Decimal
 	NetAmount     decimal.Decimal
 	TaxAmount     decimal.Decimal
@@ -89,14 +89,14 @@ type Line struct {
 	CreatedAt     time.Time
 	// Invoiced is the quantity invoiced so far, and InvoicedNet and
 	// InvoicedTax the amounts, in minor units of the order's currency.
-	Invoiced    int64
+	Invoiced    quotient.Quantity
 	InvoicedNet int64
 	InvoicedTax int64
 }
 
 // Backordered is what a stocked line still waits for: ordered, less
 // reserved, shipped and cancelled.
-func (l Line) Backordered() int64 {
+func (l Line) Backordered() quotient.Quantity {
 	if !l.Stocked {
 		return 0
 	}
@@ -123,8 +123,8 @@ type Store interface {
 	InsertOrderLine(ctx context.Context, l Line) error
 	// ProductsByID loads products (with their bundles' components) by id.
 	ProductsByID(ctx context.Context, ids []string) (map[string]catalog.Product, error)
-	// AddLineReserved adds delta micro-units to a line's reserved quantity.
-	AddLineReserved(ctx context.Context, lineID string, delta int64) error
+	// AddLineReserved adds delta to a line's reserved quantity.
+	AddLineReserved(ctx context.Context, lineID string, delta quotient.Quantity) error
 	// UpdateLine stores a line's reserved, fulfilled and cancelled quantities.
 	UpdateLine(ctx context.Context, l Line) error
 	// LockOrder loads an order with its lines and locks it until the
@@ -205,7 +205,7 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 		if !ok {
 			return Order{}, false, quotient.Errorf(quotient.NotFound, "product %s of line %d is gone", pl.ProductID, pl.Number)
 		}
-		qty, ok := inventory.Micro(pl.Quantity)
+		qty, ok := quotient.QuantityOf(pl.Quantity)
 		if !ok {
 			return Order{}, false, quotient.FieldErrorf(quotient.Invalid, fmt.Sprintf("lines[%d].quantity", pl.Number-1),
 				"quantity %s cannot be ordered: at most 6 decimal places and below 9 trillion", pl.Quantity)
@@ -222,7 +222,7 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 			}
 			// A component's share can have more than 6 decimals (0.333333
 			// per bundle × 1.5 bundles): round up, never hold too little.
-			cq, ok := inventory.Micro(c.Quantity.Mul(pl.Quantity).RoundCeil(6))
+			cq, ok := quotient.QuantityOf(c.Quantity.Mul(pl.Quantity).RoundCeil(6))
 			if !ok {
 				return Order{}, false, quotient.FieldErrorf(quotient.Invalid, fmt.Sprintf("lines[%d].quantity", pl.Number-1),
 					"component %s quantity %s cannot be ordered", cp.SKU, c.Quantity.Mul(pl.Quantity))

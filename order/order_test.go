@@ -1,9 +1,13 @@
 package order
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/quotient-cpq/quotient"
+)
 
 func TestStatusFollowsLines(t *testing.T) {
-	line := func(id, parent string, qty, fulfilled, cancelled int64) Line {
+	line := func(id, parent string, qty, fulfilled, cancelled quotient.Quantity) Line {
 		return Line{ID: id, ParentLineID: parent, Stocked: parent != "" || id == "disk", Quantity: qty, Fulfilled: fulfilled, Cancelled: cancelled}
 	}
 	cases := []struct {

@@ -8,7 +8,6 @@ import (
 	"github.com/quotient-cpq/quotient"
 	. "github.com/quotient-cpq/quotient/app/apptest"
 	"github.com/quotient-cpq/quotient/catalog"
-	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/quote"
 )
@@ -19,7 +18,7 @@ func held(t *testing.T, w *World, id string) string {
 	o := Must(w.App.Order(w.Rep, id))(t)
 	out := ""
 	for _, l := range o.Lines {
-		out += fmt.Sprintf("%s %s/%s; ", l.SKU, inventory.FromMicro(l.Reserved), inventory.FromMicro(l.Backordered()))
+		out += fmt.Sprintf("%s %s/%s; ", l.SKU, l.Reserved.Decimal(), l.Backordered().Decimal())
 	}
 	return out
 }
@@ -34,7 +33,7 @@ func TestBackordersFillFirstComeFirstServed(t *testing.T) {
 		acc := w.Account(t, w.AccountInput("Queue Ltd"))
 		first := w.Order(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{w.Line("HW", "2"), w.Line("SVC", "1")}})
 		if l := first.Lines[0]; l.UnitPrice.String() != "100" || l.NetAmount.String() != "200" || l.TaxAmount.String() != "20" || first.Number != "SO-000001" {
-			t.Errorf("first order: %s line %s × %s = %s + %s", first.Number, l.UnitPrice, inventory.FromMicro(l.Quantity), l.NetAmount, l.TaxAmount)
+			t.Errorf("first order: %s line %s × %s = %s + %s", first.Number, l.UnitPrice, l.Quantity.Decimal(), l.NetAmount, l.TaxAmount)
 		}
 		second := w.Order(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{w.Line("HW", "3")}})
 		third := w.Order(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{w.Line("HW", "1")}})
@@ -56,7 +55,7 @@ func TestBackordersFillFirstComeFirstServed(t *testing.T) {
 			t.Errorf("another rep cancelled: %v", err)
 		}
 		rs := Must(w.App.Reservations(w.Rep, first.ID))(t)
-		if len(rs) != 1 || rs[0].Status != "released" || rs[0].Micro != 2_000_000 {
+		if len(rs) != 1 || rs[0].Status != "released" || rs[0].Quantity != 2_000_000 {
 			t.Errorf("the cancelled order's reservations: %+v", rs)
 		}
 		if rep := Must(w.App.Check(w.Admin))(t); !rep.OK() {

@@ -2,8 +2,6 @@ package server
 
 import (
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/quotient-cpq/quotient/inventory"
 )
 
 // OpenQuotesJSON is an account's open quotes in one currency.
@@ -79,7 +77,7 @@ func (s *Server) accountSummary() fiber.Handler {
 			Backorders: []BackorderJSON{}}
 		for _, b := range sum.Activity.Backorders {
 			out.Backorders = append(out.Backorders, BackorderJSON{OrderID: b.OrderID, OrderNumber: b.OrderNumber, SKU: b.SKU,
-				Quantity: inventory.FromMicro(b.Micro).String()})
+				Quantity: b.Quantity.String()})
 		}
 		if a := sum.Activity; a.LastPaymentOn != "" {
 			out.LastPayment = &LastPaymentJSON{ReceivedOn: a.LastPaymentOn, Amount: fmtMinor(a.LastPaymentAmount, a.LastPaymentIn), Currency: a.LastPaymentIn}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
-	"github.com/quotient-cpq/quotient/inventory"
 )
 
 // CreditLineRequest credits a quantity of an invoice line.
@@ -38,7 +37,7 @@ func (r CreditNoteRequest) input() (billing.CreditNoteInput, error) {
 		if l.Quantity == nil {
 			p.Add(f, "is required")
 		}
-		q, ok := inventory.Micro(l.Quantity.Value(&p, f))
+		q, ok := quotient.QuantityOf(l.Quantity.Value(&p, f))
 		if !ok {
 			p.Add(f, "must have at most 6 decimals")
 		}
@@ -99,7 +98,7 @@ func creditNoteJSON(cn billing.CreditNote) CreditNoteJSON {
 		Currency: cn.Currency, IssueDate: cn.IssueDate, Reason: cn.Reason, NetTotal: m(cn.Net), TaxTotal: m(cn.Tax), Total: m(cn.Total),
 		Applied: m(cn.Applied), Unallocated: m(cn.Unallocated), JournalEntryID: cn.JournalEntryID, Version: cn.Version, CreatedAt: cn.CreatedAt}
 	for _, l := range cn.Lines {
-		out.Lines = append(out.Lines, CreditLineJSON{OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: inventory.FromMicro(l.Quantity).String(),
+		out.Lines = append(out.Lines, CreditLineJSON{OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: l.Quantity.String(),
 			NetAmount: m(l.Net), TaxAmount: m(l.Tax), TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.String()})
 	}
 	for _, a := range cn.Allocations {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
-	"github.com/quotient-cpq/quotient/inventory"
 )
 
 // InvoiceLineJSON is what an invoice charges for an order line.
@@ -67,7 +66,7 @@ func invoiceJSON(inv billing.Invoice) InvoiceJSON {
 		JournalEntryID: inv.JournalEntryID, Version: inv.Version, CreatedAt: inv.CreatedAt}
 	for _, l := range inv.Lines {
 		out.Lines = append(out.Lines, InvoiceLineJSON{OrderLineID: l.OrderLineID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
-			Quantity: inventory.FromMicro(l.Quantity).String(), UnitPrice: l.UnitPrice.String(), NetAmount: m(l.Net), TaxAmount: m(l.Tax),
+			Quantity: l.Quantity.String(), UnitPrice: l.UnitPrice.String(), NetAmount: m(l.Net), TaxAmount: m(l.Tax),
 			TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.String()})
 	}
 	if len(inv.Lines) > 0 {

@@ -66,9 +66,9 @@ func orderJSON(o order.Order) OrderJSON {
 		ReleasedBy: optStr(o.ReleasedBy), ReleasedAt: o.ReleasedAt, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 	for _, l := range o.Lines {
 		lj := OrderLineJSON{ID: l.ID, LineNo: l.LineNo, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Stocked: l.Stocked,
-			Quantity: inventory.FromMicro(l.Quantity).String(), ReservedQuantity: inventory.FromMicro(l.Reserved).String(),
-			FulfilledQuantity: inventory.FromMicro(l.Fulfilled).String(), BackorderedQuantity: inventory.FromMicro(l.Backordered()).String(),
-			CancelledQuantity: inventory.FromMicro(l.Cancelled).String(), UnitPrice: l.UnitPrice.String(), NetAmount: fmtMoney(l.NetAmount, o.Currency),
+			Quantity: l.Quantity.String(), ReservedQuantity: l.Reserved.String(),
+			FulfilledQuantity: l.Fulfilled.String(), BackorderedQuantity: l.Backordered().String(),
+			CancelledQuantity: l.Cancelled.String(), UnitPrice: l.UnitPrice.String(), NetAmount: fmtMoney(l.NetAmount, o.Currency),
 			TaxAmount: fmtMoney(l.TaxAmount, o.Currency), Configuration: l.Configuration}
 		if l.ParentLineID != "" {
 			lj.ParentLineID = &l.ParentLineID
@@ -98,7 +98,7 @@ type ReservationJSON struct {
 
 func reservationJSON(h inventory.Held) ReservationJSON {
 	return ReservationJSON{ID: h.ID, OrderID: h.OrderID, OrderLineID: h.OrderLineID, ProductID: h.ProductID, WarehouseID: h.WarehouseID,
-		Quantity: inventory.FromMicro(h.Micro).String(), Status: h.Status, CreatedAt: h.At}
+		Quantity: h.Quantity.String(), Status: h.Status, CreatedAt: h.At}
 }
 
 // ConvertRequest records a signature the rep obtained offline.
@@ -233,7 +233,7 @@ func shipmentJSON(sh order.Shipment) ShipmentJSON {
 		out.WarehouseID = &sh.WarehouseID
 	}
 	for _, l := range sh.Lines {
-		out.Lines = append(out.Lines, ShipmentLineJSON{OrderLineID: l.OrderLineID, ProductID: l.ProductID, Quantity: inventory.FromMicro(l.Micro).String()})
+		out.Lines = append(out.Lines, ShipmentLineJSON{OrderLineID: l.OrderLineID, ProductID: l.ProductID, Quantity: l.Quantity.String()})
 	}
 	return out
 }

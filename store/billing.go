@@ -88,17 +88,17 @@ func (t *Tx) GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
 	}
 	inv := r.invoice()
 	var lines []struct {
-		OrderLineID string `db:"order_line_id"`
-		ProductID   string `db:"product_id"`
-		SKU         string `db:"sku"`
-		Name        string `db:"name"`
-		Qty         int64  `db:"quantity_micro"`
-		UnitPrice   dbDec  `db:"unit_price"`
-		Net         int64  `db:"net_minor"`
-		Tax         int64  `db:"tax_minor"`
-		TaxRateID   string `db:"tax_rate_id"`
-		TaxRatePct  dbDec  `db:"tax_rate_pct"`
-		Family      string `db:"family"`
+		OrderLineID string            `db:"order_line_id"`
+		ProductID   string            `db:"product_id"`
+		SKU         string            `db:"sku"`
+		Name        string            `db:"name"`
+		Qty         quotient.Quantity `db:"quantity_micro"`
+		UnitPrice   dbDec             `db:"unit_price"`
+		Net         int64             `db:"net_minor"`
+		Tax         int64             `db:"tax_minor"`
+		TaxRateID   string            `db:"tax_rate_id"`
+		TaxRatePct  dbDec             `db:"tax_rate_pct"`
+		Family      string            `db:"family"`
 	}
 	if err := t.sel(ctx, &lines, `SELECT order_line_id, product_id, sku, name, quantity_micro, unit_price, net_minor, tax_minor, tax_rate_id,
 		tax_rate_pct, family FROM invoice_lines WHERE invoice_id = ? ORDER BY line_no`, id); err != nil {
@@ -489,10 +489,10 @@ func (t *Tx) AccountActivity(ctx context.Context, accountID, costCurrency string
 		out.LastPaymentOn, out.LastPaymentAmount, out.LastPaymentIn = string(pays[0].On), pays[0].Amount, pays[0].Currency
 	}
 	var bos []struct {
-		OrderID string `db:"order_id"`
-		Number  string `db:"number"`
-		SKU     string `db:"sku"`
-		Micro   int64  `db:"micro"`
+		OrderID  string            `db:"order_id"`
+		Number   string            `db:"number"`
+		SKU      string            `db:"sku"`
+		Quantity quotient.Quantity `db:"micro"`
 	}
 	if err := t.sel(ctx, &bos, `SELECT o.id AS order_id, o.number, l.sku, l.quantity_micro - l.reserved_micro - l.fulfilled_micro - l.cancelled_micro AS micro
 		FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.account_id = ? AND o.status IN ('open', 'partially_fulfilled') AND l.stocked = ?
@@ -500,7 +500,7 @@ func (t *Tx) AccountActivity(ctx context.Context, accountID, costCurrency string
 		return out, err
 	}
 	for _, b := range bos {
-		out.Backorders = append(out.Backorders, billing.Backorder{OrderID: b.OrderID, OrderNumber: b.Number, SKU: b.SKU, Micro: b.Micro})
+		out.Backorders = append(out.Backorders, billing.Backorder{OrderID: b.OrderID, OrderNumber: b.Number, SKU: b.SKU, Quantity: b.Quantity})
 	}
 	return out, nil
 }

@@ -22,10 +22,10 @@ func (t *Tx) LockInvoice(ctx context.Context, id string) (billing.Invoice, error
 // CreditedLines sums an invoice's credit notes by order line.
 func (t *Tx) CreditedLines(ctx context.Context, invoiceID string) (map[string]billing.Credited, error) {
 	var rows []struct {
-		OrderLineID string `db:"order_line_id"`
-		Qty         int64  `db:"q"`
-		Net         int64  `db:"net"`
-		Tax         int64  `db:"tax"`
+		OrderLineID string            `db:"order_line_id"`
+		Qty         quotient.Quantity `db:"q"`
+		Net         int64             `db:"net"`
+		Tax         int64             `db:"tax"`
 	}
 	if err := t.sel(ctx, &rows, `SELECT l.order_line_id, SUM(l.quantity_micro) AS q, SUM(l.net_minor) AS net, SUM(l.tax_minor) AS tax
 		FROM credit_note_lines l JOIN credit_notes c ON c.id = l.credit_note_id WHERE c.invoice_id = ? GROUP BY l.order_line_id`, invoiceID); err != nil {
@@ -104,15 +104,15 @@ func (t *Tx) GetCreditNote(ctx context.Context, id string) (billing.CreditNote, 
 	}
 	cn := r.note()
 	var lines []struct {
-		OrderLineID string `db:"order_line_id"`
-		SKU         string `db:"sku"`
-		Name        string `db:"name"`
-		Qty         int64  `db:"quantity_micro"`
-		Net         int64  `db:"net_minor"`
-		Tax         int64  `db:"tax_minor"`
-		TaxRateID   string `db:"tax_rate_id"`
-		TaxRatePct  dbDec  `db:"tax_rate_pct"`
-		Family      string `db:"family"`
+		OrderLineID string            `db:"order_line_id"`
+		SKU         string            `db:"sku"`
+		Name        string            `db:"name"`
+		Qty         quotient.Quantity `db:"quantity_micro"`
+		Net         int64             `db:"net_minor"`
+		Tax         int64             `db:"tax_minor"`
+		TaxRateID   string            `db:"tax_rate_id"`
+		TaxRatePct  dbDec             `db:"tax_rate_pct"`
+		Family      string            `db:"family"`
 	}
 	if err := t.sel(ctx, &lines, `SELECT order_line_id, sku, name, quantity_micro, net_minor, tax_minor, tax_rate_id, tax_rate_pct, family
 		FROM credit_note_lines WHERE credit_note_id = ? ORDER BY line_no`, id); err != nil {

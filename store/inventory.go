@@ -69,7 +69,7 @@ func (t *Tx) ListWarehouses(ctx context.Context, p quotient.Page) ([]inventory.W
 // AddOnHand changes on_hand unless that would take it below reserved or
 // zero. The conditional UPDATE is atomic on both databases (a row lock on
 // PostgreSQL, the single writer on SQLite); the CHECK is the backstop.
-func (t *Tx) AddOnHand(ctx context.Context, productID, warehouseID string, delta int64, at time.Time) error {
+func (t *Tx) AddOnHand(ctx context.Context, productID, warehouseID string, delta quotient.Quantity, at time.Time) error {
 	if _, err := t.exec(ctx, `INSERT INTO stock (product_id, warehouse_id, on_hand_micro, reserved_micro, updated_at) VALUES (?, ?, 0, 0, ?)
 		ON CONFLICT (product_id, warehouse_id) DO NOTHING`, productID, warehouseID, t.ts(at)); err != nil {
 		return err
@@ -84,19 +84,19 @@ func (t *Tx) AddOnHand(ctx context.Context, productID, warehouseID string, delta
 		return nil
 	}
 	var cur struct {
-		OnHand   int64 `db:"on_hand_micro"`
-		Reserved int64 `db:"reserved_micro"`
+		OnHand   quotient.Quantity `db:"on_hand_micro"`
+		Reserved quotient.Quantity `db:"reserved_micro"`
 	}
 	if err := t.get(ctx, &cur, `SELECT on_hand_micro, reserved_micro FROM stock WHERE product_id = ? AND warehouse_id = ?`, productID, warehouseID); err != nil {
 		return err
 	}
 	return quotient.FieldErrorf(quotient.Conflict, "quantity", "on hand is %s of which %s is reserved; removing %s would leave less than is reserved",
-		inventory.FromMicro(cur.OnHand), inventory.FromMicro(cur.Reserved), inventory.FromMicro(-delta))
+		cur.OnHand.Decimal(), cur.Reserved.Decimal(), (-delta).Decimal())
 }
 
 // InsertMovement records a movement.
 func (t *Tx) InsertMovement(ctx context.Context, m inventory.Movement) error {
-	q, ok := inventory.Micro(m.Quantity)
+	q, ok := quotient.QuantityOf(m.Quantity)
 	if !ok {
 		return fmt.Errorf("movement quantity %s has more than 6 decimals", m.Quantity)
 	}
@@ -131,17 +131,17 @@ func (t *Tx) Levels(ctx context.Context, f inventory.Filter) ([]inventory.Level,
 	q += " ORDER BY product_id, warehouse_id LIMIT ?"
 	args = append(args, limit)
 	var rows []struct {
-		ProductID   string `db:"product_id"`
-		WarehouseID string `db:"warehouse_id"`
-		OnHand      int64  `db:"on_hand_micro"`
-		Reserved    int64  `db:"reserved_micro"`
+		ProductID   string            `db:"product_id"`
+		WarehouseID string            `db:"warehouse_id"`
+		OnHand      quotient.Quantity `db:"on_hand_micro"`
+		Reserved    quotient.Quantity `db:"reserved_micro"`
 	}
 	if err := t.sel(ctx, &rows, q, args...); err != nil {
 		return nil, err
 	}
 	out := make([]inventory.Level, len(rows))
 	for i, r := range rows {
-		out[i] = inventory.Level{ProductID: r.ProductID, WarehouseID: r.WarehouseID, OnHand: inventory.FromMicro(r.OnHand), Reserved: inventory.FromMicro(r.Reserved)}
+		out[i] = inventory.Level{ProductID: r.ProductID, WarehouseID: r.WarehouseID, OnHand: r.OnHand.Decimal(), Reserved: r.Reserved.Decimal()}
 	}
 	return out, nil
 }
@@ -153,16 +153,16 @@ func (t *Tx) Movements(ctx context.Context, f inventory.Filter) ([]inventory.Mov
 	where, args = eq(where, args, "product_id", f.ProductID)
 	where, args = eq(where, args, "warehouse_id", f.WarehouseID)
 	var rows []struct {
-		ID          string `db:"id"`
-		ProductID   string `db:"product_id"`
-		WarehouseID string `db:"warehouse_id"`
-		Kind        string `db:"kind"`
-		Qty         int64  `db:"qty_micro"`
-		UnitCost    *dbDec `db:"unit_cost"`
-		Reference   string `db:"reference"`
-		Reason      string `db:"reason"`
-		ActorID     string `db:"actor_id"`
-		CreatedAt   dbTime `db:"created_at"`
+		ID          string            `db:"id"`
+		ProductID   string            `db:"product_id"`
+		WarehouseID string            `db:"warehouse_id"`
+		Kind        string            `db:"kind"`
+		Qty         quotient.Quantity `db:"qty_micro"`
+		UnitCost    *dbDec            `db:"unit_cost"`
+		Reference   string            `db:"reference"`
+		Reason      string            `db:"reason"`
+		ActorID     string            `db:"actor_id"`
+		CreatedAt   dbTime            `db:"created_at"`
 	}
 	if err := t.list(ctx, &rows, `id, product_id, warehouse_id, kind, qty_micro, unit_cost, reference, reason, actor_id, created_at`,
 		"stock_movements", where, args, f.After, f.Limit); err != nil {
@@ -170,7 +170,7 @@ func (t *Tx) Movements(ctx context.Context, f inventory.Filter) ([]inventory.Mov
 	}
 	out := make([]inventory.Movement, len(rows))
 	for i, r := range rows {
-		out[i] = inventory.Movement{ID: r.ID, ProductID: r.ProductID, WarehouseID: r.WarehouseID, Kind: r.Kind, Quantity: inventory.FromMicro(r.Qty),
+		out[i] = inventory.Movement{ID: r.ID, ProductID: r.ProductID, WarehouseID: r.WarehouseID, Kind: r.Kind, Quantity: r.Qty.Decimal(),
 			UnitCost: costRate(r.UnitCost), Reference: r.Reference, Reason: r.Reason, ActorID: r.ActorID, At: r.CreatedAt.Time}
 	}
 	return out, nil
@@ -179,13 +179,13 @@ func (t *Tx) Movements(ctx context.Context, f inventory.Filter) ([]inventory.Mov
 // Discrepancies checks every stock row against its movements.
 func (t *Tx) Discrepancies(ctx context.Context) ([]string, error) {
 	var rows []struct {
-		ProductID   string `db:"product_id"`
-		WarehouseID string `db:"warehouse_id"`
-		OnHand      int64  `db:"on_hand_micro"`
-		Reserved    int64  `db:"reserved_micro"`
-		Moved       int64  `db:"moved"`
-		Held        int64  `db:"held"`
-		Open        int64  `db:"open_held"`
+		ProductID   string            `db:"product_id"`
+		WarehouseID string            `db:"warehouse_id"`
+		OnHand      quotient.Quantity `db:"on_hand_micro"`
+		Reserved    quotient.Quantity `db:"reserved_micro"`
+		Moved       quotient.Quantity `db:"moved"`
+		Held        quotient.Quantity `db:"held"`
+		Open        quotient.Quantity `db:"open_held"`
 	}
 	err := t.sel(ctx, &rows, `SELECT s.product_id, s.warehouse_id, s.on_hand_micro, s.reserved_micro,
 			COALESCE((SELECT SUM(m.qty_micro) FROM stock_movements m WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id
@@ -202,16 +202,16 @@ func (t *Tx) Discrepancies(ctx context.Context) ([]string, error) {
 	for _, r := range rows {
 		where := r.ProductID + " in " + r.WarehouseID
 		if r.OnHand != r.Moved {
-			out = append(out, fmt.Sprintf("%s: on_hand %s but movements add up to %s", where, inventory.FromMicro(r.OnHand), inventory.FromMicro(r.Moved)))
+			out = append(out, fmt.Sprintf("%s: on_hand %s but movements add up to %s", where, r.OnHand.Decimal(), r.Moved.Decimal()))
 		}
 		if r.Reserved != r.Held {
-			out = append(out, fmt.Sprintf("%s: reserved %s but reservations add up to %s", where, inventory.FromMicro(r.Reserved), inventory.FromMicro(r.Held)))
+			out = append(out, fmt.Sprintf("%s: reserved %s but reservations add up to %s", where, r.Reserved.Decimal(), r.Held.Decimal()))
 		}
 		if r.Reserved != r.Open {
-			out = append(out, fmt.Sprintf("%s: reserved %s but open reservations add up to %s", where, inventory.FromMicro(r.Reserved), inventory.FromMicro(r.Open)))
+			out = append(out, fmt.Sprintf("%s: reserved %s but open reservations add up to %s", where, r.Reserved.Decimal(), r.Open.Decimal()))
 		}
 		if r.Reserved < 0 || r.Reserved > r.OnHand {
-			out = append(out, fmt.Sprintf("%s: reserved %s outside 0..on_hand %s", where, inventory.FromMicro(r.Reserved), inventory.FromMicro(r.OnHand)))
+			out = append(out, fmt.Sprintf("%s: reserved %s outside 0..on_hand %s", where, r.Reserved.Decimal(), r.OnHand.Decimal()))
 		}
 	}
 	return out, nil
@@ -228,10 +228,10 @@ func (t *Tx) LockStock(ctx context.Context, productID string) ([]inventory.Stock
 		lock = " FOR UPDATE OF s"
 	}
 	var rows []struct {
-		WarehouseID string `db:"warehouse_id"`
-		Priority    int    `db:"priority"`
-		OnHand      int64  `db:"on_hand_micro"`
-		Reserved    int64  `db:"reserved_micro"`
+		WarehouseID string            `db:"warehouse_id"`
+		Priority    int               `db:"priority"`
+		OnHand      quotient.Quantity `db:"on_hand_micro"`
+		Reserved    quotient.Quantity `db:"reserved_micro"`
 	}
 	err := t.sel(ctx, &rows, `SELECT s.warehouse_id, w.priority, s.on_hand_micro, s.reserved_micro FROM stock s
 		JOIN warehouses w ON w.id = s.warehouse_id WHERE s.product_id = ? AND w.active = ? ORDER BY s.product_id, s.warehouse_id`+lock, productID, true)
@@ -252,7 +252,7 @@ func (t *Tx) LockStock(ctx context.Context, productID string) ([]inventory.Stock
 }
 
 // TakeStock reserves micro units if that much is available.
-func (t *Tx) TakeStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) (bool, error) {
+func (t *Tx) TakeStock(ctx context.Context, productID, warehouseID string, micro quotient.Quantity, at time.Time) (bool, error) {
 	n, err := t.execN(ctx, `UPDATE stock SET reserved_micro = reserved_micro + ?, updated_at = ?
 		WHERE product_id = ? AND warehouse_id = ? AND on_hand_micro - reserved_micro >= ?`, micro, t.ts(at), productID, warehouseID, micro)
 	return n == 1, err
@@ -261,7 +261,7 @@ func (t *Tx) TakeStock(ctx context.Context, productID, warehouseID string, micro
 // InsertHeld records a reservation.
 func (t *Tx) InsertHeld(ctx context.Context, h inventory.Held) error {
 	_, err := t.exec(ctx, `INSERT INTO reservations (id, order_id, order_line_id, product_id, warehouse_id, qty_micro, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, h.OrderID, h.OrderLineID, h.ProductID, h.WarehouseID, h.Micro, h.Status, t.ts(h.At))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, h.OrderID, h.OrderLineID, h.ProductID, h.WarehouseID, h.Quantity, h.Status, t.ts(h.At))
 	return err
 }
 
@@ -272,14 +272,14 @@ func (t *Tx) OpenHeld(ctx context.Context, lineID string) ([]inventory.Held, err
 
 func (t *Tx) held(ctx context.Context, where string, arg any) ([]inventory.Held, error) {
 	var rows []struct {
-		ID          string `db:"id"`
-		OrderID     string `db:"order_id"`
-		OrderLineID string `db:"order_line_id"`
-		ProductID   string `db:"product_id"`
-		WarehouseID string `db:"warehouse_id"`
-		Qty         int64  `db:"qty_micro"`
-		Status      string `db:"status"`
-		CreatedAt   dbTime `db:"created_at"`
+		ID          string            `db:"id"`
+		OrderID     string            `db:"order_id"`
+		OrderLineID string            `db:"order_line_id"`
+		ProductID   string            `db:"product_id"`
+		WarehouseID string            `db:"warehouse_id"`
+		Qty         quotient.Quantity `db:"qty_micro"`
+		Status      string            `db:"status"`
+		CreatedAt   dbTime            `db:"created_at"`
 	}
 	if err := t.sel(ctx, &rows, `SELECT id, order_id, order_line_id, product_id, warehouse_id, qty_micro, status, created_at
 		FROM reservations WHERE `+where+` ORDER BY id`, arg); err != nil {
@@ -288,13 +288,13 @@ func (t *Tx) held(ctx context.Context, where string, arg any) ([]inventory.Held,
 	out := make([]inventory.Held, len(rows))
 	for i, r := range rows {
 		out[i] = inventory.Held{ID: r.ID, OrderID: r.OrderID, OrderLineID: r.OrderLineID, ProductID: r.ProductID, WarehouseID: r.WarehouseID,
-			Micro: r.Qty, Status: r.Status, At: r.CreatedAt.Time}
+			Quantity: r.Qty, Status: r.Status, At: r.CreatedAt.Time}
 	}
 	return out, nil
 }
 
 // UpdateHeld sets a reservation's quantity and status.
-func (t *Tx) UpdateHeld(ctx context.Context, id string, micro int64, status string) error {
+func (t *Tx) UpdateHeld(ctx context.Context, id string, micro quotient.Quantity, status string) error {
 	n, err := t.execN(ctx, `UPDATE reservations SET qty_micro = ?, status = ? WHERE id = ?`, micro, status, id)
 	if err == nil && n == 0 {
 		err = notFound("reservation", id)
@@ -303,22 +303,22 @@ func (t *Tx) UpdateHeld(ctx context.Context, id string, micro int64, status stri
 }
 
 // ShipStock lowers on_hand and reserved together.
-func (t *Tx) ShipStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error {
+func (t *Tx) ShipStock(ctx context.Context, productID, warehouseID string, micro quotient.Quantity, at time.Time) error {
 	return t.lowerStock(ctx, micro, micro, productID, warehouseID, at)
 }
 
 // ReleaseStock lowers reserved.
-func (t *Tx) ReleaseStock(ctx context.Context, productID, warehouseID string, micro int64, at time.Time) error {
+func (t *Tx) ReleaseStock(ctx context.Context, productID, warehouseID string, micro quotient.Quantity, at time.Time) error {
 	return t.lowerStock(ctx, 0, micro, productID, warehouseID, at)
 }
 
 // lowerStock takes onHand off on_hand and reserved off reserved, provided
 // that much is reserved.
-func (t *Tx) lowerStock(ctx context.Context, onHand, reserved int64, productID, warehouseID string, at time.Time) error {
+func (t *Tx) lowerStock(ctx context.Context, onHand, reserved quotient.Quantity, productID, warehouseID string, at time.Time) error {
 	n, err := t.execN(ctx, `UPDATE stock SET on_hand_micro = on_hand_micro - ?, reserved_micro = reserved_micro - ?, updated_at = ?
 		WHERE product_id = ? AND warehouse_id = ? AND reserved_micro >= ?`, onHand, reserved, t.ts(at), productID, warehouseID, reserved)
 	if err == nil && n == 0 {
-		err = quotient.Errorf(quotient.Conflict, "stock of %s in %s holds less than %s reserved", productID, warehouseID, inventory.FromMicro(reserved))
+		err = quotient.Errorf(quotient.Conflict, "stock of %s in %s holds less than %s reserved", productID, warehouseID, reserved.Decimal())
 	}
 	return err
 }

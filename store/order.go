@@ -77,7 +77,7 @@ func (t *Tx) InsertOrderLine(ctx context.Context, l order.Line) error {
 }
 
 // AddLineReserved adds to a line's reserved quantity.
-func (t *Tx) AddLineReserved(ctx context.Context, lineID string, delta int64) error {
+func (t *Tx) AddLineReserved(ctx context.Context, lineID string, delta quotient.Quantity) error {
 	n, err := t.execN(ctx, `UPDATE order_lines SET reserved_micro = reserved_micro + ? WHERE id = ?`, delta, lineID)
 	if err == nil && n == 0 {
 		err = notFound("order line", lineID)
@@ -122,7 +122,7 @@ func (t *Tx) InsertShipment(ctx context.Context, sh order.Shipment) error {
 	}
 	for _, l := range sh.Lines {
 		if _, err := t.exec(ctx, `INSERT INTO shipment_lines (shipment_id, order_line_id, product_id, qty_micro) VALUES (?, ?, ?, ?)`,
-			sh.ID, l.OrderLineID, l.ProductID, l.Micro); err != nil {
+			sh.ID, l.OrderLineID, l.ProductID, l.Quantity); err != nil {
 			return err
 		}
 	}
@@ -146,10 +146,10 @@ func (t *Tx) Shipments(ctx context.Context, orderID string) ([]order.Shipment, e
 		return nil, err
 	}
 	var lines []struct {
-		ShipmentID  string `db:"shipment_id"`
-		OrderLineID string `db:"order_line_id"`
-		ProductID   string `db:"product_id"`
-		Qty         int64  `db:"qty_micro"`
+		ShipmentID  string            `db:"shipment_id"`
+		OrderLineID string            `db:"order_line_id"`
+		ProductID   string            `db:"product_id"`
+		Qty         quotient.Quantity `db:"qty_micro"`
 	}
 	if err := t.sel(ctx, &lines, `SELECT sl.shipment_id, sl.order_line_id, sl.product_id, sl.qty_micro FROM shipment_lines sl
 		JOIN shipments s ON s.id = sl.shipment_id JOIN order_lines l ON l.id = sl.order_line_id
@@ -168,35 +168,35 @@ func (t *Tx) Shipments(ctx context.Context, orderID string) ([]order.Shipment, e
 	}
 	for _, l := range lines {
 		i := at[l.ShipmentID]
-		out[i].Lines = append(out[i].Lines, order.ShipmentLine{OrderLineID: l.OrderLineID, ProductID: l.ProductID, Micro: l.Qty})
+		out[i].Lines = append(out[i].Lines, order.ShipmentLine{OrderLineID: l.OrderLineID, ProductID: l.ProductID, Quantity: l.Qty})
 	}
 	return out, nil
 }
 
 type orderLineRow struct {
-	ID            string  `db:"id"`
-	OrderID       string  `db:"order_id"`
-	LineNo        int     `db:"line_no"`
-	ParentLineID  *string `db:"parent_line_id"`
-	ProductID     string  `db:"product_id"`
-	SKU           string  `db:"sku"`
-	Name          string  `db:"name"`
-	Stocked       bool    `db:"stocked"`
-	Quantity      int64   `db:"quantity_micro"`
-	Reserved      int64   `db:"reserved_micro"`
-	Fulfilled     int64   `db:"fulfilled_micro"`
-	Cancelled     int64   `db:"cancelled_micro"`
-	UnitPrice     dbDec   `db:"unit_price"`
-	NetAmount     dbDec   `db:"net_amount"`
-	TaxAmount     dbDec   `db:"tax_amount"`
-	TaxRateID     string  `db:"tax_rate_id"`
-	TaxRatePct    dbDec   `db:"tax_rate_pct"`
-	Family        string  `db:"family"`
-	Invoiced      int64   `db:"invoiced_micro"`
-	InvoicedNet   int64   `db:"invoiced_net_minor"`
-	InvoicedTax   int64   `db:"invoiced_tax_minor"`
-	Configuration string  `db:"configuration"`
-	CreatedAt     dbTime  `db:"created_at"`
+	ID            string            `db:"id"`
+	OrderID       string            `db:"order_id"`
+	LineNo        int               `db:"line_no"`
+	ParentLineID  *string           `db:"parent_line_id"`
+	ProductID     string            `db:"product_id"`
+	SKU           string            `db:"sku"`
+	Name          string            `db:"name"`
+	Stocked       bool              `db:"stocked"`
+	Quantity      quotient.Quantity `db:"quantity_micro"`
+	Reserved      quotient.Quantity `db:"reserved_micro"`
+	Fulfilled     quotient.Quantity `db:"fulfilled_micro"`
+	Cancelled     quotient.Quantity `db:"cancelled_micro"`
+	UnitPrice     dbDec             `db:"unit_price"`
+	NetAmount     dbDec             `db:"net_amount"`
+	TaxAmount     dbDec             `db:"tax_amount"`
+	TaxRateID     string            `db:"tax_rate_id"`
+	TaxRatePct    dbDec             `db:"tax_rate_pct"`
+	Family        string            `db:"family"`
+	Invoiced      quotient.Quantity `db:"invoiced_micro"`
+	InvoicedNet   int64             `db:"invoiced_net_minor"`
+	InvoicedTax   int64             `db:"invoiced_tax_minor"`
+	Configuration string            `db:"configuration"`
+	CreatedAt     dbTime            `db:"created_at"`
 }
 
 const orderLineCols = `id, order_id, line_no, parent_line_id, product_id, sku, name, stocked, quantity_micro, reserved_micro,
