@@ -4,7 +4,6 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -71,24 +70,27 @@ func (p *Problems) Currency(field, value string) {
 	}
 }
 
-// Date checks a YYYY-MM-DD date.
-func (p *Problems) Date(field, value string, need Presence) {
+// Date checks a YYYY-MM-DD date and returns it (no date when it is
+// absent or wrong).
+func (p *Problems) Date(field, value string, need Presence) Date {
 	if value == "" {
 		if need == Required {
 			p.Add(field, "is required")
 		}
-		return
+		return Date{}
 	}
-	if _, ok := ParseDate(value); !ok {
+	d, ok := ParseDate(value)
+	if !ok {
 		p.Add(field, "must be a date in the form YYYY-MM-DD (got %q)", value)
 	}
+	return d
 }
 
-// ParseDate reads a YYYY-MM-DD date that both databases can store (year 1
-// or later; PostgreSQL has no year 0).
-func ParseDate(s string) (time.Time, bool) {
-	d, err := time.Parse(time.DateOnly, s)
-	return d, err == nil && d.Year() >= 1
+// DateGiven checks that a required date was given.
+func (p *Problems) DateGiven(field string, d Date) {
+	if d.IsZero() {
+		p.Add(field, "is required")
+	}
 }
 
 // NonNegative checks that d >= 0 and has at most maxScale fraction digits.

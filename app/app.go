@@ -183,4 +183,4 @@ func System(ctx context.Context) context.Context {
 	return quotient.WithActor(ctx, quotient.Actor{UserID: "system", Role: quotient.RoleAdmin, Team: []string{"system"}})
 }
 
-func (a *App) today() string { return a.now().UTC().Format(time.DateOnly) }
+func (a *App) today() quotient.Date { return quotient.DateOf(a.now()) }

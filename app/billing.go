@@ -91,9 +91,10 @@ func (a *App) DailyDunning(ctx context.Context) (int, error) {
 
 // StatementQuery asks for a customer's statement: of an account, in its
 // currency unless another is named, between two dates (the first of
-// to's month and today when empty).
+// to's month and today when zero).
 type StatementQuery struct {
-	AccountID, Currency, From, To string
+	AccountID, Currency string
+	From, To            quotient.Date
 }
 
 // CustomerStatement is an account's statement of account.
@@ -103,25 +104,25 @@ func (a *App) CustomerStatement(ctx context.Context, q StatementQuery) (billing.
 	})
 }
 
-// ARAging ages a currency's open receivables on a date (today when empty).
-func (a *App) ARAging(ctx context.Context, currency, asOf string) (billing.Aging, error) {
+// ARAging ages a currency's open receivables on a date (today when zero).
+func (a *App) ARAging(ctx context.Context, currency string, asOf quotient.Date) (billing.Aging, error) {
 	return read(ctx, a, func(tx Tx) (billing.Aging, error) { return a.billing.AgingReport(ctx, tx, currency, asOf) })
 }
 
 // ARReconciliation is, per currency, the AR aging's total beside the AR
 // account's balance on a date.
 type ARReconciliation struct {
-	AsOf string
+	AsOf quotient.Date
 	Rows []billing.Reconciliation
 }
 
 // ReconcileAR reconciles the AR aging with the ledger on a date (today
-// when empty); any difference is a conflict naming each.
-func (a *App) ReconcileAR(ctx context.Context, asOf string) (ARReconciliation, error) {
-	if asOf == "" {
+// when zero); any difference is a conflict naming each.
+func (a *App) ReconcileAR(ctx context.Context, asOf quotient.Date) (ARReconciliation, error) {
+	if asOf.IsZero() {
 		asOf = a.today()
-	} else if d, ok := quotient.ParseDate(asOf); !ok || d.Year() < 1900 {
-		return ARReconciliation{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be a date as YYYY-MM-DD")
+	} else if asOf.Year() < 1900 {
+		return ARReconciliation{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be in 1900 or later")
 	}
 	out, err := read(ctx, a, func(tx Tx) (ARReconciliation, error) {
 		if _, err := quotient.RequireActor(ctx); err != nil {

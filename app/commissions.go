@@ -115,6 +115,6 @@ func (a *App) Performance(ctx context.Context, userID, period, currency string) 
 
 // KPIs are the headline figures of a period in one currency (managers,
 // finance, admins).
-func (a *App) KPIs(ctx context.Context, currency, from, to string) (commission.KPIs, error) {
+func (a *App) KPIs(ctx context.Context, currency string, from, to quotient.Date) (commission.KPIs, error) {
 	return read(ctx, a, func(tx Tx) (commission.KPIs, error) { return a.commission.KPIReport(ctx, tx, currency, from, to) })
 }

@@ -215,7 +215,7 @@ func invoiceDocument(ctx context.Context, tx Tx, inv billing.Invoice) (document.
 		doc.Taxes = append(doc.Taxes, document.TaxLine{Name: name, RatePct: t.RatePct, Base: m(t.Base), Tax: m(t.Tax)})
 	}
 	doc.Payment = fmt.Sprintf("Please pay %s by %s, quoting %s.", document.Money(doc.AmountDue, inv.Currency), inv.DueDate, inv.Number)
-	if inv.DiscountUntil != "" && inv.AmountDue == inv.Total {
+	if !inv.DiscountUntil.IsZero() && inv.AmountDue == inv.Total {
 		doc.Payment += fmt.Sprintf(" Paid in full by %s, %s%% off: %s.", inv.DiscountUntil, inv.DiscountPct,
 			document.Money(m(inv.Total-inv.EarlyDiscount()), inv.Currency))
 	}
@@ -259,7 +259,7 @@ func (a *App) CustomerStatementPDF(ctx context.Context, q StatementQuery) (File,
 		doc.Note = fmt.Sprintf("Please pay the balance of %s by the due dates shown.", document.Money(m(st.Closing), st.Currency))
 	}
 	body, err := document.StatementPDF(doc)
-	return pdfFile("statement-"+st.Account.ID+"-"+st.From+"-"+st.To, body, err)
+	return pdfFile("statement-"+st.Account.ID+"-"+st.From.String()+"-"+st.To.String(), body, err)
 }
 
 // CommissionStatementPDF renders a rep's commission statement for a month.
@@ -286,7 +286,7 @@ func (a *App) CommissionStatementPDF(ctx context.Context, userID, period string)
 	return pdfFile("commission-"+userID+"-"+doc.Period, body, err)
 }
 
-func commissionDocument(st commission.Statement, co document.Party, u crm.User, today string) document.CommissionStatement {
+func commissionDocument(st commission.Statement, co document.Party, u crm.User, today quotient.Date) document.CommissionStatement {
 	doc := document.CommissionStatement{Company: co, Rep: document.Party{Name: u.Name, Lines: []string{u.Email}}, Period: st.Period, Date: today}
 	for _, l := range st.Lines {
 		cur, _ := quotient.LookupCurrency(l.Currency)

@@ -156,7 +156,7 @@ func (a *App) ReceiveStockIn(ctx context.Context, tx Tx, in inventory.ReceiptInp
 		cost[i] = billing.CostLine{ProductID: m.ProductID, Quantity: micro, UnitCost: m.UnitCost}
 		products[i] = m.ProductID
 	}
-	if err := a.billing.PostReceipt(ctx, tx, ms[0].ID, ms[0].At.Format("2006-01-02"), in.Reference, ms[0].ActorID, cost); err != nil {
+	if err := a.billing.PostReceipt(ctx, tx, ms[0].ID, quotient.DateOf(ms[0].At), in.Reference, ms[0].ActorID, cost); err != nil {
 		return nil, err
 	}
 	_, err = a.orders.FillBackorders(ctx, tx, products)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/ledger"
 )
 
@@ -44,7 +45,7 @@ func (a *App) JournalEntry(ctx context.Context, id string) (ledger.Entry, error)
 }
 
 // ReverseJournalEntry posts the reversal of an entry, once (finance).
-func (a *App) ReverseJournalEntry(ctx context.Context, id, date, memo string) (ledger.Entry, error) {
+func (a *App) ReverseJournalEntry(ctx context.Context, id string, date quotient.Date, memo string) (ledger.Entry, error) {
 	return change(ctx, a, func(tx Tx) (ledger.Entry, error) { return a.ledger.Reverse(ctx, tx, id, date, memo) })
 }
 
@@ -85,13 +86,14 @@ func (a *App) ReopenPeriod(ctx context.Context, period, reason string) (PeriodHi
 }
 
 // TrialBalance is the trial balance of a currency as of a date (today
-// when empty).
-func (a *App) TrialBalance(ctx context.Context, asOf, currency string) (ledger.TrialBalance, error) {
+// when zero).
+func (a *App) TrialBalance(ctx context.Context, asOf quotient.Date, currency string) (ledger.TrialBalance, error) {
 	return read(ctx, a, func(tx Tx) (ledger.TrialBalance, error) { return a.ledger.Trial(ctx, tx, asOf, currency) })
 }
 
 // AccountLedger is an account's postings in a currency between two dates,
-// with opening, running and closing balances.
-func (a *App) AccountLedger(ctx context.Context, code, currency, from, to string) (ledger.AccountLedger, error) {
+// with opening, running and closing balances (from the first day and to
+// today when zero).
+func (a *App) AccountLedger(ctx context.Context, code, currency string, from, to quotient.Date) (ledger.AccountLedger, error) {
 	return read(ctx, a, func(tx Tx) (ledger.AccountLedger, error) { return a.ledger.Ledger(ctx, tx, code, currency, from, to) })
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/ledger"
@@ -19,7 +18,7 @@ type OpenItem struct {
 	Number      string
 	AccountID   string
 	AccountName string
-	DueDate     string
+	DueDate     quotient.Date
 	Open        int64
 }
 
@@ -30,7 +29,7 @@ type AgingStore interface {
 	// what was still open on that date (payments applied on or before it
 	// deducted); fully paid ones are left out. accountID, when not empty,
 	// keeps one account's.
-	OpenItems(ctx context.Context, currency, asOf, accountID string) ([]OpenItem, error)
+	OpenItems(ctx context.Context, currency string, asOf quotient.Date, accountID string) ([]OpenItem, error)
 }
 
 // AgingRow is an account's (or the total's) open amounts per bucket.
@@ -43,7 +42,7 @@ type AgingRow struct {
 
 // Aging is the AR aging of a currency on a date.
 type Aging struct {
-	AsOf     string
+	AsOf     quotient.Date
 	Currency string
 	Accounts []AgingRow
 	Total    AgingRow
@@ -64,29 +63,24 @@ func bucket(daysPast int) int {
 }
 
 // add puts an open item in its bucket on a day, and says which.
-func (r *AgingRow) add(it OpenItem, day time.Time) (int, error) {
-	due, err := time.Parse(time.DateOnly, it.DueDate)
-	if err != nil {
-		return 0, fmt.Errorf("billing: invoice due date %q: %w", it.DueDate, err)
-	}
-	b := bucket(int(day.Sub(due).Hours() / 24))
+func (r *AgingRow) add(it OpenItem, day quotient.Date) int {
+	b := bucket(day.DaysSince(it.DueDate))
 	r.Buckets[b] += it.Open
 	r.Total += it.Open
-	return b, nil
+	return b
 }
 
 // AgingReport ages the open receivables of a currency on a date (today when
-// empty) by days past due, per account and in total.
-func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency, asOf string) (Aging, error) {
+// zero) by days past due, per account and in total.
+func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency string, asOf quotient.Date) (Aging, error) {
 	if err := requireReader(ctx); err != nil {
 		return Aging{}, err
 	}
-	if asOf == "" {
-		asOf = s.now().UTC().Format(time.DateOnly)
+	if asOf.IsZero() {
+		asOf = quotient.DateOf(s.now())
 	}
-	day, ok := quotient.ParseDate(asOf)
-	if !ok || day.Year() < 1900 {
-		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be a date as YYYY-MM-DD")
+	if asOf.Year() < 1900 {
+		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be in 1900 or later")
 	}
 	if _, ok := quotient.LookupCurrency(currency); !ok {
 		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
@@ -103,10 +97,7 @@ func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency, asOf
 			r = &AgingRow{AccountID: it.AccountID, AccountName: it.AccountName}
 			rows[it.AccountID] = r
 		}
-		b, err := r.add(it, day)
-		if err != nil {
-			return Aging{}, err
-		}
+		b := r.add(it, asOf)
 		out.Total.Buckets[b] += it.Open
 		out.Total.Total += it.Open
 	}
@@ -132,7 +123,7 @@ type Reconciliation struct {
 
 // Reconciliations compares, for each currency, the aging's total with the
 // balance of the accounts receivable account on a date.
-func Reconciliations(ctx context.Context, st AgingStore, currencies []string, asOf string) ([]Reconciliation, error) {
+func Reconciliations(ctx context.Context, st AgingStore, currencies []string, asOf quotient.Date) ([]Reconciliation, error) {
 	out := make([]Reconciliation, 0, len(currencies))
 	for _, cur := range currencies {
 		items, err := st.OpenItems(ctx, cur, asOf, "")
@@ -159,7 +150,7 @@ func Reconciliations(ctx context.Context, st AgingStore, currencies []string, as
 
 // Reconcile describes every currency whose aging and AR account disagree
 // on a date.
-func Reconcile(ctx context.Context, st AgingStore, currencies []string, asOf string) ([]string, error) {
+func Reconcile(ctx context.Context, st AgingStore, currencies []string, asOf quotient.Date) ([]string, error) {
 	rs, err := Reconciliations(ctx, st, currencies, asOf)
 	if err != nil {
 		return nil, err

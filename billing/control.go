@@ -3,7 +3,6 @@ package billing
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -17,7 +16,7 @@ type Receivables struct {
 	Overdue     int64 // of that, past its due date
 	PastGrace   int64 // of that, overdue by more than the grace period
 	Credits     int64 // unapplied credit: payments' and credit notes'
-	OldestDueOn string
+	OldestDueOn quotient.Date
 }
 
 // ControlStore is what credit control needs.
@@ -26,7 +25,7 @@ type ControlStore interface {
 	// Receivables sums an account's invoices and credits in a currency as
 	// of today; graceDate is the due date before which an invoice is past
 	// the grace period.
-	Receivables(ctx context.Context, accountID, currency, today, graceDate string) (Receivables, error)
+	Receivables(ctx context.Context, accountID, currency string, today, graceDate quotient.Date) (Receivables, error)
 	// UninvoicedOrders is what an account's open orders in a currency
 	// (held ones too) will still invoice: their totals less what their
 	// lines have invoiced, in minor units. (Cancelling an order closes
@@ -71,8 +70,8 @@ func (s *Service) receivables(ctx context.Context, st ControlStore, acc crm.Acco
 	if !ok {
 		return Exposure{}, fmt.Errorf("billing: account %s has unknown currency %s", acc.ID, acc.Currency)
 	}
-	today := s.now().UTC()
-	r, err := st.Receivables(ctx, acc.ID, c.Code, today.Format(time.DateOnly), today.AddDate(0, 0, -s.CreditGraceDays).Format(time.DateOnly))
+	today := quotient.DateOf(s.now())
+	r, err := st.Receivables(ctx, acc.ID, c.Code, today, today.AddDays(-s.CreditGraceDays))
 	if err != nil {
 		return Exposure{}, err
 	}
@@ -138,7 +137,7 @@ type Backorder struct {
 // backorders.
 type Activity struct {
 	CostOfGoods       int64
-	LastPaymentOn     string
+	LastPaymentOn     quotient.Date
 	LastPaymentAmount int64
 	LastPaymentIn     string
 	Backorders        []Backorder

@@ -47,7 +47,7 @@ func (s *Service) value(ctx context.Context, st Store, lines []CostLine) (int64,
 
 // PostReceipt posts goods received: debit inventory, credit goods received
 // not invoiced. sourceID names the receipt (its first movement).
-func (s *Service) PostReceipt(ctx context.Context, st Store, sourceID, date, reference, actorID string, lines []CostLine) error {
+func (s *Service) PostReceipt(ctx context.Context, st Store, sourceID string, date quotient.Date, reference, actorID string, lines []CostLine) error {
 	amount, c, err := s.value(ctx, st, lines)
 	if err != nil || amount == 0 {
 		return err

@@ -23,7 +23,7 @@ type CreditNote struct {
 	InvoiceNumber  string
 	AccountID      string
 	Currency       string
-	IssueDate      string
+	IssueDate      quotient.Date
 	Reason         string
 	Net            int64
 	Tax            int64
@@ -136,7 +136,7 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 	}
 	now := s.now().UTC()
 	cn := CreditNote{ID: quotient.NewID("cn"), InvoiceID: inv.ID, InvoiceNumber: inv.Number, AccountID: inv.AccountID, Currency: inv.Currency,
-		IssueDate: now.Format(time.DateOnly), Reason: in.Reason, CreatedBy: a.UserID, Version: 1, CreatedAt: now}
+		IssueDate: quotient.DateOf(now), Reason: in.Reason, CreatedBy: a.UserID, Version: 1, CreatedAt: now}
 	if in.Amount != nil {
 		cn.Lines = byAmount(&p, inv, done, *in.Amount, c)
 	} else {
@@ -152,7 +152,7 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 	cn.Total = cn.Net + cn.Tax
 	cn.Applied = min(cn.Total, inv.AmountDue)
 	cn.Unallocated = cn.Total - cn.Applied
-	if cn.Number, err = yearNumber(ctx, st, "credit_note", "CN", now); err != nil {
+	if cn.Number, err = yearNumber(ctx, st, "credit_note", "CN", cn.IssueDate.Year()); err != nil {
 		return CreditNote{}, err
 	}
 	entry, err := s.postCredit(ctx, st, cn, c)
@@ -363,7 +363,7 @@ func (s *Service) spendCredit(ctx context.Context, st PaymentStore, cr credit, a
 	if len(allocs) == 0 {
 		p.Add("allocations", "name the invoices to apply the credit to")
 	}
-	made, left := requested(&p, allocs, open, c, cr.left, "") // credit applied later earns no discount
+	made, left := requested(&p, allocs, open, c, cr.left, quotient.Date{}) // credit applied later earns no discount
 	total := cr.left - left
 	if err := p.Err(); err != nil {
 		return err
@@ -376,7 +376,7 @@ func (s *Service) spendCredit(ctx context.Context, st PaymentStore, cr credit, a
 	if !ok {
 		return quotient.Errorf(quotient.Conflict, "the credit of %s was used meanwhile; fetch it again", cr.name)
 	}
-	in := ledger.EntryInput{Date: now.Format(time.DateOnly), Memo: "Credit applied from " + cr.name, Currency: cr.currency,
+	in := ledger.EntryInput{Date: quotient.DateOf(now), Memo: "Credit applied from " + cr.name, Currency: cr.currency,
 		SourceType: cr.kind, SourceID: cr.id, Event: "allocate:" + made[0].ID,
 		Lines: []ledger.LineInput{{AccountCode: ledger.CustomerCredits, Debit: total}, {AccountCode: ledger.AccountsReceivable, Credit: total}}}
 	e, _, err := s.ledger.PostOnce(ctx, st, in, a.UserID)

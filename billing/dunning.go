@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"text/template"
@@ -79,7 +78,7 @@ type DunningStore interface {
 	GetDunningLevel(ctx context.Context, id string) (DunningLevel, error)
 	ListDunningLevels(ctx context.Context) ([]DunningLevel, error)
 	// OverdueInvoices lists open invoices due before day, oldest due first.
-	OverdueInvoices(ctx context.Context, day string) ([]Overdue, error)
+	OverdueInvoices(ctx context.Context, day quotient.Date) ([]Overdue, error)
 	// DunningEmail is where an account's reminders go: its first contact
 	// with an e-mail address, or "".
 	DunningEmail(ctx context.Context, accountID string) (string, error)
@@ -91,7 +90,7 @@ type DunningStore interface {
 	InsertOutbox(ctx context.Context, m outbox.Message) error
 	// ClaimDay records that a daily job ran on day and reports whether this
 	// caller is the first to run it that day.
-	ClaimDay(ctx context.Context, job, day string) (bool, error)
+	ClaimDay(ctx context.Context, job string, day quotient.Date) (bool, error)
 }
 
 var sampleDunning = DunningData{AccountName: "Example Ltd", InvoiceNumber: "INV-2026-000001", IssueDate: "2026-01-01", DueDate: "2026-01-31",
@@ -262,7 +261,7 @@ func (s *Service) RunDunning(ctx context.Context, st DunningStore) (int, error) 
 // DailyDunning runs Dun once per day across every server on the database:
 // the first caller of the day does it, the rest return 0.
 func (s *Service) DailyDunning(ctx context.Context, st DunningStore) (int, error) {
-	ok, err := st.ClaimDay(ctx, "dunning", s.now().UTC().Format(time.DateOnly))
+	ok, err := st.ClaimDay(ctx, "dunning", quotient.DateOf(s.now()))
 	if err != nil || !ok {
 		return 0, err
 	}
@@ -290,7 +289,7 @@ func (s *Service) Dun(ctx context.Context, st DunningStore) (int, error) {
 	}
 	sort.Slice(active, func(i, j int) bool { return active[i].DaysOverdue < active[j].DaysOverdue })
 	now := s.now().UTC()
-	today := now.Format(time.DateOnly)
+	today := quotient.DateOf(now)
 	due, err := st.OverdueInvoices(ctx, today)
 	if err != nil {
 		return 0, err
@@ -300,11 +299,7 @@ func (s *Service) Dun(ctx context.Context, st DunningStore) (int, error) {
 	sent := 0
 	for _, od := range due {
 		inv := od.Invoice
-		dueOn, err := time.Parse(time.DateOnly, inv.DueDate)
-		if err != nil {
-			return sent, fmt.Errorf("billing: invoice %s due date %q: %w", inv.Number, inv.DueDate, err)
-		}
-		days := int(now.Truncate(24*time.Hour).Sub(dueOn).Hours() / 24)
+		days := today.DaysSince(inv.DueDate)
 		var level *DunningLevel
 		for i := range active {
 			if active[i].DaysOverdue <= days {
@@ -316,13 +311,14 @@ func (s *Service) Dun(ctx context.Context, st DunningStore) (int, error) {
 		}
 		to, ok := emails[inv.AccountID]
 		if !ok {
+			var err error
 			if to, err = st.DunningEmail(ctx, inv.AccountID); err != nil {
 				return sent, err
 			}
 			emails[inv.AccountID] = to
 		}
 		c, _ := quotient.LookupCurrency(inv.Currency)
-		d := DunningData{AccountName: od.Account, InvoiceNumber: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, DaysOverdue: days,
+		d := DunningData{AccountName: od.Account, InvoiceNumber: inv.Number, IssueDate: inv.IssueDate.String(), DueDate: inv.DueDate.String(), DaysOverdue: days,
 			AmountDue: c.Format(c.FromMinor(inv.AmountDue)) + " " + c.Code, Total: c.Format(c.FromMinor(inv.Total)) + " " + c.Code, Level: level.Level}
 		n := DunningNotice{ID: quotient.NewID("dnt"), InvoiceID: inv.ID, LevelID: level.ID, Level: level.Level, LevelName: level.Name,
 			DaysOverdue: days, SentTo: to, CreatedAt: now}

@@ -30,11 +30,11 @@ type Invoice struct {
 	AccountID      string
 	Currency       string
 	Status         string
-	IssueDate      string
-	DueDate        string
+	IssueDate      quotient.Date
+	DueDate        quotient.Date
 	PaymentTerms   string
 	DiscountPct    decimal.Decimal
-	DiscountUntil  string
+	DiscountUntil  quotient.Date
 	Net            int64
 	Tax            int64
 	Total          int64
@@ -171,7 +171,7 @@ func share(total decimal.Decimal, c quotient.Currency, done, q, qty quotient.Qua
 // draft is the invoice, issued on day, of what order o has that is
 // invoiceable under its account's policy (no lines: nothing), and o with
 // those lines marked invoiced.
-func (s *Service) draft(o order.Order, acc crm.Account, day time.Time) (Invoice, order.Order, error) {
+func (s *Service) draft(o order.Order, acc crm.Account, day quotient.Date) (Invoice, order.Order, error) {
 	c, ok := quotient.LookupCurrency(o.Currency)
 	if !ok {
 		return Invoice{}, o, fmt.Errorf("billing: order %s has unknown currency %s", o.Number, o.Currency)
@@ -182,10 +182,10 @@ func (s *Service) draft(o order.Order, acc crm.Account, day time.Time) (Invoice,
 	}
 	now := s.now().UTC()
 	inv := Invoice{ID: quotient.NewID("inv"), OrderID: o.ID, AccountID: o.AccountID, Currency: o.Currency, Status: Posted,
-		IssueDate: day.Format(time.DateOnly), DueDate: terms.Due(day).Format(time.DateOnly), PaymentTerms: terms.Code,
+		IssueDate: day, DueDate: terms.Due(day), PaymentTerms: terms.Code,
 		DiscountPct: terms.DiscountPct, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if until, ok := terms.DiscountUntil(day); ok {
-		inv.DiscountUntil = until.Format(time.DateOnly)
+		inv.DiscountUntil = until
 	}
 	lines := make([]order.Line, len(o.Lines))
 	copy(lines, o.Lines)
@@ -240,11 +240,7 @@ func (s *Service) InvoiceDue(ctx context.Context, st Store, books ledger.Books, 
 	if o.Shown() == order.OnHold {
 		return Invoice{}, o, nil
 	}
-	day, err := time.Parse(time.DateOnly, books.Date())
-	if err != nil {
-		return Invoice{}, o, fmt.Errorf("billing: books of %q: %w", books.Date(), err)
-	}
-	inv, after, err := s.draft(o, acc, day)
+	inv, after, err := s.draft(o, acc, books.Date())
 	if err != nil || len(inv.Lines) == 0 {
 		return Invoice{}, o, err
 	}
@@ -284,7 +280,7 @@ func (s *Service) Invoice(ctx context.Context, st Store, orderID string) (Invoic
 	if err != nil {
 		return Invoice{}, err
 	}
-	inv, after, err := s.draft(o, acc, s.now().UTC())
+	inv, after, err := s.draft(o, acc, quotient.DateOf(s.now()))
 	switch {
 	case err != nil:
 		return Invoice{}, err
@@ -305,11 +301,8 @@ func (s *Service) Invoice(ctx context.Context, st Store, orderID string) (Invoic
 
 // issue numbers an invoice, posts it and stores it.
 func (s *Service) issue(ctx context.Context, st Store, books ledger.Books, inv Invoice, actorID string) (Invoice, error) {
-	day, err := time.Parse(time.DateOnly, inv.IssueDate)
-	if err != nil {
-		return Invoice{}, err
-	}
-	if inv.Number, err = yearNumber(ctx, st, "invoice", "INV", day); err != nil {
+	var err error
+	if inv.Number, err = yearNumber(ctx, st, "invoice", "INV", inv.IssueDate.Year()); err != nil {
 		return Invoice{}, err
 	}
 	entry, err := s.post(ctx, st, books, inv, actorID)
@@ -322,12 +315,12 @@ func (s *Service) issue(ctx context.Context, st Store, books ledger.Books, inv I
 
 // yearNumber is the next PREFIX-YYYY-NNNNNN of a gapless yearly counter,
 // taken in the caller's transaction.
-func yearNumber(ctx context.Context, st Store, counter, prefix string, at time.Time) (string, error) {
-	n, err := st.NextYearNumber(ctx, counter, at.Year())
+func yearNumber(ctx context.Context, st Store, counter, prefix string, year int) (string, error) {
+	n, err := st.NextYearNumber(ctx, counter, year)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s-%d-%06d", prefix, at.Year(), n), nil
+	return fmt.Sprintf("%s-%d-%06d", prefix, year, n), nil
 }
 
 // post books an invoice: debit AR with the total; credit each family's

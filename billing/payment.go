@@ -19,7 +19,7 @@ type Payment struct {
 	Currency       string
 	Amount         int64
 	Unallocated    int64
-	ReceivedOn     string
+	ReceivedOn     quotient.Date
 	Method         string
 	Reference      string
 	JournalEntryID string
@@ -37,7 +37,7 @@ type Allocation struct {
 	InvoiceID      string
 	Amount         int64
 	Discount       int64
-	AppliedOn      string // the payment's receipt date, or the day credit was applied
+	AppliedOn      quotient.Date // the payment's receipt date, or the day credit was applied
 	JournalEntryID string
 	CreatedAt      time.Time
 }
@@ -53,7 +53,7 @@ type PaymentInput struct {
 	AccountID   string
 	Currency    string // the account's when empty
 	Amount      decimal.Decimal
-	ReceivedOn  string // today when empty
+	ReceivedOn  quotient.Date // today when zero
 	Method      string
 	Reference   string
 	Allocations []AllocationInput // none: oldest due first
@@ -97,8 +97,8 @@ func (inv Invoice) EarlyDiscount() int64 {
 // earned is the early-payment discount an invoice grants for a payment
 // received on a day: EarlyDiscount when paid within the window and
 // nothing was paid before.
-func earned(inv Invoice, receivedOn string) int64 {
-	if inv.DiscountUntil == "" || receivedOn > inv.DiscountUntil || inv.AmountDue != inv.Total || !inv.DiscountPct.IsPositive() {
+func earned(inv Invoice, receivedOn quotient.Date) int64 {
+	if inv.DiscountUntil.IsZero() || receivedOn.After(inv.DiscountUntil) || inv.AmountDue != inv.Total || !inv.DiscountPct.IsPositive() {
 		return 0
 	}
 	return inv.EarlyDiscount()
@@ -130,12 +130,12 @@ func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput)
 		p.Add("currency", "unknown currency %q", in.Currency)
 	}
 	now := s.now().UTC()
-	if in.ReceivedOn == "" {
-		in.ReceivedOn = now.Format(time.DateOnly)
+	if in.ReceivedOn.IsZero() {
+		in.ReceivedOn = quotient.DateOf(now)
 	}
-	if d, ok := quotient.ParseDate(in.ReceivedOn); !ok || d.Year() < 1900 {
-		p.Add("received_on", "must be a date as YYYY-MM-DD")
-	} else if d.After(now) {
+	if in.ReceivedOn.Year() < 1900 {
+		p.Add("received_on", "must be in 1900 or later")
+	} else if in.ReceivedOn.After(quotient.DateOf(now)) {
 		p.Add("received_on", "cannot be in the future")
 	}
 	p.OneOf("method", in.Method, methods...)
@@ -198,7 +198,7 @@ func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput)
 // open invoices and the money there is to give, and returns them with the
 // money left. receivedOn is the payment's date, for the early-payment
 // discount; empty earns none.
-func requested(p *quotient.Problems, reqs []AllocationInput, open []Invoice, c quotient.Currency, money int64, receivedOn string) ([]Allocation, int64) {
+func requested(p *quotient.Problems, reqs []AllocationInput, open []Invoice, c quotient.Currency, money int64, receivedOn quotient.Date) ([]Allocation, int64) {
 	byID := map[string]Invoice{}
 	for _, inv := range open {
 		byID[inv.ID] = inv
@@ -215,7 +215,7 @@ func requested(p *quotient.Problems, reqs []AllocationInput, open []Invoice, c q
 		seen[al.InvoiceID] = true
 		m, ok := c.ToMinor(al.Amount)
 		disc := int64(0)
-		if receivedOn != "" {
+		if !receivedOn.IsZero() {
 			disc = earned(inv, receivedOn)
 		}
 		switch {

@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"time"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
@@ -20,11 +19,11 @@ const (
 // invoice (debit), a payment, an early-payment discount or a credit note
 // (credits). Amounts are in minor units.
 type StatementItem struct {
-	Date    string
+	Date    quotient.Date
 	Kind    string
 	ID      string
-	Number  string // the invoice or credit note number, the payment's reference
-	DueDate string
+	Number  string        // the invoice or credit note number, the payment's reference
+	DueDate quotient.Date // invoices only
 	Debit   int64
 	Credit  int64
 	Balance int64 // running, after this item
@@ -50,14 +49,14 @@ type StatementStore interface {
 	GetAccount(ctx context.Context, id string) (crm.Account, error)
 	// StatementItems returns what the account owed in a currency before
 	// from (opening) and its items dated from to to, in date order.
-	StatementItems(ctx context.Context, accountID, currency, from, to string) (opening int64, items []StatementItem, err error)
+	StatementItems(ctx context.Context, accountID, currency string, from, to quotient.Date) (opening int64, items []StatementItem, err error)
 }
 
 // Statement is a customer's statement of account for a period.
 type Statement struct {
 	Account  crm.Account
 	Currency string
-	From, To string
+	From, To quotient.Date
 	Opening  int64
 	Items    []StatementItem
 	Debits   int64
@@ -71,9 +70,9 @@ type Statement struct {
 
 // CustomerStatement makes an account's statement (in its currency unless
 // another is named) from from to to (the first of to's month and today
-// when empty). The closing balance is what it owes less its unapplied
+// when zero). The closing balance is what it owes less its unapplied
 // credit: AR less customer credits.
-func (s *Service) CustomerStatement(ctx context.Context, st StatementStore, accountID, currency, from, to string) (Statement, error) {
+func (s *Service) CustomerStatement(ctx context.Context, st StatementStore, accountID, currency string, from, to quotient.Date) (Statement, error) {
 	if err := requireReader(ctx); err != nil {
 		return Statement{}, err
 	}
@@ -90,20 +89,18 @@ func (s *Service) CustomerStatement(ctx context.Context, st StatementStore, acco
 	if _, ok := quotient.LookupCurrency(currency); !ok {
 		p.Add("currency", "unknown currency %q", currency)
 	}
-	today := s.now().UTC()
-	if to == "" {
-		to = today.Format(time.DateOnly)
+	if to.IsZero() {
+		to = quotient.DateOf(s.now())
 	}
-	end, okTo := quotient.ParseDate(to)
-	if !okTo || end.Year() < 1900 {
-		p.Add("to", "must be a date as YYYY-MM-DD")
+	if from.IsZero() {
+		from = to.AddDays(1 - to.Day())
 	}
-	if from == "" && okTo {
-		from = end.AddDate(0, 0, 1-end.Day()).Format(time.DateOnly)
-	}
-	if start, ok := quotient.ParseDate(from); !ok || start.Year() < 1900 {
-		p.Add("from", "must be a date as YYYY-MM-DD")
-	} else if okTo && start.After(end) {
+	switch {
+	case to.Year() < 1900:
+		p.Add("to", "must be in 1900 or later")
+	case from.Year() < 1900:
+		p.Add("from", "must be in 1900 or later")
+	case from.After(to):
 		p.Add("from", "must be on or before to (%s)", to)
 	}
 	if err := p.Err(); err != nil {
@@ -126,9 +123,7 @@ func (s *Service) CustomerStatement(ctx context.Context, st StatementStore, acco
 		return Statement{}, err
 	}
 	for _, it := range out.Open {
-		if _, err := out.Aging.add(it, end); err != nil {
-			return Statement{}, err
-		}
+		out.Aging.add(it, to)
 	}
 	return out, nil
 }

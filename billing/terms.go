@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
 )
 
 // Terms are payment terms: when an invoice falls due, and an optional
@@ -77,25 +78,20 @@ func (t Terms) String() string {
 	return s
 }
 
-// Due is the due date of an invoice issued on issue (a calendar date; the
-// time of day is ignored).
-func (t Terms) Due(issue time.Time) time.Time {
-	d := day(issue)
+// Due is the due date of an invoice issued on issue.
+func (t Terms) Due(issue quotient.Date) quotient.Date {
+	d := issue
 	if t.EndOfMonth {
-		d = time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1) // last day of the month
+		d = quotient.NewDate(d.Year(), d.Month()+1, 1).AddDays(-1) // last day of the month
 	}
-	return d.AddDate(0, 0, t.Days)
+	return d.AddDays(t.Days)
 }
 
 // DiscountUntil is the last day the early-payment discount applies, and
 // false when the terms have none.
-func (t Terms) DiscountUntil(issue time.Time) (time.Time, bool) {
+func (t Terms) DiscountUntil(issue quotient.Date) (quotient.Date, bool) {
 	if !t.DiscountPct.IsPositive() {
-		return time.Time{}, false
+		return quotient.Date{}, false
 	}
-	return day(issue).AddDate(0, 0, t.DiscountDays), true
-}
-
-func day(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return issue.AddDays(t.DiscountDays), true
 }

@@ -88,8 +88,8 @@ type PriceBook struct {
 	Currency    string
 	IsDefault   bool
 	Active      bool
-	ValidFrom   string
-	ValidTo     string
+	ValidFrom   quotient.Date
+	ValidTo     quotient.Date
 	// CostRate converts products' unit_cost into the book's currency
 	// (book units per cost unit); nil when the book is in the cost
 	// currency or no rate is known.

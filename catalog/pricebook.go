@@ -18,8 +18,8 @@ type PriceBookInput struct {
 	Currency    string
 	IsDefault   bool
 	Active      *bool
-	ValidFrom   string
-	ValidTo     string
+	ValidFrom   quotient.Date
+	ValidTo     quotient.Date
 	CostRate    *decimal.Decimal
 }
 
@@ -29,8 +29,8 @@ type PriceBookPatch struct {
 	Description *string
 	IsDefault   *bool
 	Active      *bool
-	ValidFrom   *string
-	ValidTo     *string
+	ValidFrom   *quotient.Date
+	ValidTo     *quotient.Date
 	CostRate    *decimal.Decimal
 }
 
@@ -39,9 +39,7 @@ func validatePriceBook(b PriceBook) error {
 	p.Text("name", b.Name, quotient.Required, 200)
 	p.Text("description", b.Description, quotient.Optional, 4000)
 	p.Currency("currency", b.Currency)
-	p.Date("valid_from", b.ValidFrom, quotient.Optional)
-	p.Date("valid_to", b.ValidTo, quotient.Optional)
-	if b.ValidFrom != "" && b.ValidTo != "" && b.ValidTo < b.ValidFrom {
+	if !b.ValidFrom.IsZero() && !b.ValidTo.IsZero() && b.ValidTo.Before(b.ValidFrom) {
 		p.Add("valid_to", "must not be before valid_from")
 	}
 	if b.CostRate != nil {

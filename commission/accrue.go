@@ -40,7 +40,7 @@ type Line struct {
 	SourceType    string // invoice, payment_allocation, credit_note
 	SourceID      string
 	Period        string // yyyy-mm
-	Date          string
+	Date          quotient.Date
 	Currency      string
 	Basis         int64
 	SharePct      decimal.Decimal
@@ -92,7 +92,7 @@ type rep struct {
 // reps finds who earns on an invoice on a day, and on which plan: the
 // opportunity's splits, or the order's owner alone; reps without a plan
 // of the basis in force that day earn nothing.
-func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID, day string, basis Basis) ([]rep, error) {
+func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID string, day quotient.Date, basis Basis) ([]rep, error) {
 	owner, opp, err := st.InvoiceCredit(ctx, invoiceID)
 	if err != nil {
 		return nil, err
@@ -113,7 +113,7 @@ func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID, day strin
 		if err != nil {
 			return nil, err
 		}
-		if ok && p.Basis == basis && p.ValidFrom <= day && (p.ValidTo == "" || day <= p.ValidTo) {
+		if ok && p.Basis == basis && day.Within(p.ValidFrom, p.ValidTo) {
 			out = append(out, rep{sp, a, p})
 		}
 	}
@@ -141,7 +141,7 @@ func (s *Service) AccrueInvoice(ctx context.Context, st AccrueStore, books ledge
 // AccruePayment accrues commission for reps on a paid-basis plan when
 // money is applied to an invoice (of account acc): each line's net in the
 // proportion the amount bears to the invoice's total.
-func (s *Service) AccruePayment(ctx context.Context, st AccrueStore, inv billing.Invoice, acc crm.Account, allocationID string, amount int64, day string) error {
+func (s *Service) AccruePayment(ctx context.Context, st AccrueStore, inv billing.Invoice, acc crm.Account, allocationID string, amount int64, day quotient.Date) error {
 	reps, err := s.reps(ctx, st, inv.ID, day, Paid)
 	if err != nil || len(reps) == 0 || inv.Total == 0 {
 		return err
@@ -170,14 +170,14 @@ type event struct {
 	inv                  billing.Invoice
 	acc                  crm.Account
 	sourceType, sourceID string
-	day                  string
+	day                  quotient.Date
 	status               Status
 	why                  string
 }
 
 func (s *Service) accrue(ctx context.Context, st AccrueStore, books ledger.Books, ev event, reps []rep, parts []part) error {
 	c, _ := quotient.LookupCurrency(ev.inv.Currency)
-	period := ev.day[:7]
+	period := ev.day.YearMonth()
 	now := s.now().UTC()
 	var lines []Line
 	for _, r := range reps {
@@ -211,7 +211,7 @@ func (s *Service) accrue(ctx context.Context, st AccrueStore, books ledger.Books
 
 // record stores lines and posts their total: commission expense against
 // commissions payable (the reverse for a clawback).
-func (s *Service) record(ctx context.Context, st AccrueStore, books ledger.Books, lines []Line, sourceType, sourceID, event, day, currency, memo string) error {
+func (s *Service) record(ctx context.Context, st AccrueStore, books ledger.Books, lines []Line, sourceType, sourceID, event string, day quotient.Date, currency, memo string) error {
 	if len(lines) == 0 {
 		return nil
 	}
@@ -291,7 +291,7 @@ func (s *Service) Clawback(ctx context.Context, st AccrueStore, cn billing.Credi
 				continue
 			}
 			lines = append(lines, Line{ID: quotient.NewID("cml"), UserID: k.user, PlanID: orig.PlanID, PlanVersion: orig.PlanVersion, InvoiceID: cn.InvoiceID,
-				InvoiceNumber: cn.InvoiceNumber, OrderLineID: k.line, SKU: cl.SKU, SourceType: "credit_note", SourceID: cn.ID, Period: cn.IssueDate[:7],
+				InvoiceNumber: cn.InvoiceNumber, OrderLineID: k.line, SKU: cl.SKU, SourceType: "credit_note", SourceID: cn.ID, Period: cn.IssueDate.YearMonth(),
 				Date: cn.IssueDate, Currency: cn.Currency, Basis: -basis, SharePct: orig.SharePct, RatePct: orig.RatePct, Amount: -pctOf(c, basis, orig.RatePct),
 				Status: ClawedBack, Rule: orig.Rule, Excluded: orig.Excluded, CreatedAt: now,
 				Figures: fmt.Sprintf("credit note %s: %s credited × %s%% share × %s%% (the rate earned on %s)", cn.Number, c.Format(c.FromMinor(credited)),

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
 )
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
@@ -35,9 +37,10 @@ func TestRateChoosesExclusionThenFirstRuleThenBase(t *testing.T) {
 
 func TestPlanValidation(t *testing.T) {
 	str := func(s string) *string { return &s }
+	day := func(s string) *quotient.Date { d := quotient.MustDate(s); return &d }
 	base := func() PlanInput {
 		basis := Paid
-		return PlanInput{Name: str("p"), Basis: &basis, BaseRatePct: &decimal.Decimal{}, ValidFrom: str("2025-01-01")}
+		return PlanInput{Name: str("p"), Basis: &basis, BaseRatePct: &decimal.Decimal{}, ValidFrom: day("2025-01-01")}
 	}
 	var p Plan
 	if err := p.apply(base()); err != nil {
@@ -48,7 +51,7 @@ func TestPlanValidation(t *testing.T) {
 		func(in *PlanInput) { r := d("100.5"); in.BaseRatePct = &r },
 		func(in *PlanInput) { r := d("1.00001"); in.BaseRatePct = &r },
 		func(in *PlanInput) { in.Rules = &[]Rule{{Name: "x", Condition: "line.net", RatePct: d("1")}} }, // not a condition
-		func(in *PlanInput) { in.ValidTo = str("2024-12-31") },
+		func(in *PlanInput) { in.ValidTo = day("2024-12-31") },
 	}
 	for i, mod := range bad {
 		in := base()

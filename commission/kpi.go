@@ -2,7 +2,6 @@ package commission
 
 import (
 	"context"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -28,12 +27,13 @@ type KPIFacts struct {
 // KPIStore is what the KPIs need.
 type KPIStore interface {
 	ledger.Store
-	KPIFacts(ctx context.Context, currency, from, to string) (KPIFacts, error)
+	KPIFacts(ctx context.Context, currency string, from, to quotient.Date) (KPIFacts, error)
 }
 
 // KPIs are the headline figures of a period.
 type KPIs struct {
-	From, To, Currency  string
+	From, To            quotient.Date
+	Currency            string
 	Facts               KPIFacts
 	Bookings            int64
 	WinRatePct          *decimal.Decimal
@@ -70,7 +70,7 @@ func net(bals []ledger.Balance, match func(code string) bool) int64 {
 
 // KPIReport works out the KPIs of a period (managers, finance, admins);
 // README defines each and where its inputs come from.
-func (s *Service) KPIReport(ctx context.Context, st KPIStore, currency, from, to string) (KPIs, error) {
+func (s *Service) KPIReport(ctx context.Context, st KPIStore, currency string, from, to quotient.Date) (KPIs, error) {
 	a, err := quotient.RequireActor(ctx)
 	if err != nil {
 		return KPIs{}, err
@@ -86,21 +86,13 @@ func (s *Service) KPIReport(ctx context.Context, st KPIStore, currency, from, to
 	if !ok {
 		p.Add("currency", "unknown currency %q", currency)
 	}
-	today := s.now().UTC()
-	if to == "" {
-		to = today.Format(time.DateOnly)
+	if to.IsZero() {
+		to = quotient.DateOf(s.now())
 	}
-	end, okTo := quotient.ParseDate(to)
-	if !okTo {
-		p.Add("to", "must be a date as YYYY-MM-DD")
+	if from.IsZero() {
+		from = to.AddDate(0, -1, 1)
 	}
-	if from == "" && okTo {
-		from = end.AddDate(0, -1, 1).Format(time.DateOnly)
-	}
-	start, okFrom := quotient.ParseDate(from)
-	if !okFrom {
-		p.Add("from", "must be a date as YYYY-MM-DD")
-	} else if okTo && start.After(end) {
+	if from.After(to) {
 		p.Add("from", "must be on or before to")
 	}
 	if err := p.Err(); err != nil {
@@ -127,7 +119,7 @@ func (s *Service) KPIReport(ctx context.Context, st KPIStore, currency, from, to
 	if err != nil {
 		return KPIs{}, err
 	}
-	before, err := st.Balances(ctx, start.AddDate(0, 0, -1).Format(time.DateOnly), currency)
+	before, err := st.Balances(ctx, from.AddDays(-1), currency)
 	if err != nil {
 		return KPIs{}, err
 	}
@@ -143,7 +135,7 @@ func (s *Service) KPIReport(ctx context.Context, st KPIStore, currency, from, to
 	}
 	revenue := func(code string) bool { return code >= "4000" && code < "5000" } // 4000-4400 revenue, 4900 discounts
 	out.ARBalance = net(atEnd, is(ledger.AccountsReceivable))
-	days := int64(end.Sub(start).Hours()/24) + 1
+	days := int64(to.DaysSince(from)) + 1
 	if f.InvoicedTotal > 0 {
 		dso := decimal.NewFromInt(out.ARBalance).Mul(decimal.NewFromInt(days)).Div(decimal.NewFromInt(f.InvoicedTotal)).Round(1)
 		out.DSO = &dso

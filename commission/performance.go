@@ -33,7 +33,7 @@ type SalesFigures struct {
 type PerformanceStore interface {
 	StatementStore
 	GetUser(ctx context.Context, id string) (crm.User, error)
-	SalesFigures(ctx context.Context, userID, currency, from, to string) (SalesFigures, error)
+	SalesFigures(ctx context.Context, userID, currency string, from, to quotient.Date) (SalesFigures, error)
 }
 
 // Performance is a rep's month: quota and attainment, what they booked,
@@ -76,7 +76,8 @@ func (s *Service) UserPerformance(ctx context.Context, st PerformanceStore, user
 	if !mayRead(a, userID) {
 		return Performance{}, quotient.Errorf(quotient.Forbidden, "you may see your own performance (and a manager their team's)")
 	}
-	start, _ := time.Parse("2006-01", period)
+	month, _ := time.Parse("2006-01", period)
+	start := quotient.DateOf(month)
 	end := start.AddDate(0, 1, -1)
 	out := Performance{UserID: userID, Period: period, Currency: currency, Quota: u.Quota}
 	switch u.QuotaPeriod {
@@ -85,7 +86,7 @@ func (s *Service) UserPerformance(ctx context.Context, st PerformanceStore, user
 	case "year":
 		out.Quota = c.Round(u.Quota.Div(decimal.NewFromInt(12)))
 	}
-	if out.Figures, err = st.SalesFigures(ctx, userID, currency, start.Format(time.DateOnly), end.Format(time.DateOnly)); err != nil {
+	if out.Figures, err = st.SalesFigures(ctx, userID, currency, start, end); err != nil {
 		return Performance{}, err
 	}
 	if out.Quota.IsPositive() {

@@ -43,8 +43,8 @@ type Plan struct {
 	BaseRatePct decimal.Decimal
 	Rules       []Rule
 	Exclusions  []Exclusion
-	ValidFrom   string
-	ValidTo     string // "" open-ended
+	ValidFrom   quotient.Date
+	ValidTo     quotient.Date // zero: open-ended
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -57,8 +57,8 @@ type PlanInput struct {
 	BaseRatePct *decimal.Decimal
 	Rules       *[]Rule
 	Exclusions  *[]Exclusion
-	ValidFrom   *string
-	ValidTo     *string
+	ValidFrom   *quotient.Date
+	ValidTo     *quotient.Date
 }
 
 // Assignment puts a user on a plan between two dates, with a monthly
@@ -67,8 +67,8 @@ type Assignment struct {
 	ID        string
 	PlanID    string
 	UserID    string
-	ValidFrom string
-	ValidTo   string
+	ValidFrom quotient.Date
+	ValidTo   quotient.Date
 	Quota     decimal.Decimal
 	Currency  string
 	CreatedAt time.Time
@@ -129,7 +129,7 @@ type Store interface {
 	UserAssignments(ctx context.Context, userID string) ([]Assignment, error)
 	// AssignmentOn is the user's assignment in force on a day, with its
 	// plan; ok is false when the user has none.
-	AssignmentOn(ctx context.Context, userID, day string) (Assignment, Plan, bool, error)
+	AssignmentOn(ctx context.Context, userID string, day quotient.Date) (Assignment, Plan, bool, error)
 	SetSplits(ctx context.Context, opportunityID string, splits []Split) error
 	Splits(ctx context.Context, opportunityID string) ([]Split, error)
 }
@@ -191,9 +191,8 @@ func (p *Plan) apply(in PlanInput) error {
 			pr.Add(f+".condition", "%v", err)
 		}
 	}
-	pr.Date("valid_from", p.ValidFrom, quotient.Required)
-	pr.Date("valid_to", p.ValidTo, quotient.Optional)
-	if p.ValidTo != "" && p.ValidTo < p.ValidFrom {
+	pr.DateGiven("valid_from", p.ValidFrom)
+	if !p.ValidTo.IsZero() && p.ValidTo.Before(p.ValidFrom) {
 		pr.Add("valid_to", "must be on or after valid_from")
 	}
 	return pr.Err()
@@ -254,8 +253,8 @@ func (s *Service) Plans(ctx context.Context, st Store, p quotient.Page) ([]Plan,
 // AssignmentInput puts a user on a plan.
 type AssignmentInput struct {
 	UserID    string
-	ValidFrom string
-	ValidTo   string
+	ValidFrom quotient.Date
+	ValidTo   quotient.Date
 	Quota     decimal.Decimal
 	Currency  string
 }
@@ -284,12 +283,11 @@ func (s *Service) Assign(ctx context.Context, st interface {
 	} else if !ok {
 		pr.Add("user_id", "no user %q", in.UserID)
 	}
-	if in.ValidFrom == "" {
+	if in.ValidFrom.IsZero() {
 		in.ValidFrom = p.ValidFrom
 	}
-	pr.Date("valid_from", in.ValidFrom, quotient.Required)
-	pr.Date("valid_to", in.ValidTo, quotient.Optional)
-	if in.ValidTo != "" && in.ValidTo < in.ValidFrom {
+	pr.DateGiven("valid_from", in.ValidFrom)
+	if !in.ValidTo.IsZero() && in.ValidTo.Before(in.ValidFrom) {
 		pr.Add("valid_to", "must be on or after valid_from")
 	}
 	if in.Currency == "" {
@@ -305,8 +303,8 @@ func (s *Service) Assign(ctx context.Context, st interface {
 		return Assignment{}, err
 	}
 	for _, o := range others {
-		if (o.ValidTo == "" || in.ValidFrom <= o.ValidTo) && (in.ValidTo == "" || o.ValidFrom <= in.ValidTo) {
-			to := o.ValidTo
+		if (o.ValidTo.IsZero() || !in.ValidFrom.After(o.ValidTo)) && (in.ValidTo.IsZero() || !o.ValidFrom.After(in.ValidTo)) {
+			to := o.ValidTo.String()
 			if to == "" {
 				to = "open-ended"
 			}

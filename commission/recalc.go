@@ -153,7 +153,7 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 		}
 		adj := Line{ID: quotient.NewID("cml"), UserID: l.UserID, PlanID: plan.ID, PlanVersion: plan.Version, InvoiceID: l.InvoiceID,
 			InvoiceNumber: l.InvoiceNumber, OrderLineID: l.OrderLineID, SKU: l.SKU, SourceType: recalcPrefix + l.SourceType,
-			SourceID: l.SourceID + "#" + run.ID, Period: period, Date: now.Format("2006-01-02"), Currency: l.Currency, Basis: diffCounted,
+			SourceID: l.SourceID + "#" + run.ID, Period: period, Date: quotient.DateOf(now), Currency: l.Currency, Basis: diffCounted,
 			SharePct: l.SharePct, RatePct: rt.pct, Amount: diff, Status: status, Rule: rt.rule, CreatedAt: now,
 			Figures: fmt.Sprintf("recalculation %s of %s %s under plan %s v%d: %s × %s%% = %s, %s before", run.ID, l.SourceType, l.SourceID, plan.Name,
 				plan.Version, c.Format(c.FromMinor(l.Basis)), rt.pct, c.Format(c.FromMinor(want)), c.Format(c.FromMinor(current[k])))}
@@ -168,7 +168,7 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 	if len(curs) == 0 {
 		return run, nil
 	}
-	day := now.Format("2006-01-02")
+	day := quotient.DateOf(now)
 	books, err := s.ledger.Open(ctx, st, day)
 	if err != nil {
 		return Recalculation{}, err

@@ -164,7 +164,7 @@ func (s *Service) PayStatement(ctx context.Context, st StatementStore, userID, p
 		if p.Amount <= 0 {
 			return nil, quotient.Errorf(quotient.Conflict, "the %s statement of %s changed meanwhile; fetch it again", period, userID)
 		}
-		e, _, err := s.ledger.PostOnce(ctx, st, ledger.EntryInput{Date: now.Format(time.DateOnly), Memo: fmt.Sprintf("Commission %s for %s", period, userID),
+		e, _, err := s.ledger.PostOnce(ctx, st, ledger.EntryInput{Date: quotient.DateOf(now), Memo: fmt.Sprintf("Commission %s for %s", period, userID),
 			Currency: t.Currency, SourceType: "commission_payout", SourceID: p.ID, Event: "pay", Lines: []ledger.LineInput{
 				{AccountCode: ledger.CommissionsPayable, Debit: p.Amount}, {AccountCode: ledger.Cash, Credit: p.Amount}}}, a.UserID)
 		if err != nil {

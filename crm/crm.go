@@ -124,7 +124,7 @@ type Opportunity struct {
 	Stage       Stage
 	Amount      decimal.Decimal
 	Currency    string
-	CloseDate   string
+	CloseDate   quotient.Date
 	OwnerID     string
 	Probability decimal.Decimal
 	Description string

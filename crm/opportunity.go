@@ -15,7 +15,7 @@ type OpportunityInput struct {
 	Name        string
 	Stage       Stage
 	Amount      decimal.Decimal
-	CloseDate   string
+	CloseDate   quotient.Date
 	OwnerID     string
 	Probability *decimal.Decimal
 	Description string
@@ -26,7 +26,7 @@ type OpportunityPatch struct {
 	Name        *string
 	Stage       *Stage
 	Amount      *decimal.Decimal
-	CloseDate   *string
+	CloseDate   *quotient.Date
 	OwnerID     *string
 	Probability *decimal.Decimal
 	Description *string
@@ -42,7 +42,7 @@ func validateOpportunity(o Opportunity) error {
 	if cur, ok := quotient.LookupCurrency(o.Currency); ok {
 		p.Scale("amount", o.Amount, cur.MinorUnits)
 	}
-	p.Date("close_date", o.CloseDate, quotient.Required)
+	p.DateGiven("close_date", o.CloseDate)
 	p.NonNegative("probability", o.Probability, 2)
 	if o.Probability.GreaterThan(hundred) {
 		p.Add("probability", "must be between 0 and 100")

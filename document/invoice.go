@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
 )
 
 // InvoiceLine is one row of an invoice.
@@ -21,8 +23,8 @@ type Invoice struct {
 	Customer  Party
 	Number    string
 	Order     string
-	IssueDate string
-	DueDate   string
+	IssueDate quotient.Date
+	DueDate   quotient.Date
 	Terms     string // "2/10 net 30"
 	Currency  string
 	Lines     []InvoiceLine
@@ -38,7 +40,7 @@ type Invoice struct {
 func InvoicePDF(inv Invoice) ([]byte, error) {
 	sh := sheet{kind: "INVOICE", title: "Invoice " + inv.Number, ref: "Invoice " + inv.Number, company: inv.Company, customer: inv.Customer,
 		partyLabel: "Bill to",
-		facts: [][2]string{{"Number", inv.Number}, {"Order", inv.Order}, {"Issue date", inv.IssueDate}, {"Due date", inv.DueDate},
+		facts: [][2]string{{"Number", inv.Number}, {"Order", inv.Order}, {"Issue date", inv.IssueDate.String()}, {"Due date", inv.DueDate.String()},
 			{"Terms", inv.Terms}, {"Currency", inv.Currency}},
 		cols: []column{{"SKU", 28, "L"}, {"Description", 70, "L"}, {"Qty", 18, "R"}, {"Unit price", 28, "R"}, {"Net", 36, "R"}},
 		wrap: 1, blocks: [][2]string{{"Payment", inv.Payment}}}
@@ -57,10 +59,10 @@ func InvoicePDF(inv Invoice) ([]byte, error) {
 
 // StatementLine is one movement on a customer's statement.
 type StatementLine struct {
-	Date     string
+	Date     quotient.Date
 	Kind     string // Invoice, Payment, Credit note, Discount
 	Document string
-	DueDate  string
+	DueDate  quotient.Date // invoices only
 	Debit    decimal.Decimal
 	Credit   decimal.Decimal
 	Balance  decimal.Decimal
@@ -70,8 +72,8 @@ type StatementLine struct {
 type Statement struct {
 	Company  Party
 	Customer Party
-	From, To string
-	Date     string
+	From, To quotient.Date
+	Date     quotient.Date
 	Currency string
 	Opening  decimal.Decimal
 	Lines    []StatementLine
@@ -89,7 +91,7 @@ func StatementPDF(st Statement) ([]byte, error) {
 	ref := fmt.Sprintf("Statement %s to %s", st.From, st.To)
 	sh := sheet{kind: "STATEMENT", title: st.Customer.Name + " — " + ref, ref: ref, company: st.Company, customer: st.Customer,
 		partyLabel: "Statement for",
-		facts:      [][2]string{{"From", st.From}, {"To", st.To}, {"Date", st.Date}, {"Currency", st.Currency}},
+		facts:      [][2]string{{"From", st.From.String()}, {"To", st.To.String()}, {"Date", st.Date.String()}, {"Currency", st.Currency}},
 		cols: []column{{"Date", 22, "L"}, {"Type", 22, "L"}, {"Document", 38, "L"}, {"Due", 22, "L"}, {"Debit", 24, "R"}, {"Credit", 24, "R"},
 			{"Balance", 28, "R"}},
 		wrap: 2, blocks: [][2]string{{"Note", st.Note}}}
@@ -99,9 +101,9 @@ func StatementPDF(st Statement) ([]byte, error) {
 		}
 		return Money(d, st.Currency)
 	}
-	sh.rows = append(sh.rows, []string{st.From, "", "Opening balance", "", "", "", Money(st.Opening, st.Currency)})
+	sh.rows = append(sh.rows, []string{st.From.String(), "", "Opening balance", "", "", "", Money(st.Opening, st.Currency)})
 	for _, l := range st.Lines {
-		sh.rows = append(sh.rows, []string{l.Date, l.Kind, l.Document, l.DueDate, amt(l.Debit), amt(l.Credit), Money(l.Balance, st.Currency)})
+		sh.rows = append(sh.rows, []string{l.Date.String(), l.Kind, l.Document, l.DueDate.String(), amt(l.Debit), amt(l.Credit), Money(l.Balance, st.Currency)})
 	}
 	sh.totals = []total{{label: "Opening balance", value: Money(st.Opening, st.Currency)},
 		{label: "Invoiced", value: Money(st.Debits, st.Currency)},
@@ -115,12 +117,13 @@ func StatementPDF(st Statement) ([]byte, error) {
 
 // CommissionLine is one row of a commission statement.
 type CommissionLine struct {
-	Date, Invoice, SKU, Source string
-	Basis                      decimal.Decimal
-	RatePct                    decimal.Decimal
-	Amount                     decimal.Decimal
-	Status                     string
-	Currency                   string
+	Date                 quotient.Date
+	Invoice, SKU, Source string
+	Basis                decimal.Decimal
+	RatePct              decimal.Decimal
+	Amount               decimal.Decimal
+	Status               string
+	Currency             string
 }
 
 // CommissionTotal is a commission statement's sums in one currency.
@@ -135,7 +138,7 @@ type CommissionStatement struct {
 	Company Party
 	Rep     Party
 	Period  string
-	Date    string
+	Date    quotient.Date
 	Lines   []CommissionLine
 	Totals  []CommissionTotal
 }
@@ -144,12 +147,12 @@ type CommissionStatement struct {
 func CommissionStatementPDF(st CommissionStatement) ([]byte, error) {
 	ref := "Commission statement " + st.Period
 	sh := sheet{kind: "COMMISSION", title: st.Rep.Name + " — " + ref, ref: ref, company: st.Company, customer: st.Rep, partyLabel: "Statement for",
-		facts: [][2]string{{"Period", st.Period}, {"Date", st.Date}},
+		facts: [][2]string{{"Period", st.Period}, {"Date", st.Date.String()}},
 		cols: []column{{"Date", 20, "L"}, {"Invoice", 32, "L"}, {"SKU", 26, "L"}, {"Source", 24, "L"}, {"Basis", 24, "R"}, {"Rate", 14, "R"},
 			{"Amount", 22, "R"}, {"Status", 18, "L"}},
 		wrap: 1}
 	for _, l := range st.Lines {
-		sh.rows = append(sh.rows, []string{l.Date, l.Invoice, l.SKU, l.Source, Money(l.Basis, l.Currency), Percent(l.RatePct), Money(l.Amount, l.Currency), l.Status})
+		sh.rows = append(sh.rows, []string{l.Date.String(), l.Invoice, l.SKU, l.Source, Money(l.Basis, l.Currency), Percent(l.RatePct), Money(l.Amount, l.Currency), l.Status})
 	}
 	for _, t := range st.Totals {
 		sh.totals = append(sh.totals, total{label: "Accrued (" + t.Currency + ")", value: Money(t.Accrued, t.Currency)},

@@ -7,6 +7,8 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
 )
 
 //go:embed fonts/ipaexg.ttf
@@ -47,8 +49,8 @@ type Quote struct {
 	Customer       Party
 	Number         string
 	Version        int
-	Date           string
-	ValidUntil     string
+	Date           quotient.Date
+	ValidUntil     quotient.Date
 	Currency       string
 	Lines          []QuoteLine
 	Subtotal       decimal.Decimal
@@ -75,7 +77,7 @@ const (
 func QuotePDF(q Quote) ([]byte, error) {
 	sh := sheet{kind: "QUOTE", title: fmt.Sprintf("Quote %s v%d", q.Number, q.Version), ref: fmt.Sprintf("Quote %s, version %d", q.Number, q.Version),
 		company: q.Company, customer: q.Customer, partyLabel: "Prepared for",
-		facts: [][2]string{{"Number", q.Number}, {"Version", fmt.Sprint(q.Version)}, {"Date", q.Date}, {"Valid until", q.ValidUntil}, {"Currency", q.Currency}},
+		facts: [][2]string{{"Number", q.Number}, {"Version", fmt.Sprint(q.Version)}, {"Date", q.Date.String()}, {"Valid until", q.ValidUntil.String()}, {"Currency", q.Currency}},
 		cols:  []column{{"SKU", 28, "L"}, {"Description", 62, "L"}, {"Qty", 16, "R"}, {"List", 22, "R"}, {"Discount", 16, "R"}, {"Net", 36, "R"}},
 		wrap:  1, blocks: [][2]string{{"Terms", q.Terms}, {"Notes", q.Notes}}}
 	for _, l := range q.Lines {

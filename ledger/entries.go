@@ -19,21 +19,12 @@ func (s *Service) Entries(ctx context.Context, st Store, f EntryFilter) ([]Entry
 	if _, err := mayRead(ctx); err != nil {
 		return nil, err
 	}
-	p := quotient.Problems{}
-	for _, d := range []struct{ field, v string }{{"from", f.From}, {"to", f.To}} {
-		if _, ok := quotient.ParseDate(d.v); d.v != "" && !ok {
-			p.Add(d.field, "must be a date as YYYY-MM-DD")
-		}
-	}
-	if err := p.Err(); err != nil {
-		return nil, quotient.Wrap(err, quotient.Invalid, "bad filter")
-	}
 	return st.ListJournalEntries(ctx, f)
 }
 
 // Reverse posts the mirror image of an entry (debits and credits swapped),
-// dated date (today when empty), once: reversing twice is a conflict.
-func (s *Service) Reverse(ctx context.Context, st Store, id, date, memo string) (Entry, error) {
+// dated date (today when zero), once: reversing twice is a conflict.
+func (s *Service) Reverse(ctx context.Context, st Store, id string, date quotient.Date, memo string) (Entry, error) {
 	a, err := mayWrite(ctx)
 	if err != nil {
 		return Entry{}, err
@@ -51,7 +42,7 @@ func (s *Service) Reverse(ctx context.Context, st Store, id, date, memo string) 
 	if memo == "" {
 		memo = "Reversal of " + id
 	}
-	if date == "" {
+	if date.IsZero() {
 		date = s.today()
 	}
 	in := EntryInput{Date: date, Memo: memo, SourceType: "reversal", SourceID: id, Event: "reverse"}
@@ -59,7 +50,7 @@ func (s *Service) Reverse(ctx context.Context, st Store, id, date, memo string) 
 		in.Lines = append(in.Lines, LineInput{AccountCode: l.AccountCode, Currency: l.Currency, Debit: l.Credit, Credit: l.Debit, Memo: l.Memo})
 	}
 	var b Books
-	if d, ok := quotient.ParseDate(date); ok && d.Year() >= 1900 {
+	if date.Year() >= 1900 {
 		if b, err = s.Books(ctx, st, date); err != nil {
 			return Entry{}, err
 		}

@@ -80,7 +80,7 @@ type Line struct {
 // Entry is a posted journal entry.
 type Entry struct {
 	ID         string
-	Date       string // YYYY-MM-DD
+	Date       quotient.Date
 	Memo       string
 	SourceType string
 	SourceID   string
@@ -121,7 +121,7 @@ type Balance struct {
 // Posting is a journal line with its entry, for an account's ledger.
 type Posting struct {
 	EntryID string
-	Date    string
+	Date    quotient.Date
 	Memo    string
 	Line
 }
@@ -131,7 +131,7 @@ type EntryFilter struct {
 	quotient.Page
 	SourceType string
 	SourceID   string
-	From, To   string
+	From, To   quotient.Date // no date: unbounded
 }
 
 // Store is the storage the ledger needs.
@@ -152,9 +152,10 @@ type Store interface {
 	InsertPeriodEvent(ctx context.Context, e PeriodEvent) error
 	PeriodEvents(ctx context.Context, period string) ([]PeriodEvent, error)
 	// Balances sums posted lines dated on or before asOf, by account and currency.
-	Balances(ctx context.Context, asOf, currency string) ([]Balance, error)
-	// Postings lists an account's lines in a currency between two dates.
-	Postings(ctx context.Context, code, currency, from, to string) ([]Posting, error)
+	Balances(ctx context.Context, asOf quotient.Date, currency string) ([]Balance, error)
+	// Postings lists an account's lines in a currency between two dates
+	// (inclusive).
+	Postings(ctx context.Context, code, currency string, from, to quotient.Date) ([]Posting, error)
 	// Imbalances describes every currency whose debits and credits differ,
 	// over the whole ledger and per entry.
 	Imbalances(ctx context.Context) ([]string, error)

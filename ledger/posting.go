@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -23,7 +22,7 @@ type LineInput struct {
 
 // EntryInput is an entry to post.
 type EntryInput struct {
-	Date       string
+	Date       quotient.Date // today when zero
 	Memo       string
 	Currency   string
 	SourceType string
@@ -44,7 +43,7 @@ type ManualLine struct {
 
 // ManualEntry is an entry a person posts.
 type ManualEntry struct {
-	Date       string
+	Date       quotient.Date // today when zero
 	Memo       string
 	Currency   string
 	SourceType string
@@ -60,7 +59,7 @@ const MaxLines = 1000
 // Posting rules that post several entries in one use case (an invoice and
 // its commission) share one.
 type Books struct {
-	date    string
+	date    quotient.Date
 	period  string
 	closed  bool
 	chart   map[string]Account
@@ -68,11 +67,11 @@ type Books struct {
 }
 
 // Books reads the ledger as postings dated date see it.
-func (s *Service) Books(ctx context.Context, st Store, date string) (Books, error) {
-	if len(date) < 7 {
-		return Books{}, fmt.Errorf("ledger: books of %q: not a date", date)
+func (s *Service) Books(ctx context.Context, st Store, date quotient.Date) (Books, error) {
+	if date.IsZero() {
+		return Books{}, fmt.Errorf("ledger: books of no date")
 	}
-	b := Books{date: date, period: date[:7], chart: map[string]Account{}, revenue: map[string]string{}}
+	b := Books{date: date, period: date.YearMonth(), chart: map[string]Account{}, revenue: map[string]string{}}
 	per, ok, err := st.GetPeriod(ctx, b.period)
 	if err != nil {
 		return Books{}, err
@@ -93,7 +92,7 @@ func (s *Service) Books(ctx context.Context, st Store, date string) (Books, erro
 
 // Open reads the books of date's month, or says (a conflict naming the
 // date) that the month is closed to postings.
-func (s *Service) Open(ctx context.Context, st Store, date string) (Books, error) {
+func (s *Service) Open(ctx context.Context, st Store, date quotient.Date) (Books, error) {
 	b, err := s.Books(ctx, st, date)
 	if err != nil {
 		return Books{}, err
@@ -102,7 +101,7 @@ func (s *Service) Open(ctx context.Context, st Store, date string) (Books, error
 }
 
 // Date is the day the books were read for.
-func (b Books) Date() string { return b.date }
+func (b Books) Date() quotient.Date { return b.date }
 
 // Closed reports whether the month's postings are stopped.
 func (b Books) Closed() bool { return b.closed }
@@ -157,11 +156,11 @@ func (s *Service) Post(ctx context.Context, st Store, in ManualEntry) (Entry, er
 		}
 		ein.Lines = append(ein.Lines, LineInput{}) // found at fault already; keeps the others' indexes
 	}
-	if ein.Date == "" {
+	if ein.Date.IsZero() {
 		ein.Date = s.today()
 	}
 	var b Books
-	if d, ok := quotient.ParseDate(ein.Date); ok && d.Year() >= 1900 {
+	if ein.Date.Year() >= 1900 {
 		if b, err = s.Books(ctx, st, ein.Date); err != nil {
 			return Entry{}, err
 		}
@@ -178,7 +177,7 @@ func (s *Service) Post(ctx context.Context, st Store, in ManualEntry) (Entry, er
 // It is for posting rules (billing, commission), which check their own
 // rights; its date's month must be open.
 func (s *Service) PostOnce(ctx context.Context, st Store, in EntryInput, actorID string) (Entry, bool, error) {
-	if in.Date == "" {
+	if in.Date.IsZero() {
 		in.Date = s.today()
 	}
 	b, err := s.Open(ctx, st, in.Date)
@@ -194,10 +193,10 @@ func (s *Service) Record(ctx context.Context, st Store, b Books, in EntryInput, 
 	if in.SourceType == "" || in.SourceID == "" || in.Event == "" {
 		return Entry{}, false, fmt.Errorf("ledger: a posting rule's entry needs a source and an event")
 	}
-	if in.Date == "" {
+	if in.Date.IsZero() {
 		in.Date = s.today()
 	}
-	if len(in.Date) < 7 || in.Date[:7] != b.period {
+	if in.Date.YearMonth() != b.period {
 		return Entry{}, false, fmt.Errorf("ledger: an entry dated %s posted in the books of %s", in.Date, b.period)
 	}
 	e, err := s.build(b, in, actorID, &quotient.Problems{})
@@ -212,7 +211,7 @@ func (s *Service) Record(ctx context.Context, st Store, b Books, in EntryInput, 
 	return e, false, err
 }
 
-func (s *Service) today() string { return s.now().UTC().Format(time.DateOnly) }
+func (s *Service) today() quotient.Date { return quotient.DateOf(s.now()) }
 
 func (s *Service) insert(ctx context.Context, st Store, e Entry) (Entry, error) {
 	ok, err := st.InsertJournalEntry(ctx, e)
@@ -233,8 +232,8 @@ func (s *Service) insert(ctx context.Context, st Store, e Entry) (Entry, error) 
 // with the input is a 422 naming every field (with what p holds already),
 // a closed month a 409.
 func (s *Service) build(b Books, in EntryInput, actorID string, p *quotient.Problems) (Entry, error) {
-	if d, ok := quotient.ParseDate(in.Date); !ok || d.Year() < 1900 {
-		p.Add("date", "must be a date as YYYY-MM-DD, in 1900 or later")
+	if in.Date.Year() < 1900 {
+		p.Add("date", "must be in 1900 or later")
 	}
 	p.Text("memo", in.Memo, quotient.Optional, 500)
 	p.Text("source_type", in.SourceType, quotient.Optional, 50)

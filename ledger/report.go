@@ -19,7 +19,7 @@ type TrialRow struct {
 
 // TrialBalance is every account with a balance in a currency as of a date.
 type TrialBalance struct {
-	AsOf        string
+	AsOf        quotient.Date
 	Currency    string
 	Rows        []TrialRow
 	TotalDebit  decimal.Decimal
@@ -27,16 +27,13 @@ type TrialBalance struct {
 }
 
 // Trial computes the trial balance of a currency as of a date (today when
-// empty). Its totals are equal unless the books are broken.
-func (s *Service) Trial(ctx context.Context, st Store, asOf, currency string) (TrialBalance, error) {
+// zero). Its totals are equal unless the books are broken.
+func (s *Service) Trial(ctx context.Context, st Store, asOf quotient.Date, currency string) (TrialBalance, error) {
 	if _, err := mayRead(ctx); err != nil {
 		return TrialBalance{}, err
 	}
-	if asOf == "" {
-		asOf = s.now().UTC().Format(time.DateOnly)
-	}
-	if _, ok := quotient.ParseDate(asOf); !ok {
-		return TrialBalance{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be a date as YYYY-MM-DD")
+	if asOf.IsZero() {
+		asOf = s.today()
 	}
 	c, ok := quotient.LookupCurrency(currency)
 	if !ok {
@@ -78,7 +75,7 @@ func (s *Service) Trial(ctx context.Context, st Store, asOf, currency string) (T
 type AccountLedger struct {
 	Account  Account
 	Currency string
-	From, To string
+	From, To quotient.Date
 	Opening  decimal.Decimal // debit-positive balance before From
 	Rows     []LedgerRow
 	Closing  decimal.Decimal
@@ -96,37 +93,29 @@ type LedgerRow struct {
 const MaxLedgerRows = 100000
 
 // Ledger returns an account's postings between two dates (inclusive) with
-// the opening balance and a running balance.
-func (s *Service) Ledger(ctx context.Context, st Store, code, currency, from, to string) (AccountLedger, error) {
+// the opening balance and a running balance: from the first day when from
+// is zero, to today when to is.
+func (s *Service) Ledger(ctx context.Context, st Store, code, currency string, from, to quotient.Date) (AccountLedger, error) {
 	if _, err := mayRead(ctx); err != nil {
 		return AccountLedger{}, err
 	}
-	p := quotient.Problems{}
-	if to == "" {
-		to = s.now().UTC().Format(time.DateOnly)
+	if to.IsZero() {
+		to = s.today()
 	}
-	if from == "" {
+	if from.IsZero() {
 		from = firstDay
-	}
-	for _, d := range []struct{ field, v string }{{"from", from}, {"to", to}} {
-		if _, ok := quotient.ParseDate(d.v); !ok {
-			p.Add(d.field, "must be a date as YYYY-MM-DD")
-		}
 	}
 	c, ok := quotient.LookupCurrency(currency)
 	if !ok {
-		p.Add("currency", "name the currency, e.g. currency=USD")
-	}
-	if err := p.Err(); err != nil {
-		return AccountLedger{}, quotient.Wrap(err, quotient.Invalid, "bad query")
+		return AccountLedger{}, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
 	}
 	a, err := st.GetLedgerAccount(ctx, code)
 	if err != nil {
 		return AccountLedger{}, err
 	}
 	open := int64(0)
-	if from > firstDay { // nothing can be dated before the first day
-		before, err := st.Balances(ctx, dayBefore(from), currency)
+	if from.After(firstDay) { // nothing can be dated before the first day
+		before, err := st.Balances(ctx, from.AddDays(-1), currency)
 		if err != nil {
 			return AccountLedger{}, err
 		}
@@ -154,12 +143,4 @@ func (s *Service) Ledger(ctx context.Context, st Store, code, currency, from, to
 }
 
 // firstDay is the earliest date both databases store.
-const firstDay = "0001-01-01"
-
-func dayBefore(d string) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
-	}
-	return t.AddDate(0, 0, -1).Format(time.DateOnly)
-}
+var firstDay = quotient.NewDate(1, time.January, 1)

@@ -17,7 +17,7 @@ type Shipment struct {
 	Number      string
 	OrderID     string
 	WarehouseID string
-	ShippedOn   string
+	ShippedOn   quotient.Date
 	Reference   string
 	ActorID     string
 	CreatedAt   time.Time
@@ -40,8 +40,8 @@ type FulfillLine struct {
 // FulfillInput is a shipment to record.
 type FulfillInput struct {
 	WarehouseID string
-	ShippedOn   string // YYYY-MM-DD; today when empty
-	Reference   string // a carrier's tracking number, say
+	ShippedOn   quotient.Date // today when zero
+	Reference   string        // a carrier's tracking number, say
 	Lines       []FulfillLine
 }
 
@@ -118,10 +118,8 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 	}
 	p := quotient.Problems{}
 	now := s.now().UTC()
-	if in.ShippedOn == "" {
-		in.ShippedOn = now.Format(time.DateOnly)
-	} else if _, ok := quotient.ParseDate(in.ShippedOn); !ok {
-		p.Add("shipped_on", "must be a date as YYYY-MM-DD")
+	if in.ShippedOn.IsZero() {
+		in.ShippedOn = quotient.DateOf(now)
 	}
 	p.Text("reference", in.Reference, quotient.Optional, 200)
 	if len(in.Lines) == 0 {

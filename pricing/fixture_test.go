@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/rules"
 )
@@ -14,7 +15,7 @@ import (
 func d(s string) decimal.Decimal   { return decimal.RequireFromString(s) }
 func dp(s string) *decimal.Decimal { v := d(s); return &v }
 
-var day = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+var day = quotient.NewDate(2026, time.November, 26)
 
 // fixture is a small catalog in one currency.
 type fixture struct {

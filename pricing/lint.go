@@ -3,7 +3,6 @@ package pricing
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
@@ -41,11 +40,11 @@ func (s *Service) Check(ctx context.Context, st Store) ([]Finding, error) {
 		}
 		f.After = page[len(page)-1].ID
 	}
-	today := s.now().UTC().Format(time.DateOnly)
+	today := quotient.DateOf(s.now())
 	var out []Finding
 	matches := map[*compiledRule][]string{}
 	for _, r := range rb.rules {
-		if r.ValidTo != "" && r.ValidTo < today {
+		if !r.ValidTo.IsZero() && r.ValidTo.Before(today) {
 			out = append(out, Finding{Kind: "expired", RuleIDs: []string{r.ID}, Message: fmt.Sprintf("rule %q ended on %s and can never match again", r.Name, r.ValidTo)})
 			continue
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -19,7 +18,7 @@ type PreviewInput struct {
 	AccountID         string
 	Currency          string
 	PriceBookID       string
-	PricingDate       string
+	PricingDate       quotient.Date // today when zero
 	HeaderDiscountPct decimal.Decimal
 	Lines             []LineInput
 }
@@ -33,7 +32,6 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 	}
 	p := quotient.Problems{}
 	p.Text("account_id", in.AccountID, quotient.Required, 64)
-	p.Date("pricing_date", in.PricingDate, quotient.Optional)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -48,11 +46,11 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 	if cur == "" {
 		cur = acc.Currency
 	}
-	date := s.now().UTC()
-	if in.PricingDate != "" {
-		date, _ = time.Parse(time.DateOnly, in.PricingDate)
+	date := in.PricingDate
+	if date.IsZero() {
+		date = quotient.DateOf(s.now())
 	}
-	book, err := s.bookFor(ctx, st, in.PriceBookID, acc, cur, date.Format(time.DateOnly))
+	book, err := s.bookFor(ctx, st, in.PriceBookID, acc, cur, date)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +144,7 @@ func (s *Service) resolveConfigurations(ctx context.Context, st Store, lines []L
 	return out, p.Err()
 }
 
-func (s *Service) bookFor(ctx context.Context, st Store, asked string, acc crm.Account, cur, day string) (catalog.PriceBook, error) {
+func (s *Service) bookFor(ctx context.Context, st Store, asked string, acc crm.Account, cur string, day quotient.Date) (catalog.PriceBook, error) {
 	field, id := "price_book_id", asked
 	if id == "" && acc.PriceBookID != "" {
 		field, id = "account.price_book_id", acc.PriceBookID
@@ -173,7 +171,7 @@ func (s *Service) bookFor(ctx context.Context, st Store, asked string, acc crm.A
 		return b, quotient.FieldErrorf(quotient.Unprocessable, field, "price book %s is in %s, not %s", b.Name, b.Currency, cur)
 	case !b.Active:
 		return b, quotient.FieldErrorf(quotient.Unprocessable, field, "price book %s is inactive", b.Name)
-	case (b.ValidFrom != "" && day < b.ValidFrom) || (b.ValidTo != "" && day > b.ValidTo):
+	case !day.Within(b.ValidFrom, b.ValidTo):
 		return b, quotient.FieldErrorf(quotient.Unprocessable, field, "price book %s is not valid on %s", b.Name, day)
 	}
 	return b, nil

@@ -2,7 +2,6 @@ package pricing
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -22,7 +21,7 @@ type LineInput struct {
 // rulebook.
 type Request struct {
 	Currency          string
-	Date              time.Time
+	Date              quotient.Date
 	Account           AccountFacts
 	Lines             []LineInput
 	HeaderDiscountPct decimal.Decimal
@@ -95,7 +94,7 @@ type TaxLine struct {
 // Result is a priced document.
 type Result struct {
 	Currency          string
-	PricingDate       string
+	PricingDate       quotient.Date
 	PriceBookID       string
 	RulebookVersion   int
 	InputHash         string
@@ -149,8 +148,7 @@ func Price(req Request, book Book, rb *Rulebook) (*Result, error) {
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	day := req.Date.UTC().Format(time.DateOnly)
-	date, _ := time.Parse(time.DateOnly, day)
+	day := req.Date
 	res := &Result{Currency: req.Currency, PricingDate: day, PriceBookID: book.PriceBook.ID, RulebookVersion: rb.Version,
 		HeaderDiscountPct: req.HeaderDiscountPct, Lines: make([]Line, len(req.Lines))}
 
@@ -205,7 +203,7 @@ func Price(req Request, book Book, rb *Rulebook) (*Result, error) {
 			ManualDiscountPct: l.ManualDiscountPct},
 			Product: ProductFacts{ID: pr.ID, SKU: pr.SKU, Name: pr.Name, Family: pr.Family, Kind: string(pr.Kind),
 				TaxCategory: pr.TaxCategory, UnitCost: pr.UnitCost},
-			Account: req.Account, Quote: quote, Config: configs[i], PricingDate: date}
+			Account: req.Account, Quote: quote, Config: configs[i], PricingDate: day.Time()}
 		unit := l.ListPrice
 		if s := rb.schedule(pr); s != nil {
 			pct, uses := s.Discount(l.Quantity)

@@ -35,8 +35,8 @@ type Rule struct {
 	Formula   string
 	Priority  int
 	Stackable bool
-	ValidFrom string
-	ValidTo   string
+	ValidFrom quotient.Date
+	ValidTo   quotient.Date
 	Active    bool
 	Version   int
 	CreatedAt time.Time
@@ -82,9 +82,7 @@ func ValidateRule(r Rule, cache *rules.Cache) error {
 	if r.Priority < 0 || r.Priority > 1_000_000 {
 		p.Add("priority", "must be between 0 and 1000000")
 	}
-	p.Date("valid_from", r.ValidFrom, quotient.Optional)
-	p.Date("valid_to", r.ValidTo, quotient.Optional)
-	if r.ValidFrom != "" && r.ValidTo != "" && r.ValidTo < r.ValidFrom {
+	if !r.ValidFrom.IsZero() && !r.ValidTo.IsZero() && r.ValidTo.Before(r.ValidFrom) {
 		p.Add("valid_to", "must not be before valid_from")
 	}
 	if err := p.Err(); err != nil {
@@ -151,9 +149,7 @@ func (c *compiledRule) newPrice(env *LineEnv) (decimal.Decimal, error) {
 	return c.formula.Decimal(env)
 }
 
-func (c *compiledRule) validOn(day string) bool {
-	return (c.ValidFrom == "" || day >= c.ValidFrom) && (c.ValidTo == "" || day <= c.ValidTo)
-}
+func (c *compiledRule) validOn(day quotient.Date) bool { return day.Within(c.ValidFrom, c.ValidTo) }
 
 // Rulebook is the compiled, indexed set of rules one pricing uses.
 type Rulebook struct {

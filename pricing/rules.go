@@ -16,7 +16,7 @@ type RuleInput struct {
 	Value                    decimal.Decimal
 	Priority                 int
 	Stackable                bool
-	ValidFrom, ValidTo       string
+	ValidFrom, ValidTo       quotient.Date
 	Active                   *bool
 }
 
@@ -27,7 +27,7 @@ type RulePatch struct {
 	Value                    *decimal.Decimal
 	Priority                 *int
 	Stackable                *bool
-	ValidFrom, ValidTo       *string
+	ValidFrom, ValidTo       *quotient.Date
 	Active                   *bool
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -111,7 +110,7 @@ func inputHash(req Request, book Book, rb *Rulebook) string {
 	w := func(parts ...any) {
 		fmt.Fprintln(h, parts...)
 	}
-	w("v1", req.Currency, req.Date.UTC().Format(time.DateOnly), req.CostCurrency, req.HeaderDiscountPct.String())
+	w("v1", req.Currency, req.Date.String(), req.CostCurrency, req.HeaderDiscountPct.String())
 	a := req.Account
 	w("account", a.ID, a.Name, a.Segment, a.Industry, a.TaxRegion, a.Currency)
 	w("book", book.PriceBook.ID, book.PriceBook.Version, "rulebook", rb.Version)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
 )
 
 // interner shares the text of identical trace entries within one
@@ -85,7 +87,7 @@ func (in *interner) falseDetail(r *compiledRule, env *LineEnv, k lineKeys) strin
 }
 
 // applyRules runs step 3 and records every rule considered.
-func applyRules(l *Line, env *LineEnv, unit decimal.Decimal, cands []*compiledRule, day string, texts *interner) decimal.Decimal {
+func applyRules(l *Line, env *LineEnv, unit decimal.Decimal, cands []*compiledRule, day quotient.Date, texts *interner) decimal.Decimal {
 	var stop *compiledRule
 	keys := texts.keys(l)
 	for _, r := range cands {
@@ -151,11 +153,11 @@ func applyRules(l *Line, env *LineEnv, unit decimal.Decimal, cands []*compiledRu
 	return unit
 }
 
-func orOpen(s string) string {
-	if s == "" {
+func orOpen(d quotient.Date) string {
+	if d.IsZero() {
 		return "open"
 	}
-	return s
+	return d.String()
 }
 
 func describeAction(r *compiledRule) string {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -245,7 +244,7 @@ func (s *Service) Submit(ctx context.Context, st Store, id string) (Quote, Versi
 	if v.Priced.HasConflicts {
 		return Quote{}, Version{}, nil, quotient.Errorf(quotient.Conflict, "quote %s has conflicting non-stackable price rules on a line; resolve the conflict (see the lines' conflicts) and re-price", q.Number)
 	}
-	if v.ValidUntil < s.now().UTC().Format(time.DateOnly) {
+	if v.ValidUntil.Before(quotient.DateOf(s.now())) {
 		return Quote{}, Version{}, nil, quotient.FieldErrorf(quotient.Conflict, "valid_until", "the quote expired on %s; move valid_until forward", v.ValidUntil)
 	}
 	env, err := envOf(ctx, st, q, v)

@@ -106,7 +106,7 @@ func (s *Service) View(ctx context.Context, st SendStore, secret []byte, token s
 	if view.Account, err = st.GetAccount(ctx, q.AccountID); err != nil {
 		return PortalView{}, err
 	}
-	view.Expired = v.Status == Expired || v.ValidUntil < now.Format(time.DateOnly)
+	view.Expired = v.Status == Expired || v.ValidUntil.Before(quotient.DateOf(now))
 	return view, nil
 }
 
@@ -208,7 +208,7 @@ func (s *Service) closeWon(ctx context.Context, st SendStore, q Quote, v Version
 	}
 	old := o.Version
 	now := s.now().UTC()
-	o.Stage, o.Probability, o.Amount, o.CloseDate = crm.ClosedWon, crm.ClosedWon.DefaultProbability(), v.Priced.NetTotal, now.Format(time.DateOnly)
+	o.Stage, o.Probability, o.Amount, o.CloseDate = crm.ClosedWon, crm.ClosedWon.DefaultProbability(), v.Priced.NetTotal, quotient.DateOf(now)
 	o.Version++
 	o.UpdatedAt = now
 	return st.UpdateOpportunity(ctx, o, old)
@@ -247,7 +247,7 @@ func (s *Service) Convert(ctx context.Context, st SendStore, id string, in Conve
 		return Quote{}, Version{}, Decision{}, quotient.Errorf(quotient.Conflict,
 			"quote %s version %d is %s; only an approved or sent quote can be converted", q.Number, v.Version, v.Status)
 	}
-	if v.ValidUntil != "" && v.ValidUntil < s.now().UTC().Format(time.DateOnly) {
+	if !v.ValidUntil.IsZero() && v.ValidUntil.Before(quotient.DateOf(s.now())) {
 		return Quote{}, Version{}, Decision{}, quotient.Errorf(quotient.Conflict, "quote %s expired on %s; revise it to make a new version", q.Number, v.ValidUntil)
 	}
 	p := quotient.Problems{}

@@ -115,7 +115,7 @@ func Compare(from, to Version) Diff {
 			d.Header = append(d.Header, FieldChange{Field: f, Before: a, After: b})
 		}
 	}
-	hdr("valid_until", from.ValidUntil, to.ValidUntil)
+	hdr("valid_until", from.ValidUntil.String(), to.ValidUntil.String())
 	hdr("terms", from.Terms, to.Terms)
 	hdr("notes", from.Notes, to.Notes)
 	d.Header = changed("header_discount_pct", from.HeaderDiscountPct, to.HeaderDiscountPct, d.Header)

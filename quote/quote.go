@@ -55,11 +55,11 @@ type Version struct {
 	QuoteID           string
 	Version           int
 	Status            Status
-	ValidUntil        string
+	ValidUntil        quotient.Date
 	Terms             string
 	Notes             string
 	HeaderDiscountPct decimal.Decimal
-	PricingDate       string
+	PricingDate       quotient.Date
 	Lines             []Line
 	Priced            *pricing.Result
 	ETag              int

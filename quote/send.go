@@ -37,7 +37,7 @@ type SendStore interface {
 	GetDecision(ctx context.Context, quoteID string) (Decision, error)
 	// SentPastValidity lists the sent versions whose valid_until is
 	// before today.
-	SentPastValidity(ctx context.Context, today string) ([]VersionRef, error)
+	SentPastValidity(ctx context.Context, today quotient.Date) ([]VersionRef, error)
 }
 
 // VersionRef names one version of a quote.
@@ -82,7 +82,7 @@ func (s *Service) Send(ctx context.Context, st SendStore, p Portal, id string, i
 		return Quote{}, Version{}, Send{}, quotient.Errorf(quotient.Conflict, "quote %s version %d is %s; only an approved version can be sent", q.Number, v.Version, v.Status)
 	}
 	now := s.now().UTC()
-	if v.ValidUntil < now.Format(time.DateOnly) {
+	if v.ValidUntil.Before(quotient.DateOf(now)) {
 		return Quote{}, Version{}, Send{}, quotient.FieldErrorf(quotient.Conflict, "valid_until", "the quote expired on %s; revise it", v.ValidUntil)
 	}
 	to := in.To
@@ -119,8 +119,7 @@ func (s *Service) Send(ctx context.Context, st SendStore, p Portal, id string, i
 	if err := st.PutDocument(ctx, sha, "application/pdf", pdf, now); err != nil {
 		return Quote{}, Version{}, Send{}, err
 	}
-	expires, _ := time.Parse(time.DateOnly, v.ValidUntil)
-	expires = expires.Add(24*time.Hour - time.Second) // the end of the last valid day, UTC
+	expires := v.ValidUntil.AddDays(1).Time().Add(-time.Second) // the end of the last valid day, UTC
 	a, _ := quotient.RequireActor(ctx)
 	sent := Send{QuoteID: q.ID, Version: v.Version, PDFSHA256: sha, Recipient: to, ExpiresAt: expires, SentBy: a.UserID, SentAt: now}
 	greeting := "Hello"
@@ -172,7 +171,7 @@ func (s *Service) SendOf(ctx context.Context, st SendStore, id string, version i
 // ExpireDue moves sent versions past valid_until to expired; safe to run
 // from every server at once (each change is guarded by the version's etag).
 func (s *Service) ExpireDue(ctx context.Context, st SendStore) (int, error) {
-	today := s.now().UTC().Format(time.DateOnly)
+	today := quotient.DateOf(s.now())
 	due, err := st.SentPastValidity(ctx, today)
 	if err != nil {
 		return 0, err
@@ -192,7 +191,7 @@ func (s *Service) ExpireDue(ctx context.Context, st SendStore) (int, error) {
 			return n, err
 		}
 		if err := st.InsertEvent(ctx, Event{ID: quotient.NewID("qev"), QuoteID: d.QuoteID, Version: d.Version, Kind: "expired", ActorID: "system",
-			Detail: "valid until " + v.ValidUntil, At: s.now().UTC()}); err != nil {
+			Detail: "valid until " + v.ValidUntil.String(), At: s.now().UTC()}); err != nil {
 			return n, err
 		}
 		n++

@@ -34,7 +34,7 @@ type Input struct {
 	AccountID         string
 	ContactID         string
 	PriceBookID       string
-	ValidUntil        string
+	ValidUntil        quotient.Date // DefaultValidity from today when zero
 	Terms             string
 	Notes             string
 	HeaderDiscountPct decimal.Decimal
@@ -45,7 +45,7 @@ type Input struct {
 // Lines replaces every line.
 type Patch struct {
 	ContactID         *string
-	ValidUntil        *string
+	ValidUntil        *quotient.Date
 	Terms             *string
 	Notes             *string
 	HeaderDiscountPct *decimal.Decimal
@@ -64,7 +64,7 @@ func (s *Service) event(ctx context.Context, st Store, q Quote, version int, kin
 
 func validateHeader(v Version) error {
 	p := quotient.Problems{}
-	p.Date("valid_until", v.ValidUntil, quotient.Required)
+	p.DateGiven("valid_until", v.ValidUntil)
 	p.Text("terms", v.Terms, quotient.Optional, 20000)
 	p.Text("notes", v.Notes, quotient.Optional, 20000)
 	if len(v.Lines) == 0 {
@@ -82,7 +82,7 @@ func (s *Service) price(ctx context.Context, st Store, q Quote, v *Version) erro
 	for i, l := range v.Lines {
 		lines[i] = pricing.LineInput{ProductID: l.ProductID, Quantity: l.Quantity, Configuration: l.Configuration, ManualDiscountPct: l.ManualDiscountPct}
 	}
-	v.PricingDate = s.now().UTC().Format(time.DateOnly)
+	v.PricingDate = quotient.DateOf(s.now())
 	res, err := s.pricing.Preview(ctx, st, pricing.PreviewInput{AccountID: q.AccountID, Currency: q.Currency, PriceBookID: q.PriceBookID,
 		PricingDate: v.PricingDate, HeaderDiscountPct: v.HeaderDiscountPct, Lines: lines})
 	if err != nil {
@@ -154,8 +154,8 @@ func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Versio
 	q.PriceBookID = book
 	v := Version{QuoteID: q.ID, Version: 1, Status: Draft, ValidUntil: in.ValidUntil, Terms: in.Terms, Notes: in.Notes,
 		HeaderDiscountPct: in.HeaderDiscountPct, Lines: in.Lines, ETag: 1, CreatedAt: now, UpdatedAt: now}
-	if v.ValidUntil == "" {
-		v.ValidUntil = now.Add(DefaultValidity).Format(time.DateOnly)
+	if v.ValidUntil.IsZero() {
+		v.ValidUntil = quotient.DateOf(now.Add(DefaultValidity))
 	}
 	if err := validateHeader(v); err != nil {
 		return Quote{}, Version{}, err
@@ -364,7 +364,7 @@ func (s *Service) Revise(ctx context.Context, st Store, id string) (Quote, Versi
 	}
 	lines := make([]Line, len(cur.Lines))
 	copy(lines, cur.Lines)
-	next := Version{QuoteID: q.ID, Version: cur.Version + 1, Status: Draft, ValidUntil: now.Add(DefaultValidity).Format(time.DateOnly),
+	next := Version{QuoteID: q.ID, Version: cur.Version + 1, Status: Draft, ValidUntil: quotient.DateOf(now.Add(DefaultValidity)),
 		Terms: cur.Terms, Notes: cur.Notes, HeaderDiscountPct: cur.HeaderDiscountPct, Lines: lines, ETag: 1, CreatedAt: now, UpdatedAt: now}
 	if err := s.price(ctx, st, q, &next); err != nil {
 		return Quote{}, Version{}, err

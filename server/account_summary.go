@@ -71,7 +71,7 @@ func (s *Server) accountSummary() fiber.Handler {
 		}
 		out := AccountSummaryJSON{AccountID: sum.Account.ID, Name: sum.Account.Name, Currency: cur, OpenQuotes: []OpenQuotesJSON{},
 			Uninvoiced: m(e.Uninvoiced), ARBalance: m(e.Balance), OpenInvoices: m(e.Receivables.Open), UnappliedCredit: m(e.Receivables.Credits),
-			OverdueBalance: m(e.Receivables.Overdue), OldestDueOn: optStr(e.Receivables.OldestDueOn), CreditLimit: mp(e.Limit),
+			OverdueBalance: m(e.Receivables.Overdue), OldestDueOn: optStr(e.Receivables.OldestDueOn.String()), CreditLimit: mp(e.Limit),
 			CreditAvailable: mp(e.Available), LifetimeRevenue: m(sum.LifetimeRevenue), OpenOrders: sum.OpenOrders, OrdersOnHold: sum.OnHold,
 			GrossMargin: mp(sum.GrossMargin), GrossMarginPct: decPtr(sum.GrossMarginPct), OpenCases: mapSlice(sum.OpenCases, caseJSON),
 			Backorders: []BackorderJSON{}}
@@ -79,8 +79,8 @@ func (s *Server) accountSummary() fiber.Handler {
 			out.Backorders = append(out.Backorders, BackorderJSON{OrderID: b.OrderID, OrderNumber: b.OrderNumber, SKU: b.SKU,
 				Quantity: b.Quantity.String()})
 		}
-		if a := sum.Activity; a.LastPaymentOn != "" {
-			out.LastPayment = &LastPaymentJSON{ReceivedOn: a.LastPaymentOn, Amount: fmtMinor(a.LastPaymentAmount, a.LastPaymentIn), Currency: a.LastPaymentIn}
+		if a := sum.Activity; !a.LastPaymentOn.IsZero() {
+			out.LastPayment = &LastPaymentJSON{ReceivedOn: a.LastPaymentOn.String(), Amount: fmtMinor(a.LastPaymentAmount, a.LastPaymentIn), Currency: a.LastPaymentIn}
 		}
 		for _, q := range sum.OpenQuotes {
 			out.OpenQuotes = append(out.OpenQuotes, OpenQuotesJSON{Currency: q.Currency, Count: q.Count, Total: fmtMinor(q.Total, q.Currency)})

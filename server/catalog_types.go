@@ -200,14 +200,14 @@ type PriceBookRequest struct {
 
 func priceBookJSON(b catalog.PriceBook) PriceBookJSON {
 	return PriceBookJSON{ID: b.ID, Name: b.Name, Description: b.Description, Currency: b.Currency, IsDefault: b.IsDefault,
-		Active: b.Active, ValidFrom: optStr(b.ValidFrom), ValidTo: optStr(b.ValidTo), CostRate: fmtDecPtr(b.CostRate), Version: b.Version,
+		Active: b.Active, ValidFrom: optStr(b.ValidFrom.String()), ValidTo: optStr(b.ValidTo.String()), CostRate: fmtDecPtr(b.CostRate), Version: b.Version,
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt}
 }
 
 func (r PriceBookRequest) input() (catalog.PriceBookInput, error) {
 	p := quotient.Problems{}
 	in := catalog.PriceBookInput{Name: strOr(r.Name), Description: strOr(r.Description), Currency: strOr(r.Currency),
-		Active: r.Active, ValidFrom: strOr(r.ValidFrom), ValidTo: strOr(r.ValidTo), CostRate: r.CostRate.Ptr(&p, "cost_rate")}
+		Active: r.Active, ValidFrom: day(&p, "valid_from", r.ValidFrom), ValidTo: day(&p, "valid_to", r.ValidTo), CostRate: r.CostRate.Ptr(&p, "cost_rate")}
 	if r.IsDefault != nil {
 		in.IsDefault = *r.IsDefault
 	}
@@ -221,7 +221,7 @@ func (r PriceBookRequest) patch() (catalog.PriceBookPatch, error) {
 	}
 	p := quotient.Problems{}
 	return catalog.PriceBookPatch{Name: r.Name, Description: r.Description, IsDefault: r.IsDefault, Active: r.Active,
-		ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, CostRate: r.CostRate.Ptr(&p, "cost_rate")}, p.Err()
+		ValidFrom: dayPatch(&p, "valid_from", r.ValidFrom), ValidTo: dayPatch(&p, "valid_to", r.ValidTo), CostRate: r.CostRate.Ptr(&p, "cost_rate")}, p.Err()
 }
 
 // EntryJSON is a product's price in a price book.

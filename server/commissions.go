@@ -41,7 +41,8 @@ type CommissionPlanRequest struct {
 
 func (r CommissionPlanRequest) input() (commission.PlanInput, error) {
 	p := quotient.Problems{}
-	in := commission.PlanInput{Name: r.Name, Basis: (*commission.Basis)(r.Basis), BaseRatePct: r.BaseRatePct.Ptr(&p, "base_rate_pct"), ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}
+	in := commission.PlanInput{Name: r.Name, Basis: (*commission.Basis)(r.Basis), BaseRatePct: r.BaseRatePct.Ptr(&p, "base_rate_pct"),
+		ValidFrom: dayPatch(&p, "valid_from", r.ValidFrom), ValidTo: dayPatch(&p, "valid_to", r.ValidTo)}
 	if r.Rules != nil {
 		rs := make([]commission.Rule, len(*r.Rules))
 		for i, x := range *r.Rules {
@@ -87,7 +88,7 @@ type CommissionPlanJSON struct {
 
 func commissionPlanJSON(p commission.Plan) CommissionPlanJSON {
 	out := CommissionPlanJSON{ID: p.ID, Name: p.Name, Basis: string(p.Basis), BaseRatePct: p.BaseRatePct.String(), Rules: []CommissionRuleOutJSON{},
-		Exclusions: []ExclusionJSON{}, ValidFrom: p.ValidFrom, ValidTo: optStr(p.ValidTo), Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		Exclusions: []ExclusionJSON{}, ValidFrom: p.ValidFrom.String(), ValidTo: optStr(p.ValidTo.String()), Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	for _, r := range p.Rules {
 		out.Rules = append(out.Rules, CommissionRuleOutJSON{Name: r.Name, Condition: r.Condition, RatePct: r.RatePct.String()})
 	}
@@ -136,7 +137,8 @@ type AssignmentRequest struct {
 
 func (r AssignmentRequest) input() (commission.AssignmentInput, error) {
 	p := quotient.Problems{}
-	in := commission.AssignmentInput{UserID: r.UserID, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, Quota: r.Quota.Value(&p, "quota"), Currency: r.Currency}
+	in := commission.AssignmentInput{UserID: r.UserID, ValidFrom: p.Date("valid_from", r.ValidFrom, quotient.Optional),
+		ValidTo: p.Date("valid_to", r.ValidTo, quotient.Optional), Quota: r.Quota.Value(&p, "quota"), Currency: r.Currency}
 	return in, p.Err()
 }
 
@@ -153,7 +155,7 @@ type AssignmentJSON struct {
 }
 
 func assignmentJSON(a commission.Assignment) AssignmentJSON {
-	return AssignmentJSON{ID: a.ID, PlanID: a.PlanID, UserID: a.UserID, ValidFrom: a.ValidFrom, ValidTo: optStr(a.ValidTo), Quota: a.Quota.String(),
+	return AssignmentJSON{ID: a.ID, PlanID: a.PlanID, UserID: a.UserID, ValidFrom: a.ValidFrom.String(), ValidTo: optStr(a.ValidTo.String()), Quota: a.Quota.String(),
 		Currency: a.Currency, CreatedAt: a.CreatedAt}
 }
 
@@ -278,7 +280,7 @@ func commissionLineJSON(l commission.Line) CommissionLineJSON {
 	m := func(n int64) string { return fmtMinor(n, l.Currency) }
 	return CommissionLineJSON{ID: l.ID, UserID: l.UserID, PlanID: l.PlanID, PlanVersion: l.PlanVersion, SourceInvoiceID: l.InvoiceID,
 		InvoiceNumber: l.InvoiceNumber, OrderLineID: l.OrderLineID, SKU: l.SKU, SourceType: l.SourceType, SourceID: l.SourceID, Period: l.Period,
-		Date: l.Date, Currency: l.Currency, BasisAmount: m(l.Basis), SharePct: l.SharePct.String(), RatePct: l.RatePct.String(), Amount: m(l.Amount),
+		Date: l.Date.String(), Currency: l.Currency, BasisAmount: m(l.Basis), SharePct: l.SharePct.String(), RatePct: l.RatePct.String(), Amount: m(l.Amount),
 		Status: string(l.Status), Rule: l.Rule, Figures: l.Figures, JournalEntryID: optStr(l.JournalEntryID), CreatedAt: l.CreatedAt}
 }
 
@@ -488,7 +490,11 @@ func (s *Server) kpis() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		k, err := s.app.KPIs(c.UserContext(), f["currency"], f["from"], f["to"])
+		d, err := queryDays(f, "from", "to")
+		if err != nil {
+			return err
+		}
+		k, err := s.app.KPIs(c.UserContext(), f["currency"], d[0], d[1])
 		if err != nil {
 			return err
 		}
@@ -500,7 +506,7 @@ func (s *Server) kpis() fiber.Handler {
 			v := fmtMoney(*d, k.Currency)
 			return &v
 		}
-		out := KPIJSON{From: k.From, To: k.To, Currency: k.Currency, Bookings: m(k.Bookings), WinRatePct: decPtr(k.WinRatePct),
+		out := KPIJSON{From: k.From.String(), To: k.To.String(), Currency: k.Currency, Bookings: m(k.Bookings), WinRatePct: decPtr(k.WinRatePct),
 			AverageDiscountPct: decPtr(k.AverageDiscountPct), QuoteToOrderPct: decPtr(k.QuoteToOrderPct), AverageDaysToAccept: decPtr(k.AverageDaysToAccept),
 			ARBalance: m(k.ARBalance), CreditSales: m(k.Facts.InvoicedTotal), DSO: decPtr(k.DSO), GrossProfit: m(k.GrossProfit), Customers: k.Facts.Customers,
 			CLV: money(k.CLV), SalesCost: m(k.SalesCost), NewCustomers: k.Facts.NewCustomers, CAC: money(k.CAC)}

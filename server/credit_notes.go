@@ -95,14 +95,14 @@ type CreditNoteJSON struct {
 func creditNoteJSON(cn billing.CreditNote) CreditNoteJSON {
 	m := func(n int64) string { return fmtMinor(n, cn.Currency) }
 	out := CreditNoteJSON{ID: cn.ID, Number: cn.Number, InvoiceID: cn.InvoiceID, InvoiceNumber: cn.InvoiceNumber, AccountID: cn.AccountID,
-		Currency: cn.Currency, IssueDate: cn.IssueDate, Reason: cn.Reason, NetTotal: m(cn.Net), TaxTotal: m(cn.Tax), Total: m(cn.Total),
+		Currency: cn.Currency, IssueDate: cn.IssueDate.String(), Reason: cn.Reason, NetTotal: m(cn.Net), TaxTotal: m(cn.Tax), Total: m(cn.Total),
 		Applied: m(cn.Applied), Unallocated: m(cn.Unallocated), JournalEntryID: cn.JournalEntryID, Version: cn.Version, CreatedAt: cn.CreatedAt}
 	for _, l := range cn.Lines {
 		out.Lines = append(out.Lines, CreditLineJSON{OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: l.Quantity.String(),
 			NetAmount: m(l.Net), TaxAmount: m(l.Tax), TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.String()})
 	}
 	for _, a := range cn.Allocations {
-		out.Allocations = append(out.Allocations, CreditAllocationJSON{ID: a.ID, InvoiceID: a.InvoiceID, Amount: m(a.Amount), AppliedOn: a.AppliedOn,
+		out.Allocations = append(out.Allocations, CreditAllocationJSON{ID: a.ID, InvoiceID: a.InvoiceID, Amount: m(a.Amount), AppliedOn: a.AppliedOn.String(),
 			JournalEntryID: a.JournalEntryID, CreatedAt: a.CreatedAt})
 	}
 	return out

@@ -247,7 +247,7 @@ type OpportunityRequest struct {
 
 func opportunityJSON(o crm.Opportunity) OpportunityJSON {
 	return OpportunityJSON{ID: o.ID, AccountID: o.AccountID, Name: o.Name, Stage: string(o.Stage),
-		Amount: fmtMoney(o.Amount, o.Currency), Currency: o.Currency, CloseDate: o.CloseDate, OwnerID: o.OwnerID,
+		Amount: fmtMoney(o.Amount, o.Currency), Currency: o.Currency, CloseDate: o.CloseDate.String(), OwnerID: o.OwnerID,
 		Probability: fmtDec(o.Probability, 0), Description: o.Description, Version: o.Version,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
@@ -255,7 +255,7 @@ func opportunityJSON(o crm.Opportunity) OpportunityJSON {
 func (r OpportunityRequest) input() (crm.OpportunityInput, error) {
 	p := quotient.Problems{}
 	in := crm.OpportunityInput{AccountID: strOr(r.AccountID), Name: strOr(r.Name), Stage: crm.Stage(strOr(r.Stage)),
-		Amount: r.Amount.Value(&p, "amount"), CloseDate: strOr(r.CloseDate), OwnerID: strOr(r.OwnerID),
+		Amount: r.Amount.Value(&p, "amount"), CloseDate: day(&p, "close_date", r.CloseDate), OwnerID: strOr(r.OwnerID),
 		Probability: r.Probability.Ptr(&p, "probability"), Description: strOr(r.Description)}
 	return in, p.Err()
 }
@@ -265,7 +265,7 @@ func (r OpportunityRequest) patch() (crm.OpportunityPatch, error) {
 	if r.AccountID != nil {
 		p.Add("account_id", "an opportunity cannot move to another account; create a new one")
 	}
-	out := crm.OpportunityPatch{Name: r.Name, Amount: r.Amount.Ptr(&p, "amount"), CloseDate: r.CloseDate,
+	out := crm.OpportunityPatch{Name: r.Name, Amount: r.Amount.Ptr(&p, "amount"), CloseDate: dayPatch(&p, "close_date", r.CloseDate),
 		OwnerID: r.OwnerID, Probability: r.Probability.Ptr(&p, "probability"), Description: r.Description}
 	if r.Stage != nil {
 		st := crm.Stage(*r.Stage)

@@ -261,3 +261,32 @@ func decodeOptional[T any](c *fiber.Ctx) (T, error) {
 	}
 	return req, decode(c, &req)
 }
+
+// day reads an optional date field: absent or "" is no date; anything
+// else must be YYYY-MM-DD, or p names the field.
+func day(p *quotient.Problems, field string, s *string) quotient.Date {
+	if s == nil {
+		return quotient.Date{}
+	}
+	return p.Date(field, *s, quotient.Optional)
+}
+
+// dayPatch reads a date to change: absent leaves it, "" clears it.
+func dayPatch(p *quotient.Problems, field string, s *string) *quotient.Date {
+	if s == nil {
+		return nil
+	}
+	d := p.Date(field, *s, quotient.Optional)
+	return &d
+}
+
+// queryDays reads the date query parameters named keys, in order ("" or
+// absent: no date); one that is not YYYY-MM-DD is a 400 naming it.
+func queryDays(f map[string]string, keys ...string) ([]quotient.Date, error) {
+	p := quotient.Problems{Code: quotient.Invalid}
+	out := make([]quotient.Date, len(keys))
+	for i, k := range keys {
+		out[i] = p.Date(k, f[k], quotient.Optional)
+	}
+	return out, p.Err()
+}

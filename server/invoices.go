@@ -61,8 +61,8 @@ type InvoiceJSON struct {
 func invoiceJSON(inv billing.Invoice) InvoiceJSON {
 	m := func(n int64) string { return fmtMinor(n, inv.Currency) }
 	out := InvoiceJSON{ID: inv.ID, Number: inv.Number, OrderID: inv.OrderID, AccountID: inv.AccountID, Currency: inv.Currency, Status: inv.Status,
-		IssueDate: inv.IssueDate, DueDate: inv.DueDate, PaymentTerms: inv.PaymentTerms, DiscountPct: inv.DiscountPct.String(),
-		DiscountUntil: optStr(inv.DiscountUntil), NetTotal: m(inv.Net), TaxTotal: m(inv.Tax), Total: m(inv.Total), AmountDue: m(inv.AmountDue),
+		IssueDate: inv.IssueDate.String(), DueDate: inv.DueDate.String(), PaymentTerms: inv.PaymentTerms, DiscountPct: inv.DiscountPct.String(),
+		DiscountUntil: optStr(inv.DiscountUntil.String()), NetTotal: m(inv.Net), TaxTotal: m(inv.Tax), Total: m(inv.Total), AmountDue: m(inv.AmountDue),
 		JournalEntryID: inv.JournalEntryID, Version: inv.Version, CreatedAt: inv.CreatedAt}
 	for _, l := range inv.Lines {
 		out.Lines = append(out.Lines, InvoiceLineJSON{OrderLineID: l.OrderLineID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
@@ -141,12 +141,16 @@ func (s *Server) arAging() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ag, err := s.app.ARAging(c.UserContext(), f["currency"], f["as_of"])
+		d, err := queryDays(f, "as_of")
+		if err != nil {
+			return err
+		}
+		ag, err := s.app.ARAging(c.UserContext(), f["currency"], d[0])
 		if err != nil {
 			return err
 		}
 		cur, _ := quotient.LookupCurrency(ag.Currency)
-		out := AgingJSON{AsOf: ag.AsOf, Currency: ag.Currency, Accounts: []AgingRowJSON{}, Total: agingRowJSON(ag.Total, cur)}
+		out := AgingJSON{AsOf: ag.AsOf.String(), Currency: ag.Currency, Accounts: []AgingRowJSON{}, Total: agingRowJSON(ag.Total, cur)}
 		for _, r := range ag.Accounts {
 			out.Accounts = append(out.Accounts, agingRowJSON(r, cur))
 		}

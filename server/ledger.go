@@ -86,7 +86,7 @@ type JournalEntryJSON struct {
 }
 
 func journalEntryJSON(e ledger.Entry) JournalEntryJSON {
-	out := JournalEntryJSON{ID: e.ID, Date: e.Date, Memo: e.Memo, SourceType: e.SourceType, SourceID: e.SourceID, Event: e.Event,
+	out := JournalEntryJSON{ID: e.ID, Date: e.Date.String(), Memo: e.Memo, SourceType: e.SourceType, SourceID: e.SourceID, Event: e.Event,
 		ReversalOf: optStr(e.ReversalOf), ReversedBy: optStr(e.ReversedBy), PostedBy: e.PostedBy, CreatedAt: e.CreatedAt,
 		Lines: []JournalLineJSON{}}
 	for _, l := range e.Lines {
@@ -118,7 +118,7 @@ type JournalEntryRequest struct {
 
 func (r JournalEntryRequest) input() (ledger.ManualEntry, error) {
 	p := quotient.Problems{}
-	in := ledger.ManualEntry{Date: r.Date, Memo: r.Memo, Currency: r.Currency, SourceType: r.SourceType, SourceID: r.SourceID}
+	in := ledger.ManualEntry{Date: p.Date("date", r.Date, quotient.Optional), Memo: r.Memo, Currency: r.Currency, SourceType: r.SourceType, SourceID: r.SourceID}
 	for i, l := range r.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		in.Lines = append(in.Lines, ledger.ManualLine{AccountCode: l.AccountCode, Currency: l.Currency, Memo: l.Memo,
@@ -227,7 +227,11 @@ func (s *Server) patchLedgerAccount() fiber.Handler {
 func (s *Server) listJournalEntries() fiber.Handler {
 	return listOf(func(e ledger.Entry) string { return e.ID }, journalEntryJSON, []string{"source_type", "source_id", "from", "to"},
 		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]ledger.Entry, error) {
-			return s.app.JournalEntries(ctx, ledger.EntryFilter{SourceType: f["source_type"], SourceID: f["source_id"], From: f["from"], To: f["to"],
+			d, err := queryDays(f, "from", "to")
+			if err != nil {
+				return nil, err
+			}
+			return s.app.JournalEntries(ctx, ledger.EntryFilter{SourceType: f["source_type"], SourceID: f["source_id"], From: d[0], To: d[1],
 				Page: p})
 		})
 }
@@ -262,8 +266,13 @@ func (s *Server) reverseJournalEntry() fiber.Handler {
 		if err != nil {
 			return err
 		}
+		p := quotient.Problems{}
+		date := p.Date("date", req.Date, quotient.Optional)
+		if err := p.Err(); err != nil {
+			return err
+		}
 		return commit(c, func(ctx context.Context) (ledger.Entry, error) {
-			return s.app.ReverseJournalEntry(ctx, c.Params("id"), req.Date, req.Memo)
+			return s.app.ReverseJournalEntry(ctx, c.Params("id"), date, req.Memo)
 		}, func(e ledger.Entry) response {
 			return response{status: fiber.StatusCreated, location: v1 + "/ledger/entries/" + e.ID, body: journalEntryJSON(e)}
 		})
@@ -323,12 +332,16 @@ func (s *Server) trialBalance() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		tb, err := s.app.TrialBalance(c.UserContext(), f["as_of"], f["currency"])
+		d, err := queryDays(f, "as_of")
+		if err != nil {
+			return err
+		}
+		tb, err := s.app.TrialBalance(c.UserContext(), d[0], f["currency"])
 		if err != nil {
 			return err
 		}
 		cur, _ := quotient.LookupCurrency(tb.Currency)
-		out := TrialBalanceJSON{AsOf: tb.AsOf, Currency: tb.Currency, Rows: []TrialRowJSON{}, TotalDebit: cur.Format(tb.TotalDebit),
+		out := TrialBalanceJSON{AsOf: tb.AsOf.String(), Currency: tb.Currency, Rows: []TrialRowJSON{}, TotalDebit: cur.Format(tb.TotalDebit),
 			TotalCredit: cur.Format(tb.TotalCredit), Balanced: tb.TotalDebit.Equal(tb.TotalCredit)}
 		for _, r := range tb.Rows {
 			out.Rows = append(out.Rows, TrialRowJSON{AccountCode: r.Account.Code, Name: r.Account.Name, Type: string(r.Account.Type),
@@ -352,15 +365,19 @@ func (s *Server) accountLedger() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		l, err := s.app.AccountLedger(c.UserContext(), c.Params("code"), f["currency"], f["from"], f["to"])
+		d, err := queryDays(f, "from", "to")
+		if err != nil {
+			return err
+		}
+		l, err := s.app.AccountLedger(c.UserContext(), c.Params("code"), f["currency"], d[0], d[1])
 		if err != nil {
 			return err
 		}
 		cur, _ := quotient.LookupCurrency(l.Currency)
-		out := AccountLedgerJSON{AccountCode: l.Account.Code, Name: l.Account.Name, Currency: l.Currency, From: l.From, To: l.To,
+		out := AccountLedgerJSON{AccountCode: l.Account.Code, Name: l.Account.Name, Currency: l.Currency, From: l.From.String(), To: l.To.String(),
 			OpeningBalance: cur.Format(l.Opening), Rows: []AccountLedgerRowJSON{}, ClosingBalance: cur.Format(l.Closing)}
 		for _, r := range l.Rows {
-			out.Rows = append(out.Rows, AccountLedgerRowJSON{Date: r.Date, EntryID: r.EntryID, Memo: r.Memo, Debit: cur.Format(r.DebitAmount),
+			out.Rows = append(out.Rows, AccountLedgerRowJSON{Date: r.Date.String(), EntryID: r.EntryID, Memo: r.Memo, Debit: cur.Format(r.DebitAmount),
 				Credit: cur.Format(r.CreditAmount), Balance: cur.Format(r.Balance)})
 		}
 		if !wantsCSV(c) {

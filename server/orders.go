@@ -195,7 +195,7 @@ type FulfillmentRequest struct {
 
 func (r FulfillmentRequest) input() (order.FulfillInput, error) {
 	p := quotient.Problems{}
-	in := order.FulfillInput{WarehouseID: r.WarehouseID, ShippedOn: r.ShippedOn, Reference: r.Reference}
+	in := order.FulfillInput{WarehouseID: r.WarehouseID, ShippedOn: p.Date("shipped_on", r.ShippedOn, quotient.Optional), Reference: r.Reference}
 	for i, l := range r.Lines {
 		f := fmt.Sprintf("lines[%d].quantity", i)
 		if l.Quantity == nil {
@@ -227,7 +227,7 @@ type ShipmentJSON struct {
 }
 
 func shipmentJSON(sh order.Shipment) ShipmentJSON {
-	out := ShipmentJSON{ID: sh.ID, Number: sh.Number, OrderID: sh.OrderID, ShippedOn: sh.ShippedOn, Reference: sh.Reference, ActorID: sh.ActorID,
+	out := ShipmentJSON{ID: sh.ID, Number: sh.Number, OrderID: sh.OrderID, ShippedOn: sh.ShippedOn.String(), Reference: sh.Reference, ActorID: sh.ActorID,
 		CreatedAt: sh.CreatedAt, Lines: []ShipmentLineJSON{}}
 	if sh.WarehouseID != "" {
 		out.WarehouseID = &sh.WarehouseID

@@ -51,7 +51,7 @@ func (r PaymentRequest) input() (billing.PaymentInput, error) {
 	if r.Amount == nil {
 		p.Add("amount", "is required")
 	}
-	in := billing.PaymentInput{AccountID: r.AccountID, Currency: r.Currency, Amount: r.Amount.Value(&p, "amount"), ReceivedOn: r.ReceivedOn,
+	in := billing.PaymentInput{AccountID: r.AccountID, Currency: r.Currency, Amount: r.Amount.Value(&p, "amount"), ReceivedOn: p.Date("received_on", r.ReceivedOn, quotient.Optional),
 		Method: r.Method, Reference: r.Reference, Allocations: allocationInputs(&p, r.Allocations)}
 	return in, p.Err()
 }
@@ -92,7 +92,7 @@ type PaymentJSON struct {
 func paymentJSON(p billing.Payment) PaymentJSON {
 	m := func(n int64) string { return fmtMinor(n, p.Currency) }
 	out := PaymentJSON{ID: p.ID, AccountID: p.AccountID, Currency: p.Currency, Amount: m(p.Amount), Unallocated: m(p.Unallocated),
-		ReceivedOn: p.ReceivedOn, Method: p.Method, Reference: p.Reference, JournalEntryID: p.JournalEntryID, Version: p.Version,
+		ReceivedOn: p.ReceivedOn.String(), Method: p.Method, Reference: p.Reference, JournalEntryID: p.JournalEntryID, Version: p.Version,
 		CreatedAt: p.CreatedAt, Allocations: []AllocationJSON{}}
 	for _, a := range p.Allocations {
 		out.Allocations = append(out.Allocations, AllocationJSON{ID: a.ID, InvoiceID: a.InvoiceID, Amount: m(a.Amount), Discount: m(a.Discount),

@@ -176,7 +176,7 @@ func (s *Server) portalView() fiber.Handler {
 		case view.Current.Version != view.Version.Version:
 			d.Message, d.IsError = "A newer version of this quote exists; use the link of the newest version.", true
 		case view.Expired:
-			d.Message, d.IsError = "This quote expired on "+view.Version.ValidUntil+".", true
+			d.Message, d.IsError = "This quote expired on "+view.Version.ValidUntil.String()+".", true
 		}
 		return s.renderPortal(c, fiber.StatusOK, d)
 	}

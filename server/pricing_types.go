@@ -134,7 +134,7 @@ type PriceRuleRequest struct {
 
 func priceRuleJSON(r pricing.Rule) PriceRuleJSON {
 	return PriceRuleJSON{ID: r.ID, Name: r.Name, Condition: r.Condition, Action: string(r.Action), Value: fmtDec(r.Value, 0),
-		Formula: optStr(r.Formula), Priority: r.Priority, Stackable: r.Stackable, ValidFrom: optStr(r.ValidFrom), ValidTo: optStr(r.ValidTo),
+		Formula: optStr(r.Formula), Priority: r.Priority, Stackable: r.Stackable, ValidFrom: optStr(r.ValidFrom.String()), ValidTo: optStr(r.ValidTo.String()),
 		Active: r.Active, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
@@ -144,7 +144,7 @@ func (r PriceRuleRequest) input() (pricing.RuleInput, error) {
 		p.Add("condition", "is required (use \"true\" for a rule that always applies)")
 	}
 	in := pricing.RuleInput{Name: strOr(r.Name), Condition: strOr(r.Condition), Formula: strOr(r.Formula),
-		Action: pricing.Action(strOr(r.Action)), Value: r.Value.Value(&p, "value"), ValidFrom: strOr(r.ValidFrom), ValidTo: strOr(r.ValidTo),
+		Action: pricing.Action(strOr(r.Action)), Value: r.Value.Value(&p, "value"), ValidFrom: day(&p, "valid_from", r.ValidFrom), ValidTo: day(&p, "valid_to", r.ValidTo),
 		Active: r.Active}
 	if r.Priority != nil {
 		in.Priority = *r.Priority
@@ -159,7 +159,8 @@ func (r PriceRuleRequest) input() (pricing.RuleInput, error) {
 func (r PriceRuleRequest) patch() (pricing.RulePatch, error) {
 	p := quotient.Problems{}
 	out := pricing.RulePatch{Name: r.Name, Condition: r.Condition, Formula: r.Formula, Value: r.Value.Ptr(&p, "value"),
-		Priority: r.Priority, Stackable: r.Stackable, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, Active: r.Active}
+		Priority: r.Priority, Stackable: r.Stackable, ValidFrom: dayPatch(&p, "valid_from", r.ValidFrom), ValidTo: dayPatch(&p, "valid_to", r.ValidTo),
+		Active: r.Active}
 	if r.Action != nil {
 		a := pricing.Action(*r.Action)
 		out.Action = &a
@@ -258,7 +259,7 @@ func configuration(p *quotient.Problems, prefix string, in map[string]any) map[s
 
 func (r PreviewRequest) input() (pricing.PreviewInput, error) {
 	p := quotient.Problems{}
-	in := pricing.PreviewInput{AccountID: r.AccountID, Currency: r.Currency, PriceBookID: r.PriceBookID, PricingDate: r.PricingDate,
+	in := pricing.PreviewInput{AccountID: r.AccountID, Currency: r.Currency, PriceBookID: r.PriceBookID, PricingDate: p.Date("pricing_date", r.PricingDate, quotient.Optional),
 		HeaderDiscountPct: r.HeaderDiscountPct.Value(&p, "header_discount_pct")}
 	if r.Currency != "" {
 		p.Currency("currency", r.Currency)
@@ -355,7 +356,7 @@ func moneyPtr(d *decimal.Decimal, cur string) *string {
 func pricingJSON(r *pricing.Result) PricingJSON {
 	cur := r.Currency
 	money := func(d decimal.Decimal) string { return fmtMoney(d, cur) }
-	out := PricingJSON{Currency: cur, PricingDate: r.PricingDate, PriceBookID: r.PriceBookID, RulebookVersion: r.RulebookVersion,
+	out := PricingJSON{Currency: cur, PricingDate: r.PricingDate.String(), PriceBookID: r.PriceBookID, RulebookVersion: r.RulebookVersion,
 		InputHash: r.InputHash, Lines: make([]PricedLineJSON, len(r.Lines)), Subtotal: money(r.Subtotal),
 		DiscountTotal: money(r.DiscountTotal), DiscountPct: fmtDec(r.DiscountPct, 0), HeaderDiscountPct: fmtDec(r.HeaderDiscountPct, 0),
 		NetTotal: money(r.NetTotal), Taxes: make([]TaxLineJSON, len(r.Taxes)), TaxTotal: money(r.TaxTotal), Total: money(r.Total),

@@ -50,7 +50,7 @@ func quoteLines(p *quotient.Problems, in []QuoteLineRequest) []quote.Line {
 func (r QuoteRequest) input() (quote.Input, error) {
 	p := quotient.Problems{}
 	in := quote.Input{OpportunityID: strOr(r.OpportunityID), AccountID: strOr(r.AccountID), ContactID: strOr(r.ContactID),
-		PriceBookID: strOr(r.PriceBookID), ValidUntil: strOr(r.ValidUntil), Terms: strOr(r.Terms), Notes: strOr(r.Notes),
+		PriceBookID: strOr(r.PriceBookID), ValidUntil: day(&p, "valid_until", r.ValidUntil), Terms: strOr(r.Terms), Notes: strOr(r.Notes),
 		HeaderDiscountPct: r.HeaderDiscountPct.Value(&p, "header_discount_pct")}
 	if r.Lines != nil {
 		in.Lines = quoteLines(&p, *r.Lines)
@@ -65,7 +65,7 @@ func (r QuoteRequest) patch() (quote.Patch, error) {
 			p.Add(field, "cannot change on an existing quote; create a new quote")
 		}
 	}
-	out := quote.Patch{ContactID: r.ContactID, ValidUntil: r.ValidUntil, Terms: r.Terms, Notes: r.Notes,
+	out := quote.Patch{ContactID: r.ContactID, ValidUntil: dayPatch(&p, "valid_until", r.ValidUntil), Terms: r.Terms, Notes: r.Notes,
 		HeaderDiscountPct: r.HeaderDiscountPct.Ptr(&p, "header_discount_pct")}
 	if r.Lines != nil {
 		ls := quoteLines(&p, *r.Lines)
@@ -98,7 +98,7 @@ type QuoteJSON struct {
 func quoteJSON(x app.QuoteVersion) QuoteJSON {
 	q, v := x.Quote, x.Version
 	return QuoteJSON{ID: q.ID, Number: q.Number, AccountID: q.AccountID, OpportunityID: optStr(q.OpportunityID), ContactID: optStr(q.ContactID),
-		OwnerID: q.OwnerID, Version: v.Version, CurrentVersion: q.CurrentVersion, Status: string(v.Status), ValidUntil: v.ValidUntil,
+		OwnerID: q.OwnerID, Version: v.Version, CurrentVersion: q.CurrentVersion, Status: string(v.Status), ValidUntil: v.ValidUntil.String(),
 		Terms: v.Terms, Notes: v.Notes, PricingJSON: pricingJSON(v.Priced), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 }
 

@@ -66,15 +66,15 @@ var statementQuery = []string{"account_id", "currency", "from", "to"}
 func statementJSON(st billing.Statement) StatementJSON {
 	cur, _ := quotient.LookupCurrency(st.Currency)
 	m := func(n int64) string { return fmtMinor(n, st.Currency) }
-	out := StatementJSON{AccountID: st.Account.ID, AccountName: st.Account.Name, Currency: st.Currency, From: st.From, To: st.To,
+	out := StatementJSON{AccountID: st.Account.ID, AccountName: st.Account.Name, Currency: st.Currency, From: st.From.String(), To: st.To.String(),
 		OpeningBalance: m(st.Opening), Lines: []StatementItemJSON{}, TotalDebit: m(st.Debits), TotalCredit: m(st.Credits),
 		ClosingBalance: m(st.Closing), OpenInvoices: []OpenInvoiceJSON{}, Aging: agingRowJSON(st.Aging, cur)}
 	for _, it := range st.Items {
-		out.Lines = append(out.Lines, StatementItemJSON{Date: it.Date, Kind: it.Kind, ID: it.ID, Document: it.Document(), DueDate: optStr(it.DueDate),
+		out.Lines = append(out.Lines, StatementItemJSON{Date: it.Date.String(), Kind: it.Kind, ID: it.ID, Document: it.Document(), DueDate: optStr(it.DueDate.String()),
 			Debit: m(it.Debit), Credit: m(it.Credit), Balance: m(it.Balance)})
 	}
 	for _, o := range st.Open {
-		out.OpenInvoices = append(out.OpenInvoices, OpenInvoiceJSON{InvoiceID: o.InvoiceID, Number: o.Number, DueDate: o.DueDate, Open: m(o.Open)})
+		out.OpenInvoices = append(out.OpenInvoices, OpenInvoiceJSON{InvoiceID: o.InvoiceID, Number: o.Number, DueDate: o.DueDate.String(), Open: m(o.Open)})
 	}
 	return out
 }
@@ -85,7 +85,11 @@ func (s *Server) customerStatement() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		q := app.StatementQuery{AccountID: f["account_id"], Currency: f["currency"], From: f["from"], To: f["to"]}
+		d, err := queryDays(f, "from", "to")
+		if err != nil {
+			return err
+		}
+		q := app.StatementQuery{AccountID: f["account_id"], Currency: f["currency"], From: d[0], To: d[1]}
 		if wantsPDF(c) && !wantsCSV(c) {
 			f, err := s.app.CustomerStatementPDF(c.UserContext(), q)
 			return pdf(c, f, err)
@@ -136,11 +140,15 @@ func (s *Server) arReconciliation() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		r, err := s.app.ReconcileAR(c.UserContext(), f["as_of"])
+		d, err := queryDays(f, "as_of")
 		if err != nil {
 			return err
 		}
-		out := ReconciliationJSON{AsOf: r.AsOf, OK: true, Rows: []ReconciliationRowJSON{}}
+		r, err := s.app.ReconcileAR(c.UserContext(), d[0])
+		if err != nil {
+			return err
+		}
+		out := ReconciliationJSON{AsOf: r.AsOf.String(), OK: true, Rows: []ReconciliationRowJSON{}}
 		for _, x := range r.Rows {
 			out.Rows = append(out.Rows, ReconciliationRowJSON{Currency: x.Currency, AgingTotal: fmtMinor(x.Aging, x.Currency),
 				ARBalance: fmtMinor(x.Ledger, x.Currency), Difference: fmtMinor(x.Aging-x.Ledger, x.Currency), OK: x.Aging == x.Ledger})

@@ -26,47 +26,41 @@ const invoiceCols = `id, number, order_id, account_id, currency, status, issue_d
 	net_minor, tax_minor, total_minor, amount_due_minor, journal_entry_id, version, created_at, updated_at`
 
 type invoiceRow struct {
-	ID             string  `db:"id"`
-	Number         string  `db:"number"`
-	OrderID        string  `db:"order_id"`
-	AccountID      string  `db:"account_id"`
-	Currency       string  `db:"currency"`
-	Status         string  `db:"status"`
-	IssueDate      dbDate  `db:"issue_date"`
-	DueDate        dbDate  `db:"due_date"`
-	PaymentTerms   string  `db:"payment_terms"`
-	DiscountPct    dbDec   `db:"discount_pct"`
-	DiscountUntil  *dbDate `db:"discount_until"`
-	Net            int64   `db:"net_minor"`
-	Tax            int64   `db:"tax_minor"`
-	Total          int64   `db:"total_minor"`
-	AmountDue      int64   `db:"amount_due_minor"`
-	JournalEntryID string  `db:"journal_entry_id"`
-	Version        int     `db:"version"`
-	CreatedAt      dbTime  `db:"created_at"`
-	UpdatedAt      dbTime  `db:"updated_at"`
+	ID             string        `db:"id"`
+	Number         string        `db:"number"`
+	OrderID        string        `db:"order_id"`
+	AccountID      string        `db:"account_id"`
+	Currency       string        `db:"currency"`
+	Status         string        `db:"status"`
+	IssueDate      quotient.Date `db:"issue_date"`
+	DueDate        quotient.Date `db:"due_date"`
+	PaymentTerms   string        `db:"payment_terms"`
+	DiscountPct    dbDec         `db:"discount_pct"`
+	DiscountUntil  quotient.Date `db:"discount_until"`
+	Net            int64         `db:"net_minor"`
+	Tax            int64         `db:"tax_minor"`
+	Total          int64         `db:"total_minor"`
+	AmountDue      int64         `db:"amount_due_minor"`
+	JournalEntryID string        `db:"journal_entry_id"`
+	Version        int           `db:"version"`
+	CreatedAt      dbTime        `db:"created_at"`
+	UpdatedAt      dbTime        `db:"updated_at"`
 }
 
 func (r invoiceRow) invoice() billing.Invoice {
 	inv := billing.Invoice{ID: r.ID, Number: r.Number, OrderID: r.OrderID, AccountID: r.AccountID, Currency: r.Currency, Status: r.Status,
-		IssueDate: string(r.IssueDate), DueDate: string(r.DueDate), PaymentTerms: r.PaymentTerms, DiscountPct: r.DiscountPct.Decimal,
+		IssueDate: r.IssueDate, DueDate: r.DueDate, PaymentTerms: r.PaymentTerms, DiscountPct: r.DiscountPct.Decimal,
 		Net: r.Net, Tax: r.Tax, Total: r.Total, AmountDue: r.AmountDue, JournalEntryID: r.JournalEntryID, Version: r.Version,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
-	if r.DiscountUntil != nil {
-		inv.DiscountUntil = string(*r.DiscountUntil)
-	}
+	inv.DiscountUntil = r.DiscountUntil
 	return inv
 }
 
 // InsertInvoice stores an invoice with its lines.
 func (t *Tx) InsertInvoice(ctx context.Context, inv billing.Invoice) error {
-	var until any
-	if inv.DiscountUntil != "" {
-		until = date(inv.DiscountUntil)
-	}
 	if _, err := t.exec(ctx, `INSERT INTO invoices (`+invoiceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		inv.ID, inv.Number, inv.OrderID, inv.AccountID, inv.Currency, inv.Status, date(inv.IssueDate), date(inv.DueDate), inv.PaymentTerms,
-		dec(inv.DiscountPct), until, inv.Net, inv.Tax, inv.Total, inv.AmountDue, inv.JournalEntryID, inv.Version,
+		inv.ID, inv.Number, inv.OrderID, inv.AccountID, inv.Currency, inv.Status, inv.IssueDate, inv.DueDate, inv.PaymentTerms,
+		dec(inv.DiscountPct), inv.DiscountUntil, inv.Net, inv.Tax, inv.Total, inv.AmountDue, inv.JournalEntryID, inv.Version,
 		t.ts(inv.CreatedAt), t.ts(inv.UpdatedAt)); err != nil {
 		return err
 	}
@@ -173,37 +167,37 @@ func (t *Tx) ApplyToInvoice(ctx context.Context, invoiceID string, minor int64, 
 func (t *Tx) InsertPayment(ctx context.Context, p billing.Payment) error {
 	_, err := t.exec(ctx, `INSERT INTO payments (id, account_id, currency, amount_minor, unallocated_minor, received_on, method, reference,
 		journal_entry_id, created_by, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.AccountID, p.Currency, p.Amount,
-		p.Unallocated, date(p.ReceivedOn), p.Method, p.Reference, p.JournalEntryID, p.CreatedBy, p.Version, t.ts(p.CreatedAt))
+		p.Unallocated, p.ReceivedOn, p.Method, p.Reference, p.JournalEntryID, p.CreatedBy, p.Version, t.ts(p.CreatedAt))
 	return err
 }
 
 // InsertAllocation stores an allocation.
 func (t *Tx) InsertAllocation(ctx context.Context, a billing.Allocation) error {
 	_, err := t.exec(ctx, `INSERT INTO payment_allocations (id, payment_id, invoice_id, amount_minor, applied_on, discount_minor, journal_entry_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.PaymentID, a.InvoiceID, a.Amount, date(a.AppliedOn), a.Discount, a.JournalEntryID, t.ts(a.CreatedAt))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.PaymentID, a.InvoiceID, a.Amount, a.AppliedOn, a.Discount, a.JournalEntryID, t.ts(a.CreatedAt))
 	return err
 }
 
 type paymentRow struct {
-	ID             string `db:"id"`
-	AccountID      string `db:"account_id"`
-	Currency       string `db:"currency"`
-	Amount         int64  `db:"amount_minor"`
-	Unallocated    int64  `db:"unallocated_minor"`
-	ReceivedOn     dbDate `db:"received_on"`
-	Method         string `db:"method"`
-	Reference      string `db:"reference"`
-	JournalEntryID string `db:"journal_entry_id"`
-	CreatedBy      string `db:"created_by"`
-	Version        int    `db:"version"`
-	CreatedAt      dbTime `db:"created_at"`
+	ID             string        `db:"id"`
+	AccountID      string        `db:"account_id"`
+	Currency       string        `db:"currency"`
+	Amount         int64         `db:"amount_minor"`
+	Unallocated    int64         `db:"unallocated_minor"`
+	ReceivedOn     quotient.Date `db:"received_on"`
+	Method         string        `db:"method"`
+	Reference      string        `db:"reference"`
+	JournalEntryID string        `db:"journal_entry_id"`
+	CreatedBy      string        `db:"created_by"`
+	Version        int           `db:"version"`
+	CreatedAt      dbTime        `db:"created_at"`
 }
 
 const paymentCols = `id, account_id, currency, amount_minor, unallocated_minor, received_on, method, reference, journal_entry_id, created_by, version, created_at`
 
 func (r paymentRow) payment() billing.Payment {
 	return billing.Payment{ID: r.ID, AccountID: r.AccountID, Currency: r.Currency, Amount: r.Amount, Unallocated: r.Unallocated,
-		ReceivedOn: string(r.ReceivedOn), Method: r.Method, Reference: r.Reference, JournalEntryID: r.JournalEntryID, CreatedBy: r.CreatedBy,
+		ReceivedOn: r.ReceivedOn, Method: r.Method, Reference: r.Reference, JournalEntryID: r.JournalEntryID, CreatedBy: r.CreatedBy,
 		Version: r.Version, CreatedAt: r.CreatedAt.Time}
 }
 
@@ -215,13 +209,13 @@ func (t *Tx) GetPayment(ctx context.Context, id string) (billing.Payment, error)
 	}
 	p := r.payment()
 	var rows []struct {
-		ID        string `db:"id"`
-		InvoiceID string `db:"invoice_id"`
-		Amount    int64  `db:"amount_minor"`
-		Discount  int64  `db:"discount_minor"`
-		AppliedOn dbDate `db:"applied_on"`
-		Entry     string `db:"journal_entry_id"`
-		CreatedAt dbTime `db:"created_at"`
+		ID        string        `db:"id"`
+		InvoiceID string        `db:"invoice_id"`
+		Amount    int64         `db:"amount_minor"`
+		Discount  int64         `db:"discount_minor"`
+		AppliedOn quotient.Date `db:"applied_on"`
+		Entry     string        `db:"journal_entry_id"`
+		CreatedAt dbTime        `db:"created_at"`
 	}
 	if err := t.sel(ctx, &rows, `SELECT id, invoice_id, amount_minor, discount_minor, applied_on, journal_entry_id, created_at FROM payment_allocations
 		WHERE payment_id = ? ORDER BY id`, id); err != nil {
@@ -229,7 +223,7 @@ func (t *Tx) GetPayment(ctx context.Context, id string) (billing.Payment, error)
 	}
 	for _, a := range rows {
 		p.Allocations = append(p.Allocations, billing.Allocation{ID: a.ID, PaymentID: id, InvoiceID: a.InvoiceID, Amount: a.Amount,
-			Discount: a.Discount, AppliedOn: string(a.AppliedOn), JournalEntryID: a.Entry, CreatedAt: a.CreatedAt.Time})
+			Discount: a.Discount, AppliedOn: a.AppliedOn, JournalEntryID: a.Entry, CreatedAt: a.CreatedAt.Time})
 	}
 	return p, nil
 }
@@ -262,18 +256,18 @@ var _ billing.PaymentStore = (*Tx)(nil)
 
 // OpenItems lists what each invoice of a currency issued on or before asOf
 // still had open on that date, after payments and credit notes.
-func (t *Tx) OpenItems(ctx context.Context, currency, asOf, accountID string) ([]billing.OpenItem, error) {
-	account, args := "", []any{date(asOf), date(asOf), currency, date(asOf)}
+func (t *Tx) OpenItems(ctx context.Context, currency string, asOf quotient.Date, accountID string) ([]billing.OpenItem, error) {
+	account, args := "", []any{asOf, asOf, currency, asOf}
 	if accountID != "" {
 		account, args = " AND i.account_id = ? ORDER BY i.due_date, i.number", append(args, accountID)
 	}
 	var rows []struct {
-		ID        string `db:"id"`
-		Number    string `db:"number"`
-		AccountID string `db:"account_id"`
-		Name      string `db:"name"`
-		DueDate   dbDate `db:"due_date"`
-		Open      int64  `db:"open"`
+		ID        string        `db:"id"`
+		Number    string        `db:"number"`
+		AccountID string        `db:"account_id"`
+		Name      string        `db:"name"`
+		DueDate   quotient.Date `db:"due_date"`
+		Open      int64         `db:"open"`
 	}
 	if err := t.sel(ctx, &rows, `SELECT i.id, i.number, i.account_id, a.name, i.due_date, i.total_minor - COALESCE(p.paid, 0) AS open
 		FROM invoices i JOIN accounts a ON a.id = i.account_id
@@ -286,7 +280,7 @@ func (t *Tx) OpenItems(ctx context.Context, currency, asOf, accountID string) ([
 	}
 	out := make([]billing.OpenItem, len(rows))
 	for i, r := range rows {
-		out[i] = billing.OpenItem{InvoiceID: r.ID, Number: r.Number, AccountID: r.AccountID, AccountName: r.Name, DueDate: string(r.DueDate), Open: r.Open}
+		out[i] = billing.OpenItem{InvoiceID: r.ID, Number: r.Number, AccountID: r.AccountID, AccountName: r.Name, DueDate: r.DueDate, Open: r.Open}
 	}
 	return out, nil
 }
@@ -340,13 +334,13 @@ func (t *Tx) PostingBreaches(ctx context.Context) ([]string, error) {
 
 // Receivables sums an account's open invoices and unapplied credits in a
 // currency, in one statement over partial indexes of what is open.
-func (t *Tx) Receivables(ctx context.Context, accountID, currency, today, graceDate string) (billing.Receivables, error) {
+func (t *Tx) Receivables(ctx context.Context, accountID, currency string, today, graceDate quotient.Date) (billing.Receivables, error) {
 	var r struct {
-		Open      int64   `db:"open"`
-		Overdue   int64   `db:"overdue"`
-		PastGrace int64   `db:"past_grace"`
-		Oldest    *dbDate `db:"oldest"`
-		Credits   int64   `db:"credits"`
+		Open      int64         `db:"open"`
+		Overdue   int64         `db:"overdue"`
+		PastGrace int64         `db:"past_grace"`
+		Oldest    quotient.Date `db:"oldest"`
+		Credits   int64         `db:"credits"`
 	}
 	if err := t.get(ctx, &r, `SELECT COALESCE(SUM(amount_due_minor), 0) AS open,
 		COALESCE(SUM(CASE WHEN due_date < ? THEN amount_due_minor ELSE 0 END), 0) AS overdue,
@@ -355,13 +349,11 @@ func (t *Tx) Receivables(ctx context.Context, accountID, currency, today, graceD
 		COALESCE((SELECT SUM(unallocated_minor) FROM payments WHERE account_id = ? AND currency = ? AND unallocated_minor > 0), 0)
 		+ COALESCE((SELECT SUM(unallocated_minor) FROM credit_notes WHERE account_id = ? AND currency = ? AND unallocated_minor > 0), 0) AS credits
 		FROM invoices WHERE account_id = ? AND currency = ? AND amount_due_minor > 0 AND status IN ('posted', 'partially_paid')`,
-		date(today), date(graceDate), accountID, currency, accountID, currency, accountID, currency); err != nil {
+		today, graceDate, accountID, currency, accountID, currency, accountID, currency); err != nil {
 		return billing.Receivables{}, err
 	}
 	out := billing.Receivables{Open: r.Open, Overdue: r.Overdue, PastGrace: r.PastGrace, Credits: r.Credits}
-	if r.Oldest != nil {
-		out.OldestDueOn = string(*r.Oldest)
-	}
+	out.OldestDueOn = r.Oldest
 	return out, nil
 }
 
@@ -434,33 +426,31 @@ const statementItems = `
 
 // StatementItems returns what an account owed in a currency before from,
 // and its statement items from from to to.
-func (t *Tx) StatementItems(ctx context.Context, accountID, currency, from, to string) (int64, []billing.StatementItem, error) {
+func (t *Tx) StatementItems(ctx context.Context, accountID, currency string, from, to quotient.Date) (int64, []billing.StatementItem, error) {
 	who := []any{accountID, currency, accountID, currency, accountID, currency, accountID, currency}
 	var opening int64
 	if err := t.get(ctx, &opening, `SELECT COALESCE(SUM(debit - credit), 0) FROM (`+statementItems+`) s WHERE day < ?`,
-		append(who, date(from))...); err != nil {
+		append(who, from)...); err != nil {
 		return 0, nil, err
 	}
 	var rows []struct {
-		Day    dbDate  `db:"day"`
-		Ord    int     `db:"ord"`
-		Kind   string  `db:"kind"`
-		ID     string  `db:"id"`
-		Number string  `db:"number"`
-		Due    *dbDate `db:"due"`
-		Debit  int64   `db:"debit"`
-		Credit int64   `db:"credit"`
+		Day    quotient.Date `db:"day"`
+		Ord    int           `db:"ord"`
+		Kind   string        `db:"kind"`
+		ID     string        `db:"id"`
+		Number string        `db:"number"`
+		Due    quotient.Date `db:"due"`
+		Debit  int64         `db:"debit"`
+		Credit int64         `db:"credit"`
 	}
 	if err := t.sel(ctx, &rows, `SELECT day, ord, kind, id, number, due, debit, credit FROM (`+statementItems+`) s
-		WHERE day >= ? AND day <= ? ORDER BY day, ord, id`, append(who, date(from), date(to))...); err != nil {
+		WHERE day >= ? AND day <= ? ORDER BY day, ord, id`, append(who, from, to)...); err != nil {
 		return 0, nil, err
 	}
 	out := make([]billing.StatementItem, len(rows))
 	for i, r := range rows {
-		out[i] = billing.StatementItem{Date: string(r.Day), Kind: r.Kind, ID: r.ID, Number: r.Number, Debit: r.Debit, Credit: r.Credit}
-		if r.Due != nil {
-			out[i].DueDate = string(*r.Due)
-		}
+		out[i] = billing.StatementItem{Date: r.Day, Kind: r.Kind, ID: r.ID, Number: r.Number, Debit: r.Debit, Credit: r.Credit}
+		out[i].DueDate = r.Due
 	}
 	return opening, out, nil
 }
@@ -477,16 +467,16 @@ func (t *Tx) AccountActivity(ctx context.Context, accountID, costCurrency string
 		return out, err
 	}
 	var pays []struct {
-		On       dbDate `db:"received_on"`
-		Amount   int64  `db:"amount_minor"`
-		Currency string `db:"currency"`
+		On       quotient.Date `db:"received_on"`
+		Amount   int64         `db:"amount_minor"`
+		Currency string        `db:"currency"`
 	}
 	if err := t.sel(ctx, &pays, `SELECT received_on, amount_minor, currency FROM payments WHERE account_id = ? ORDER BY received_on DESC, id DESC LIMIT 1`,
 		accountID); err != nil {
 		return out, err
 	}
 	if len(pays) == 1 {
-		out.LastPaymentOn, out.LastPaymentAmount, out.LastPaymentIn = string(pays[0].On), pays[0].Amount, pays[0].Currency
+		out.LastPaymentOn, out.LastPaymentAmount, out.LastPaymentIn = pays[0].On, pays[0].Amount, pays[0].Currency
 	}
 	var bos []struct {
 		OrderID  string            `db:"order_id"`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/catalog"
 )
 
@@ -269,18 +270,18 @@ func (t *Tx) ListProducts(ctx context.Context, f catalog.ProductFilter) ([]catal
 }
 
 type priceBookRow struct {
-	ID          string `db:"id"`
-	Name        string `db:"name"`
-	Description string `db:"description"`
-	Currency    string `db:"currency"`
-	IsDefault   bool   `db:"is_default"`
-	Active      bool   `db:"active"`
-	ValidFrom   dbDate `db:"valid_from"`
-	ValidTo     dbDate `db:"valid_to"`
-	CostRate    *dbDec `db:"cost_rate"`
-	Version     int    `db:"version"`
-	CreatedAt   dbTime `db:"created_at"`
-	UpdatedAt   dbTime `db:"updated_at"`
+	ID          string        `db:"id"`
+	Name        string        `db:"name"`
+	Description string        `db:"description"`
+	Currency    string        `db:"currency"`
+	IsDefault   bool          `db:"is_default"`
+	Active      bool          `db:"active"`
+	ValidFrom   quotient.Date `db:"valid_from"`
+	ValidTo     quotient.Date `db:"valid_to"`
+	CostRate    *dbDec        `db:"cost_rate"`
+	Version     int           `db:"version"`
+	CreatedAt   dbTime        `db:"created_at"`
+	UpdatedAt   dbTime        `db:"updated_at"`
 }
 
 const priceBookCols = `id, name, description, currency, is_default, active, valid_from, valid_to, cost_rate, version, created_at, updated_at`
@@ -294,14 +295,14 @@ func decOrNil(d *decimal.Decimal) any {
 
 func (r priceBookRow) book() catalog.PriceBook {
 	return catalog.PriceBook{ID: r.ID, Name: r.Name, Description: r.Description, Currency: r.Currency, IsDefault: r.IsDefault,
-		Active: r.Active, ValidFrom: string(r.ValidFrom), ValidTo: string(r.ValidTo), CostRate: costRate(r.CostRate), Version: r.Version,
+		Active: r.Active, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, CostRate: costRate(r.CostRate), Version: r.Version,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // InsertPriceBook stores a new price book.
 func (t *Tx) InsertPriceBook(ctx context.Context, b catalog.PriceBook) error {
 	_, err := t.exec(ctx, `INSERT INTO price_books (`+priceBookCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		b.ID, b.Name, b.Description, b.Currency, b.IsDefault, b.Active, date(b.ValidFrom), date(b.ValidTo), decOrNil(b.CostRate), b.Version,
+		b.ID, b.Name, b.Description, b.Currency, b.IsDefault, b.Active, b.ValidFrom, b.ValidTo, decOrNil(b.CostRate), b.Version,
 		t.ts(b.CreatedAt), t.ts(b.UpdatedAt))
 	return conflictAs(err, "name", "a price book named %q exists", b.Name)
 }
@@ -319,7 +320,7 @@ func (t *Tx) GetPriceBook(ctx context.Context, id string) (catalog.PriceBook, er
 func (t *Tx) UpdatePriceBook(ctx context.Context, b catalog.PriceBook, version int) error {
 	err := t.versioned(ctx, "price_books", "price book", b.ID, `UPDATE price_books SET name = ?, description = ?, is_default = ?,
 		active = ?, valid_from = ?, valid_to = ?, cost_rate = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-		b.Name, b.Description, b.IsDefault, b.Active, date(b.ValidFrom), date(b.ValidTo), decOrNil(b.CostRate), b.Version, t.ts(b.UpdatedAt), b.ID, version)
+		b.Name, b.Description, b.IsDefault, b.Active, b.ValidFrom, b.ValidTo, decOrNil(b.CostRate), b.Version, t.ts(b.UpdatedAt), b.ID, version)
 	return conflictAs(err, "name", "a price book named %q exists", b.Name)
 }
 

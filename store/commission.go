@@ -14,17 +14,17 @@ import (
 const planCols = `id, name, basis, base_rate_pct, rules, exclusions, valid_from, valid_to, version, created_at, updated_at`
 
 type planRow struct {
-	ID         string  `db:"id"`
-	Name       string  `db:"name"`
-	Basis      string  `db:"basis"`
-	BaseRate   dbDec   `db:"base_rate_pct"`
-	Rules      string  `db:"rules"`
-	Exclusions string  `db:"exclusions"`
-	ValidFrom  dbDate  `db:"valid_from"`
-	ValidTo    *dbDate `db:"valid_to"`
-	Version    int     `db:"version"`
-	CreatedAt  dbTime  `db:"created_at"`
-	UpdatedAt  dbTime  `db:"updated_at"`
+	ID         string        `db:"id"`
+	Name       string        `db:"name"`
+	Basis      string        `db:"basis"`
+	BaseRate   dbDec         `db:"base_rate_pct"`
+	Rules      string        `db:"rules"`
+	Exclusions string        `db:"exclusions"`
+	ValidFrom  quotient.Date `db:"valid_from"`
+	ValidTo    quotient.Date `db:"valid_to"`
+	Version    int           `db:"version"`
+	CreatedAt  dbTime        `db:"created_at"`
+	UpdatedAt  dbTime        `db:"updated_at"`
 }
 
 type ruleJSON struct {
@@ -34,11 +34,8 @@ type ruleJSON struct {
 }
 
 func (r planRow) plan() (commission.Plan, error) {
-	p := commission.Plan{ID: r.ID, Name: r.Name, Basis: commission.Basis(r.Basis), BaseRatePct: r.BaseRate.Decimal, ValidFrom: string(r.ValidFrom), Version: r.Version,
+	p := commission.Plan{ID: r.ID, Name: r.Name, Basis: commission.Basis(r.Basis), BaseRatePct: r.BaseRate.Decimal, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, Version: r.Version,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
-	if r.ValidTo != nil {
-		p.ValidTo = string(*r.ValidTo)
-	}
 	var rs, xs []ruleJSON
 	if err := json.Unmarshal([]byte(r.Rules), &rs); err != nil {
 		return p, err
@@ -76,7 +73,7 @@ func planJSON(p commission.Plan) (string, string) {
 func (t *Tx) InsertPlan(ctx context.Context, p commission.Plan) error {
 	rs, xs := planJSON(p)
 	_, err := t.exec(ctx, `INSERT INTO commission_plans (`+planCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, string(p.Basis),
-		dec(p.BaseRatePct), rs, xs, date(p.ValidFrom), date(p.ValidTo), p.Version, t.ts(p.CreatedAt), t.ts(p.UpdatedAt))
+		dec(p.BaseRatePct), rs, xs, p.ValidFrom, p.ValidTo, p.Version, t.ts(p.CreatedAt), t.ts(p.UpdatedAt))
 	return err
 }
 
@@ -85,7 +82,7 @@ func (t *Tx) UpdatePlan(ctx context.Context, p commission.Plan, old int) error {
 	rs, xs := planJSON(p)
 	return t.versioned(ctx, "commission_plans", "commission plan", p.ID, `UPDATE commission_plans SET name = ?, basis = ?, base_rate_pct = ?,
 		rules = ?, exclusions = ?, valid_from = ?, valid_to = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`, p.Name, string(p.Basis),
-		dec(p.BaseRatePct), rs, xs, date(p.ValidFrom), date(p.ValidTo), p.Version, t.ts(p.UpdatedAt), p.ID, old)
+		dec(p.BaseRatePct), rs, xs, p.ValidFrom, p.ValidTo, p.Version, t.ts(p.UpdatedAt), p.ID, old)
 }
 
 // GetPlan loads a plan.
@@ -118,29 +115,26 @@ func (t *Tx) ListPlans(ctx context.Context, p quotient.Page) ([]commission.Plan,
 const assignmentCols = `id, plan_id, user_id, valid_from, valid_to, quota, currency, created_at`
 
 type assignmentRow struct {
-	ID        string  `db:"id"`
-	PlanID    string  `db:"plan_id"`
-	UserID    string  `db:"user_id"`
-	ValidFrom dbDate  `db:"valid_from"`
-	ValidTo   *dbDate `db:"valid_to"`
-	Quota     dbDec   `db:"quota"`
-	Currency  string  `db:"currency"`
-	CreatedAt dbTime  `db:"created_at"`
+	ID        string        `db:"id"`
+	PlanID    string        `db:"plan_id"`
+	UserID    string        `db:"user_id"`
+	ValidFrom quotient.Date `db:"valid_from"`
+	ValidTo   quotient.Date `db:"valid_to"`
+	Quota     dbDec         `db:"quota"`
+	Currency  string        `db:"currency"`
+	CreatedAt dbTime        `db:"created_at"`
 }
 
 func (r assignmentRow) assignment() commission.Assignment {
-	a := commission.Assignment{ID: r.ID, PlanID: r.PlanID, UserID: r.UserID, ValidFrom: string(r.ValidFrom), Quota: r.Quota.Decimal, Currency: r.Currency,
+	a := commission.Assignment{ID: r.ID, PlanID: r.PlanID, UserID: r.UserID, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, Quota: r.Quota.Decimal, Currency: r.Currency,
 		CreatedAt: r.CreatedAt.Time}
-	if r.ValidTo != nil {
-		a.ValidTo = string(*r.ValidTo)
-	}
 	return a
 }
 
 // InsertAssignment stores an assignment.
 func (t *Tx) InsertAssignment(ctx context.Context, a commission.Assignment) error {
 	_, err := t.exec(ctx, `INSERT INTO commission_assignments (`+assignmentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.PlanID, a.UserID,
-		date(a.ValidFrom), date(a.ValidTo), dec(a.Quota), a.Currency, t.ts(a.CreatedAt))
+		a.ValidFrom, a.ValidTo, dec(a.Quota), a.Currency, t.ts(a.CreatedAt))
 	return err
 }
 
@@ -171,10 +165,10 @@ func (t *Tx) UserAssignments(ctx context.Context, userID string) ([]commission.A
 }
 
 // AssignmentOn is a user's latest assignment in force on a day, with its plan.
-func (t *Tx) AssignmentOn(ctx context.Context, userID, day string) (commission.Assignment, commission.Plan, bool, error) {
+func (t *Tx) AssignmentOn(ctx context.Context, userID string, day quotient.Date) (commission.Assignment, commission.Plan, bool, error) {
 	var rows []assignmentRow
 	if err := t.sel(ctx, &rows, `SELECT `+assignmentCols+` FROM commission_assignments WHERE user_id = ? AND valid_from <= ?
-		AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from DESC, id DESC LIMIT 1`, userID, date(day), date(day)); err != nil || len(rows) == 0 {
+		AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from DESC, id DESC LIMIT 1`, userID, day, day); err != nil || len(rows) == 0 {
 		return commission.Assignment{}, commission.Plan{}, false, err
 	}
 	a := rows[0].assignment()
@@ -249,7 +243,7 @@ func (t *Tx) InsertCommissionLine(ctx context.Context, l commission.Line) error 
 	_, err := t.exec(ctx, `INSERT INTO commission_lines (id, user_id, plan_id, plan_version, invoice_id, order_line_id, sku, source_type, source_id,
 		period, day, currency, basis_minor, share_pct, rate_pct, amount_minor, status, rule, excluded, figures, journal_entry_id, payout_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.UserID, l.PlanID, l.PlanVersion, l.InvoiceID, l.OrderLineID,
-		l.SKU, l.SourceType, l.SourceID, l.Period, date(l.Date), l.Currency, l.Basis, dec(l.SharePct), dec(l.RatePct), l.Amount, string(l.Status), l.Rule,
+		l.SKU, l.SourceType, l.SourceID, l.Period, l.Date, l.Currency, l.Basis, dec(l.SharePct), dec(l.RatePct), l.Amount, string(l.Status), l.Rule,
 		l.Excluded, l.Figures, nullable(l.JournalEntryID), nullable(l.PayoutID), t.ts(l.CreatedAt))
 	return err
 }
@@ -273,30 +267,30 @@ func (t *Tx) CommissionLines(ctx context.Context, f commission.LineFilter) ([]co
 		limit = 1000
 	}
 	var rows []struct {
-		ID            string  `db:"id"`
-		UserID        string  `db:"user_id"`
-		PlanID        string  `db:"plan_id"`
-		PlanVersion   int     `db:"plan_version"`
-		InvoiceID     string  `db:"invoice_id"`
-		InvoiceNumber string  `db:"invoice_number"`
-		OrderLineID   string  `db:"order_line_id"`
-		SKU           string  `db:"sku"`
-		SourceType    string  `db:"source_type"`
-		SourceID      string  `db:"source_id"`
-		Period        string  `db:"period"`
-		Day           dbDate  `db:"day"`
-		Currency      string  `db:"currency"`
-		Basis         int64   `db:"basis_minor"`
-		Share         dbDec   `db:"share_pct"`
-		Rate          dbDec   `db:"rate_pct"`
-		Amount        int64   `db:"amount_minor"`
-		Status        string  `db:"status"`
-		Rule          string  `db:"rule"`
-		Excluded      bool    `db:"excluded"`
-		Figures       string  `db:"figures"`
-		Entry         *string `db:"journal_entry_id"`
-		Payout        *string `db:"payout_id"`
-		CreatedAt     dbTime  `db:"created_at"`
+		ID            string        `db:"id"`
+		UserID        string        `db:"user_id"`
+		PlanID        string        `db:"plan_id"`
+		PlanVersion   int           `db:"plan_version"`
+		InvoiceID     string        `db:"invoice_id"`
+		InvoiceNumber string        `db:"invoice_number"`
+		OrderLineID   string        `db:"order_line_id"`
+		SKU           string        `db:"sku"`
+		SourceType    string        `db:"source_type"`
+		SourceID      string        `db:"source_id"`
+		Period        string        `db:"period"`
+		Day           quotient.Date `db:"day"`
+		Currency      string        `db:"currency"`
+		Basis         int64         `db:"basis_minor"`
+		Share         dbDec         `db:"share_pct"`
+		Rate          dbDec         `db:"rate_pct"`
+		Amount        int64         `db:"amount_minor"`
+		Status        string        `db:"status"`
+		Rule          string        `db:"rule"`
+		Excluded      bool          `db:"excluded"`
+		Figures       string        `db:"figures"`
+		Entry         *string       `db:"journal_entry_id"`
+		Payout        *string       `db:"payout_id"`
+		CreatedAt     dbTime        `db:"created_at"`
 	}
 	if err := t.sel(ctx, &rows, q+` ORDER BY l.id LIMIT ?`, append(args, limit)...); err != nil {
 		return nil, err
@@ -305,7 +299,7 @@ func (t *Tx) CommissionLines(ctx context.Context, f commission.LineFilter) ([]co
 	for i, r := range rows {
 		out[i] = commission.Line{ID: r.ID, UserID: r.UserID, PlanID: r.PlanID, PlanVersion: r.PlanVersion, InvoiceID: r.InvoiceID,
 			InvoiceNumber: r.InvoiceNumber, OrderLineID: r.OrderLineID, SKU: r.SKU, SourceType: r.SourceType, SourceID: r.SourceID, Period: r.Period,
-			Date: string(r.Day), Currency: r.Currency, Basis: r.Basis, SharePct: r.Share.Decimal, RatePct: r.Rate.Decimal, Amount: r.Amount,
+			Date: r.Day, Currency: r.Currency, Basis: r.Basis, SharePct: r.Share.Decimal, RatePct: r.Rate.Decimal, Amount: r.Amount,
 			Status: commission.Status(r.Status), Rule: r.Rule, Excluded: r.Excluded, Figures: r.Figures, JournalEntryID: deref(r.Entry), PayoutID: deref(r.Payout), CreatedAt: r.CreatedAt.Time}
 	}
 	return out, nil
@@ -364,20 +358,12 @@ var _ commission.StatementStore = (*Tx)(nil)
 
 // instants turns two dates into the bounds of timestamps within them: the
 // first instant of from and the first instant after to (exclusive).
-func (t *Tx) instants(from, to string) (any, any, error) {
-	start, err := time.Parse(time.DateOnly, from)
-	if err != nil {
-		return nil, nil, err
-	}
-	end, err := time.Parse(time.DateOnly, to)
-	if err != nil {
-		return nil, nil, err
-	}
-	return t.ts(start), t.ts(end.AddDate(0, 0, 1)), nil
+func (t *Tx) instants(from, to quotient.Date) (any, any) {
+	return t.ts(from.Time()), t.ts(to.AddDays(1).Time())
 }
 
 // SalesFigures sums a rep's results in a currency between two dates.
-func (t *Tx) SalesFigures(ctx context.Context, userID, currency, from, to string) (commission.SalesFigures, error) {
+func (t *Tx) SalesFigures(ctx context.Context, userID, currency string, from, to quotient.Date) (commission.SalesFigures, error) {
 	var out commission.SalesFigures
 	var r struct {
 		Bookings int64 `db:"bookings"`
@@ -385,10 +371,7 @@ func (t *Tx) SalesFigures(ctx context.Context, userID, currency, from, to string
 		Credited int64 `db:"credited"`
 		Paid     int64 `db:"paid"`
 	}
-	start, end, err := t.instants(from, to)
-	if err != nil {
-		return out, err
-	}
+	start, end := t.instants(from, to)
 	if err := t.get(ctx, &r, `SELECT
 		COALESCE((SELECT SUM(total_minor - tax_minor) FROM orders WHERE owner_id = ? AND currency = ? AND status <> 'cancelled'
 			AND created_at >= ? AND created_at < ?), 0) AS bookings,
@@ -398,22 +381,22 @@ func (t *Tx) SalesFigures(ctx context.Context, userID, currency, from, to string
 			WHERE o.owner_id = ? AND c.currency = ? AND c.issue_date >= ? AND c.issue_date <= ?), 0) AS credited,
 		COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id JOIN orders o ON o.id = i.order_id
 			WHERE o.owner_id = ? AND i.currency = ? AND a.applied_on >= ? AND a.applied_on <= ?), 0) AS paid`,
-		userID, currency, start, end, userID, currency, date(from), date(to), userID, currency, date(from), date(to),
-		userID, currency, date(from), date(to)); err != nil {
+		userID, currency, start, end, userID, currency, from, to, userID, currency, from, to,
+		userID, currency, from, to); err != nil {
 		return out, err
 	}
 	out.Bookings, out.Invoiced, out.Paid = r.Bookings, r.Invoiced-r.Credited, r.Paid
 	var opps []struct {
-		Stage       string `db:"stage"`
-		Amount      dbDec  `db:"amount"`
-		Probability dbDec  `db:"probability"`
-		CloseDate   dbDate `db:"close_date"`
+		Stage       string        `db:"stage"`
+		Amount      dbDec         `db:"amount"`
+		Probability dbDec         `db:"probability"`
+		CloseDate   quotient.Date `db:"close_date"`
 	}
 	if err := t.sel(ctx, &opps, `SELECT stage, amount, probability, close_date FROM opportunities WHERE owner_id = ? AND currency = ?`, userID, currency); err != nil {
 		return out, err
 	}
 	for _, o := range opps {
-		inPeriod := string(o.CloseDate) >= from && string(o.CloseDate) <= to
+		inPeriod := !o.CloseDate.IsZero() && o.CloseDate.Within(from, to)
 		switch {
 		case o.Stage == "closed_won" && inPeriod:
 			out.Won++
@@ -429,12 +412,9 @@ func (t *Tx) SalesFigures(ctx context.Context, userID, currency, from, to string
 var _ commission.PerformanceStore = (*Tx)(nil)
 
 // KPIFacts gathers the sales facts of a period in a currency.
-func (t *Tx) KPIFacts(ctx context.Context, currency, from, to string) (commission.KPIFacts, error) {
+func (t *Tx) KPIFacts(ctx context.Context, currency string, from, to quotient.Date) (commission.KPIFacts, error) {
 	var out commission.KPIFacts
-	s, e, err := t.instants(from, to)
-	if err != nil {
-		return out, err
-	}
+	s, e := t.instants(from, to)
 	var r struct {
 		Net       int64 `db:"net"`
 		Subtotal  int64 `db:"subtotal"`
@@ -454,8 +434,8 @@ func (t *Tx) KPIFacts(ctx context.Context, currency, from, to string) (commissio
 		COALESCE((SELECT SUM(total_minor) FROM invoices WHERE currency = ? AND status <> 'void' AND issue_date >= ? AND issue_date <= ?), 0) AS invoiced,
 		(SELECT COUNT(DISTINCT account_id) FROM invoices WHERE currency = ? AND issue_date <= ?) AS customers,
 		(SELECT COUNT(*) FROM (SELECT account_id FROM invoices WHERE currency = ? GROUP BY account_id HAVING MIN(issue_date) >= ? AND MIN(issue_date) <= ?) f) AS new_customers`,
-		currency, s, e, currency, s, e, currency, s, e, currency, s, e, currency, s, e, currency, date(from), date(to), currency, date(to),
-		currency, date(from), date(to)); err != nil {
+		currency, s, e, currency, s, e, currency, s, e, currency, s, e, currency, s, e, currency, from, to, currency, to,
+		currency, from, to); err != nil {
 		return out, err
 	}
 	out.OrdersNet, out.OrdersSubtotal, out.OrdersDiscount = r.Net, r.Subtotal, r.Discount
@@ -476,7 +456,7 @@ func (t *Tx) KPIFacts(ctx context.Context, currency, from, to string) (commissio
 		N     int    `db:"n"`
 	}
 	if err := t.sel(ctx, &opps, `SELECT stage, COUNT(*) AS n FROM opportunities WHERE currency = ? AND stage IN ('closed_won', 'closed_lost')
-		AND close_date >= ? AND close_date <= ? GROUP BY stage`, currency, date(from), date(to)); err != nil {
+		AND close_date >= ? AND close_date <= ? GROUP BY stage`, currency, from, to); err != nil {
 		return out, err
 	}
 	for _, o := range opps {

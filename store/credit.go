@@ -46,28 +46,28 @@ const (
 )
 
 type creditNoteRow struct {
-	ID             string `db:"id"`
-	Number         string `db:"number"`
-	InvoiceID      string `db:"invoice_id"`
-	InvoiceNumber  string `db:"invoice_number"`
-	AccountID      string `db:"account_id"`
-	Currency       string `db:"currency"`
-	IssueDate      dbDate `db:"issue_date"`
-	Reason         string `db:"reason"`
-	Net            int64  `db:"net_minor"`
-	Tax            int64  `db:"tax_minor"`
-	Total          int64  `db:"total_minor"`
-	Applied        int64  `db:"applied_minor"`
-	Unallocated    int64  `db:"unallocated_minor"`
-	JournalEntryID string `db:"journal_entry_id"`
-	CreatedBy      string `db:"created_by"`
-	Version        int    `db:"version"`
-	CreatedAt      dbTime `db:"created_at"`
+	ID             string        `db:"id"`
+	Number         string        `db:"number"`
+	InvoiceID      string        `db:"invoice_id"`
+	InvoiceNumber  string        `db:"invoice_number"`
+	AccountID      string        `db:"account_id"`
+	Currency       string        `db:"currency"`
+	IssueDate      quotient.Date `db:"issue_date"`
+	Reason         string        `db:"reason"`
+	Net            int64         `db:"net_minor"`
+	Tax            int64         `db:"tax_minor"`
+	Total          int64         `db:"total_minor"`
+	Applied        int64         `db:"applied_minor"`
+	Unallocated    int64         `db:"unallocated_minor"`
+	JournalEntryID string        `db:"journal_entry_id"`
+	CreatedBy      string        `db:"created_by"`
+	Version        int           `db:"version"`
+	CreatedAt      dbTime        `db:"created_at"`
 }
 
 func (r creditNoteRow) note() billing.CreditNote {
 	return billing.CreditNote{ID: r.ID, Number: r.Number, InvoiceID: r.InvoiceID, InvoiceNumber: r.InvoiceNumber, AccountID: r.AccountID,
-		Currency: r.Currency, IssueDate: string(r.IssueDate), Reason: r.Reason, Net: r.Net, Tax: r.Tax, Total: r.Total, Applied: r.Applied,
+		Currency: r.Currency, IssueDate: r.IssueDate, Reason: r.Reason, Net: r.Net, Tax: r.Tax, Total: r.Total, Applied: r.Applied,
 		Unallocated: r.Unallocated, JournalEntryID: r.JournalEntryID, CreatedBy: r.CreatedBy, Version: r.Version, CreatedAt: r.CreatedAt.Time}
 }
 
@@ -75,7 +75,7 @@ func (r creditNoteRow) note() billing.CreditNote {
 func (t *Tx) InsertCreditNote(ctx context.Context, cn billing.CreditNote) error {
 	if _, err := t.exec(ctx, `INSERT INTO credit_notes (id, number, invoice_id, account_id, currency, issue_date, reason, net_minor, tax_minor,
 		total_minor, applied_minor, unallocated_minor, journal_entry_id, created_by, version, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cn.ID, cn.Number, cn.InvoiceID, cn.AccountID, cn.Currency, date(cn.IssueDate),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cn.ID, cn.Number, cn.InvoiceID, cn.AccountID, cn.Currency, cn.IssueDate,
 		cn.Reason, cn.Net, cn.Tax, cn.Total, cn.Applied, cn.Unallocated, cn.JournalEntryID, cn.CreatedBy, cn.Version, t.ts(cn.CreatedAt)); err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (t *Tx) InsertCreditNote(ctx context.Context, cn billing.CreditNote) error 
 // InsertCreditAllocation stores where part of a credit note went.
 func (t *Tx) InsertCreditAllocation(ctx context.Context, creditNoteID string, a billing.Allocation) error {
 	_, err := t.exec(ctx, `INSERT INTO credit_note_allocations (id, credit_note_id, invoice_id, amount_minor, applied_on, journal_entry_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, creditNoteID, a.InvoiceID, a.Amount, date(a.AppliedOn), a.JournalEntryID, t.ts(a.CreatedAt))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, creditNoteID, a.InvoiceID, a.Amount, a.AppliedOn, a.JournalEntryID, t.ts(a.CreatedAt))
 	return err
 }
 
@@ -123,19 +123,19 @@ func (t *Tx) GetCreditNote(ctx context.Context, id string) (billing.CreditNote, 
 			Tax: l.Tax, TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.Decimal, Family: l.Family})
 	}
 	var als []struct {
-		ID        string `db:"id"`
-		InvoiceID string `db:"invoice_id"`
-		Amount    int64  `db:"amount_minor"`
-		AppliedOn dbDate `db:"applied_on"`
-		Entry     string `db:"journal_entry_id"`
-		CreatedAt dbTime `db:"created_at"`
+		ID        string        `db:"id"`
+		InvoiceID string        `db:"invoice_id"`
+		Amount    int64         `db:"amount_minor"`
+		AppliedOn quotient.Date `db:"applied_on"`
+		Entry     string        `db:"journal_entry_id"`
+		CreatedAt dbTime        `db:"created_at"`
 	}
 	if err := t.sel(ctx, &als, `SELECT id, invoice_id, amount_minor, applied_on, journal_entry_id, created_at FROM credit_note_allocations
 		WHERE credit_note_id = ? ORDER BY created_at, id`, id); err != nil {
 		return billing.CreditNote{}, err
 	}
 	for _, a := range als {
-		cn.Allocations = append(cn.Allocations, billing.Allocation{ID: a.ID, InvoiceID: a.InvoiceID, Amount: a.Amount, AppliedOn: string(a.AppliedOn),
+		cn.Allocations = append(cn.Allocations, billing.Allocation{ID: a.ID, InvoiceID: a.InvoiceID, Amount: a.Amount, AppliedOn: a.AppliedOn,
 			JournalEntryID: a.Entry, CreatedAt: a.CreatedAt.Time})
 	}
 	return cn, nil

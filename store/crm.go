@@ -369,33 +369,33 @@ func (t *Tx) ListContacts(ctx context.Context, f crm.ContactFilter) ([]crm.Conta
 }
 
 type opportunityRow struct {
-	ID          string `db:"id"`
-	AccountID   string `db:"account_id"`
-	Name        string `db:"name"`
-	Stage       string `db:"stage"`
-	Amount      dbDec  `db:"amount"`
-	Currency    string `db:"currency"`
-	CloseDate   dbDate `db:"close_date"`
-	OwnerID     string `db:"owner_id"`
-	Probability dbDec  `db:"probability"`
-	Description string `db:"description"`
-	Version     int    `db:"version"`
-	CreatedAt   dbTime `db:"created_at"`
-	UpdatedAt   dbTime `db:"updated_at"`
+	ID          string        `db:"id"`
+	AccountID   string        `db:"account_id"`
+	Name        string        `db:"name"`
+	Stage       string        `db:"stage"`
+	Amount      dbDec         `db:"amount"`
+	Currency    string        `db:"currency"`
+	CloseDate   quotient.Date `db:"close_date"`
+	OwnerID     string        `db:"owner_id"`
+	Probability dbDec         `db:"probability"`
+	Description string        `db:"description"`
+	Version     int           `db:"version"`
+	CreatedAt   dbTime        `db:"created_at"`
+	UpdatedAt   dbTime        `db:"updated_at"`
 }
 
 const opportunityCols = `id, account_id, name, stage, amount, currency, close_date, owner_id, probability, description, version, created_at, updated_at`
 
 func (r opportunityRow) opportunity() crm.Opportunity {
 	return crm.Opportunity{ID: r.ID, AccountID: r.AccountID, Name: r.Name, Stage: crm.Stage(r.Stage), Amount: r.Amount.Decimal,
-		Currency: r.Currency, CloseDate: string(r.CloseDate), OwnerID: r.OwnerID, Probability: r.Probability.Decimal,
+		Currency: r.Currency, CloseDate: r.CloseDate, OwnerID: r.OwnerID, Probability: r.Probability.Decimal,
 		Description: r.Description, Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // InsertOpportunity stores a new opportunity.
 func (t *Tx) InsertOpportunity(ctx context.Context, o crm.Opportunity) error {
 	_, err := t.exec(ctx, `INSERT INTO opportunities (`+opportunityCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.ID, o.AccountID, o.Name, string(o.Stage), dec(o.Amount), o.Currency, date(o.CloseDate), o.OwnerID, dec(o.Probability),
+		o.ID, o.AccountID, o.Name, string(o.Stage), dec(o.Amount), o.Currency, o.CloseDate, o.OwnerID, dec(o.Probability),
 		o.Description, o.Version, t.ts(o.CreatedAt), t.ts(o.UpdatedAt))
 	return err
 }
@@ -413,7 +413,7 @@ func (t *Tx) GetOpportunity(ctx context.Context, id string) (crm.Opportunity, er
 func (t *Tx) UpdateOpportunity(ctx context.Context, o crm.Opportunity, version int) error {
 	return t.versioned(ctx, "opportunities", "opportunity", o.ID, `UPDATE opportunities SET name = ?, stage = ?, amount = ?,
 		close_date = ?, owner_id = ?, probability = ?, description = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-		o.Name, string(o.Stage), dec(o.Amount), date(o.CloseDate), o.OwnerID, dec(o.Probability), o.Description, o.Version,
+		o.Name, string(o.Stage), dec(o.Amount), o.CloseDate, o.OwnerID, dec(o.Probability), o.Description, o.Version,
 		t.ts(o.UpdatedAt), o.ID, version)
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
 )
 
@@ -64,7 +65,7 @@ func (t *Tx) ListDunningLevels(ctx context.Context) ([]billing.DunningLevel, err
 
 // OverdueInvoices lists open invoices due before day with their account's
 // name and the highest dunning level each has had.
-func (t *Tx) OverdueInvoices(ctx context.Context, day string) ([]billing.Overdue, error) {
+func (t *Tx) OverdueInvoices(ctx context.Context, day quotient.Date) ([]billing.Overdue, error) {
 	var rows []struct {
 		invoiceRow
 		Account   string `db:"account_name"`
@@ -73,7 +74,7 @@ func (t *Tx) OverdueInvoices(ctx context.Context, day string) ([]billing.Overdue
 	if err := t.sel(ctx, &rows, `SELECT `+prefixed("i.", invoiceCols)+`, a.name AS account_name, COALESCE(MAX(n.level), 0) AS last_level
 		FROM invoices i JOIN accounts a ON a.id = i.account_id LEFT JOIN dunning_notices n ON n.invoice_id = i.id
 		WHERE i.amount_due_minor > 0 AND i.status IN ('posted', 'partially_paid') AND i.due_date < ?
-		GROUP BY `+prefixed("i.", invoiceCols)+`, a.name ORDER BY i.due_date, i.number`, date(day)); err != nil {
+		GROUP BY `+prefixed("i.", invoiceCols)+`, a.name ORDER BY i.due_date, i.number`, day); err != nil {
 		return nil, err
 	}
 	out := make([]billing.Overdue, len(rows))
@@ -131,12 +132,12 @@ func (t *Tx) DunningNotices(ctx context.Context, invoiceID string) ([]billing.Du
 
 // ClaimDay records that a daily job runs on day; only the first caller of
 // a day gets true (the row stays locked until its transaction ends).
-func (t *Tx) ClaimDay(ctx context.Context, job, day string) (bool, error) {
+func (t *Tx) ClaimDay(ctx context.Context, job string, day quotient.Date) (bool, error) {
 	name := "daily:" + job
 	if _, err := t.PutSettingIfAbsent(ctx, name, ""); err != nil {
 		return false, err
 	}
-	n, err := t.execN(ctx, `UPDATE settings SET value = ? WHERE name = ? AND value < ?`, day, name, day)
+	n, err := t.execN(ctx, `UPDATE settings SET value = ? WHERE name = ? AND value < ?`, day.String(), name, day.String())
 	return n == 1, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/ledger"
 )
 
@@ -65,13 +66,13 @@ func (t *Tx) ListLedgerAccounts(ctx context.Context) ([]ledger.Account, error) {
 func (t *Tx) InsertJournalEntry(ctx context.Context, e ledger.Entry) (bool, error) {
 	n, err := t.execN(ctx, `INSERT INTO journal_entries (id, entry_date, memo, source_type, source_id, event, reversal_of, posted_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_type, source_id, event) DO NOTHING`,
-		e.ID, date(e.Date), e.Memo, e.SourceType, e.SourceID, e.Event, nullable(e.ReversalOf), e.PostedBy, t.ts(e.CreatedAt))
+		e.ID, e.Date, e.Memo, e.SourceType, e.SourceID, e.Event, nullable(e.ReversalOf), e.PostedBy, t.ts(e.CreatedAt))
 	if err != nil || n == 0 {
 		return false, err
 	}
 	for i, l := range e.Lines {
 		if _, err := t.exec(ctx, `INSERT INTO journal_lines (entry_id, line_no, account_code, currency, debit_minor, credit_minor, memo, entry_date)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, i+1, l.AccountCode, l.Currency, l.Debit, l.Credit, l.Memo, date(e.Date)); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, i+1, l.AccountCode, l.Currency, l.Debit, l.Credit, l.Memo, e.Date); err != nil {
 			return false, err
 		}
 	}
@@ -79,22 +80,22 @@ func (t *Tx) InsertJournalEntry(ctx context.Context, e ledger.Entry) (bool, erro
 }
 
 type journalRow struct {
-	ID         string  `db:"id"`
-	Date       dbDate  `db:"entry_date"`
-	Memo       string  `db:"memo"`
-	SourceType string  `db:"source_type"`
-	SourceID   string  `db:"source_id"`
-	Event      string  `db:"event"`
-	ReversalOf *string `db:"reversal_of"`
-	ReversedBy *string `db:"reversed_by"`
-	PostedBy   string  `db:"posted_by"`
-	CreatedAt  dbTime  `db:"created_at"`
+	ID         string        `db:"id"`
+	Date       quotient.Date `db:"entry_date"`
+	Memo       string        `db:"memo"`
+	SourceType string        `db:"source_type"`
+	SourceID   string        `db:"source_id"`
+	Event      string        `db:"event"`
+	ReversalOf *string       `db:"reversal_of"`
+	ReversedBy *string       `db:"reversed_by"`
+	PostedBy   string        `db:"posted_by"`
+	CreatedAt  dbTime        `db:"created_at"`
 }
 
 const journalCols = `id, entry_date, memo, source_type, source_id, event, reversal_of, reversed_by, posted_by, created_at`
 
 func (r journalRow) entry() ledger.Entry {
-	e := ledger.Entry{ID: r.ID, Date: string(r.Date), Memo: r.Memo, SourceType: r.SourceType, SourceID: r.SourceID, Event: r.Event,
+	e := ledger.Entry{ID: r.ID, Date: r.Date, Memo: r.Memo, SourceType: r.SourceType, SourceID: r.SourceID, Event: r.Event,
 		PostedBy: r.PostedBy, CreatedAt: r.CreatedAt.Time}
 	if r.ReversalOf != nil {
 		e.ReversalOf = *r.ReversalOf
@@ -165,11 +166,11 @@ func (t *Tx) ListJournalEntries(ctx context.Context, f ledger.EntryFilter) ([]le
 	var args []any
 	where, args = eq(where, args, "source_type", f.SourceType)
 	where, args = eq(where, args, "source_id", f.SourceID)
-	if f.From != "" {
-		where, args = append(where, "entry_date >= ?"), append(args, date(f.From))
+	if !f.From.IsZero() {
+		where, args = append(where, "entry_date >= ?"), append(args, f.From)
 	}
-	if f.To != "" {
-		where, args = append(where, "entry_date <= ?"), append(args, date(f.To))
+	if !f.To.IsZero() {
+		where, args = append(where, "entry_date <= ?"), append(args, f.To)
 	}
 	var rows []journalRow
 	if err := t.list(ctx, &rows, journalCols, "journal_entries", where, args, f.After, f.Limit); err != nil {
@@ -246,14 +247,14 @@ func (t *Tx) PeriodEvents(ctx context.Context, period string) ([]ledger.PeriodEv
 }
 
 // Balances sums lines dated on or before asOf by account, in one currency.
-func (t *Tx) Balances(ctx context.Context, asOf, currency string) ([]ledger.Balance, error) {
+func (t *Tx) Balances(ctx context.Context, asOf quotient.Date, currency string) ([]ledger.Balance, error) {
 	var rows []struct {
 		Code   string `db:"account_code"`
 		Debit  int64  `db:"debit"`
 		Credit int64  `db:"credit"`
 	}
 	if err := t.sel(ctx, &rows, `SELECT account_code, SUM(debit_minor) AS debit, SUM(credit_minor) AS credit FROM journal_lines
-		WHERE currency = ? AND entry_date <= ? GROUP BY account_code ORDER BY account_code`, currency, date(asOf)); err != nil {
+		WHERE currency = ? AND entry_date <= ? GROUP BY account_code ORDER BY account_code`, currency, asOf); err != nil {
 		return nil, err
 	}
 	out := make([]ledger.Balance, len(rows))
@@ -265,16 +266,16 @@ func (t *Tx) Balances(ctx context.Context, asOf, currency string) ([]ledger.Bala
 
 // Postings lists an account's lines in a currency between two dates, in
 // date then posting order.
-func (t *Tx) Postings(ctx context.Context, code, currency, from, to string) ([]ledger.Posting, error) {
+func (t *Tx) Postings(ctx context.Context, code, currency string, from, to quotient.Date) ([]ledger.Posting, error) {
 	var rows []struct {
 		journalLineRow
-		Date dbDate `db:"entry_date"`
-		EMem string `db:"entry_memo"`
+		Date quotient.Date `db:"entry_date"`
+		EMem string        `db:"entry_memo"`
 	}
 	if err := t.sel(ctx, &rows, `SELECT l.entry_id, l.account_code, l.currency, l.debit_minor, l.credit_minor, l.memo, l.entry_date, e.memo AS entry_memo
 		FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
 		WHERE l.account_code = ? AND l.currency = ? AND l.entry_date >= ? AND l.entry_date <= ?
-		ORDER BY l.entry_date, l.entry_id, l.line_no LIMIT ?`, code, currency, date(from), date(to), ledger.MaxLedgerRows+1); err != nil {
+		ORDER BY l.entry_date, l.entry_id, l.line_no LIMIT ?`, code, currency, from, to, ledger.MaxLedgerRows+1); err != nil {
 		return nil, err
 	}
 	out := make([]ledger.Posting, len(rows))
@@ -283,7 +284,7 @@ func (t *Tx) Postings(ctx context.Context, code, currency, from, to string) ([]l
 		if memo == "" {
 			memo = r.EMem
 		}
-		out[i] = ledger.Posting{EntryID: r.EntryID, Date: string(r.Date), Memo: memo,
+		out[i] = ledger.Posting{EntryID: r.EntryID, Date: r.Date, Memo: memo,
 			Line: ledger.Line{AccountCode: r.Account, Currency: r.Cur, Debit: r.Debit, Credit: r.Credit, Memo: r.Memo}}
 	}
 	return out, nil

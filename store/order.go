@@ -116,7 +116,7 @@ func (t *Tx) UpdateOrder(ctx context.Context, o order.Order, old int) error {
 // InsertShipment stores a shipment with its lines.
 func (t *Tx) InsertShipment(ctx context.Context, sh order.Shipment) error {
 	if _, err := t.exec(ctx, `INSERT INTO shipments (id, number, order_id, warehouse_id, shipped_on, reference, actor_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sh.ID, sh.Number, sh.OrderID, nullable(sh.WarehouseID), date(sh.ShippedOn), sh.Reference, sh.ActorID,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sh.ID, sh.Number, sh.OrderID, nullable(sh.WarehouseID), sh.ShippedOn, sh.Reference, sh.ActorID,
 		t.ts(sh.CreatedAt)); err != nil {
 		return err
 	}
@@ -132,14 +132,14 @@ func (t *Tx) InsertShipment(ctx context.Context, sh order.Shipment) error {
 // Shipments lists an order's shipments with their lines.
 func (t *Tx) Shipments(ctx context.Context, orderID string) ([]order.Shipment, error) {
 	var rows []struct {
-		ID          string  `db:"id"`
-		Number      string  `db:"number"`
-		OrderID     string  `db:"order_id"`
-		WarehouseID *string `db:"warehouse_id"`
-		ShippedOn   dbDate  `db:"shipped_on"`
-		Reference   string  `db:"reference"`
-		ActorID     string  `db:"actor_id"`
-		CreatedAt   dbTime  `db:"created_at"`
+		ID          string        `db:"id"`
+		Number      string        `db:"number"`
+		OrderID     string        `db:"order_id"`
+		WarehouseID *string       `db:"warehouse_id"`
+		ShippedOn   quotient.Date `db:"shipped_on"`
+		Reference   string        `db:"reference"`
+		ActorID     string        `db:"actor_id"`
+		CreatedAt   dbTime        `db:"created_at"`
 	}
 	if err := t.sel(ctx, &rows, `SELECT id, number, order_id, warehouse_id, shipped_on, reference, actor_id, created_at
 		FROM shipments WHERE order_id = ? ORDER BY id`, orderID); err != nil {
@@ -159,7 +159,7 @@ func (t *Tx) Shipments(ctx context.Context, orderID string) ([]order.Shipment, e
 	out := make([]order.Shipment, len(rows))
 	at := map[string]int{}
 	for i, r := range rows {
-		out[i] = order.Shipment{ID: r.ID, Number: r.Number, OrderID: r.OrderID, ShippedOn: string(r.ShippedOn), Reference: r.Reference,
+		out[i] = order.Shipment{ID: r.ID, Number: r.Number, OrderID: r.OrderID, ShippedOn: r.ShippedOn, Reference: r.Reference,
 			ActorID: r.ActorID, CreatedAt: r.CreatedAt.Time}
 		if r.WarehouseID != nil {
 			out[i].WarehouseID = *r.WarehouseID

@@ -135,42 +135,42 @@ func (t *Tx) ListSchedules(ctx context.Context, p quotient.Page) ([]catalog.Sche
 }
 
 type ruleRow struct {
-	ID        string `db:"id"`
-	Name      string `db:"name"`
-	Condition string `db:"condition"`
-	Action    string `db:"action"`
-	Value     dbDec  `db:"value"`
-	Formula   string `db:"formula"`
-	Priority  int    `db:"priority"`
-	Stackable bool   `db:"stackable"`
-	ValidFrom dbDate `db:"valid_from"`
-	ValidTo   dbDate `db:"valid_to"`
-	Active    bool   `db:"active"`
-	Version   int    `db:"version"`
-	CreatedAt dbTime `db:"created_at"`
-	UpdatedAt dbTime `db:"updated_at"`
+	ID        string        `db:"id"`
+	Name      string        `db:"name"`
+	Condition string        `db:"condition"`
+	Action    string        `db:"action"`
+	Value     dbDec         `db:"value"`
+	Formula   string        `db:"formula"`
+	Priority  int           `db:"priority"`
+	Stackable bool          `db:"stackable"`
+	ValidFrom quotient.Date `db:"valid_from"`
+	ValidTo   quotient.Date `db:"valid_to"`
+	Active    bool          `db:"active"`
+	Version   int           `db:"version"`
+	CreatedAt dbTime        `db:"created_at"`
+	UpdatedAt dbTime        `db:"updated_at"`
 }
 
 const ruleCols = `id, name, condition, action, value, formula, priority, stackable, valid_from, valid_to, active, version, created_at, updated_at`
 
 func (r ruleRow) rule() pricing.Rule {
 	return pricing.Rule{ID: r.ID, Name: r.Name, Condition: r.Condition, Action: pricing.Action(r.Action), Value: r.Value.Decimal,
-		Formula: r.Formula, Priority: r.Priority, Stackable: r.Stackable, ValidFrom: string(r.ValidFrom), ValidTo: string(r.ValidTo),
+		Formula: r.Formula, Priority: r.Priority, Stackable: r.Stackable, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo,
 		Active: r.Active, Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // ruleBody is a rule version as kept in price_rule_versions.
 type ruleBody struct {
-	Name      string `json:"name"`
-	Condition string `json:"condition"`
-	Action    string `json:"action"`
-	Value     string `json:"value"`
-	Formula   string `json:"formula"`
-	Priority  int    `json:"priority"`
-	Stackable bool   `json:"stackable"`
-	ValidFrom string `json:"valid_from"`
-	ValidTo   string `json:"valid_to"`
-	Active    bool   `json:"active"`
+	Name      string        `json:"name"`
+	Condition string        `json:"condition"`
+	Action    string        `json:"action"`
+	Value     string        `json:"value"`
+	Formula   string        `json:"formula"`
+	Priority  int           `json:"priority"`
+	Stackable bool          `json:"stackable"`
+	ValidFrom quotient.Date `json:"valid_from"`
+	ValidTo   quotient.Date `json:"valid_to"`
+	Active    bool          `json:"active"`
 }
 
 func (t *Tx) keepRuleVersion(ctx context.Context, r pricing.Rule) error {
@@ -183,7 +183,7 @@ func (t *Tx) keepRuleVersion(ctx context.Context, r pricing.Rule) error {
 // InsertRule stores a new price rule and its first version.
 func (t *Tx) InsertRule(ctx context.Context, r pricing.Rule) error {
 	_, err := t.exec(ctx, `INSERT INTO price_rules (`+ruleCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.Name, r.Condition, string(r.Action), dec(r.Value), r.Formula, r.Priority, r.Stackable, date(r.ValidFrom), date(r.ValidTo),
+		r.ID, r.Name, r.Condition, string(r.Action), dec(r.Value), r.Formula, r.Priority, r.Stackable, r.ValidFrom, r.ValidTo,
 		r.Active, r.Version, t.ts(r.CreatedAt), t.ts(r.UpdatedAt))
 	if err != nil {
 		return conflictAs(err, "name", "a price rule named %q exists", r.Name)
@@ -205,7 +205,7 @@ func (t *Tx) UpdateRule(ctx context.Context, r pricing.Rule, version int) error 
 	err := t.versioned(ctx, "price_rules", "price rule", r.ID, `UPDATE price_rules SET name = ?, condition = ?, action = ?, value = ?,
 		formula = ?, priority = ?, stackable = ?, valid_from = ?, valid_to = ?, active = ?, version = ?, updated_at = ?
 		WHERE id = ? AND version = ?`,
-		r.Name, r.Condition, string(r.Action), dec(r.Value), r.Formula, r.Priority, r.Stackable, date(r.ValidFrom), date(r.ValidTo),
+		r.Name, r.Condition, string(r.Action), dec(r.Value), r.Formula, r.Priority, r.Stackable, r.ValidFrom, r.ValidTo,
 		r.Active, r.Version, t.ts(r.UpdatedAt), r.ID, version)
 	if err != nil {
 		return conflictAs(err, "name", "a price rule named %q exists", r.Name)

@@ -105,24 +105,24 @@ func (t *Tx) ListQuotes(ctx context.Context, f quote.Filter) ([]quote.Quote, err
 }
 
 type versionRow struct {
-	QuoteID           string `db:"quote_id"`
-	Version           int    `db:"version"`
-	Status            string `db:"status"`
-	ValidUntil        dbDate `db:"valid_until"`
-	Terms             string `db:"terms"`
-	Notes             string `db:"notes"`
-	HeaderDiscountPct dbDec  `db:"header_discount_pct"`
-	PricingDate       dbDate `db:"pricing_date"`
-	RulebookVersion   int    `db:"rulebook_version"`
-	InputHash         string `db:"input_hash"`
-	Pricing           string `db:"pricing"`
-	SubtotalMinor     int64  `db:"subtotal_minor"`
-	DiscountMinor     int64  `db:"discount_minor"`
-	TaxMinor          int64  `db:"tax_minor"`
-	TotalMinor        int64  `db:"total_minor"`
-	ETag              int    `db:"etag"`
-	CreatedAt         dbTime `db:"created_at"`
-	UpdatedAt         dbTime `db:"updated_at"`
+	QuoteID           string        `db:"quote_id"`
+	Version           int           `db:"version"`
+	Status            string        `db:"status"`
+	ValidUntil        quotient.Date `db:"valid_until"`
+	Terms             string        `db:"terms"`
+	Notes             string        `db:"notes"`
+	HeaderDiscountPct dbDec         `db:"header_discount_pct"`
+	PricingDate       quotient.Date `db:"pricing_date"`
+	RulebookVersion   int           `db:"rulebook_version"`
+	InputHash         string        `db:"input_hash"`
+	Pricing           string        `db:"pricing"`
+	SubtotalMinor     int64         `db:"subtotal_minor"`
+	DiscountMinor     int64         `db:"discount_minor"`
+	TaxMinor          int64         `db:"tax_minor"`
+	TotalMinor        int64         `db:"total_minor"`
+	ETag              int           `db:"etag"`
+	CreatedAt         dbTime        `db:"created_at"`
+	UpdatedAt         dbTime        `db:"updated_at"`
 }
 
 const versionCols = `quote_id, version, status, valid_until, terms, notes, header_discount_pct, pricing_date, rulebook_version,
@@ -160,7 +160,7 @@ func versionArgs(v quote.Version) ([]any, error) {
 			return nil, err
 		}
 	}
-	return []any{string(v.Status), date(v.ValidUntil), v.Terms, v.Notes, dec(v.HeaderDiscountPct), date(v.PricingDate),
+	return []any{string(v.Status), v.ValidUntil, v.Terms, v.Notes, dec(v.HeaderDiscountPct), v.PricingDate,
 		r.RulebookVersion, r.InputHash, string(body), minors[0], minors[1], minors[2], minors[3], v.ETag}, nil
 }
 
@@ -196,8 +196,8 @@ func (t *Tx) InsertVersion(ctx context.Context, v quote.Version) error {
 }
 
 func (t *Tx) version(ctx context.Context, r versionRow) (quote.Version, error) {
-	v := quote.Version{QuoteID: r.QuoteID, Version: r.Version, Status: quote.Status(r.Status), ValidUntil: string(r.ValidUntil),
-		Terms: r.Terms, Notes: r.Notes, HeaderDiscountPct: r.HeaderDiscountPct.Decimal, PricingDate: string(r.PricingDate),
+	v := quote.Version{QuoteID: r.QuoteID, Version: r.Version, Status: quote.Status(r.Status), ValidUntil: r.ValidUntil,
+		Terms: r.Terms, Notes: r.Notes, HeaderDiscountPct: r.HeaderDiscountPct.Decimal, PricingDate: r.PricingDate,
 		ETag: r.ETag, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 	v.Priced = &pricing.Result{}
 	if err := json.Unmarshal([]byte(r.Pricing), v.Priced); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/outbox"
 	"github.com/quotient-cpq/quotient/quote"
 )
@@ -181,7 +182,7 @@ func (t *Tx) GetDecision(ctx context.Context, quoteID string) (quote.Decision, e
 }
 
 // SentPastValidity lists sent versions whose valid_until is before today.
-func (t *Tx) SentPastValidity(ctx context.Context, today string) ([]quote.VersionRef, error) {
+func (t *Tx) SentPastValidity(ctx context.Context, today quotient.Date) ([]quote.VersionRef, error) {
 	var rows []struct {
 		QuoteID string `db:"quote_id"`
 		Version int    `db:"version"`

@@ -29,14 +29,6 @@ func (t *Tx) tsPtr(v *time.Time) any {
 	return t.ts(*v)
 }
 
-// date stores a YYYY-MM-DD date, NULL when empty.
-func date(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // dec stores an exact decimal as text on both databases.
 func dec(d decimal.Decimal) string { return d.String() }
 
@@ -75,32 +67,6 @@ func (d dbTime) ptr() *time.Time {
 	}
 	t := d.Time
 	return &t
-}
-
-// dbDate scans a DATE (PostgreSQL) or YYYY-MM-DD text (SQLite) into text.
-type dbDate string
-
-func (d *dbDate) Scan(v any) error {
-	switch x := v.(type) {
-	case time.Time:
-		*d = dbDate(x.Format(time.DateOnly))
-	case string:
-		*d = dbDate(trimDate(x))
-	case []byte:
-		*d = dbDate(trimDate(string(x)))
-	case nil:
-		*d = ""
-	default:
-		return fmt.Errorf("cannot scan %T into a date", v)
-	}
-	return nil
-}
-
-func trimDate(s string) string {
-	if len(s) > 10 {
-		return s[:10]
-	}
-	return s
 }
 
 // dbDec scans an exact decimal from NUMERIC or TEXT.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/mail"
 	"github.com/quotient-cpq/quotient/outbox"
@@ -44,7 +45,7 @@ type Worker struct {
 	// dunnedOn is the last day this worker saw the day's dunning done (by
 	// itself or another server): until the date changes it does not ask
 	// the database again.
-	dunnedOn string
+	dunnedOn quotient.Date
 	purged   time.Time
 }
 
@@ -103,7 +104,7 @@ func (w *Worker) Tick(ctx context.Context) {
 // this worker has seen the day done it does not ask again until the date
 // changes.
 func (w *Worker) DailyDunning(ctx context.Context) (int, error) {
-	today := w.app.Now().Format(time.DateOnly)
+	today := quotient.DateOf(w.app.Now())
 	if w.dunnedOn == today {
 		return 0, nil
 	}

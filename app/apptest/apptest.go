@@ -40,7 +40,7 @@ func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // Today is the clock's date.
-func (c *Clock) Today() string { return c.Now().Format(time.DateOnly) }
+func (c *Clock) Today() quotient.Date { return quotient.DateOf(c.Now()) }
 
 // World is a running Quotient and the company in it.
 type World struct {

@@ -193,7 +193,7 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, w stack, logi
 	books := map[string]catalog.PriceBook{}
 	for _, cur := range []string{"USD", "EUR", "JPY"} {
 		in := catalog.PriceBookInput{Name: "Standard " + cur, Currency: cur, IsDefault: true,
-			ValidFrom: "2026-01-01", Description: "List prices in " + cur}
+			ValidFrom: quotient.NewDate(2026, time.January, 1), Description: "List prices in " + cur}
 		if cur != "USD" { // unit costs are in USD
 			in.CostRate = dp(map[string]string{"EUR": "0.92", "JPY": "150"}[cur])
 		}
@@ -336,7 +336,7 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, w stack, logi
 		amount := price(d("25000").Add(d(fmt.Sprint(i*7350))), a.currency)
 		if _, err := crmSvc.CreateOpportunity(ctxOwner, tx, crm.OpportunityInput{AccountID: acc.ID,
 			Name: fmt.Sprintf("%s: infrastructure refresh %d", strings.Split(a.name, " ")[0], today.Year()+1), Stage: stage,
-			Amount: amount, CloseDate: today.AddDate(0, 1+i%5, 0).Format(time.DateOnly)}); err != nil {
+			Amount: amount, CloseDate: quotient.DateOf(today.AddDate(0, 1+i%5, 0))}); err != nil {
 			return fmt.Errorf("opportunity for %s: %w", a.name, err)
 		}
 	}
@@ -491,11 +491,11 @@ func ptr[T any](v T) *T { return &v }
 // a monthly quota of a third of their quarterly one.
 func seedCommissions(ctx context.Context, tx *store.Tx, now func() time.Time, services app.Services, users map[string]crm.User) error {
 	svc := services.Commission
-	from := fmt.Sprintf("%d-01-01", now().Year())
+	from := quotient.NewDate(now().Year(), time.January, 1)
 	rules := []commission.Rule{{Name: "Accelerator past quota", Condition: "rep.attainment_pct >= 100", RatePct: d("12")},
 		{Name: "Services at half rate", Condition: `line.family == "services"`, RatePct: d("4")}}
 	excl := []commission.Exclusion{{Name: "No commission on fees", Condition: `line.family == "fees"`}}
-	p, err := svc.CreatePlan(ctx, tx, commission.PlanInput{Name: ptr("Field sales " + from[:4]), Basis: ptr(commission.Paid), BaseRatePct: dp("8"),
+	p, err := svc.CreatePlan(ctx, tx, commission.PlanInput{Name: ptr(fmt.Sprintf("Field sales %d", from.Year())), Basis: ptr(commission.Paid), BaseRatePct: dp("8"),
 		Rules: &rules, Exclusions: &excl, ValidFrom: &from})
 	if err != nil {
 		return fmt.Errorf("commission plan: %w", err)
