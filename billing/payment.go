@@ -166,7 +166,7 @@ func (s *Service) Receive(ctx context.Context, st PaymentStore, in PaymentInput)
 				break
 			}
 			disc := earned(inv, in.ReceivedOn)
-			pay.Allocations = append(pay.Allocations, allocate(inv, min(left, inv.AmountDue-disc), disc, left >= inv.AmountDue-disc))
+			pay.Allocations = append(pay.Allocations, allocate(inv, min(left, inv.AmountDue-disc), disc))
 			left -= pay.Allocations[len(pay.Allocations)-1].Amount
 		}
 	} else {
@@ -226,17 +226,17 @@ func requested(p *quotient.Problems, reqs []AllocationInput, open []Invoice, c q
 		case m > money:
 			p.Add(f+".amount", "the allocations add up to more than the %s there is to apply", c.Format(c.FromMinor(money)))
 		default:
-			out = append(out, allocate(inv, m, disc, m == inv.AmountDue-disc))
+			out = append(out, allocate(inv, m, disc))
 			money -= m
 		}
 	}
 	return out, money
 }
 
-// allocate applies amount to an invoice; the discount counts only when the
-// amount settles the invoice.
-func allocate(inv Invoice, amount, disc int64, settles bool) Allocation {
-	if !settles {
+// allocate applies amount to an invoice; the early-payment discount disc
+// counts only when the amount settles the rest.
+func allocate(inv Invoice, amount, disc int64) Allocation {
+	if amount != inv.AmountDue-disc {
 		disc = 0
 	}
 	return Allocation{ID: quotient.NewID("pal"), InvoiceID: inv.ID, Amount: amount, Discount: disc}
