@@ -8,7 +8,7 @@ import (
 // Role is what a user may do.
 type Role string
 
-// The roles of API.md.
+// The roles of docs/api.md.
 const (
 	RoleAdmin        Role = "admin"
 	RoleSalesRep     Role = "sales_rep"

@@ -88,7 +88,7 @@ func (m Money) Add(o Money) (Money, error) {
 	return Money{Amount: m.Amount.Add(o.Amount), Currency: m.Currency}, nil
 }
 
-// ParseDecimal parses an exact decimal string as API.md describes: digits
+// ParseDecimal parses an exact decimal string as docs/api.md describes: digits
 // with an optional sign and fraction; no exponent, no spaces, at most 18
 // fraction digits and 38 significant digits.
 func ParseDecimal(s string) (decimal.Decimal, bool) {

@@ -9,7 +9,7 @@ import (
 	"github.com/quotient-cpq/quotient/ledger"
 )
 
-// Buckets of the aging by days past due (API.md).
+// Buckets of the aging by days past due (docs/api.md).
 var Buckets = []string{"current", "1_30", "31_60", "61_90", "over_90"}
 
 // OpenItem is an invoice's amount open on a date.

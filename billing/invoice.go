@@ -14,7 +14,7 @@ import (
 	"github.com/quotient-cpq/quotient/order"
 )
 
-// Invoice statuses (API.md).
+// Invoice statuses (docs/api.md).
 const (
 	Posted        = "posted"
 	PartiallyPaid = "partially_paid"

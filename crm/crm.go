@@ -82,7 +82,7 @@ type Contact struct {
 // Stage is where an opportunity is in the sales process.
 type Stage string
 
-// The six stages of API.md.
+// The six stages of docs/api.md.
 const (
 	Prospecting   Stage = "prospecting"
 	Qualification Stage = "qualification"

@@ -17,7 +17,7 @@ import (
 // Status is where an order is in its life.
 type Status string
 
-// The order statuses of API.md.
+// The order statuses of docs/api.md.
 const (
 	Open               Status = "open"
 	PartiallyFulfilled Status = "partially_fulfilled"

@@ -17,7 +17,7 @@ import (
 // Action is what a matching price rule does to the unit price.
 type Action string
 
-// The actions of API.md.
+// The actions of docs/api.md.
 const (
 	PercentDiscount Action = "percent_discount" // value: percent off
 	AmountDiscount  Action = "amount_discount"  // value: amount off per unit

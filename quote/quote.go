@@ -14,7 +14,7 @@ import (
 // Status is where a quote version is in its life.
 type Status string
 
-// The statuses of API.md, and superseded for versions a revision replaced.
+// The statuses of docs/api.md, and superseded for versions a revision replaced.
 const (
 	Draft           Status = "draft"
 	PendingApproval Status = "pending_approval"

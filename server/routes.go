@@ -88,6 +88,10 @@ const v1 = "/api/v1"
 func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "GET", path: v1 + "/openapi.json", tag: "system", summary: "This API's OpenAPI 3.1 description",
 		public: true, raw: "application/json", handler: s.openAPI})
+	s.add(route{method: "GET", path: "/api/docs", tag: "system", summary: "The API reference, rendered from openapi.json",
+		public: true, raw: "text/html", handler: s.apiDocs})
+	s.add(route{method: "GET", path: "/api/docs/redoc.standalone.js", tag: "system", summary: "The reference page's script",
+		public: true, raw: "text/javascript", handler: s.apiDocsScript})
 
 	s.add(route{method: "GET", path: v1 + "/me", tag: "users", summary: "The signed-in user", resp: UserJSON{}, handler: s.me()})
 	s.add(route{method: "GET", path: v1 + "/users", tag: "users", summary: "List users", resp: UserJSON{}, list: true,
