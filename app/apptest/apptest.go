@@ -16,6 +16,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/app"
+	"github.com/quotient-cpq/quotient/app/appdb"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
@@ -85,7 +86,7 @@ func New(t testing.TB, url string) *World {
 	if err := db.InTx(ctx, func(tx *store.Tx) error { return w.Services.Ledger.SeedChart(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
-	w.App = app.New(app.Config{DB: appDB{db}, Services: w.Services, Now: w.Clock.Now, Secret: []byte("apptest-secret-0123456789"),
+	w.App = app.New(app.Config{DB: appdb.DB{DB: db}, Services: w.Services, Now: w.Clock.Now, Secret: []byte("apptest-secret-0123456789"),
 		PublicURL: "http://127.0.0.1:1"})
 	w.System = app.System(ctx)
 	w.Admin = w.user(t, "admin", crm.UserInput{Name: "Ada Admin", Email: "ada@example.com", Role: quotient.RoleAdmin})
@@ -189,19 +190,4 @@ func Must[T any](v T, err error) func(testing.TB) T {
 		}
 		return v
 	}
-}
-
-// appDB lets the application layer run transactions on the store.
-type appDB struct{ *store.DB }
-
-func (d appDB) InTx(ctx context.Context, fn func(app.Tx) error) error {
-	return d.DB.InTx(ctx, func(tx *store.Tx) error { return fn(tx) })
-}
-
-func (d appDB) View(ctx context.Context, fn func(app.Tx) error) error {
-	return d.DB.View(ctx, func(tx *store.Tx) error { return fn(tx) })
-}
-
-func (d appDB) Read(ctx context.Context, fn func(app.Tx) error) error {
-	return d.DB.Read(ctx, func(tx *store.Tx) error { return fn(tx) })
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/app"
+	"github.com/quotient-cpq/quotient/app/appdb"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/mail"
 	"github.com/quotient-cpq/quotient/server"
@@ -49,26 +50,11 @@ func wire(w wiring) stack {
 		grace = *w.graceDays
 	}
 	svc := app.NewServices(w.now, grace)
-	a := app.New(app.Config{DB: appDB{w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL})
+	a := app.New(app.Config{DB: appdb.DB{DB: w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL})
 	keys := httpStore{w.db}
 	return stack{services: svc, app: a,
 		server: server.New(server.Config{App: a, Store: keys, Logger: w.log, Registry: w.registry, Version: version}),
 		worker: worker.New(worker.Config{App: a, Mail: w.mail, From: w.mailFrom, Keys: keys, Logger: w.log})}
-}
-
-// appDB lets the application layer run transactions on the store.
-type appDB struct{ *store.DB }
-
-func (d appDB) InTx(ctx context.Context, fn func(app.Tx) error) error {
-	return d.DB.InTx(ctx, func(tx *store.Tx) error { return fn(tx) })
-}
-
-func (d appDB) View(ctx context.Context, fn func(app.Tx) error) error {
-	return d.DB.View(ctx, func(tx *store.Tx) error { return fn(tx) })
-}
-
-func (d appDB) Read(ctx context.Context, fn func(app.Tx) error) error {
-	return d.DB.Read(ctx, func(tx *store.Tx) error { return fn(tx) })
 }
 
 // httpStore is what the HTTP server and the clean-up need of the store:

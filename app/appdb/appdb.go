@@ -1,0 +1,32 @@
+// Package appdb runs the application layer's transactions on the store:
+// it adapts *store.DB, whose transactions hand out *store.Tx, to app.DB,
+// whose use cases take an app.Tx. The wiring (cmd/quotient) and the
+// use-case tests (app/apptest) build their App on it.
+package appdb
+
+import (
+	"context"
+
+	"github.com/quotient-cpq/quotient/app"
+	"github.com/quotient-cpq/quotient/store"
+)
+
+// DB is a store.DB as the application layer sees it.
+type DB struct{ *store.DB }
+
+// InTx runs fn in a read-write transaction, retried on serialization
+// failures and deadlocks.
+func (d DB) InTx(ctx context.Context, fn func(app.Tx) error) error {
+	return d.DB.InTx(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+// View runs fn in a read-only transaction, a consistent snapshot.
+func (d DB) View(ctx context.Context, fn func(app.Tx) error) error {
+	return d.DB.View(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+// Read runs fn outside a transaction, each statement on its own: for a
+// single-statement read.
+func (d DB) Read(ctx context.Context, fn func(app.Tx) error) error {
+	return d.DB.Read(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
