@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
 
@@ -20,150 +21,188 @@ func line(code, debit, credit string) map[string]any {
 
 // assertBalanced fails unless the trial balance of a currency as of a date
 // has equal totals, and returns it.
-func assertBalanced(t *testing.T, a *instance, token, currency, asOf string) map[string]any {
+func assertBalanced(t *testing.T, a *instance, token, currency, asOf string) server.TrialBalanceJSON {
 	t.Helper()
-	tb := a.must(200, "GET", "/api/v1/reports/trial-balance?currency="+currency+"&as_of="+asOf, token, nil).json(t)
-	if tb["balanced"] != true || tb["total_debit"] != tb["total_credit"] {
-		t.Fatalf("trial balance %s %s: %v", currency, asOf, tb)
+	tb := as[server.TrialBalanceJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?currency="+currency+"&as_of="+asOf, token, nil))
+	if !tb.Balanced || tb.TotalDebit != tb.TotalCredit || tb.AsOf != asOf || tb.Currency != currency {
+		t.Fatalf("trial balance %s %s: %+v", currency, asOf, tb)
 	}
 	return tb
 }
 
+// TestLedgerEntriesPeriodsAndTrialBalance walks the ledger as finance
+// uses it: the chart, manual entries and what they refuse, one entry per
+// source, reversals, the trial balance and an account's ledger (JSON and
+// CSV), and a month closed and reopened.
 func TestLedgerEntriesPeriodsAndTrialBalance(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
-		a := start(t, db, nil)
-		tm := a.makeTeam()
+		sc := scenario{t, start(t, db, nil)}
+		tm := sc.a.makeTeam()
 		fin := tm.finance
-		chart := a.must(200, "GET", "/api/v1/ledger/accounts?limit=200", fin, nil).list(t)
-		codes := map[string]any{}
-		for _, acc := range chart {
-			codes[acc["code"].(string)] = acc["family"]
-		}
-		for _, c := range []string{"1000", "1100", "1200", "2000", "2100", "2200", "2300", "4100", "4900", "5000", "6000"} {
-			if _, ok := codes[c]; !ok {
-				t.Fatalf("standard chart lacks %s: %v", c, codes)
+		var sale server.JournalEntryJSON
+		var reversal server.JournalEntryJSON
+
+		sc.step("the standard chart collects revenue by family; finance adds and deactivates accounts", func(t *testing.T, a *instance) {
+			chart := page[server.LedgerAccountJSON](t, a.must(200, "GET", "/api/v1/ledger/accounts?limit=200", fin, nil))
+			family := map[string]string{}
+			for _, acc := range chart {
+				family[acc.Code] = acc.Family
 			}
-		}
-		if codes["4100"] != "hardware" {
-			t.Fatalf("revenue by family: %v", codes["4100"])
-		}
-		a.must(403, "GET", "/api/v1/ledger/accounts", tm.rep, nil)
-		a.must(403, "POST", "/api/v1/ledger/entries", tm.manager, map[string]any{})
-		a.must(201, "POST", "/api/v1/ledger/accounts", fin, map[string]any{"code": "4500", "name": "Revenue: training", "type": "revenue", "family": "training"})
-		a.must(409, "POST", "/api/v1/ledger/accounts", fin, map[string]any{"code": "4500", "name": "again", "type": "revenue"})
-		if f := a.must(422, "POST", "/api/v1/ledger/accounts", fin, map[string]any{"code": "9000", "name": "X", "type": "asset", "family": "hardware"}).field(t); f != "family" {
-			t.Fatalf("family on an asset: field %q", f)
-		}
-		acc := a.must(200, "GET", "/api/v1/ledger/accounts/4500", fin, nil)
-		patched := a.must(200, "PATCH", "/api/v1/ledger/accounts/4500", fin, map[string]any{"active": false}, "If-Match", acc.header.Get("ETag"))
-		a.must(422, "PATCH", "/api/v1/ledger/accounts/4500", fin, map[string]any{"type": "asset"}, "If-Match", patched.header.Get("ETag"))
-
-		sale := map[string]any{"date": "2026-10-15", "memo": "cash sale", "currency": "USD",
-			"lines": []any{line("1000", "110.00", ""), line("4100", "", "100.00"), line("2100", "", "10")}}
-		e := a.must(201, "POST", "/api/v1/ledger/entries", fin, sale).json(t)
-		if e["source_type"] != "manual" || len(e["lines"].([]any)) != 3 || e["lines"].([]any)[2].(map[string]any)["credit"] != "10.00" {
-			t.Fatalf("entry: %v", e)
-		}
-		bad := []struct {
-			lines []any
-			cur   string
-			field string
-		}{
-			{[]any{line("1000", "110", ""), line("4100", "", "100")}, "USD", "lines"},               // unbalanced
-			{[]any{line("1000", "10", "10"), line("4100", "", "0")}, "USD", "lines[0]"},             // both sides
-			{[]any{line("1000", "-10", ""), line("4100", "", "-10")}, "USD", "lines[0]"},            // negative
-			{[]any{line("1000", "10", ""), line("4999", "", "10")}, "USD", "lines[1].account_code"}, // not in the chart
-			{[]any{line("1000", "10", ""), line("4500", "", "10")}, "USD", "lines[1].account_code"}, // inactive
-			{[]any{line("1000", "10.001", ""), line("4100", "", "10.001")}, "USD", "lines[0]"},      // more decimals than USD has
-			{[]any{line("1100", "1000.5", ""), line("4000", "", "1000.5")}, "JPY", "lines[0]"},      // yen are whole
-			{[]any{line("1000", "10", "")}, "USD", "lines"},                                         // one line
-			{[]any{line("1000", "10", ""), line("4100", "", "10")}, "", "lines[0].currency"},        // no currency
-		}
-		for _, b := range bad {
-			body := map[string]any{"date": "2026-10-16", "currency": b.cur, "lines": b.lines}
-			if f := a.must(422, "POST", "/api/v1/ledger/entries", fin, body).field(t); f != b.field {
-				t.Errorf("%v: field %q, want %q", b.lines, f, b.field)
+			for _, c := range []string{"1000", "1100", "1200", "2000", "2100", "2200", "2300", "4100", "4900", "5000", "6000"} {
+				if _, ok := family[c]; !ok {
+					t.Fatalf("standard chart lacks %s: %v", c, family)
+				}
 			}
-		}
-		// Two currencies in one entry balance each on its own.
-		a.must(201, "POST", "/api/v1/ledger/entries", fin, map[string]any{"date": "2026-10-17", "lines": []any{
-			map[string]any{"account_code": "1100", "currency": "JPY", "debit": "11000"}, map[string]any{"account_code": "4100", "currency": "JPY", "credit": "10000"},
-			map[string]any{"account_code": "2100", "currency": "JPY", "credit": "1000"},
-			map[string]any{"account_code": "1000", "currency": "EUR", "debit": "5.5"}, map[string]any{"account_code": "4000", "currency": "EUR", "credit": "5.50"}}})
-		// One entry per source and event.
-		src := map[string]any{"date": "2026-10-18", "currency": "USD", "source_type": "import", "source_id": "BANK-7",
-			"lines": []any{line("1000", "50", ""), line("2200", "", "50")}}
-		a.must(201, "POST", "/api/v1/ledger/entries", fin, src)
-		if f := a.must(409, "POST", "/api/v1/ledger/entries", fin, src).field(t); f != "source_id" {
-			t.Fatalf("posting a source twice: field %q", f)
-		}
-		// Corrections are reversals, once.
-		id := e["id"].(string)
-		rev := a.must(201, "POST", "/api/v1/ledger/entries/"+id+"/reverse", fin, map[string]any{"date": "2026-10-31"}).json(t)
-		if rev["reversal_of"] != id || rev["lines"].([]any)[0].(map[string]any)["credit"] != "110.00" {
-			t.Fatalf("reversal: %v", rev)
-		}
-		if got := a.must(200, "GET", "/api/v1/ledger/entries/"+id, fin, nil).json(t); got["reversed_by"] != rev["id"] {
-			t.Fatalf("reversed entry: %v", got)
-		}
-		a.must(409, "POST", "/api/v1/ledger/entries/"+id+"/reverse", fin, nil)
-		a.must(409, "POST", "/api/v1/ledger/entries/"+rev["id"].(string)+"/reverse", fin, nil)
-		if r := a.call("DELETE", "/api/v1/ledger/entries/"+id, fin, nil); r.status < 400 || r.status >= 500 {
-			t.Fatalf("deleting an entry: %d", r.status)
-		}
-		if r := a.call("PATCH", "/api/v1/ledger/entries/"+id, fin, map[string]any{"memo": "x"}); r.status < 400 || r.status >= 500 {
-			t.Fatalf("changing an entry: %d", r.status)
-		}
+			if family["4100"] != "hardware" {
+				t.Fatalf("revenue by family: 4100 collects %q, want hardware", family["4100"])
+			}
+			a.must(403, "GET", "/api/v1/ledger/accounts", tm.rep, nil)
+			a.must(403, "POST", "/api/v1/ledger/entries", tm.manager, map[string]any{})
+			made := as[server.LedgerAccountJSON](t, a.must(201, "POST", "/api/v1/ledger/accounts", fin,
+				map[string]any{"code": "4500", "name": "Revenue: training", "type": "revenue", "family": "training"}))
+			if made.Code != "4500" || made.Type != "revenue" || made.Family != "training" || !made.Active || made.Version != 1 {
+				t.Fatalf("new account: %+v", made)
+			}
+			a.must(409, "POST", "/api/v1/ledger/accounts", fin, map[string]any{"code": "4500", "name": "again", "type": "revenue"})
+			if f := a.must(422, "POST", "/api/v1/ledger/accounts", fin, map[string]any{"code": "9000", "name": "X", "type": "asset", "family": "hardware"}).field(t); f != "family" {
+				t.Fatalf("family on an asset: field %q", f)
+			}
+			acc := a.must(200, "GET", "/api/v1/ledger/accounts/4500", fin, nil)
+			patched := a.must(200, "PATCH", "/api/v1/ledger/accounts/4500", fin, map[string]any{"active": false}, "If-Match", acc.header.Get("ETag"))
+			if p := as[server.LedgerAccountJSON](t, patched); p.Active || p.Version != 2 {
+				t.Fatalf("deactivated account: %+v", p)
+			}
+			a.must(422, "PATCH", "/api/v1/ledger/accounts/4500", fin, map[string]any{"type": "asset"}, "If-Match", patched.header.Get("ETag"))
+		})
 
-		tb := assertBalanced(t, a, fin, "USD", "2026-10-30")
-		if tb["total_debit"] != "160.00" {
-			t.Fatalf("USD trial balance before the reversal: %v", tb)
-		}
-		assertBalanced(t, a, fin, "JPY", "2026-10-31")
-		assertBalanced(t, a, fin, "EUR", "2026-10-31")
-		if tb := assertBalanced(t, a, fin, "USD", "2026-10-31"); tb["total_debit"] != "50.00" {
-			t.Fatalf("USD trial balance after the reversal: %v", tb)
-		}
-		csv := a.call("GET", "/api/v1/reports/trial-balance?currency=USD&as_of=2026-10-30", fin, nil, "Accept", "text/csv")
-		if !strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(csv.body), "account_code,name,type,debit,credit\n") ||
-			!strings.Contains(string(csv.body), ",Total,,160.00,160.00") {
-			t.Fatalf("trial balance CSV: %s", csv.body)
-		}
-		a.must(400, "GET", "/api/v1/reports/trial-balance?as_of=2026-10-31", fin, nil)
-		a.must(400, "GET", "/api/v1/reports/trial-balance?currency=USD&as_of=31.10.2026", fin, nil)
+		sc.step("a balanced entry posts; what does not balance, or breaks a rule, is 422 naming the line", func(t *testing.T, a *instance) {
+			sale = as[server.JournalEntryJSON](t, a.must(201, "POST", "/api/v1/ledger/entries", fin, map[string]any{"date": "2026-10-15", "memo": "cash sale",
+				"currency": "USD", "lines": []any{line("1000", "110.00", ""), line("4100", "", "100.00"), line("2100", "", "10")}}))
+			if sale.SourceType != "manual" || sale.SourceID != sale.ID || sale.Date != "2026-10-15" || len(sale.Lines) != 3 ||
+				sale.Lines[0].Debit != "110.00" || sale.Lines[2].Credit != "10.00" || sale.Lines[2].Debit != "0.00" || sale.PostedBy != tm.ids["Finance"] {
+				t.Fatalf("entry: %+v", sale)
+			}
+			for _, b := range []struct {
+				lines []any
+				cur   string
+				field string
+			}{
+				{[]any{line("1000", "110", ""), line("4100", "", "100")}, "USD", "lines"},               // unbalanced
+				{[]any{line("1000", "10", "10"), line("4100", "", "0")}, "USD", "lines[0]"},             // both sides
+				{[]any{line("1000", "-10", ""), line("4100", "", "-10")}, "USD", "lines[0]"},            // negative
+				{[]any{line("1000", "10", ""), line("4999", "", "10")}, "USD", "lines[1].account_code"}, // not in the chart
+				{[]any{line("1000", "10", ""), line("4500", "", "10")}, "USD", "lines[1].account_code"}, // inactive
+				{[]any{line("1000", "10.001", ""), line("4100", "", "10.001")}, "USD", "lines[0]"},      // more decimals than USD has
+				{[]any{line("1100", "1000.5", ""), line("4000", "", "1000.5")}, "JPY", "lines[0]"},      // yen are whole
+				{[]any{line("1000", "10", "")}, "USD", "lines"},                                         // one line
+				{[]any{line("1000", "10", ""), line("4100", "", "10")}, "", "lines[0].currency"},        // no currency
+			} {
+				body := map[string]any{"date": "2026-10-16", "currency": b.cur, "lines": b.lines}
+				if f := a.must(422, "POST", "/api/v1/ledger/entries", fin, body).field(t); f != b.field {
+					t.Errorf("%v: field %q, want %q", b.lines, f, b.field)
+				}
+			}
+		})
 
-		l := a.must(200, "GET", "/api/v1/ledger/accounts/1000/ledger?currency=USD&from=2026-10-16&to=2026-10-31", fin, nil).json(t)
-		rows := l["rows"].([]any)
-		if l["opening_balance"] != "110.00" || len(rows) != 2 || rows[0].(map[string]any)["balance"] != "160.00" || l["closing_balance"] != "50.00" {
-			t.Fatalf("account ledger: %v", l)
-		}
-		if c := a.call("GET", "/api/v1/ledger/accounts/1000/ledger?currency=USD", fin, nil, "Accept", "text/csv"); !strings.Contains(string(c.body), "date,entry_id,memo,debit,credit,balance") {
-			t.Fatalf("account ledger CSV: %s", c.body)
-		}
+		sc.step("two currencies in one entry balance each on its own; a source and event post once", func(t *testing.T, a *instance) {
+			two := as[server.JournalEntryJSON](t, a.must(201, "POST", "/api/v1/ledger/entries", fin, map[string]any{"date": "2026-10-17", "lines": []any{
+				map[string]any{"account_code": "1100", "currency": "JPY", "debit": "11000"}, map[string]any{"account_code": "4100", "currency": "JPY", "credit": "10000"},
+				map[string]any{"account_code": "2100", "currency": "JPY", "credit": "1000"},
+				map[string]any{"account_code": "1000", "currency": "EUR", "debit": "5.5"}, map[string]any{"account_code": "4000", "currency": "EUR", "credit": "5.50"}}}))
+			if two.Lines[0].Debit != "11000" || two.Lines[3].Debit != "5.50" {
+				t.Fatalf("amounts in their currencies' minor units: %+v", two.Lines)
+			}
+			src := map[string]any{"date": "2026-10-18", "currency": "USD", "source_type": "import", "source_id": "BANK-7",
+				"lines": []any{line("1000", "50", ""), line("2200", "", "50")}}
+			a.must(201, "POST", "/api/v1/ledger/entries", fin, src)
+			if f := a.must(409, "POST", "/api/v1/ledger/entries", fin, src).field(t); f != "source_id" {
+				t.Fatalf("posting a source twice: field %q", f)
+			}
+		})
 
-		// Closing a month stops postings dated in it; reopening is an admin's, with a reason.
-		p := a.must(200, "POST", "/api/v1/ledger/periods/2026-10/close", fin, map[string]any{"reason": "October closed"}).json(t)
-		if p["status"] != "closed" {
-			t.Fatalf("close: %v", p)
-		}
-		a.must(200, "POST", "/api/v1/ledger/periods/2026-10/close", fin, nil)
-		a.must(400, "POST", "/api/v1/ledger/periods/2026-13/close", fin, nil)
-		late := map[string]any{"date": "2026-10-20", "currency": "USD", "lines": []any{line("1000", "1", ""), line("4100", "", "1")}}
-		if f := a.must(409, "POST", "/api/v1/ledger/entries", fin, late).field(t); f != "date" {
-			t.Fatalf("posting into a closed period: field %q", f)
-		}
-		src2 := a.must(200, "GET", "/api/v1/ledger/entries?source_type=import&source_id=BANK-7", fin, nil).list(t)
-		a.must(409, "POST", "/api/v1/ledger/entries/"+src2[0]["id"].(string)+"/reverse", fin, map[string]any{"date": "2026-10-25"})
-		a.must(201, "POST", "/api/v1/ledger/entries/"+src2[0]["id"].(string)+"/reverse", fin, map[string]any{"date": "2026-11-02"})
-		a.must(403, "POST", "/api/v1/ledger/periods/2026-10/reopen", fin, map[string]any{"reason": "fix"})
-		a.must(422, "POST", "/api/v1/ledger/periods/2026-10/reopen", tm.admin, nil)
-		p = a.must(200, "POST", "/api/v1/ledger/periods/2026-10/reopen", tm.admin, map[string]any{"reason": "late supplier invoice"}).json(t)
-		if h := p["history"].([]any); p["status"] != "open" || len(h) != 2 || h[1].(map[string]any)["reason"] != "late supplier invoice" {
-			t.Fatalf("reopen: %v", p)
-		}
-		a.must(201, "POST", "/api/v1/ledger/entries", fin, late)
-		assertBalanced(t, a, fin, "USD", "2026-12-31")
+		sc.step("corrections are reversals, once; entries are never changed or deleted", func(t *testing.T, a *instance) {
+			reversal = as[server.JournalEntryJSON](t, a.must(201, "POST", "/api/v1/ledger/entries/"+sale.ID+"/reverse", fin, map[string]any{"date": "2026-10-31"}))
+			if str(reversal.ReversalOf) != sale.ID || reversal.Date != "2026-10-31" || reversal.Lines[0].AccountCode != "1000" || reversal.Lines[0].Credit != "110.00" ||
+				reversal.Memo != "Reversal of "+sale.ID {
+				t.Fatalf("reversal: %+v", reversal)
+			}
+			if got := as[server.JournalEntryJSON](t, a.must(200, "GET", "/api/v1/ledger/entries/"+sale.ID, fin, nil)); str(got.ReversedBy) != reversal.ID {
+				t.Fatalf("reversed entry: %+v", got)
+			}
+			a.must(409, "POST", "/api/v1/ledger/entries/"+sale.ID+"/reverse", fin, nil)
+			a.must(409, "POST", "/api/v1/ledger/entries/"+reversal.ID+"/reverse", fin, nil)
+			if f := a.must(422, "POST", "/api/v1/ledger/entries/"+reversal.ID+"/reverse", fin, map[string]any{"date": "2026-02-30"}).field(t); f != "date" {
+				t.Fatalf("an impossible reversal date: field %q", f)
+			}
+			if r := a.call("DELETE", "/api/v1/ledger/entries/"+sale.ID, fin, nil); r.status < 400 || r.status >= 500 {
+				t.Fatalf("deleting an entry: %d", r.status)
+			}
+			if r := a.call("PATCH", "/api/v1/ledger/entries/"+sale.ID, fin, map[string]any{"memo": "x"}); r.status < 400 || r.status >= 500 {
+				t.Fatalf("changing an entry: %d", r.status)
+			}
+		})
+
+		sc.step("the trial balance balances in every currency on every date, as JSON and CSV", func(t *testing.T, a *instance) {
+			if tb := assertBalanced(t, a, fin, "USD", "2026-10-30"); tb.TotalDebit != "160.00" || len(tb.Rows) != 4 {
+				t.Fatalf("USD trial balance before the reversal: %+v", tb)
+			}
+			assertBalanced(t, a, fin, "JPY", "2026-10-31")
+			assertBalanced(t, a, fin, "EUR", "2026-10-31")
+			if tb := assertBalanced(t, a, fin, "USD", "2026-10-31"); tb.TotalDebit != "50.00" {
+				t.Fatalf("USD trial balance after the reversal: %+v", tb)
+			}
+			csv := a.call("GET", "/api/v1/reports/trial-balance?currency=USD&as_of=2026-10-30", fin, nil, "Accept", "text/csv")
+			if !strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(csv.body), "account_code,name,type,debit,credit\n") ||
+				!strings.Contains(string(csv.body), ",Total,,160.00,160.00") {
+				t.Fatalf("trial balance CSV: %s", csv.body)
+			}
+			a.must(400, "GET", "/api/v1/reports/trial-balance?as_of=2026-10-31", fin, nil)
+			if f := a.must(400, "GET", "/api/v1/reports/trial-balance?currency=USD&as_of=31.10.2026", fin, nil).field(t); f != "as_of" {
+				t.Fatalf("a date that is not YYYY-MM-DD: field %q", f)
+			}
+		})
+
+		sc.step("an account's ledger opens, runs and closes with its postings", func(t *testing.T, a *instance) {
+			l := as[server.AccountLedgerJSON](t, a.must(200, "GET", "/api/v1/ledger/accounts/1000/ledger?currency=USD&from=2026-10-16&to=2026-10-31", fin, nil))
+			if l.OpeningBalance != "110.00" || len(l.Rows) != 2 || l.Rows[0].Balance != "160.00" || l.Rows[1].EntryID != reversal.ID ||
+				l.ClosingBalance != "50.00" || l.From != "2026-10-16" || l.To != "2026-10-31" {
+				t.Fatalf("account ledger: %+v", l)
+			}
+			all := as[server.AccountLedgerJSON](t, a.must(200, "GET", "/api/v1/ledger/accounts/1000/ledger?currency=USD&to=2026-10-31", fin, nil))
+			if all.From != "0001-01-01" || all.OpeningBalance != "0.00" || len(all.Rows) != 3 || all.ClosingBalance != "50.00" {
+				t.Fatalf("account ledger from the first day: %+v", all)
+			}
+			if c := a.call("GET", "/api/v1/ledger/accounts/1000/ledger?currency=USD", fin, nil, "Accept", "text/csv"); !strings.Contains(string(c.body), "date,entry_id,memo,debit,credit,balance") {
+				t.Fatalf("account ledger CSV: %s", c.body)
+			}
+		})
+
+		sc.step("a closed month refuses postings dated in it; an admin reopens it with a reason", func(t *testing.T, a *instance) {
+			if p := as[server.PeriodJSON](t, a.must(200, "POST", "/api/v1/ledger/periods/2026-10/close", fin, map[string]any{"reason": "October closed"})); p.Status != "closed" || p.Period != "2026-10" {
+				t.Fatalf("close: %+v", p)
+			}
+			a.must(200, "POST", "/api/v1/ledger/periods/2026-10/close", fin, nil)
+			a.must(400, "POST", "/api/v1/ledger/periods/2026-13/close", fin, nil)
+			late := map[string]any{"date": "2026-10-20", "currency": "USD", "lines": []any{line("1000", "1", ""), line("4100", "", "1")}}
+			if f := a.must(409, "POST", "/api/v1/ledger/entries", fin, late).field(t); f != "date" {
+				t.Fatalf("posting into a closed period: field %q", f)
+			}
+			bank := page[server.JournalEntryJSON](t, a.must(200, "GET", "/api/v1/ledger/entries?source_type=import&source_id=BANK-7", fin, nil))
+			if len(bank) != 1 {
+				t.Fatalf("entries of BANK-7: %+v", bank)
+			}
+			a.must(409, "POST", "/api/v1/ledger/entries/"+bank[0].ID+"/reverse", fin, map[string]any{"date": "2026-10-25"})
+			a.must(201, "POST", "/api/v1/ledger/entries/"+bank[0].ID+"/reverse", fin, map[string]any{"date": "2026-11-02"})
+			a.must(403, "POST", "/api/v1/ledger/periods/2026-10/reopen", fin, map[string]any{"reason": "fix"})
+			a.must(422, "POST", "/api/v1/ledger/periods/2026-10/reopen", tm.admin, nil)
+			p := as[server.PeriodJSON](t, a.must(200, "POST", "/api/v1/ledger/periods/2026-10/reopen", tm.admin, map[string]any{"reason": "late supplier invoice"}))
+			if p.Status != "open" || len(p.History) != 2 || p.History[1].Action != "reopen" || p.History[1].Reason != "late supplier invoice" || p.History[1].ActorID != as[server.UserJSON](t, a.must(200, "GET", "/api/v1/me", tm.admin, nil)).ID {
+				t.Fatalf("reopen: %+v", p)
+			}
+			a.must(201, "POST", "/api/v1/ledger/entries", fin, late)
+			assertBalanced(t, a, fin, "USD", "2026-12-31")
+		})
 	})
 }
 
