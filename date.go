@@ -52,16 +52,6 @@ func ParseDate(s string) (Date, bool) {
 	return dateOfUTC(t), true
 }
 
-// MustDate is ParseDate for a date written in the code (a test, the demo
-// data); it panics when s is not a date, as regexp.MustCompile does.
-func MustDate(s string) Date {
-	d, ok := ParseDate(s)
-	if !ok {
-		panic("quotient.MustDate: " + s + " is not a YYYY-MM-DD date")
-	}
-	return d
-}
-
 // IsZero reports whether d is "no date".
 func (d Date) IsZero() bool { return d.n == 0 }
 

@@ -45,11 +45,11 @@ func TestDateArithmeticAndForms(t *testing.T) {
 	if d.YearMonth() != "2026-01" {
 		t.Errorf("YearMonth = %s", d.YearMonth())
 	}
-	first, last := MustDate("0001-01-01"), MustDate("9999-12-31")
+	first, last := NewDate(1, 1, 1), NewDate(9999, 12, 31)
 	if first.IsZero() || first.String() != "0001-01-01" || last.String() != "9999-12-31" || !first.Before(last) {
 		t.Errorf("the calendar's ends: %q (zero %v) and %q", first, first.IsZero(), last)
 	}
-	if got := MustDate("1969-12-31").AddDays(1).String(); got != "1970-01-01" {
+	if got := NewDate(1969, 12, 31).AddDays(1).String(); got != "1970-01-01" {
 		t.Errorf("across the Unix epoch: %s", got)
 	}
 	var zero Date

@@ -51,10 +51,10 @@ func TestAccrualAndRecalculationAgree(t *testing.T) {
 		basis := commission.Invoiced
 		plan := Must(w.App.CreateCommissionPlan(w.Finance, commission.PlanInput{Name: ptr("Field"), Basis: &basis, BaseRatePct: ptr(D("10")),
 			Rules:      &[]commission.Rule{{Name: "accelerator", Condition: "rep.attainment_pct >= 100", RatePct: D("15")}},
-			Exclusions: &[]commission.Exclusion{{Name: "fees", Condition: `line.family == "fees"`}}, ValidFrom: ptr(quotient.MustDate("2026-01-01"))}))(t)
+			Exclusions: &[]commission.Exclusion{{Name: "fees", Condition: `line.family == "fees"`}}, ValidFrom: ptr(quotient.NewDate(2026, 1, 1))}))(t)
 		rep, rep2 := w.Users["rep"].ID, w.Users["rep2"].ID
 		for who, quota := range map[string]string{rep: "250", rep2: "1000"} {
-			Must(w.App.AssignPlan(w.Finance, plan.ID, commission.AssignmentInput{UserID: who, ValidFrom: quotient.MustDate("2026-01-01"), Quota: D(quota), Currency: "USD"}))(t)
+			Must(w.App.AssignPlan(w.Finance, plan.ID, commission.AssignmentInput{UserID: who, ValidFrom: quotient.NewDate(2026, 1, 1), Quota: D(quota), Currency: "USD"}))(t)
 		}
 		in := w.AccountInput("Quota Corp")
 		in.InvoicingPolicy = crm.OnOrder
@@ -66,7 +66,7 @@ func TestAccrualAndRecalculationAgree(t *testing.T) {
 		// Invoice 2 from an opportunity split 60/40: the rep reaches
 		// quota with its first line and the accelerator rates the next.
 		opp := Must(w.App.CreateOpportunity(w.Rep, crm.OpportunityInput{AccountID: acc.ID, Name: "Expansion", Stage: crm.Proposal,
-			Amount: D("150"), CloseDate: quotient.MustDate("2026-03-31")}))(t)
+			Amount: D("150"), CloseDate: quotient.NewDate(2026, 3, 31)}))(t)
 		Must(w.App.SetSplits(w.Rep, opp.ID, []commission.Split{{UserID: rep, Pct: D("60")}, {UserID: rep2, Pct: D("40")}}))(t)
 		w.Order(t, quote.Input{OpportunityID: opp.ID, Lines: []quote.Line{w.Line("HW", "1"), w.Line("SVC", "1")}})
 

@@ -43,8 +43,8 @@ func TestAcceptanceReadsEachRowOnce(t *testing.T) {
 		w.Receive(t, "HW", "5", "60")
 		basis := commission.Invoiced
 		plan := Must(w.App.CreateCommissionPlan(w.Finance, commission.PlanInput{Name: ptr("Field"), Basis: &basis, BaseRatePct: ptr(D("10")),
-			ValidFrom: ptr(quotient.MustDate("2026-01-01"))}))(t)
-		Must(w.App.AssignPlan(w.Finance, plan.ID, commission.AssignmentInput{UserID: w.Users["rep"].ID, ValidFrom: quotient.MustDate("2026-01-01"), Quota: D("1000"),
+			ValidFrom: ptr(quotient.NewDate(2026, 1, 1))}))(t)
+		Must(w.App.AssignPlan(w.Finance, plan.ID, commission.AssignmentInput{UserID: w.Users["rep"].ID, ValidFrom: quotient.NewDate(2026, 1, 1), Quota: D("1000"),
 			Currency: "USD"}))(t)
 		in := w.AccountInput("Once Only")
 		in.InvoicingPolicy, in.CreditLimit = crm.OnOrder, D("100000")

@@ -68,7 +68,7 @@ func TestPaymentsOldestFirstAndCredit(t *testing.T) {
 		w.Order(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{w.Line("SVC", "2")}}) // 110.00, due 2026-04-01
 		w.Clock.Advance(7 * 24 * time.Hour)
 		w.Order(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{w.Line("SVC", "1")}}) // 55.00, due 2026-04-08
-		ag := Must(w.App.ARAging(w.Finance, "USD", quotient.MustDate("2026-04-05")))(t)
+		ag := Must(w.App.ARAging(w.Finance, "USD", quotient.NewDate(2026, 4, 5)))(t)
 		if ag.Total.Buckets != [5]int64{5500, 11000, 0, 0, 0} || ag.Total.Total != 16500 {
 			t.Errorf("aging on 2026-04-05: %v total %d, want [5500 11000 0 0 0] 16500", ag.Total.Buckets, ag.Total.Total)
 		}

@@ -2,6 +2,7 @@ package commission
 
 import (
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -37,10 +38,10 @@ func TestRateChoosesExclusionThenFirstRuleThenBase(t *testing.T) {
 
 func TestPlanValidation(t *testing.T) {
 	str := func(s string) *string { return &s }
-	day := func(s string) *quotient.Date { d := quotient.MustDate(s); return &d }
+	day := func(y, m, d int) *quotient.Date { v := quotient.NewDate(y, time.Month(m), d); return &v }
 	base := func() PlanInput {
 		basis := Paid
-		return PlanInput{Name: str("p"), Basis: &basis, BaseRatePct: &decimal.Decimal{}, ValidFrom: day("2025-01-01")}
+		return PlanInput{Name: str("p"), Basis: &basis, BaseRatePct: &decimal.Decimal{}, ValidFrom: day(2025, 1, 1)}
 	}
 	var p Plan
 	if err := p.apply(base()); err != nil {
@@ -51,7 +52,7 @@ func TestPlanValidation(t *testing.T) {
 		func(in *PlanInput) { r := d("100.5"); in.BaseRatePct = &r },
 		func(in *PlanInput) { r := d("1.00001"); in.BaseRatePct = &r },
 		func(in *PlanInput) { in.Rules = &[]Rule{{Name: "x", Condition: "line.net", RatePct: d("1")}} }, // not a condition
-		func(in *PlanInput) { in.ValidTo = day("2024-12-31") },
+		func(in *PlanInput) { in.ValidTo = day(2024, 12, 31) },
 	}
 	for i, mod := range bad {
 		in := base()

@@ -31,7 +31,7 @@ func TestMoney(t *testing.T) {
 func sample(lines int) Quote {
 	q := Quote{Company: Party{Name: "Northwind Systems", Lines: []string{"100 Market Street", "San Francisco, CA 94105", "+1 415 555 0100"}},
 		Customer: Party{Name: "株式会社さくらテック", Lines: []string{"東京都千代田区丸の内1-1", "100-0005 Japan"}, Contact: "佐藤 花子", Email: "hanako@sakura.example"},
-		Number:   "Q-000042", Version: 2, Date: quotient.MustDate("2026-11-26"), ValidUntil: quotient.MustDate("2026-12-26"), Currency: "JPY",
+		Number:   "Q-000042", Version: 2, Date: quotient.NewDate(2026, 11, 26), ValidUntil: quotient.NewDate(2026, 12, 26), Currency: "JPY",
 		Terms: "お支払い条件：月末締め翌月末払い。Payment within 30 days of the end of the invoice month.", ContentHash: strings.Repeat("ab", 32)}
 	total := decimal.Zero
 	for i := range lines {

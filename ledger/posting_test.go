@@ -13,7 +13,7 @@ import (
 )
 
 func manual(lines ...ledger.ManualLine) ledger.ManualEntry {
-	return ledger.ManualEntry{Date: quotient.MustDate("2026-03-02"), Memo: "test", Currency: "USD", Lines: lines}
+	return ledger.ManualEntry{Date: quotient.NewDate(2026, 3, 2), Memo: "test", Currency: "USD", Lines: lines}
 }
 
 func dr(code, amount string) ledger.ManualLine {
@@ -69,7 +69,7 @@ func TestPostingValidatesAndStores(t *testing.T) {
 			{"both sides", manual(ledger.ManualLine{AccountCode: "1000", Debit: D("5"), Credit: D("5")}, cr("4000", "5")), quotient.Unprocessable, "lines[0],lines"},
 			{"cents of cents", manual(dr("1000", "1.005"), cr("4000", "1.005")), quotient.Unprocessable, "lines[0],lines[1]"},
 			{"no such account", manual(dr("9999", "5"), cr("4000", "5")), quotient.Unprocessable, "lines[0].account_code,lines"},
-			{"before 1900", ledger.ManualEntry{Date: quotient.MustDate("1899-12-31"), Currency: "USD", Lines: []ledger.ManualLine{dr("1000", "5"), cr("4000", "5")}}, quotient.Unprocessable, "date"},
+			{"before 1900", ledger.ManualEntry{Date: quotient.NewDate(1899, 12, 31), Currency: "USD", Lines: []ledger.ManualLine{dr("1000", "5"), cr("4000", "5")}}, quotient.Unprocessable, "date"},
 		} {
 			_, err := w.App.PostJournalEntry(w.Finance, c.in)
 			if quotient.ErrorCode(err) != c.code || fields(err) != c.field {
@@ -79,7 +79,7 @@ func TestPostingValidatesAndStores(t *testing.T) {
 		if _, err := w.App.PostJournalEntry(w.Rep, manual(dr("1000", "5"), cr("4000", "5"))); quotient.ErrorCode(err) != quotient.Forbidden {
 			t.Errorf("a rep posted: %v", err)
 		}
-		tb := Must(w.App.TrialBalance(w.Finance, quotient.MustDate("2026-03-31"), "USD"))(t)
+		tb := Must(w.App.TrialBalance(w.Finance, quotient.NewDate(2026, 3, 31), "USD"))(t)
 		if tb.TotalDebit.String() != "1234.56" || tb.TotalCredit.String() != "1234.56" || len(tb.Rows) != 3 {
 			t.Errorf("trial balance after one entry: %s / %s in %d rows", tb.TotalDebit, tb.TotalCredit, len(tb.Rows))
 		}
@@ -117,7 +117,7 @@ func TestReversalMirrorsOnce(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
 		e := Must(w.App.PostJournalEntry(w.Finance, manual(dr("1000", "80"), cr("4000", "80"))))(t)
-		r := Must(w.App.ReverseJournalEntry(w.Finance, e.ID, quotient.MustDate("2026-03-03"), ""))(t)
+		r := Must(w.App.ReverseJournalEntry(w.Finance, e.ID, quotient.NewDate(2026, 3, 3), ""))(t)
 		if r.ReversalOf != e.ID || r.Lines[0].AccountCode != "1000" || r.Lines[0].Credit != 8000 || r.Lines[1].Debit != 8000 || r.Memo != "Reversal of "+e.ID {
 			t.Errorf("reversal: %+v", r)
 		}
@@ -127,7 +127,7 @@ func TestReversalMirrorsOnce(t *testing.T) {
 		if _, err := w.App.ReverseJournalEntry(w.Finance, r.ID, quotient.Date{}, ""); quotient.ErrorCode(err) != quotient.Conflict {
 			t.Errorf("reversing a reversal: %v", err)
 		}
-		l := Must(w.App.AccountLedger(w.Finance, "1000", "USD", quotient.MustDate("2026-03-01"), quotient.MustDate("2026-03-31")))(t)
+		l := Must(w.App.AccountLedger(w.Finance, "1000", "USD", quotient.NewDate(2026, 3, 1), quotient.NewDate(2026, 3, 31)))(t)
 		if len(l.Rows) != 2 || l.Rows[0].Balance.String() != "80" || !l.Rows[1].Balance.IsZero() || !l.Closing.IsZero() {
 			t.Errorf("cash ledger: %+v", l)
 		}
@@ -140,7 +140,7 @@ func TestPostOnceReturnsTheFirst(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
 		ctx := context.Background()
-		in := ledger.EntryInput{Date: quotient.MustDate("2026-03-02"), Currency: "USD", SourceType: "test", SourceID: "doc-1", Event: "post",
+		in := ledger.EntryInput{Date: quotient.NewDate(2026, 3, 2), Currency: "USD", SourceType: "test", SourceID: "doc-1", Event: "post",
 			Lines: []ledger.LineInput{{AccountCode: "1100", Debit: 500}, {AccountCode: "4000", Credit: 500}}}
 		var first, second ledger.Entry
 		var made, again bool
@@ -157,9 +157,9 @@ func TestPostOnceReturnsTheFirst(t *testing.T) {
 		if !made || again || first.ID != second.ID {
 			t.Errorf("posted %v then %v: %s and %s, want one entry", made, again, first.ID, second.ID)
 		}
-		in.Date = quotient.MustDate("2026-04-01")
+		in.Date = quotient.NewDate(2026, 4, 1)
 		err := w.DB.InTx(ctx, func(tx *store.Tx) error {
-			b, err := w.Services.Ledger.Open(ctx, tx, quotient.MustDate("2026-03-02"))
+			b, err := w.Services.Ledger.Open(ctx, tx, quotient.NewDate(2026, 3, 2))
 			if err != nil {
 				return err
 			}

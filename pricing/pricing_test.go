@@ -127,7 +127,7 @@ func TestRuleOrderStackingConflictsAndClamp(t *testing.T) {
 
 func TestValidityAndFormula(t *testing.T) {
 	f := newFixture("USD").product("a", "hardware", "100", "40")
-	f.rules = append(f.rules, Rule{ID: "old", Name: "expired", Condition: "true", Action: PercentDiscount, Value: d("50"), Active: true, Version: 1, ValidTo: quotient.MustDate("2026-01-31")})
+	f.rules = append(f.rules, Rule{ID: "old", Name: "expired", Condition: "true", Action: PercentDiscount, Value: d("50"), Active: true, Version: 1, ValidTo: quotient.NewDate(2026, 1, 31)})
 	f.rule("formula", "account.segment == 'enterprise'", Formula, "round(line.unit_price * 0.9 - 0.01, 2)", 1, true)
 	res := f.price(t, []LineInput{line("a", "1")})
 	l := res.Lines[0]

@@ -60,9 +60,9 @@ func TestCompare(t *testing.T) {
 	rule := func(name string, v int, after string) pricing.Step {
 		return pricing.Step{Step: "rule", Ref: &pricing.Ref{ID: name, Name: name, Version: v}, Priced: true, After: decimal.RequireFromString(after)}
 	}
-	from := Version{Version: 1, ValidUntil: quotient.MustDate("2026-12-01"), Priced: &pricing.Result{Total: decimal.NewFromInt(300), Lines: []pricing.Line{
+	from := Version{Version: 1, ValidUntil: quotient.NewDate(2026, 12, 1), Priced: &pricing.Result{Total: decimal.NewFromInt(300), Lines: []pricing.Line{
 		line(1, "a", "1", "100", rule("promo", 1, "90")), line(2, "b", "2", "200"), line(3, "c", "1", "0")}}}
-	to := Version{Version: 2, ValidUntil: quotient.MustDate("2026-12-31"), Priced: &pricing.Result{Total: decimal.NewFromInt(330), Lines: []pricing.Line{
+	to := Version{Version: 2, ValidUntil: quotient.NewDate(2026, 12, 31), Priced: &pricing.Result{Total: decimal.NewFromInt(330), Lines: []pricing.Line{
 		line(1, "a", "1", "100", rule("promo", 2, "85")), line(2, "b", "3", "300"), line(3, "d", "1", "30")}}}
 	d := Compare(from, to)
 	if len(d.Added) != 1 || d.Added[0].ProductID != "d" || len(d.Removed) != 1 || d.Removed[0].ProductID != "c" {

@@ -55,7 +55,7 @@ func TestRoundTrip(t *testing.T) {
 			CreditLimit: decimal.RequireFromString("12345678901234"), PaymentTerms: "net_30", InvoicingPolicy: "on_order", OwnerID: u.ID,
 			BillingAddress: crm.Address{City: "東京", Country: "JP"}, Version: 1, CreatedAt: now, UpdatedAt: now}
 		o := crm.Opportunity{ID: quotient.NewID("opp"), AccountID: a.ID, Name: "Deal", Stage: crm.Proposal,
-			Amount: decimal.RequireFromString("0.1"), Currency: "JPY", CloseDate: quotient.MustDate("2027-02-28"), OwnerID: u.ID,
+			Amount: decimal.RequireFromString("0.1"), Currency: "JPY", CloseDate: quotient.NewDate(2027, 2, 28), OwnerID: u.ID,
 			Probability: decimal.RequireFromString("33.33"), Version: 1, CreatedAt: now, UpdatedAt: now}
 		min := decimal.RequireFromString("0.5")
 		p := catalog.Product{ID: quotient.NewID("prd"), SKU: "SRV-1", Name: "Server", Family: "hardware", Kind: catalog.KindGood,
