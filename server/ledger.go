@@ -1,11 +1,8 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -308,22 +305,6 @@ func (s *Server) getPeriod() fiber.Handler {
 		}
 		return send(c, fiber.StatusOK, 0, periodJSON(h))
 	}
-}
-
-// wantsCSV reports whether the client asked for CSV.
-func wantsCSV(c *fiber.Ctx) bool {
-	return strings.Contains(c.Get(fiber.HeaderAccept), "text/csv")
-}
-
-// sendCSV writes a header row and rows as text/csv.
-func sendCSV(c *fiber.Ctx, name string, header []string, rows [][]string) error {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	_ = w.Write(header)
-	_ = w.WriteAll(rows)
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
-	return c.Status(fiber.StatusOK).Send(b.Bytes())
 }
 
 func (s *Server) trialBalance() fiber.Handler {

@@ -95,7 +95,7 @@ func (s *Server) problemOf(c *fiber.Ctx, err error) Problem {
 	}
 	if p.Status >= 500 {
 		s.log.ErrorContext(c.UserContext(), "request failed", slog.String("request_id", requestID(c)),
-			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
+			slog.String("method", c.Method()), slog.String("path", loggedPath(c.Path())), slog.Any("error", err))
 	}
 	p.Type = problemType(quotient.Code(p.Code))
 	p.Title = http.StatusText(p.Status)

@@ -155,13 +155,23 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
+	attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", loggedPath(c.Path())),
 		slog.String("route", route), slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000)}
 	if a, ok := quotient.ActorFrom(c.UserContext()); ok {
 		attrs = append(attrs, slog.String("user_id", a.UserID))
 	}
 	s.log.LogAttrs(c.UserContext(), level, "request", attrs...)
 	return nil
+}
+
+// secretPaths match the path segments that are credentials: a portal
+// link's token accepts a quote by itself, so it never reaches a log line
+// or a metric label (metrics use the route pattern, which names no token).
+var secretPaths = regexp.MustCompile(`^(/portal/quotes/)[^/]+`)
+
+// loggedPath is a request path as logs may keep it.
+func loggedPath(p string) string {
+	return secretPaths.ReplaceAllString(p, "${1}[redacted]")
 }
 
 // recoverPanic turns a panic in a handler into a logged 500, never a

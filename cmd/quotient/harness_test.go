@@ -39,6 +39,7 @@ type instance struct {
 	t      testing.TB
 	base   string
 	out    *syncBuffer
+	log    *syncBuffer // the server's log (its standard error)
 	client *http.Client
 	stop   func() int
 }
@@ -59,16 +60,16 @@ func start(t testing.TB, dbURL string, env map[string]string, args ...string) *i
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	out := &syncBuffer{}
+	out, logged := &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, args, Env{Getenv: func(k string) string { return vars[k] }, Stdout: out, Stderr: io.Discard,
+		done <- Main(ctx, args, Env{Getenv: func(k string) string { return vars[k] }, Stdout: out, Stderr: logged,
 			Ready: func(addr string) { ready <- addr }})
 	}()
 	var a *instance
 	select {
 	case addr := <-ready:
-		a = &instance{t: t, base: "http://" + addr, out: out, client: &http.Client{Timeout: 30 * time.Second}}
+		a = &instance{t: t, base: "http://" + addr, out: out, log: logged, client: &http.Client{Timeout: 30 * time.Second}}
 	case code := <-done:
 		cancel()
 		t.Fatalf("quotient %v exited with %d before listening; output:\n%s", args, code, out.String())

@@ -243,5 +243,13 @@ func TestSendPortalAcceptReject(t *testing.T) {
 				t.Fatalf("superseded: %d %.300s", r.status, r.body)
 			}
 		})
+
+		s.step("the link's token never reaches the request log", func(t *testing.T, a *instance) {
+			token := strings.TrimPrefix(path, "/portal/quotes/")
+			log := a.log.String()
+			if strings.Contains(log, token) || !strings.Contains(log, `"path":"/portal/quotes/[redacted]/accept"`) {
+				t.Fatalf("the log keeps the portal token or no redacted line:\n%.2000s", log)
+			}
+		})
 	})
 }
