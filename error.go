@@ -20,6 +20,8 @@ const (
 	TooLarge        Code = "too_large"
 	RateLimited     Code = "rate_limited"
 	Internal        Code = "internal"
+	// Unavailable: the database cannot be reached; retry later.
+	Unavailable Code = "unavailable"
 	PreconditionReq Code = "precondition_required"
 )
 

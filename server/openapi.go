@@ -198,6 +198,9 @@ func errorsOf(r route, d opDoc) map[string]string {
 	if takesIfMatch(r) {
 		errs["412"] = "If-Match names a version that is no longer current"
 	}
+	if !strings.HasPrefix(r.path, "/api/docs") && r.path != "/healthz" && r.path != v1+"/openapi.json" && r.path != "/metrics" {
+		errs["503"] = "the database is unavailable; retry after the seconds in Retry-After"
+	}
 	return errs
 }
 

@@ -23,6 +23,7 @@ var statusOf = map[quotient.Code]int{
 	quotient.RateLimited:     http.StatusTooManyRequests,
 	quotient.PreconditionReq: http.StatusPreconditionRequired,
 	quotient.Internal:        http.StatusInternalServerError,
+	quotient.Unavailable:     http.StatusServiceUnavailable,
 }
 
 // codeOfStatus maps fiber's own errors (unknown route, body too large)
@@ -35,6 +36,10 @@ var codeOfStatus = map[int]quotient.Code{
 	http.StatusUnsupportedMediaType:  quotient.Invalid,
 	http.StatusTooManyRequests:       quotient.RateLimited,
 }
+
+// retryAfterSeconds is what a 503 asks a client to wait: long enough for
+// a database restart or fail-over to begin answering.
+const retryAfterSeconds = "5"
 
 // Problem is an RFC 9457 problem detail.
 type Problem struct {
@@ -107,8 +112,8 @@ func (s *Server) problemOf(c *fiber.Ctx, err error) Problem {
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	p := s.problemOf(c, err)
 	c.Status(p.Status)
-	if p.Status == http.StatusMethodNotAllowed {
-		// fiber has set Allow already; keep it.
+	if p.Status == http.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
 	}
 	b, mErr := jsonMarshal(p)
 	if mErr != nil {

@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
+	"syscall"
 
 	"github.com/lib/pq"
 	"modernc.org/sqlite"
@@ -15,7 +19,7 @@ import (
 // SQLSTATE on PostgreSQL and by extended result code on SQLite, never by
 // message text.
 type dbError struct {
-	kind       string // unique, foreign_key, check, retry, ""
+	kind       string // unique, foreign_key, check, retry, unavailable
 	constraint string // PostgreSQL only
 	err        error
 }
@@ -27,6 +31,8 @@ func (e *dbError) Unwrap() error { return e.err }
 const (
 	sqliteBusy        = 5
 	sqliteLocked      = 6
+	sqliteIOErr       = 10
+	sqliteCantOpen    = 14
 	sqliteCheck       = 275
 	sqliteForeignKey  = 787
 	sqliteNotNull     = 1299
@@ -47,6 +53,11 @@ func classify(err error) *dbError {
 			return &dbError{kind: "check", constraint: pe.Constraint, err: err}
 		case "40001", "40P01", "55P03":
 			return &dbError{kind: "retry", err: err}
+		case "57P01", "57P02", "57P03", "53300": // shutdown, crash, starting up, too many connections
+			return &dbError{kind: "unavailable", err: err}
+		}
+		if pe.Code.Class() == "08" { // connection exception
+			return &dbError{kind: "unavailable", err: err}
 		}
 		return nil
 	}
@@ -61,9 +72,23 @@ func classify(err error) *dbError {
 			return &dbError{kind: "check", err: err}
 		case code&0xff == sqliteBusy || code&0xff == sqliteLocked:
 			return &dbError{kind: "retry", err: err}
+		case code&0xff == sqliteIOErr || code&0xff == sqliteCantOpen:
+			return &dbError{kind: "unavailable", err: err}
 		}
+		return nil
+	}
+	if lostConnection(err) {
+		return &dbError{kind: "unavailable", err: err}
 	}
 	return nil
+}
+
+// lostConnection reports an error of the network under the driver: the
+// server refused or dropped the connection, or closed it mid-reply.
+func lostConnection(err error) bool {
+	var ne net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // mapErr turns driver errors into quotient errors: no rows → not_found,
@@ -86,6 +111,8 @@ func mapErr(err error) error {
 			return &quotient.Error{Code: quotient.Conflict, Message: "a referenced record is missing or still in use", Err: de}
 		case "check":
 			return &quotient.Error{Code: quotient.Unprocessable, Message: "a value breaks a database rule", Err: de}
+		case "unavailable":
+			return &quotient.Error{Code: quotient.Unavailable, Message: "the database is unavailable; retry shortly", Err: de}
 		}
 		return de
 	}
