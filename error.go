@@ -10,18 +10,18 @@ type Code string
 
 // The error codes. The server maps each to exactly one HTTP status.
 const (
-	Invalid         Code = "invalid"
-	Unauthorized    Code = "unauthorized"
-	Forbidden       Code = "forbidden"
-	NotFound        Code = "not_found"
-	Conflict        Code = "conflict"
-	Stale           Code = "stale"
-	Unprocessable   Code = "unprocessable"
-	TooLarge        Code = "too_large"
-	RateLimited     Code = "rate_limited"
-	Internal        Code = "internal"
+	Invalid       Code = "invalid"
+	Unauthorized  Code = "unauthorized"
+	Forbidden     Code = "forbidden"
+	NotFound      Code = "not_found"
+	Conflict      Code = "conflict"
+	Stale         Code = "stale"
+	Unprocessable Code = "unprocessable"
+	TooLarge      Code = "too_large"
+	RateLimited   Code = "rate_limited"
+	Internal      Code = "internal"
 	// Unavailable: the database cannot be reached; retry later.
-	Unavailable Code = "unavailable"
+	Unavailable     Code = "unavailable"
 	PreconditionReq Code = "precondition_required"
 )
 
