@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -160,7 +161,7 @@ func (s *Service) Post(ctx context.Context, st Store, in ManualEntry) (Entry, er
 		ein.Date = s.today()
 	}
 	var b Books
-	if ein.Date.Year() >= 1900 {
+	if ein.Date.Year() >= 1900 && !ein.Date.After(s.lastPostable()) {
 		if b, err = s.Books(ctx, st, ein.Date); err != nil {
 			return Entry{}, err
 		}
@@ -213,6 +214,13 @@ func (s *Service) Record(ctx context.Context, st Store, b Books, in EntryInput, 
 
 func (s *Service) today() quotient.Date { return quotient.DateOf(s.now()) }
 
+// lastPostable is the last day anything may be posted on: the end of the
+// next fiscal year (fiscal years are calendar years). A date past it is a
+// typing error, not a plan.
+func (s *Service) lastPostable() quotient.Date {
+	return quotient.NewDate(s.today().Year()+1, time.December, 31)
+}
+
 func (s *Service) insert(ctx context.Context, st Store, e Entry) (Entry, error) {
 	ok, err := st.InsertJournalEntry(ctx, e)
 	if err != nil {
@@ -234,6 +242,8 @@ func (s *Service) insert(ctx context.Context, st Store, e Entry) (Entry, error) 
 func (s *Service) build(b Books, in EntryInput, actorID string, p *quotient.Problems) (Entry, error) {
 	if in.Date.Year() < 1900 {
 		p.Add("date", "must be in 1900 or later")
+	} else if last := s.lastPostable(); in.Date.After(last) {
+		p.Add("date", "is beyond the next fiscal year; the last day open to postings is %s", last)
 	}
 	p.Text("memo", in.Memo, quotient.Optional, 500)
 	p.Text("source_type", in.SourceType, quotient.Optional, 50)

@@ -16,16 +16,22 @@ import (
 // DefaultValidity is how long a new version is valid.
 const DefaultValidity = 30 * 24 * time.Hour
 
+// DefaultHorizonDays is how far ahead a quote may be valid unless
+// configured: a year.
+const DefaultHorizonDays = 365
+
 // Service runs the quote lifecycle.
 type Service struct {
 	now     func() time.Time
 	pricing *pricing.Service
 	cache   *rules.Cache
+	// HorizonDays bounds valid_until: at most this many days from today.
+	HorizonDays int
 }
 
 // NewService returns a Service pricing with p.
 func NewService(now func() time.Time, p *pricing.Service) *Service {
-	return &Service{now: now, pricing: p, cache: &rules.Cache{}}
+	return &Service{now: now, pricing: p, cache: &rules.Cache{}, HorizonDays: DefaultHorizonDays}
 }
 
 // Input holds a new quote, or (as pointers in Patch) the changes to a draft.
@@ -62,9 +68,12 @@ func (s *Service) event(ctx context.Context, st Store, q Quote, version int, kin
 		Detail: detail, At: s.now().UTC()})
 }
 
-func validateHeader(v Version) error {
+func (s *Service) validateHeader(v Version) error {
 	p := quotient.Problems{}
 	p.DateGiven("valid_until", v.ValidUntil)
+	if last := quotient.DateOf(s.now()).AddDays(s.HorizonDays); v.ValidUntil.After(last) {
+		p.Add("valid_until", "may be at most %d days ahead (%s)", s.HorizonDays, last)
+	}
 	p.Text("terms", v.Terms, quotient.Optional, 20000)
 	p.Text("notes", v.Notes, quotient.Optional, 20000)
 	if len(v.Lines) == 0 {
@@ -157,7 +166,7 @@ func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Versio
 	if v.ValidUntil.IsZero() {
 		v.ValidUntil = quotient.DateOf(now.Add(DefaultValidity))
 	}
-	if err := validateHeader(v); err != nil {
+	if err := s.validateHeader(v); err != nil {
 		return Quote{}, Version{}, err
 	}
 	if err := s.price(ctx, st, q, &v); err != nil {
@@ -301,7 +310,7 @@ func (s *Service) Update(ctx context.Context, st Store, id string, etag int, p P
 	setIf(&v.Notes, p.Notes)
 	setIf(&v.HeaderDiscountPct, p.HeaderDiscountPct)
 	setIf(&v.Lines, p.Lines)
-	if err := validateHeader(v); err != nil {
+	if err := s.validateHeader(v); err != nil {
 		return Quote{}, Version{}, err
 	}
 	if err := s.price(ctx, st, q, &v); err != nil {

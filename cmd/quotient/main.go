@@ -47,6 +47,7 @@ type Env struct {
 // config is the resolved configuration.
 type config struct {
 	graceDays   *int
+	horizonDays *int
 	addr        string
 	databaseURL string
 	secret      string
@@ -245,12 +246,12 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if v := env.Getenv("QUOTIENT_CREDIT_GRACE_DAYS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 3650 {
-			return usageError{fmt.Sprintf("QUOTIENT_CREDIT_GRACE_DAYS must be a whole number of days from 0 to 3650 (got %q)", v)}
-		}
-		cfg.graceDays = &n
+	var err error
+	if cfg.graceDays, err = envDays(env, "QUOTIENT_CREDIT_GRACE_DAYS", 0); err != nil {
+		return err
+	}
+	if cfg.horizonDays, err = envDays(env, "QUOTIENT_QUOTE_HORIZON_DAYS", 1); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve takes no arguments (got %q)", fs.Args())}
@@ -291,7 +292,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 		cfg.publicURL = base
 	}
 	q := wire(wiring{db: db, now: time.Now, log: log, registry: reg, secret: secret, publicURL: cfg.publicURL, mail: sender,
-		mailFrom: cfg.mailFrom, graceDays: cfg.graceDays})
+		mailFrom: cfg.mailFrom, graceDays: cfg.graceDays, horizonDays: cfg.horizonDays})
 	if cfg.bootstrap != "" {
 		made, err := q.app.Bootstrap(ctx, cfg.bootstrap)
 		if err != nil {
@@ -370,4 +371,19 @@ func ensureSecret(ctx context.Context, db *store.DB, configured string) ([]byte,
 		return err
 	})
 	return []byte(secret), err
+}
+
+// envDays reads a number of days from 0 (or min) to 3650 from the
+// environment: nil when unset, a usage error naming the variable when
+// it is not such a number.
+func envDays(env Env, name string, min int) (*int, error) {
+	v := env.Getenv(name)
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > 3650 {
+		return nil, usageError{fmt.Sprintf("%s must be a whole number of days from %d to 3650 (got %q)", name, min, v)}
+	}
+	return &n, nil
 }

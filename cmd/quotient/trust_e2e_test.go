@@ -64,3 +64,59 @@ func TestCSVExportsNeutraliseFormulas(t *testing.T) {
 		}
 	})
 }
+
+// TestHeadersAndBounds: every response says nosniff, every HTML page has
+// a policy with no inline script and keeps its address out of Referer;
+// dates are bounded where the business needs it, and the widest period
+// a report can be asked for answers on both databases.
+func TestHeadersAndBounds(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, tm, f, disk := diskFixture(t, db)
+		for _, r := range []resp{a.must(200, "GET", "/api/v1/accounts", tm.rep, nil), a.call("GET", "/api/v1/nowhere", tm.rep, nil),
+			a.must(200, "GET", "/api/docs", "", nil), a.must(404, "GET", "/portal/quotes/nonsense", "", nil)} {
+			if r.header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Fatalf("no nosniff: %v", r.header)
+			}
+			if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+				continue
+			}
+			csp := r.header.Get("Content-Security-Policy")
+			if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src 'unsafe-inline'") ||
+				strings.Contains(csp, "'unsafe-eval'") || r.header.Get("Referrer-Policy") != "no-referrer" {
+				t.Fatalf("HTML page headers: %v", r.header)
+			}
+		}
+
+		today := time.Now().UTC()
+		for _, c := range []struct {
+			date string
+			want int
+		}{{"9999-12-31", 422}, {today.AddDate(2, 0, 0).Format(time.DateOnly), 422}, {today.Format(time.DateOnly), 201}} {
+			r := a.call("POST", "/api/v1/ledger/entries", tm.finance, map[string]any{"date": c.date, "currency": "USD",
+				"lines": []any{map[string]any{"account_code": "1000", "debit": "1"}, map[string]any{"account_code": "4100", "credit": "1"}}})
+			if r.status != c.want || (c.want == 422 && r.field(t) != "date") {
+				t.Fatalf("entry dated %s: %d %s", c.date, r.status, r.body)
+			}
+		}
+
+		quoteOn := func(days int) resp {
+			return a.call("POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc, "valid_until": today.AddDate(0, 0, days).Format(time.DateOnly),
+				"lines": []any{map[string]any{"product_id": disk, "quantity": "1"}}})
+		}
+		if r := quoteOn(366); r.status != 422 || r.field(t) != "valid_until" {
+			t.Fatalf("a quote valid 366 days: %d %s", r.status, r.body)
+		}
+		if r := quoteOn(365); r.status != 201 {
+			t.Fatalf("a quote valid 365 days: %d %s", r.status, r.body)
+		}
+		q := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc, "lines": []any{map[string]any{"product_id": disk, "quantity": "1"}}}))
+		if r := a.call("PATCH", "/api/v1/quotes/"+q.ID, tm.rep, map[string]any{"valid_until": "9999-12-31"}); r.status != 422 || r.field(t) != "valid_until" {
+			t.Fatalf("moving valid_until to 9999: %d %s", r.status, r.body)
+		}
+
+		for _, path := range []string{"/api/v1/reports/kpis?from=0001-01-01&to=9999-12-31", "/api/v1/reports/kpis?currency=USD&from=1900-01-01&to=9999-12-31"} {
+			a.must(200, "GET", path, tm.finance, nil)
+		}
+	})
+}

@@ -28,6 +28,9 @@ type wiring struct {
 	mail      mail.Sender // nil: mail waits in the outbox
 	mailFrom  string
 	graceDays *int // nil: billing.DefaultGraceDays
+	// horizonDays is how far ahead a quote's valid_until may be (nil:
+	// quote.DefaultHorizonDays).
+	horizonDays *int
 }
 
 // stack is Quotient wired: the domain services, the application layer
@@ -50,6 +53,9 @@ func wire(w wiring) stack {
 		grace = *w.graceDays
 	}
 	svc := app.NewServices(w.now, grace)
+	if w.horizonDays != nil {
+		svc.Quotes.HorizonDays = *w.horizonDays
+	}
 	a := app.New(app.Config{DB: appdb.DB{DB: w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL})
 	keys := httpStore{w.db}
 	return stack{services: svc, app: a,
