@@ -116,6 +116,11 @@ func (a *App) UpdateAccount(ctx context.Context, id string, version int, p crm.A
 	return change(ctx, a, func(tx Tx) (crm.Account, error) { return a.crm.UpdateAccount(ctx, tx, id, version, p) })
 }
 
+// AccountHistory lists an account's changes, oldest first.
+func (a *App) AccountHistory(ctx context.Context, id string) ([]crm.AccountChange, error) {
+	return read(ctx, a, func(tx Tx) ([]crm.AccountChange, error) { return a.crm.AccountHistory(ctx, tx, id) })
+}
+
 // DeleteAccount deletes an account that has no opportunities.
 func (a *App) DeleteAccount(ctx context.Context, id string) error {
 	return do(ctx, a, func(tx Tx) error { return a.crm.DeleteAccount(ctx, tx, id) })

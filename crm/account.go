@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -147,6 +148,12 @@ func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) 
 	if err := validateAccount(acc); err != nil {
 		return Account{}, err
 	}
+	// A new account starts on the company's terms unless finance or an
+	// admin sets others.
+	if err := financeFields(a, Account{PaymentTerms: "net_30", InvoicingPolicy: OnFulfillment},
+		AccountPatch{CreditLimit: &acc.CreditLimit, PaymentTerms: &acc.PaymentTerms, InvoicingPolicy: &acc.InvoicingPolicy}); err != nil {
+		return Account{}, err
+	}
 	if acc.OwnerID, err = ownerFor(ctx, st, a, in.OwnerID); err != nil {
 		return Account{}, err
 	}
@@ -184,6 +191,9 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 	}
 	acc, err := st.GetAccount(ctx, id)
 	if err != nil {
+		return Account{}, err
+	}
+	if err := financeFields(a, acc, p); err != nil {
 		return Account{}, err
 	}
 	if a.Role == quotient.RoleFinance {
@@ -238,7 +248,87 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 	if err := st.UpdateAccount(ctx, acc, old.Version); err != nil {
 		return Account{}, err
 	}
+	if err := st.InsertAccountChanges(ctx, changesOf(old, acc, a.UserID)); err != nil {
+		return Account{}, err
+	}
 	return acc, nil
+}
+
+// AccountChange is one field of an account changed: who, when, from
+// what to what. The account's history is these, oldest first.
+type AccountChange struct {
+	ID        string
+	AccountID string
+	Version   int // the account's version the change made
+	Field     string
+	From, To  string
+	ActorID   string
+	At        time.Time
+}
+
+// changesOf lists the fields that differ between two versions of an
+// account, by their API names.
+func changesOf(old, acc Account, actorID string) []AccountChange {
+	var out []AccountChange
+	add := func(field, from, to string) {
+		if from != to {
+			out = append(out, AccountChange{ID: quotient.NewID("ach"), AccountID: acc.ID, Version: acc.Version, Field: field, From: from, To: to,
+				ActorID: actorID, At: acc.UpdatedAt})
+		}
+	}
+	add("name", old.Name, acc.Name)
+	add("currency", old.Currency, acc.Currency)
+	add("segment", old.Segment, acc.Segment)
+	add("industry", old.Industry, acc.Industry)
+	add("credit_limit", old.CreditLimit.String(), acc.CreditLimit.String())
+	add("payment_terms", old.PaymentTerms, acc.PaymentTerms)
+	add("invoicing_policy", string(old.InvoicingPolicy), string(acc.InvoicingPolicy))
+	add("tax_region", old.TaxRegion, acc.TaxRegion)
+	add("owner_id", old.OwnerID, acc.OwnerID)
+	add("price_book_id", old.PriceBookID, acc.PriceBookID)
+	add("phone", old.Phone, acc.Phone)
+	add("website", old.Website, acc.Website)
+	add("billing_address", old.BillingAddress.String(), acc.BillingAddress.String())
+	add("shipping_address", old.ShippingAddress.String(), acc.ShippingAddress.String())
+	return out
+}
+
+// AccountHistory lists an account's changes, oldest first; whoever may
+// read the account may read its history.
+func (s *Service) AccountHistory(ctx context.Context, st Store, id string) ([]AccountChange, error) {
+	if _, err := s.GetAccount(ctx, st, id); err != nil {
+		return nil, err
+	}
+	return st.AccountChanges(ctx, id)
+}
+
+// creditControlled are the fields that decide whether an account's
+// orders are held: finance's and admins', never the owner's, or a rep
+// could lift the hold on their own customer.
+func creditControlled(a quotient.Actor) bool {
+	return a.Role == quotient.RoleFinance || a.Role == quotient.RoleAdmin
+}
+
+// financeFields refuses a change of the credit terms by anyone but
+// finance and admins, naming the field; restating the current value is
+// no change.
+func financeFields(a quotient.Actor, acc Account, p AccountPatch) error {
+	if creditControlled(a) {
+		return nil
+	}
+	switch {
+	case p.CreditLimit != nil && !p.CreditLimit.Equal(acc.CreditLimit):
+		return financeOnly("credit_limit")
+	case p.PaymentTerms != nil && *p.PaymentTerms != acc.PaymentTerms:
+		return financeOnly("payment_terms")
+	case p.InvoicingPolicy != nil && *p.InvoicingPolicy != acc.InvoicingPolicy:
+		return financeOnly("invoicing_policy")
+	}
+	return nil
+}
+
+func financeOnly(field string) error {
+	return quotient.FieldErrorf(quotient.Forbidden, field, "%s is set by finance and admins; ask finance to change it", field)
 }
 
 // checkPriceBook verifies the account's own price book exists and is in

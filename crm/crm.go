@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -42,6 +43,17 @@ type Address struct {
 	Region     string
 	PostalCode string
 	Country    string
+}
+
+// String is the address on one line, its parts joined by commas.
+func (a Address) String() string {
+	var parts []string
+	for _, p := range []string{a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Account is a customer.
@@ -192,6 +204,9 @@ type Store interface {
 	DeleteAccount(ctx context.Context, id string) error
 	ListAccounts(ctx context.Context, f AccountFilter) ([]Account, error)
 	AccountHasOpportunities(ctx context.Context, id string) (bool, error)
+	InsertAccountChanges(ctx context.Context, cs []AccountChange) error
+	// AccountChanges returns an account's history, oldest first.
+	AccountChanges(ctx context.Context, accountID string) ([]AccountChange, error)
 	// PriceBookCurrency returns the currency of a price book (not_found
 	// when there is none).
 	PriceBookCurrency(ctx context.Context, id string) (string, error)

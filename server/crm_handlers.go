@@ -204,3 +204,18 @@ func (s *Server) deleteOpportunity() fiber.Handler {
 		return s.app.DeleteOpportunity(ctx, c.Params("id"))
 	})
 }
+
+func (s *Server) accountHistory() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if _, _, err := parseList(c); err != nil {
+			return err
+		}
+		cs, err := s.app.AccountHistory(c.UserContext(), c.Params("id"))
+		if err != nil {
+			return err
+		}
+		return send(c, fiber.StatusOK, 0, listPage[AccountChangeJSON]{Data: mapSlice(cs, func(x crm.AccountChange) AccountChangeJSON {
+			return AccountChangeJSON{ID: x.ID, Version: x.Version, Field: x.Field, Before: x.From, After: x.To, ActorID: x.ActorID, At: x.At}
+		})})
+	}
+}

@@ -273,3 +273,14 @@ func (r OpportunityRequest) patch() (crm.OpportunityPatch, error) {
 	}
 	return out, p.Err()
 }
+
+// AccountChangeJSON is one field of an account changed.
+type AccountChangeJSON struct {
+	ID      string    `json:"id"`
+	Version int       `json:"version"`
+	Field   string    `json:"field"`
+	Before  string    `json:"before"`
+	After   string    `json:"after"`
+	ActorID string    `json:"actor_id"`
+	At      time.Time `json:"at"`
+}

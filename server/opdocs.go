@@ -129,6 +129,7 @@ var opDocs = map[string]opDoc{
 	"GET /api/v1/quotes/{id}/pdf":       {doc: "The quote as the customer sees it, as a PDF (current version, or `?version=N`): Japanese text renders, amounts in the quote's currency."},
 	"GET /api/v1/quotes/{id}/versions":  {doc: "Every version of the quote, oldest first, with its status and totals."},
 	"GET /api/v1/quotes/{id}/diff":      {doc: "What changed between two versions (`from`, `to`): header fields, lines added and removed, and for changed lines the pricing steps that differ."},
+	"GET /api/v1/accounts/{id}/history": {doc: "Every change of the account, oldest first: the field, its value before and after, who changed it and when (the account's version it made)."},
 	"GET /api/v1/quotes/{id}/history":   {doc: "Every event of the quote, oldest first: who did what, when, and why."},
 	"GET /api/v1/quotes/{id}/approvals": {doc: "The approval requests of the current version (or `?version=N`): the rule, the approver, the decision and comment."},
 

@@ -442,3 +442,40 @@ func (t *Tx) ListOpportunities(ctx context.Context, f crm.OpportunityFilter) ([]
 }
 
 var _ crm.Store = (*Tx)(nil)
+
+type accountChangeRow struct {
+	ID        string `db:"id"`
+	AccountID string `db:"account_id"`
+	Version   int    `db:"version"`
+	Field     string `db:"field"`
+	OldValue  string `db:"old_value"`
+	NewValue  string `db:"new_value"`
+	ActorID   string `db:"actor_id"`
+	CreatedAt dbTime `db:"created_at"`
+}
+
+// InsertAccountChanges records changes to an account.
+func (t *Tx) InsertAccountChanges(ctx context.Context, cs []crm.AccountChange) error {
+	for _, c := range cs {
+		if _, err := t.exec(ctx, `INSERT INTO account_changes (id, account_id, version, field, old_value, new_value, actor_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.AccountID, c.Version, c.Field, c.From, c.To, c.ActorID, t.ts(c.At)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AccountChanges returns an account's history, oldest first.
+func (t *Tx) AccountChanges(ctx context.Context, accountID string) ([]crm.AccountChange, error) {
+	var rows []accountChangeRow
+	if err := t.sel(ctx, &rows, `SELECT id, account_id, version, field, old_value, new_value, actor_id, created_at FROM account_changes
+		WHERE account_id = ? ORDER BY version, id`, accountID); err != nil {
+		return nil, err
+	}
+	out := make([]crm.AccountChange, len(rows))
+	for i, r := range rows {
+		out[i] = crm.AccountChange{ID: r.ID, AccountID: r.AccountID, Version: r.Version, Field: r.Field, From: r.OldValue, To: r.NewValue,
+			ActorID: r.ActorID, At: r.CreatedAt.Time}
+	}
+	return out, nil
+}

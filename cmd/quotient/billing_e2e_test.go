@@ -35,7 +35,7 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 		fin := tm.finance
 		svc := f.product(t, a, tm, map[string]any{"sku": "INSTALL", "name": "Installation", "family": "services", "kind": "service"}, "250")
 		a.must(201, "POST", "/api/v1/tax-rates", fin, map[string]any{"region": "US-TX", "tax_category": "standard", "rate_pct": "8.25", "name": "Texas"})
-		f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "Lone Star Data", "currency": "USD",
+		f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.admin, map[string]any{"owner_id": tm.ids["Rep"], "name": "Lone Star Data", "currency": "USD",
 			"tax_region": "US-TX", "payment_terms": "2_10_net_30"})).ID
 		f.receive(t, a, tm.admin, f.sfo, disk, "10")
 		today := time.Now().UTC()
@@ -281,7 +281,7 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 		s.step("a JPY account invoiced on order: one invoice of whole yen at once", func(t *testing.T, a *instance) {
 			jpy := as[server.PriceBookJSON](t, a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true})).ID
 			a.must(201, "POST", "/api/v1/price-books/"+jpy+"/entries", tm.admin, map[string]any{"product_id": disk, "unit_price": "15000"})
-			f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "東京データ株式会社", "currency": "JPY",
+			f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.admin, map[string]any{"owner_id": tm.ids["Rep"], "name": "東京データ株式会社", "currency": "JPY",
 				"invoicing_policy": "on_order", "payment_terms": "eom_30"})).ID
 			oj := as[server.OrderJSON](t, a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, disk, "2")+"/convert", tm.rep, nil))
 			ij := page[server.InvoiceJSON](t, a.must(200, "GET", "/api/v1/invoices?order_id="+oj.ID, fin, nil))

@@ -27,7 +27,7 @@ func TestCommissionsPaidBasis(t *testing.T) {
 		disk := f.product(t, a, tm, map[string]any{"sku": "DISK", "name": "Disk array", "family": "hardware", "kind": "service"}, "1000")
 		ship := f.product(t, a, tm, map[string]any{"sku": "SHIP", "name": "Freight", "family": "fees", "kind": "service"}, "100")
 		a.must(201, "POST", "/api/v1/tax-rates", fin, map[string]any{"region": "US-TX", "tax_category": "standard", "rate_pct": "8.25", "name": "Texas"})
-		f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "Lone Star Labs", "currency": "USD",
+		f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.admin, map[string]any{"owner_id": tm.ids["Rep"], "name": "Lone Star Labs", "currency": "USD",
 			"tax_region": "US-TX", "invoicing_policy": "on_order"})).ID
 
 		convert := func(t *testing.T, a *instance, lines ...string) server.InvoiceJSON {

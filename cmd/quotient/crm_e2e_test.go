@@ -73,7 +73,7 @@ func TestAccountsContactsOpportunitiesCRUD(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db string) {
 		a := start(t, db, nil)
 		tm := a.makeTeam()
-		acc := a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{
+		acc := a.must(201, "POST", "/api/v1/accounts", tm.admin, map[string]any{"owner_id": tm.ids["Rep"],
 			"name": "Globex Corporation", "currency": "USD", "segment": "enterprise", "credit_limit": "50000",
 			"payment_terms": "net_45", "tax_region": "US-CA",
 			"billing_address": map[string]any{"line1": "1 Main St", "city": "Springfield", "country": "US"}})

@@ -309,7 +309,9 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, w stack, logi
 		owner := users[a.owner]
 		ctxOwner := quotient.WithActor(ctx, quotient.Actor{UserID: owner.ID, Role: owner.Role, Team: []string{owner.ID}})
 		domain := fmt.Sprintf("customer%02d.example", i+1)
-		acc, err := crmSvc.CreateAccount(ctxOwner, tx, crm.AccountInput{Name: a.name, Currency: a.currency, Segment: a.segment,
+		// The admin opens the account for its owner: credit terms are
+		// finance's and admins', not the rep's.
+		acc, err := crmSvc.CreateAccount(admin, tx, crm.AccountInput{OwnerID: owner.ID, Name: a.name, Currency: a.currency, Segment: a.segment,
 			Industry: a.industry, CreditLimit: d(a.limit), PaymentTerms: a.terms, TaxRegion: a.region, Phone: a.phone,
 			Website: "https://www." + domain,
 			BillingAddress: crm.Address{Line1: fmt.Sprintf("%d Commerce Way", 100+i*7), City: a.city, Country: a.country,

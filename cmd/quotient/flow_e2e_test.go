@@ -36,7 +36,7 @@ func TestWholeFlowOverTime(t *testing.T) {
 		f := newStockFixture(t, a, tm)
 		disk := f.product(t, a, tm, map[string]any{"sku": "DISK", "name": "Disk 4 TB", "family": "hardware", "unit_cost": "40"}, "100")
 		a.must(201, "POST", "/api/v1/tax-rates", fin, map[string]any{"region": "US-TX", "tax_category": "standard", "rate_pct": "8.25", "name": "Texas sales tax"})
-		f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "Alamo Storage", "currency": "USD",
+		f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.admin, map[string]any{"owner_id": tm.ids["Rep"], "name": "Alamo Storage", "currency": "USD",
 			"tax_region": "US-TX", "payment_terms": "net_30",
 			"billing_address": map[string]any{"line1": "1 Main St", "city": "San Antonio", "region": "TX", "country": "US"}})).ID
 		at := func(days int) string { return day0.AddDate(0, 0, days).Format(time.DateOnly) }

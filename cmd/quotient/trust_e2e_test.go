@@ -120,3 +120,54 @@ func TestHeadersAndBounds(t *testing.T) {
 		}
 	})
 }
+
+// TestCreditTermsBelongToFinance: the owner (and their manager) cannot
+// change credit_limit, payment_terms or invoicing_policy (403 naming the
+// field), at creation or later; finance and admins can; the account's
+// history says who changed what.
+func TestCreditTermsBelongToFinance(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, nil)
+		tm := a.makeTeam()
+		acc := as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "Held Co", "currency": "USD"}))
+		for _, f := range []string{"credit_limit", "payment_terms", "invoicing_policy"} {
+			body := map[string]any{"name": "Held Co", "currency": "USD", f: map[string]string{"credit_limit": "100", "payment_terms": "net_90",
+				"invoicing_policy": "on_order"}[f]}
+			if r := a.call("POST", "/api/v1/accounts", tm.rep, body); r.status != 403 || r.field(t) != f {
+				t.Fatalf("a rep creating with %s: %d %s", f, r.status, r.body)
+			}
+		}
+		acc = as[server.AccountJSON](t, a.must(200, "PATCH", "/api/v1/accounts/"+acc.ID, tm.finance, map[string]any{"credit_limit": "5000"}))
+		for _, c := range []struct {
+			token, field string
+			value        any
+		}{{tm.rep, "credit_limit", "0"}, {tm.rep, "payment_terms", "net_90"}, {tm.rep, "invoicing_policy", "on_order"}, {tm.manager, "credit_limit", "0"}} {
+			if r := a.call("PATCH", "/api/v1/accounts/"+acc.ID, c.token, map[string]any{c.field: c.value}); r.status != 403 || r.field(t) != c.field {
+				t.Fatalf("PATCH %s=%v: %d %s", c.field, c.value, r.status, r.body)
+			}
+		}
+		// Restating the current terms beside another change is no change.
+		acc = as[server.AccountJSON](t, a.must(200, "PATCH", "/api/v1/accounts/"+acc.ID, tm.rep, map[string]any{"credit_limit": "5000.00",
+			"payment_terms": "net_30", "industry": "Logistics"}))
+		acc = as[server.AccountJSON](t, a.must(200, "PATCH", "/api/v1/accounts/"+acc.ID, tm.admin, map[string]any{"payment_terms": "net_45"}))
+		if acc.CreditLimit != "5000.00" || acc.PaymentTerms != "net_45" || acc.Version != 4 {
+			t.Fatalf("account: %+v", acc)
+		}
+		got := page[server.AccountChangeJSON](t, a.must(200, "GET", "/api/v1/accounts/"+acc.ID+"/history", tm.rep, nil))
+		var lines []string
+		for _, c := range got {
+			lines = append(lines, c.Field+":"+c.Before+"→"+c.After+" by "+c.ActorID)
+		}
+		want := []string{"credit_limit:0→5000 by " + tm.ids["Finance"], "industry:→Logistics by " + tm.ids["Rep"], "payment_terms:net_30→net_45 by " + testAdminID(t, a)}
+		if strings.Join(lines, "; ") != strings.Join(want, "; ") {
+			t.Fatalf("history:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
+// testAdminID is the bootstrap admin's user id.
+func testAdminID(t testing.TB, a *instance) string {
+	t.Helper()
+	return as[server.UserJSON](t, a.must(200, "GET", "/api/v1/me", testBootstrap, nil)).ID
+}

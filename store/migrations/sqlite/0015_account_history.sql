@@ -1,0 +1,13 @@
+-- Who changed what on an account, field by field: credit terms above all,
+-- which decide whether orders are held.
+CREATE TABLE account_changes (
+    id         TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    version    INTEGER NOT NULL,
+    field      TEXT NOT NULL,
+    old_value  TEXT NOT NULL,
+    new_value  TEXT NOT NULL,
+    actor_id   TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX account_changes_account_idx ON account_changes (account_id, created_at);
