@@ -82,7 +82,14 @@ type Submission struct {
 func (a *App) SubmitQuote(ctx context.Context, id string) (Submission, error) {
 	return change(ctx, a, func(tx Tx) (Submission, error) {
 		q, v, reqs, err := a.quotes.Submit(ctx, tx, id)
-		return Submission{QuoteVersion{q, v}, reqs}, err
+		if err != nil {
+			return Submission{}, err
+		}
+		acc, err := tx.GetAccount(ctx, q.AccountID)
+		if err != nil {
+			return Submission{}, err
+		}
+		return Submission{QuoteVersion{q, v}, reqs}, a.quotes.NotifyApprovers(ctx, tx, q, v, reqs, acc.Name)
 	})
 }
 
@@ -91,7 +98,14 @@ func (a *App) SubmitQuote(ctx context.Context, id string) (Submission, error) {
 func (a *App) DecideQuote(ctx context.Context, id, requestID string, ruling quote.Ruling, comment string) (Submission, error) {
 	return change(ctx, a, func(tx Tx) (Submission, error) {
 		q, v, reqs, err := a.quotes.Decide(ctx, tx, id, requestID, ruling, comment)
-		return Submission{QuoteVersion{q, v}, reqs}, err
+		if err != nil {
+			return Submission{}, err
+		}
+		acc, err := tx.GetAccount(ctx, q.AccountID)
+		if err != nil {
+			return Submission{}, err
+		}
+		return Submission{QuoteVersion{q, v}, reqs}, a.quotes.NotifyOwner(ctx, tx, q, v, reqs, acc.Name)
 	})
 }
 

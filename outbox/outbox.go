@@ -25,6 +25,10 @@ type Kind string
 const (
 	QuoteEmail Kind = "quote_email" // a quote sent to the customer, its PDF attached
 	Dunning    Kind = "dunning"     // a payment reminder
+	// ApprovalRequest tells an approver a quote waits for them.
+	ApprovalRequest Kind = "approval_request"
+	// ApprovalDecision tells a quote's owner it was approved or rejected.
+	ApprovalDecision Kind = "approval_decision"
 )
 
 // Message is an e-mail waiting in (or delivered from) the outbox.

@@ -26,6 +26,9 @@ const (
 	Superseded      Status = "superseded"
 )
 
+// Statuses are the statuses a version can have.
+var Statuses = []Status{Draft, PendingApproval, Approved, Sent, Accepted, Rejected, Expired, Superseded}
+
 // Line is a line as the rep entered it; its price is in the version's
 // Priced result.
 type Line struct {
@@ -117,8 +120,16 @@ type Request struct {
 type Filter struct {
 	quotient.Page
 	AccountID     string
-	OwnerID       string
+	OwnerID       string // a user id, or "me"
 	OpportunityID string
+	Status        Status // of the current version
+	// Approver "me": only quotes whose current version waits for a
+	// decision the actor may give (named, by role, or as the owner's
+	// manager).
+	Approver string
+	// Filled by List from the actor for Approver "me".
+	ApproverID   string
+	ApproverRole string
 }
 
 // Store is what quote needs from storage, inside the caller's transaction.

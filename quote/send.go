@@ -156,7 +156,19 @@ func (s *Service) Deliveries(ctx context.Context, st SendStore, id string) ([]ou
 	if _, err := quotient.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	return st.OutboxFor(ctx, id)
+	all, err := st.OutboxFor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	// The customer's e-mails; approvers' and the owner's notices are not
+	// deliveries of the quote.
+	out := all[:0]
+	for _, m := range all {
+		if m.Kind == outbox.QuoteEmail {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // SendOf returns the send record of a version, if it was sent.

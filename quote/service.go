@@ -3,6 +3,7 @@ package quote
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -235,8 +236,22 @@ func (s *Service) GetVersion(ctx context.Context, st Store, id string, n int) (Q
 
 // List returns a page of quotes.
 func (s *Service) List(ctx context.Context, st Store, f Filter) ([]Quote, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
+	a, err := quotient.RequireActor(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if f.OwnerID == "me" {
+		f.OwnerID = a.UserID
+	}
+	switch f.Approver {
+	case "":
+	case "me":
+		f.ApproverID, f.ApproverRole = a.UserID, string(a.Role)
+	default:
+		return nil, quotient.FieldErrorf(quotient.Invalid, "approver", "only approver=me is supported (got %q)", f.Approver)
+	}
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
+		return nil, quotient.FieldErrorf(quotient.Invalid, "status", "must be one of %v (got %q)", Statuses, f.Status)
 	}
 	return st.ListQuotes(ctx, f)
 }

@@ -114,7 +114,7 @@ var opDocs = map[string]opDoc{
 	"DELETE /api/v1/products/{id}/rules/{rule_id}": {doc: "Deletes a configuration rule.", who: admin},
 	"POST /api/v1/products/{id}/configure":         {doc: "Checks a configuration of the product: the values after selection rules, whether it is valid, the errors and warnings with the rules that raised them, the options still allowed, and the price of each chosen option in the price book."},
 
-	"GET /api/v1/quotes":                {doc: "Quotes with their current version's status and totals (no lines); filter by `account_id`, `owner_id` or `opportunity_id`."},
+	"GET /api/v1/quotes":                {doc: "Quotes with their current version's status and totals (no lines); filter by `account_id`, `owner_id` (`me`: yours), `opportunity_id`, the current version's `status`, or `approver=me`: those waiting for a decision you may give."},
 	"POST /api/v1/quotes":               {doc: "Creates a quote from an opportunity (its account and currency) or for an account, and prices it now as draft version 1. `valid_until` defaults to 30 days.", who: notFinance},
 	"GET /api/v1/quotes/{id}":           {doc: "The current version (or `?version=N`) with its priced lines, each with its trace, totals and margins. The ETag is the version's."},
 	"PATCH /api/v1/quotes/{id}":         {doc: "Changes a draft and prices it again; `lines` replaces every line.", who: quoteWriters, conflict: "the version is not a draft"},
@@ -224,7 +224,8 @@ var needsQuery = map[string][]string{
 // paramDocs describes each query parameter by name.
 var paramDocs = map[string]string{
 	"account_id":     "only those of this account",
-	"owner_id":       "only those this user owns",
+	"owner_id":       "only those this user owns (`me`: the caller)",
+	"approver":       "`me`: only quotes waiting for a decision the caller may give",
 	"opportunity_id": "only those of this opportunity",
 	"manager_id":     "only the users this manager manages",
 	"order_id":       "only those of this order",

@@ -14,7 +14,7 @@ import (
 var (
 	quoteView        = view[app.QuoteVersion, QuoteJSON]{func(x app.QuoteVersion) int { return x.Version.ETag }, quoteJSON}
 	approvalRuleView = view[quote.ApprovalRule, ApprovalRuleJSON]{func(r quote.ApprovalRule) int { return r.Version }, approvalRuleJSON}
-	quoteFilters     = []string{"account_id", "owner_id", "opportunity_id"}
+	quoteFilters     = []string{"account_id", "owner_id", "opportunity_id", "status", "approver"}
 )
 
 func (s *Server) listQuotes() fiber.Handler {
@@ -25,7 +25,8 @@ func (s *Server) listQuotes() fiber.Handler {
 	}
 	return listOf(func(x app.QuoteVersion) string { return x.Quote.ID }, summary, quoteFilters,
 		func(ctx context.Context, c *fiber.Ctx, p quotient.Page, f map[string]string) ([]app.QuoteVersion, error) {
-			return s.app.Quotes(ctx, quote.Filter{Page: p, AccountID: f["account_id"], OwnerID: f["owner_id"], OpportunityID: f["opportunity_id"]})
+			return s.app.Quotes(ctx, quote.Filter{Page: p, AccountID: f["account_id"], OwnerID: f["owner_id"], OpportunityID: f["opportunity_id"],
+				Status: quote.Status(f["status"]), Approver: f["approver"]})
 		})
 }
 

@@ -93,6 +93,20 @@ func (t *Tx) ListQuotes(ctx context.Context, f quote.Filter) ([]quote.Quote, err
 	where, args = eq(where, args, "account_id", f.AccountID)
 	where, args = eq(where, args, "owner_id", f.OwnerID)
 	where, args = eq(where, args, "opportunity_id", f.OpportunityID)
+	if f.Status != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM quote_versions v WHERE v.quote_id = quotes.id AND v.version = quotes.current_version AND v.status = ?)`)
+		args = append(args, string(f.Status))
+	}
+	if f.ApproverID != "" {
+		// Waiting for the approver: a pending request of the current
+		// version, pending approval, that names them, their role, or them
+		// as the owner's manager; never their own quote.
+		where = append(where, `quotes.owner_id <> ? AND EXISTS (SELECT 1 FROM approval_requests r JOIN quote_versions v ON v.quote_id = r.quote_id AND v.version = r.version
+			WHERE r.quote_id = quotes.id AND r.version = quotes.current_version AND r.status = 'pending' AND v.status = 'pending_approval'
+			AND ((r.approver_kind = 'user' AND r.approver_id = ?) OR (r.approver_kind = 'role' AND r.approver_role = ?)
+			OR (r.approver_kind = 'manager' AND EXISTS (SELECT 1 FROM users u WHERE u.id = quotes.owner_id AND u.manager_id = ?))))`)
+		args = append(args, f.ApproverID, f.ApproverID, f.ApproverRole, f.ApproverID)
+	}
 	var rows []quoteRow
 	if err := t.list(ctx, &rows, quoteCols, "quotes", where, args, f.After, f.Limit); err != nil {
 		return nil, err

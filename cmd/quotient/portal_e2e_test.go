@@ -143,7 +143,7 @@ func TestSendPortalAcceptReject(t *testing.T) {
 		})
 
 		s.step("the e-mail arrives with the link and the PDF the portal serves", func(t *testing.T, a *instance) {
-			text, files := parseMail(t, smtp.wait(t, 0))
+			text, files := parseMail(t, smtp.waitFor(t, "To: taro@portal.example"))
 			pdf := files[sent.Number+"-v1.pdf"]
 			sum := sha256.Sum256(pdf)
 			if !strings.Contains(text, *sent.PortalURL) || !strings.Contains(text, "As discussed.") || hex.EncodeToString(sum[:]) != sha {

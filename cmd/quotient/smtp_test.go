@@ -103,3 +103,32 @@ func (s *smtpServer) wait(t *testing.T, n int) string {
 	t.Fatalf("no e-mail #%d within 15 s", n+1)
 	return ""
 }
+
+// waitFor returns the first e-mail (raw) that contains every one of
+// parts, waiting up to 15 s for it to arrive.
+func (s *smtpServer) waitFor(t *testing.T, parts ...string) string {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		s.mu.Lock()
+		msgs := append([]string(nil), s.msgs...)
+		s.mu.Unlock()
+	next:
+		for _, m := range msgs {
+			for _, p := range parts {
+				if !strings.Contains(m, p) {
+					continue next
+				}
+			}
+			return m
+		}
+	}
+	t.Fatalf("no e-mail with %q within 15 s", parts)
+	return ""
+}
+
+// count is how many e-mails arrived so far.
+func (s *smtpServer) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.msgs)
+}

@@ -171,3 +171,62 @@ func testAdminID(t testing.TB, a *instance) string {
 	t.Helper()
 	return as[server.UserJSON](t, a.must(200, "GET", "/api/v1/me", testBootstrap, nil)).ID
 }
+
+// TestApprovalsAreHeard: the quote list filters by status, owner (me),
+// account and "waiting for my approval"; the approver is e-mailed when a
+// request is made and the rep when it is decided, through the outbox.
+func TestApprovalsAreHeard(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		smtp := startSMTP(t)
+		a := start(t, db, map[string]string{"QUOTIENT_SMTP_URL": "smtp://" + smtp.addr + "?tls=none", "QUOTIENT_WORKER_INTERVAL": "50ms"})
+		tm := a.makeTeam()
+		f := newStockFixture(t, a, tm)
+		disk := f.product(t, a, tm, map[string]any{"sku": "DISK", "name": "Disk", "family": "hardware"}, "100")
+		a.must(201, "POST", "/api/v1/approval-rules", tm.admin, map[string]any{"name": "Big deals", "condition": "quote.total >= 1000", "approver_kind": "manager"})
+		small := f.approvedQuote(t, a, tm.rep, disk, "1")
+		big := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc,
+			"lines": []any{map[string]any{"product_id": disk, "quantity": "20"}}})).ID
+		if st := as[server.SubmissionJSON](t, a.must(200, "POST", "/api/v1/quotes/"+big+"/submit", tm.rep, nil)).Quote.Status; st != "pending_approval" {
+			t.Fatalf("big quote: %s", st)
+		}
+		ids := func(token, query string) string {
+			var out []string
+			for _, q := range page[server.QuoteJSON](t, a.must(200, "GET", "/api/v1/quotes?"+query, token, nil)) {
+				out = append(out, q.ID)
+			}
+			return strings.Join(out, ",")
+		}
+		for _, c := range []struct{ token, query, want string }{
+			{tm.rep, "status=pending_approval", big},
+			{tm.rep, "status=approved", small},
+			{tm.rep, "owner_id=me&status=pending_approval&account_id=" + f.acc, big},
+			{tm.rep2, "owner_id=me", ""},
+			{tm.manager, "approver=me", big},
+			{tm.rep, "approver=me", ""}, // never your own
+			{tm.outsider, "approver=me", ""},
+		} {
+			if got := ids(c.token, c.query); got != c.want {
+				t.Fatalf("GET /quotes?%s: %q, want %q", c.query, got, c.want)
+			}
+		}
+		for _, q := range []string{"status=waiting", "approver=someone"} {
+			if r := a.call("GET", "/api/v1/quotes?"+q, tm.rep, nil); r.status != 400 || r.field(t) != strings.Split(q, "=")[0] {
+				t.Fatalf("GET /quotes?%s: %d %s", q, r.status, r.body)
+			}
+		}
+		text, _ := parseMail(t, smtp.waitFor(t, "To: manager@example.com"))
+		number := as[server.QuoteJSON](t, a.must(200, "GET", "/api/v1/quotes/"+big, tm.rep, nil)).Number
+		if !strings.Contains(text, "Rep asks you to approve quote "+number) || !strings.Contains(text, "Big deals") {
+			t.Fatalf("the approver's e-mail: %q", text)
+		}
+		a.must(200, "POST", "/api/v1/quotes/"+big+"/approve", tm.manager, map[string]any{"comment": "fine"})
+		text, _ = parseMail(t, smtp.waitFor(t, "To: rep@example.com"))
+		if !strings.Contains(text, "Quote "+number+" (version 1)") || !strings.Contains(text, "was approved") || !strings.Contains(text, "fine") {
+			t.Fatalf("the rep's e-mail: %q", text)
+		}
+		if got := ids(tm.manager, "approver=me"); got != "" {
+			t.Fatalf("still waiting for the manager: %q", got)
+		}
+	})
+}

@@ -1,0 +1,155 @@
+package quote
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/outbox"
+)
+
+// NotifyStore is what telling people about approvals needs: the users,
+// and the outbox, in the caller's transaction.
+type NotifyStore interface {
+	Store
+	outbox.Store
+	ListUsers(ctx context.Context, f crm.UserFilter) ([]crm.User, error)
+}
+
+// approversOf lists the active users who may decide a request, never the
+// quote's owner: the named user, everyone with the named role, or the
+// owner's manager.
+func approversOf(ctx context.Context, st NotifyStore, r Request, owner crm.User) ([]crm.User, error) {
+	var out []crm.User
+	switch r.ApproverKind {
+	case "user":
+		u, err := st.GetUser(ctx, r.ApproverID)
+		if err != nil && quotient.ErrorCode(err) != quotient.NotFound {
+			return nil, err
+		}
+		if err == nil {
+			out = append(out, u)
+		}
+	case "manager":
+		if owner.ManagerID != "" {
+			u, err := st.GetUser(ctx, owner.ManagerID)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, u)
+		}
+	case "role":
+		us, err := st.ListUsers(ctx, crm.UserFilter{Role: r.ApproverRole, Page: quotient.Page{Limit: 200}})
+		if err != nil {
+			return nil, err
+		}
+		out = us
+	}
+	kept := out[:0]
+	for _, u := range out {
+		if u.Active && u.ID != owner.ID && u.Email != "" {
+			kept = append(kept, u)
+		}
+	}
+	return kept, nil
+}
+
+// NotifyApprovers e-mails, through the outbox, each person who may decide
+// a pending request of a submitted version: one message per person,
+// naming every rule that waits for them. A request nobody can decide
+// (a rep without a manager) is left to admins, who are told instead.
+func (s *Service) NotifyApprovers(ctx context.Context, st NotifyStore, q Quote, v Version, reqs []Request, accountName string) error {
+	if v.Status != PendingApproval {
+		return nil
+	}
+	owner, err := st.GetUser(ctx, q.OwnerID)
+	if err != nil {
+		return err
+	}
+	waiting := map[string][]string{} // user id → rule names
+	people := map[string]crm.User{}
+	for _, r := range reqs {
+		if r.Status != "pending" {
+			continue
+		}
+		us, err := approversOf(ctx, st, r, owner)
+		if err != nil {
+			return err
+		}
+		if len(us) == 0 {
+			us, err = approversOf(ctx, st, Request{ApproverKind: "role", ApproverRole: string(quotient.RoleAdmin)}, owner)
+			if err != nil {
+				return err
+			}
+		}
+		for _, u := range us {
+			people[u.ID] = u
+			waiting[u.ID] = append(waiting[u.ID], r.RuleName)
+		}
+	}
+	ids := make([]string, 0, len(people))
+	for id := range people {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	now := s.now().UTC()
+	for _, id := range ids {
+		u := people[id]
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s asks you to approve quote %s (version %d) for %s: total %s %s, discount %s%%.\n\n",
+			owner.Name, q.Number, v.Version, accountName, v.Priced.Total.String(), q.Currency, v.Priced.DiscountPct.String())
+		fmt.Fprintf(&b, "Waiting for you: %s.\n\n", strings.Join(waiting[id], "; "))
+		fmt.Fprintf(&b, "Decide it with POST /api/v1/quotes/%s/approve or /reject; GET /api/v1/quotes?approver=me lists everything waiting for you.\n", q.ID)
+		m := outbox.New(outbox.ApprovalRequest, q.ID, outbox.Email{To: u.Email,
+			Subject: fmt.Sprintf("Approval needed: quote %s for %s", q.Number, accountName), Text: b.String()}, now)
+		if err := st.InsertOutbox(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NotifyOwner e-mails the quote's owner, through the outbox, when a
+// decision settles a version: approved (every request approved) or sent
+// back to draft by a rejection, with the approvers' comments.
+func (s *Service) NotifyOwner(ctx context.Context, st NotifyStore, q Quote, v Version, reqs []Request, accountName string) error {
+	var outcome string
+	switch v.Status {
+	case Approved:
+		outcome = "approved"
+	case Draft:
+		outcome = "rejected"
+	default:
+		return nil // still waiting for others
+	}
+	owner, err := st.GetUser(ctx, q.OwnerID)
+	if err != nil {
+		return err
+	}
+	if !owner.Active || owner.Email == "" {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Quote %s (version %d) for %s was %s.\n\n", q.Number, v.Version, accountName, outcome)
+	for _, r := range reqs {
+		if r.Status == "pending" {
+			continue
+		}
+		fmt.Fprintf(&b, "- %s: %s", r.RuleName, r.Status)
+		if r.Comment != "" {
+			fmt.Fprintf(&b, " (%s)", r.Comment)
+		}
+		b.WriteString("\n")
+	}
+	if outcome == "approved" {
+		b.WriteString("\nYou can send it to the customer now.\n")
+	} else {
+		b.WriteString("\nIt is a draft again: change it and submit it once more.\n")
+	}
+	m := outbox.New(outbox.ApprovalDecision, q.ID, outbox.Email{To: owner.Email,
+		Subject: fmt.Sprintf("Quote %s %s", q.Number, outcome), Text: b.String()}, s.now().UTC())
+	return st.InsertOutbox(ctx, m)
+}
