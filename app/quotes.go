@@ -57,8 +57,8 @@ func (a *App) quoteVersion(ctx context.Context, tx Tx, id string, n int) (QuoteV
 }
 
 // UpdateQuote changes a draft read at etag (0: any) and prices it again.
-func (a *App) UpdateQuote(ctx context.Context, id string, etag int, p quote.Patch) (QuoteVersion, error) {
-	return change(ctx, a, func(tx Tx) (QuoteVersion, error) { return quoted(a.quotes.Update(ctx, tx, id, etag, p)) })
+func (a *App) UpdateQuote(ctx context.Context, id string, version, revision int, p quote.Patch) (QuoteVersion, error) {
+	return change(ctx, a, func(tx Tx) (QuoteVersion, error) { return quoted(a.quotes.Update(ctx, tx, id, version, revision, p)) })
 }
 
 // RepriceQuote prices a draft again with today's prices and rulebook.

@@ -14,14 +14,18 @@ type ContactInput struct {
 	Email string
 	Phone string
 	Title string
+	// Primary makes this the account's primary contact; an account's
+	// first contact is primary anyway.
+	Primary bool
 }
 
 // ContactPatch holds the fields to change; nil leaves a field as it is.
 type ContactPatch struct {
-	Name  *string
-	Email *string
-	Phone *string
-	Title *string
+	Name    *string
+	Email   *string
+	Phone   *string
+	Title   *string
+	Primary *bool
 }
 
 func validateContact(c Contact) error {
@@ -59,6 +63,18 @@ func (s *Service) CreateContact(ctx context.Context, st Store, accountID string,
 		Email: strings.ToLower(in.Email), Phone: in.Phone, Title: in.Title, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := validateContact(c); err != nil {
 		return Contact{}, err
+	}
+	_, err := st.PrimaryContact(ctx, accountID)
+	switch {
+	case quotient.ErrorCode(err) == quotient.NotFound:
+		c.Primary = true // the first contact, or the account has none primary
+	case err != nil:
+		return Contact{}, err
+	case in.Primary:
+		if err := st.ClearPrimaryContact(ctx, accountID); err != nil {
+			return Contact{}, err
+		}
+		c.Primary = true
 	}
 	return c, st.InsertContact(ctx, c)
 }
@@ -111,6 +127,12 @@ func (s *Service) UpdateContact(ctx context.Context, st Store, accountID, id str
 	if err := validateContact(c); err != nil {
 		return Contact{}, err
 	}
+	if p.Primary != nil && *p.Primary && !c.Primary {
+		if err := st.ClearPrimaryContact(ctx, accountID); err != nil {
+			return Contact{}, err
+		}
+	}
+	setIf(&c.Primary, p.Primary)
 	c.Version++
 	c.UpdatedAt = s.now().UTC()
 	return c, st.UpdateContact(ctx, c, old)

@@ -86,6 +86,9 @@ type Contact struct {
 	Email     string
 	Phone     string
 	Title     string
+	// Primary: the account's quotes go to this contact unless another
+	// is named; at most one per account.
+	Primary   bool
 	Version   int
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -215,6 +218,11 @@ type Store interface {
 	GetContact(ctx context.Context, id string) (Contact, error)
 	UpdateContact(ctx context.Context, c Contact, version int) error
 	DeleteContact(ctx context.Context, id string) error
+	// PrimaryContact returns an account's primary contact (not_found when
+	// it has none).
+	PrimaryContact(ctx context.Context, accountID string) (Contact, error)
+	// ClearPrimaryContact makes no contact of the account primary.
+	ClearPrimaryContact(ctx context.Context, accountID string) error
 	ListContacts(ctx context.Context, f ContactFilter) ([]Contact, error)
 
 	InsertOpportunity(ctx context.Context, o Opportunity) error

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/pricing"
 )
@@ -32,7 +33,10 @@ var Statuses = []Status{Draft, PendingApproval, Approved, Sent, Accepted, Reject
 // Line is a line as the rep entered it; its price is in the version's
 // Priced result.
 type Line struct {
-	ProductID         string
+	ProductID string
+	// SKU names the product instead of ProductID on input; the quote
+	// keeps the product's id.
+	SKU               string
 	Quantity          decimal.Decimal
 	Configuration     map[string]string
 	ManualDiscountPct decimal.Decimal
@@ -139,6 +143,8 @@ type Store interface {
 	GetOpportunity(ctx context.Context, id string) (crm.Opportunity, error)
 	UpdateOpportunity(ctx context.Context, o crm.Opportunity, version int) error
 	GetContact(ctx context.Context, id string) (crm.Contact, error)
+	PrimaryContact(ctx context.Context, accountID string) (crm.Contact, error)
+	GetProductBySKU(ctx context.Context, sku string) (catalog.Product, error)
 
 	NextNumber(ctx context.Context, name string) (int64, error)
 	InsertQuote(ctx context.Context, q Quote) error

@@ -88,6 +88,24 @@ func (s *Service) validateHeader(v Version) error {
 
 // price prices a version's lines as of today with the current rulebook.
 func (s *Service) price(ctx context.Context, st Store, q Quote, v *Version) error {
+	p := quotient.Problems{}
+	for i, l := range v.Lines {
+		if l.ProductID != "" || l.SKU == "" {
+			continue
+		}
+		pr, err := st.GetProductBySKU(ctx, l.SKU)
+		switch {
+		case quotient.ErrorCode(err) == quotient.NotFound:
+			p.Add(fmt.Sprintf("lines[%d].sku", i), "no product has sku %q", l.SKU)
+		case err != nil:
+			return err
+		default:
+			v.Lines[i].ProductID, v.Lines[i].SKU = pr.ID, ""
+		}
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
 	lines := make([]pricing.LineInput, len(v.Lines))
 	for i, l := range v.Lines {
 		lines[i] = pricing.LineInput{ProductID: l.ProductID, Quantity: l.Quantity, Configuration: l.Configuration, ManualDiscountPct: l.ManualDiscountPct}
@@ -148,6 +166,13 @@ func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Versio
 	}
 	if err := s.checkContact(ctx, st, q.AccountID, q.ContactID); err != nil {
 		return Quote{}, Version{}, err
+	}
+	if q.ContactID == "" { // the account's primary contact, so it can be sent
+		c, err := st.PrimaryContact(ctx, q.AccountID)
+		if err != nil && quotient.ErrorCode(err) != quotient.NotFound {
+			return Quote{}, Version{}, err
+		}
+		q.ContactID = c.ID
 	}
 	q.Currency = acc.Currency
 	book := in.PriceBookID
@@ -302,12 +327,15 @@ func notDraft(q Quote, v Version, what string) error {
 }
 
 // Update changes a draft and re-prices it.
-func (s *Service) Update(ctx context.Context, st Store, id string, etag int, p Patch) (Quote, Version, error) {
+func (s *Service) Update(ctx context.Context, st Store, id string, version, revision int, p Patch) (Quote, Version, error) {
 	q, v, err := s.writable(ctx, st, id)
 	if err != nil {
 		return Quote{}, Version{}, err
 	}
-	if err := quotient.CheckVersion("quote", etag, v.ETag); err != nil {
+	if version != 0 && version != v.Version {
+		return Quote{}, Version{}, quotient.Errorf(quotient.Stale, "quote %s is at version %d now (you read version %d); fetch it again and reapply your change", q.Number, v.Version, version)
+	}
+	if err := quotient.CheckVersion("quote", revision, v.ETag); err != nil {
 		return Quote{}, Version{}, err
 	}
 	if v.Status != Draft {

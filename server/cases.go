@@ -48,7 +48,7 @@ func caseJSON(c crm.Case) CaseJSON {
 		Priority: c.Priority, Status: c.Status, OwnerID: c.OwnerID, ClosedAt: c.ClosedAt, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 }
 
-var caseView = view[crm.Case, CaseJSON]{func(c crm.Case) int { return c.Version }, caseJSON}
+var caseView = view[crm.Case, CaseJSON]{version: func(c crm.Case) int { return c.Version }, json: caseJSON}
 
 var caseFilter = []string{"account_id", "status", "owner_id"}
 

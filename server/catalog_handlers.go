@@ -12,9 +12,9 @@ import (
 )
 
 var (
-	productView   = view[catalog.Product, ProductJSON]{func(p catalog.Product) int { return p.Version }, productJSON}
-	priceBookView = view[catalog.PriceBook, PriceBookJSON]{func(b catalog.PriceBook) int { return b.Version }, priceBookJSON}
-	entryView     = view[app.PricedEntry, EntryJSON]{func(e app.PricedEntry) int { return e.Version }, func(e app.PricedEntry) EntryJSON { return entryJSON(e.Currency)(e.Entry) }}
+	productView   = view[catalog.Product, ProductJSON]{version: func(p catalog.Product) int { return p.Version }, json: productJSON}
+	priceBookView = view[catalog.PriceBook, PriceBookJSON]{version: func(b catalog.PriceBook) int { return b.Version }, json: priceBookJSON}
+	entryView     = view[app.PricedEntry, EntryJSON]{version: func(e app.PricedEntry) int { return e.Version }, json: func(e app.PricedEntry) EntryJSON { return entryJSON(e.Currency)(e.Entry) }}
 
 	productFilters   = []string{"family", "kind", "active", "q"}
 	priceBookFilters = []string{"currency", "q"}

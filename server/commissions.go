@@ -98,7 +98,7 @@ func commissionPlanJSON(p commission.Plan) CommissionPlanJSON {
 	return out
 }
 
-var commissionPlanView = view[commission.Plan, CommissionPlanJSON]{func(p commission.Plan) int { return p.Version }, commissionPlanJSON}
+var commissionPlanView = view[commission.Plan, CommissionPlanJSON]{version: func(p commission.Plan) int { return p.Version }, json: commissionPlanJSON}
 
 func (s *Server) listCommissionPlans() fiber.Handler {
 	return listOf(func(p commission.Plan) string { return p.ID }, commissionPlanJSON, nil,

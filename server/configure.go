@@ -79,7 +79,7 @@ func (r ConfigRuleRequest) patch() (catalog.ConfigRulePatch, error) {
 	return out, nil
 }
 
-var configRuleView = view[catalog.ConfigRule, ConfigRuleJSON]{func(r catalog.ConfigRule) int { return r.Version }, configRuleJSON}
+var configRuleView = view[catalog.ConfigRule, ConfigRuleJSON]{version: func(r catalog.ConfigRule) int { return r.Version }, json: configRuleJSON}
 
 func (s *Server) listConfigRules() fiber.Handler {
 	return listOf(func(r catalog.ConfigRule) string { return r.ID }, configRuleJSON, nil,
@@ -117,9 +117,9 @@ func (s *Server) deleteConfigRule() fiber.Handler {
 // (whose facts rules may test) and a price book (whose option prices are
 // shown).
 type ConfigureRequest struct {
-	Configuration map[string]any `json:"configuration"`
-	AccountID     string         `json:"account_id,omitempty"`
-	PriceBookID   string         `json:"price_book_id,omitempty"`
+	Configuration map[string]ConfigValue `json:"configuration"`
+	AccountID     string                 `json:"account_id,omitempty"`
+	PriceBookID   string                 `json:"price_book_id,omitempty"`
 }
 
 // IssueJSON is an error or warning of a configuration.

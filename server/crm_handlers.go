@@ -11,10 +11,10 @@ import (
 )
 
 var (
-	userView        = view[crm.User, UserJSON]{func(u crm.User) int { return u.Version }, userJSON}
-	accountView     = view[crm.Account, AccountJSON]{func(a crm.Account) int { return a.Version }, accountJSON}
-	contactView     = view[crm.Contact, ContactJSON]{func(c crm.Contact) int { return c.Version }, contactJSON}
-	opportunityView = view[crm.Opportunity, OpportunityJSON]{func(o crm.Opportunity) int { return o.Version }, opportunityJSON}
+	userView        = view[crm.User, UserJSON]{version: func(u crm.User) int { return u.Version }, json: userJSON}
+	accountView     = view[crm.Account, AccountJSON]{version: func(a crm.Account) int { return a.Version }, json: accountJSON}
+	contactView     = view[crm.Contact, ContactJSON]{version: func(c crm.Contact) int { return c.Version }, json: contactJSON}
+	opportunityView = view[crm.Opportunity, OpportunityJSON]{version: func(o crm.Opportunity) int { return o.Version }, json: opportunityJSON}
 
 	userFilters        = []string{"role", "manager_id", "q"}
 	accountFilters     = []string{"owner_id", "segment", "currency", "q"}
@@ -79,7 +79,7 @@ func (s *Server) listTokens() fiber.Handler {
 }
 
 func (s *Server) createToken() fiber.Handler {
-	show := view[app.NewToken, TokenJSON]{func(app.NewToken) int { return 0 }, func(n app.NewToken) TokenJSON {
+	show := view[app.NewToken, TokenJSON]{version: func(app.NewToken) int { return 0 }, json: func(n app.NewToken) TokenJSON {
 		out := tokenJSON(n.Token)
 		out.Token = n.Secret
 		return out
@@ -135,7 +135,8 @@ func (s *Server) deleteAccount() fiber.Handler {
 }
 
 func contactInput(r ContactRequest) (crm.ContactInput, error) {
-	return crm.ContactInput{Name: strOr(r.Name), Email: strOr(r.Email), Phone: strOr(r.Phone), Title: strOr(r.Title)}, nil
+	return crm.ContactInput{Name: strOr(r.Name), Email: strOr(r.Email), Phone: strOr(r.Phone), Title: strOr(r.Title),
+		Primary: r.Primary != nil && *r.Primary}, nil
 }
 
 func contactPatch(r ContactRequest) (crm.ContactPatch, error) { return crm.ContactPatch(r), nil }

@@ -197,6 +197,7 @@ type ContactJSON struct {
 	Email     string    `json:"email"`
 	Phone     string    `json:"phone"`
 	Title     string    `json:"title"`
+	Primary   bool      `json:"primary"`
 	Version   int       `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -208,10 +209,12 @@ type ContactRequest struct {
 	Email *string `json:"email" maxLength:"254"`
 	Phone *string `json:"phone" maxLength:"50"`
 	Title *string `json:"title" maxLength:"100"`
+	// Primary makes the contact the account's primary one.
+	Primary *bool `json:"primary"`
 }
 
 func contactJSON(c crm.Contact) ContactJSON {
-	return ContactJSON{ID: c.ID, AccountID: c.AccountID, Name: c.Name, Email: c.Email, Phone: c.Phone, Title: c.Title,
+	return ContactJSON{ID: c.ID, AccountID: c.AccountID, Name: c.Name, Email: c.Email, Phone: c.Phone, Title: c.Title, Primary: c.Primary,
 		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 }
 

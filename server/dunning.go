@@ -69,7 +69,7 @@ type DunningRunJSON struct {
 	Notices int `json:"notices"`
 }
 
-var dunningLevelView = view[billing.DunningLevel, DunningLevelJSON]{func(l billing.DunningLevel) int { return l.Version }, dunningLevelJSON}
+var dunningLevelView = view[billing.DunningLevel, DunningLevelJSON]{version: func(l billing.DunningLevel) int { return l.Version }, json: dunningLevelJSON}
 
 func (s *Server) listDunningLevels() fiber.Handler {
 	return listOf(func(l billing.DunningLevel) string { return l.ID }, dunningLevelJSON, nil,

@@ -15,8 +15,16 @@ import (
 // send writes a JSON body; a versioned resource gets an ETag, and a GET
 // whose If-None-Match already has it gets 304.
 func send(c *fiber.Ctx, status int, version int, body any) error {
+	tag := ""
 	if version > 0 {
-		tag := etag(version)
+		tag = etag(version)
+	}
+	return sendTagged(c, status, tag, body)
+}
+
+// sendTagged is send with an ETag of any form ("" for none).
+func sendTagged(c *fiber.Ctx, status int, tag string, body any) error {
+	if tag != "" {
 		c.Set(fiber.HeaderETag, tag)
 		if c.Method() == fiber.MethodGet && c.Get(fiber.HeaderIfNoneMatch) == tag {
 			return c.SendStatus(fiber.StatusNotModified)
@@ -45,6 +53,20 @@ func decodeWith[R any, T any](c *fiber.Ctx, conv func(R) (T, error)) (T, error) 
 type view[T, J any] struct {
 	version func(T) int
 	json    func(T) J
+	// tag, when set, is the ETag instead of "v<version>" (a quote's names
+	// its version and the revision of that version).
+	tag func(T) string
+}
+
+// etagOf is x's ETag ("" for none).
+func (v view[T, J]) etagOf(x T) string {
+	if v.tag != nil {
+		return v.tag(x)
+	}
+	if n := v.version(x); n > 0 {
+		return etag(n)
+	}
+	return ""
 }
 
 // getOne answers GET of one resource.
@@ -54,7 +76,7 @@ func getOne[T, J any](v view[T, J], fn func(context.Context, *fiber.Ctx) (T, err
 		if err != nil {
 			return err
 		}
-		return send(c, fiber.StatusOK, v.version(x), v.json(x))
+		return sendTagged(c, fiber.StatusOK, v.etagOf(x), v.json(x))
 	}
 }
 
@@ -62,6 +84,7 @@ func getOne[T, J any](v view[T, J], fn func(context.Context, *fiber.Ctx) (T, err
 type response struct {
 	status   int
 	version  int    // > 0: sent as ETag
+	tag      string // sent as ETag instead of version when set
 	location string // sent as Location
 	body     any    // nil: no body
 	raw      []byte
@@ -69,7 +92,9 @@ type response struct {
 
 func (r *response) headers() map[string]string {
 	h := map[string]string{}
-	if r.version > 0 {
+	if r.tag != "" {
+		h[fiber.HeaderETag] = r.tag
+	} else if r.version > 0 {
 		h[fiber.HeaderETag] = etag(r.version)
 	}
 	if r.location != "" {
@@ -151,7 +176,7 @@ func createOne[R, In, T, J any](v view[T, J], conv func(R) (In, error), location
 		}
 		return commit(c, func(ctx context.Context) (T, error) { return fn(ctx, c, in) },
 			func(x T) response {
-				return response{status: fiber.StatusCreated, version: v.version(x), location: location(x), body: v.json(x)}
+				return response{status: fiber.StatusCreated, tag: v.etagOf(x), location: location(x), body: v.json(x)}
 			})
 	}
 }
@@ -168,7 +193,7 @@ func patchOne[R, P, T, J any](v view[T, J], conv func(R) (P, error), fn func(con
 			return err
 		}
 		return commit(c, func(ctx context.Context) (T, error) { return fn(ctx, c, version, p) },
-			func(x T) response { return response{status: fiber.StatusOK, version: v.version(x), body: v.json(x)} })
+			func(x T) response { return response{status: fiber.StatusOK, tag: v.etagOf(x), body: v.json(x)} })
 	}
 }
 

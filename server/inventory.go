@@ -136,7 +136,7 @@ func (r AdjustmentRequest) input() (inventory.AdjustmentInput, error) {
 }
 
 var (
-	warehouseView   = view[inventory.Warehouse, WarehouseJSON]{func(w inventory.Warehouse) int { return w.Version }, warehouseJSON}
+	warehouseView   = view[inventory.Warehouse, WarehouseJSON]{version: func(w inventory.Warehouse) int { return w.Version }, json: warehouseJSON}
 	inventoryFilter = []string{"product_id", "warehouse_id"}
 )
 

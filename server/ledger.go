@@ -192,7 +192,7 @@ type AccountLedgerJSON struct {
 	ClosingBalance string                 `json:"closing_balance" format:"decimal"`
 }
 
-var ledgerAccountView = view[ledger.Account, LedgerAccountJSON]{func(a ledger.Account) int { return a.Version }, ledgerAccountJSON}
+var ledgerAccountView = view[ledger.Account, LedgerAccountJSON]{version: func(a ledger.Account) int { return a.Version }, json: ledgerAccountJSON}
 
 func (s *Server) listLedgerAccounts() fiber.Handler {
 	return listOf(func(a ledger.Account) string { return a.Code }, ledgerAccountJSON, nil,

@@ -293,6 +293,7 @@ var requiredOnCreate = map[string][]string{
 // fieldDocs explains the properties whose meaning is not plain from
 // their name, by schema and property.
 var fieldDocs = map[string]string{
+	"QuoteJSON.revision":                       "how many times this version changed; the ETag is \"v<version>.<revision>\", and If-Match takes it back",
 	"AccountRequest.payment_terms":             "net_N, eom_N (N days after the end of the invoice month), due_on_receipt, or P_D_net_N for an early-payment discount (2_10_net_30: 2 % if paid within 10 days, net 30)",
 	"AccountRequest.invoicing_policy":          "on_fulfillment (default): goods are invoiced as they ship; on_order: the whole order is invoiced when it is made",
 	"AccountRequest.tax_region":                "a country code with an optional region, such as US-CA, DE or JP-13: it picks the tax rates of the account's quotes",

@@ -222,6 +222,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 var (
 	timeType = reflect.TypeOf(time.Time{})
 	decType  = reflect.TypeOf(Dec{})
+	cfgType  = reflect.TypeOf(ConfigValue{})
 )
 
 // schemaOf returns a JSON Schema for a Go type, registering named structs
@@ -233,6 +234,9 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 	case t == decType:
 		return map[string]any{"type": "string", "format": "decimal", "pattern": `^-?[0-9]+(\.[0-9]+)?$`,
 			"description": "exact decimal; an exact JSON number is accepted too"}
+	case t == cfgType:
+		return map[string]any{"type": []string{"string", "number", "boolean"},
+			"description": "an attribute's value: text, a number (as a JSON number or a decimal string, the same value either way) or true/false"}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

@@ -142,7 +142,7 @@ func (s *Server) releaseOrder() fiber.Handler {
 	}
 }
 
-var orderView = view[order.Order, OrderJSON]{func(o order.Order) int { return o.Version }, orderJSON}
+var orderView = view[order.Order, OrderJSON]{version: func(o order.Order) int { return o.Version }, json: orderJSON}
 
 func (s *Server) listOrders() fiber.Handler {
 	return listOf(func(o order.Order) string { return o.ID }, orderJSON, orderFilter,

@@ -11,9 +11,9 @@ import (
 )
 
 var (
-	scheduleView  = view[catalog.Schedule, ScheduleJSON]{func(s catalog.Schedule) int { return s.Version }, scheduleJSON}
-	priceRuleView = view[pricing.Rule, PriceRuleJSON]{func(r pricing.Rule) int { return r.Version }, priceRuleJSON}
-	taxRateView   = view[pricing.TaxRate, TaxRateJSON]{func(t pricing.TaxRate) int { return t.Version }, taxRateJSON}
+	scheduleView  = view[catalog.Schedule, ScheduleJSON]{version: func(s catalog.Schedule) int { return s.Version }, json: scheduleJSON}
+	priceRuleView = view[pricing.Rule, PriceRuleJSON]{version: func(r pricing.Rule) int { return r.Version }, json: priceRuleJSON}
+	taxRateView   = view[pricing.TaxRate, TaxRateJSON]{version: func(t pricing.TaxRate) int { return t.Version }, json: taxRateJSON}
 )
 
 func (s *Server) listSchedules() fiber.Handler {

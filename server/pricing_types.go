@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -210,10 +211,10 @@ func (r TaxRateRequest) patch() (pricing.TaxRatePatch, error) {
 
 // PreviewLineJSON is a line to price.
 type PreviewLineJSON struct {
-	ProductID         string         `json:"product_id"`
-	Quantity          *Dec           `json:"quantity"`
-	Configuration     map[string]any `json:"configuration,omitempty"`
-	ManualDiscountPct *Dec           `json:"manual_discount_pct,omitempty"`
+	ProductID         string                 `json:"product_id"`
+	Quantity          *Dec                   `json:"quantity"`
+	Configuration     map[string]ConfigValue `json:"configuration,omitempty"`
+	ManualDiscountPct *Dec                   `json:"manual_discount_pct,omitempty"`
 }
 
 // PreviewRequest prices lines for an account without saving anything.
@@ -227,26 +228,55 @@ type PreviewRequest struct {
 }
 
 // configValue turns a JSON configuration value into its text form.
-func configValue(p *quotient.Problems, field string, v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		if x {
-			return "true"
-		}
-		return "false"
-	case float64:
-		p.Add(field, "send numbers as decimal strings such as \"8\"")
-	case nil:
-		return ""
-	default:
-		p.Add(field, "must be a string, a decimal string or true/false")
-	}
-	return ""
+// ConfigValue is an attribute's value as it arrives in JSON: a string, a
+// number (kept as its exact decimal text, so 96 and "96" are the same
+// value, as money is), true or false. Anything else is reported by value.
+type ConfigValue struct {
+	text string
+	bad  string
 }
 
-func configuration(p *quotient.Problems, prefix string, in map[string]any) map[string]string {
+// UnmarshalJSON keeps the value's text; what cannot be one is remembered
+// and reported with the field's name.
+func (v *ConfigValue) UnmarshalJSON(b []byte) error {
+	var d Dec
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		return json.Unmarshal(b, &v.text)
+	case string(b) == "true", string(b) == "false":
+		v.text = string(b)
+	case string(b) == "null":
+		v.text = ""
+	default:
+		_ = d.UnmarshalJSON(b)
+		if d.bad != "" {
+			v.bad = d.bad
+			return nil
+		}
+		if _, ok := quotient.ParseDecimal(d.raw); !ok {
+			v.bad = "not an exact decimal"
+			return nil
+		}
+		v.text = d.raw
+	}
+	return nil
+}
+
+// MarshalJSON writes the value as a string.
+func (v ConfigValue) MarshalJSON() ([]byte, error) { return json.Marshal(v.text) }
+
+// ConfigOf makes a ConfigValue from text (tests and clients).
+func ConfigOf(s string) ConfigValue { return ConfigValue{text: s} }
+
+func configValue(p *quotient.Problems, field string, v ConfigValue) string {
+	if v.bad != "" {
+		p.Add(field, "must be a string, a number or true/false, not %s", v.bad)
+		return ""
+	}
+	return v.text
+}
+
+func configuration(p *quotient.Problems, prefix string, in map[string]ConfigValue) map[string]string {
 	if len(in) == 0 {
 		return nil
 	}

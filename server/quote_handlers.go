@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -12,8 +15,8 @@ import (
 )
 
 var (
-	quoteView        = view[app.QuoteVersion, QuoteJSON]{func(x app.QuoteVersion) int { return x.Version.ETag }, quoteJSON}
-	approvalRuleView = view[quote.ApprovalRule, ApprovalRuleJSON]{func(r quote.ApprovalRule) int { return r.Version }, approvalRuleJSON}
+	quoteView        = view[app.QuoteVersion, QuoteJSON]{version: func(x app.QuoteVersion) int { return x.Version.ETag }, json: quoteJSON, tag: quoteTag}
+	approvalRuleView = view[quote.ApprovalRule, ApprovalRuleJSON]{version: func(r quote.ApprovalRule) int { return r.Version }, json: approvalRuleJSON}
 	quoteFilters     = []string{"account_id", "owner_id", "opportunity_id", "status", "approver"}
 )
 
@@ -65,14 +68,51 @@ func (s *Server) getQuote() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return send(c, fiber.StatusOK, x.Version.ETag, quoteJSON(x))
+		return sendTagged(c, fiber.StatusOK, quoteTag(x), quoteJSON(x))
 	}
 }
 
+// quoteTag is a quote's ETag: the version its body shows and the
+// revision of that version, "v1.3", so the two always agree and any
+// change (even of a draft's notes) changes the tag.
+func quoteTag(x app.QuoteVersion) string {
+	return fmt.Sprintf(`"v%d.%d"`, x.Version.Version, x.Version.ETag)
+}
+
+var quoteTagRe = regexp.MustCompile(`^(?:W/)?"v([0-9]{1,9})\.([0-9]{1,9})"$`)
+
+// ifMatchQuote reads If-Match for a quote: the version and revision a
+// client last read (zeros when absent or *).
+func ifMatchQuote(c *fiber.Ctx) (version, revision int, err error) {
+	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+	if h == "" || h == "*" {
+		return 0, 0, nil
+	}
+	m := quoteTagRe.FindStringSubmatch(h)
+	if m == nil {
+		return 0, 0, quotient.Errorf(quotient.Stale, "If-Match %s is not a quote's ETag (such as \"v1.3\"); fetch the quote again", h)
+	}
+	version, _ = strconv.Atoi(m[1])
+	revision, _ = strconv.Atoi(m[2])
+	return version, revision, nil
+}
+
 func (s *Server) patchQuote() fiber.Handler {
-	return patchOne(quoteView, QuoteRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p quote.Patch) (app.QuoteVersion, error) {
-		return s.app.UpdateQuote(ctx, c.Params("id"), v, p)
-	})
+	return func(c *fiber.Ctx) error {
+		version, revision, err := ifMatchQuote(c)
+		if err != nil {
+			return err
+		}
+		p, err := decodeWith(c, QuoteRequest.patch)
+		if err != nil {
+			return err
+		}
+		return commit(c, func(ctx context.Context) (app.QuoteVersion, error) {
+			return s.app.UpdateQuote(ctx, c.Params("id"), version, revision, p)
+		}, func(x app.QuoteVersion) response {
+			return response{status: fiber.StatusOK, tag: quoteTag(x), body: quoteJSON(x)}
+		})
+	}
 }
 
 // quoteAction answers the POST actions that return the quote.
@@ -80,7 +120,7 @@ func (s *Server) quoteAction(fn func(ctx context.Context, id string) (app.QuoteV
 	return func(c *fiber.Ctx) error {
 		return commit(c, func(ctx context.Context) (app.QuoteVersion, error) { return fn(ctx, c.Params("id")) },
 			func(x app.QuoteVersion) response {
-				return response{status: fiber.StatusOK, version: x.Version.ETag, body: quoteJSON(x)}
+				return response{status: fiber.StatusOK, tag: quoteTag(x), body: quoteJSON(x)}
 			})
 	}
 }
@@ -90,7 +130,7 @@ func (s *Server) submission(fn func(ctx context.Context, c *fiber.Ctx) (app.Subm
 	return func(c *fiber.Ctx) error {
 		return commit(c, func(ctx context.Context) (app.Submission, error) { return fn(ctx, c) },
 			func(r app.Submission) response {
-				return response{status: fiber.StatusOK, version: r.Version.ETag,
+				return response{status: fiber.StatusOK, tag: quoteTag(r.QuoteVersion),
 					body: SubmissionJSON{Quote: quoteJSON(r.QuoteVersion), Approvals: mapSlice(r.Requests, approvalRequestJSON)}}
 			})
 	}

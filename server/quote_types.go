@@ -11,10 +11,11 @@ import (
 
 // QuoteLineRequest is a line as the rep enters it.
 type QuoteLineRequest struct {
-	ProductID         string         `json:"product_id"`
-	Quantity          *Dec           `json:"quantity"`
-	Configuration     map[string]any `json:"configuration,omitempty"`
-	ManualDiscountPct *Dec           `json:"manual_discount_pct,omitempty"`
+	ProductID         string                 `json:"product_id"`
+	SKU               string                 `json:"sku"`
+	Quantity          *Dec                   `json:"quantity"`
+	Configuration     map[string]ConfigValue `json:"configuration,omitempty"`
+	ManualDiscountPct *Dec                   `json:"manual_discount_pct,omitempty"`
 }
 
 // QuoteRequest creates a quote (opportunity_id or account_id, and lines)
@@ -35,13 +36,16 @@ func quoteLines(p *quotient.Problems, in []QuoteLineRequest) []quote.Line {
 	out := make([]quote.Line, len(in))
 	for i, l := range in {
 		f := fmt.Sprintf("lines[%d]", i)
-		if l.ProductID == "" {
-			p.Add(f+".product_id", "is required")
+		switch {
+		case l.ProductID == "" && l.SKU == "":
+			p.Add(f+".product_id", "is required (or name the product by sku)")
+		case l.ProductID != "" && l.SKU != "":
+			p.Add(f+".sku", "name the product by product_id or by sku, not both")
 		}
 		if l.Quantity == nil {
 			p.Add(f+".quantity", "is required")
 		}
-		out[i] = quote.Line{ProductID: l.ProductID, Quantity: l.Quantity.Value(p, f+".quantity"),
+		out[i] = quote.Line{ProductID: l.ProductID, SKU: l.SKU, Quantity: l.Quantity.Value(p, f+".quantity"),
 			Configuration: configuration(p, f, l.Configuration), ManualDiscountPct: l.ManualDiscountPct.Value(p, f+".manual_discount_pct")}
 	}
 	return out
@@ -85,6 +89,7 @@ type QuoteJSON struct {
 	ContactID      *string `json:"contact_id"`
 	OwnerID        string  `json:"owner_id"`
 	Version        int     `json:"version"`
+	Revision       int     `json:"revision"`
 	CurrentVersion int     `json:"current_version"`
 	Status         string  `json:"status" enum:"draft,pending_approval,approved,sent,accepted,rejected,expired,superseded"`
 	ValidUntil     string  `json:"valid_until" format:"date"`
@@ -98,7 +103,7 @@ type QuoteJSON struct {
 func quoteJSON(x app.QuoteVersion) QuoteJSON {
 	q, v := x.Quote, x.Version
 	return QuoteJSON{ID: q.ID, Number: q.Number, AccountID: q.AccountID, OpportunityID: optStr(q.OpportunityID), ContactID: optStr(q.ContactID),
-		OwnerID: q.OwnerID, Version: v.Version, CurrentVersion: q.CurrentVersion, Status: string(v.Status), ValidUntil: v.ValidUntil.String(),
+		OwnerID: q.OwnerID, Version: v.Version, Revision: v.ETag, CurrentVersion: q.CurrentVersion, Status: string(v.Status), ValidUntil: v.ValidUntil.String(),
 		Terms: v.Terms, Notes: v.Notes, PricingJSON: pricingJSON(v.Priced), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 }
 

@@ -311,22 +311,23 @@ type contactRow struct {
 	Email     string `db:"email"`
 	Phone     string `db:"phone"`
 	Title     string `db:"title"`
+	Primary   bool   `db:"is_primary"`
 	Version   int    `db:"version"`
 	CreatedAt dbTime `db:"created_at"`
 	UpdatedAt dbTime `db:"updated_at"`
 }
 
-const contactCols = `id, account_id, name, email, phone, title, version, created_at, updated_at`
+const contactCols = `id, account_id, name, email, phone, title, is_primary, version, created_at, updated_at`
 
 func (r contactRow) contact() crm.Contact {
-	return crm.Contact{ID: r.ID, AccountID: r.AccountID, Name: r.Name, Email: r.Email, Phone: r.Phone, Title: r.Title,
+	return crm.Contact{ID: r.ID, AccountID: r.AccountID, Name: r.Name, Email: r.Email, Phone: r.Phone, Title: r.Title, Primary: r.Primary,
 		Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // InsertContact stores a new contact.
 func (t *Tx) InsertContact(ctx context.Context, c crm.Contact) error {
-	_, err := t.exec(ctx, `INSERT INTO contacts (`+contactCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.AccountID, c.Name, c.Email, c.Phone, c.Title, c.Version, t.ts(c.CreatedAt), t.ts(c.UpdatedAt))
+	_, err := t.exec(ctx, `INSERT INTO contacts (`+contactCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.AccountID, c.Name, c.Email, c.Phone, c.Title, c.Primary, c.Version, t.ts(c.CreatedAt), t.ts(c.UpdatedAt))
 	return err
 }
 
@@ -342,8 +343,24 @@ func (t *Tx) GetContact(ctx context.Context, id string) (crm.Contact, error) {
 // UpdateContact writes a contact if it is still at version.
 func (t *Tx) UpdateContact(ctx context.Context, c crm.Contact, version int) error {
 	return t.versioned(ctx, "contacts", "contact", c.ID, `UPDATE contacts SET name = ?, email = ?, phone = ?, title = ?,
-		version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-		c.Name, c.Email, c.Phone, c.Title, c.Version, t.ts(c.UpdatedAt), c.ID, version)
+		is_primary = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		c.Name, c.Email, c.Phone, c.Title, c.Primary, c.Version, t.ts(c.UpdatedAt), c.ID, version)
+}
+
+// PrimaryContact returns an account's primary contact.
+func (t *Tx) PrimaryContact(ctx context.Context, accountID string) (crm.Contact, error) {
+	var r contactRow
+	if err := t.get(ctx, &r, `SELECT `+contactCols+` FROM contacts WHERE account_id = ? AND is_primary ORDER BY id LIMIT 1`, accountID); err != nil {
+		return crm.Contact{}, getOr(err, "primary contact of account", accountID)
+	}
+	return r.contact(), nil
+}
+
+// ClearPrimaryContact makes no contact of the account primary (each
+// cleared contact's version moves on).
+func (t *Tx) ClearPrimaryContact(ctx context.Context, accountID string) error {
+	_, err := t.exec(ctx, `UPDATE contacts SET is_primary = FALSE, version = version + 1 WHERE account_id = ? AND is_primary`, accountID)
+	return err
 }
 
 // DeleteContact removes a contact.

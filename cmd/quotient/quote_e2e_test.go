@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -50,7 +51,7 @@ func TestQuoteLifecycle(t *testing.T) {
 			r := a.must(201, "POST", "/api/v1/quotes", tm.rep, map[string]any{"opportunity_id": opp, "contact_id": contact, "terms": "Net 30", "lines": line("15")})
 			q := as[server.QuoteJSON](t, r)
 			id, etag = q.ID, r.header.Get("ETag")
-			if !strings.HasPrefix(q.Number, "Q-") || q.Status != "draft" || q.Version != 1 || q.AccountID != acc {
+			if !strings.HasPrefix(q.Number, "Q-") || q.Status != "draft" || q.Version != 1 || q.AccountID != acc || etag != fmt.Sprintf(`"v1.%d"`, q.Revision) {
 				t.Fatalf("quote: %+v", q)
 			}
 			// c16 selected by the rule: 1400, less 15% = 1190 × 2.
@@ -96,7 +97,14 @@ func TestQuoteLifecycle(t *testing.T) {
 		})
 
 		s.step("revise: version 2 is a draft at the new price; the same discount carries the approval over", func(t *testing.T, a *instance) {
-			rv := as[server.QuoteJSON](t, a.must(200, "POST", "/api/v1/quotes/"+id+"/revise", tm.rep, nil))
+			rr := a.must(200, "POST", "/api/v1/quotes/"+id+"/revise", tm.rep, nil)
+			rv := as[server.QuoteJSON](t, rr)
+			// The ETag names the version the body shows; version 1's tag no
+			// longer matches, even where the revision counters coincide.
+			if tag := rr.header.Get("ETag"); tag != fmt.Sprintf(`"v2.%d"`, rv.Revision) {
+				t.Fatalf("ETag %s for version %d revision %d", tag, rv.Version, rv.Revision)
+			}
+			a.must(412, "PATCH", "/api/v1/quotes/"+id, tm.rep, map[string]any{"notes": "on version 1"}, "If-Match", fmt.Sprintf(`"v1.%d"`, rv.Revision))
 			if rv.Version != 2 || rv.Status != "draft" || rv.Total != "2640.00" {
 				t.Fatalf("revise: version %d status %s total %s", rv.Version, rv.Status, rv.Total)
 			}

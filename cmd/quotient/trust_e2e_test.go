@@ -230,3 +230,53 @@ func TestApprovalsAreHeard(t *testing.T) {
 		}
 	})
 }
+
+// TestContractEdges: a quote's ETag names the version its body shows;
+// configuration numbers arrive as JSON numbers or decimal strings alike;
+// a quote without a contact goes to the account's primary contact; lines
+// may name products by sku; a body's every unknown field is named.
+func TestContractEdges(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, tm, f, _ := diskFixture(t, db)
+		srv := f.product(t, a, tm, serverProduct(), "1000")
+		for _, disk := range []any{8, "8", 8.0} {
+			c := as[server.ConfigurationJSON](t, a.must(200, "POST", "/api/v1/products/"+srv+"/configure", tm.rep, map[string]any{
+				"configuration": map[string]any{"cpu": "c8", "disk_tb": disk}}))
+			if !c.Valid || c.Configuration["disk_tb"] != "8" {
+				t.Fatalf("disk_tb %v (%T): %+v", disk, disk, c)
+			}
+		}
+		if r := a.call("POST", "/api/v1/products/"+srv+"/configure", tm.rep, `{"configuration":{"cpu":"c8","disk_tb":1e3}}`); r.status != 422 || r.field(t) != "configuration.disk_tb" {
+			t.Fatalf("an exponent: %d %s", r.status, r.body)
+		}
+
+		first := as[server.ContactJSON](t, a.must(201, "POST", "/api/v1/accounts/"+f.acc+"/contacts", tm.rep, map[string]any{"name": "First", "email": "first@orders.example"}))
+		buyer := as[server.ContactJSON](t, a.must(201, "POST", "/api/v1/accounts/"+f.acc+"/contacts", tm.rep, map[string]any{"name": "Buyer",
+			"email": "buyer@orders.example", "primary": true}))
+		if first.Primary == false || !buyer.Primary {
+			t.Fatalf("primary contacts: %+v %+v", first, buyer)
+		}
+		if again := as[server.ContactJSON](t, a.must(200, "GET", "/api/v1/accounts/"+f.acc+"/contacts/"+first.ID, tm.rep, nil)); again.Primary {
+			t.Fatal("two primary contacts")
+		}
+		q := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc,
+			"lines": []any{map[string]any{"sku": "SRV-T1", "quantity": 2, "configuration": map[string]any{"cpu": "c16", "disk_tb": 16}}}}))
+		if str(q.ContactID) != buyer.ID || q.Lines[0].ProductID != srv || q.Lines[0].Configuration["disk_tb"] != "16" || q.Lines[0].Quantity != "2" {
+			t.Fatalf("quote by sku for the primary contact: contact %s, line %+v", str(q.ContactID), q.Lines[0])
+		}
+		if r := a.call("POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc, "lines": []any{map[string]any{"sku": "NOPE", "quantity": "1"}}}); r.status != 422 || r.field(t) != "lines[0].sku" {
+			t.Fatalf("an unknown sku: %d %s", r.status, r.body)
+		}
+
+		r := a.call("POST", "/api/v1/quotes", tm.rep, map[string]any{"account_id": f.acc, "colour": "red", "Size": 1,
+			"lines": []any{map[string]any{"sku": "SRV-T1", "quantity": "1", "discount": "5"}}})
+		var fields []string
+		for _, e := range as[server.Problem](t, r).Errors {
+			fields = append(fields, e.Field)
+		}
+		if r.status != 400 || strings.Join(fields, ",") != "Size,colour,lines[0].discount" {
+			t.Fatalf("unknown fields: %d %s", r.status, r.body)
+		}
+	})
+}

@@ -11,3 +11,8 @@ CREATE TABLE account_changes (
     created_at TEXT NOT NULL
 );
 CREATE INDEX account_changes_account_idx ON account_changes (account_id, created_at);
+
+-- An account's primary contact is who its quotes go to unless another is
+-- named; the oldest contact of each account starts as its primary.
+ALTER TABLE contacts ADD COLUMN is_primary BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE contacts SET is_primary = TRUE WHERE id IN (SELECT MIN(id) FROM contacts GROUP BY account_id);
