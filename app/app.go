@@ -44,6 +44,11 @@ type Tx interface {
 	commission.StatementStore
 	commission.AuditStore
 	outbox.Store
+	// LedgerCurrencies lists the currencies the journal holds postings in.
+	LedgerCurrencies(ctx context.Context) ([]string, error)
+	// AccountCurrencies lists the currencies of an account's invoices and
+	// payments.
+	AccountCurrencies(ctx context.Context, accountID string) ([]string, error)
 	// Setting reads a company setting (name, address).
 	Setting(ctx context.Context, name string) (value string, ok bool, err error)
 	// CompleteIdempotencyKey keeps the response of an idempotent request
@@ -184,3 +189,6 @@ func System(ctx context.Context) context.Context {
 }
 
 func (a *App) today() quotient.Date { return quotient.DateOf(a.now()) }
+
+// Today is the application's date (reports default to it).
+func (a *App) Today() quotient.Date { return a.today() }

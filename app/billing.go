@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/quotient-cpq/quotient"
@@ -97,11 +98,63 @@ type StatementQuery struct {
 	From, To            quotient.Date
 }
 
-// CustomerStatement is an account's statement of account.
-func (a *App) CustomerStatement(ctx context.Context, q StatementQuery) (billing.Statement, error) {
-	return read(ctx, a, func(tx Tx) (billing.Statement, error) {
-		return a.billing.CustomerStatement(ctx, tx, q.AccountID, q.Currency, q.From, q.To)
+
+// ARAgingAll ages the open receivables of every currency invoices were
+// issued in, one aging each (in currency order); a currency named gives
+// that one only.
+func (a *App) ARAgingAll(ctx context.Context, currency string, asOf quotient.Date) ([]billing.Aging, error) {
+	return read(ctx, a, func(tx Tx) ([]billing.Aging, error) {
+		return eachCurrency(ctx, currency, tx.InvoiceCurrencies, func(c string) (billing.Aging, error) {
+			return a.billing.AgingReport(ctx, tx, c, asOf)
+		})
 	})
+}
+
+// CustomerStatementAll is an account's statement in every currency its
+// invoices and payments were in (its own currency when it has none), one
+// each; a currency named gives that one only.
+func (a *App) CustomerStatementAll(ctx context.Context, q StatementQuery) ([]billing.Statement, error) {
+	return read(ctx, a, func(tx Tx) ([]billing.Statement, error) { return a.statements(ctx, tx, q) })
+}
+
+func (a *App) statements(ctx context.Context, tx Tx, q StatementQuery) ([]billing.Statement, error) {
+	currencies := func(ctx context.Context) ([]string, error) {
+		acc, err := tx.GetAccount(ctx, q.AccountID)
+		if err != nil {
+			return []string{""}, nil // the statement names the missing account
+		}
+		curs, err := tx.AccountCurrencies(ctx, q.AccountID)
+		if err != nil || slices.Contains(curs, acc.Currency) {
+			return curs, err
+		}
+		curs = append(curs, acc.Currency)
+		slices.Sort(curs)
+		return curs, nil
+	}
+	return eachCurrency(ctx, q.Currency, currencies, func(c string) (billing.Statement, error) {
+		return a.billing.CustomerStatement(ctx, tx, q.AccountID, c, q.From, q.To)
+	})
+}
+
+// eachCurrency runs a report for the named currency, or for each of the
+// currencies the data holds.
+func eachCurrency[T any](ctx context.Context, named string, held func(context.Context) ([]string, error), report func(string) (T, error)) ([]T, error) {
+	curs := []string{named}
+	if named == "" {
+		var err error
+		if curs, err = held(ctx); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]T, 0, len(curs))
+	for _, c := range curs {
+		r, err := report(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // ARAging ages a currency's open receivables on a date (today when zero).

@@ -226,40 +226,49 @@ func invoiceDocument(ctx context.Context, tx Tx, inv billing.Invoice) (document.
 var statementKinds = map[string]string{billing.ItemInvoice: "Invoice", billing.ItemCreditNote: "Credit note", billing.ItemPayment: "Payment",
 	billing.ItemDiscount: "Discount"}
 
-// CustomerStatementPDF renders a customer's statement of account.
+// CustomerStatementPDF renders a customer's statement of account: of the
+// currency asked for, or one per currency the account dealt in.
 func (a *App) CustomerStatementPDF(ctx context.Context, q StatementQuery) (File, error) {
 	type result struct {
-		st                billing.Statement
+		sts               []billing.Statement
 		company, customer document.Party
 	}
 	r, err := read(ctx, a, func(tx Tx) (result, error) {
-		st, err := a.billing.CustomerStatement(ctx, tx, q.AccountID, q.Currency, q.From, q.To)
+		sts, err := a.statements(ctx, tx, q)
 		if err != nil {
 			return result{}, err
 		}
 		co, err := company(ctx, tx)
-		return result{st, co, customer(st.Account)}, err
+		return result{sts, co, customer(sts[0].Account)}, err
 	})
 	if err != nil {
 		return File{}, err
 	}
-	st := r.st
-	cur, _ := quotient.LookupCurrency(st.Currency)
-	m := cur.FromMinor
-	doc := document.Statement{Company: r.company, Customer: r.customer, From: st.From, To: st.To, Date: a.today(),
-		Currency: st.Currency, Opening: m(st.Opening), Debits: m(st.Debits), Credits: m(st.Credits), Closing: m(st.Closing),
-		Overdue: m(st.Aging.Total - st.Aging.Buckets[0])}
-	for _, it := range st.Items {
-		doc.Lines = append(doc.Lines, document.StatementLine{Date: it.Date, Kind: statementKinds[it.Kind], Document: it.Document(),
-			DueDate: it.DueDate, Debit: m(it.Debit), Credit: m(it.Credit), Balance: m(it.Balance)})
+	docs := make([]document.Statement, len(r.sts))
+	for i, st := range r.sts {
+		cur, _ := quotient.LookupCurrency(st.Currency)
+		m := cur.FromMinor
+		doc := document.Statement{Company: r.company, Customer: r.customer, From: st.From, To: st.To, Date: a.today(),
+			Currency: st.Currency, Opening: m(st.Opening), Debits: m(st.Debits), Credits: m(st.Credits), Closing: m(st.Closing),
+			Overdue: m(st.Aging.Total - st.Aging.Buckets[0])}
+		for _, it := range st.Items {
+			doc.Lines = append(doc.Lines, document.StatementLine{Date: it.Date, Kind: statementKinds[it.Kind], Document: it.Document(),
+				DueDate: it.DueDate, Debit: m(it.Debit), Credit: m(it.Credit), Balance: m(it.Balance)})
+		}
+		if st.Closing < 0 {
+			doc.Note = fmt.Sprintf("You have a credit of %s with us; it will be applied to your next invoice.", document.Money(m(-st.Closing), st.Currency))
+		} else if st.Closing > 0 {
+			doc.Note = fmt.Sprintf("Please pay the balance of %s by the due dates shown.", document.Money(m(st.Closing), st.Currency))
+		}
+		docs[i] = doc
 	}
-	if st.Closing < 0 {
-		doc.Note = fmt.Sprintf("You have a credit of %s with us; it will be applied to your next invoice.", document.Money(m(-st.Closing), st.Currency))
-	} else if st.Closing > 0 {
-		doc.Note = fmt.Sprintf("Please pay the balance of %s by the due dates shown.", document.Money(m(st.Closing), st.Currency))
+	st := r.sts[0]
+	name := "statement-" + st.Account.ID + "-" + st.From.String() + "-" + st.To.String()
+	if q.Currency != "" {
+		name += "-" + q.Currency
 	}
-	body, err := document.StatementPDF(doc)
-	return pdfFile("statement-"+st.Account.ID+"-"+st.From.String()+"-"+st.To.String(), body, err)
+	body, err := document.StatementsPDF(docs)
+	return pdfFile(name, body, err)
 }
 
 // CommissionStatementPDF renders a rep's commission statement for a month.

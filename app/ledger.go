@@ -91,6 +91,16 @@ func (a *App) TrialBalance(ctx context.Context, asOf quotient.Date, currency str
 	return read(ctx, a, func(tx Tx) (ledger.TrialBalance, error) { return a.ledger.Trial(ctx, tx, asOf, currency) })
 }
 
+// TrialBalanceAll is the trial balance of every currency the journal
+// holds, one each; a currency named gives that one only.
+func (a *App) TrialBalanceAll(ctx context.Context, asOf quotient.Date, currency string) ([]ledger.TrialBalance, error) {
+	return read(ctx, a, func(tx Tx) ([]ledger.TrialBalance, error) {
+		return eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.TrialBalance, error) {
+			return a.ledger.Trial(ctx, tx, asOf, c)
+		})
+	})
+}
+
 // AccountLedger is an account's postings in a currency between two dates,
 // with opening, running and closing balances (from the first day and to
 // today when zero).

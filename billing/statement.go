@@ -78,7 +78,9 @@ func (s *Service) CustomerStatement(ctx context.Context, st StatementStore, acco
 	}
 	p := quotient.Problems{Code: quotient.Invalid} // query parameters: 400
 	acc, err := st.GetAccount(ctx, accountID)
-	if quotient.ErrorCode(err) == quotient.NotFound || accountID == "" {
+	if accountID == "" {
+		p.Add("account_id", "is required: name the account the statement is for")
+	} else if quotient.ErrorCode(err) == quotient.NotFound {
 		p.Add("account_id", "no account %q", accountID)
 	} else if err != nil {
 		return Statement{}, err
@@ -86,7 +88,7 @@ func (s *Service) CustomerStatement(ctx context.Context, st StatementStore, acco
 	if currency == "" {
 		currency = acc.Currency
 	}
-	if _, ok := quotient.LookupCurrency(currency); !ok {
+	if _, ok := quotient.LookupCurrency(currency); !ok && acc.ID != "" {
 		p.Add("currency", "unknown currency %q", currency)
 	}
 	if to.IsZero() {

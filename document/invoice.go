@@ -87,8 +87,23 @@ type Statement struct {
 // StatementPDF renders a customer statement: the opening balance, every
 // invoice, payment, discount and credit note in the period with the
 // running balance, and the closing balance.
-func StatementPDF(st Statement) ([]byte, error) {
-	ref := fmt.Sprintf("Statement %s to %s", st.From, st.To)
+func StatementPDF(st Statement) ([]byte, error) { return statementSheet(st).render() }
+
+// StatementsPDF renders an account's statements (one per currency) in one
+// PDF, each starting on a new page.
+func StatementsPDF(sts []Statement) ([]byte, error) {
+	if len(sts) == 0 {
+		return nil, fmt.Errorf("document: no statement to render")
+	}
+	sheets := make([]sheet, len(sts))
+	for i, st := range sts {
+		sheets[i] = statementSheet(st)
+	}
+	return renderSheets(sheets[0].title, sheets)
+}
+
+func statementSheet(st Statement) sheet {
+	ref := fmt.Sprintf("Statement %s to %s (%s)", st.From, st.To, st.Currency)
 	sh := sheet{kind: "STATEMENT", title: st.Customer.Name + " — " + ref, ref: ref, company: st.Company, customer: st.Customer,
 		partyLabel: "Statement for",
 		facts:      [][2]string{{"From", st.From.String()}, {"To", st.To.String()}, {"Date", st.Date.String()}, {"Currency", st.Currency}},
@@ -112,7 +127,7 @@ func StatementPDF(st Statement) ([]byte, error) {
 	if st.Overdue.IsPositive() {
 		sh.totals = append(sh.totals, total{label: "Of which overdue", value: Money(st.Overdue, st.Currency), bold: true})
 	}
-	return sh.render()
+	return sh
 }
 
 // CommissionLine is one row of a commission statement.

@@ -42,18 +42,24 @@ type sheet struct {
 	tail       func(pdf *fpdf.Fpdf)
 }
 
-func (s sheet) render() ([]byte, error) {
+func (s sheet) render() ([]byte, error) { return renderSheets(s.title, []sheet{s}) }
+
+// renderSheets renders documents one after another in one PDF, each
+// starting on a new page (a statement per currency); pages are numbered
+// through the whole file.
+func renderSheets(title string, sheets []sheet) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, 18)
 	pdf.AddUTF8FontFromBytes(font, "", ipaexGothic)
 	pdf.AddUTF8FontFromBytes(font, "B", ipaexGothic)
-	pdf.SetTitle(s.title, true)
+	pdf.SetTitle(title, true)
 	pdf.SetCreator("Quotient", true)
 	pdf.AliasNbPages("{nb}")
-	inTable := false
+	var s *sheet
+	inTable, first := false, 0
 	pdf.SetHeaderFunc(func() {
-		if pdf.PageNo() > 1 {
+		if pdf.PageNo() > first {
 			pdf.SetFont(font, "", 8)
 			pdf.SetTextColor(110, 110, 110)
 			pdf.CellFormat(0, 5, fmt.Sprintf("%s — %s (continued)", s.company.Name, s.ref), "", 1, "L", false, 0, "")
@@ -70,8 +76,21 @@ func (s sheet) render() ([]byte, error) {
 		pdf.CellFormat(90, 5, s.ref, "", 0, "L", false, 0, "")
 		pdf.CellFormat(90, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
 	})
-	pdf.AddPage()
+	for i := range sheets {
+		s = &sheets[i]
+		first = pdf.PageNo() + 1
+		pdf.AddPage()
+		s.draw(pdf, &inTable)
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("render %s: %w", title, err)
+	}
+	return buf.Bytes(), nil
+}
 
+// draw lays one document out from the top of the current page.
+func (s *sheet) draw(pdf *fpdf.Fpdf, inTable *bool) {
 	// Company and document identity.
 	pdf.SetTextColor(20, 20, 20)
 	pdf.SetFont(font, "B", 16)
@@ -112,7 +131,7 @@ func (s sheet) render() ([]byte, error) {
 
 	// The table.
 	s.tableHeader(pdf)
-	inTable = true
+	*inTable = true
 	pdf.SetFont(font, "", 8.5)
 	pdf.SetFillColor(245, 246, 248)
 	for i, row := range s.rows {
@@ -134,7 +153,7 @@ func (s sheet) render() ([]byte, error) {
 		}
 		pdf.SetXY(margin, y+h)
 	}
-	inTable = false
+	*inTable = false
 	pdf.Ln(3)
 
 	// Totals.
@@ -171,11 +190,6 @@ func (s sheet) render() ([]byte, error) {
 	if s.tail != nil {
 		s.tail(pdf)
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("render %s: %w", s.title, err)
-	}
-	return buf.Bytes(), nil
 }
 
 func (s sheet) tableHeader(pdf *fpdf.Fpdf) {

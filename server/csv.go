@@ -50,3 +50,44 @@ func csvCell(v string) string {
 	}
 	return v
 }
+
+// report is a report asked for one currency (answered in its own shape)
+// or for every currency the data holds (sections of that shape).
+type report[J any] struct {
+	named    string // the currency asked for; "" for all
+	sections []J
+	wrap     func([]J) any // the all-currency answer
+	csvName  string
+	header   []string
+	rows     func(J) [][]string
+	currency func(J) string
+}
+
+// sendReport answers a report as JSON or CSV. As CSV, the sections of an
+// all-currency report follow each other, every row led by its currency.
+func sendReport[J any](c *fiber.Ctx, r report[J]) error {
+	if r.named != "" && len(r.sections) == 1 {
+		if wantsCSV(c) {
+			return sendCSV(c, r.csvName, r.header, r.rows(r.sections[0]))
+		}
+		return send(c, fiber.StatusOK, 0, r.sections[0])
+	}
+	if !wantsCSV(c) {
+		return send(c, fiber.StatusOK, 0, r.wrap(r.sections))
+	}
+	var rows [][]string
+	for _, s := range r.sections {
+		for _, row := range r.rows(s) {
+			rows = append(rows, append([]string{r.currency(s)}, row...))
+		}
+	}
+	return sendCSV(c, r.csvName, append([]string{"currency"}, r.header...), rows)
+}
+
+// csvCurrency names a report's file: the currency, or "all".
+func csvCurrency(named string) string {
+	if named == "" {
+		return "all"
+	}
+	return named
+}

@@ -145,26 +145,45 @@ func (s *Server) arAging() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ag, err := s.app.ARAging(c.UserContext(), f["currency"], d[0])
+		ags, err := s.app.ARAgingAll(c.UserContext(), f["currency"], d[0])
 		if err != nil {
 			return err
 		}
-		cur, _ := quotient.LookupCurrency(ag.Currency)
-		out := AgingJSON{AsOf: ag.AsOf.String(), Currency: ag.Currency, Accounts: []AgingRowJSON{}, Total: agingRowJSON(ag.Total, cur)}
-		for _, r := range ag.Accounts {
-			out.Accounts = append(out.Accounts, agingRowJSON(r, cur))
+		asOf := d[0]
+		if asOf.IsZero() {
+			asOf = s.app.Today()
 		}
-		if !wantsCSV(c) {
-			return send(c, fiber.StatusOK, 0, out)
-		}
-		rows := make([][]string, 0, len(out.Accounts)+1)
-		for _, r := range append(out.Accounts, out.Total) {
-			name := r.AccountName
-			if r.AccountID == "" {
-				name = "Total"
-			}
-			rows = append(rows, []string{r.AccountID, name, r.Current, r.Days1To30, r.Days31To60, r.Days61To90, r.Over90, r.Total})
-		}
-		return sendCSV(c, "ar-aging-"+out.Currency+"-"+out.AsOf, []string{"account_id", "account_name", "current", "1_30", "31_60", "61_90", "over_90", "total"}, rows)
+		return sendReport(c, report[AgingJSON]{named: f["currency"], sections: mapSlice(ags, agingJSON),
+			csvName:  "ar-aging-" + csvCurrency(f["currency"]) + "-" + asOf.String(),
+			header:   []string{"account_id", "account_name", "current", "1_30", "31_60", "61_90", "over_90", "total"},
+			currency: func(a AgingJSON) string { return a.Currency },
+			wrap:     func(s []AgingJSON) any { return AgingReportJSON{AsOf: asOf.String(), Sections: s} },
+			rows: func(out AgingJSON) [][]string {
+				rows := make([][]string, 0, len(out.Accounts)+1)
+				for _, r := range append(out.Accounts, out.Total) {
+					name := r.AccountName
+					if r.AccountID == "" {
+						name = "Total"
+					}
+					rows = append(rows, []string{r.AccountID, name, r.Current, r.Days1To30, r.Days31To60, r.Days61To90, r.Over90, r.Total})
+				}
+				return rows
+			}})
 	}
+}
+
+func agingJSON(ag billing.Aging) AgingJSON {
+	cur, _ := quotient.LookupCurrency(ag.Currency)
+	out := AgingJSON{AsOf: ag.AsOf.String(), Currency: ag.Currency, Accounts: []AgingRowJSON{}, Total: agingRowJSON(ag.Total, cur)}
+	for _, r := range ag.Accounts {
+		out.Accounts = append(out.Accounts, agingRowJSON(r, cur))
+	}
+	return out
+}
+
+// AgingReportJSON is the AR aging of every currency invoices were issued
+// in, when none is named.
+type AgingReportJSON struct {
+	AsOf     string      `json:"as_of" format:"date"`
+	Sections []AgingJSON `json:"sections"`
 }

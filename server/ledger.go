@@ -317,27 +317,45 @@ func (s *Server) trialBalance() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		tb, err := s.app.TrialBalance(c.UserContext(), d[0], f["currency"])
+		tbs, err := s.app.TrialBalanceAll(c.UserContext(), d[0], f["currency"])
 		if err != nil {
 			return err
 		}
-		cur, _ := quotient.LookupCurrency(tb.Currency)
-		out := TrialBalanceJSON{AsOf: tb.AsOf.String(), Currency: tb.Currency, Rows: []TrialRowJSON{}, TotalDebit: cur.Format(tb.TotalDebit),
-			TotalCredit: cur.Format(tb.TotalCredit), Balanced: tb.TotalDebit.Equal(tb.TotalCredit)}
-		for _, r := range tb.Rows {
-			out.Rows = append(out.Rows, TrialRowJSON{AccountCode: r.Account.Code, Name: r.Account.Name, Type: string(r.Account.Type),
-				Debit: cur.Format(r.Debit), Credit: cur.Format(r.Credit)})
+		secs := mapSlice(tbs, trialBalanceJSON)
+		asOf := d[0]
+		if asOf.IsZero() {
+			asOf = s.app.Today()
 		}
-		if !wantsCSV(c) {
-			return send(c, fiber.StatusOK, 0, out)
-		}
-		rows := make([][]string, 0, len(out.Rows)+1)
-		for _, r := range out.Rows {
-			rows = append(rows, []string{r.AccountCode, r.Name, r.Type, r.Debit, r.Credit})
-		}
-		rows = append(rows, []string{"", "Total", "", out.TotalDebit, out.TotalCredit})
-		return sendCSV(c, "trial-balance-"+out.Currency+"-"+out.AsOf, []string{"account_code", "name", "type", "debit", "credit"}, rows)
+		return sendReport(c, report[TrialBalanceJSON]{named: f["currency"], sections: secs, csvName: "trial-balance-" + csvCurrency(f["currency"]) + "-" + asOf.String(),
+			header:   []string{"account_code", "name", "type", "debit", "credit"},
+			currency: func(t TrialBalanceJSON) string { return t.Currency },
+			wrap:     func(s []TrialBalanceJSON) any { return TrialBalanceReportJSON{AsOf: asOf.String(), Sections: s} },
+			rows: func(out TrialBalanceJSON) [][]string {
+				rows := make([][]string, 0, len(out.Rows)+1)
+				for _, r := range out.Rows {
+					rows = append(rows, []string{r.AccountCode, r.Name, r.Type, r.Debit, r.Credit})
+				}
+				return append(rows, []string{"", "Total", "", out.TotalDebit, out.TotalCredit})
+			}})
 	}
+}
+
+func trialBalanceJSON(tb ledger.TrialBalance) TrialBalanceJSON {
+	cur, _ := quotient.LookupCurrency(tb.Currency)
+	out := TrialBalanceJSON{AsOf: tb.AsOf.String(), Currency: tb.Currency, Rows: []TrialRowJSON{}, TotalDebit: cur.Format(tb.TotalDebit),
+		TotalCredit: cur.Format(tb.TotalCredit), Balanced: tb.TotalDebit.Equal(tb.TotalCredit)}
+	for _, r := range tb.Rows {
+		out.Rows = append(out.Rows, TrialRowJSON{AccountCode: r.Account.Code, Name: r.Account.Name, Type: string(r.Account.Type),
+			Debit: cur.Format(r.Debit), Credit: cur.Format(r.Credit)})
+	}
+	return out
+}
+
+// TrialBalanceReportJSON is the trial balance of every currency the
+// journal holds, when none is named.
+type TrialBalanceReportJSON struct {
+	AsOf     string             `json:"as_of" format:"date"`
+	Sections []TrialBalanceJSON `json:"sections"`
 }
 
 func (s *Server) accountLedger() fiber.Handler {

@@ -204,19 +204,17 @@ var opDocs = map[string]opDoc{
 	"POST /api/v1/ledger/periods/{period}/reopen": {doc: "Reopens a closed month with a reason, which is logged; reopening an open month is harmless.", who: admin},
 
 	"GET /api/v1/admin/check":                {doc: "Verifies the invariants and names each breach: the ledger balances per currency and per entry, stock equals its movements and reservations, and the AR aging equals the AR account. `quotient check` runs the same.", who: financeOrAdmin},
-	"GET /api/v1/reports/customer-statement": {doc: "A customer's statement of account for a period (the first of `to`'s month to today by default): opening balance, invoices, credit notes, payments and discounts with the running balance, the closing balance, and the invoices still open, aged. CSV with `Accept: text/csv`, PDF with `Accept: application/pdf`."},
+	"GET /api/v1/reports/customer-statement": {doc: "A customer's statement of account for a period (the first of `to`'s month to today by default): opening balance, invoices, credit notes, payments and discounts with the running balance, the closing balance, and the invoices still open, aged. Without `currency`, one section per currency the account's invoices and payments were in (`{\"account_id\", \"from\", \"to\", \"sections\": [...]}`), the account's own when it has none. CSV with `Accept: text/csv` (sections as rows led by their currency), PDF with `Accept: application/pdf` (a statement per currency)."},
 	"GET /api/v1/reports/ar-reconciliation":  {doc: "Per currency, the AR aging's total beside the accounts receivable account's balance on a date (today by default). A difference is 409 naming it.", who: ledgerReaders, conflict: "the aging and the ledger disagree"},
 	"GET /api/v1/reports/kpis":               {doc: "The headline figures of a period (the last month by default) in a currency: bookings, win rate, average discount, quote-to-order conversion, days from quote to acceptance, AR and days sales outstanding, gross profit, customers, lifetime value and acquisition cost. CSV with `Accept: text/csv`.", who: "sales managers, finance and admins"},
-	"GET /api/v1/reports/ar-aging":           {doc: "Open receivables of a currency on a date (today by default) by days past due (`current`, `1_30`, `31_60`, `61_90`, `over_90`), per account and in total. CSV with `Accept: text/csv`.", who: ledgerReaders},
-	"GET /api/v1/reports/trial-balance":      {doc: "Every account with a balance in a currency as of a date (today by default), on its debit or credit side, and the totals, which are equal. CSV with `Accept: text/csv`.", who: ledgerReaders},
+	"GET /api/v1/reports/ar-aging":           {doc: "Open receivables of a currency on a date (today by default) by days past due (`current`, `1_30`, `31_60`, `61_90`, `over_90`), per account and in total. Without `currency`, one section per currency invoices were issued in (`{\"as_of\", \"sections\": [...]}`). CSV with `Accept: text/csv` (sections as rows led by their currency).", who: ledgerReaders},
+	"GET /api/v1/reports/trial-balance":      {doc: "Every account with a balance in a currency as of a date (today by default), on its debit or credit side, and the totals, which are equal. Without `currency`, one section per currency the journal holds (`{\"as_of\", \"sections\": [...]}`). CSV with `Accept: text/csv` (sections as rows led by their currency).", who: ledgerReaders},
 }
 
 // needsQuery lists the query parameters an operation cannot do without.
 var needsQuery = map[string][]string{
 	"GET /api/v1/reservations":                  {"order_id"},
 	"GET /api/v1/quotes/{id}/diff":              {"from", "to"},
-	"GET /api/v1/reports/ar-aging":              {"currency"},
-	"GET /api/v1/reports/trial-balance":         {"currency"},
 	"GET /api/v1/ledger/accounts/{code}/ledger": {"currency"},
 	"GET /api/v1/reports/customer-statement":    {"account_id"},
 }

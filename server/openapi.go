@@ -61,6 +61,9 @@ func (s *Server) OpenAPI() map[string]any {
 			ok["content"] = map[string]any{r.raw: map[string]any{"schema": map[string]any{"type": "string"}}}
 		case r.resp != nil:
 			sch := schemaOf(reflect.TypeOf(r.resp), schemas)
+			if r.alt != nil {
+				sch = map[string]any{"oneOf": []any{sch, schemaOf(reflect.TypeOf(r.alt), schemas)}}
+			}
 			if r.list {
 				sch = map[string]any{"type": "object", "required": []string{"data"}, "properties": map[string]any{
 					"data":        map[string]any{"type": "array", "items": sch},

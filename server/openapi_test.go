@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"slices"
@@ -175,13 +176,18 @@ func TestOpenAPIDocumentsEveryOperation(t *testing.T) {
 		t.Errorf("PATCH /opportunities/{id} takes %v, want OpportunityPatch with nothing required", patch)
 	}
 	var needed bool
-	for _, p := range paths["/api/v1/reports/trial-balance"]["get"].(map[string]any)["parameters"].([]any) {
-		if p := p.(map[string]any); p["name"] == "currency" {
+	for _, p := range paths["/api/v1/reports/customer-statement"]["get"].(map[string]any)["parameters"].([]any) {
+		if p := p.(map[string]any); p["name"] == "account_id" {
 			needed = p["required"] == true
 		}
 	}
 	if !needed {
-		t.Error("the trial balance's currency parameter is not marked required")
+		t.Error("the statement's account_id parameter is not marked required")
+	}
+	ok := paths["/api/v1/reports/trial-balance"]["get"].(map[string]any)["responses"].(map[string]any)["200"].(map[string]any)
+	oneOf := ok["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)["oneOf"]
+	if fmt.Sprint(oneOf) != "[map[$ref:#/components/schemas/TrialBalanceJSON] map[$ref:#/components/schemas/TrialBalanceReportJSON]]" {
+		t.Errorf("the trial balance answers %v", oneOf)
 	}
 }
 

@@ -22,6 +22,7 @@ type route struct {
 	summary string
 	req     any  // request body type (zero value), nil when none
 	resp    any  // response body type; the element type for lists
+	alt     any  // another response body type the operation may answer (oneOf)
 	list    bool // responds with {"data": [...], "next_cursor"}
 	status  int  // success status
 	query   []string
@@ -266,9 +267,9 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "POST", path: v1 + "/ledger/periods/{period}/close", tag: "ledger", summary: "Close a month (YYYY-MM) to postings (finance)", req: PeriodRequest{}, resp: PeriodJSON{}, handler: s.setPeriod(s.app.ClosePeriod)})
 	s.add(route{method: "POST", path: v1 + "/ledger/periods/{period}/reopen", tag: "ledger", summary: "Reopen a closed month with a reason (admin); logged", req: PeriodRequest{}, resp: PeriodJSON{}, handler: s.setPeriod(s.app.ReopenPeriod)})
 	s.add(route{method: "GET", path: v1 + "/admin/check", tag: "system", summary: "Verify the invariants: the ledger balances per currency and per entry; stock equals its movements and reservations (admin, finance)", resp: InvariantReportJSON{}, handler: s.adminCheck()})
-	s.add(route{method: "GET", path: v1 + "/reports/customer-statement", tag: "reports", summary: "A customer's statement of account: opening balance, invoices, credit notes, payments and discounts with the running balance, closing balance, open invoices aged; CSV with Accept: text/csv, PDF with Accept: application/pdf", resp: StatementJSON{}, query: statementQuery, handler: s.customerStatement()})
+	s.add(route{method: "GET", path: v1 + "/reports/customer-statement", tag: "reports", summary: "A customer's statement of account: opening balance, invoices, credit notes, payments and discounts with the running balance, closing balance, open invoices aged; CSV with Accept: text/csv, PDF with Accept: application/pdf", resp: StatementJSON{}, alt: StatementReportJSON{}, query: statementQuery, handler: s.customerStatement()})
 	s.add(route{method: "GET", path: v1 + "/reports/ar-reconciliation", tag: "reports", summary: "Per currency, the AR aging's total beside the AR account's balance on a date; any difference is 409 naming it; CSV with Accept: text/csv", resp: ReconciliationJSON{}, query: []string{"as_of"}, handler: s.arReconciliation()})
 	s.add(route{method: "GET", path: v1 + "/reports/kpis", tag: "reports", summary: "Bookings, win rate, average discount, quote-to-order conversion, days to acceptance, DSO, customer lifetime value and acquisition cost of a period (managers, finance, admins); CSV with Accept: text/csv", resp: KPIJSON{}, query: kpiQuery, handler: s.kpis()})
-	s.add(route{method: "GET", path: v1 + "/reports/ar-aging", tag: "reports", summary: "Open receivables of a currency on a date by days past due, per account and total; CSV with Accept: text/csv", resp: AgingJSON{}, query: []string{"as_of", "currency"}, handler: s.arAging()})
-	s.add(route{method: "GET", path: v1 + "/reports/trial-balance", tag: "reports", summary: "Trial balance of a currency as of a date; CSV with Accept: text/csv", resp: TrialBalanceJSON{}, query: []string{"as_of", "currency"}, handler: s.trialBalance()})
+	s.add(route{method: "GET", path: v1 + "/reports/ar-aging", tag: "reports", summary: "Open receivables on a date by days past due, per account and total: of the currency named, or of every currency in sections; CSV with Accept: text/csv", resp: AgingJSON{}, alt: AgingReportJSON{}, query: []string{"as_of", "currency"}, handler: s.arAging()})
+	s.add(route{method: "GET", path: v1 + "/reports/trial-balance", tag: "reports", summary: "Trial balance as of a date: of the currency named, or of every currency in sections; CSV with Accept: text/csv", resp: TrialBalanceJSON{}, alt: TrialBalanceReportJSON{}, query: []string{"as_of", "currency"}, handler: s.trialBalance()})
 }

@@ -94,25 +94,40 @@ func (s *Server) customerStatement() fiber.Handler {
 			f, err := s.app.CustomerStatementPDF(c.UserContext(), q)
 			return pdf(c, f, err)
 		}
-		st, err := s.app.CustomerStatement(c.UserContext(), q)
+		sts, err := s.app.CustomerStatementAll(c.UserContext(), q)
 		if err != nil {
 			return err
 		}
-		out := statementJSON(st)
-		if !wantsCSV(c) {
-			return send(c, fiber.StatusOK, 0, out)
-		}
-		rows := [][]string{{out.From, "opening", "", "Opening balance", "", "", "", out.OpeningBalance}}
-		for _, l := range out.Lines {
-			due := ""
-			if l.DueDate != nil {
-				due = *l.DueDate
-			}
-			rows = append(rows, []string{l.Date, l.Kind, l.ID, l.Document, due, l.Debit, l.Credit, l.Balance})
-		}
-		rows = append(rows, []string{out.To, "closing", "", "Closing balance", "", out.TotalDebit, out.TotalCredit, out.ClosingBalance})
-		return sendCSV(c, "statement-"+out.AccountID+"-"+out.From+"-"+out.To, []string{"date", "kind", "id", "document", "due_date", "debit", "credit", "balance"}, rows)
+		secs := mapSlice(sts, statementJSON)
+		first := secs[0] // every section has the account and the period
+		return sendReport(c, report[StatementJSON]{named: q.Currency, sections: secs, csvName: "statement-" + first.AccountID + "-" + first.From + "-" + first.To,
+			header:   []string{"date", "kind", "id", "document", "due_date", "debit", "credit", "balance"},
+			currency: func(s StatementJSON) string { return s.Currency },
+			wrap: func(s []StatementJSON) any {
+				return StatementReportJSON{AccountID: first.AccountID, AccountName: first.AccountName, From: first.From, To: first.To, Sections: s}
+			},
+			rows: func(out StatementJSON) [][]string {
+				rows := [][]string{{out.From, "opening", "", "Opening balance", "", "", "", out.OpeningBalance}}
+				for _, l := range out.Lines {
+					due := ""
+					if l.DueDate != nil {
+						due = *l.DueDate
+					}
+					rows = append(rows, []string{l.Date, l.Kind, l.ID, l.Document, due, l.Debit, l.Credit, l.Balance})
+				}
+				return append(rows, []string{out.To, "closing", "", "Closing balance", "", out.TotalDebit, out.TotalCredit, out.ClosingBalance})
+			}})
 	}
+}
+
+// StatementReportJSON is an account's statement in every currency it
+// dealt in, when none is named.
+type StatementReportJSON struct {
+	AccountID   string          `json:"account_id"`
+	AccountName string          `json:"account_name"`
+	From        string          `json:"from" format:"date"`
+	To          string          `json:"to" format:"date"`
+	Sections    []StatementJSON `json:"sections"`
 }
 
 // ReconciliationRowJSON is a currency's AR aging total beside the AR

@@ -292,6 +292,22 @@ func (t *Tx) InvoiceCurrencies(ctx context.Context) ([]string, error) {
 	return out, err
 }
 
+// LedgerCurrencies lists the currencies the journal holds postings in.
+func (t *Tx) LedgerCurrencies(ctx context.Context) ([]string, error) {
+	var out []string
+	err := t.sel(ctx, &out, `SELECT DISTINCT currency FROM journal_lines ORDER BY currency`)
+	return out, err
+}
+
+// AccountCurrencies lists the currencies of an account's invoices and
+// payments.
+func (t *Tx) AccountCurrencies(ctx context.Context, accountID string) ([]string, error) {
+	var out []string
+	err := t.sel(ctx, &out, `SELECT currency FROM invoices WHERE account_id = ? UNION SELECT currency FROM payments WHERE account_id = ? ORDER BY 1`,
+		accountID, accountID)
+	return out, err
+}
+
 var _ billing.AgingStore = (*Tx)(nil)
 
 // PostingBreaches names every invoice, payment and credit note that is not

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -157,7 +158,15 @@ func TestLedgerEntriesPeriodsAndTrialBalance(t *testing.T) {
 				!strings.Contains(string(csv.body), ",Total,,160.00,160.00") {
 				t.Fatalf("trial balance CSV: %s", csv.body)
 			}
-			a.must(400, "GET", "/api/v1/reports/trial-balance?as_of=2026-10-31", fin, nil)
+			all := as[server.TrialBalanceReportJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?as_of=2026-10-31", fin, nil))
+			for _, sec := range all.Sections {
+				if one := as[server.TrialBalanceJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?as_of=2026-10-31&currency="+sec.Currency, fin, nil)); fmt.Sprint(one) != fmt.Sprint(sec) {
+					t.Fatalf("the %s section %+v differs from the %s report %+v", sec.Currency, sec, sec.Currency, one)
+				}
+			}
+			if len(all.Sections) != 3 {
+				t.Fatalf("trial balance of every currency: %+v", all)
+			}
 			if f := a.must(400, "GET", "/api/v1/reports/trial-balance?currency=USD&as_of=31.10.2026", fin, nil).field(t); f != "as_of" {
 				t.Fatalf("a date that is not YYYY-MM-DD: field %q", f)
 			}

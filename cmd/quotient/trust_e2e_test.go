@@ -280,3 +280,52 @@ func TestContractEdges(t *testing.T) {
 		}
 	})
 }
+
+// TestReportsWithoutACurrency: the AR aging, the trial balance and the
+// customer statement answer for every currency the data holds, each in
+// its own section, in JSON, CSV and PDF; a statement without account_id
+// names only that field.
+func TestReportsWithoutACurrency(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, tm, f, _ := diskFixture(t, db)
+		fin := tm.finance
+		svc := f.product(t, a, tm, map[string]any{"sku": "SETUP", "name": "Setup", "family": "services", "kind": "service"}, "500")
+		usd := f.acc
+		a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, svc, "1")+"/convert", tm.rep, nil)
+		yen := as[server.PriceBookJSON](t, a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true})).ID
+		a.must(201, "POST", "/api/v1/price-books/"+yen+"/entries", tm.admin, map[string]any{"product_id": svc, "unit_price": "70000"})
+		f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "東京株式会社", "currency": "JPY"})).ID
+		a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, svc, "1")+"/convert", tm.rep, nil)
+
+		aging := as[server.AgingReportJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging", fin, nil))
+		if len(aging.Sections) != 2 || aging.Sections[0].Currency != "JPY" || aging.Sections[0].Total.Total != "70000" ||
+			aging.Sections[1].Currency != "USD" || aging.Sections[1].Total.Total != "500.00" {
+			t.Fatalf("aging of every currency: %+v", aging)
+		}
+		if one := as[server.AgingJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging?currency=USD", fin, nil)); one.Total.Total != "500.00" {
+			t.Fatalf("aging of USD: %+v", one)
+		}
+		tb := as[server.TrialBalanceReportJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance", fin, nil))
+		if len(tb.Sections) != 2 || tb.Sections[0].Currency != "JPY" || tb.Sections[1].Currency != "USD" || !tb.Sections[0].Balanced || !tb.Sections[1].Balanced {
+			t.Fatalf("trial balance of every currency: %+v", tb)
+		}
+		rows := readCSV(t, a.must(200, "GET", "/api/v1/reports/ar-aging", fin, nil, "Accept", "text/csv"))
+		if strings.Join(rows[0], ",") != "currency,account_id,account_name,current,1_30,31_60,61_90,over_90,total" || rows[len(rows)-1][0] != "USD" {
+			t.Fatalf("aging CSV: %q", rows)
+		}
+		st := as[server.StatementReportJSON](t, a.must(200, "GET", "/api/v1/reports/customer-statement?account_id="+usd, fin, nil))
+		if len(st.Sections) != 1 || st.Sections[0].Currency != "USD" || st.Sections[0].ClosingBalance != "500.00" || st.AccountID != usd {
+			t.Fatalf("statement of every currency: %+v", st)
+		}
+		if pdf := a.must(200, "GET", "/api/v1/reports/customer-statement?account_id="+f.acc, fin, nil, "Accept", "application/pdf"); !strings.HasPrefix(string(pdf.body), "%PDF") {
+			t.Fatalf("statement PDF: %.100s", pdf.body)
+		} else if text, ok := pdfText(t, pdf.body); ok && !strings.Contains(text, "¥70,000") {
+			t.Fatalf("statement PDF text: %s", text)
+		}
+		r := a.call("GET", "/api/v1/reports/customer-statement", fin, nil)
+		if pr := as[server.Problem](t, r); r.status != 400 || len(pr.Errors) != 1 || pr.Errors[0].Field != "account_id" {
+			t.Fatalf("statement without account_id: %d %s", r.status, r.body)
+		}
+	})
+}
