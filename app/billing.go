@@ -98,7 +98,6 @@ type StatementQuery struct {
 	From, To            quotient.Date
 }
 
-
 // ARAgingAll ages the open receivables of every currency invoices were
 // issued in, one aging each (in currency order); a currency named gives
 // that one only.
