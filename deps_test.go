@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"inventory":       {"", "catalog"},
 	"order":           {"", "catalog", "quote", "inventory"},
 	"ledger":          {""},
-	"billing":         {"", "crm", "order", "ledger", "outbox"},
+	"billing":         {"", "crm", "order", "inventory", "ledger", "outbox"},
 	"commission":      {"", "rules", "crm", "billing", "ledger"},
 	"document":        {""},
 	"mail":            {},

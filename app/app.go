@@ -44,6 +44,10 @@ type Tx interface {
 	commission.StatementStore
 	commission.AuditStore
 	outbox.Store
+	// StockValuation is the carried value of all stock, the value of
+	// every receipt, and each stock row whose carried value differs from
+	// its movements' values (minor units of the cost currency).
+	StockValuation(ctx context.Context) (carried, received int64, breaches []string, err error)
 	// LedgerCurrencies lists the currencies the journal holds postings in.
 	LedgerCurrencies(ctx context.Context) ([]string, error)
 	// AccountCurrencies lists the currencies of an account's invoices and
@@ -91,6 +95,7 @@ func NewServices(now func() time.Time, creditGraceDays int) Services {
 	s.Orders = order.NewService(now, s.Inventory)
 	s.Billing = billing.NewService(now, s.Ledger)
 	s.Billing.CostCurrency = s.Pricing.CostCurrency
+	s.Inventory.CostCurrency = s.Pricing.CostCurrency
 	s.Billing.CreditGraceDays = creditGraceDays
 	s.Commission = commission.NewService(now, s.Ledger)
 	return s

@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/ledger"
 )
 
 // Invariant is one invariant and what breaks it (nothing when it holds).
@@ -36,8 +39,11 @@ func (r InvariantReport) OK() bool {
 // currency (in total and per entry), every stock row's on_hand and
 // reserved equal the sums of its movements and open reservations with
 // 0 <= reserved <= on_hand, every document and commission is posted once
-// with its amount, and the AR aging of every invoiced currency equals the
-// balance of the AR account today.
+// with its amount, the AR aging of every invoiced currency equals the
+// balance of the AR account today, the inventory account equals stock at
+// its carried cost (in the cost currency; zero in every other) and each
+// stock row's carried value its movements' values, and goods received
+// not invoiced equals the receipts not yet billed.
 func (a *App) Check(ctx context.Context) (InvariantReport, error) {
 	act, err := quotient.RequireActor(ctx)
 	if err != nil {
@@ -62,8 +68,26 @@ func (a *App) Check(ctx context.Context) (InvariantReport, error) {
 				}
 				return billing.Reconcile(ctx, tx, curs, a.today())
 			}},
+			{"inventory account equals stock at carried cost, per currency", func(ctx context.Context) ([]string, error) {
+				carried, _, breaches, err := tx.StockValuation(ctx)
+				if err != nil {
+					return nil, err
+				}
+				more, err := a.ledgerEquals(ctx, tx, ledger.Inventory, carried, "stock on hand at its carried cost")
+				return append(breaches, more...), err
+			}},
+			{"goods received not invoiced equals the receipts not yet billed", func(ctx context.Context) ([]string, error) {
+				_, received, _, err := tx.StockValuation(ctx)
+				if err != nil {
+					return nil, err
+				}
+				// Nothing bills receipts yet (vendor bills come with
+				// payables): every receipt is still owed to a supplier.
+				return a.ledgerEquals(ctx, tx, ledger.GoodsReceivedNotInvoiced, -received, "the receipts not yet billed")
+			}},
 		}
 		var out InvariantReport
+		// The checks above read the books as of today.
 		for _, c := range checks {
 			problems, err := c.fn(ctx)
 			if err != nil {
@@ -73,4 +97,40 @@ func (a *App) Check(ctx context.Context) (InvariantReport, error) {
 		}
 		return out, nil
 	})
+}
+
+// ledgerEquals compares an account's balance today (debit positive) with
+// what it should hold in the cost currency, and with zero in every other
+// currency: stock is valued in the cost currency only.
+func (a *App) ledgerEquals(ctx context.Context, tx Tx, code string, want int64, what string) ([]string, error) {
+	cost := a.billing.CostCurrency
+	curs, err := tx.LedgerCurrencies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(curs, cost) {
+		curs = append(curs, cost)
+	}
+	var out []string
+	for _, cur := range curs {
+		bals, err := tx.Balances(ctx, a.today(), cur)
+		if err != nil {
+			return nil, err
+		}
+		var have int64
+		for _, b := range bals {
+			if b.AccountCode == code {
+				have += b.Debit - b.Credit
+			}
+		}
+		should := int64(0)
+		if cur == cost {
+			should = want
+		}
+		if have != should {
+			c, _ := quotient.LookupCurrency(cur)
+			out = append(out, fmt.Sprintf("%s: account %s holds %s; %s: %s", cur, code, c.Format(c.FromMinor(have)), what, c.Format(c.FromMinor(should))))
+		}
+	}
+	return out, nil
 }

@@ -149,14 +149,13 @@ func (a *App) ReceiveStockIn(ctx context.Context, tx Tx, in inventory.ReceiptInp
 	if err != nil {
 		return nil, err
 	}
-	cost := make([]billing.CostLine, len(ms))
+	var value int64
 	products := make([]string, len(ms))
 	for i, m := range ms {
-		micro, _ := quotient.QuantityOf(m.Quantity)
-		cost[i] = billing.CostLine{ProductID: m.ProductID, Quantity: micro, UnitCost: m.UnitCost}
+		value += m.Value
 		products[i] = m.ProductID
 	}
-	if err := a.billing.PostReceipt(ctx, tx, ms[0].ID, quotient.DateOf(ms[0].At), in.Reference, ms[0].ActorID, cost); err != nil {
+	if err := a.billing.PostReceipt(ctx, tx, ms[0].ID, quotient.DateOf(ms[0].At), in.Reference, ms[0].ActorID, value); err != nil {
 		return nil, err
 	}
 	_, err = a.orders.FillBackorders(ctx, tx, products)
@@ -168,8 +167,14 @@ func (a *App) ReceiveStockIn(ctx context.Context, tx Tx, in inventory.ReceiptInp
 func (a *App) AdjustStock(ctx context.Context, in inventory.AdjustmentInput) (inventory.Movement, error) {
 	return change(ctx, a, func(tx Tx) (inventory.Movement, error) {
 		m, err := a.inventory.Adjust(ctx, tx, in)
-		if err != nil || !m.Quantity.IsPositive() {
+		if err != nil {
 			return m, err
+		}
+		if err := a.billing.PostAdjustment(ctx, tx, m); err != nil {
+			return m, err
+		}
+		if !m.Quantity.IsPositive() {
+			return m, nil
 		}
 		_, err = a.orders.FillBackorders(ctx, tx, []string{m.ProductID})
 		return m, err

@@ -53,10 +53,13 @@ type Movement struct {
 	Kind        string
 	Quantity    decimal.Decimal // signed: its effect on on_hand (receipt, adjustment, shipment) or reserved
 	UnitCost    *decimal.Decimal
-	Reference   string
-	Reason      string
-	ActorID     string
-	At          time.Time
+	// Value is what the movement added to (or, negative, took from) the
+	// stock's carried value, in minor units of the cost currency.
+	Value     int64
+	Reference string
+	Reason    string
+	ActorID   string
+	At        time.Time
 }
 
 // Filter narrows stock levels and movements.
@@ -77,7 +80,12 @@ type Store interface {
 	// it below reserved (or below zero): then it returns a conflict naming
 	// the quantities.
 	AddOnHand(ctx context.Context, productID, warehouseID string, delta quotient.Quantity, at time.Time) error
+	// InsertMovement records a movement and adds its value to its stock
+	// row's carried value.
 	InsertMovement(ctx context.Context, m Movement) error
+	// StockValue reads on hand and the carried value of a stock row,
+	// locked until the transaction ends (zeros when there is none).
+	StockValue(ctx context.Context, productID, warehouseID string) (quotient.Quantity, int64, error)
 	Levels(ctx context.Context, f Filter) ([]Level, error)
 	Movements(ctx context.Context, f Filter) ([]Movement, error)
 	// Discrepancies checks the invariants of every stock row: on_hand is the
@@ -87,10 +95,45 @@ type Store interface {
 }
 
 // Service applies inventory's rules.
-type Service struct{ now func() time.Time }
+type Service struct {
+	now func() time.Time
+	// CostCurrency is the currency stock is valued in (products'
+	// unit_cost); values are in its minor units.
+	CostCurrency string
+}
 
-// NewService returns a Service reading the time from now.
-func NewService(now func() time.Time) *Service { return &Service{now: now} }
+// NewService returns a Service reading the time from now, valuing stock
+// in USD until told otherwise.
+func NewService(now func() time.Time) *Service { return &Service{now: now, CostCurrency: "USD"} }
+
+// value is a quantity at a unit cost in minor units of the cost currency,
+// rounded once.
+func (s *Service) value(q quotient.Quantity, unitCost decimal.Decimal) int64 {
+	c, ok := quotient.LookupCurrency(s.CostCurrency)
+	if !ok {
+		return 0
+	}
+	return c.RoundMinor(unitCost.Mul(q.Decimal()))
+}
+
+// relief is the carried value a quantity leaving stock takes with it: its
+// share of the row's value at the moving average cost, or all of it when
+// the quantity empties the row, so value never outlives its stock.
+func relief(onHand quotient.Quantity, value int64, q quotient.Quantity) int64 {
+	if q >= onHand || onHand <= 0 {
+		return value
+	}
+	return decimal.NewFromInt(value).Mul(q.Decimal()).Div(onHand.Decimal()).Round(0).IntPart()
+}
+
+// takeValue locks a stock row and returns what q leaving it is worth.
+func (s *Service) takeValue(ctx context.Context, st Store, productID, warehouseID string, q quotient.Quantity) (int64, error) {
+	onHand, value, err := st.StockValue(ctx, productID, warehouseID)
+	if err != nil {
+		return 0, err
+	}
+	return relief(onHand, value, q), nil
+}
 
 // requireStockAdmin allows stock changes to admins.
 func requireStockAdmin(ctx context.Context) (quotient.Actor, error) {
@@ -239,9 +282,11 @@ func (s *Service) Receive(ctx context.Context, st Store, in ReceiptInput) ([]Mov
 		p.Add("lines", "at most 1000 lines")
 	}
 	micros := make([]quotient.Quantity, len(in.Lines))
+	costs := make([]decimal.Decimal, len(in.Lines))
 	for i, l := range in.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
-		if _, err := stocked(ctx, st, l.ProductID, f+".product_id"); err != nil {
+		pr, err := stocked(ctx, st, l.ProductID, f+".product_id")
+		if err != nil {
 			if qe, ok := err.(*quotient.Error); ok && qe.Code == quotient.Unprocessable {
 				p.Add(qe.Field, "%s", qe.Message)
 				continue
@@ -256,8 +301,10 @@ func (s *Service) Receive(ctx context.Context, st Store, in ReceiptInput) ([]Mov
 			p.Add(f+".quantity", "must be greater than zero")
 		}
 		micros[i] = m
+		costs[i] = pr.UnitCost
 		if l.UnitCost != nil {
 			p.NonNegative(f+".unit_cost", *l.UnitCost, 6)
+			costs[i] = *l.UnitCost
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -270,7 +317,7 @@ func (s *Service) Receive(ctx context.Context, st Store, in ReceiptInput) ([]Mov
 			return nil, err
 		}
 		m := Movement{ID: quotient.NewID("mov"), ProductID: l.ProductID, WarehouseID: w.ID, Kind: Receipt, Quantity: l.Quantity,
-			UnitCost: l.UnitCost, Reference: in.Reference, ActorID: a.UserID, At: now}
+			UnitCost: l.UnitCost, Value: s.value(micros[i], costs[i]), Reference: in.Reference, ActorID: a.UserID, At: now}
 		if err := st.InsertMovement(ctx, m); err != nil {
 			return nil, err
 		}
@@ -298,7 +345,8 @@ func (s *Service) Adjust(ctx context.Context, st Store, in AdjustmentInput) (Mov
 	if err != nil {
 		return Movement{}, err
 	}
-	if _, err := stocked(ctx, st, in.ProductID, "product_id"); err != nil {
+	pr, err := stocked(ctx, st, in.ProductID, "product_id")
+	if err != nil {
 		return Movement{}, err
 	}
 	p := quotient.Problems{}
@@ -314,11 +362,27 @@ func (s *Service) Adjust(ctx context.Context, st Store, in AdjustmentInput) (Mov
 		return Movement{}, err
 	}
 	now := s.now().UTC()
+	// Stock found comes in at the moving average cost of what is there
+	// (the product's unit cost when nothing is); stock lost takes its
+	// share of the carried value.
+	onHand, carried, err := st.StockValue(ctx, in.ProductID, w.ID)
+	if err != nil {
+		return Movement{}, err
+	}
+	var value int64
+	switch {
+	case m < 0:
+		value = -relief(onHand, carried, -m)
+	case onHand > 0:
+		value = decimal.NewFromInt(carried).Mul(m.Decimal()).Div(onHand.Decimal()).Round(0).IntPart()
+	default:
+		value = s.value(m, pr.UnitCost)
+	}
 	if err := st.AddOnHand(ctx, in.ProductID, w.ID, m, now); err != nil {
 		return Movement{}, err
 	}
 	mv := Movement{ID: quotient.NewID("mov"), ProductID: in.ProductID, WarehouseID: w.ID, Kind: Adjustment, Quantity: in.Quantity,
-		Reason: in.Reason, ActorID: a.UserID, At: now}
+		Value: value, Reason: in.Reason, ActorID: a.UserID, At: now}
 	return mv, st.InsertMovement(ctx, mv)
 }
 

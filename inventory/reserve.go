@@ -94,12 +94,14 @@ func (s *Service) Reserve(ctx context.Context, st ReserveStore, productID, order
 // Ship sends of an order line from a warehouse out of what is
 // reserved for it there: on_hand and reserved fall together, the line's
 // open reservations there are consumed oldest first (a partly consumed one
-// is split), and one shipment movement records it. Shipping more than is
-// reserved for the line in that warehouse is a conflict naming the field.
-func (s *Service) Ship(ctx context.Context, st ReserveStore, field, productID, orderID, lineID, warehouseID string, qty quotient.Quantity, ref string, at time.Time) error {
+// is split), and one shipment movement records it, taking its share of
+// the stock's carried value, which Ship returns (minor units of the cost
+// currency). Shipping more than is reserved for the line in that
+// warehouse is a conflict naming the field.
+func (s *Service) Ship(ctx context.Context, st ReserveStore, field, productID, orderID, lineID, warehouseID string, qty quotient.Quantity, ref string, at time.Time) (int64, error) {
 	held, err := st.OpenHeld(ctx, lineID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	here := quotient.Quantity(0)
 	for _, h := range held {
@@ -108,7 +110,7 @@ func (s *Service) Ship(ctx context.Context, st ReserveStore, field, productID, o
 		}
 	}
 	if qty > here {
-		return quotient.FieldErrorf(quotient.Conflict, field, "only %s of this line is reserved in that warehouse; %s cannot ship", here.Decimal(), qty.Decimal())
+		return 0, quotient.FieldErrorf(quotient.Conflict, field, "only %s of this line is reserved in that warehouse; %s cannot ship", here.Decimal(), qty.Decimal())
 	}
 	left := qty
 	for _, h := range held {
@@ -125,15 +127,19 @@ func (s *Service) Ship(ctx context.Context, st ReserveStore, field, productID, o
 			}
 		}
 		if err != nil {
-			return err
+			return 0, err
 		}
 		left -= take
 	}
-	if err := st.ShipStock(ctx, productID, warehouseID, qty, at); err != nil {
-		return err
+	cost, err := s.takeValue(ctx, st, productID, warehouseID, qty)
+	if err != nil {
+		return 0, err
 	}
-	return st.InsertMovement(ctx, Movement{ID: quotient.NewID("mov"), ProductID: productID, WarehouseID: warehouseID, Kind: Shipment,
-		Quantity: (-qty).Decimal(), Reference: ref, At: at})
+	if err := st.ShipStock(ctx, productID, warehouseID, qty, at); err != nil {
+		return 0, err
+	}
+	return cost, st.InsertMovement(ctx, Movement{ID: quotient.NewID("mov"), ProductID: productID, WarehouseID: warehouseID, Kind: Shipment,
+		Quantity: (-qty).Decimal(), Value: -cost, Reference: ref, At: at})
 }
 
 // Release gives back every open reservation of an order line, each a

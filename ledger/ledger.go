@@ -45,6 +45,7 @@ const (
 	RevenueOther             = "4000"
 	SalesDiscounts           = "4900"
 	CostOfGoodsSold          = "5000"
+	InventoryAdjustments     = "5100"
 	CommissionExpense        = "6000"
 )
 
@@ -65,6 +66,7 @@ var StandardChart = []Account{
 	{Code: "4400", Name: "Revenue: support", Type: Revenue, Family: "support"},
 	{Code: SalesDiscounts, Name: "Sales discounts", Type: Revenue},
 	{Code: CostOfGoodsSold, Name: "Cost of goods sold", Type: Expense},
+	{Code: InventoryAdjustments, Name: "Inventory gains and losses", Type: Expense},
 	{Code: CommissionExpense, Name: "Commission expense", Type: Expense},
 }
 

@@ -29,6 +29,9 @@ type ShipmentLine struct {
 	OrderLineID string
 	ProductID   string
 	Quantity    quotient.Quantity
+	// Cost is the carried value the line took out of stock (minor units
+	// of the cost currency): zero for services, which never held stock.
+	Cost int64
 }
 
 // FulfillLine asks to ship a quantity of an order line.
@@ -205,8 +208,9 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 		ShippedOn: in.ShippedOn, Reference: in.Reference, ActorID: a.UserID, CreatedAt: now}
 	for i, fl := range in.Lines {
 		l := &o.Lines[byID[fl.OrderLineID]]
+		var cost int64
 		if l.Stocked {
-			if err := s.stock.Ship(ctx, st, fmt.Sprintf("lines[%d].quantity", i), l.ProductID, o.ID, l.ID, in.WarehouseID, qty[i], sh.Number, now); err != nil {
+			if cost, err = s.stock.Ship(ctx, st, fmt.Sprintf("lines[%d].quantity", i), l.ProductID, o.ID, l.ID, in.WarehouseID, qty[i], sh.Number, now); err != nil {
 				return Order{}, Shipment{}, err
 			}
 			l.Reserved -= qty[i]
@@ -215,7 +219,7 @@ func (s *Service) Fulfill(ctx context.Context, st Store, id string, in FulfillIn
 		if err := st.UpdateLine(ctx, *l); err != nil {
 			return Order{}, Shipment{}, err
 		}
-		sh.Lines = append(sh.Lines, ShipmentLine{OrderLineID: l.ID, ProductID: l.ProductID, Quantity: qty[i]})
+		sh.Lines = append(sh.Lines, ShipmentLine{OrderLineID: l.ID, ProductID: l.ProductID, Quantity: qty[i], Cost: cost})
 	}
 	if err := st.InsertShipment(ctx, sh); err != nil {
 		return Order{}, Shipment{}, err

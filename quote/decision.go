@@ -132,6 +132,12 @@ func (s *Service) Accept(ctx context.Context, st SendStore, secret []byte, token
 		return view, Decision{}, err
 	}
 	if d := view.Decision; d != nil && d.Kind == AcceptedDecision && d.Version == view.Version.Version {
+		// Accepted already (perhaps by a concurrent request that committed
+		// between our reading the version and the decision): the version
+		// is accepted whatever status the earlier read saw.
+		if view.Version.Status != Accepted {
+			view = view.decided(*d)
+		}
 		return view, *d, nil
 	}
 	p := quotient.Problems{}

@@ -104,9 +104,56 @@ func (t *Tx) InsertMovement(ctx context.Context, m inventory.Movement) error {
 	if m.UnitCost != nil {
 		cost = m.UnitCost.String()
 	}
-	_, err := t.exec(ctx, `INSERT INTO stock_movements (id, product_id, warehouse_id, kind, qty_micro, unit_cost, reference, reason, actor_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.ProductID, m.WarehouseID, m.Kind, q, cost, m.Reference, m.Reason, m.ActorID, t.ts(m.At))
+	_, err := t.exec(ctx, `INSERT INTO stock_movements (id, product_id, warehouse_id, kind, qty_micro, unit_cost, value_minor, reference, reason, actor_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.ProductID, m.WarehouseID, m.Kind, q, cost, m.Value, m.Reference, m.Reason, m.ActorID, t.ts(m.At))
+	if err != nil || m.Value == 0 {
+		return err
+	}
+	_, err = t.exec(ctx, `UPDATE stock SET value_minor = value_minor + ? WHERE product_id = ? AND warehouse_id = ?`, m.Value, m.ProductID, m.WarehouseID)
 	return err
+}
+
+// StockValue reads what a product has on hand in a warehouse and its
+// carried value, locking the row (PostgreSQL) until the transaction ends
+// so the value a movement takes is the value it leaves.
+func (t *Tx) StockValue(ctx context.Context, productID, warehouseID string) (quotient.Quantity, int64, error) {
+	q := `SELECT on_hand_micro, value_minor FROM stock WHERE product_id = ? AND warehouse_id = ?`
+	if t.d == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var r struct {
+		OnHand quotient.Quantity `db:"on_hand_micro"`
+		Value  int64             `db:"value_minor"`
+	}
+	err := t.get(ctx, &r, q, productID, warehouseID)
+	if isNotFound(err) {
+		return 0, 0, nil
+	}
+	return r.OnHand, r.Value, err
+}
+
+// StockValuation is, per stock row, its carried value beside the values
+// its movements add up to; and the total value of receipts.
+func (t *Tx) StockValuation(ctx context.Context) (carried int64, received int64, breaches []string, err error) {
+	var rows []struct {
+		ProductID   string `db:"product_id"`
+		WarehouseID string `db:"warehouse_id"`
+		Value       int64  `db:"value_minor"`
+		Moved       int64  `db:"moved"`
+	}
+	if err = t.sel(ctx, &rows, `SELECT s.product_id, s.warehouse_id, s.value_minor,
+			COALESCE((SELECT SUM(m.value_minor) FROM stock_movements m WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id), 0) AS moved
+		FROM stock s ORDER BY s.product_id, s.warehouse_id`); err != nil {
+		return 0, 0, nil, err
+	}
+	for _, r := range rows {
+		carried += r.Value
+		if r.Value != r.Moved {
+			breaches = append(breaches, fmt.Sprintf("%s in %s: carried value %d but its movements add up to %d (minor units)", r.ProductID, r.WarehouseID, r.Value, r.Moved))
+		}
+	}
+	err = t.get(ctx, &received, `SELECT COALESCE(SUM(value_minor), 0) FROM stock_movements WHERE kind = 'receipt'`)
+	return carried, received, breaches, err
 }
 
 // Levels returns stock levels by product then warehouse; After is
@@ -159,19 +206,20 @@ func (t *Tx) Movements(ctx context.Context, f inventory.Filter) ([]inventory.Mov
 		Kind        string            `db:"kind"`
 		Qty         quotient.Quantity `db:"qty_micro"`
 		UnitCost    *dbDec            `db:"unit_cost"`
+		Value       int64             `db:"value_minor"`
 		Reference   string            `db:"reference"`
 		Reason      string            `db:"reason"`
 		ActorID     string            `db:"actor_id"`
 		CreatedAt   dbTime            `db:"created_at"`
 	}
-	if err := t.list(ctx, &rows, `id, product_id, warehouse_id, kind, qty_micro, unit_cost, reference, reason, actor_id, created_at`,
+	if err := t.list(ctx, &rows, `id, product_id, warehouse_id, kind, qty_micro, unit_cost, value_minor, reference, reason, actor_id, created_at`,
 		"stock_movements", where, args, f.After, f.Limit); err != nil {
 		return nil, err
 	}
 	out := make([]inventory.Movement, len(rows))
 	for i, r := range rows {
 		out[i] = inventory.Movement{ID: r.ID, ProductID: r.ProductID, WarehouseID: r.WarehouseID, Kind: r.Kind, Quantity: r.Qty.Decimal(),
-			UnitCost: costRate(r.UnitCost), Reference: r.Reference, Reason: r.Reason, ActorID: r.ActorID, At: r.CreatedAt.Time}
+			UnitCost: costRate(r.UnitCost), Value: r.Value, Reference: r.Reference, Reason: r.Reason, ActorID: r.ActorID, At: r.CreatedAt.Time}
 	}
 	return out, nil
 }

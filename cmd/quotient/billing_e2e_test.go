@@ -364,7 +364,8 @@ func TestInvoiceNumbersGaplessUnderConcurrency(t *testing.T) {
 // TestCostOfGoodsPostsReceiptsAndShipments: receipts post inventory
 // against goods received not invoiced at their cost (the product's unit
 // cost when they name none), shipments post cost of goods sold at the
-// product's unit cost, in the cost currency, even for a JPY order.
+// moving average cost of what they take from stock, in the cost
+// currency, even for a JPY order.
 func TestCostOfGoodsPostsReceiptsAndShipments(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
@@ -382,10 +383,11 @@ func TestCostOfGoodsPostsReceiptsAndShipments(t *testing.T) {
 		o := as[server.OrderJSON](t, a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, ssd, "4")+"/convert", tm.rep, nil))
 		sh := as[server.FulfillmentJSON](t, a.must(201, "POST", "/api/v1/orders/"+o.ID+"/fulfillments", tm.admin, map[string]any{"warehouse_id": f.sfo,
 			"lines": []any{map[string]any{"order_line_id": orderLine(t, o, "SSD", false).ID, "quantity": "4"}}})).Shipment.ID
-		if e := posted(t, a, tm.finance, "shipment", sh); e["5000"] != "D 160.50" || e["1200"] != "C 160.50" || len(e) != 2 {
-			t.Fatalf("shipment cost entry (4 × 40.125): %v", e)
+		// 4 of the 13 leave at their moving average cost: 545.38 × 4 / 13.
+		if e := posted(t, a, tm.finance, "shipment", sh); e["5000"] != "D 167.81" || e["1200"] != "C 167.81" || len(e) != 2 {
+			t.Fatalf("shipment cost entry (545.38 × 4 / 13): %v", e)
 		}
-		if inv := a.must(200, "GET", "/api/v1/ledger/accounts/1200/ledger?currency=USD", tm.finance, nil).json(t); inv["closing_balance"] != "384.88" {
+		if inv := a.must(200, "GET", "/api/v1/ledger/accounts/1200/ledger?currency=USD", tm.finance, nil).json(t); inv["closing_balance"] != "377.57" {
 			t.Fatalf("inventory at cost: %v", inv["closing_balance"])
 		}
 		// A product without a cost posts nothing.

@@ -222,9 +222,25 @@ func TestInvariantCheck(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, tm, f, disk := diskFixture(t, db)
-		f.receive(t, a, tm.admin, f.sfo, disk, "5")
-		svc := f.product(t, a, tm, map[string]any{"sku": "SVC", "name": "Service", "family": "services", "kind": "service"}, "250")
-		o := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, svc, "1")+"/convert", tm.rep, nil).json(t)
+		a.must(201, "POST", "/api/v1/inventory/receipts", tm.admin, map[string]any{"warehouse_id": f.sfo,
+			"lines": []any{map[string]any{"product_id": disk, "quantity": "5", "unit_cost": "40"}}})
+		// A service with a cost, delivered beside a disk: only the disk
+		// leaves stock, at its carried cost.
+		svc := f.product(t, a, tm, map[string]any{"sku": "SVC", "name": "Service", "family": "services", "kind": "service", "unit_cost": "100"}, "250")
+		o := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, svc, "1", disk, "2")+"/convert", tm.rep, nil).json(t)
+		ord := as[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders/"+o["id"].(string), tm.rep, nil))
+		a.must(201, "POST", "/api/v1/orders/"+ord.ID+"/fulfillments", tm.admin, map[string]any{"warehouse_id": f.sfo, "lines": []any{
+			map[string]any{"order_line_id": orderLine(t, ord, "SVC", false).ID, "quantity": "1"},
+			map[string]any{"order_line_id": orderLine(t, ord, "DISK", false).ID, "quantity": "2"}}})
+		if got := as[server.AccountLedgerJSON](t, a.must(200, "GET", "/api/v1/ledger/accounts/1200/ledger?currency=USD", tm.finance, nil)).ClosingBalance; got != "120.00" {
+			t.Fatalf("inventory after shipping a service and 2 of 5 disks at 40: %s, want 120.00", got)
+		}
+		// Three disks found at their carried cost, one lost.
+		a.must(201, "POST", "/api/v1/inventory/adjustments", tm.admin, map[string]any{"warehouse_id": f.sfo, "product_id": disk, "quantity": "3", "reason": "count"})
+		a.must(201, "POST", "/api/v1/inventory/adjustments", tm.admin, map[string]any{"warehouse_id": f.sfo, "product_id": disk, "quantity": "-1", "reason": "dropped"})
+		if got := as[server.AccountLedgerJSON](t, a.must(200, "GET", "/api/v1/ledger/accounts/5100/ledger?currency=USD", tm.finance, nil)).ClosingBalance; got != "-80.00" {
+			t.Fatalf("inventory gains and losses: %s, want -80.00 (120 found, 40 lost)", got)
+		}
 		inv := a.must(200, "GET", "/api/v1/invoices?order_id="+o["id"].(string), tm.finance, nil).list(t)[0]
 		e := a.must(201, "POST", "/api/v1/ledger/entries", tm.finance, map[string]any{"date": "2026-11-02", "currency": "USD",
 			"lines": []any{line("1000", "10", ""), line("4000", "", "10")}}).json(t)
@@ -232,7 +248,7 @@ func TestInvariantCheck(t *testing.T) {
 			t.Fatalf("check on sound data: %v", r)
 		}
 		a.must(403, "GET", "/api/v1/admin/check", tm.rep, nil)
-		if code, out, errs := runCmd(t, db, "check"); code != 0 || strings.Count(out, "ok ") != 5 {
+		if code, out, errs := runCmd(t, db, "check"); code != 0 || strings.Count(out, "ok ") != 7 {
 			t.Fatalf("quotient check: %d\n%s%s", code, out, errs)
 		}
 
@@ -249,6 +265,8 @@ func TestInvariantCheck(t *testing.T) {
 				currency, basis_minor, share_pct, rate_pct, amount_minor, status, rule, figures, created_at) VALUES ('cml_x', '` + tm.ids["Rep"] + `',
 				'cpl_x', 1, '` + inv["id"].(string) + `', 'x', 'SVC', 'invoice', 'x', '2020-01', '2020-01-01', 'USD', 1000, '100', '10', 100,
 				'payable', 'base rate', 'tampered', '2020-01-01T00:00:00Z')`,
+			`UPDATE stock SET value_minor = value_minor + 500 WHERE product_id = '` + disk + `'`,
+			`UPDATE stock_movements SET value_minor = value_minor + 1 WHERE kind = 'receipt' AND product_id = '` + disk + `'`,
 		} {
 			if _, err := raw.Exec(q); err != nil {
 				t.Fatal(err)
@@ -259,7 +277,9 @@ func TestInvariantCheck(t *testing.T) {
 			t.Fatalf("check on damaged data: %v", r)
 		}
 		code, out, _ := runCmd(t, db, "check")
-		if code != 1 || strings.Count(out, "FAILED") != 5 || !strings.Contains(out, "entry "+e["id"].(string)) || !strings.Contains(out, disk) ||
+		if code != 1 || strings.Count(out, "FAILED") != 7 || !strings.Contains(out, "entry "+e["id"].(string)) || !strings.Contains(out, disk) ||
+			!strings.Contains(out, "USD: account 1200 holds 200.00; stock on hand at its carried cost: 205.00") ||
+			!strings.Contains(out, "USD: account 2000 holds -200.00; the receipts not yet billed: -200.01") ||
 			!strings.Contains(out, "commission line cml_x has an amount but no posting") || !strings.Contains(out, "commissions payable holds") ||
 			!strings.Contains(out, "invoice "+inv["number"].(string)+" is posted with a different amount") || !strings.Contains(out, "the AR aging totals") {
 			t.Fatalf("quotient check on damaged data: %d\n%s", code, out)
