@@ -69,25 +69,35 @@ type TaxSummary struct {
 	Tax       int64
 }
 
-// Taxes summarizes an invoice's tax per rate, by rate id.
+// Taxes summarizes an invoice's tax per rate: one summary per
+// percentage, whichever rate records (a country's 10 % on goods and on
+// services) its lines were taxed under, as the qualified invoice system
+// shows it; lines without a rate are their own group. Highest rate first.
 func (inv Invoice) Taxes() []TaxSummary {
 	by := map[string]*TaxSummary{}
-	var ids []string
+	var keys []string
 	for _, l := range inv.Lines {
-		t := by[l.TaxRateID]
+		key := "none"
+		if l.TaxRateID != "" {
+			key = l.TaxRatePct.String()
+		}
+		t := by[key]
 		if t == nil {
 			t = &TaxSummary{TaxRateID: l.TaxRateID, RatePct: l.TaxRatePct}
-			by[l.TaxRateID] = t
-			ids = append(ids, l.TaxRateID)
+			by[key] = t
+			keys = append(keys, key)
+		}
+		if l.TaxRateID != "" && (t.TaxRateID == "" || l.TaxRateID < t.TaxRateID) {
+			t.TaxRateID = l.TaxRateID
 		}
 		t.Base += l.Net
 		t.Tax += l.Tax
 	}
-	sort.Strings(ids)
-	out := make([]TaxSummary, len(ids))
-	for i, id := range ids {
-		out[i] = *by[id]
+	out := make([]TaxSummary, len(keys))
+	for i, k := range keys {
+		out[i] = *by[k]
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].RatePct.GreaterThan(out[j].RatePct) })
 	return out
 }
 

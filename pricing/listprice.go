@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -45,7 +46,7 @@ func listPrice(i int, in LineInput, book Book, texts *interner) (Line, map[strin
 		return Line{}, nil, err
 	}
 	l := Line{Number: i + 1, ProductID: pr.ID, SKU: pr.SKU, Name: pr.Name, Quantity: in.Quantity,
-		Configuration: in.Configuration, ManualDiscountPct: in.ManualDiscountPct}
+		Configuration: in.Configuration, ManualDiscountPct: in.ManualDiscountPct, Warnings: slices.Clone(in.Notices)}
 	price := e.UnitPrice
 	l.Trace = append(l.Trace, Step{Step: "list_price", Ref: &Ref{ID: e.ID, Name: book.PriceBook.Name}, Priced: true, Before: price, After: price,
 		Detail: texts.text("list\x00"+pr.ID, func() string { return pr.SKU + " in " + book.PriceBook.Name })})

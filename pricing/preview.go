@@ -140,6 +140,9 @@ func (s *Service) resolveConfigurations(ctx context.Context, st Store, lines []L
 			p.Add(field, "%s", msg)
 		}
 		out[i].Configuration = res.Values
+		for _, w := range res.Warnings {
+			out[i].Notices = append(out[i].Notices, w.Message)
+		}
 	}
 	return out, p.Err()
 }

@@ -15,6 +15,10 @@ type LineInput struct {
 	Quantity          decimal.Decimal
 	Configuration     map[string]string
 	ManualDiscountPct decimal.Decimal
+	// Notices are the configuration's alerts (warnings that do not
+	// block), filled by the preview; the priced line's warnings start
+	// with them.
+	Notices []string
 }
 
 // Request is everything one pricing depends on besides the book and the
@@ -73,6 +77,7 @@ type Line struct {
 	NetAmount         decimal.Decimal
 	TaxRateID         string
 	TaxRatePct        decimal.Decimal
+	TaxReduced        bool // the rate is a reduced one (documents mark the line)
 	TaxAmount         decimal.Decimal
 	Cost              *decimal.Decimal
 	Margin            *decimal.Decimal
@@ -84,9 +89,10 @@ type Line struct {
 
 // TaxLine is the tax of one rate on a document.
 type TaxLine struct {
-	RateID  string
+	RateID  string // the first rate record of the rate
 	Name    string
 	RatePct decimal.Decimal
+	Reduced bool
 	Base    decimal.Decimal
 	Tax     decimal.Decimal
 }

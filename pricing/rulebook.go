@@ -50,9 +50,12 @@ type TaxRate struct {
 	TaxCategory string
 	RatePct     decimal.Decimal
 	Name        string
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Reduced marks a reduced rate (Japan's 8 %): documents mark the
+	// items it applies to.
+	Reduced   bool
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // ValidateRule checks a rule and compiles its expressions (422 with line

@@ -12,6 +12,7 @@ import (
 type TaxRatePatch struct {
 	Region, TaxCategory, Name *string
 	RatePct                   *decimal.Decimal
+	Reduced                   *bool
 }
 
 // CreateTaxRate adds a rate; admins and finance.
@@ -66,6 +67,7 @@ func (s *Service) UpdateTaxRate(ctx context.Context, st Store, id string, versio
 	set(&r.Region, p.Region)
 	set(&r.TaxCategory, p.TaxCategory)
 	set(&r.Name, p.Name)
+	set(&r.Reduced, p.Reduced)
 	set(&r.RatePct, p.RatePct)
 	if err := ValidateTaxRate(r); err != nil {
 		return TaxRate{}, err

@@ -13,7 +13,10 @@ import (
 )
 
 // tax computes step 6: per rate, on the sum of the lines at that rate,
-// rounded once per rate, then shown per line by largest remainder.
+// rounded once per rate, then shown per line by largest remainder. Rate
+// records of the same name and percentage (Japan's 10 % on goods and on
+// services) are one rate: the document has one tax line for it, totalled
+// and rounded once, as the qualified invoice system requires.
 func tax(res *Result, req Request, book Book, rb *Rulebook, cur quotient.Currency) {
 	type group struct {
 		rate  *TaxRate
@@ -28,8 +31,8 @@ func tax(res *Result, req Request, book Book, rb *Rulebook, cur quotient.Currenc
 		r := rb.taxRate(req.Account.TaxRegion, pr.TaxCategory)
 		key := ""
 		if r != nil {
-			key = r.ID
-			l.TaxRateID, l.TaxRatePct = r.ID, r.RatePct
+			key = r.RatePct.String() + "%\x00" + r.Name
+			l.TaxRateID, l.TaxRatePct, l.TaxReduced = r.ID, r.RatePct, r.Reduced
 		} else {
 			l.Trace = append(l.Trace, Step{Step: "tax", Detail: fmt.Sprintf("no tax rate for region %q and category %q: 0%%", req.Account.TaxRegion, pr.TaxCategory)})
 		}
@@ -63,7 +66,7 @@ func tax(res *Result, req Request, book Book, rb *Rulebook, cur quotient.Currenc
 			l.TaxAmount = cur.FromMinor(shares[k])
 			l.Trace = append(l.Trace, Step{Step: "tax", Ref: ref, Priced: true, After: l.TaxAmount, Detail: detail})
 		}
-		res.Taxes = append(res.Taxes, TaxLine{RateID: g.rate.ID, Name: g.rate.Name, RatePct: g.rate.RatePct, Base: g.base, Tax: total})
+		res.Taxes = append(res.Taxes, TaxLine{RateID: g.rate.ID, Name: g.rate.Name, RatePct: g.rate.RatePct, Reduced: g.rate.Reduced, Base: g.base, Tax: total})
 		res.TaxTotal = res.TaxTotal.Add(total)
 	}
 	res.Total = res.NetTotal.Add(res.TaxTotal)

@@ -176,6 +176,7 @@ type TaxRateJSON struct {
 	TaxCategory string    `json:"tax_category"`
 	RatePct     string    `json:"rate_pct" format:"decimal"`
 	Name        string    `json:"name"`
+	Reduced     bool      `json:"reduced"`
 	Version     int       `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -188,11 +189,12 @@ type TaxRateRequest struct {
 	TaxCategory *string `json:"tax_category"`
 	RatePct     *Dec    `json:"rate_pct"`
 	Name        *string `json:"name" maxLength:"100"`
+	Reduced     *bool   `json:"reduced"`
 }
 
 func taxRateJSON(t pricing.TaxRate) TaxRateJSON {
 	return TaxRateJSON{ID: t.ID, Region: t.Region, TaxCategory: t.TaxCategory, RatePct: fmtDec(t.RatePct, 0), Name: t.Name,
-		Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		Reduced: t.Reduced, Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 func (r TaxRateRequest) input() (pricing.TaxRate, error) {
@@ -200,13 +202,14 @@ func (r TaxRateRequest) input() (pricing.TaxRate, error) {
 	if r.RatePct == nil {
 		p.Add("rate_pct", "is required")
 	}
-	out := pricing.TaxRate{Region: strOr(r.Region), TaxCategory: strOr(r.TaxCategory), RatePct: r.RatePct.Value(&p, "rate_pct"), Name: strOr(r.Name)}
+	out := pricing.TaxRate{Region: strOr(r.Region), TaxCategory: strOr(r.TaxCategory), RatePct: r.RatePct.Value(&p, "rate_pct"), Name: strOr(r.Name),
+		Reduced: r.Reduced != nil && *r.Reduced}
 	return out, p.Err()
 }
 
 func (r TaxRateRequest) patch() (pricing.TaxRatePatch, error) {
 	p := quotient.Problems{}
-	return pricing.TaxRatePatch{Region: r.Region, TaxCategory: r.TaxCategory, Name: r.Name, RatePct: r.RatePct.Ptr(&p, "rate_pct")}, p.Err()
+	return pricing.TaxRatePatch{Region: r.Region, TaxCategory: r.TaxCategory, Name: r.Name, RatePct: r.RatePct.Ptr(&p, "rate_pct"), Reduced: r.Reduced}, p.Err()
 }
 
 // PreviewLineJSON is a line to price.
@@ -335,6 +338,7 @@ type PricedLineJSON struct {
 	NetAmount         string            `json:"net_amount" format:"decimal"`
 	TaxRateID         *string           `json:"tax_rate_id"`
 	TaxRatePct        string            `json:"tax_rate_pct" format:"decimal"`
+	TaxReduced        bool              `json:"tax_reduced"`
 	TaxAmount         string            `json:"tax_amount" format:"decimal"`
 	Cost              *string           `json:"cost" format:"decimal"`
 	Margin            *string           `json:"margin" format:"decimal"`
@@ -349,6 +353,7 @@ type TaxLineJSON struct {
 	RateID  string `json:"rate_id"`
 	Name    string `json:"name"`
 	RatePct string `json:"rate_pct" format:"decimal"`
+	Reduced bool   `json:"reduced"`
 	Base    string `json:"base" format:"decimal"`
 	Tax     string `json:"tax" format:"decimal"`
 }
@@ -392,13 +397,13 @@ func pricingJSON(r *pricing.Result) PricingJSON {
 		NetTotal: money(r.NetTotal), Taxes: make([]TaxLineJSON, len(r.Taxes)), TaxTotal: money(r.TaxTotal), Total: money(r.Total),
 		Cost: moneyPtr(r.Cost, cur), Margin: moneyPtr(r.Margin, cur), MarginPct: fmtDecPtr(r.MarginPct), HasConflicts: r.HasConflicts}
 	for i, t := range r.Taxes {
-		out.Taxes[i] = TaxLineJSON{RateID: t.RateID, Name: t.Name, RatePct: fmtDec(t.RatePct, 0), Base: money(t.Base), Tax: money(t.Tax)}
+		out.Taxes[i] = TaxLineJSON{RateID: t.RateID, Name: t.Name, RatePct: fmtDec(t.RatePct, 0), Reduced: t.Reduced, Base: money(t.Base), Tax: money(t.Tax)}
 	}
 	for i, l := range r.Lines {
 		pl := PricedLineJSON{Number: l.Number, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Quantity: fmtDec(l.Quantity, 0),
 			Configuration: l.Configuration, ManualDiscountPct: fmtDec(l.ManualDiscountPct, 0), ListPrice: money(l.ListPrice),
 			UnitPrice: money(l.UnitPrice), ListAmount: money(l.ListAmount), HeaderDiscount: money(l.HeaderDiscount),
-			NetAmount: money(l.NetAmount), TaxRateID: optStr(l.TaxRateID), TaxRatePct: fmtDec(l.TaxRatePct, 0), TaxAmount: money(l.TaxAmount),
+			NetAmount: money(l.NetAmount), TaxRateID: optStr(l.TaxRateID), TaxRatePct: fmtDec(l.TaxRatePct, 0), TaxReduced: l.TaxReduced, TaxAmount: money(l.TaxAmount),
 			Cost: moneyPtr(l.Cost, cur), Margin: moneyPtr(l.Margin, cur), MarginPct: fmtDecPtr(l.MarginPct),
 			Conflicts: nonNil(l.Conflicts), Warnings: nonNil(l.Warnings), Trace: make([]StepJSON, len(l.Trace))}
 		for k, s := range l.Trace {

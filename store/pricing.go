@@ -269,22 +269,23 @@ type taxRow struct {
 	TaxCategory string `db:"tax_category"`
 	RatePct     dbDec  `db:"rate_pct"`
 	Name        string `db:"name"`
+	Reduced     bool   `db:"reduced"`
 	Version     int    `db:"version"`
 	CreatedAt   dbTime `db:"created_at"`
 	UpdatedAt   dbTime `db:"updated_at"`
 }
 
-const taxCols = `id, region, tax_category, rate_pct, name, version, created_at, updated_at`
+const taxCols = `id, region, tax_category, rate_pct, name, reduced, version, created_at, updated_at`
 
 func (r taxRow) rate() pricing.TaxRate {
-	return pricing.TaxRate{ID: r.ID, Region: r.Region, TaxCategory: r.TaxCategory, RatePct: r.RatePct.Decimal, Name: r.Name,
+	return pricing.TaxRate{ID: r.ID, Region: r.Region, TaxCategory: r.TaxCategory, RatePct: r.RatePct.Decimal, Name: r.Name, Reduced: r.Reduced,
 		Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // InsertTaxRate stores a new tax rate.
 func (t *Tx) InsertTaxRate(ctx context.Context, r pricing.TaxRate) error {
-	_, err := t.exec(ctx, `INSERT INTO tax_rates (`+taxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.Region, r.TaxCategory, dec(r.RatePct), r.Name, r.Version, t.ts(r.CreatedAt), t.ts(r.UpdatedAt))
+	_, err := t.exec(ctx, `INSERT INTO tax_rates (`+taxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.Region, r.TaxCategory, dec(r.RatePct), r.Name, r.Reduced, r.Version, t.ts(r.CreatedAt), t.ts(r.UpdatedAt))
 	return conflictAs(err, "tax_category", "region %s already has a rate for %s", r.Region, r.TaxCategory)
 }
 
@@ -300,8 +301,8 @@ func (t *Tx) GetTaxRate(ctx context.Context, id string) (pricing.TaxRate, error)
 // UpdateTaxRate writes a tax rate if it is still at version.
 func (t *Tx) UpdateTaxRate(ctx context.Context, r pricing.TaxRate, version int) error {
 	err := t.versioned(ctx, "tax_rates", "tax rate", r.ID, `UPDATE tax_rates SET region = ?, tax_category = ?, rate_pct = ?, name = ?,
-		version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-		r.Region, r.TaxCategory, dec(r.RatePct), r.Name, r.Version, t.ts(r.UpdatedAt), r.ID, version)
+		reduced = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		r.Region, r.TaxCategory, dec(r.RatePct), r.Name, r.Reduced, r.Version, t.ts(r.UpdatedAt), r.ID, version)
 	return conflictAs(err, "tax_category", "region %s already has a rate for %s", r.Region, r.TaxCategory)
 }
 

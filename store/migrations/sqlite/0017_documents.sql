@@ -1,0 +1,3 @@
+-- A reduced rate (Japan's 8 % 軽減税率, and its like elsewhere) is marked
+-- so that documents can mark the items it applies to.
+ALTER TABLE tax_rates ADD COLUMN reduced BOOLEAN NOT NULL DEFAULT FALSE;
