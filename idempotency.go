@@ -1,10 +1,15 @@
 package quotient
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // IdempotencyRecord is a POST remembered under its Idempotency-Key: the
-// request's fingerprint and, once it finished, the response to replay.
-// Status 0 means the first request is still running.
+// request's fingerprint and the response to replay. A request that
+// changes something records its key in the transaction of its effect, so
+// the two commit together or not at all: a crash or an outage before the
+// commit leaves no record, and the retry runs the work, once.
 type IdempotencyRecord struct {
 	UserID      string
 	Key         string
@@ -18,3 +23,8 @@ type IdempotencyRecord struct {
 	Body      []byte
 	CreatedAt time.Time
 }
+
+// ErrIdempotencyKeyTaken is what a change returns when, at its commit,
+// another request with the same key has committed first: the change rolls
+// back and the caller replays the first request's response.
+var ErrIdempotencyKeyTaken = errors.New("the idempotency key was recorded by a concurrent request")

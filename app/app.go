@@ -55,9 +55,9 @@ type Tx interface {
 	AccountCurrencies(ctx context.Context, accountID string) ([]string, error)
 	// Setting reads a company setting (name, address).
 	Setting(ctx context.Context, name string) (value string, ok bool, err error)
-	// CompleteIdempotencyKey keeps the response of an idempotent request
-	// (see quotient.Receipt).
-	CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error
+	// SaveIdempotencyKey records an idempotent request and its response
+	// unless its key is recorded (see quotient.Receipt).
+	SaveIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (bool, error)
 }
 
 // DB runs transactions; cmd/quotient adapts the store to it.
@@ -111,6 +111,10 @@ type Config struct {
 	Secret []byte
 	// PublicURL is the base of links in e-mail (http://host:port).
 	PublicURL string
+	// BeforeCommit, when set, runs at the end of every change that keeps
+	// a receipt, just before its commit: the crash test stops the process
+	// there (QUOTIENT_FAULT=pause-before-commit).
+	BeforeCommit func(ctx context.Context)
 }
 
 // App runs the use cases.
@@ -120,6 +124,8 @@ type App struct {
 	log       *slog.Logger
 	secret    []byte
 	publicURL string
+	// beforeCommit: see Config.BeforeCommit.
+	beforeCommit func(ctx context.Context)
 
 	crm        *crm.Service
 	catalog    *catalog.Service
@@ -141,7 +147,7 @@ func New(cfg Config) *App {
 		cfg.Logger = slog.Default()
 	}
 	s := cfg.Services
-	return &App{db: cfg.DB, now: cfg.Now, log: cfg.Logger, secret: cfg.Secret, publicURL: cfg.PublicURL,
+	return &App{db: cfg.DB, now: cfg.Now, log: cfg.Logger, secret: cfg.Secret, publicURL: cfg.PublicURL, beforeCommit: cfg.BeforeCommit,
 		crm: s.CRM, catalog: s.Catalog, pricing: s.Pricing, quotes: s.Quotes, inventory: s.Inventory, orders: s.Orders,
 		ledger: s.Ledger, billing: s.Billing, commission: s.Commission}
 }
@@ -173,7 +179,16 @@ func change[T any](ctx context.Context, a *App, fn func(Tx) (T, error)) (T, erro
 			if err != nil {
 				return err
 			}
-			return tx.CompleteIdempotencyKey(ctx, rec)
+			saved, err := tx.SaveIdempotencyKey(ctx, rec)
+			if err != nil {
+				return err
+			}
+			if !saved {
+				return quotient.ErrIdempotencyKeyTaken
+			}
+			if a.beforeCommit != nil {
+				a.beforeCommit(ctx)
+			}
 		}
 		return nil
 	})

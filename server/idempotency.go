@@ -3,7 +3,7 @@ package server
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"time"
+	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,8 +13,6 @@ import (
 const (
 	idempotencyHeader = "Idempotency-Key"
 	replayHeader      = "Idempotent-Replayed"
-	// pendingWait bounds how long a duplicate waits for the first request.
-	pendingWait = 15 * time.Second
 	// secretPath answers with a secret shown once; its body is never stored.
 	secretPath = v1 + "/tokens"
 )
@@ -38,13 +36,15 @@ func (st *idemState) record(status int, contentType string, headers map[string]s
 }
 
 // idempotent makes a POST with an Idempotency-Key happen once per user and
-// key. The first request claims the key in a committed transaction of its
-// own; its response is then stored in the same transaction as its effect
-// (see commit), so a crash can never leave an effect without its record.
-// A repeat with the same body gets the stored response (with
-// Idempotent-Replayed: true); one with another body is 422; one arriving
-// while the first still runs waits for it. Failures (4xx) are stored after
-// the fact, as they changed nothing; 5xx are not stored, so a retry runs.
+// key. A request that changes something records its key and response in
+// the transaction of its effect (see commit and app's change), so a crash
+// or a database outage before that commit leaves nothing behind and a
+// retry runs the work, exactly once. A repeat after the first finished
+// gets the stored response (with Idempotent-Replayed: true); one with
+// another body is 422. A repeat that runs while the first still does
+// meets its record at commit, rolls back, and replays the first's
+// response. Failures (4xx) are stored after the fact, as they changed
+// nothing; 5xx are not stored, so a retry runs.
 func (s *Server) idempotent(c *fiber.Ctx) error {
 	key := c.Get(idempotencyHeader)
 	if c.Method() != fiber.MethodPost || key == "" {
@@ -60,62 +60,54 @@ func (s *Server) idempotent(c *fiber.Ctx) error {
 	sum.Write(c.Body())
 	rec := quotient.IdempotencyRecord{UserID: a.UserID, Key: key, Method: c.Method(), Path: c.Path(),
 		RequestHash: hex.EncodeToString(sum.Sum(nil)), CreatedAt: s.app.Now()}
-	got, claimed, err := s.store.ClaimIdempotencyKey(ctx, rec)
-	if err != nil {
+	if done, err := s.recorded(c, rec); done || err != nil {
 		return err
-	}
-	if !claimed {
-		return s.replay(c, rec, got)
 	}
 	st := &idemState{rec: rec}
 	c.Locals("idem", st)
 	if err := c.Next(); err != nil {
+		if errors.Is(err, quotient.ErrIdempotencyKeyTaken) {
+			_, err := s.recorded(c, rec)
+			return err
+		}
 		// Render the error now so its response is what we keep.
 		if herr := s.errorHandler(c, err); herr != nil {
 			return herr
 		}
 	}
-	if st.stored {
+	status := c.Response().StatusCode()
+	if st.stored || status >= 500 {
 		return nil
 	}
-	status := c.Response().StatusCode()
-	var serr error
-	if status >= 500 {
-		serr = s.store.ReleaseIdempotencyKey(ctx, a.UserID, key)
-	} else {
-		serr = s.store.CompleteIdempotencyKey(ctx, st.record(status, string(c.Response().Header.ContentType()), nil, c.Response().Body()))
+	saved, err := s.store.SaveIdempotencyKey(ctx, st.record(status, string(c.Response().Header.ContentType()), nil, c.Response().Body()))
+	if err != nil {
+		s.log.Error("store idempotent response", "request_id", requestID(c), "error", err)
+		return nil
 	}
-	if serr != nil {
-		s.log.Error("store idempotent response", "request_id", requestID(c), "error", serr)
+	if !saved { // a concurrent request with the key finished first: its answer stands
+		_, err := s.recorded(c, rec)
+		return err
 	}
 	return nil
+}
+
+// recorded answers with the stored response of a key and reports true,
+// or reports false when the key has none.
+func (s *Server) recorded(c *fiber.Ctx, want quotient.IdempotencyRecord) (bool, error) {
+	got, err := s.store.IdempotencyRecord(c.UserContext(), want.UserID, want.Key)
+	if quotient.ErrorCode(err) == quotient.NotFound || (err == nil && got.Status == 0) {
+		return false, nil // status 0: a claim the previous design left; never answered
+	}
+	if err != nil {
+		return true, err
+	}
+	return true, s.replay(c, want, got)
 }
 
 func (s *Server) replay(c *fiber.Ctx, want, got quotient.IdempotencyRecord) error {
 	if got.RequestHash != want.RequestHash {
 		return quotient.FieldErrorf(quotient.Unprocessable, idempotencyHeader,
 			"this key was already used for a different request; use a new key for a new request")
-	}
-	ctx := c.UserContext()
-	deadline := time.Now().Add(pendingWait)
-	for got.Status == 0 {
-		if time.Now().After(deadline) {
-			return quotient.FieldErrorf(quotient.Conflict, idempotencyHeader, "the first request with this key is still running; retry later")
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-		var err error
-		got, err = s.store.IdempotencyRecord(ctx, want.UserID, want.Key)
-		if quotient.ErrorCode(err) == quotient.NotFound {
-			// The first request failed on the server and released the key.
-			return quotient.FieldErrorf(quotient.Conflict, idempotencyHeader, "the first request with this key failed; retry it")
-		}
-		if err != nil {
-			return err
-		}
 	}
 	if got.Path == secretPath && got.Status < 300 {
 		return quotient.FieldErrorf(quotient.Conflict, idempotencyHeader,

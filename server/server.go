@@ -22,16 +22,11 @@ import (
 // current. Each call is a transaction of its own; everything else the
 // server does goes through the application layer.
 type Store interface {
-	// ClaimIdempotencyKey records a request's key unless one exists, and
-	// returns the record in force and whether this call claimed it.
-	ClaimIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (quotient.IdempotencyRecord, bool, error)
 	IdempotencyRecord(ctx context.Context, userID, key string) (quotient.IdempotencyRecord, error)
-	// CompleteIdempotencyKey keeps the response of a request that changed
-	// nothing (changes keep theirs in their own transaction).
-	CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error
-	// ReleaseIdempotencyKey forgets a key whose request failed on the
-	// server, so a retry runs again.
-	ReleaseIdempotencyKey(ctx context.Context, userID, key string) error
+	// SaveIdempotencyKey keeps the response of a request that changed
+	// nothing (changes keep theirs in their own transaction) unless its
+	// key is recorded, and reports whether it did.
+	SaveIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (bool, error)
 	Ping(ctx context.Context) error
 	MigrationStatus(ctx context.Context) (current, latest int, err error)
 }

@@ -147,22 +147,15 @@ func TestFailedTxLeavesNothing(t *testing.T) {
 	})
 }
 
-// TestIdempotencyRecordCommitsWithTheEffect: a response stored in a
-// transaction that rolls back leaves the key pending and the effect undone.
+// TestIdempotencyRecordCommitsWithTheEffect: a key recorded in a
+// transaction that rolls back leaves no record and the effect undone (a
+// retry runs again); committed, both are there, and a second record of
+// the key is refused.
 func TestIdempotencyRecordCommitsWithTheEffect(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, url string) {
 		db := open(t, url)
 		ctx := context.Background()
 		rec := quotient.IdempotencyRecord{UserID: "u1", Key: "k", Method: "POST", Path: "/x", RequestHash: "h", CreatedAt: time.Now()}
-		if err := db.InTx(ctx, func(tx *store.Tx) error {
-			_, claimed, err := tx.ClaimIdempotencyKey(ctx, rec)
-			if !claimed {
-				t.Error("first claim not claimed")
-			}
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
 		boom := quotient.Errorf(quotient.Conflict, "boom")
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			now := time.Now()
@@ -172,8 +165,8 @@ func TestIdempotencyRecordCommitsWithTheEffect(t *testing.T) {
 			}
 			done := rec
 			done.Status, done.Body, done.Headers = 201, []byte(`{"id":"usr_x"}`), map[string]string{"Location": "/x/usr_x"}
-			if err := tx.CompleteIdempotencyKey(ctx, done); err != nil {
-				return err
+			if saved, err := tx.SaveIdempotencyKey(ctx, done); err != nil || !saved {
+				t.Errorf("first record: %v %v", saved, err)
 			}
 			return boom
 		})
@@ -181,23 +174,28 @@ func TestIdempotencyRecordCommitsWithTheEffect(t *testing.T) {
 			t.Fatalf("got %v, want the rollback error", err)
 		}
 		_ = db.View(ctx, func(tx *store.Tx) error {
-			got, err := tx.IdempotencyRecord(ctx, "u1", "k")
-			if err != nil || got.Status != 0 || len(got.Body) != 0 {
-				t.Errorf("record after rollback: %+v, %v; want pending", got, err)
+			if got, err := tx.IdempotencyRecord(ctx, "u1", "k"); quotient.ErrorCode(err) != quotient.NotFound {
+				t.Errorf("record after rollback: %+v, %v; want none", got, err)
 			}
 			if n, _ := tx.CountUsers(ctx); n != 0 {
 				t.Errorf("effect survived the rollback: %d users", n)
 			}
 			return nil
 		})
-		// And committed, both are there.
-		err = db.InTx(ctx, func(tx *store.Tx) error {
-			done := rec
-			done.Status, done.Headers = 204, map[string]string{"ETag": `"v2"`}
-			return tx.CompleteIdempotencyKey(ctx, done)
-		})
-		if err != nil {
-			t.Fatal(err)
+		// And committed, it is there; a second record of the key is refused.
+		for i, want := range []bool{true, false} {
+			err = db.InTx(ctx, func(tx *store.Tx) error {
+				done := rec
+				done.Status, done.Headers = 204+i, map[string]string{"ETag": `"v2"`}
+				saved, err := tx.SaveIdempotencyKey(ctx, done)
+				if saved != want {
+					t.Errorf("record %d saved %v, want %v", i, saved, want)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 		_ = db.View(ctx, func(tx *store.Tx) error {
 			got, err := tx.IdempotencyRecord(ctx, "u1", "k")
@@ -217,7 +215,8 @@ func TestPurgeIdempotencyKeys(t *testing.T) {
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			for key, age := range map[string]time.Duration{"fresh": time.Hour, "day-old": 25 * time.Hour, "stale": 49 * time.Hour} {
 				r := quotient.IdempotencyRecord{UserID: "u", Key: key, Method: "POST", Path: "/x", RequestHash: "h", CreatedAt: now.Add(-age)}
-				if _, _, err := tx.ClaimIdempotencyKey(ctx, r); err != nil {
+				r.Status = 201
+				if _, err := tx.SaveIdempotencyKey(ctx, r); err != nil {
 					return err
 				}
 			}

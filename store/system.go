@@ -41,24 +41,6 @@ type idemRow struct {
 	CreatedAt   dbTime `db:"created_at"`
 }
 
-// ClaimIdempotencyKey inserts a pending record for a key. When the key is
-// already taken it returns the stored record and claimed=false.
-func (t *Tx) ClaimIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (quotient.IdempotencyRecord, bool, error) {
-	res, err := t.exec(ctx, `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status, content_type, created_at)
-		VALUES (?, ?, ?, ?, ?, 0, '', ?) ON CONFLICT (user_id, key) DO NOTHING`,
-		r.UserID, r.Key, r.Method, r.Path, r.RequestHash, t.ts(r.CreatedAt))
-	if err != nil {
-		return quotient.IdempotencyRecord{}, false, err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return quotient.IdempotencyRecord{}, false, err
-	} else if n == 1 {
-		return r, true, nil
-	}
-	got, err := t.IdempotencyRecord(ctx, r.UserID, r.Key)
-	return got, false, err
-}
-
 // IdempotencyRecord loads the record of a key.
 func (t *Tx) IdempotencyRecord(ctx context.Context, userID, key string) (quotient.IdempotencyRecord, error) {
 	var row idemRow
@@ -75,27 +57,21 @@ func (t *Tx) IdempotencyRecord(ctx context.Context, userID, key string) (quotien
 	return r, nil
 }
 
-// CompleteIdempotencyKey stores the response of a finished request: the
-// status, content type, headers and body of r. Called in the transaction
+// SaveIdempotencyKey records a finished request under its key unless a
+// record exists, and reports whether it did. Called in the transaction
 // that made the request's effect, it makes effect and record one.
-func (t *Tx) CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error {
-	headers, err := json.Marshal(r.Headers)
-	if err != nil {
-		return err
+func (t *Tx) SaveIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (bool, error) {
+	headers := []byte("{}")
+	if r.Headers != nil {
+		var err error
+		if headers, err = json.Marshal(r.Headers); err != nil {
+			return false, err
+		}
 	}
-	if r.Headers == nil {
-		headers = []byte("{}")
-	}
-	_, err = t.exec(ctx, `UPDATE idempotency_keys SET status = ?, content_type = ?, headers = ?, body = ? WHERE user_id = ? AND key = ?`,
-		r.Status, r.ContentType, string(headers), r.Body, r.UserID, r.Key)
-	return err
-}
-
-// ReleaseIdempotencyKey forgets a key whose request failed on the server's
-// side, so that a retry runs again.
-func (t *Tx) ReleaseIdempotencyKey(ctx context.Context, userID, key string) error {
-	_, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?`, userID, key)
-	return err
+	n, err := t.execN(ctx, `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status, content_type, headers, body, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, key) DO NOTHING`,
+		r.UserID, r.Key, r.Method, r.Path, r.RequestHash, r.Status, r.ContentType, string(headers), r.Body, t.ts(r.CreatedAt))
+	return n == 1, err
 }
 
 // PurgeIdempotencyKeys deletes records created before a time.

@@ -292,7 +292,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 		cfg.publicURL = base
 	}
 	q := wire(wiring{db: db, now: time.Now, log: log, registry: reg, secret: secret, publicURL: cfg.publicURL, mail: sender,
-		mailFrom: cfg.mailFrom, graceDays: cfg.graceDays, horizonDays: cfg.horizonDays})
+		mailFrom: cfg.mailFrom, graceDays: cfg.graceDays, horizonDays: cfg.horizonDays, beforeCommit: fault(env)})
 	if cfg.bootstrap != "" {
 		made, err := q.app.Bootstrap(ctx, cfg.bootstrap)
 		if err != nil {
@@ -386,4 +386,21 @@ func envDays(env Env, name string, min int) (*int, error) {
 		return nil, usageError{fmt.Sprintf("%s must be a whole number of days from %d to 3650 (got %q)", name, min, v)}
 	}
 	return &n, nil
+}
+
+// fault is the failure QUOTIENT_FAULT injects, for the crash test only:
+// "pause-before-commit" holds every change that records an idempotency
+// key just before its commit (saying so on standard error) so the test
+// can kill the process there. Unset, nothing is injected.
+func fault(env Env) func(ctx context.Context) {
+	if env.Getenv("QUOTIENT_FAULT") != "pause-before-commit" {
+		return nil
+	}
+	return func(ctx context.Context) {
+		fmt.Fprintln(env.Stderr, "fault: paused before commit")
+		select {
+		case <-ctx.Done():
+		case <-time.After(2 * time.Minute):
+		}
+	}
 }

@@ -31,6 +31,8 @@ type wiring struct {
 	// horizonDays is how far ahead a quote's valid_until may be (nil:
 	// quote.DefaultHorizonDays).
 	horizonDays *int
+	// beforeCommit is the fault a crash test injects (QUOTIENT_FAULT).
+	beforeCommit func(ctx context.Context)
 }
 
 // stack is Quotient wired: the domain services, the application layer
@@ -56,7 +58,8 @@ func wire(w wiring) stack {
 	if w.horizonDays != nil {
 		svc.Quotes.HorizonDays = *w.horizonDays
 	}
-	a := app.New(app.Config{DB: appdb.DB{DB: w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL})
+	a := app.New(app.Config{DB: appdb.DB{DB: w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL,
+		BeforeCommit: w.beforeCommit})
 	keys := httpStore{w.db}
 	return stack{services: svc, app: a,
 		server: server.New(server.Config{App: a, Store: keys, Logger: w.log, Registry: w.registry, Version: version}),
@@ -66,17 +69,6 @@ func wire(w wiring) stack {
 // httpStore is what the HTTP server and the clean-up need of the store:
 // idempotency records and health, each its own transaction.
 type httpStore struct{ *store.DB }
-
-func (h httpStore) ClaimIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (quotient.IdempotencyRecord, bool, error) {
-	var got quotient.IdempotencyRecord
-	var claimed bool
-	err := h.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		got, claimed, err = tx.ClaimIdempotencyKey(ctx, r)
-		return err
-	})
-	return got, claimed, err
-}
 
 func (h httpStore) IdempotencyRecord(ctx context.Context, userID, key string) (quotient.IdempotencyRecord, error) {
 	var got quotient.IdempotencyRecord
@@ -88,12 +80,14 @@ func (h httpStore) IdempotencyRecord(ctx context.Context, userID, key string) (q
 	return got, err
 }
 
-func (h httpStore) CompleteIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) error {
-	return h.InTx(ctx, func(tx *store.Tx) error { return tx.CompleteIdempotencyKey(ctx, r) })
-}
-
-func (h httpStore) ReleaseIdempotencyKey(ctx context.Context, userID, key string) error {
-	return h.InTx(ctx, func(tx *store.Tx) error { return tx.ReleaseIdempotencyKey(ctx, userID, key) })
+func (h httpStore) SaveIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (bool, error) {
+	var saved bool
+	err := h.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		saved, err = tx.SaveIdempotencyKey(ctx, r)
+		return err
+	})
+	return saved, err
 }
 
 func (h httpStore) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
