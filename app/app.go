@@ -55,6 +55,8 @@ type Tx interface {
 	AccountCurrencies(ctx context.Context, accountID string) ([]string, error)
 	// Setting reads a company setting (name, address).
 	Setting(ctx context.Context, name string) (value string, ok bool, err error)
+	// PutSetting stores a setting, replacing its value.
+	PutSetting(ctx context.Context, name, value string) error
 	// SaveIdempotencyKey records an idempotent request and its response
 	// unless its key is recorded (see quotient.Receipt).
 	SaveIdempotencyKey(ctx context.Context, r quotient.IdempotencyRecord) (bool, error)

@@ -3,10 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
-
-	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
@@ -14,6 +13,8 @@ import (
 	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/order"
+	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -28,51 +29,72 @@ func pdfFile(name string, body []byte, err error) (File, error) {
 	return File{Name: name, ContentType: "application/pdf", Body: body}, err
 }
 
-// Company settings printed on documents.
-const (
-	settingCompanyName    = "company_name"
-	settingCompanyAddress = "company_address" // lines separated by newlines
-)
-
 // company is the company as documents print it, from its settings.
 func company(ctx context.Context, tx Tx) (document.Party, error) {
-	out := document.Party{Name: "Quotient"}
-	if name, ok, err := tx.Setting(ctx, settingCompanyName); err != nil {
-		return out, err
-	} else if ok {
-		out.Name = name
+	s, err := settings(ctx, tx)
+	out := document.Party{Name: s.CompanyName, Registration: s.RegistrationNumber}
+	if s.CompanyAddress != "" {
+		out.Lines = strings.Split(s.CompanyAddress, "\n")
 	}
-	if addr, ok, err := tx.Setting(ctx, settingCompanyAddress); err != nil {
-		return out, err
-	} else if ok {
-		out.Lines = strings.Split(addr, "\n")
-	}
-	return out, nil
+	return out, err
 }
 
-// customer is an account as documents print it.
+// customer is an account as documents print it, its address in its
+// country's order: a Japanese one reads 〒100-0005 東京都千代田区丸の内…, an
+// American one street, then "City, ST 94105".
 func customer(acc crm.Account) document.Party {
-	a := acc.BillingAddress
-	p := document.Party{Name: acc.Name}
-	for _, l := range []string{a.Line1, a.Line2, strings.TrimSpace(strings.Join([]string{a.PostalCode, a.City, a.Region}, " ")), a.Country} {
-		if strings.TrimSpace(l) != "" {
-			p.Lines = append(p.Lines, l)
+	return document.Party{Name: acc.Name, Lines: addressLines(acc.BillingAddress)}
+}
+
+// addressLines lays an address out as its country writes it.
+func addressLines(a crm.Address) []string {
+	var lines []string
+	add := func(parts ...string) {
+		if l := strings.TrimSpace(strings.Join(parts, "")); l != "" {
+			lines = append(lines, l)
 		}
 	}
-	return p
+	switch a.Country {
+	case "JP":
+		if a.PostalCode != "" {
+			add("〒", a.PostalCode)
+		}
+		add(a.Region, a.City, a.Line1, a.Line2)
+	case "US", "CA", "AU":
+		add(a.Line1)
+		add(a.Line2)
+		city := a.City
+		if a.Region != "" {
+			city = strings.TrimSpace(city + ", " + a.Region)
+		}
+		add(strings.TrimSpace(city + " " + a.PostalCode))
+		add(countryName(a.Country))
+	default:
+		add(a.Line1)
+		add(a.Line2)
+		add(strings.TrimSpace(a.PostalCode + " " + a.City))
+		add(a.Region)
+		add(countryName(a.Country))
+	}
+	return lines
 }
 
-// parties are the company and an account, as documents print them.
-func parties(ctx context.Context, tx Tx, accountID string) (document.Party, document.Party, error) {
-	co, err := company(ctx, tx)
-	if err != nil {
-		return co, document.Party{}, err
+// countryName is how a document names a country code.
+func countryName(code string) string {
+	if n, ok := map[string]string{"US": "United States", "CA": "Canada", "AU": "Australia", "DE": "Germany", "FR": "France", "GB": "United Kingdom",
+		"NL": "Netherlands", "SE": "Sweden", "IT": "Italy", "ES": "Spain", "JP": "Japan"}[code]; ok {
+		return n
 	}
-	acc, err := tx.GetAccount(ctx, accountID)
-	if err != nil {
-		return co, document.Party{}, err
+	return code
+}
+
+// langOf is the language of an account's documents: Japanese for a
+// customer in Japan.
+func langOf(acc crm.Account) document.Lang {
+	if acc.BillingAddress.Country == "JP" || strings.HasPrefix(acc.TaxRegion, "JP") {
+		return document.Japanese
 	}
-	return co, customer(acc), nil
+	return document.English
 }
 
 // QuotePDF renders a quote version (0: the current one) as the customer
@@ -103,8 +125,14 @@ func (a *App) QuotePDF(ctx context.Context, id string, version int) (File, error
 // quoteDocument gathers what the PDF of a quote version for account acc
 // shows; co is the company as company read it.
 func quoteDocument(ctx context.Context, tx Tx, co document.Party, acc crm.Account, q quote.Quote, v quote.Version) (document.Quote, error) {
-	doc := document.Quote{Number: q.Number, Version: v.Version, Date: v.PricingDate, ValidUntil: v.ValidUntil, Currency: q.Currency,
+	doc := document.Quote{Lang: langOf(acc), Number: q.Number, Version: v.Version, Date: v.PricingDate, ValidUntil: v.ValidUntil, Currency: q.Currency,
 		Terms: v.Terms, Notes: v.Notes, ContentHash: v.Priced.InputHash, Company: co, Customer: customer(acc)}
+	if rep, err := tx.GetUser(ctx, q.OwnerID); err == nil {
+		doc.PreparedBy = rep.Name
+		if rep.Email != "" {
+			doc.PreparedBy += " <" + rep.Email + ">"
+		}
+	}
 	if q.ContactID != "" {
 		if c, err := tx.GetContact(ctx, q.ContactID); err == nil {
 			doc.Customer.Contact, doc.Customer.Email = c.Name, c.Email
@@ -114,25 +142,61 @@ func quoteDocument(ctx context.Context, tx Tx, co document.Party, acc crm.Accoun
 	for _, l := range v.Priced.Lines {
 		ids = append(ids, l.ProductID)
 	}
-	products, err := tx.ProductsByID(ctx, ids)
+	products, err := withComponents(ctx, tx, ids)
 	if err != nil {
 		return doc, err
 	}
+	cur, _ := quotient.LookupCurrency(q.Currency)
 	r := v.Priced
 	for _, l := range r.Lines {
 		pr := products[l.ProductID]
-		ql := document.QuoteLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, UOM: pr.UOM, ListPrice: l.ListPrice,
-			UnitPrice: l.UnitPrice, Net: l.NetAmount, Options: optionLabels(pr, l.Configuration)}
-		if l.ListAmount.IsPositive() {
-			ql.DiscountPct = l.ListAmount.Sub(l.NetAmount).Mul(decimal.NewFromInt(100)).DivRound(l.ListAmount, 2)
-		}
+		unit := cur.Round(l.ListPrice)
+		gross := cur.Round(unit.Mul(l.Quantity))
+		ql := document.QuoteLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, UOM: pr.UOM, UnitPrice: unit, Gross: gross,
+			Discount: gross.Sub(l.NetAmount), Net: l.NetAmount, Options: optionLabels(pr, l.Configuration), Components: componentLabels(pr, products),
+			Notes: l.Warnings, Reduced: l.TaxReduced}
 		doc.Lines = append(doc.Lines, ql)
+		doc.Subtotal, doc.Discount, doc.NetTotal = doc.Subtotal.Add(ql.Gross), doc.Discount.Add(ql.Discount), doc.NetTotal.Add(ql.Net)
 	}
-	doc.Subtotal, doc.Discount, doc.NetTotal, doc.Total = r.Subtotal, r.DiscountTotal, r.NetTotal, r.Total
+	doc.Total = r.Total
 	for _, t := range r.Taxes {
-		doc.Taxes = append(doc.Taxes, document.TaxLine{Name: t.Name, RatePct: t.RatePct, Base: t.Base, Tax: t.Tax})
+		doc.Taxes = append(doc.Taxes, document.TaxLine{Name: t.Name, RatePct: t.RatePct, Reduced: t.Reduced, Base: t.Base, Tax: t.Tax})
 	}
 	return doc, nil
+}
+
+// withComponents loads products and the components of those that are
+// bundles, by id.
+func withComponents(ctx context.Context, tx Tx, ids []string) (map[string]catalog.Product, error) {
+	products, err := tx.ProductsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var more []string
+	for _, p := range products {
+		for _, c := range p.Components {
+			if _, ok := products[c.ProductID]; !ok {
+				more = append(more, c.ProductID)
+			}
+		}
+	}
+	if len(more) > 0 {
+		extra, err := tx.ProductsByID(ctx, more)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(products, extra)
+	}
+	return products, nil
+}
+
+// componentLabels lists what a bundle contains: "2 × SSD 1 TB".
+func componentLabels(pr catalog.Product, products map[string]catalog.Product) []string {
+	var out []string
+	for _, c := range pr.Components {
+		out = append(out, c.Quantity.String()+" × "+products[c.ProductID].Name)
+	}
+	return out
 }
 
 // optionLabels describes a configuration in the product's words:
@@ -194,27 +258,63 @@ func invoiceDocument(ctx context.Context, tx Tx, inv billing.Invoice) (document.
 	}
 	doc := document.Invoice{Number: inv.Number, Order: o.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Terms: terms,
 		Currency: inv.Currency, NetTotal: m(inv.Net), Total: m(inv.Total), Settled: m(inv.Total - inv.AmountDue), AmountDue: m(inv.AmountDue)}
-	if doc.Company, doc.Customer, err = parties(ctx, tx, inv.AccountID); err != nil {
+	co, err := company(ctx, tx)
+	if err != nil {
 		return doc, err
 	}
-	for _, l := range inv.Lines {
-		doc.Lines = append(doc.Lines, document.InvoiceLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity.Decimal(),
-			UnitPrice: l.UnitPrice, Net: m(l.Net)})
+	acc, err := tx.GetAccount(ctx, inv.AccountID)
+	if err != nil {
+		return doc, err
 	}
-	names := map[string]string{}
-	for _, t := range inv.Taxes() {
-		if _, ok := names[t.TaxRateID]; !ok && t.TaxRateID != "" {
-			if r, err := tx.GetTaxRate(ctx, t.TaxRateID); err == nil {
-				names[t.TaxRateID] = r.Name
+	doc.Company, doc.Customer, doc.Lang = co, customer(acc), langOf(acc)
+	// The order's lines give each invoice line its configuration and a
+	// bundle its contents; the rates say which are reduced.
+	byID := map[string]order.Line{}
+	var ids []string
+	for _, l := range o.Lines {
+		byID[l.ID] = l
+		ids = append(ids, l.ProductID)
+	}
+	products, err := tx.ProductsByID(ctx, ids)
+	if err != nil {
+		return doc, err
+	}
+	rates := map[string]pricing.TaxRate{}
+	rate := func(id string) pricing.TaxRate {
+		if r, ok := rates[id]; ok || id == "" {
+			return r
+		}
+		r, _ := tx.GetTaxRate(ctx, id) // a rate deleted since prints as plain tax
+		rates[id] = r
+		return r
+	}
+	for _, l := range inv.Lines {
+		ol := byID[l.OrderLineID]
+		var parts []string
+		for _, c := range o.Lines {
+			if c.ParentLineID == ol.ID && ol.ID != "" {
+				parts = append(parts, c.Quantity.Decimal().Div(ol.Quantity.Decimal()).String()+" × "+c.Name)
 			}
 		}
-		name := names[t.TaxRateID]
+		unit := cur.Round(l.UnitPrice)
+		gross := cur.Round(unit.Mul(l.Quantity.Decimal()))
+		doc.Lines = append(doc.Lines, document.InvoiceLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity.Decimal(), UnitPrice: unit,
+			Discount: gross.Sub(m(l.Net)), Net: m(l.Net), Options: optionLabels(products[l.ProductID], ol.Configuration), Components: parts,
+			Reduced: rate(l.TaxRateID).Reduced})
+		doc.Subtotal, doc.Discount = doc.Subtotal.Add(gross), doc.Discount.Add(gross.Sub(m(l.Net)))
+	}
+	for _, t := range inv.Taxes() {
+		r := rate(t.TaxRateID)
+		name := r.Name
 		if name == "" {
 			name = "Tax"
 		}
-		doc.Taxes = append(doc.Taxes, document.TaxLine{Name: name, RatePct: t.RatePct, Base: m(t.Base), Tax: m(t.Tax)})
+		doc.Taxes = append(doc.Taxes, document.TaxLine{Name: name, RatePct: t.RatePct, Reduced: r.Reduced, Base: m(t.Base), Tax: m(t.Tax)})
 	}
 	doc.Payment = fmt.Sprintf("Please pay %s by %s, quoting %s.", document.Money(doc.AmountDue, inv.Currency), inv.DueDate, inv.Number)
+	if doc.Lang == document.Japanese {
+		doc.Payment = fmt.Sprintf("%s を %s までに、請求書番号 %s を添えてお支払いください。", document.Money(doc.AmountDue, inv.Currency), inv.DueDate, inv.Number)
+	}
 	if !inv.DiscountUntil.IsZero() && inv.AmountDue == inv.Total {
 		doc.Payment += fmt.Sprintf(" Paid in full by %s, %s%% off: %s.", inv.DiscountUntil, inv.DiscountPct,
 			document.Money(m(inv.Total-inv.EarlyDiscount()), inv.Currency))
@@ -248,16 +348,22 @@ func (a *App) CustomerStatementPDF(ctx context.Context, q StatementQuery) (File,
 	for i, st := range r.sts {
 		cur, _ := quotient.LookupCurrency(st.Currency)
 		m := cur.FromMinor
-		doc := document.Statement{Company: r.company, Customer: r.customer, From: st.From, To: st.To, Date: a.today(),
+		doc := document.Statement{Lang: langOf(st.Account), Company: r.company, Customer: r.customer, From: st.From, To: st.To, Date: a.today(),
 			Currency: st.Currency, Opening: m(st.Opening), Debits: m(st.Debits), Credits: m(st.Credits), Closing: m(st.Closing),
 			Overdue: m(st.Aging.Total - st.Aging.Buckets[0])}
 		for _, it := range st.Items {
 			doc.Lines = append(doc.Lines, document.StatementLine{Date: it.Date, Kind: statementKinds[it.Kind], Document: it.Document(),
 				DueDate: it.DueDate, Debit: m(it.Debit), Credit: m(it.Credit), Balance: m(it.Balance)})
 		}
-		if st.Closing < 0 {
+		ja := doc.Lang == document.Japanese
+		switch {
+		case st.Closing < 0 && ja:
+			doc.Note = fmt.Sprintf("%s のお預り金がございます。次回のご請求に充当いたします。", document.Money(m(-st.Closing), st.Currency))
+		case st.Closing < 0:
 			doc.Note = fmt.Sprintf("You have a credit of %s with us; it will be applied to your next invoice.", document.Money(m(-st.Closing), st.Currency))
-		} else if st.Closing > 0 {
+		case st.Closing > 0 && ja:
+			doc.Note = fmt.Sprintf("残高 %s を記載の期限までにお支払いください。", document.Money(m(st.Closing), st.Currency))
+		case st.Closing > 0:
 			doc.Note = fmt.Sprintf("Please pay the balance of %s by the due dates shown.", document.Money(m(st.Closing), st.Currency))
 		}
 		docs[i] = doc

@@ -8,17 +8,23 @@ import (
 	"github.com/quotient-cpq/quotient"
 )
 
-// InvoiceLine is one row of an invoice.
+// InvoiceLine is one row of an invoice: Quantity × UnitPrice is Gross,
+// and Gross less Discount (the quote's header discount share) is Net.
 type InvoiceLine struct {
 	SKU         string
 	Description string
+	Options     []string // the configuration the customer bought
+	Components  []string // a bundle's contents
 	Quantity    decimal.Decimal
 	UnitPrice   decimal.Decimal
+	Discount    decimal.Decimal
 	Net         decimal.Decimal
+	Reduced     bool
 }
 
 // Invoice is what the invoice PDF shows.
 type Invoice struct {
+	Lang      Lang
 	Company   Party
 	Customer  Party
 	Number    string
@@ -28,6 +34,8 @@ type Invoice struct {
 	Terms     string // "2/10 net 30"
 	Currency  string
 	Lines     []InvoiceLine
+	Subtotal  decimal.Decimal // Σ lines' gross
+	Discount  decimal.Decimal // Σ lines' discount
 	NetTotal  decimal.Decimal
 	Taxes     []TaxLine
 	Total     decimal.Decimal
@@ -36,24 +44,44 @@ type Invoice struct {
 	Payment   string // how and by when to pay, the early-payment discount
 }
 
-// InvoicePDF renders an invoice in the quote's style.
+// Paid reports whether nothing is left to pay.
+func (inv Invoice) Paid() bool { return inv.AmountDue.IsZero() && inv.Total.IsPositive() }
+
+// InvoicePDF renders an invoice in the quote's style. A paid invoice says
+// so instead of asking for money.
 func InvoicePDF(inv Invoice) ([]byte, error) {
-	sh := sheet{kind: "INVOICE", title: "Invoice " + inv.Number, ref: "Invoice " + inv.Number, company: inv.Company, customer: inv.Customer,
-		partyLabel: "Bill to",
-		facts: [][2]string{{"Number", inv.Number}, {"Order", inv.Order}, {"Issue date", inv.IssueDate.String()}, {"Due date", inv.DueDate.String()},
-			{"Terms", inv.Terms}, {"Currency", inv.Currency}},
-		cols: []column{{"SKU", 28, "L"}, {"Description", 70, "L"}, {"Qty", 18, "R"}, {"Unit price", 28, "R"}, {"Net", 36, "R"}},
-		wrap: 1, blocks: [][2]string{{"Payment", inv.Payment}}}
+	w := inv.Lang.word
+	sh := sheet{lang: inv.Lang, kind: w("INVOICE"), title: "Invoice " + inv.Number, ref: w("INVOICE") + " " + inv.Number, company: inv.Company, customer: inv.Customer,
+		partyLabel: w("Bill to"),
+		facts: [][2]string{{w("Number"), inv.Number}, {w("Order"), inv.Order}, {w("Issue date"), inv.IssueDate.String()}, {w("Due date"), inv.DueDate.String()},
+			{w("Terms"), inv.Terms}, {w("Currency"), inv.Currency}},
+		cols: lineColumns(inv.Lang), wrap: 1}
+	if inv.Paid() {
+		sh.facts = append(sh.facts, [2]string{w("Status"), w("Paid")})
+		sh.blocks = [][2]string{{w("How to pay"), w("Paid in full. Thank you.")}}
+	} else {
+		sh.blocks = [][2]string{{w("How to pay"), inv.Payment}}
+	}
+	reduced := false
 	for _, l := range inv.Lines {
-		sh.rows = append(sh.rows, []string{l.SKU, l.Description, Quantity(l.Quantity), Money(l.UnitPrice, inv.Currency), Money(l.Net, inv.Currency)})
+		reduced = reduced || l.Reduced
+		sh.rows = append(sh.rows, lineRow(inv.Lang, inv.Currency, l.SKU, describe(inv.Lang, l.Description, l.Options, l.Components, nil, l.Reduced),
+			Quantity(l.Quantity), l.UnitPrice, l.Discount, l.Net))
 	}
-	sh.totals = append(sh.totals, total{label: "Net total", value: Money(inv.NetTotal, inv.Currency)})
-	sh.totals = append(sh.totals, taxTotals(inv.Taxes, inv.Currency)...)
-	sh.totals = append(sh.totals, total{label: "Total", value: Money(inv.Total, inv.Currency), bold: true, rule: true})
+	if !inv.Discount.IsZero() {
+		sh.totals = append(sh.totals, total{label: w("List total"), value: Money(inv.Subtotal, inv.Currency)},
+			total{label: w("Discounts"), value: Money(inv.Discount.Neg(), inv.Currency)})
+	}
+	sh.totals = append(sh.totals, total{label: w("Net total"), value: Money(inv.NetTotal, inv.Currency)})
+	sh.totals = append(sh.totals, taxTotals(inv.Lang, inv.Taxes, inv.Currency)...)
+	sh.totals = append(sh.totals, total{label: w("Total"), value: Money(inv.Total, inv.Currency), bold: true, rule: true})
 	if !inv.Settled.IsZero() {
-		sh.totals = append(sh.totals, total{label: "Paid and credited", value: Money(inv.Settled.Neg(), inv.Currency)})
+		sh.totals = append(sh.totals, total{label: w("Paid and credited"), value: Money(inv.Settled.Neg(), inv.Currency)})
 	}
-	sh.totals = append(sh.totals, total{label: "Amount due", value: Money(inv.AmountDue, inv.Currency), bold: true})
+	sh.totals = append(sh.totals, total{label: w("Amount due"), value: Money(inv.AmountDue, inv.Currency), bold: true})
+	if reduced && inv.Lang == Japanese {
+		sh.blocks = append([][2]string{{w("Note"), w("reduced-rate legend")}}, sh.blocks...)
+	}
 	return sh.render()
 }
 
@@ -70,6 +98,7 @@ type StatementLine struct {
 
 // Statement is what the customer statement PDF shows.
 type Statement struct {
+	Lang     Lang
 	Company  Party
 	Customer Party
 	From, To quotient.Date
@@ -103,29 +132,30 @@ func StatementsPDF(sts []Statement) ([]byte, error) {
 }
 
 func statementSheet(st Statement) sheet {
-	ref := fmt.Sprintf("Statement %s to %s (%s)", st.From, st.To, st.Currency)
-	sh := sheet{kind: "STATEMENT", title: st.Customer.Name + " — " + ref, ref: ref, company: st.Company, customer: st.Customer,
-		partyLabel: "Statement for",
-		facts:      [][2]string{{"From", st.From.String()}, {"To", st.To.String()}, {"Date", st.Date.String()}, {"Currency", st.Currency}},
-		cols: []column{{"Date", 22, "L"}, {"Type", 22, "L"}, {"Document", 38, "L"}, {"Due", 22, "L"}, {"Debit", 24, "R"}, {"Credit", 24, "R"},
-			{"Balance", 28, "R"}},
-		wrap: 2, blocks: [][2]string{{"Note", st.Note}}}
+	w := st.Lang.word
+	ref := fmt.Sprintf("%s %s – %s (%s)", w("STATEMENT"), st.From, st.To, st.Currency)
+	sh := sheet{lang: st.Lang, kind: w("STATEMENT"), title: st.Customer.Name + " — " + ref, ref: ref, company: st.Company, customer: st.Customer,
+		partyLabel: w("Statement for"),
+		facts:      [][2]string{{w("From"), st.From.String()}, {w("To"), st.To.String()}, {w("Date"), st.Date.String()}, {w("Currency"), st.Currency}},
+		cols: []column{{w("Date"), 22, "L"}, {w("Type"), 22, "L"}, {w("Document"), 38, "L"}, {w("Due"), 22, "L"}, {w("Debit"), 24, "R"}, {w("Credit"), 24, "R"},
+			{w("Balance"), 28, "R"}},
+		wrap: 2, blocks: [][2]string{{w("Note"), st.Note}}}
 	amt := func(d decimal.Decimal) string {
 		if d.IsZero() {
 			return ""
 		}
 		return Money(d, st.Currency)
 	}
-	sh.rows = append(sh.rows, []string{st.From.String(), "", "Opening balance", "", "", "", Money(st.Opening, st.Currency)})
+	sh.rows = append(sh.rows, []string{st.From.String(), "", w("Opening balance"), "", "", "", Money(st.Opening, st.Currency)})
 	for _, l := range st.Lines {
-		sh.rows = append(sh.rows, []string{l.Date.String(), l.Kind, l.Document, l.DueDate.String(), amt(l.Debit), amt(l.Credit), Money(l.Balance, st.Currency)})
+		sh.rows = append(sh.rows, []string{l.Date.String(), w(l.Kind), l.Document, l.DueDate.String(), amt(l.Debit), amt(l.Credit), Money(l.Balance, st.Currency)})
 	}
-	sh.totals = []total{{label: "Opening balance", value: Money(st.Opening, st.Currency)},
-		{label: "Invoiced", value: Money(st.Debits, st.Currency)},
-		{label: "Paid and credited", value: Money(st.Credits.Neg(), st.Currency)},
-		{label: "Closing balance", value: Money(st.Closing, st.Currency), bold: true, rule: true}}
+	sh.totals = []total{{label: w("Opening balance"), value: Money(st.Opening, st.Currency)},
+		{label: w("Invoiced"), value: Money(st.Debits, st.Currency)},
+		{label: w("Paid and credited"), value: Money(st.Credits.Neg(), st.Currency)},
+		{label: w("Closing balance"), value: Money(st.Closing, st.Currency), bold: true, rule: true}}
 	if st.Overdue.IsPositive() {
-		sh.totals = append(sh.totals, total{label: "Of which overdue", value: Money(st.Overdue, st.Currency), bold: true})
+		sh.totals = append(sh.totals, total{label: w("Of which overdue"), value: Money(st.Overdue, st.Currency), bold: true})
 	}
 	return sh
 }

@@ -20,47 +20,57 @@ type Party struct {
 	Lines   []string // address lines, phone, e-mail
 	Contact string
 	Email   string
+	// Registration is a company's tax registration number (Japan's
+	// qualified invoice issuer number, T and 13 digits).
+	Registration string
 }
 
-// QuoteLine is one row of the quote's table.
+// QuoteLine is one row of the quote's table. Quantity × UnitPrice is
+// Gross, and Gross less Discount is Net, to the cent as printed, so a
+// customer can check every line with a calculator.
 type QuoteLine struct {
 	SKU         string
 	Description string
 	Options     []string // the chosen configuration, "Memory: 256 GB"
+	Components  []string // a bundle's contents, "2 × SSD 1 TB"
+	Notes       []string // the configuration's alerts
 	Quantity    decimal.Decimal
 	UOM         string
-	UnitPrice   decimal.Decimal // after discounts, before the header discount
-	ListPrice   decimal.Decimal
-	DiscountPct decimal.Decimal
+	UnitPrice   decimal.Decimal // the list price of one
+	Gross       decimal.Decimal // quantity × unit price, rounded once
+	Discount    decimal.Decimal // every discount of the line, the header's share included
 	Net         decimal.Decimal
+	Reduced     bool // taxed at a reduced rate: marked ※ on Japanese documents
 }
 
 // TaxLine is the tax of one rate.
 type TaxLine struct {
 	Name    string
 	RatePct decimal.Decimal
+	Reduced bool
 	Base    decimal.Decimal
 	Tax     decimal.Decimal
 }
 
 // Quote is what the quote PDF shows.
 type Quote struct {
-	Company        Party
-	Customer       Party
-	Number         string
-	Version        int
-	Date           quotient.Date
-	ValidUntil     quotient.Date
-	Currency       string
-	Lines          []QuoteLine
-	Subtotal       decimal.Decimal
-	Discount       decimal.Decimal
-	HeaderDiscount decimal.Decimal
-	NetTotal       decimal.Decimal
-	Taxes          []TaxLine
-	Total          decimal.Decimal
-	Terms          string
-	Notes          string
+	Lang       Lang
+	Company    Party
+	Customer   Party
+	PreparedBy string // the rep: "Priya Nair <priya@northwind.example>"
+	Number     string
+	Version    int
+	Date       quotient.Date
+	ValidUntil quotient.Date
+	Currency   string
+	Lines      []QuoteLine
+	Subtotal   decimal.Decimal // Σ lines' gross
+	Discount   decimal.Decimal // Σ lines' discount
+	NetTotal   decimal.Decimal // Σ lines' net
+	Taxes      []TaxLine
+	Total      decimal.Decimal
+	Terms      string
+	Notes      string
 	// ContentHash identifies the priced content; printed small so a
 	// signed copy can be matched to what was sent.
 	ContentHash string
@@ -75,45 +85,52 @@ const (
 // QuotePDF renders a quote. Long quotes continue on further pages with the
 // table header repeated and pages numbered "Page N of M".
 func QuotePDF(q Quote) ([]byte, error) {
-	sh := sheet{kind: "QUOTE", title: fmt.Sprintf("Quote %s v%d", q.Number, q.Version), ref: fmt.Sprintf("Quote %s, version %d", q.Number, q.Version),
-		company: q.Company, customer: q.Customer, partyLabel: "Prepared for",
-		facts: [][2]string{{"Number", q.Number}, {"Version", fmt.Sprint(q.Version)}, {"Date", q.Date.String()}, {"Valid until", q.ValidUntil.String()}, {"Currency", q.Currency}},
-		cols:  []column{{"SKU", 28, "L"}, {"Description", 62, "L"}, {"Qty", 16, "R"}, {"List", 22, "R"}, {"Discount", 16, "R"}, {"Net", 36, "R"}},
-		wrap:  1, blocks: [][2]string{{"Terms", q.Terms}, {"Notes", q.Notes}}}
+	w := q.Lang.word
+	sh := sheet{lang: q.Lang, kind: w("QUOTE"), title: fmt.Sprintf("Quote %s v%d", q.Number, q.Version), ref: fmt.Sprintf("%s %s, %s %d", w("QUOTE"), q.Number, w("Version"), q.Version),
+		company: q.Company, customer: q.Customer, partyLabel: w("Prepared for"),
+		facts: [][2]string{{w("Number"), q.Number}, {w("Version"), fmt.Sprint(q.Version)}, {w("Date"), q.Date.String()}, {w("Valid until"), q.ValidUntil.String()},
+			{w("Currency"), q.Currency}},
+		cols: lineColumns(q.Lang), wrap: 1, blocks: [][2]string{{w("Terms"), q.Terms}, {w("Notes"), q.Notes}}}
+	if q.PreparedBy != "" {
+		sh.facts = append(sh.facts, [2]string{w("Prepared by"), q.PreparedBy})
+	}
+	reduced := false
 	for _, l := range q.Lines {
-		desc := l.Description
-		if len(l.Options) > 0 {
-			desc += "\n" + strings.Join(l.Options, "; ")
-		}
 		qty := Quantity(l.Quantity)
 		if l.UOM != "" && l.UOM != "each" {
 			qty += " " + l.UOM
 		}
-		disc := ""
-		if l.DiscountPct.IsPositive() {
-			disc = Percent(l.DiscountPct.Round(2))
-		}
-		sh.rows = append(sh.rows, []string{l.SKU, desc, qty, Money(l.ListPrice, q.Currency), disc, Money(l.Net, q.Currency)})
+		reduced = reduced || l.Reduced
+		sh.rows = append(sh.rows, lineRow(q.Lang, q.Currency, l.SKU, describe(q.Lang, l.Description, l.Options, l.Components, l.Notes, l.Reduced), qty,
+			l.UnitPrice, l.Discount, l.Net))
 	}
-	sh.totals = append(sh.totals, total{label: "List total", value: Money(q.Subtotal, q.Currency)})
+	sh.totals = append(sh.totals, total{label: w("List total"), value: Money(q.Subtotal, q.Currency)})
 	if !q.Discount.IsZero() {
-		sh.totals = append(sh.totals, total{label: "Discounts", value: Money(q.Discount.Neg(), q.Currency)})
+		sh.totals = append(sh.totals, total{label: w("Discounts"), value: Money(q.Discount.Neg(), q.Currency)})
 	}
-	sh.totals = append(sh.totals, total{label: "Net total", value: Money(q.NetTotal, q.Currency)})
-	sh.totals = append(sh.totals, taxTotals(q.Taxes, q.Currency)...)
-	sh.totals = append(sh.totals, total{label: "Total", value: Money(q.Total, q.Currency), bold: true, rule: true})
+	sh.totals = append(sh.totals, total{label: w("Net total"), value: Money(q.NetTotal, q.Currency)})
+	sh.totals = append(sh.totals, taxTotals(q.Lang, q.Taxes, q.Currency)...)
+	sh.totals = append(sh.totals, total{label: w("Total"), value: Money(q.Total, q.Currency), bold: true, rule: true})
+	if reduced && q.Lang == Japanese {
+		sh.blocks = append([][2]string{{w("Note"), w("reduced-rate legend")}}, sh.blocks...)
+	}
 	sh.tail = func(pdf *fpdf.Fpdf) {
 		if pdf.GetY() > 297-55 {
 			pdf.AddPage()
 		}
 		pdf.SetFont(font, "B", 10)
-		pdf.CellFormat(0, 6, "Acceptance", "", 1, "L", false, 0, "")
+		pdf.CellFormat(0, 6, w("Acceptance"), "", 1, "L", false, 0, "")
 		pdf.SetFont(font, "", 9)
-		pdf.MultiCell(0, 4.5, fmt.Sprintf("By signing, %s accepts quote %s version %d for %s, valid until %s.",
-			q.Customer.Name, q.Number, q.Version, Money(q.Total, q.Currency), q.ValidUntil), "", "L", false)
+		text := fmt.Sprintf("By signing, %s accepts quote %s version %d for %s, valid until %s.",
+			q.Customer.Name, q.Number, q.Version, Money(q.Total, q.Currency), q.ValidUntil)
+		if q.Lang == Japanese {
+			text = fmt.Sprintf("%s 様は、署名により御見積書 %s（第%d版、合計 %s、有効期限 %s）を承諾します。",
+				q.Customer.Name, q.Number, q.Version, Money(q.Total, q.Currency), q.ValidUntil)
+		}
+		pdf.MultiCell(0, 4.5, text, "", "L", false)
 		pdf.Ln(8)
 		for _, label := range []string{"Name", "Signature", "Date"} {
-			pdf.CellFormat(25, 8, label, "", 0, "L", false, 0, "")
+			pdf.CellFormat(25, 8, w(label), "", 0, "L", false, 0, "")
 			pdf.CellFormat(80, 8, "", "B", 1, "L", false, 0, "")
 			pdf.Ln(2)
 		}
@@ -126,11 +143,55 @@ func QuotePDF(q Quote) ([]byte, error) {
 	return sh.render()
 }
 
-// taxTotals are the tax rows of a document, one per rate.
-func taxTotals(taxes []TaxLine, currency string) []total {
+// lineColumns are the columns of a quote's or an invoice's lines: the
+// quantity, the unit price, the discount and the net, so that each line
+// adds up with a calculator.
+func lineColumns(l Lang) []column {
+	return []column{{l.word("SKU"), 26, "L"}, {l.word("Description"), 60, "L"}, {l.word("Qty"), 16, "R"}, {l.word("Unit price"), 26, "R"},
+		{l.word("Discount"), 22, "R"}, {l.word("Net"), 30, "R"}}
+}
+
+// lineRow is one row of lineColumns.
+func lineRow(l Lang, currency, sku, desc, qty string, unit, discount, net decimal.Decimal) []string {
+	disc := ""
+	if !discount.IsZero() {
+		disc = Money(discount.Neg(), currency)
+	}
+	return []string{sku, desc, qty, Money(unit, currency), disc, Money(net, currency)}
+}
+
+// describe is a line's description with its configuration, a bundle's
+// contents, the configuration's notes and, on Japanese documents, the
+// reduced-rate mark.
+func describe(l Lang, name string, options, components, notes []string, reduced bool) string {
+	if reduced && l == Japanese {
+		name += " ※"
+	}
+	if len(options) > 0 {
+		name += "\n" + strings.Join(options, "; ")
+	}
+	if len(components) > 0 {
+		name += "\n" + l.word("Includes") + ": " + strings.Join(components, "; ")
+	}
+	for _, n := range notes {
+		name += "\n" + l.word("Note") + ": " + n
+	}
+	return name
+}
+
+// taxTotals are the tax rows of a document, one per rate; a reduced
+// rate is marked ※ on Japanese documents.
+func taxTotals(l Lang, taxes []TaxLine, currency string) []total {
 	out := make([]total, len(taxes))
 	for i, t := range taxes {
-		out[i] = total{label: fmt.Sprintf("%s (%s on %s)", t.Name, Percent(t.RatePct), Money(t.Base, currency)), value: Money(t.Tax, currency)}
+		label := fmt.Sprintf("%s (%s on %s)", t.Name, Percent(t.RatePct), Money(t.Base, currency))
+		if l == Japanese {
+			label = fmt.Sprintf("%s（%s 対象 %s）", t.Name, Percent(t.RatePct), Money(t.Base, currency))
+			if t.Reduced {
+				label = "※ " + label
+			}
+		}
+		out[i] = total{label: label, value: Money(t.Tax, currency)}
 	}
 	return out
 }

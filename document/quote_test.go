@@ -37,7 +37,7 @@ func sample(lines int) Quote {
 	for i := range lines {
 		net := d(fmt.Sprint(100000 + i*1000))
 		q.Lines = append(q.Lines, QuoteLine{SKU: fmt.Sprintf("SKU-%03d", i), Description: fmt.Sprintf("Atlas R2 rack server #%d", i),
-			Options: []string{"Processor: 32 cores", "Memory: 256 GB"}, Quantity: d("1"), UnitPrice: net, ListPrice: net, Net: net})
+			Options: []string{"Processor: 32 cores", "Memory: 256 GB"}, Quantity: d("1"), UnitPrice: net, Gross: net, Net: net})
 		total = total.Add(net)
 	}
 	q.Subtotal, q.NetTotal = total, total
@@ -119,5 +119,56 @@ func BenchmarkQuotePDF200Lines(b *testing.B) {
 		if _, err := QuotePDF(q); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDocumentsThatAddUp: every line prints quantity, unit price,
+// discount and net that a calculator agrees with; a Japanese customer's
+// quote and invoice speak Japanese (御見積書, 請求書, 小計, 消費税, 合計),
+// carry the company's registration number, mark reduced-rate items ※ with
+// the legend, and a paid invoice says paid instead of asking for money.
+func TestDocumentsThatAddUp(t *testing.T) {
+	co := Party{Name: "Northwind Systems", Lines: []string{"100 Market Street"}, Registration: "T1234567890123"}
+	cust := Party{Name: "株式会社さくらテック", Lines: []string{"〒100-0005", "東京都千代田区丸の内1-1-1"}}
+	lines := []QuoteLine{
+		{SKU: "SRV", Description: "Atlas R2", Quantity: d("4"), UnitPrice: d("14467.55"), Gross: d("57870.20"), Discount: d("6944.42"), Net: d("50925.78"),
+			Options: []string{"Storage: 96 TB"}, Notes: []string{"96 TB configurations ship in about six weeks"}},
+		{SKU: "TEA", Description: "Green tea", Quantity: d("2"), UnitPrice: d("500"), Gross: d("1000"), Net: d("1000"), Reduced: true},
+	}
+	q := Quote{Lang: Japanese, Company: co, Customer: cust, Number: "Q-000007", Version: 1, Currency: "USD", Lines: lines, PreparedBy: "Kenji Watanabe",
+		Subtotal: d("58870.20"), Discount: d("6944.42"), NetTotal: d("51925.78"),
+		Taxes: []TaxLine{{Name: "消費税 10%", RatePct: d("10"), Base: d("50925.78"), Tax: d("5092.58")}, {Name: "消費税 8%", RatePct: d("8"), Reduced: true, Base: d("1000"), Tax: d("80")}},
+		Total: d("57098.36")}
+	pdf, err := QuotePDF(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftotext(t, pdf)
+	for _, want := range []string{"御見積書", "小計", "消費税 10%", "合計", "登録番号 T1234567890123", "担当", "Kenji Watanabe",
+		"$14,467.55", "-$6,944.42", "$50,925.78", "Green tea ※", "※は軽減税率対象品目です", "注記: 96 TB configurations ship in", "※ 消費税 8%", "1 / 1 ページ"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("quote PDF lacks %q:\n%s", want, text)
+		}
+	}
+	// The line adds up: 4 × 14,467.55 − 6,944.42 = 50,925.78.
+	if !d("4").Mul(d("14467.55")).Sub(d("6944.42")).Equal(d("50925.78")) {
+		t.Fatal("the sample line does not add up")
+	}
+	inv := Invoice{Lang: Japanese, Company: co, Customer: cust, Number: "INV-2026-000001", Currency: "JPY", Lines: []InvoiceLine{
+		{SKU: "SRV", Description: "Atlas R2", Quantity: d("1"), UnitPrice: d("10000"), Net: d("10000"), Components: []string{"2 × SSD 1 TB"}}},
+		NetTotal: d("10000"), Taxes: []TaxLine{{Name: "消費税 10%", RatePct: d("10"), Base: d("10000"), Tax: d("1000")}}, Total: d("11000"),
+		Settled: d("11000"), AmountDue: d("0"), Payment: "Please pay ¥0 by 2026-12-31."}
+	pdf, err = InvoicePDF(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = pdftotext(t, pdf)
+	for _, want := range []string{"請求書", "小計", "合計", "支払済", "全額お支払いいただきました", "構成: 2 × SSD 1 TB", "登録番号 T1234567890123"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("invoice PDF lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Please pay") {
+		t.Errorf("a paid invoice asks for money:\n%s", text)
 	}
 }

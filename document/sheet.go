@@ -27,6 +27,7 @@ type total struct {
 // with its header repeated, totals, text blocks and an optional tail
 // (the quote's acceptance block). Pages are numbered "Page N of M".
 type sheet struct {
+	lang       Lang
 	kind       string // QUOTE, INVOICE, STATEMENT
 	title      string // PDF metadata
 	ref        string // footer, and the header of continued pages
@@ -62,7 +63,7 @@ func renderSheets(title string, sheets []sheet) ([]byte, error) {
 		if pdf.PageNo() > first {
 			pdf.SetFont(font, "", 8)
 			pdf.SetTextColor(110, 110, 110)
-			pdf.CellFormat(0, 5, fmt.Sprintf("%s — %s (continued)", s.company.Name, s.ref), "", 1, "L", false, 0, "")
+			pdf.CellFormat(0, 5, fmt.Sprintf("%s — %s (%s)", s.company.Name, s.ref, s.lang.word("continued")), "", 1, "L", false, 0, "")
 			pdf.Ln(2)
 			if inTable {
 				s.tableHeader(pdf)
@@ -74,7 +75,7 @@ func renderSheets(title string, sheets []sheet) ([]byte, error) {
 		pdf.SetFont(font, "", 8)
 		pdf.SetTextColor(110, 110, 110)
 		pdf.CellFormat(90, 5, s.ref, "", 0, "L", false, 0, "")
-		pdf.CellFormat(90, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
+		pdf.CellFormat(90, 5, fmt.Sprintf(s.lang.word("Page %d of {nb}"), pdf.PageNo()), "", 0, "R", false, 0, "")
 	})
 	for i := range sheets {
 		s = &sheets[i]
@@ -100,6 +101,9 @@ func (s *sheet) draw(pdf *fpdf.Fpdf, inTable *bool) {
 	y := pdf.GetY()
 	for _, l := range s.company.Lines {
 		pdf.CellFormat(110, 4.5, l, "", 1, "L", false, 0, "")
+	}
+	if s.company.Registration != "" {
+		pdf.CellFormat(110, 4.5, s.lang.word("Registration no.")+" "+s.company.Registration, "", 1, "L", false, 0, "")
 	}
 	below := pdf.GetY()
 	pdf.SetXY(margin+110, y)

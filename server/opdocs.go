@@ -130,6 +130,8 @@ var opDocs = map[string]opDoc{
 	"GET /api/v1/quotes/{id}/versions":  {doc: "Every version of the quote, oldest first, with its status and totals."},
 	"GET /api/v1/quotes/{id}/diff":      {doc: "What changed between two versions (`from`, `to`): header fields, lines added and removed, and for changed lines the pricing steps that differ."},
 	"GET /api/v1/accounts/{id}/history": {doc: "Every change of the account, oldest first: the field, its value before and after, who changed it and when (the account's version it made)."},
+	"GET /api/v1/settings":              {doc: "The organisation's settings, which everyone signed in may read: the company's name, address (lines separated by newlines) and tax registration number as documents print them, and whether every rep may read every quote."},
+	"PATCH /api/v1/settings":            {doc: "Changes the organisation's settings; absent fields stay as they are. `company_registration_number` is Japan's qualified invoice issuer number (T and 13 digits), printed on every document.", who: "admins"},
 	"GET /api/v1/quotes/{id}/history":   {doc: "Every event of the quote, oldest first: who did what, when, and why."},
 	"GET /api/v1/quotes/{id}/approvals": {doc: "The approval requests of the current version (or `?version=N`): the rule, the approver, the decision and comment."},
 

@@ -165,7 +165,7 @@ func parameters(r route, d opDoc) []any {
 
 // takesIfMatch reports whether an operation honours If-Match.
 func takesIfMatch(r route) bool {
-	return r.method == "PATCH" || (r.method == "DELETE" && r.resp != nil)
+	return (r.method == "PATCH" && r.path != v1+"/settings") || (r.method == "DELETE" && r.resp != nil)
 }
 
 // errorsOf lists, by status, the errors an operation can answer and when.

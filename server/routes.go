@@ -94,6 +94,8 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "GET", path: "/api/docs/redoc.standalone.js", tag: "system", summary: "The reference page's script",
 		public: true, raw: "text/javascript", handler: s.apiDocsScript})
 
+	s.add(route{method: "GET", path: v1 + "/settings", tag: "system", summary: "The organisation's settings: the company as documents print it, its registration number, who reads quotes", resp: SettingsJSON{}, handler: s.getSettings()})
+	s.add(route{method: "PATCH", path: v1 + "/settings", tag: "system", summary: "Change the organisation's settings (admins)", req: SettingsRequest{}, resp: SettingsJSON{}, handler: s.patchSettings()})
 	s.add(route{method: "GET", path: v1 + "/me", tag: "users", summary: "The signed-in user", resp: UserJSON{}, handler: s.me()})
 	s.add(route{method: "GET", path: v1 + "/users", tag: "users", summary: "List users", resp: UserJSON{}, list: true,
 		query: userFilters, handler: s.listUsers()})

@@ -17,6 +17,12 @@ func (t *Tx) Setting(ctx context.Context, name string) (value string, ok bool, e
 	return value, err == nil, err
 }
 
+// PutSetting stores a setting, replacing its value.
+func (t *Tx) PutSetting(ctx context.Context, name, value string) error {
+	_, err := t.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	return err
+}
+
 // PutSettingIfAbsent stores a setting unless one exists, and returns the
 // value in force, so concurrent first starts agree on one value.
 func (t *Tx) PutSettingIfAbsent(ctx context.Context, name, value string) (string, error) {
