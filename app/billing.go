@@ -177,7 +177,7 @@ func (a *App) ReconcileAR(ctx context.Context, asOf quotient.Date) (ARReconcilia
 		return ARReconciliation{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be in 1900 or later")
 	}
 	out, err := read(ctx, a, func(tx Tx) (ARReconciliation, error) {
-		if _, err := quotient.RequireActor(ctx); err != nil {
+		if err := billing.RequireReceivablesReader(ctx); err != nil {
 			return ARReconciliation{}, err
 		}
 		curs, err := tx.InvoiceCurrencies(ctx)

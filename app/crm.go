@@ -116,6 +116,21 @@ func (a *App) UpdateAccount(ctx context.Context, id string, version int, p crm.A
 	return change(ctx, a, func(tx Tx) (crm.Account, error) { return a.crm.UpdateAccount(ctx, tx, id, version, p) })
 }
 
+// AccountTeam lists an account's team.
+func (a *App) AccountTeam(ctx context.Context, id string) ([]crm.TeamMember, error) {
+	return read(ctx, a, func(tx Tx) ([]crm.TeamMember, error) { return a.crm.TeamMembers(ctx, tx, id) })
+}
+
+// AddTeamMember puts a user on an account's team.
+func (a *App) AddTeamMember(ctx context.Context, id string, m crm.TeamMember) (crm.TeamMember, error) {
+	return change(ctx, a, func(tx Tx) (crm.TeamMember, error) { return a.crm.AddTeamMember(ctx, tx, id, m) })
+}
+
+// RemoveTeamMember takes a user off an account's team.
+func (a *App) RemoveTeamMember(ctx context.Context, id, userID string) error {
+	return do(ctx, a, func(tx Tx) error { return a.crm.RemoveTeamMember(ctx, tx, id, userID) })
+}
+
 // AccountHistory lists an account's changes, oldest first.
 func (a *App) AccountHistory(ctx context.Context, id string) ([]crm.AccountChange, error) {
 	return read(ctx, a, func(tx Tx) ([]crm.AccountChange, error) { return a.crm.AccountHistory(ctx, tx, id) })

@@ -38,6 +38,10 @@ func (a *App) AccountSummary(ctx context.Context, id string) (AccountSummary, er
 		if err != nil {
 			return AccountSummary{}, err
 		}
+		// What the customer owes and has bought is for those who work it.
+		if err := quotient.CheckReach(ctx, tx, "account", id, id); err != nil {
+			return AccountSummary{}, err
+		}
 		out := AccountSummary{Account: acc}
 		if out.Exposure, err = a.billing.AccountExposure(ctx, tx, acc); err != nil {
 			return out, err

@@ -25,6 +25,7 @@ type OpenItem struct {
 // AgingStore is what the aging needs.
 type AgingStore interface {
 	ledger.Store
+	quotient.AccountReach
 	// OpenItems lists, for invoices in a currency issued on or before asOf,
 	// what was still open on that date (payments applied on or before it
 	// deducted); fully paid ones are left out. accountID, when not empty,
@@ -73,7 +74,7 @@ func (r *AgingRow) add(it OpenItem, day quotient.Date) int {
 // AgingReport ages the open receivables of a currency on a date (today when
 // zero) by days past due, per account and in total.
 func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency string, asOf quotient.Date) (Aging, error) {
-	if err := requireReader(ctx); err != nil {
+	if err := RequireReceivablesReader(ctx); err != nil {
 		return Aging{}, err
 	}
 	if asOf.IsZero() {

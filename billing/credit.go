@@ -84,7 +84,7 @@ type CreditStore interface {
 	InsertCreditNote(ctx context.Context, cn CreditNote) error
 	InsertCreditAllocation(ctx context.Context, creditNoteID string, a Allocation) error
 	GetCreditNote(ctx context.Context, id string) (CreditNote, error)
-	ListCreditNotes(ctx context.Context, accountID, invoiceID string, p quotient.Page) ([]CreditNote, error)
+	ListCreditNotes(ctx context.Context, accountID, invoiceID string, r quotient.Reach, p quotient.Page) ([]CreditNote, error)
 	// UseCreditNote lowers a credit note's unallocated amount by minor if it
 	// has that much, and reports whether it did.
 	UseCreditNote(ctx context.Context, id string, minor int64) (bool, error)
@@ -394,16 +394,18 @@ func (s *Service) spendCredit(ctx context.Context, st PaymentStore, cr credit, a
 
 // GetCreditNote returns a credit note with its lines and allocations.
 func (s *Service) GetCreditNote(ctx context.Context, st CreditStore, id string) (CreditNote, error) {
-	if err := requireReader(ctx); err != nil {
+	cn, err := st.GetCreditNote(ctx, id)
+	if err != nil {
 		return CreditNote{}, err
 	}
-	return st.GetCreditNote(ctx, id)
+	return cn, quotient.CheckReach(ctx, st, "credit note", id, cn.AccountID)
 }
 
 // CreditNotes lists credit notes (headers) by id.
 func (s *Service) CreditNotes(ctx context.Context, st CreditStore, accountID, invoiceID string, p quotient.Page) ([]CreditNote, error) {
-	if err := requireReader(ctx); err != nil {
+	r, err := reach(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return st.ListCreditNotes(ctx, accountID, invoiceID, p)
+	return st.ListCreditNotes(ctx, accountID, invoiceID, r, p)
 }

@@ -73,6 +73,7 @@ type Overdue struct {
 
 // DunningStore is what dunning needs.
 type DunningStore interface {
+	Store
 	InsertDunningLevel(ctx context.Context, l DunningLevel) error
 	UpdateDunningLevel(ctx context.Context, l DunningLevel, old int) error
 	GetDunningLevel(ctx context.Context, id string) (DunningLevel, error)
@@ -244,7 +245,7 @@ func (s *Service) GetDunningLevel(ctx context.Context, st DunningStore, id strin
 
 // InvoiceDunning is an invoice's dunning history, oldest first.
 func (s *Service) InvoiceDunning(ctx context.Context, st DunningStore, invoiceID string) ([]DunningNotice, error) {
-	if err := requireReader(ctx); err != nil {
+	if _, err := s.Get(ctx, st, invoiceID); err != nil {
 		return nil, err
 	}
 	return st.DunningNotices(ctx, invoiceID)

@@ -107,6 +107,8 @@ type InvoiceFilter struct {
 	AccountID string
 	OrderID   string
 	Status    string
+	// Reach, filled by List, keeps the invoices the actor may read.
+	Reach quotient.Reach
 }
 
 // Store is the storage billing needs.
@@ -120,6 +122,7 @@ type Store interface {
 	InsertInvoice(ctx context.Context, inv Invoice) error
 	GetInvoice(ctx context.Context, id string) (Invoice, error)
 	ListInvoices(ctx context.Context, f InvoiceFilter) ([]Invoice, error)
+	quotient.AccountReach
 	SetLineInvoiced(ctx context.Context, l order.Line) error
 }
 
@@ -357,17 +360,36 @@ func requireReader(ctx context.Context) error {
 	return err
 }
 
+// RequireReceivablesReader allows the company-wide receivables reports
+// (the AR aging, its reconciliation with the ledger) to finance, admins
+// and sales managers; a rep reads their own customers' statements.
+func RequireReceivablesReader(ctx context.Context) error {
+	a, err := quotient.RequireActor(ctx)
+	if err == nil && a.Role == quotient.RoleSalesRep {
+		err = quotient.Errorf(quotient.Forbidden, "the receivables reports are for finance, admins and sales managers; read your customers' statements instead")
+	}
+	return err
+}
+
 // Get returns an invoice with its lines.
 func (s *Service) Get(ctx context.Context, st Store, id string) (Invoice, error) {
-	if err := requireReader(ctx); err != nil {
+	inv, err := st.GetInvoice(ctx, id)
+	if err != nil {
 		return Invoice{}, err
 	}
-	return st.GetInvoice(ctx, id)
+	return inv, quotient.CheckReach(ctx, st, "invoice", id, inv.AccountID)
+}
+
+// reach is the actor's reach over customers' records.
+func reach(ctx context.Context) (quotient.Reach, error) {
+	a, err := quotient.RequireActor(ctx)
+	return a.Reach(), err
 }
 
 // List returns invoices by id.
 func (s *Service) List(ctx context.Context, st Store, f InvoiceFilter) ([]Invoice, error) {
-	if err := requireReader(ctx); err != nil {
+	var err error
+	if f.Reach, err = reach(ctx); err != nil {
 		return nil, err
 	}
 	if f.Status != "" {

@@ -71,7 +71,7 @@ type PaymentStore interface {
 	InsertPayment(ctx context.Context, p Payment) error
 	InsertAllocation(ctx context.Context, a Allocation) error
 	GetPayment(ctx context.Context, id string) (Payment, error)
-	ListPayments(ctx context.Context, accountID string, p quotient.Page) ([]Payment, error)
+	ListPayments(ctx context.Context, accountID string, r quotient.Reach, p quotient.Page) ([]Payment, error)
 	// UseCredit lowers a payment's unallocated amount by minor if it has
 	// that much, and reports whether it did.
 	UseCredit(ctx context.Context, paymentID string, minor int64) (bool, error)
@@ -291,16 +291,18 @@ func (s *Service) AllocateCredit(ctx context.Context, st PaymentStore, paymentID
 
 // GetPayment returns a payment with its allocations.
 func (s *Service) GetPayment(ctx context.Context, st PaymentStore, id string) (Payment, error) {
-	if err := requireReader(ctx); err != nil {
+	pay, err := st.GetPayment(ctx, id)
+	if err != nil {
 		return Payment{}, err
 	}
-	return st.GetPayment(ctx, id)
+	return pay, quotient.CheckReach(ctx, st, "payment", id, pay.AccountID)
 }
 
 // Payments lists payments by id.
 func (s *Service) Payments(ctx context.Context, st PaymentStore, accountID string, p quotient.Page) ([]Payment, error) {
-	if err := requireReader(ctx); err != nil {
+	r, err := reach(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return st.ListPayments(ctx, accountID, p)
+	return st.ListPayments(ctx, accountID, r, p)
 }

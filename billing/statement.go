@@ -108,6 +108,9 @@ func (s *Service) CustomerStatement(ctx context.Context, st StatementStore, acco
 	if err := p.Err(); err != nil {
 		return Statement{}, err
 	}
+	if err := quotient.CheckReach(ctx, st, "account", accountID, accountID); err != nil {
+		return Statement{}, err
+	}
 	out := Statement{Account: acc, Currency: currency, From: from, To: to, Aging: AgingRow{AccountID: acc.ID, AccountName: acc.Name}}
 	if out.Opening, out.Items, err = st.StatementItems(ctx, acc.ID, currency, from, to); err != nil {
 		return Statement{}, err

@@ -122,7 +122,9 @@ type Store interface {
 	InsertPlan(ctx context.Context, p Plan) error
 	UpdatePlan(ctx context.Context, p Plan, old int) error
 	GetPlan(ctx context.Context, id string) (Plan, error)
-	ListPlans(ctx context.Context, p quotient.Page) ([]Plan, error)
+	ListPlans(ctx context.Context, r quotient.Reach, p quotient.Page) ([]Plan, error)
+	// PlanAssignedTo reports whether one of users is (or was) on the plan.
+	PlanAssignedTo(ctx context.Context, planID string, users []string) (bool, error)
 	InsertAssignment(ctx context.Context, a Assignment) error
 	ListAssignments(ctx context.Context, planID string) ([]Assignment, error)
 	// UserAssignments lists a user's assignments on every plan.
@@ -234,20 +236,37 @@ func (s *Service) UpdatePlan(ctx context.Context, st Store, id string, version i
 	return p, st.UpdatePlan(ctx, p, old)
 }
 
-// GetPlan returns a plan.
+// GetPlan returns a plan: finance and admins read every plan, a rep the
+// plans they are on, a manager those of their team; any other is not
+// found.
 func (s *Service) GetPlan(ctx context.Context, st Store, id string) (Plan, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
+	a, err := quotient.RequireActor(ctx)
+	if err != nil {
 		return Plan{}, err
 	}
-	return st.GetPlan(ctx, id)
+	p, err := st.GetPlan(ctx, id)
+	if err != nil {
+		return Plan{}, err
+	}
+	if r := a.Reach(); !r.All {
+		ok, err := st.PlanAssignedTo(ctx, id, r.Users)
+		if err != nil {
+			return Plan{}, err
+		}
+		if !ok {
+			return Plan{}, quotient.Errorf(quotient.NotFound, "commission plan %q not found", id)
+		}
+	}
+	return p, nil
 }
 
-// Plans lists plans by id.
+// Plans lists by id the plans the actor may read (see GetPlan).
 func (s *Service) Plans(ctx context.Context, st Store, p quotient.Page) ([]Plan, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
+	a, err := quotient.RequireActor(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return st.ListPlans(ctx, p)
+	return st.ListPlans(ctx, a.Reach(), p)
 }
 
 // AssignmentInput puts a user on a plan.

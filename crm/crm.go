@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -154,6 +155,22 @@ type UserFilter struct {
 	Role      string
 	ManagerID string
 	Q         string
+	// Colleagues, filled by ListUsers for sales roles, keeps the users
+	// they may read (see Colleagues).
+	Colleagues *Colleagues
+}
+
+// Colleagues are the users a salesperson may read: themselves and their
+// team (Reach), their manager and the manager's other reports. Finance
+// and admins read everyone.
+type Colleagues struct {
+	Users   []string
+	Manager string
+}
+
+// Has reports whether a user is one of the colleagues.
+func (c Colleagues) Has(u User) bool {
+	return slices.Contains(c.Users, u.ID) || (c.Manager != "" && (u.ID == c.Manager || u.ManagerID == c.Manager))
 }
 
 // AccountFilter narrows a list of accounts.
@@ -208,6 +225,10 @@ type Store interface {
 	ListAccounts(ctx context.Context, f AccountFilter) ([]Account, error)
 	AccountHasOpportunities(ctx context.Context, id string) (bool, error)
 	InsertAccountChanges(ctx context.Context, cs []AccountChange) error
+	PutTeamMember(ctx context.Context, m TeamMember) error
+	DeleteTeamMember(ctx context.Context, accountID, userID string) error
+	TeamMembers(ctx context.Context, accountID string) ([]TeamMember, error)
+	quotient.AccountReach
 	// AccountChanges returns an account's history, oldest first.
 	AccountChanges(ctx context.Context, accountID string) ([]AccountChange, error)
 	// PriceBookCurrency returns the currency of a price book (not_found

@@ -108,19 +108,47 @@ func (s *Service) createUser(ctx context.Context, st Store, in UserInput) (User,
 	return u, nil
 }
 
-// GetUser returns one user; every signed-in user may read users.
+// GetUser returns one user: finance and admins read everyone, a
+// salesperson their colleagues (see Colleagues); anyone else is not found.
 func (s *Service) GetUser(ctx context.Context, st Store, id string) (User, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
+	c, err := colleagues(ctx, st)
+	if err != nil {
 		return User{}, err
 	}
-	return st.GetUser(ctx, id)
+	u, err := st.GetUser(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	if c != nil && !c.Has(u) {
+		return User{}, quotient.Errorf(quotient.NotFound, "user %q not found", id)
+	}
+	return u, nil
 }
 
-// ListUsers returns a page of users.
-func (s *Service) ListUsers(ctx context.Context, st Store, f UserFilter) ([]User, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
+// colleagues are the users the actor may read (nil: everyone).
+func colleagues(ctx context.Context, st Store) (*Colleagues, error) {
+	a, err := quotient.RequireActor(ctx)
+	if err != nil {
 		return nil, err
 	}
+	r := a.Reach()
+	if r.All {
+		return nil, nil
+	}
+	me, err := st.GetUser(ctx, a.UserID)
+	if err != nil && quotient.ErrorCode(err) != quotient.NotFound {
+		return nil, err
+	}
+	return &Colleagues{Users: r.Users, Manager: me.ManagerID}, nil
+}
+
+// ListUsers returns a page of the users the actor may read.
+func (s *Service) ListUsers(ctx context.Context, st Store, f UserFilter) ([]User, error) {
+	c, err := colleagues(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	f.Colleagues = c
 	return st.ListUsers(ctx, f)
 }
 

@@ -109,11 +109,14 @@ type Filter struct {
 	AccountID string
 	QuoteID   string
 	Status    string
+	// Reach, filled by List, keeps the orders the actor may read.
+	Reach quotient.Reach
 }
 
 // Store is the storage orders need.
 type Store interface {
 	inventory.ReserveStore
+	quotient.AccountReach
 	// NextSequence returns the next order or shipment number; numbers
 	// may have gaps.
 	NextSequence(ctx context.Context, name string) (int64, error)
@@ -378,17 +381,20 @@ func (s *Service) FillBackorders(ctx context.Context, st Store, productIDs []str
 
 // Get returns an order with its lines.
 func (s *Service) Get(ctx context.Context, st Store, id string) (Order, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
+	o, err := st.GetOrder(ctx, id)
+	if err != nil {
 		return Order{}, err
 	}
-	return st.GetOrder(ctx, id)
+	return o, quotient.CheckReach(ctx, st, "order", id, o.AccountID, o.OwnerID)
 }
 
 // List returns orders, newest first.
 func (s *Service) List(ctx context.Context, st Store, f Filter) ([]Order, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
+	a, err := quotient.RequireActor(ctx)
+	if err != nil {
 		return nil, err
 	}
+	f.Reach = a.Reach()
 	if f.Status != "" {
 		p := quotient.Problems{}
 		p.OneOf("status", f.Status, string(Open), string(OnHold), string(PartiallyFulfilled), string(Fulfilled), string(Cancelled), string(Closed))
@@ -407,7 +413,7 @@ func (s *Service) Reservations(ctx context.Context, st Store, orderID string) ([
 	if orderID == "" {
 		return nil, quotient.FieldErrorf(quotient.Invalid, "order_id", "order_id is required")
 	}
-	if _, err := st.GetOrder(ctx, orderID); err != nil {
+	if _, err := s.Get(ctx, st, orderID); err != nil {
 		return nil, err
 	}
 	return st.Reservations(ctx, orderID)

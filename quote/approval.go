@@ -445,7 +445,7 @@ func (s *Service) Decide(ctx context.Context, st Store, id, requestID string, ru
 
 // Requests lists the approval requests of a version.
 func (s *Service) Requests(ctx context.Context, st Store, id string, version int) ([]Request, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
+	if _, err := s.Readable(ctx, st, id); err != nil {
 		return nil, err
 	}
 	return st.ListRequests(ctx, id, version)

@@ -162,10 +162,7 @@ func Compare(from, to Version) Diff {
 
 // Diff compares two versions of a quote.
 func (s *Service) Diff(ctx context.Context, st Store, id string, from, to int) (Diff, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
-		return Diff{}, err
-	}
-	q, err := st.GetQuote(ctx, id)
+	q, err := s.Readable(ctx, st, id)
 	if err != nil {
 		return Diff{}, err
 	}

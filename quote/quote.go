@@ -134,6 +134,12 @@ type Filter struct {
 	// Filled by List from the actor for Approver "me".
 	ApproverID   string
 	ApproverRole string
+	// Reach, filled by List, keeps the quotes the actor may read: of
+	// accounts in reach, their own (or their team's), and those waiting
+	// for a decision ReaderID (of ReaderRole) may give.
+	Reach      quotient.Reach
+	ReaderID   string
+	ReaderRole string
 }
 
 // Store is what quote needs from storage, inside the caller's transaction.
@@ -145,6 +151,13 @@ type Store interface {
 	GetContact(ctx context.Context, id string) (crm.Contact, error)
 	PrimaryContact(ctx context.Context, accountID string) (crm.Contact, error)
 	GetProductBySKU(ctx context.Context, sku string) (catalog.Product, error)
+	quotient.AccountReach
+	// QuotesOpenToReps reads the organisation's setting that lets every
+	// rep read every quote.
+	QuotesOpenToReps(ctx context.Context) (bool, error)
+	// AsksDecisionOf reports whether a request of the quote names the
+	// user, or their role, as its approver.
+	AsksDecisionOf(ctx context.Context, quoteID, userID, role string) (bool, error)
 
 	NextNumber(ctx context.Context, name string) (int64, error)
 	InsertQuote(ctx context.Context, q Quote) error

@@ -153,7 +153,7 @@ func (s *Service) Send(ctx context.Context, st SendStore, p Portal, id string, i
 
 // Deliveries returns the e-mails queued for a quote, with their state.
 func (s *Service) Deliveries(ctx context.Context, st SendStore, id string) ([]outbox.Message, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
+	if _, err := s.Readable(ctx, st, id); err != nil {
 		return nil, err
 	}
 	all, err := st.OutboxFor(ctx, id)

@@ -235,10 +235,7 @@ func notFoundAs(err error, field, msg string) error {
 
 // Get returns a quote and its current version.
 func (s *Service) Get(ctx context.Context, st Store, id string) (Quote, Version, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
-		return Quote{}, Version{}, err
-	}
-	q, err := st.GetQuote(ctx, id)
+	q, err := s.Readable(ctx, st, id)
 	if err != nil {
 		return Quote{}, Version{}, err
 	}
@@ -248,15 +245,50 @@ func (s *Service) Get(ctx context.Context, st Store, id string) (Quote, Version,
 
 // GetVersion returns one version of a quote.
 func (s *Service) GetVersion(ctx context.Context, st Store, id string, n int) (Quote, Version, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
-		return Quote{}, Version{}, err
-	}
-	q, err := st.GetQuote(ctx, id)
+	q, err := s.Readable(ctx, st, id)
 	if err != nil {
 		return Quote{}, Version{}, err
 	}
 	v, err := st.GetVersion(ctx, id, n)
 	return q, v, err
+}
+
+// allQuotes reports whether the actor reads every quote: finance and
+// admins always, everyone when the organisation opens quotes to reps.
+func allQuotes(ctx context.Context, st Store, a quotient.Actor) (bool, error) {
+	if a.Reach().All {
+		return true, nil
+	}
+	return st.QuotesOpenToReps(ctx)
+}
+
+// Readable loads a quote the actor may read: one of an account in their
+// reach, their own or their team's, one waiting for their decision, or
+// any when quotes are open to reps. Any other is not found, exactly as a
+// quote that does not exist.
+func (s *Service) Readable(ctx context.Context, st Store, id string) (Quote, error) {
+	a, err := quotient.RequireActor(ctx)
+	if err != nil {
+		return Quote{}, err
+	}
+	q, err := st.GetQuote(ctx, id)
+	if err != nil {
+		return Quote{}, err
+	}
+	if all, err := allQuotes(ctx, st, a); err != nil || all {
+		return q, err
+	}
+	ok, err := quotient.InReach(ctx, st, q.AccountID, q.OwnerID)
+	if err == nil && !ok {
+		ok, err = st.AsksDecisionOf(ctx, q.ID, a.UserID, string(a.Role))
+	}
+	if err != nil {
+		return Quote{}, err
+	}
+	if !ok {
+		return Quote{}, quotient.Errorf(quotient.NotFound, "quote %q not found", id)
+	}
+	return q, nil
 }
 
 // List returns a page of quotes.
@@ -278,15 +310,18 @@ func (s *Service) List(ctx context.Context, st Store, f Filter) ([]Quote, error)
 	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
 		return nil, quotient.FieldErrorf(quotient.Invalid, "status", "must be one of %v (got %q)", Statuses, f.Status)
 	}
+	f.Reach = quotient.Reach{All: true}
+	if all, err := allQuotes(ctx, st, a); err != nil {
+		return nil, err
+	} else if !all {
+		f.Reach, f.ReaderID, f.ReaderRole = a.Reach(), a.UserID, string(a.Role)
+	}
 	return st.ListQuotes(ctx, f)
 }
 
 // Versions returns a quote with every one of its versions.
 func (s *Service) Versions(ctx context.Context, st Store, id string) (Quote, []Version, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
-		return Quote{}, nil, err
-	}
-	q, err := st.GetQuote(ctx, id)
+	q, err := s.Readable(ctx, st, id)
 	if err != nil {
 		return Quote{}, nil, err
 	}
@@ -296,10 +331,7 @@ func (s *Service) Versions(ctx context.Context, st Store, id string) (Quote, []V
 
 // History returns a quote's events, oldest first.
 func (s *Service) History(ctx context.Context, st Store, id string) ([]Event, error) {
-	if _, err := quotient.RequireActor(ctx); err != nil {
-		return nil, err
-	}
-	if _, err := st.GetQuote(ctx, id); err != nil {
+	if _, err := s.Readable(ctx, st, id); err != nil {
 		return nil, err
 	}
 	return st.ListEvents(ctx, id)

@@ -220,3 +220,36 @@ func (s *Server) accountHistory() fiber.Handler {
 		})})
 	}
 }
+
+func (s *Server) accountTeam() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if _, _, err := parseList(c); err != nil {
+			return err
+		}
+		ms, err := s.app.AccountTeam(c.UserContext(), c.Params("id"))
+		if err != nil {
+			return err
+		}
+		return send(c, fiber.StatusOK, 0, listPage[TeamMemberJSON]{Data: mapSlice(ms, teamMemberJSON)})
+	}
+}
+
+func (s *Server) addTeamMember() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var r TeamMemberRequest
+		if err := decode(c, &r); err != nil {
+			return err
+		}
+		return commit(c, func(ctx context.Context) (crm.TeamMember, error) {
+			return s.app.AddTeamMember(ctx, c.Params("id"), crm.TeamMember{UserID: r.UserID, Role: r.Role})
+		}, func(m crm.TeamMember) response {
+			return response{status: fiber.StatusCreated, body: teamMemberJSON(m), location: v1 + "/accounts/" + m.AccountID + "/team"}
+		})
+	}
+}
+
+func (s *Server) removeTeamMember() fiber.Handler {
+	return deleteOne(func(ctx context.Context, c *fiber.Ctx) error {
+		return s.app.RemoveTeamMember(ctx, c.Params("id"), c.Params("user_id"))
+	})
+}

@@ -287,3 +287,21 @@ type AccountChangeJSON struct {
 	ActorID string    `json:"actor_id"`
 	At      time.Time `json:"at"`
 }
+
+// TeamMemberJSON is a user on an account's team.
+type TeamMemberJSON struct {
+	AccountID string    `json:"account_id"`
+	UserID    string    `json:"user_id"`
+	Role      string    `json:"role"`
+	AddedAt   time.Time `json:"added_at"`
+}
+
+// TeamMemberRequest puts a user on an account's team.
+type TeamMemberRequest struct {
+	UserID string `json:"user_id"`
+	Role   string `json:"role" maxLength:"100"`
+}
+
+func teamMemberJSON(m crm.TeamMember) TeamMemberJSON {
+	return TeamMemberJSON{AccountID: m.AccountID, UserID: m.UserID, Role: m.Role, AddedAt: m.AddedAt}
+}

@@ -113,6 +113,7 @@ func (t *Tx) ListInvoices(ctx context.Context, f billing.InvoiceFilter) ([]billi
 	where, args = eq(where, args, "account_id", f.AccountID)
 	where, args = eq(where, args, "order_id", f.OrderID)
 	where, args = eq(where, args, "status", f.Status)
+	where, args = inReach(where, args, f.Reach, "account_id")
 	var rows []invoiceRow
 	if err := t.list(ctx, &rows, invoiceCols, "invoices", where, args, f.After, f.Limit); err != nil {
 		return nil, err
@@ -229,11 +230,12 @@ func (t *Tx) GetPayment(ctx context.Context, id string) (billing.Payment, error)
 }
 
 // ListPayments lists payments by id.
-func (t *Tx) ListPayments(ctx context.Context, accountID string, p quotient.Page) ([]billing.Payment, error) {
+func (t *Tx) ListPayments(ctx context.Context, accountID string, r quotient.Reach, p quotient.Page) ([]billing.Payment, error) {
 	limit, after := p.Limit, p.After
 	var where []string
 	var args []any
 	where, args = eq(where, args, "account_id", accountID)
+	where, args = inReach(where, args, r, "account_id")
 	var rows []paymentRow
 	if err := t.list(ctx, &rows, paymentCols, "payments", where, args, after, limit); err != nil {
 		return nil, err

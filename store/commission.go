@@ -95,10 +95,21 @@ func (t *Tx) GetPlan(ctx context.Context, id string) (commission.Plan, error) {
 }
 
 // ListPlans lists plans by id.
-func (t *Tx) ListPlans(ctx context.Context, p quotient.Page) ([]commission.Plan, error) {
+func (t *Tx) ListPlans(ctx context.Context, r quotient.Reach, p quotient.Page) ([]commission.Plan, error) {
 	limit, after := p.Limit, p.After
+	var where []string
+	var args []any
+	if !r.All {
+		where = append(where, "1 = 0")
+		if len(r.Users) > 0 {
+			where[0] = "id IN (SELECT plan_id FROM commission_assignments WHERE user_id IN (" + placeholders(len(r.Users)) + "))"
+			for _, u := range r.Users {
+				args = append(args, u)
+			}
+		}
+	}
 	var rows []planRow
-	if err := t.list(ctx, &rows, planCols, "commission_plans", nil, nil, after, limit); err != nil {
+	if err := t.list(ctx, &rows, planCols, "commission_plans", where, args, after, limit); err != nil {
 		return nil, err
 	}
 	out := make([]commission.Plan, len(rows))
@@ -512,4 +523,16 @@ func (t *Tx) CommissionBreaches(ctx context.Context) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// PlanAssignedTo reports whether one of users is (or was) on the plan.
+func (t *Tx) PlanAssignedTo(ctx context.Context, planID string, users []string) (bool, error) {
+	if len(users) == 0 {
+		return false, nil
+	}
+	args := []any{planID}
+	for _, u := range users {
+		args = append(args, u)
+	}
+	return t.exists(ctx, `SELECT id FROM commission_assignments WHERE plan_id = ? AND user_id IN (`+placeholders(len(users))+`)`, args...)
 }

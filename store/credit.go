@@ -142,12 +142,13 @@ func (t *Tx) GetCreditNote(ctx context.Context, id string) (billing.CreditNote, 
 }
 
 // ListCreditNotes lists credit note headers by id.
-func (t *Tx) ListCreditNotes(ctx context.Context, accountID, invoiceID string, p quotient.Page) ([]billing.CreditNote, error) {
+func (t *Tx) ListCreditNotes(ctx context.Context, accountID, invoiceID string, r quotient.Reach, p quotient.Page) ([]billing.CreditNote, error) {
 	limit, after := p.Limit, p.After
 	var where []string
 	var args []any
 	where, args = eq(where, args, "account_id", accountID)
 	where, args = eq(where, args, "invoice_id", invoiceID)
+	where, args = inReach(where, args, r, "account_id")
 	var rows []creditNoteRow
 	if err := t.list(ctx, &rows, creditNoteCols, creditNotes, where, args, after, limit); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/quotient-cpq/quotient"
@@ -79,6 +80,20 @@ func (t *Tx) ListUsers(ctx context.Context, f crm.UserFilter) ([]crm.User, error
 	where, args = eq(where, args, "role", f.Role)
 	where, args = eq(where, args, "manager_id", f.ManagerID)
 	where, args = nameLike(where, args, "name", f.Q)
+	if c := f.Colleagues; c != nil {
+		conds := []string{"1 = 0"}
+		if len(c.Users) > 0 {
+			conds[0] = "id IN (" + placeholders(len(c.Users)) + ")"
+			for _, u := range c.Users {
+				args = append(args, u)
+			}
+		}
+		if c.Manager != "" {
+			conds = append(conds, "id = ?", "manager_id = ?")
+			args = append(args, c.Manager, c.Manager)
+		}
+		where = append(where, "("+strings.Join(conds, " OR ")+")")
+	}
 	var rows []userRow
 	if err := t.list(ctx, &rows, userCols, "users", where, args, f.After, f.Limit); err != nil {
 		return nil, err

@@ -256,6 +256,7 @@ func (t *Tx) ListOrders(ctx context.Context, f order.Filter) ([]order.Order, err
 	var args []any
 	where, args = eq(where, args, "account_id", f.AccountID)
 	where, args = eq(where, args, "quote_id", f.QuoteID)
+	where, args = inReach(where, args, f.Reach, "account_id", "owner_id")
 	switch f.Status {
 	case string(order.OnHold):
 		where = append(where, "status = 'open' AND hold_reason <> ''")

@@ -97,6 +97,14 @@ func (t *Tx) ListQuotes(ctx context.Context, f quote.Filter) ([]quote.Quote, err
 		where = append(where, `EXISTS (SELECT 1 FROM quote_versions v WHERE v.quote_id = quotes.id AND v.version = quotes.current_version AND v.status = ?)`)
 		args = append(args, string(f.Status))
 	}
+	if !f.Reach.All {
+		// In reach, or waiting for a decision the reader may give.
+		var reach []string
+		reach, args = inReach(nil, args, f.Reach, "quotes.account_id", "quotes.owner_id")
+		where = append(where, `(`+reach[0]+` OR EXISTS (SELECT 1 FROM approval_requests r WHERE r.quote_id = quotes.id
+			AND ((r.approver_kind = 'user' AND r.approver_id = ?) OR (r.approver_kind = 'role' AND r.approver_role = ?))))`)
+		args = append(args, f.ReaderID, f.ReaderRole)
+	}
 	if f.ApproverID != "" {
 		// Waiting for the approver: a pending request of the current
 		// version, pending approval, that names them, their role, or them
@@ -454,3 +462,16 @@ func (t *Tx) ListRequests(ctx context.Context, quoteID string, version int) ([]q
 }
 
 var _ quote.Store = (*Tx)(nil)
+
+// QuotesOpenToReps reads the setting that opens every quote to every rep.
+func (t *Tx) QuotesOpenToReps(ctx context.Context) (bool, error) {
+	v, _, err := t.Setting(ctx, "quotes_open_to_reps")
+	return v == "true", err
+}
+
+// AsksDecisionOf reports whether a request of the quote names the user,
+// or their role, as its approver.
+func (t *Tx) AsksDecisionOf(ctx context.Context, quoteID, userID, role string) (bool, error) {
+	return t.exists(ctx, `SELECT id FROM approval_requests WHERE quote_id = ?
+		AND ((approver_kind = 'user' AND approver_id = ?) OR (approver_kind = 'role' AND approver_role = ?))`, quoteID, userID, role)
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/crm"
+)
+
+// placeholders is "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// AccountInReach reports whether one of users owns the account or is on
+// its account team.
+func (t *Tx) AccountInReach(ctx context.Context, accountID string, users []string) (bool, error) {
+	if len(users) == 0 {
+		return false, nil
+	}
+	args := []any{accountID}
+	for range 2 {
+		for _, u := range users {
+			args = append(args, u)
+		}
+	}
+	return t.exists(ctx, `SELECT id FROM accounts WHERE id = ? AND (owner_id IN (`+placeholders(len(users))+`)
+		OR EXISTS (SELECT 1 FROM account_team m WHERE m.account_id = accounts.id AND m.user_id IN (`+placeholders(len(users))+`)))`, args...)
+}
+
+// inReach adds to a WHERE list the condition that a row's account (in
+// accountCol) is in reach, or that its owner (in each of ownerCols) is
+// one of the reach's users.
+func inReach(where []string, args []any, r quotient.Reach, accountCol string, ownerCols ...string) ([]string, []any) {
+	if r.All {
+		return where, args
+	}
+	if len(r.Users) == 0 {
+		return append(where, "1 = 0"), args
+	}
+	ph := placeholders(len(r.Users))
+	users := make([]any, len(r.Users))
+	for i, u := range r.Users {
+		users[i] = u
+	}
+	conds := []string{accountCol + ` IN (SELECT id FROM accounts WHERE owner_id IN (` + ph + `))`,
+		accountCol + ` IN (SELECT account_id FROM account_team WHERE user_id IN (` + ph + `))`}
+	args = append(append(args, users...), users...)
+	for _, c := range ownerCols {
+		conds = append(conds, c+` IN (`+ph+`)`)
+		args = append(args, users...)
+	}
+	return append(where, "("+strings.Join(conds, " OR ")+")"), args
+}
+
+type teamRow struct {
+	AccountID string `db:"account_id"`
+	UserID    string `db:"user_id"`
+	Role      string `db:"role"`
+	CreatedAt dbTime `db:"created_at"`
+}
+
+// PutTeamMember adds a user to an account's team, or changes their role.
+func (t *Tx) PutTeamMember(ctx context.Context, m crm.TeamMember) error {
+	_, err := t.exec(ctx, `INSERT INTO account_team (account_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (account_id, user_id) DO UPDATE SET role = excluded.role`, m.AccountID, m.UserID, m.Role, t.ts(m.AddedAt))
+	return err
+}
+
+// DeleteTeamMember takes a user off an account's team.
+func (t *Tx) DeleteTeamMember(ctx context.Context, accountID, userID string) error {
+	n, err := t.execN(ctx, `DELETE FROM account_team WHERE account_id = ? AND user_id = ?`, accountID, userID)
+	if err == nil && n == 0 {
+		return notFound("team member", userID)
+	}
+	return err
+}
+
+// TeamMembers lists an account's team, oldest first.
+func (t *Tx) TeamMembers(ctx context.Context, accountID string) ([]crm.TeamMember, error) {
+	var rows []teamRow
+	if err := t.sel(ctx, &rows, `SELECT account_id, user_id, role, created_at FROM account_team WHERE account_id = ? ORDER BY created_at, user_id`, accountID); err != nil {
+		return nil, err
+	}
+	out := make([]crm.TeamMember, len(rows))
+	for i, r := range rows {
+		out[i] = crm.TeamMember{AccountID: r.AccountID, UserID: r.UserID, Role: r.Role, AddedAt: r.CreatedAt.Time}
+	}
+	return out, nil
+}
