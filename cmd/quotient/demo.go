@@ -42,8 +42,9 @@ var demoUsers = []crm.UserInput{
 // every "serve --demo" prints tokens that work.
 func seedDemo(ctx context.Context, db *store.DB, now func() time.Time, w stack) ([]demoLogin, error) {
 	var logins []demoLogin
+	fresh := false
 	err := db.InTx(ctx, func(tx *store.Tx) error {
-		logins = nil
+		logins, fresh = nil, false
 		if ids, ok, err := tx.Setting(ctx, demoUsersSetting); err != nil {
 			return err
 		} else if ok {
@@ -60,8 +61,12 @@ func seedDemo(ctx context.Context, db *store.DB, now func() time.Time, w stack) 
 		if len(accs) > 0 || len(prods) > 0 {
 			return fmt.Errorf("the database already holds data; --demo only fills an empty database")
 		}
+		fresh = true
 		return seed(ctx, tx, now, w, &logins)
 	})
+	if err == nil && fresh {
+		err = seedHistory(ctx, db, now)
+	}
 	return logins, err
 }
 
@@ -184,7 +189,8 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, w stack, logi
 		return err
 	}
 	for k, v := range map[string]string{"company_name": "Northwind Systems",
-		"company_address": "100 Market Street\nSan Francisco, CA 94105\nUnited States\n+1 415 555 0100 · sales@northwind.example"} {
+		"company_address":             "100 Market Street\nSan Francisco, CA 94105\nUnited States\n+1 415 555 0100 · sales@northwind.example",
+		"company_registration_number": "T4010001234567"} { // registered for Japan's consumption tax
 		if _, err := tx.PutSettingIfAbsent(ctx, k, v); err != nil {
 			return err
 		}
@@ -313,9 +319,8 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, w stack, logi
 		// finance's and admins', not the rep's.
 		acc, err := crmSvc.CreateAccount(admin, tx, crm.AccountInput{OwnerID: owner.ID, Name: a.name, Currency: a.currency, Segment: a.segment,
 			Industry: a.industry, CreditLimit: d(a.limit), PaymentTerms: a.terms, TaxRegion: a.region, Phone: a.phone,
-			Website: "https://www." + domain,
-			BillingAddress: crm.Address{Line1: fmt.Sprintf("%d Commerce Way", 100+i*7), City: a.city, Country: a.country,
-				PostalCode: fmt.Sprintf("%05d", 10000+i*311)}})
+			Website:        "https://www." + domain,
+			BillingAddress: demoAddress(i, a.city, a.region, a.country)})
 		if err != nil {
 			return fmt.Errorf("account %s: %w", a.name, err)
 		}
@@ -510,4 +515,43 @@ func seedCommissions(ctx context.Context, tx *store.Tx, now func() time.Time, se
 		}
 	}
 	return nil
+}
+
+// demoAddress is a believable address in the customer's country, in the
+// parts its documents lay out in the country's order.
+func demoAddress(i int, city, region, country string) crm.Address {
+	n := 100 + i*7
+	switch country {
+	case "JP":
+		jp := map[string][4]string{ // postal code, prefecture, city, street
+			"東京都千代田区": {"100-0005", "東京都", "千代田区", "丸の内1-9-2"},
+			"大阪市北区":   {"530-0001", "大阪府", "大阪市北区", "梅田3-1-3"},
+			"札幌市中央区":  {"060-0005", "北海道", "札幌市中央区", "北5条西2-5"},
+			"横浜市中区":   {"231-0023", "神奈川県", "横浜市中区", "山下町1-1"},
+			"京都市下京区":  {"600-8216", "京都府", "京都市下京区", "東塩小路町721-1"},
+		}[city]
+		return crm.Address{PostalCode: jp[0], Region: jp[1], City: jp[2], Line1: jp[3], Country: "JP"}
+	case "US", "CA", "AU":
+		_, st, _ := strings.Cut(region, "-")
+		postal := fmt.Sprintf("%05d", 10000+i*311)
+		if country == "CA" {
+			postal = "M5V 2T6"
+		} else if country == "AU" {
+			postal = "6000"
+		}
+		return crm.Address{Line1: fmt.Sprintf("%d Commerce Way", n), City: city, Region: st, PostalCode: postal, Country: country}
+	case "DE":
+		return crm.Address{Line1: fmt.Sprintf("Industriestraße %d", 10+i), PostalCode: "80331", City: city, Country: country}
+	case "FR":
+		return crm.Address{Line1: fmt.Sprintf("%d rue de la République", 10+i), PostalCode: "69002", City: city, Country: country}
+	case "NL":
+		return crm.Address{Line1: fmt.Sprintf("Havenweg %d", 10+i), PostalCode: "3011 AB", City: city, Country: country}
+	case "ES":
+		return crm.Address{Line1: fmt.Sprintf("Calle Mayor %d", 10+i), PostalCode: "41001", City: city, Country: country}
+	case "IT":
+		return crm.Address{Line1: fmt.Sprintf("Via Roma %d", 10+i), PostalCode: "37121", City: city, Country: country}
+	case "SG":
+		return crm.Address{Line1: fmt.Sprintf("%d Raffles Place", 10+i), PostalCode: "048616", City: city, Country: country}
+	}
+	return crm.Address{Line1: fmt.Sprintf("%d Commerce Way", n), City: city, Country: country}
 }

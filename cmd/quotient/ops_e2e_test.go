@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
 
@@ -152,6 +153,51 @@ func TestDemoCompany(t *testing.T) {
 					if !strings.Contains(text, want) {
 						t.Errorf("demo quote PDF lacks %q\n%s", want, text)
 					}
+				}
+			}
+		}
+
+		// The demo company has a history: receivables current and overdue,
+		// invoices paid in full and in part, credit notes, orders shipped in
+		// full and in part and held for credit, reminders and commission
+		// paid; and the books check out.
+		fin := toks["sofia.lindqvist@northwind.example"]
+		aging := as[server.AgingReportJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging", fin, nil))
+		overdue := false
+		for _, s := range aging.Sections {
+			overdue = overdue || dec(t, s.Total.Total).GreaterThan(dec(t, s.Total.Current))
+		}
+		if len(aging.Sections) != 3 || !overdue {
+			t.Fatalf("the demo's receivables: %+v", aging)
+		}
+		statuses := map[string]int{}
+		for _, inv := range page[server.InvoiceJSON](t, a.must(200, "GET", "/api/v1/invoices?limit=200", fin, nil)) {
+			statuses[inv.Status]++
+		}
+		orders := map[string]int{}
+		for _, o := range page[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders?limit=200", admin, nil)) {
+			orders[o.Status]++
+		}
+		if statuses["paid"] < 10 || statuses["partially_paid"] == 0 || statuses["posted"] == 0 || orders["fulfilled"] < 10 ||
+			orders["partially_fulfilled"] == 0 || orders["on_hold"] == 0 {
+			t.Fatalf("the demo's invoices %v and orders %v", statuses, orders)
+		}
+		if cns := page[server.CreditNoteJSON](t, a.must(200, "GET", "/api/v1/credit-notes", fin, nil)); len(cns) == 0 {
+			t.Fatal("the demo has no credit notes")
+		}
+		if code, out, errs := runCmd(t, db, "check"); code != 0 {
+			t.Fatalf("quotient check on a fresh demo: %d\n%s%s", code, out, errs)
+		}
+		// A Japanese customer's invoice reads as one: labels, the issuer's
+		// registration number, the address in Japanese order.
+		jpInvoices := page[server.InvoiceJSON](t, a.must(200, "GET", "/api/v1/invoices?limit=200&account_id="+jpAccount, fin, nil))
+		if len(jpInvoices) == 0 {
+			t.Fatal("no invoice for the Japanese demo customer")
+		}
+		if text, ok := pdfText(t, a.must(200, "GET", "/api/v1/invoices/"+jpInvoices[0].ID+"/pdf", fin, nil).body); ok {
+			for _, want := range []string{"請求書", "小計", "消費税 10%", "合計", "登録番号 T4010001234567", "〒100-0005", "東京都千代田区丸の内1-9-2"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the Japanese demo invoice lacks %q:\n%s", want, text)
 				}
 			}
 		}
