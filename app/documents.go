@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 
@@ -142,7 +141,7 @@ func quoteDocument(ctx context.Context, tx Tx, co document.Party, acc crm.Accoun
 	for _, l := range v.Priced.Lines {
 		ids = append(ids, l.ProductID)
 	}
-	products, err := withComponents(ctx, tx, ids)
+	products, err := catalog.WithComponents(ctx, tx, ids)
 	if err != nil {
 		return doc, err
 	}
@@ -163,31 +162,6 @@ func quoteDocument(ctx context.Context, tx Tx, co document.Party, acc crm.Accoun
 		doc.Taxes = append(doc.Taxes, document.TaxLine{Name: t.Name, RatePct: t.RatePct, Reduced: t.Reduced, Base: t.Base, Tax: t.Tax})
 	}
 	return doc, nil
-}
-
-// withComponents loads products and the components of those that are
-// bundles, by id.
-func withComponents(ctx context.Context, tx Tx, ids []string) (map[string]catalog.Product, error) {
-	products, err := tx.ProductsByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	var more []string
-	for _, p := range products {
-		for _, c := range p.Components {
-			if _, ok := products[c.ProductID]; !ok {
-				more = append(more, c.ProductID)
-			}
-		}
-	}
-	if len(more) > 0 {
-		extra, err := tx.ProductsByID(ctx, more)
-		if err != nil {
-			return nil, err
-		}
-		maps.Copy(products, extra)
-	}
-	return products, nil
 }
 
 // componentLabels lists what a bundle contains: "2 × SSD 1 TB".

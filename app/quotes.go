@@ -82,15 +82,22 @@ type Submission struct {
 func (a *App) SubmitQuote(ctx context.Context, id string) (Submission, error) {
 	return change(ctx, a, func(tx Tx) (Submission, error) {
 		q, v, reqs, err := a.quotes.Submit(ctx, tx, id)
-		if err != nil {
-			return Submission{}, err
-		}
-		acc, err := tx.GetAccount(ctx, q.AccountID)
-		if err != nil {
-			return Submission{}, err
-		}
-		return Submission{QuoteVersion{q, v}, reqs}, a.quotes.NotifyApprovers(ctx, tx, q, v, reqs, acc.Name)
+		return a.told(ctx, tx, q, v, reqs, err, a.quotes.NotifyApprovers)
 	})
+}
+
+// told finishes a submission or a decision: whoever must hear of it is
+// e-mailed (through the outbox, in the same transaction).
+func (a *App) told(ctx context.Context, tx Tx, q quote.Quote, v quote.Version, reqs []quote.Request, err error,
+	notify func(context.Context, quote.NotifyStore, quote.Quote, quote.Version, []quote.Request, string) error) (Submission, error) {
+	if err != nil {
+		return Submission{}, err
+	}
+	acc, err := tx.GetAccount(ctx, q.AccountID)
+	if err != nil {
+		return Submission{}, err
+	}
+	return Submission{QuoteVersion{q, v}, reqs}, notify(ctx, tx, q, v, reqs, acc.Name)
 }
 
 // DecideQuote gives an approver's ruling on the pending requests of a
@@ -98,14 +105,7 @@ func (a *App) SubmitQuote(ctx context.Context, id string) (Submission, error) {
 func (a *App) DecideQuote(ctx context.Context, id, requestID string, ruling quote.Ruling, comment string) (Submission, error) {
 	return change(ctx, a, func(tx Tx) (Submission, error) {
 		q, v, reqs, err := a.quotes.Decide(ctx, tx, id, requestID, ruling, comment)
-		if err != nil {
-			return Submission{}, err
-		}
-		acc, err := tx.GetAccount(ctx, q.AccountID)
-		if err != nil {
-			return Submission{}, err
-		}
-		return Submission{QuoteVersion{q, v}, reqs}, a.quotes.NotifyOwner(ctx, tx, q, v, reqs, acc.Name)
+		return a.told(ctx, tx, q, v, reqs, err, a.quotes.NotifyOwner)
 	})
 }
 

@@ -179,3 +179,33 @@ type Store interface {
 	// part of it.
 	BumpRulebook(ctx context.Context) (int, error)
 }
+
+// ProductsReader reads products by id.
+type ProductsReader interface {
+	ProductsByID(ctx context.Context, ids []string) (map[string]Product, error)
+}
+
+// WithComponents loads products and the components of those that are
+// bundles, by id, in two reads at most.
+func WithComponents(ctx context.Context, st ProductsReader, ids []string) (map[string]Product, error) {
+	products, err := st.ProductsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var more []string
+	for _, p := range products {
+		for _, c := range p.Components {
+			if _, ok := products[c.ProductID]; !ok {
+				more = append(more, c.ProductID)
+			}
+		}
+	}
+	if len(more) == 0 {
+		return products, nil
+	}
+	comps, err := st.ProductsByID(ctx, more)
+	for id, p := range comps {
+		products[id] = p
+	}
+	return products, err
+}

@@ -253,26 +253,7 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 // products loads products and their bundles' components, in two reads at
 // most.
 func (s *Service) products(ctx context.Context, st Store, ids []string) (map[string]catalog.Product, error) {
-	products, err := st.ProductsByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	var more []string
-	for _, p := range products {
-		for _, c := range p.Components {
-			if _, ok := products[c.ProductID]; !ok {
-				more = append(more, c.ProductID)
-			}
-		}
-	}
-	if len(more) == 0 {
-		return products, nil
-	}
-	comps, err := st.ProductsByID(ctx, more)
-	for id, p := range comps {
-		products[id] = p
-	}
-	return products, err
+	return catalog.WithComponents(ctx, st, ids)
 }
 
 // Release lifts credit control's hold on an order (finance or admin): it
