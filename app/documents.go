@@ -227,7 +227,8 @@ func invoiceDocument(ctx context.Context, tx Tx, inv billing.Invoice) (document.
 	cur, _ := quotient.LookupCurrency(inv.Currency)
 	m := cur.FromMinor
 	terms := inv.PaymentTerms
-	if t, err := billing.ParseTerms(inv.PaymentTerms); err == nil {
+	t, terr := billing.ParseTerms(inv.PaymentTerms)
+	if terr == nil {
 		terms = t.String()
 	}
 	doc := document.Invoice{Number: inv.Number, Order: o.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Terms: terms,
@@ -241,6 +242,9 @@ func invoiceDocument(ctx context.Context, tx Tx, inv billing.Invoice) (document.
 		return doc, err
 	}
 	doc.Company, doc.Customer, doc.Lang = co, customer(acc), langOf(acc)
+	if terr == nil && doc.Lang == document.Japanese {
+		doc.Terms = t.Japanese()
+	}
 	// The order's lines give each invoice line its configuration and a
 	// bundle its contents; the rates say which are reduced.
 	byID := map[string]order.Line{}

@@ -78,6 +78,24 @@ func (t Terms) String() string {
 	return s
 }
 
+// Japanese is the terms as a Japanese document states them: 月末締め 30日後
+//払い, 請求日より30日以内, 10日以内のお支払いで2%割引.
+func (t Terms) Japanese() string {
+	var s string
+	switch {
+	case t.EndOfMonth:
+		s = fmt.Sprintf("月末締め %d日後払い", t.Days)
+	case t.Days == 0 && t.Code == "due_on_receipt":
+		s = "請求書受領時払い"
+	default:
+		s = fmt.Sprintf("請求日より%d日以内", t.Days)
+	}
+	if t.DiscountPct.IsPositive() {
+		s = fmt.Sprintf("%s（%d日以内のお支払いで%s%%割引）", s, t.DiscountDays, t.DiscountPct)
+	}
+	return s
+}
+
 // Due is the due date of an invoice issued on issue.
 func (t Terms) Due(issue quotient.Date) quotient.Date {
 	d := issue

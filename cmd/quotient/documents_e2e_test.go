@@ -109,7 +109,7 @@ func TestDocumentsACustomerCanCheck(t *testing.T) {
 					t.Errorf("%s: %s × %s − %s ≠ %s", r[1], qty, unit, disc, net)
 				}
 			}
-			for _, want := range []string{"請求書", "小計", "合計", "登録番号 T1234567890123", "Disk: 32 TB"} {
+			for _, want := range []string{"請求書", "小計", "合計", "登録番号 T1234567890123", "Disk: 32 TB", "請求日より30日以内"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the invoice PDF lacks %q", want)
 				}
