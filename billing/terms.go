@@ -79,7 +79,7 @@ func (t Terms) String() string {
 }
 
 // Japanese is the terms as a Japanese document states them: 月末締め 30日後
-//払い, 請求日より30日以内, 10日以内のお支払いで2%割引.
+// 払い, 請求日より30日以内, 10日以内のお支払いで2%割引.
 func (t Terms) Japanese() string {
 	var s string
 	switch {
