@@ -285,15 +285,22 @@ func (s *Service) Authenticate(ctx context.Context, st Store, secret string) (qu
 	if !u.Active {
 		return quotient.Actor{}, Token{}, bad
 	}
+	a, err := s.actor(ctx, st, u)
+	return a, t, err
+}
+
+// actor is the actor a user acts as, through a token or a session alike:
+// a sales manager's team is everyone reporting to them.
+func (s *Service) actor(ctx context.Context, st Store, u User) (quotient.Actor, error) {
 	a := quotient.Actor{UserID: u.ID, Role: u.Role, Team: []string{u.ID}}
 	if u.Role == quotient.RoleSalesManager {
 		reports, err := st.ReportsOf(ctx, u.ID)
 		if err != nil {
-			return quotient.Actor{}, Token{}, err
+			return quotient.Actor{}, err
 		}
 		a.Team = append(a.Team, reports...)
 	}
-	return a, t, nil
+	return a, nil
 }
 
 // TokenUseGranularity is how stale a token's last_used_at may get: it is

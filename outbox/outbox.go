@@ -29,6 +29,8 @@ const (
 	ApprovalRequest Kind = "approval_request"
 	// ApprovalDecision tells a quote's owner it was approved or rejected.
 	ApprovalDecision Kind = "approval_decision"
+	// SignIn carries a one-time link into the workspace.
+	SignIn Kind = "sign_in"
 )
 
 // Message is an e-mail waiting in (or delivered from) the outbox.

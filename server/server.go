@@ -170,7 +170,7 @@ const pagePolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-sr
 
 // securePage gives an HTML response its policy, and keeps the page's
 // address (a portal link is a credential) out of the Referer of links
-// followed from it.
+// followed from it, unless the page chose a referrer policy of its own.
 func securePage(c *fiber.Ctx) {
 	if !strings.HasPrefix(string(c.Response().Header.ContentType()), "text/html") {
 		return
@@ -178,13 +178,16 @@ func securePage(c *fiber.Ctx) {
 	if len(c.Response().Header.Peek(fiber.HeaderContentSecurityPolicy)) == 0 {
 		c.Set(fiber.HeaderContentSecurityPolicy, pagePolicy)
 	}
-	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	if len(c.Response().Header.Peek(fiber.HeaderReferrerPolicy)) == 0 {
+		c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	}
 }
 
 // secretPaths match the path segments that are credentials: a portal
-// link's token accepts a quote by itself, so it never reaches a log line
-// or a metric label (metrics use the route pattern, which names no token).
-var secretPaths = regexp.MustCompile(`^(/portal/quotes/)[^/]+`)
+// link's token accepts a quote by itself and a sign-in link signs its user
+// in, so neither reaches a log line or a metric label (metrics use the
+// route pattern, which names no token).
+var secretPaths = regexp.MustCompile(`^(/portal/quotes/|/signin/)[^/]+`)
 
 // loggedPath is a request path as logs may keep it.
 func loggedPath(p string) string {

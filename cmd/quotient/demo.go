@@ -24,6 +24,7 @@ import (
 // demoLogin is a demo user's role, e-mail and fresh API token.
 type demoLogin struct {
 	role, email, token string
+	userID, link       string
 }
 
 const demoUsersSetting = "demo_user_ids"
@@ -67,6 +68,13 @@ func seedDemo(ctx context.Context, db *store.DB, now func() time.Time, w stack) 
 	if err == nil && fresh {
 		err = seedHistory(ctx, db, now)
 	}
+	// And a link per user into the workspace, good for a week, once.
+	for i := range logins {
+		if err != nil {
+			break
+		}
+		logins[i].link, err = w.app.IssueSignInLink(app.System(ctx), logins[i].userID, crm.DemoLinkValid)
+	}
 	return logins, err
 }
 
@@ -86,7 +94,7 @@ func rotateDemoTokens(ctx context.Context, tx *store.Tx, ids []string, now func(
 		if err := tx.InsertToken(ctx, crm.Token{ID: quotient.NewID("tok"), UserID: id, Name: "demo", Hash: hash, CreatedAt: now().UTC()}); err != nil {
 			return err
 		}
-		*out = append(*out, demoLogin{role: string(u.Role), email: u.Email, token: secret})
+		*out = append(*out, demoLogin{role: string(u.Role), email: u.Email, token: secret, userID: u.ID})
 	}
 	return nil
 }
@@ -182,7 +190,7 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, w stack, logi
 		}
 		users[strings.ToLower(strings.Fields(in.Name)[0])] = u
 		ids = append(ids, u.ID)
-		*logins = append(*logins, demoLogin{role: string(in.Role), email: in.Email, token: secret})
+		*logins = append(*logins, demoLogin{role: string(in.Role), email: in.Email, token: secret, userID: u.ID})
 		_ = i
 	}
 	if _, err := tx.PutSettingIfAbsent(ctx, demoUsersSetting, strings.Join(ids, ",")); err != nil {

@@ -317,6 +317,10 @@ func serve(ctx context.Context, args []string, env Env) error {
 		for _, t := range tokens {
 			fmt.Fprintf(env.Stdout, "  %-14s %-34s %s\n", t.role, t.email, t.token)
 		}
+		fmt.Fprintln(env.Stdout, "Sign in to the workspace with a link (each works once, for a week):")
+		for _, t := range tokens {
+			fmt.Fprintf(env.Stdout, "  %-34s %s\n", t.email, t.link)
+		}
 		fmt.Fprintf(env.Stdout, "Try: curl -H 'Authorization: Bearer %s' %s/api/v1/accounts\n", tokens[0].token, base)
 	}
 

@@ -14,6 +14,7 @@ import (
 	"github.com/quotient-cpq/quotient/mail"
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store"
+	"github.com/quotient-cpq/quotient/web"
 	"github.com/quotient-cpq/quotient/worker"
 )
 
@@ -61,8 +62,9 @@ func wire(w wiring) stack {
 	a := app.New(app.Config{DB: appdb.DB{DB: w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL,
 		BeforeCommit: w.beforeCommit})
 	keys := httpStore{w.db}
-	return stack{services: svc, app: a,
-		server: server.New(server.Config{App: a, Store: keys, Logger: w.log, Registry: w.registry, Version: version}),
+	srv := server.New(server.Config{App: a, Store: keys, Logger: w.log, Registry: w.registry, Version: version})
+	web.Mount(srv.App(), web.Config{App: a, PublicURL: w.publicURL, Logger: w.log})
+	return stack{services: svc, app: a, server: srv,
 		worker: worker.New(worker.Config{App: a, Mail: w.mail, From: w.mailFrom, Keys: keys, Logger: w.log})}
 }
 

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/quotient-cpq/quotient/server"
+	"github.com/quotient-cpq/quotient/store/storetest"
+)
+
+var demoLinkRe = regexp.MustCompile(`(?m)^\s+(\S+@\S+)\s+(http://\S+/signin/qsl_\S+)$`)
+
+// demoLinks are the sign-in links serve --demo printed, by e-mail.
+func demoLinks(t *testing.T, out string) map[string]string {
+	t.Helper()
+	links := map[string]string{}
+	for _, m := range demoLinkRe.FindAllStringSubmatch(out, -1) {
+		links[m[1]] = m[2]
+	}
+	if len(links) != 5 {
+		t.Fatalf("demo sign-in links: %v\n%s", links, out)
+	}
+	return links
+}
+
+// browserClient is an HTTP client that keeps cookies and does not follow
+// redirects, as a browser's first request would see them.
+func browserClient(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// page fetches a workspace page with c; form, when not nil, is posted.
+func fetch(t *testing.T, c *http.Client, method, u string, form url.Values, headers ...string) (int, string, http.Header) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), res.Header
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// TestWorkspaceSignIn: serve --demo prints a one-time sign-in link per
+// demo user; a link signs in once (after a click, so a mail scanner
+// cannot use it up) and sets an HttpOnly, SameSite=Lax session cookie;
+// pages show what the API shows that user (another rep's quote is the
+// same 404); every post needs the session's CSRF token (403 and nothing
+// done without it) and comes from this site; signing out ends the
+// session; asking for a link answers alike for known and unknown
+// addresses, e-mails it through the outbox, and slows down an address
+// that asks too often; the links never reach the log.
+func TestWorkspaceSignIn(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
+		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		priya, kenji := toks["priya.nair@northwind.example"], toks["kenji.watanabe@northwind.example"]
+		var acc string
+		for _, x := range page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?limit=200", priya, nil)) {
+			if x.Name == "Acme Logistics Inc." {
+				acc = x.ID
+			}
+		}
+		product := page[server.ProductJSON](t, a.must(200, "GET", "/api/v1/products?q=edge", priya, nil))[0].ID
+		q := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/quotes", priya, map[string]any{"account_id": acc, "notes": `<script>alert("x")</script>`,
+			"lines": []any{map[string]any{"product_id": product, "quantity": "3", "manual_discount_pct": "20"}}}))
+		a.must(200, "POST", "/api/v1/quotes/"+q.ID+"/submit", priya, nil) // 20 % off waits for Daniel
+
+		c := browserClient(t)
+		if st, _, h := fetch(t, c, "GET", a.base+"/", nil); st != 303 || !strings.HasPrefix(h.Get("Location"), "/signin") {
+			t.Fatalf("home before signing in: %d %v", st, h)
+		}
+		link := links["priya.nair@northwind.example"]
+		if st, body, _ := fetch(t, c, "GET", link, nil); st != 200 || !strings.Contains(body, `id="signin-button"`) {
+			t.Fatalf("a link asks for a click: %d %.300s", st, body)
+		}
+		if st, _, _ := fetch(t, c, "POST", link, url.Values{}, "Origin", "http://evil.example"); st != 403 {
+			t.Fatalf("a sign-in posted from another site: %d", st)
+		}
+		st, _, h := fetch(t, c, "POST", link, url.Values{})
+		cookie := h.Get("Set-Cookie")
+		if st != 303 || !strings.Contains(cookie, "quotient_session=qss_") || !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Lax") {
+			t.Fatalf("sign in: %d %q", st, cookie)
+		}
+		st, home, _ := fetch(t, c, "GET", a.base+"/", nil)
+		if st != 200 || !strings.Contains(home, "Priya Nair") || !strings.Contains(home, q.Number) || strings.Contains(home, "<script>") {
+			t.Fatalf("home: %d %.500s", st, home)
+		}
+		if st, body, _ := fetch(t, c, "GET", a.base+"/quotes/"+q.ID, nil); st != 200 || !strings.Contains(body, q.Number) {
+			t.Fatalf("quote page: %d %.300s", st, body)
+		}
+		if st, body, h := fetch(t, c, "GET", a.base+"/quotes/"+q.ID+"/pdf", nil); st != 200 || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF") {
+			t.Fatalf("quote PDF: %d %v", st, h)
+		}
+		if st, _, _ := fetch(t, browserClient(t), "POST", link, url.Values{}); st != 401 {
+			t.Fatalf("a used link: %d", st)
+		}
+
+		// Kenji, Priya's peer, gets the API's 404 for her quote, as a page.
+		ck := browserClient(t)
+		fetch(t, ck, "POST", links["kenji.watanabe@northwind.example"], url.Values{})
+		if st, body, _ := fetch(t, ck, "GET", a.base+"/quotes/"+q.ID, nil); st != 404 || !strings.Contains(body, "Not found") {
+			t.Fatalf("another rep's quote: %d %.300s", st, body)
+		}
+		a.must(404, "GET", "/api/v1/quotes/"+q.ID, kenji, nil)
+		// Daniel, her manager, finds it waiting for him.
+		cd := browserClient(t)
+		fetch(t, cd, "POST", links["daniel.reyes@northwind.example"], url.Values{})
+		if _, body, _ := fetch(t, cd, "GET", a.base+"/", nil); !strings.Contains(body, "Waiting for your approval") || !strings.Contains(body, q.Number) {
+			t.Fatalf("the manager's home: %.500s", body)
+		}
+
+		// Posts need the session's CSRF token: without it, 403 and still
+		// signed in; with it, signed out for good.
+		if st, _, _ := fetch(t, c, "POST", a.base+"/signout", url.Values{"csrf": {"forged"}}); st != 403 {
+			t.Fatalf("sign out with a forged token: %d", st)
+		}
+		if st, _, _ := fetch(t, c, "GET", a.base+"/", nil); st != 200 {
+			t.Fatalf("the forged post ended the session: %d", st)
+		}
+		token := csrfRe.FindStringSubmatch(home)[1]
+		if st, body, _ := fetch(t, c, "POST", a.base+"/signout", url.Values{"csrf": {token}}); st != 200 || !strings.Contains(body, "You are signed out") {
+			t.Fatalf("sign out: %d %.300s", st, body)
+		}
+		if st, _, _ := fetch(t, c, "GET", a.base+"/", nil); st != 303 {
+			t.Fatalf("home after signing out: %d", st)
+		}
+
+		// Asking for a link: the same answer for a stranger, an e-mail in
+		// the outbox for a user, and a wait for an address that asks too often.
+		known, unknown := url.Values{"email": {"priya.nair@northwind.example"}}, url.Values{"email": {"nobody@example.com"}}
+		_, b1, _ := fetch(t, browserClient(t), "POST", a.base+"/signin", known)
+		_, b2, _ := fetch(t, browserClient(t), "POST", a.base+"/signin", unknown)
+		if !strings.Contains(b1, "a sign-in link is on its way") || strings.ReplaceAll(b1, "priya.nair@northwind.example", "X") != strings.ReplaceAll(b2, "nobody@example.com", "X") {
+			t.Fatalf("the answers to a known and an unknown address differ:\n%s\n%s", b1, b2)
+		}
+		last := 0
+		for range 10 {
+			last, _, _ = fetch(t, browserClient(t), "POST", a.base+"/signin", unknown)
+		}
+		if last != 429 {
+			t.Fatalf("the 12th request from one address: %d", last)
+		}
+		for _, l := range links {
+			if strings.Contains(a.log.String(), strings.TrimPrefix(l, a.base+"/signin/")) {
+				t.Fatal("a sign-in link reached the log")
+			}
+		}
+	})
+}
+
+// TestWorkspaceInBrowser: a rep signs in with their link in headless
+// Chromium, sees their home page and a quote, and signs out; the pages
+// are kept as screenshots.
+func TestWorkspaceInBrowser(t *testing.T) {
+	t.Parallel()
+	chromiumPath(t)
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
+		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		priya := toks["priya.nair@northwind.example"]
+		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
+		product := page[server.ProductJSON](t, a.must(200, "GET", "/api/v1/products?q=edge", priya, nil))[0].ID
+		q := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/quotes", priya, map[string]any{"account_id": acc,
+			"lines": []any{map[string]any{"product_id": product, "quantity": "2"}}}))
+		browser := newBrowser(t, 1100, 800)
+		step := func(what string, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("browser: %s: %v", what, err)
+			}
+		}
+		step("open the link", chromedp.Do(browser, chromedp.Navigate(links["priya.nair@northwind.example"]), chromedp.WaitVisible(chromedp.ID("signin-button"))))
+		step("sign in", chromedp.Do(browser, chromedp.Click(chromedp.ID("signin-button"))))
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			loc, err := chromedp.Run(browser, chromedp.Location())
+			step("where", err)
+			if strings.HasSuffix(loc, "/") {
+				break
+			}
+			if time.Now().After(deadline) {
+				txt, _ := chromedp.Run(browser, chromedp.Text(chromedp.CSS("body")))
+				t.Fatalf("after signing in the browser is at %s: %.300s", loc, txt)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		step("the home page", chromedp.Do(browser, chromedp.WaitVisible(chromedp.ID("signout"))))
+		h1, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("h1")))
+		step("read the title", err)
+		body, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("main")))
+		step("read the page", err)
+		if !strings.Contains(h1, "Priya Nair") || !strings.Contains(body, q.Number) {
+			t.Fatalf("home: %q / %q", h1, body)
+		}
+		shot, err := chromedp.Run(browser, chromedp.FullScreenshot(100))
+		step("screenshot the home page", err)
+		keepScreenshot(t, "workspace-home.png", shot)
+		step("open the quote", chromedp.Do(browser, chromedp.Click(chromedp.CSS(`main a[href="/quotes/`+q.ID+`"]`)), chromedp.WaitVisible(chromedp.CSS("table"))))
+		h1, err = chromedp.Run(browser, chromedp.Text(chromedp.CSS("h1")))
+		step("read the quote's title", err)
+		if !strings.Contains(h1, q.Number) {
+			t.Fatalf("quote page: %q", h1)
+		}
+		shot, err = chromedp.Run(browser, chromedp.FullScreenshot(100))
+		step("screenshot the quote page", err)
+		keepScreenshot(t, "workspace-quote.png", shot)
+		step("sign out", chromedp.Do(browser, chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("email"))))
+		msg, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("[role=status]")))
+		step("read the message", err)
+		if !strings.Contains(msg, "signed out") {
+			t.Fatalf("after signing out: %q", msg)
+		}
+	})
+}

@@ -1,0 +1,393 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/quote"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed assets/app.css
+var appCSS []byte
+
+// SessionCookie names the cookie that carries a session's secret.
+const SessionCookie = "quotient_session"
+
+// Config is what the workspace needs.
+type Config struct {
+	App *app.App
+	// PublicURL is where people reach the server; https makes the
+	// session cookie Secure.
+	PublicURL string
+	Logger    *slog.Logger
+}
+
+// Web serves the workspace's pages.
+type Web struct {
+	app    *app.App
+	secure bool
+	log    *slog.Logger
+	pages  map[string]*template.Template
+	asks   *throttle
+}
+
+// Mount adds the workspace's routes to r.
+func Mount(r fiber.Router, cfg Config) *Web {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	w := &Web{app: cfg.App, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, pages: map[string]*template.Template{},
+		asks: &throttle{limit: 10, window: 15 * time.Minute, seen: map[string][]time.Time{}}}
+	for _, p := range []string{"signin", "redeem", "home", "quote", "error"} {
+		w.pages[p] = template.Must(template.ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html"))
+	}
+	r.Get("/assets/app.css", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
+		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+		return c.Send(appCSS)
+	})
+	// Each route names its pattern for the request log and metrics, and
+	// the signed-in ones resolve the session first (per route, so that
+	// the API's own 404s stay problem JSON).
+	add := func(method, path string, hs ...fiber.Handler) {
+		named := func(c *fiber.Ctx) error { c.Locals("route", path); return c.Next() }
+		r.Add(method, path, append([]fiber.Handler{named}, hs...)...)
+	}
+	add("GET", "/signin", w.signinPage)
+	add("POST", "/signin", w.sameOrigin, w.askLink)
+	add("GET", "/signin/:link", w.redeemPage)
+	add("POST", "/signin/:link", w.sameOrigin, w.redeem)
+	add("POST", "/signout", w.session, w.csrf, w.signout)
+	add("GET", "/", w.session, w.home)
+	add("GET", "/quotes/:id", w.session, w.quote)
+	add("GET", "/quotes/:id/pdf", w.session, w.quotePDF)
+	return w
+}
+
+// page is what every page template gets.
+type page struct {
+	Title, Nav      string
+	User            *crm.User
+	CSRF            string
+	Message         string
+	IsError         bool
+	Email, Link     string
+	Heading         string
+	Quotes, Waiting []quoteRow
+	Quote           *quoteView
+}
+
+func (w *Web) render(c *fiber.Ctx, status int, name string, p page) error {
+	var b strings.Builder
+	if err := w.pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	// Addresses stay on this site (a sign-in link is a credential), and
+	// the browser still says where a form came from (Origin), which
+	// no-referrer would make "null".
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	return c.Status(status).SendString(b.String())
+}
+
+// fail renders an error as a page: the status the API would answer, in
+// words; a failure of the server itself is logged, never shown.
+func (w *Web) fail(c *fiber.Ctx, p page, err error) error {
+	status, heading, msg := 500, "Something went wrong", "The server could not do this; the request id in its log says why."
+	var qe *quotient.Error
+	if errors.As(err, &qe) {
+		switch qe.Code {
+		case quotient.NotFound:
+			status, heading, msg = 404, "Not found", "There is nothing here, or nothing you may see."
+		case quotient.Forbidden:
+			status, heading, msg = 403, "Not allowed", qe.Message
+		case quotient.Unavailable:
+			status, heading, msg = 503, "Please try again shortly", "The database is unavailable for a moment."
+			c.Set(fiber.HeaderRetryAfter, "5")
+		case quotient.Internal:
+		default:
+			status, heading, msg = 400, "That did not work", qe.Message
+		}
+	}
+	if status == 500 {
+		w.log.ErrorContext(c.UserContext(), "page failed", slog.String("path", c.Route().Path), slog.Any("error", err))
+	}
+	p.Title, p.Heading, p.Message = heading, heading, msg
+	return w.render(c, status, "error", p)
+}
+
+// session resolves the session cookie to the person signed in; without
+// one, a page sends them to sign in and back.
+func (w *Web) session(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	act, ses, err := w.app.SessionActor(ctx, c.Cookies(SessionCookie))
+	if err != nil {
+		if quotient.ErrorCode(err) != quotient.Unauthorized {
+			return w.fail(c, page{}, err)
+		}
+		if c.Method() != fiber.MethodGet {
+			return w.fail(c, page{}, quotient.Errorf(quotient.Forbidden, "your session ended; sign in again"))
+		}
+		return c.Redirect("/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	ctx = quotient.WithActor(ctx, act)
+	c.SetUserContext(ctx)
+	u, err := w.app.Me(ctx)
+	if err != nil {
+		return w.fail(c, page{}, err)
+	}
+	c.Locals("user", &u)
+	c.Locals("session", ses)
+	return c.Next()
+}
+
+// signedIn is the page of a request the session middleware let through.
+func signedIn(c *fiber.Ctx, title, nav string) page {
+	u, _ := c.Locals("user").(*crm.User)
+	ses, _ := c.Locals("session").(crm.Session)
+	return page{Title: title, Nav: nav, User: u, CSRF: ses.CSRF}
+}
+
+// csrf refuses a state-changing request whose form (or X-CSRF-Token
+// header, for htmx) does not carry the session's token: 403, nothing done.
+func (w *Web) csrf(c *fiber.Ctx) error {
+	ses, _ := c.Locals("session").(crm.Session)
+	got := c.FormValue("csrf")
+	if got == "" {
+		got = c.Get("X-CSRF-Token")
+	}
+	if ses.CSRF == "" || got != ses.CSRF {
+		return w.fail(c, signedIn(c, "", ""), quotient.Errorf(quotient.Forbidden, "the form was stale or did not come from this site; reload the page and try again"))
+	}
+	return c.Next()
+}
+
+// sameOrigin refuses a post from another site (its Origin names another
+// host), for the forms that come before a session exists.
+func (w *Web) sameOrigin(c *fiber.Ctx) error {
+	if o := c.Get(fiber.HeaderOrigin); o != "" {
+		if u, err := url.Parse(o); err != nil || u.Host != string(c.Request().Host()) {
+			return w.fail(c, page{}, quotient.Errorf(quotient.Forbidden, "this form only works from this site"))
+		}
+	}
+	return c.Next()
+}
+
+func (w *Web) signinPage(c *fiber.Ctx) error {
+	return w.render(c, 200, "signin", page{Title: "Sign in"})
+}
+
+// askLink e-mails a sign-in link. The answer is the same whether the
+// address is known or not; an address asking too often is told to wait.
+func (w *Web) askLink(c *fiber.Ctx) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	p := page{Title: "Sign in", Email: email}
+	if !w.asks.allow(c.IP(), time.Now()) {
+		p.Message, p.IsError = "Too many sign-in requests from your network; wait 15 minutes and try again.", true
+		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
+	}
+	if !strings.Contains(email, "@") || len(email) > 254 {
+		p.Message, p.IsError = "Enter your e-mail address, such as name@example.com.", true
+		return w.render(c, fiber.StatusUnprocessableEntity, "signin", p)
+	}
+	if err := w.app.EmailSignInLink(c.UserContext(), email); err != nil {
+		return w.fail(c, p, err)
+	}
+	p.Message = "If " + email + " belongs to a Quotient user, a sign-in link is on its way. It works once, within 30 minutes."
+	return w.render(c, 200, "signin", p)
+}
+
+// redeemPage asks for a click before the link is used, so that a mail
+// scanner that follows links does not use it up.
+func (w *Web) redeemPage(c *fiber.Ctx) error {
+	return w.render(c, 200, "redeem", page{Title: "Sign in", Link: c.Params("link")})
+}
+
+func (w *Web) redeem(c *fiber.Ctx) error {
+	sec, err := w.app.Redeem(c.UserContext(), c.Params("link"), c.IP(), c.Get(fiber.HeaderUserAgent))
+	if quotient.ErrorCode(err) == quotient.Unauthorized {
+		return w.render(c, fiber.StatusUnauthorized, "signin", page{Title: "Sign in", Message: err.(*quotient.Error).Message, IsError: true})
+	}
+	if err != nil {
+		return w.fail(c, page{}, err)
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: sec, Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
+		Expires: time.Now().Add(crm.SessionAbsolute)})
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+func (w *Web) signout(c *fiber.Ctx) error {
+	if err := w.app.SignOut(c.UserContext(), c.Cookies(SessionCookie)); err != nil {
+		return w.fail(c, page{}, err)
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
+		Expires: time.Unix(0, 0)})
+	return w.render(c, 200, "signin", page{Title: "Sign in", Message: "You are signed out."})
+}
+
+// quoteRow is a quote in a list.
+type quoteRow struct {
+	ID, Number, Account, Status, StatusLabel, ValidUntil, Total string
+}
+
+// rows shows quotes with their accounts' names.
+func (w *Web) rows(ctx context.Context, qs []app.QuoteVersion) ([]quoteRow, error) {
+	names := map[string]string{}
+	out := make([]quoteRow, 0, len(qs))
+	for _, x := range qs {
+		name, ok := names[x.Quote.AccountID]
+		if !ok {
+			acc, err := w.app.Account(ctx, x.Quote.AccountID)
+			if err != nil {
+				return nil, err
+			}
+			name, names[x.Quote.AccountID] = acc.Name, acc.Name
+		}
+		out = append(out, quoteRow{ID: x.Quote.ID, Number: x.Quote.Number, Account: name, Status: string(x.Version.Status),
+			StatusLabel: statusLabel(x.Version.Status), ValidUntil: x.Version.ValidUntil.String(), Total: money(x)})
+	}
+	return out, nil
+}
+
+func statusLabel(s quote.Status) string {
+	return strings.ToUpper(string(s[:1])) + strings.ReplaceAll(string(s[1:]), "_", " ")
+}
+
+func money(x app.QuoteVersion) string {
+	if x.Version.Priced == nil {
+		return ""
+	}
+	return document.Money(x.Version.Priced.Total, x.Quote.Currency)
+}
+
+// home is the signed-in person's start: what waits for their approval and
+// their open quotes.
+func (w *Web) home(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := signedIn(c, "Home", "home")
+	var open []app.QuoteVersion
+	for _, st := range []quote.Status{quote.Draft, quote.PendingApproval, quote.Approved, quote.Sent} {
+		qs, err := w.app.Quotes(ctx, quote.Filter{OwnerID: "me", Status: st, Page: quotient.Page{Limit: 50}})
+		if err != nil {
+			return w.fail(c, p, err)
+		}
+		open = append(open, qs...)
+	}
+	waiting, err := w.app.Quotes(ctx, quote.Filter{Approver: "me", Page: quotient.Page{Limit: 50}})
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	if p.Quotes, err = w.rows(ctx, open); err != nil {
+		return w.fail(c, p, err)
+	}
+	if p.Waiting, err = w.rows(ctx, waiting); err != nil {
+		return w.fail(c, p, err)
+	}
+	return w.render(c, 200, "home", p)
+}
+
+// quoteView is a quote as its page shows it.
+type quoteView struct {
+	quoteRow
+	Version int
+	Net     string
+	Lines   []lineView
+	Taxes   []taxView
+}
+
+type lineView struct {
+	SKU, Name, Quantity, Unit, Net string
+	Notes                          []string
+}
+
+type taxView struct{ Name, Tax string }
+
+// quote shows a quote the signed-in person may read; any other is the
+// same 404 page, as the API answers 404.
+func (w *Web) quote(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := signedIn(c, "Quote", "home")
+	x, err := w.app.Quote(ctx, c.Params("id"), 0)
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	rows, err := w.rows(ctx, []app.QuoteVersion{x})
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	v := &quoteView{quoteRow: rows[0], Version: x.Version.Version}
+	cur := x.Quote.Currency
+	if r := x.Version.Priced; r != nil {
+		v.Net = document.Money(r.NetTotal, cur)
+		for _, l := range r.Lines {
+			v.Lines = append(v.Lines, lineView{SKU: l.SKU, Name: l.Name, Quantity: l.Quantity.String(), Unit: document.Money(l.UnitPrice, cur),
+				Net: document.Money(l.NetAmount, cur), Notes: l.Warnings})
+		}
+		for _, t := range r.Taxes {
+			v.Taxes = append(v.Taxes, taxView{Name: t.Name, Tax: document.Money(t.Tax, cur)})
+		}
+	}
+	p.Title, p.Quote = "Quote "+x.Quote.Number, v
+	return w.render(c, 200, "quote", p)
+}
+
+// quotePDF is the quote's PDF, for whoever may read the quote.
+func (w *Web) quotePDF(c *fiber.Ctx) error {
+	f, err := w.app.QuotePDF(c.UserContext(), c.Params("id"), 0)
+	if err != nil {
+		return w.fail(c, signedIn(c, "", ""), err)
+	}
+	c.Set(fiber.HeaderContentType, f.ContentType)
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+f.Name+`.pdf"`)
+	return c.Send(f.Body)
+}
+
+// throttle counts requests per key in a sliding window, in memory: enough
+// to slow one address down; several servers each count their own.
+type throttle struct {
+	mu     sync.Mutex
+	limit  int
+	window time.Duration
+	seen   map[string][]time.Time
+}
+
+func (t *throttle) allow(key string, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	recent := t.seen[key][:0]
+	for _, at := range t.seen[key] {
+		if now.Sub(at) < t.window {
+			recent = append(recent, at)
+		}
+	}
+	if len(recent) >= t.limit {
+		t.seen[key] = recent
+		return false
+	}
+	t.seen[key] = append(recent, now)
+	if len(t.seen) > 10000 { // forget addresses that went quiet
+		for k, v := range t.seen {
+			if len(v) == 0 || now.Sub(v[len(v)-1]) >= t.window {
+				delete(t.seen, k)
+			}
+		}
+	}
+	return true
+}
