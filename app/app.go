@@ -21,7 +21,7 @@ import (
 // Tx is one database transaction serving every domain package, so a use
 // case that spans several commits or rolls back as one.
 type Tx interface {
-	crm.SessionStore
+	crm.PasswordStore
 	crm.CaseStore
 	catalog.Store
 	pricing.Store

@@ -102,3 +102,24 @@ func (a *App) SignOut(ctx context.Context, secret string) error {
 func (a *App) RevokeSessions(ctx context.Context, userID string) (int, error) {
 	return change(ctx, a, func(tx Tx) (int, error) { return a.crm.RevokeSessions(ctx, tx, userID) })
 }
+
+// SetPassword sets the signed-in user's own password.
+func (a *App) SetPassword(ctx context.Context, password string) error {
+	return do(ctx, a, func(tx Tx) error { return a.crm.SetPassword(ctx, tx, password) })
+}
+
+// SignInWithPassword checks an e-mail address and password and begins a
+// session, returning its secret; a wrong password is counted (in a
+// transaction of its own) toward the account's lock.
+func (a *App) SignInWithPassword(ctx context.Context, email, password, ip, userAgent string) (string, error) {
+	sec, err := change(ctx, a, func(tx Tx) (string, error) {
+		sec, _, err := a.crm.SignInWithPassword(ctx, tx, email, password, ip, userAgent)
+		return sec, err
+	})
+	if who := crm.FailedUser(err); who != "" {
+		if nerr := do(ctx, a, func(tx Tx) error { return a.crm.NoteFailure(ctx, tx, who) }); nerr != nil {
+			return "", nerr
+		}
+	}
+	return sec, err
+}

@@ -123,6 +123,13 @@ func (s *Service) Redeem(ctx context.Context, st SessionStore, link, ip, userAge
 	if !u.Active {
 		return "", Session{}, bad
 	}
+	return s.begin(ctx, st, u, ip, userAgent)
+}
+
+// begin starts a new session for a user who just proved who they are: a
+// new secret every time, so a session id never outlives a sign-in.
+func (s *Service) begin(ctx context.Context, st SessionStore, u User, ip, userAgent string) (string, Session, error) {
+	now := s.now().UTC()
 	sec, hash := secret("qss_")
 	csrf, _ := secret("")
 	if len(userAgent) > 500 {

@@ -106,3 +106,31 @@ func (t *Tx) RevokeSessionsOf(ctx context.Context, userID string, at time.Time) 
 }
 
 var _ crm.SessionStore = (*Tx)(nil)
+
+// PasswordHash reads a user's password hash ("" when none is set).
+func (t *Tx) PasswordHash(ctx context.Context, userID string) (string, error) {
+	var h string
+	err := t.get(ctx, &h, `SELECT password_hash FROM users WHERE id = ?`, userID)
+	return h, getOr(err, "user", userID)
+}
+
+// SetPasswordHash stores a user's password hash.
+func (t *Tx) SetPasswordHash(ctx context.Context, userID, hash string) error {
+	_, err := t.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+	return err
+}
+
+// InsertSignInFailure records a failed sign-in.
+func (t *Tx) InsertSignInFailure(ctx context.Context, userID string, at time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO sign_in_failures (user_id, at) VALUES (?, ?)`, userID, t.ts(at))
+	return err
+}
+
+// SignInFailures counts a user's failed sign-ins since a time.
+func (t *Tx) SignInFailures(ctx context.Context, userID string, since time.Time) (int, error) {
+	var n int
+	err := t.get(ctx, &n, `SELECT COUNT(*) FROM sign_in_failures WHERE user_id = ? AND at > ?`, userID, t.ts(since))
+	return n, err
+}
+
+var _ crm.PasswordStore = (*Tx)(nil)

@@ -44,7 +44,8 @@ type Web struct {
 	secure bool
 	log    *slog.Logger
 	pages  map[string]*template.Template
-	asks   *throttle
+	asks   *throttle // link requests per address
+	tries  *throttle // password sign-ins per address
 }
 
 // Mount adds the workspace's routes to r.
@@ -53,8 +54,9 @@ func Mount(r fiber.Router, cfg Config) *Web {
 		cfg.Logger = slog.Default()
 	}
 	w := &Web{app: cfg.App, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, pages: map[string]*template.Template{},
-		asks: &throttle{limit: 10, window: 15 * time.Minute, seen: map[string][]time.Time{}}}
-	for _, p := range []string{"signin", "redeem", "home", "quote", "error"} {
+		asks:  &throttle{limit: 10, window: 15 * time.Minute, seen: map[string][]time.Time{}},
+		tries: &throttle{limit: 20, window: 15 * time.Minute, seen: map[string][]time.Time{}}}
+	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account"} {
 		w.pages[p] = template.Must(template.ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html"))
 	}
 	r.Get("/assets/app.css", func(c *fiber.Ctx) error {
@@ -71,9 +73,13 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	}
 	add("GET", "/signin", w.signinPage)
 	add("POST", "/signin", w.sameOrigin, w.askLink)
+	add("POST", "/signin/password", w.sameOrigin, w.passwordSignIn) // before /signin/:link, which would take it
 	add("GET", "/signin/:link", w.redeemPage)
 	add("POST", "/signin/:link", w.sameOrigin, w.redeem)
 	add("POST", "/signout", w.session, w.csrf, w.signout)
+	add("GET", "/account", w.session, w.account)
+	add("POST", "/account/password", w.session, w.csrf, w.setPassword)
+	add("POST", "/account/sessions/revoke", w.session, w.csrf, w.revokeSessions)
 	add("GET", "/", w.session, w.home)
 	add("GET", "/quotes/:id", w.session, w.quote)
 	add("GET", "/quotes/:id/pdf", w.session, w.quotePDF)
@@ -228,9 +234,71 @@ func (w *Web) redeem(c *fiber.Ctx) error {
 	if err != nil {
 		return w.fail(c, page{}, err)
 	}
+	return w.startSession(c, sec)
+}
+
+// startSession sets a new session's cookie and goes home.
+func (w *Web) startSession(c *fiber.Ctx, sec string) error {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: sec, Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
 		Expires: time.Now().Add(crm.SessionAbsolute)})
 	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// passwordSignIn signs in with an e-mail address and a password. A wrong
+// one says so without saying which; an account or an address that tried
+// too often is told to wait.
+func (w *Web) passwordSignIn(c *fiber.Ctx) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	p := page{Title: "Sign in", Email: email, IsError: true}
+	if !w.tries.allow(c.IP(), time.Now()) {
+		p.Message = "Too many sign-in attempts from your network; wait 15 minutes and try again."
+		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
+	}
+	sec, err := w.app.SignInWithPassword(c.UserContext(), email, c.FormValue("password"), c.IP(), c.Get(fiber.HeaderUserAgent))
+	switch quotient.ErrorCode(err) {
+	case quotient.Unauthorized:
+		p.Message = "The e-mail address or the password is wrong."
+		return w.render(c, fiber.StatusUnauthorized, "signin", p)
+	case quotient.RateLimited:
+		p.Message = "Too many failed sign-ins for this account: wait 15 minutes, or ask for a sign-in link below."
+		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
+	}
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	return w.startSession(c, sec)
+}
+
+func (w *Web) account(c *fiber.Ctx) error {
+	return w.render(c, 200, "account", signedIn(c, "Your account", "account"))
+}
+
+// setPassword sets the signed-in person's password; a refusal says why,
+// at the field.
+func (w *Web) setPassword(c *fiber.Ctx) error {
+	p := signedIn(c, "Your account", "account")
+	err := w.app.SetPassword(c.UserContext(), c.FormValue("password"))
+	var qe *quotient.Error
+	if errors.As(err, &qe) && qe.Code == quotient.Unprocessable {
+		p.Message, p.IsError = "The password "+qe.Message+".", true
+		return w.render(c, fiber.StatusUnprocessableEntity, "account", p)
+	}
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	p.Message = "Your password is set: sign in with it next time."
+	return w.render(c, 200, "account", p)
+}
+
+// revokeSessions ends every session of the signed-in person.
+func (w *Web) revokeSessions(c *fiber.Ctx) error {
+	u, _ := c.Locals("user").(*crm.User)
+	if _, err := w.app.RevokeSessions(c.UserContext(), u.ID); err != nil {
+		return w.fail(c, signedIn(c, "", ""), err)
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
+		Expires: time.Unix(0, 0)})
+	return w.render(c, 200, "signin", page{Title: "Sign in", Message: "Every session of yours has ended; sign in again."})
 }
 
 func (w *Web) signout(c *fiber.Ctx) error {

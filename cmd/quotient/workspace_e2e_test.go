@@ -242,3 +242,65 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkspacePasswords: a signed-in person sets a password (too short
+// is refused at the field); it signs them in with a new session; a wrong
+// password says so without saying which was wrong, as an unknown address
+// does; five failures lock the account's password for 15 minutes while a
+// link still works; "sign out everywhere" ends every session.
+func TestWorkspacePasswords(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
+		links := demoLinks(t, a.out.String())
+		email := "kenji.watanabe@northwind.example"
+		c := browserClient(t)
+		fetch(t, c, "POST", links[email], url.Values{})
+		_, acct, _ := fetch(t, c, "GET", a.base+"/account", nil)
+		token := csrfRe.FindStringSubmatch(acct)[1]
+		if st, body, _ := fetch(t, c, "POST", a.base+"/account/password", url.Values{"csrf": {token}, "password": {"short"}}); st != 422 ||
+			!strings.Contains(body, "at least 12 characters") {
+			t.Fatalf("a short password: %d %.300s", st, body)
+		}
+		if st, _, _ := fetch(t, c, "POST", a.base+"/account/password", url.Values{"password": {"correct horse battery staple"}}); st != 403 {
+			t.Fatalf("setting a password without the CSRF token: %d", st)
+		}
+		if st, body, _ := fetch(t, c, "POST", a.base+"/account/password", url.Values{"csrf": {token}, "password": {"correct horse battery staple"}}); st != 200 ||
+			!strings.Contains(body, "Your password is set") {
+			t.Fatalf("set a password: %d %.300s", st, body)
+		}
+
+		signIn := func(email, password string) (int, string, http.Header) {
+			return fetch(t, browserClient(t), "POST", a.base+"/signin/password", url.Values{"email": {email}, "password": {password}})
+		}
+		st, _, h := signIn(email, "correct horse battery staple")
+		if st != 303 || !strings.Contains(h.Get("Set-Cookie"), "quotient_session=qss_") {
+			t.Fatalf("sign in with the password: %d %v", st, h)
+		}
+		_, wrong, _ := signIn(email, "wrong horse battery staple")
+		_, stranger, _ := signIn("nobody@example.com", "wrong horse battery staple")
+		if !strings.Contains(wrong, "The e-mail address or the password is wrong") ||
+			strings.ReplaceAll(wrong, email, "X") != strings.ReplaceAll(stranger, "nobody@example.com", "X") {
+			t.Fatalf("a wrong password and an unknown address answer differently")
+		}
+		for range 4 {
+			signIn(email, "wrong horse battery staple")
+		}
+		if st, body, _ := signIn(email, "correct horse battery staple"); st != 429 || !strings.Contains(body, "Too many failed sign-ins for this account") {
+			t.Fatalf("after five failures: %d %.300s", st, body)
+		}
+
+		// Sign out everywhere: this session and the password's both end.
+		other := browserClient(t)
+		fetch(t, other, "POST", links["daniel.reyes@northwind.example"], url.Values{}) // another user, unaffected
+		if st, body, _ := fetch(t, c, "POST", a.base+"/account/sessions/revoke", url.Values{"csrf": {token}}); st != 200 || !strings.Contains(body, "Every session of yours has ended") {
+			t.Fatalf("sign out everywhere: %d %.200s", st, body)
+		}
+		if st, _, _ := fetch(t, c, "GET", a.base+"/", nil); st != 303 {
+			t.Fatalf("a revoked session still works: %d", st)
+		}
+		if st, _, _ := fetch(t, other, "GET", a.base+"/", nil); st != 200 {
+			t.Fatalf("another user's session ended too: %d", st)
+		}
+	})
+}

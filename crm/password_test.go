@@ -1,0 +1,49 @@
+package crm
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPasswordHash: argon2id in PHC form, a fresh salt each time, and a
+// check that takes only the right password.
+func TestPasswordHash(t *testing.T) {
+	h1, h2 := HashPassword("correct horse battery staple"), HashPassword("correct horse battery staple")
+	if !strings.HasPrefix(h1, "$argon2id$v=19$m=19456,t=2,p=1$") || h1 == h2 {
+		t.Fatalf("hashes: %s / %s", h1, h2)
+	}
+	if !CheckPassword(h1, "correct horse battery staple") || CheckPassword(h1, "correct horse battery stapl") || CheckPassword("", "x") ||
+		CheckPassword("$argon2id$v=19$m=0,t=2,p=1$AA$AA", "x") {
+		t.Fatal("the check accepts what it should not, or refuses the password")
+	}
+}
+
+// TestSessionLife: a session ends when revoked, after SessionIdle without
+// use, and SessionAbsolute after sign-in however busy.
+func TestSessionLife(t *testing.T) {
+	start := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	s := Session{CreatedAt: start, LastSeenAt: start, ExpiresAt: start.Add(SessionAbsolute)}
+	for _, c := range []struct {
+		name     string
+		lastSeen time.Time
+		now      time.Time
+		revoked  bool
+		live     bool
+	}{
+		{"in use", start, start.Add(time.Hour), false, true},
+		{"idle too long", start, start.Add(SessionIdle), false, false},
+		{"busy but past its absolute end", start.Add(SessionAbsolute - time.Minute), start.Add(SessionAbsolute), false, false},
+		{"revoked", start, start.Add(time.Minute), true, false},
+	} {
+		x := s
+		x.LastSeenAt = c.lastSeen
+		if c.revoked {
+			at := start
+			x.RevokedAt = &at
+		}
+		if got := x.Live(c.now); got != c.live {
+			t.Errorf("%s: live %v, want %v", c.name, got, c.live)
+		}
+	}
+}
