@@ -33,6 +33,39 @@ func (a *App) IssueSignInLink(ctx context.Context, userID string, valid time.Dur
 	return a.SignInURL(sec), nil
 }
 
+// InviteUser e-mails a user a one-time sign-in link through the outbox
+// (admins): an invitation for a new user, a reset for one who lost their
+// password; once in, they set a password on their account page. It
+// answers when the link expires.
+func (a *App) InviteUser(ctx context.Context, userID string) (time.Time, error) {
+	return change(ctx, a, func(tx Tx) (time.Time, error) {
+		act, err := quotient.RequireActor(ctx)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if act.Role != quotient.RoleAdmin {
+			return time.Time{}, quotient.Errorf(quotient.Forbidden, "only admins invite users")
+		}
+		u, err := tx.GetUser(ctx, userID)
+		if err != nil {
+			return time.Time{}, err
+		}
+		const valid = 72 * time.Hour
+		sec, err := a.crm.IssueSignInLink(ctx, tx, u.ID, valid)
+		if err != nil {
+			return time.Time{}, err
+		}
+		co, err := settings(ctx, tx)
+		if err != nil {
+			return time.Time{}, err
+		}
+		text := fmt.Sprintf("Hello %s,\n\nyou are invited to %s's Quotient workspace. Open this link to sign in, then set a password on your account page:\n\n%s\n\n"+
+			"It works once, within 72 hours.\n", strings.Fields(u.Name + " x")[0], co.CompanyName, a.SignInURL(sec))
+		return a.now().UTC().Add(valid), tx.InsertOutbox(ctx, outbox.New(outbox.SignIn, "", outbox.Email{To: u.Email,
+			Subject: "Your invitation to Quotient", Text: text}, a.now().UTC()))
+	})
+}
+
 // EmailSignInLink e-mails a one-time sign-in link, through the outbox, to
 // the active user with this address. Nobody signed in asks for it, so it
 // says nothing of whether the address is known: an unknown address, or a

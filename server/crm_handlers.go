@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -252,4 +253,20 @@ func (s *Server) removeTeamMember() fiber.Handler {
 	return deleteOne(func(ctx context.Context, c *fiber.Ctx) error {
 		return s.app.RemoveTeamMember(ctx, c.Params("id"), c.Params("user_id"))
 	})
+}
+
+// InvitationJSON says a sign-in link is on its way, and until when it works.
+type InvitationJSON struct {
+	UserID    string    `json:"user_id"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+func (s *Server) inviteUser() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := c.Params("id")
+		return commit(c, func(ctx context.Context) (time.Time, error) { return s.app.InviteUser(ctx, id) },
+			func(at time.Time) response {
+				return response{status: fiber.StatusOK, body: InvitationJSON{UserID: id, ExpiresAt: at}}
+			})
+	}
 }

@@ -103,6 +103,7 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "GET", path: v1 + "/users/{id}", tag: "users", summary: "Get a user", resp: UserJSON{}, handler: s.getUser()})
 	s.add(route{method: "PATCH", path: v1 + "/users/{id}", tag: "users", summary: "Change a user (admin)", req: UserRequest{}, resp: UserJSON{}, handler: s.patchUser()})
 	s.add(route{method: "DELETE", path: v1 + "/users/{id}", tag: "users", summary: "Deactivate a user and revoke their tokens (admin)", resp: UserJSON{}, handler: s.deactivateUser()})
+	s.add(route{method: "POST", path: v1 + "/users/{id}/invitation", tag: "users", summary: "E-mail a user a one-time link into the workspace: an invitation, or a reset (admin)", resp: InvitationJSON{}, handler: s.inviteUser()})
 	s.add(route{method: "GET", path: v1 + "/users/{id}/tokens", tag: "users", summary: "List a user's API tokens (never their secrets)", resp: TokenJSON{}, list: true, handler: s.listTokens()})
 	s.add(route{method: "GET", path: v1 + "/users/{id}/performance", tag: "users", summary: "A rep's month (period=yyyy-mm, currency; this month in USD by default): quota, bookings, invoiced, paid, attainment, commissions, weighted pipeline, win rate", resp: PerformanceJSON{}, query: performanceQuery, handler: s.userPerformance()})
 	s.add(route{method: "POST", path: v1 + "/tokens", tag: "users", summary: "Create an API token for a user (admin); the secret is shown once", req: TokenRequest{}, resp: TokenJSON{}, status: 201, handler: s.createToken()})

@@ -304,3 +304,32 @@ func TestWorkspacePasswords(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkspaceInvitation: an admin invites a user through the API; the
+// e-mail (through the outbox and SMTP) carries a link that signs them in
+// once; a rep may not invite; the link is never in the API's answer.
+func TestWorkspaceInvitation(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		smtp := startSMTP(t)
+		a := start(t, db, map[string]string{"QUOTIENT_SMTP_URL": "smtp://" + smtp.addr + "?tls=none", "QUOTIENT_WORKER_INTERVAL": "50ms"})
+		tm := a.makeTeam()
+		a.must(403, "POST", "/api/v1/users/"+tm.ids["Rep2"]+"/invitation", tm.rep, nil)
+		inv := a.must(200, "POST", "/api/v1/users/"+tm.ids["Rep2"]+"/invitation", tm.admin, nil)
+		if strings.Contains(string(inv.body), "qsl_") || as[server.InvitationJSON](t, inv).UserID != tm.ids["Rep2"] {
+			t.Fatalf("the invitation's answer: %s", inv.body)
+		}
+		text, _ := parseMail(t, smtp.waitFor(t, "To: rep2@example.com"))
+		link := regexp.MustCompile(`http://\S+/signin/qsl_\S+`).FindString(text)
+		if link == "" || !strings.Contains(text, "set a password") {
+			t.Fatalf("the invitation e-mail: %q", text)
+		}
+		c := browserClient(t)
+		if st, _, _ := fetch(t, c, "POST", link, url.Values{}); st != 303 {
+			t.Fatalf("the invitation's link: %d", st)
+		}
+		if _, body, _ := fetch(t, c, "GET", a.base+"/", nil); !strings.Contains(body, "Rep2") {
+			t.Fatalf("home after the invitation: %.300s", body)
+		}
+	})
+}
