@@ -156,3 +156,41 @@ func (a *App) SignInWithPassword(ctx context.Context, email, password, ip, userA
 	}
 	return sec, err
 }
+
+// SecondFactorSetup is what the code page shows: whether the signed-in
+// user has an authenticator app set up, else the secret to set one up
+// with (and its otpauth:// address).
+type SecondFactorSetup struct {
+	Enrolled    bool
+	Secret, URI string
+}
+
+// SecondFactor tells the signed-in user's second-factor state, starting a
+// setup (a pending secret) when they have none.
+func (a *App) SecondFactor(ctx context.Context) (SecondFactorSetup, error) {
+	return change(ctx, a, func(tx Tx) (SecondFactorSetup, error) {
+		act, err := quotient.RequireActor(ctx)
+		if err != nil {
+			return SecondFactorSetup{}, err
+		}
+		t, err := tx.GetTOTP(ctx, act.UserID)
+		if err != nil {
+			return SecondFactorSetup{}, err
+		}
+		if t.Secret != "" && t.Pending == "" {
+			return SecondFactorSetup{Enrolled: true}, nil
+		}
+		co, err := settings(ctx, tx)
+		if err != nil {
+			return SecondFactorSetup{}, err
+		}
+		sec, uri, err := a.crm.StartTOTP(ctx, tx, "Quotient "+co.CompanyName)
+		return SecondFactorSetup{Secret: sec, URI: uri}, err
+	})
+}
+
+// ProveSecondFactor checks a code for a session (setting up the pending
+// secret when there is one); the session then opens every page.
+func (a *App) ProveSecondFactor(ctx context.Context, ses crm.Session, code string) error {
+	return do(ctx, a, func(tx Tx) error { return a.crm.ProveSecondFactor(ctx, tx, ses, code) })
+}

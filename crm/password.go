@@ -72,13 +72,7 @@ func CheckPassword(hash, password string) bool {
 var dummyHash = HashPassword("a password nobody has")
 
 // PasswordStore is what passwords need of storage.
-type PasswordStore interface {
-	SessionStore
-	PasswordHash(ctx context.Context, userID string) (string, error)
-	SetPasswordHash(ctx context.Context, userID, hash string) error
-	InsertSignInFailure(ctx context.Context, userID string, at time.Time) error
-	SignInFailures(ctx context.Context, userID string, since time.Time) (int, error)
-}
+type PasswordStore = SessionStore
 
 // SetPassword sets the signed-in user's own password: at least 12
 // characters, at most 200, and not their e-mail address.

@@ -47,3 +47,13 @@ func TestSessionLife(t *testing.T) {
 		}
 	}
 }
+
+// TestTOTPCode: RFC 6238's SHA-1 test vectors (the last six digits).
+func TestTOTPCode(t *testing.T) {
+	secret := b32.EncodeToString([]byte("12345678901234567890"))
+	for unix, want := range map[int64]string{59: "287082", 1111111109: "081804", 1234567890: "005924", 2000000000: "279037"} {
+		if got := TOTPCode(secret, time.Unix(unix, 0)); got != want {
+			t.Errorf("at %d: %s, want %s", unix, got, want)
+		}
+	}
+}

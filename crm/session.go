@@ -33,6 +33,9 @@ type Session struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
 	RevokedAt  *time.Time
+	// SecondFactor is whether the session needs no code or proved one;
+	// until it does, it opens nothing but the code page.
+	SecondFactor bool
 }
 
 // Live reports whether the session may still be used at now: not
@@ -65,6 +68,14 @@ type SessionStore interface {
 	RevokeSession(ctx context.Context, hash string, at time.Time) error
 	RevokeSessionsOf(ctx context.Context, userID string, at time.Time) (int, error)
 	UserByEmail(ctx context.Context, email string) (User, error)
+	PasswordHash(ctx context.Context, userID string) (string, error)
+	SetPasswordHash(ctx context.Context, userID, hash string) error
+	InsertSignInFailure(ctx context.Context, userID string, at time.Time) error
+	SignInFailures(ctx context.Context, userID string, since time.Time) (int, error)
+	GetTOTP(ctx context.Context, userID string) (TOTP, error)
+	PutTOTP(ctx context.Context, userID string, t TOTP) error
+	// PassSecondFactor records that a session proved its second factor.
+	PassSecondFactor(ctx context.Context, sessionHash string) error
 }
 
 func secret(prefix string) (string, string) {
@@ -135,7 +146,12 @@ func (s *Service) begin(ctx context.Context, st SessionStore, u User, ip, userAg
 	if len(userAgent) > 500 {
 		userAgent = userAgent[:500]
 	}
-	ses := Session{Hash: hash, UserID: u.ID, CSRF: csrf, IP: ip, UserAgent: userAgent, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionAbsolute)}
+	due, err := s.SecondFactorDue(ctx, st, u)
+	if err != nil {
+		return "", Session{}, err
+	}
+	ses := Session{Hash: hash, UserID: u.ID, CSRF: csrf, IP: ip, UserAgent: userAgent, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionAbsolute),
+		SecondFactor: !due}
 	return sec, ses, st.InsertSession(ctx, ses)
 }
 

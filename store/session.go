@@ -63,23 +63,25 @@ type sessionRow struct {
 	LastSeenAt dbTime  `db:"last_seen_at"`
 	ExpiresAt  dbTime  `db:"expires_at"`
 	RevokedAt  *dbTime `db:"revoked_at"`
+	Second     bool    `db:"second_factor"`
 }
 
 // InsertSession stores a session (its hash).
 func (t *Tx) InsertSession(ctx context.Context, s crm.Session) error {
-	_, err := t.exec(ctx, `INSERT INTO sessions (hash, user_id, csrf, ip, user_agent, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.Hash, s.UserID, s.CSRF, s.IP, s.UserAgent, t.ts(s.CreatedAt), t.ts(s.LastSeenAt), t.ts(s.ExpiresAt))
+	_, err := t.exec(ctx, `INSERT INTO sessions (hash, user_id, csrf, ip, user_agent, created_at, last_seen_at, expires_at, second_factor)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.Hash, s.UserID, s.CSRF, s.IP, s.UserAgent, t.ts(s.CreatedAt), t.ts(s.LastSeenAt), t.ts(s.ExpiresAt), s.SecondFactor)
 	return err
 }
 
 // SessionByHash loads a session.
 func (t *Tx) SessionByHash(ctx context.Context, hash string) (crm.Session, error) {
 	var r sessionRow
-	if err := t.get(ctx, &r, `SELECT hash, user_id, csrf, ip, user_agent, created_at, last_seen_at, expires_at, revoked_at FROM sessions WHERE hash = ?`, hash); err != nil {
+	if err := t.get(ctx, &r, `SELECT hash, user_id, csrf, ip, user_agent, created_at, last_seen_at, expires_at, revoked_at, second_factor FROM sessions WHERE hash = ?`, hash); err != nil {
 		return crm.Session{}, getOr(err, "session", "")
 	}
 	s := crm.Session{Hash: r.Hash, UserID: r.UserID, CSRF: r.CSRF, IP: r.IP, UserAgent: r.UserAgent, CreatedAt: r.CreatedAt.Time,
-		LastSeenAt: r.LastSeenAt.Time, ExpiresAt: r.ExpiresAt.Time}
+		LastSeenAt: r.LastSeenAt.Time, ExpiresAt: r.ExpiresAt.Time, SecondFactor: r.Second}
 	if r.RevokedAt != nil {
 		at := r.RevokedAt.Time
 		s.RevokedAt = &at
@@ -133,4 +135,25 @@ func (t *Tx) SignInFailures(ctx context.Context, userID string, since time.Time)
 	return n, err
 }
 
-var _ crm.PasswordStore = (*Tx)(nil)
+// GetTOTP reads a user's second-factor state.
+func (t *Tx) GetTOTP(ctx context.Context, userID string) (crm.TOTP, error) {
+	var r struct {
+		Secret   string `db:"totp_secret"`
+		Pending  string `db:"totp_pending"`
+		LastStep int64  `db:"totp_last_step"`
+	}
+	err := t.get(ctx, &r, `SELECT totp_secret, totp_pending, totp_last_step FROM users WHERE id = ?`, userID)
+	return crm.TOTP{Secret: r.Secret, Pending: r.Pending, LastStep: r.LastStep}, getOr(err, "user", userID)
+}
+
+// PutTOTP stores a user's second-factor state.
+func (t *Tx) PutTOTP(ctx context.Context, userID string, s crm.TOTP) error {
+	_, err := t.exec(ctx, `UPDATE users SET totp_secret = ?, totp_pending = ?, totp_last_step = ? WHERE id = ?`, s.Secret, s.Pending, s.LastStep, userID)
+	return err
+}
+
+// PassSecondFactor records that a session proved its second factor.
+func (t *Tx) PassSecondFactor(ctx context.Context, hash string) error {
+	_, err := t.exec(ctx, `UPDATE sessions SET second_factor = TRUE WHERE hash = ?`, hash)
+	return err
+}

@@ -56,7 +56,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	w := &Web{app: cfg.App, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, pages: map[string]*template.Template{},
 		asks:  &throttle{limit: 10, window: 15 * time.Minute, seen: map[string][]time.Time{}},
 		tries: &throttle{limit: 20, window: 15 * time.Minute, seen: map[string][]time.Time{}}}
-	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account"} {
+	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account", "code"} {
 		w.pages[p] = template.Must(template.ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html"))
 	}
 	r.Get("/assets/app.css", func(c *fiber.Ctx) error {
@@ -74,7 +74,9 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("GET", "/signin", w.signinPage)
 	add("POST", "/signin", w.sameOrigin, w.askLink)
 	add("POST", "/signin/password", w.sameOrigin, w.passwordSignIn) // before /signin/:link, which would take it
-	add("GET", "/signin/:link", w.redeemPage)
+	add("GET", "/signin/code", w.session, w.codePage)
+	add("POST", "/signin/code", w.session, w.csrf, w.proveCode)
+	add("GET", "/signin/:link", w.redeemPage) // after /signin/password and /signin/code
 	add("POST", "/signin/:link", w.sameOrigin, w.redeem)
 	add("POST", "/signout", w.session, w.csrf, w.signout)
 	add("GET", "/account", w.session, w.account)
@@ -97,6 +99,8 @@ type page struct {
 	Heading         string
 	Quotes, Waiting []quoteRow
 	Quote           *quoteView
+	Setup           app.SecondFactorSetup
+	Required        bool
 }
 
 func (w *Web) render(c *fiber.Ctx, status int, name string, p page) error {
@@ -155,6 +159,14 @@ func (w *Web) session(c *fiber.Ctx) error {
 	}
 	ctx = quotient.WithActor(ctx, act)
 	c.SetUserContext(ctx)
+	// Until the session proves its second factor it opens only the code
+	// page and sign-out.
+	if !ses.SecondFactor && c.Path() != "/signin/code" && c.Path() != "/signout" {
+		if c.Method() != fiber.MethodGet {
+			return w.fail(c, page{}, quotient.Errorf(quotient.Forbidden, "enter the code of your second factor first"))
+		}
+		return c.Redirect("/signin/code", fiber.StatusSeeOther)
+	}
 	u, err := w.app.Me(ctx)
 	if err != nil {
 		return w.fail(c, page{}, err)
@@ -458,4 +470,34 @@ func (t *throttle) allow(key string, now time.Time) bool {
 		}
 	}
 	return true
+}
+
+// codePage asks for the second factor's code, setting up an authenticator
+// app first when the person has none.
+func (w *Web) codePage(c *fiber.Ctx) error {
+	p := signedIn(c, "Second factor", "account")
+	setup, err := w.app.SecondFactor(c.UserContext())
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	p.Setup, p.Required = setup, crm.SecondFactorRequired(p.User.Role)
+	return w.render(c, 200, "code", p)
+}
+
+// proveCode checks the code; a wrong one says so at the field.
+func (w *Web) proveCode(c *fiber.Ctx) error {
+	ses, _ := c.Locals("session").(crm.Session)
+	err := w.app.ProveSecondFactor(c.UserContext(), ses, c.FormValue("code"))
+	var qe *quotient.Error
+	if errors.As(err, &qe) && (qe.Code == quotient.Unprocessable || qe.Code == quotient.Conflict) {
+		p := signedIn(c, "Second factor", "account")
+		p.Setup, _ = w.app.SecondFactor(c.UserContext())
+		p.Required = crm.SecondFactorRequired(p.User.Role)
+		p.Message, p.IsError = "The code "+qe.Message+".", true
+		return w.render(c, fiber.StatusUnprocessableEntity, "code", p)
+	}
+	if err != nil {
+		return w.fail(c, signedIn(c, "", ""), err)
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
 }

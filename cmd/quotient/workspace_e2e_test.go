@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
@@ -330,6 +331,65 @@ func TestWorkspaceInvitation(t *testing.T) {
 		}
 		if _, body, _ := fetch(t, c, "GET", a.base+"/", nil); !strings.Contains(body, "Rep2") {
 			t.Fatalf("home after the invitation: %.300s", body)
+		}
+	})
+}
+
+// TestWorkspaceSecondFactor: finance (like admins) must prove a
+// time-based one-time code: the first sign-in sets up an authenticator
+// app from the key the page shows; until a code is proven, every page
+// leads to the code page; a wrong code is refused at the field; a code
+// works once, so the next sign-in needs the next one. API tokens work as
+// before.
+func TestWorkspaceSecondFactor(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
+		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		email := "sofia.lindqvist@northwind.example"
+		c := browserClient(t)
+		fetch(t, c, "POST", links[email], url.Values{})
+		for _, path := range []string{"/", "/account", "/quotes/anything"} {
+			if st, _, h := fetch(t, c, "GET", a.base+path, nil); st != 303 || h.Get("Location") != "/signin/code" {
+				t.Fatalf("GET %s before the code: %d %v", path, st, h)
+			}
+		}
+		st, body, _ := fetch(t, c, "GET", a.base+"/signin/code", nil)
+		m := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindStringSubmatch(body)
+		if st != 200 || m == nil || !strings.Contains(body, "otpauth://totp/") {
+			t.Fatalf("the set-up page: %d %.500s", st, body)
+		}
+		secret, token := m[1], csrfRe.FindStringSubmatch(body)[1]
+		if st, body, _ := fetch(t, c, "POST", a.base+"/signin/code", url.Values{"csrf": {token}, "code": {"000000"}}); st != 422 || !strings.Contains(body, "is not the code") {
+			t.Fatalf("a wrong code: %d %.300s", st, body)
+		}
+		now := time.Now()
+		if st, _, _ := fetch(t, c, "POST", a.base+"/signin/code", url.Values{"csrf": {token}, "code": {crm.TOTPCode(secret, now)}}); st != 303 {
+			t.Fatalf("the right code: %d", st)
+		}
+		if st, _, _ := fetch(t, c, "GET", a.base+"/", nil); st != 200 {
+			t.Fatalf("home after the code: %d", st)
+		}
+		a.must(200, "GET", "/api/v1/me", toks[email], nil)
+
+		// The next sign-in (a password this time) asks for a code again;
+		// the one just used does not work twice.
+		_, acct, _ := fetch(t, c, "GET", a.base+"/account", nil)
+		fetch(t, c, "POST", a.base+"/account/password", url.Values{"csrf": {csrfRe.FindStringSubmatch(acct)[1]}, "password": {"ledger lines balance daily"}})
+		c2 := browserClient(t)
+		if st, _, _ := fetch(t, c2, "POST", a.base+"/signin/password", url.Values{"email": {email}, "password": {"ledger lines balance daily"}}); st != 303 {
+			t.Fatalf("password sign-in: %d", st)
+		}
+		_, body, _ = fetch(t, c2, "GET", a.base+"/signin/code", nil)
+		if !strings.Contains(body, "Enter the six-digit code") || strings.Contains(body, "totp-secret") {
+			t.Fatalf("the code page of a set-up user: %.400s", body)
+		}
+		token = csrfRe.FindStringSubmatch(body)[1]
+		if st, _, _ := fetch(t, c2, "POST", a.base+"/signin/code", url.Values{"csrf": {token}, "code": {crm.TOTPCode(secret, now)}}); st != 422 {
+			t.Fatalf("a code used twice: %d", st)
+		}
+		if st, _, _ := fetch(t, c2, "POST", a.base+"/signin/code", url.Values{"csrf": {token}, "code": {crm.TOTPCode(secret, now.Add(30*time.Second))}}); st != 303 {
+			t.Fatalf("the next code: %d", st)
 		}
 	})
 }
