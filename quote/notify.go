@@ -102,7 +102,11 @@ func (s *Service) NotifyApprovers(ctx context.Context, st NotifyStore, q Quote, 
 		fmt.Fprintf(&b, "%s asks you to approve quote %s (version %d) for %s: total %s %s, discount %s%%.\n\n",
 			owner.Name, q.Number, v.Version, accountName, v.Priced.Total.String(), q.Currency, v.Priced.DiscountPct.String())
 		fmt.Fprintf(&b, "Waiting for you: %s.\n\n", strings.Join(waiting[id], "; "))
-		fmt.Fprintf(&b, "Decide it with POST /api/v1/quotes/%s/approve or /reject; GET /api/v1/quotes?approver=me lists everything waiting for you.\n", q.ID)
+		if s.WorkspaceURL != "" {
+			fmt.Fprintf(&b, "Decide it in your approvals: %s/approvals\n", s.WorkspaceURL)
+		} else {
+			fmt.Fprintf(&b, "Decide it with POST /api/v1/quotes/%s/approve or /reject.\n", q.ID)
+		}
 		m := outbox.New(outbox.ApprovalRequest, q.ID, outbox.Email{To: u.Email,
 			Subject: fmt.Sprintf("Approval needed: quote %s for %s", q.Number, accountName), Text: b.String()}, now)
 		if err := st.InsertOutbox(ctx, m); err != nil {
@@ -148,6 +152,9 @@ func (s *Service) NotifyOwner(ctx context.Context, st NotifyStore, q Quote, v Ve
 		b.WriteString("\nYou can send it to the customer now.\n")
 	} else {
 		b.WriteString("\nIt is a draft again: change it and submit it once more.\n")
+	}
+	if s.WorkspaceURL != "" {
+		fmt.Fprintf(&b, "%s/quotes/%s\n", s.WorkspaceURL, q.ID)
 	}
 	m := outbox.New(outbox.ApprovalDecision, q.ID, outbox.Email{To: owner.Email,
 		Subject: fmt.Sprintf("Quote %s %s", q.Number, outcome), Text: b.String()}, s.now().UTC())

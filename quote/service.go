@@ -28,6 +28,9 @@ type Service struct {
 	cache   *rules.Cache
 	// HorizonDays bounds valid_until: at most this many days from today.
 	HorizonDays int
+	// WorkspaceURL is where the workspace is served (e-mails link to it);
+	// empty: e-mails name the API instead.
+	WorkspaceURL string
 }
 
 // NewService returns a Service pricing with p.

@@ -59,6 +59,7 @@ func wire(w wiring) stack {
 	if w.horizonDays != nil {
 		svc.Quotes.HorizonDays = *w.horizonDays
 	}
+	svc.Quotes.WorkspaceURL = w.publicURL // e-mails link to the workspace
 	a := app.New(app.Config{DB: appdb.DB{DB: w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL,
 		BeforeCommit: w.beforeCommit})
 	keys := httpStore{w.db}

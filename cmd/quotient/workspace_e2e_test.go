@@ -192,7 +192,8 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
 		product := page[server.ProductJSON](t, a.must(200, "GET", "/api/v1/products?q=edge", priya, nil))[0].ID
 		q := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/quotes", priya, map[string]any{"account_id": acc,
-			"lines": []any{map[string]any{"product_id": product, "quantity": "2"}}}))
+			"lines": []any{map[string]any{"product_id": product, "quantity": "2", "manual_discount_pct": "16"}}}))
+		a.must(200, "POST", "/api/v1/quotes/"+q.ID+"/submit", priya, nil) // over 15 %: the manager decides
 		browser := newBrowser(t, 1100, 800)
 		step := func(what string, err error) {
 			t.Helper()
@@ -240,6 +241,21 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		step("read the message", err)
 		if !strings.Contains(msg, "signed out") {
 			t.Fatalf("after signing out: %q", msg)
+		}
+
+		// The manager signs in, finds the quote in the inbox and approves it.
+		step("the manager signs in", chromedp.Do(browser, chromedp.Navigate(links["daniel.reyes@northwind.example"]),
+			chromedp.WaitVisible(chromedp.ID("signin-button")), chromedp.Click(chromedp.ID("signin-button")), chromedp.WaitVisible(chromedp.ID("signout")),
+			chromedp.Navigate(a.base+"/approvals"), chromedp.WaitVisible(chromedp.ID("approve-"+q.ID))))
+		shot, err = chromedp.Run(browser, chromedp.FullScreenshot(100))
+		step("screenshot the inbox", err)
+		keepScreenshot(t, "workspace-approvals.png", shot)
+		step("approve", chromedp.Do(browser, chromedp.SendKeys(chromedp.ID("comment-"+q.ID), "fine for Acme"), chromedp.Click(chromedp.ID("approve-"+q.ID)),
+			chromedp.WaitVisible(chromedp.CSS("[role=status]"))))
+		msg, err = chromedp.Run(browser, chromedp.Text(chromedp.CSS("[role=status]")))
+		step("read the message", err)
+		if !strings.Contains(msg, q.Number) {
+			t.Fatalf("after approving: %q", msg)
 		}
 	})
 }
@@ -390,6 +406,80 @@ func TestWorkspaceSecondFactor(t *testing.T) {
 		}
 		if st, _, _ := fetch(t, c2, "POST", a.base+"/signin/code", url.Values{"csrf": {token}, "code": {crm.TOTPCode(secret, now.Add(30*time.Second))}}); st != 303 {
 			t.Fatalf("the next code: %d", st)
+		}
+	})
+}
+
+// TestWorkspaceApprovals: the approver's e-mail links to the inbox, which
+// shows each quote waiting for them with the rule that fired, its figures
+// and its lines; rejecting needs a comment (said on the page, nothing
+// done); approving records the decision, says so, and empties the inbox;
+// a rep's inbox is empty and their post changes nothing.
+func TestWorkspaceApprovals(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		smtp := startSMTP(t)
+		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": "", "QUOTIENT_SMTP_URL": "smtp://" + smtp.addr + "?tls=none",
+			"QUOTIENT_WORKER_INTERVAL": "50ms"}, "serve", "--demo")
+		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		priya := toks["priya.nair@northwind.example"]
+		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
+		product := page[server.ProductJSON](t, a.must(200, "GET", "/api/v1/products?q=edge", priya, nil))[0].ID
+		q := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/quotes", priya, map[string]any{"account_id": acc,
+			"lines": []any{map[string]any{"product_id": product, "quantity": "3", "manual_discount_pct": "20"}}}))
+		a.must(200, "POST", "/api/v1/quotes/"+q.ID+"/submit", priya, nil)
+		// The demo's history e-mailed Daniel before; find the e-mail of this quote.
+		text := ""
+		for deadline := time.Now().Add(15 * time.Second); !strings.Contains(text, q.Number) && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			smtp.mu.Lock()
+			msgs := append([]string(nil), smtp.msgs...)
+			smtp.mu.Unlock()
+			for _, m := range msgs {
+				if strings.Contains(m, "To: daniel.reyes@northwind.example") {
+					if body, _ := parseMail(t, m); strings.Contains(body, q.Number) {
+						text = body
+					}
+				}
+			}
+		}
+		if !strings.Contains(text, a.base+"/approvals") {
+			t.Fatalf("the approver's e-mail does not link to the inbox: %q", text)
+		}
+
+		rep := browserClient(t)
+		fetch(t, rep, "POST", links["priya.nair@northwind.example"], url.Values{})
+		_, body, _ := fetch(t, rep, "GET", a.base+"/approvals", nil)
+		if !strings.Contains(body, "Nothing waits for your approval") {
+			t.Fatalf("the rep's inbox: %.300s", body)
+		}
+		if st, _, _ := fetch(t, rep, "POST", a.base+"/approvals/"+q.ID, url.Values{"csrf": {csrfRe.FindStringSubmatch(body)[1]}, "ruling": {"approved"}}); st != 422 {
+			t.Fatalf("the rep approving their own quote: %d", st)
+		}
+
+		mgr := browserClient(t)
+		fetch(t, mgr, "POST", links["daniel.reyes@northwind.example"], url.Values{})
+		_, body, _ = fetch(t, mgr, "GET", a.base+"/approvals", nil)
+		for _, want := range []string{q.Number, "Discount over 15%", "Priya Nair", "Edge 1U server"} {
+			if !strings.Contains(body, want) {
+				t.Fatalf("the manager's inbox lacks %q: %.800s", want, body)
+			}
+		}
+		token := csrfRe.FindStringSubmatch(body)[1]
+		if st, body, _ := fetch(t, mgr, "POST", a.base+"/approvals/"+q.ID, url.Values{"csrf": {token}, "ruling": {"rejected"}}); st != 422 || !strings.Contains(body, "comment") {
+			t.Fatalf("a rejection without a comment: %d %.300s", st, body)
+		}
+		// 20 % off an edge server also thins the margin: finance decides
+		// that rule, so the manager's approval leaves the quote waiting.
+		if st, body, _ := fetch(t, mgr, "POST", a.base+"/approvals/"+q.ID, url.Values{"csrf": {token}, "ruling": {"approved"}, "comment": {"ok for Acme"}}); st != 200 ||
+			!strings.Contains(body, "Quote "+q.Number+": your approval is recorded; it still waits for others") || !strings.Contains(body, "Nothing waits for your approval") {
+			t.Fatalf("approve: %d %.700s", st, body[strings.Index(body, "<main"):])
+		}
+		decided := false
+		for _, r := range page[server.ApprovalRequestJSON](t, a.must(200, "GET", "/api/v1/quotes/"+q.ID+"/approvals", priya, nil)) {
+			decided = decided || (r.RuleName == "Discount over 15%" && r.Status == "approved" && r.Comment == "ok for Acme")
+		}
+		if !decided {
+			t.Fatal("the manager's approval is not on the quote")
 		}
 	})
 }
