@@ -236,6 +236,15 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		shot, err = chromedp.Run(browser, chromedp.FullScreenshot(100))
 		step("screenshot the quote page", err)
 		keepScreenshot(t, "workspace-quote.png", shot)
+		step("open the account 360", chromedp.Do(browser, chromedp.Navigate(a.base+"/accounts/"+acc), chromedp.WaitVisible(chromedp.CSS("h1"))))
+		h1, err = chromedp.Run(browser, chromedp.Text(chromedp.CSS("h1")))
+		step("read the account's title", err)
+		if !strings.Contains(h1, "Acme Logistics") {
+			t.Fatalf("account page: %q", h1)
+		}
+		shot, err = chromedp.Run(browser, chromedp.FullScreenshot(100))
+		step("screenshot the account", err)
+		keepScreenshot(t, "workspace-account.png", shot)
 		step("sign out", chromedp.Do(browser, chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("email"))))
 		msg, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("[role=status]")))
 		step("read the message", err)
@@ -480,6 +489,41 @@ func TestWorkspaceApprovals(t *testing.T) {
 		}
 		if !decided {
 			t.Fatal("the manager's approval is not on the quote")
+		}
+	})
+}
+
+// TestWorkspaceAccounts: the accounts list filters by name, owner and
+// segment (in the URL); the account 360 shows its owner everything about
+// the customer (receivables, credit, open cases first, quotes, orders with
+// their backorders, invoices) and a rep outside the account its contacts
+// and opportunities only, as the API's reach has it.
+func TestWorkspaceAccounts(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
+		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		priya := toks["priya.nair@northwind.example"]
+		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=lumi", priya, nil))[0]
+		a.must(201, "POST", "/api/v1/cases", priya, map[string]any{"account_id": acc.ID, "subject": "Switch rebooting nightly", "priority": "high"})
+		c := browserClient(t)
+		fetch(t, c, "POST", links["priya.nair@northwind.example"], url.Values{})
+		_, list, _ := fetch(t, c, "GET", a.base+"/accounts?owner=me&segment=mid_market", nil)
+		if !strings.Contains(list, "Lumière Retail SA") || strings.Contains(list, "株式会社さくらテック") || strings.Contains(list, "Acme Logistics") {
+			t.Fatalf("Priya's mid-market accounts: %.600s", list[strings.Index(list, "<main"):])
+		}
+		st, body, _ := fetch(t, c, "GET", a.base+"/accounts/"+acc.ID, nil)
+		for _, want := range []string{"Lumière Retail SA", "Receivable", "Credit available", "Switch rebooting nightly", "Opportunities", "SO-", "INV-", "Q-"} {
+			if st != 200 || !strings.Contains(body, want) {
+				t.Fatalf("the owner's account 360 lacks %q: %d %.900s", want, st, body[strings.Index(body, "<main"):])
+			}
+		}
+		k := browserClient(t)
+		fetch(t, k, "POST", links["kenji.watanabe@northwind.example"], url.Values{})
+		st, body, _ = fetch(t, k, "GET", a.base+"/accounts/"+acc.ID, nil)
+		if st != 200 || !strings.Contains(body, "Opportunities") || strings.Contains(body, "INV-") || strings.Contains(body, "Receivable") ||
+			!strings.Contains(body, "are for the people who work it") {
+			t.Fatalf("another rep's view of the account: %d %.900s", st, body[strings.Index(body, "<main"):])
 		}
 	})
 }
