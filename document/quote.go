@@ -14,6 +14,10 @@ import (
 //go:embed fonts/ipaexg.ttf
 var ipaexGothic []byte
 
+// JapaneseFont is the IPAex Gothic font the documents embed (IPA Font
+// License v1.0), for pages to serve as a web font.
+func JapaneseFont() []byte { return ipaexGothic }
+
 // Party is a company or person on a document.
 type Party struct {
 	Name    string

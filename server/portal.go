@@ -31,7 +31,8 @@ var portalPage = template.Must(template.New("portal").Funcs(template.FuncMap{
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <style>
-body{font-family:system-ui,-apple-system,"Hiragino Sans","Noto Sans JP",sans-serif;margin:0;background:#f4f5f7;color:#1d2430}
+@font-face{font-family:"IPAexGothic";src:url(/assets/ipaexg.ttf) format("truetype");font-display:swap;unicode-range:U+3000-30FF,U+3400-4DBF,U+4E00-9FFF,U+F900-FAFF,U+FF00-FFEF}
+body{font-family:system-ui,-apple-system,"Hiragino Sans","Noto Sans JP","IPAexGothic",sans-serif;margin:0;background:#f4f5f7;color:#1d2430}
 main{max-width:760px;margin:0 auto;padding:16px}
 .card{background:#fff;border-radius:10px;padding:18px;margin:14px 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 h1{font-size:1.35rem;margin:.2rem 0} h2{font-size:1.05rem;margin:.2rem 0 .8rem}

@@ -165,7 +165,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 // pagePolicy is the Content-Security-Policy of every HTML page that sets
 // none of its own: no script at all, nothing from other sites, forms post
 // only here, and no framing. Pages keep their styles inline.
-const pagePolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; " +
+const pagePolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; form-action 'self'; " +
 	"base-uri 'none'; frame-ancestors 'none'"
 
 // securePage gives an HTML response its policy, and keeps the page's

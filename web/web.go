@@ -59,9 +59,17 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	w := &Web{app: cfg.App, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, pages: map[string]*template.Template{},
 		asks:  &throttle{limit: 10, window: 15 * time.Minute, seen: map[string][]time.Time{}},
 		tries: &throttle{limit: 20, window: 15 * time.Minute, seen: map[string][]time.Time{}}}
-	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360"} {
+	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order"} {
 		w.pages[p] = template.Must(template.ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html"))
 	}
+	// The Japanese font the documents embed, as a web font: pages name it
+	// with a unicode-range, so only pages with Japanese text fetch it, and
+	// Japanese renders on machines without Japanese fonts.
+	r.Get("/assets/ipaexg.ttf", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "font/ttf")
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		return c.Send(document.JapaneseFont())
+	})
 	r.Get("/assets/app.css", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
 		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
@@ -87,6 +95,8 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("POST", "/account/sessions/revoke", w.session, w.csrf, w.revokeSessions)
 	add("GET", "/accounts", w.session, w.accounts)
 	add("GET", "/accounts/:id", w.session, w.account360)
+	add("GET", "/orders", w.session, w.orders)
+	add("GET", "/orders/:id", w.session, w.order)
 	add("GET", "/approvals", w.session, w.approvals)
 	add("POST", "/approvals/:id", w.session, w.csrf, w.decide)
 	add("GET", "/", w.session, w.home)
@@ -113,6 +123,8 @@ type page struct {
 	Segments        []string
 	Accounts        []accountRow
 	Account         *accountView
+	Orders          []orderRow
+	Order           *orderView
 }
 
 func (w *Web) render(c *fiber.Ctx, status int, name string, p page) error {
@@ -358,9 +370,7 @@ func (w *Web) rows(ctx context.Context, qs []app.QuoteVersion) ([]quoteRow, erro
 	return out, nil
 }
 
-func statusLabel(s quote.Status) string {
-	return strings.ToUpper(string(s[:1])) + strings.ReplaceAll(string(s[1:]), "_", " ")
-}
+func statusLabel(s quote.Status) string { return label(string(s)) }
 
 func money(x app.QuoteVersion) string {
 	if x.Version.Priced == nil {
@@ -645,7 +655,7 @@ type accountView struct {
 	AR, Overdue, Credit         string
 	Cases, Contacts             []string
 	Opportunities               []struct{ Name, Stage, Close, Amount string }
-	Orders                      []struct{ Number, Status, Backordered, Total string }
+	Orders                      []struct{ ID, Number, Status, Backordered, Total string }
 	Invoices                    []struct{ Number, Status, Due, Total, Open string }
 }
 
@@ -716,7 +726,7 @@ func (w *Web) account360(c *fiber.Ctx) error {
 			waiting[b.OrderID] = append(waiting[b.OrderID], b.Quantity.Decimal().String()+" × "+b.SKU)
 		}
 		for _, o := range os {
-			v.Orders = append(v.Orders, struct{ Number, Status, Backordered, Total string }{o.Number, string(o.Shown()),
+			v.Orders = append(v.Orders, struct{ ID, Number, Status, Backordered, Total string }{o.ID, o.Number, label(string(o.Shown())),
 				strings.Join(waiting[o.ID], ", "), document.Money(o.Total, o.Currency)})
 		}
 		invs, err := w.app.Invoices(ctx, billing.InvoiceFilter{AccountID: id, Page: quotient.Page{Limit: 50}})
@@ -729,4 +739,76 @@ func (w *Web) account360(c *fiber.Ctx) error {
 	}
 	p.Title, p.Account = acc.Name, v
 	return w.render(c, 200, "account360", p)
+}
+
+// orderRow is an order in the list.
+type orderRow struct{ ID, Number, Account, Status, StatusLabel, Date, Total string }
+
+// orders lists the orders the person may read (a rep's own accounts'),
+// newest first.
+func (w *Web) orders(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := signedIn(c, "Orders", "orders")
+	os, err := w.app.Orders(ctx, order.Filter{Page: quotient.Page{Limit: 100}})
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	names := map[string]string{}
+	for _, o := range os {
+		if _, ok := names[o.AccountID]; !ok {
+			acc, err := w.app.Account(ctx, o.AccountID)
+			if err != nil {
+				return w.fail(c, p, err)
+			}
+			names[o.AccountID] = acc.Name
+		}
+		st := o.Shown()
+		p.Orders = append(p.Orders, orderRow{ID: o.ID, Number: o.Number, Account: names[o.AccountID], Status: string(st),
+			StatusLabel: label(string(st)), Date: quotient.DateOf(o.CreatedAt).String(), Total: document.Money(o.Total, o.Currency)})
+	}
+	return w.render(c, 200, "orders", p)
+}
+
+// orderView is an order's page: what each line ordered, has reserved,
+// shipped and still waits for.
+type orderView struct {
+	orderRow
+	QuoteID, Quote, Hold string
+	Lines                []struct{ SKU, Name, Ordered, Reserved, Shipped, Back, Net string }
+}
+
+// order follows an accepted quote into its order, line by line.
+func (w *Web) order(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := signedIn(c, "Order", "orders")
+	o, err := w.app.Order(ctx, c.Params("id"))
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	acc, err := w.app.Account(ctx, o.AccountID)
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	q, err := w.app.Quote(ctx, o.QuoteID, 0)
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	st := o.Shown()
+	v := &orderView{orderRow: orderRow{ID: o.ID, Number: o.Number, Account: acc.Name, Status: string(st), StatusLabel: label(string(st)),
+		Date: quotient.DateOf(o.CreatedAt).String(), Total: document.Money(o.Total, o.Currency)}, QuoteID: o.QuoteID, Quote: q.Quote.Number, Hold: o.HoldReason}
+	for _, l := range o.Lines {
+		v.Lines = append(v.Lines, struct{ SKU, Name, Ordered, Reserved, Shipped, Back, Net string }{l.SKU, l.Name, l.Quantity.Decimal().String(),
+			l.Reserved.Decimal().String(), l.Fulfilled.Decimal().String(), l.Backordered().Decimal().String(), document.Money(l.NetAmount, o.Currency)})
+	}
+	p.Title, p.Order = "Order "+o.Number, v
+	return w.render(c, 200, "order", p)
+}
+
+// label is a status as a page shows it: "partially_fulfilled" reads
+// "Partially fulfilled".
+func label(s string) string {
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "_", " ")
 }

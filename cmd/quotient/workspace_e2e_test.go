@@ -97,6 +97,10 @@ func TestWorkspaceSignIn(t *testing.T) {
 		a.must(200, "POST", "/api/v1/quotes/"+q.ID+"/submit", priya, nil) // 20 % off waits for Daniel
 
 		c := browserClient(t)
+		// The Japanese web font is served for pages (and the portal) to use.
+		if st, font, h := fetch(t, c, "GET", a.base+"/assets/ipaexg.ttf", nil); st != 200 || h.Get("Content-Type") != "font/ttf" || len(font) < 1<<20 {
+			t.Fatalf("the web font: %d %v (%d bytes)", st, h, len(font))
+		}
 		if st, _, h := fetch(t, c, "GET", a.base+"/", nil); st != 303 || !strings.HasPrefix(h.Get("Location"), "/signin") {
 			t.Fatalf("home before signing in: %d %v", st, h)
 		}
@@ -524,6 +528,39 @@ func TestWorkspaceAccounts(t *testing.T) {
 		if st != 200 || !strings.Contains(body, "Opportunities") || strings.Contains(body, "INV-") || strings.Contains(body, "Receivable") ||
 			!strings.Contains(body, "are for the people who work it") {
 			t.Fatalf("another rep's view of the account: %d %.900s", st, body[strings.Index(body, "<main"):])
+		}
+	})
+}
+
+// TestWorkspaceOrders: a rep follows their accepted quotes into orders:
+// the list holds their accounts' orders only, an order's page says per
+// line what is ordered, reserved, shipped and backordered, and another
+// rep's order is the API's 404.
+func TestWorkspaceOrders(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
+		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		mine := page[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders?limit=200", toks["priya.nair@northwind.example"], nil))
+		theirs := page[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders?limit=200", toks["kenji.watanabe@northwind.example"], nil))
+		if len(mine) == 0 || len(theirs) == 0 {
+			t.Fatalf("the demo's orders: %d and %d", len(mine), len(theirs))
+		}
+		c := browserClient(t)
+		fetch(t, c, "POST", links["priya.nair@northwind.example"], url.Values{})
+		_, list, _ := fetch(t, c, "GET", a.base+"/orders", nil)
+		if !strings.Contains(list, mine[0].Number) || strings.Contains(list, theirs[0].Number) {
+			t.Fatalf("Priya's orders page: %.600s", list[strings.Index(list, "<main"):])
+		}
+		full := as[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders/"+mine[0].ID, toks["priya.nair@northwind.example"], nil))
+		st, body, _ := fetch(t, c, "GET", a.base+"/orders/"+mine[0].ID, nil)
+		for _, want := range []string{mine[0].Number, "Reserved", "Shipped", "Backordered", full.Lines[0].SKU} {
+			if st != 200 || !strings.Contains(body, want) {
+				t.Fatalf("an order's page lacks %q: %d %.600s", want, st, body[strings.Index(body, "<main"):])
+			}
+		}
+		if st, _, _ := fetch(t, c, "GET", a.base+"/orders/"+theirs[0].ID, nil); st != 404 {
+			t.Fatalf("another rep's order: %d", st)
 		}
 	})
 }
