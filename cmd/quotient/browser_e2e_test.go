@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"net/url"
 	"os"
 	"os/exec"
@@ -76,6 +77,7 @@ func TestPortalInBrowser(t *testing.T) {
 			}
 		}
 		step("open the portal", chromedp.Do(browser, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("signer_name"))))
+		checkAccessible(t, browser, "the portal")
 		before, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("h1")))
 		step("read the title", err)
 		step("fill in and accept", chromedp.Do(browser,
@@ -162,4 +164,37 @@ func TestAPIReferenceInBrowser(t *testing.T) {
 			t.Errorf("off-site requests %v, of which the policy blocked %v", offsite, blocked)
 		}
 	})
+}
+
+//go:embed testdata/axe/axe.min.js
+var axeSource string
+
+// axeViolation is one accessibility rule a page breaks, as axe-core says.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []string `json:"target"`
+	} `json:"nodes"`
+}
+
+// checkAccessible runs axe-core (vendored, through the DevTools protocol,
+// so the page's script-free policy does not apply) on the page the
+// browser shows, and fails on any serious or critical violation.
+func checkAccessible(t *testing.T, browser context.Context, page string) {
+	t.Helper()
+	if err := chromedp.Do(browser, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
+		t.Fatalf("load axe-core on %s: %v", page, err)
+	}
+	found, err := chromedp.Run(browser, chromedp.Evaluate[[]axeViolation](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe-core on %s: %v", page, err)
+	}
+	for _, v := range found {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("%s: %s (%s) %s at %v", page, v.ID, v.Impact, v.Help, v.Nodes)
+		}
+	}
 }

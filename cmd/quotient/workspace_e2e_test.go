@@ -206,6 +206,7 @@ func TestWorkspaceInBrowser(t *testing.T) {
 			}
 		}
 		step("open the link", chromedp.Do(browser, chromedp.Navigate(links["priya.nair@northwind.example"]), chromedp.WaitVisible(chromedp.ID("signin-button"))))
+		checkAccessible(t, browser, "the sign-in link's page")
 		step("sign in", chromedp.Do(browser, chromedp.Click(chromedp.ID("signin-button"))))
 		deadline := time.Now().Add(20 * time.Second)
 		for {
@@ -228,6 +229,7 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		if !strings.Contains(h1, "Priya Nair") || !strings.Contains(body, q.Number) {
 			t.Fatalf("home: %q / %q", h1, body)
 		}
+		checkAccessible(t, browser, "home")
 		shot, err := chromedp.Run(browser, chromedp.FullScreenshot(100))
 		step("screenshot the home page", err)
 		keepScreenshot(t, "workspace-home.png", shot)
@@ -237,6 +239,7 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		if !strings.Contains(h1, q.Number) {
 			t.Fatalf("quote page: %q", h1)
 		}
+		checkAccessible(t, browser, "the quote page")
 		shot, err = chromedp.Run(browser, chromedp.FullScreenshot(100))
 		step("screenshot the quote page", err)
 		keepScreenshot(t, "workspace-quote.png", shot)
@@ -246,10 +249,17 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		if !strings.Contains(h1, "Acme Logistics") {
 			t.Fatalf("account page: %q", h1)
 		}
+		checkAccessible(t, browser, "the account 360")
+		for _, path := range []string{"/accounts", "/orders", "/account"} {
+			step("open "+path, chromedp.Do(browser, chromedp.Navigate(a.base+path), chromedp.WaitVisible(chromedp.CSS("h1"))))
+			checkAccessible(t, browser, path)
+		}
+		step("back to the account", chromedp.Do(browser, chromedp.Navigate(a.base+"/accounts/"+acc), chromedp.WaitVisible(chromedp.CSS("h1"))))
 		shot, err = chromedp.Run(browser, chromedp.FullScreenshot(100))
 		step("screenshot the account", err)
 		keepScreenshot(t, "workspace-account.png", shot)
 		step("sign out", chromedp.Do(browser, chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("email"))))
+		checkAccessible(t, browser, "the sign-in page")
 		msg, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("[role=status]")))
 		step("read the message", err)
 		if !strings.Contains(msg, "signed out") {
@@ -260,6 +270,7 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		step("the manager signs in", chromedp.Do(browser, chromedp.Navigate(links["daniel.reyes@northwind.example"]),
 			chromedp.WaitVisible(chromedp.ID("signin-button")), chromedp.Click(chromedp.ID("signin-button")), chromedp.WaitVisible(chromedp.ID("signout")),
 			chromedp.Navigate(a.base+"/approvals"), chromedp.WaitVisible(chromedp.ID("approve-"+q.ID))))
+		checkAccessible(t, browser, "the approvals inbox")
 		shot, err = chromedp.Run(browser, chromedp.FullScreenshot(100))
 		step("screenshot the inbox", err)
 		keepScreenshot(t, "workspace-approvals.png", shot)
