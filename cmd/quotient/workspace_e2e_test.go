@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -572,6 +573,62 @@ func TestWorkspaceOrders(t *testing.T) {
 		}
 		if st, _, _ := fetch(t, c, "GET", a.base+"/orders/"+theirs[0].ID, nil); st != 404 {
 			t.Fatalf("another rep's order: %d", st)
+		}
+	})
+}
+
+// TestWorkspacePipeline: a rep's home shows their month (quota, bookings,
+// attainment, commission) and their open opportunities by stage with
+// probability-weighted totals; moving one to another stage is a form (with
+// the CSRF token and the version read) that the API's rules decide: a
+// stale version is refused and said so, another rep's is refused.
+func TestWorkspacePipeline(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
+		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		priya := toks["priya.nair@northwind.example"]
+		me := as[server.UserJSON](t, a.must(200, "GET", "/api/v1/me", priya, nil)).ID
+		var opp server.OpportunityJSON
+		for _, o := range page[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities?limit=200&owner_id="+me, priya, nil)) {
+			if o.Stage == "prospecting" || o.Stage == "qualification" {
+				opp = o
+			}
+		}
+		if opp.ID == "" {
+			t.Fatal("Priya has no early opportunity in the demo")
+		}
+		c := browserClient(t)
+		fetch(t, c, "POST", links["priya.nair@northwind.example"], url.Values{})
+		_, home, _ := fetch(t, c, "GET", a.base+"/", nil)
+		for _, want := range []string{"My month", "Quota", "Attainment", "Commission payable", "My pipeline", opp.Name, "weighted by probability"} {
+			if !strings.Contains(home, want) {
+				t.Fatalf("the home page lacks %q", want)
+			}
+		}
+		token := csrfRe.FindStringSubmatch(home)[1]
+		move := func(cl *http.Client, tok string, version int) (int, string) {
+			st, body, _ := fetch(t, cl, "POST", a.base+"/opportunities/"+opp.ID+"/stage", url.Values{"csrf": {tok}, "stage": {"negotiation"},
+				"version": {fmt.Sprint(version)}})
+			return st, body
+		}
+		if st, body := move(c, token, opp.Version); st != 200 || !strings.Contains(body, opp.Name+" moved to negotiation") {
+			t.Fatalf("move: %d %.400s", st, body[strings.Index(body, "<main"):])
+		}
+		if got := as[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities/"+opp.ID, priya, nil)); got.Stage != "negotiation" {
+			t.Fatalf("the opportunity after the move: %s", got.Stage)
+		}
+		if st, body := move(c, token, opp.Version); st != 422 || !strings.Contains(body, "Someone changed that opportunity") {
+			t.Fatalf("a stale move: %d", st)
+		}
+		k := browserClient(t)
+		fetch(t, k, "POST", links["kenji.watanabe@northwind.example"], url.Values{})
+		_, kh, _ := fetch(t, k, "GET", a.base+"/", nil)
+		if st, _ := move(k, csrfRe.FindStringSubmatch(kh)[1], 0); st != 422 {
+			t.Fatalf("another rep moving Priya's opportunity: %d", st)
+		}
+		if got := as[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities/"+opp.ID, priya, nil)); got.Stage != "negotiation" {
+			t.Fatalf("the opportunity after another rep tried: %s", got.Stage)
 		}
 	})
 }
