@@ -33,6 +33,28 @@ func demoLinks(t *testing.T, out string) map[string]string {
 	return links
 }
 
+// startDemo starts serve --demo and returns it with the sign-in links
+// and API tokens it printed, by e-mail.
+func startDemo(t *testing.T, db string, env map[string]string) (*instance, map[string]string, map[string]string) {
+	t.Helper()
+	vars := map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}
+	for k, v := range env {
+		vars[k] = v
+	}
+	a := start(t, db, vars, "serve", "--demo")
+	return a, demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+}
+
+// signedIn is a client signed in to the workspace with a sign-in link.
+func signedIn(t *testing.T, link string) *http.Client {
+	t.Helper()
+	c := browserClient(t)
+	if st, _, _ := fetch(t, c, "POST", link, url.Values{}); st != 303 {
+		t.Fatalf("sign in with %s: %d", link, st)
+	}
+	return c
+}
+
 // browserClient is an HTTP client that keeps cookies and does not follow
 // redirects, as a browser's first request would see them.
 func browserClient(t *testing.T) *http.Client {
@@ -83,8 +105,7 @@ var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 func TestWorkspaceSignIn(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
-		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
-		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		a, links, toks := startDemo(t, db, nil)
 		priya, kenji := toks["priya.nair@northwind.example"], toks["kenji.watanabe@northwind.example"]
 		var acc string
 		for _, x := range page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?limit=200", priya, nil)) {
@@ -132,15 +153,13 @@ func TestWorkspaceSignIn(t *testing.T) {
 		}
 
 		// Kenji, Priya's peer, gets the API's 404 for her quote, as a page.
-		ck := browserClient(t)
-		fetch(t, ck, "POST", links["kenji.watanabe@northwind.example"], url.Values{})
+		ck := signedIn(t, links["kenji.watanabe@northwind.example"])
 		if st, body, _ := fetch(t, ck, "GET", a.base+"/quotes/"+q.ID, nil); st != 404 || !strings.Contains(body, "Not found") {
 			t.Fatalf("another rep's quote: %d %.300s", st, body)
 		}
 		a.must(404, "GET", "/api/v1/quotes/"+q.ID, kenji, nil)
 		// Daniel, her manager, finds it waiting for him.
-		cd := browserClient(t)
-		fetch(t, cd, "POST", links["daniel.reyes@northwind.example"], url.Values{})
+		cd := signedIn(t, links["daniel.reyes@northwind.example"])
 		if _, body, _ := fetch(t, cd, "GET", a.base+"/", nil); !strings.Contains(body, "Waiting for your approval") || !strings.Contains(body, q.Number) {
 			t.Fatalf("the manager's home: %.500s", body)
 		}
@@ -191,8 +210,7 @@ func TestWorkspaceInBrowser(t *testing.T) {
 	t.Parallel()
 	chromiumPath(t)
 	storetest.Each(t, func(t *testing.T, db string) {
-		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
-		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		a, links, toks := startDemo(t, db, nil)
 		priya := toks["priya.nair@northwind.example"]
 		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
 		product := page[server.ProductJSON](t, a.must(200, "GET", "/api/v1/products?q=edge", priya, nil))[0].ID
@@ -293,11 +311,9 @@ func TestWorkspaceInBrowser(t *testing.T) {
 func TestWorkspacePasswords(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
-		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
-		links := demoLinks(t, a.out.String())
+		a, links, _ := startDemo(t, db, nil)
 		email := "kenji.watanabe@northwind.example"
-		c := browserClient(t)
-		fetch(t, c, "POST", links[email], url.Values{})
+		c := signedIn(t, links[email])
 		_, acct, _ := fetch(t, c, "GET", a.base+"/account", nil)
 		token := csrfRe.FindStringSubmatch(acct)[1]
 		if st, body, _ := fetch(t, c, "POST", a.base+"/account/password", url.Values{"csrf": {token}, "password": {"short"}}); st != 422 ||
@@ -333,8 +349,7 @@ func TestWorkspacePasswords(t *testing.T) {
 		}
 
 		// Sign out everywhere: this session and the password's both end.
-		other := browserClient(t)
-		fetch(t, other, "POST", links["daniel.reyes@northwind.example"], url.Values{}) // another user, unaffected
+		other := signedIn(t, links["daniel.reyes@northwind.example"])
 		if st, body, _ := fetch(t, c, "POST", a.base+"/account/sessions/revoke", url.Values{"csrf": {token}}); st != 200 || !strings.Contains(body, "Every session of yours has ended") {
 			t.Fatalf("sign out everywhere: %d %.200s", st, body)
 		}
@@ -385,11 +400,9 @@ func TestWorkspaceInvitation(t *testing.T) {
 func TestWorkspaceSecondFactor(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
-		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
-		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		a, links, toks := startDemo(t, db, nil)
 		email := "sofia.lindqvist@northwind.example"
-		c := browserClient(t)
-		fetch(t, c, "POST", links[email], url.Values{})
+		c := signedIn(t, links[email])
 		for _, path := range []string{"/", "/account", "/quotes/anything"} {
 			if st, _, h := fetch(t, c, "GET", a.base+path, nil); st != 303 || h.Get("Location") != "/signin/code" {
 				t.Fatalf("GET %s before the code: %d %v", path, st, h)
@@ -444,9 +457,7 @@ func TestWorkspaceApprovals(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
 		smtp := startSMTP(t)
-		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": "", "QUOTIENT_SMTP_URL": "smtp://" + smtp.addr + "?tls=none",
-			"QUOTIENT_WORKER_INTERVAL": "50ms"}, "serve", "--demo")
-		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		a, links, toks := startDemo(t, db, map[string]string{"QUOTIENT_SMTP_URL": "smtp://" + smtp.addr + "?tls=none", "QUOTIENT_WORKER_INTERVAL": "50ms"})
 		priya := toks["priya.nair@northwind.example"]
 		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
 		product := page[server.ProductJSON](t, a.must(200, "GET", "/api/v1/products?q=edge", priya, nil))[0].ID
@@ -471,8 +482,7 @@ func TestWorkspaceApprovals(t *testing.T) {
 			t.Fatalf("the approver's e-mail does not link to the inbox: %q", text)
 		}
 
-		rep := browserClient(t)
-		fetch(t, rep, "POST", links["priya.nair@northwind.example"], url.Values{})
+		rep := signedIn(t, links["priya.nair@northwind.example"])
 		_, body, _ := fetch(t, rep, "GET", a.base+"/approvals", nil)
 		if !strings.Contains(body, "Nothing waits for your approval") {
 			t.Fatalf("the rep's inbox: %.300s", body)
@@ -481,8 +491,7 @@ func TestWorkspaceApprovals(t *testing.T) {
 			t.Fatalf("the rep approving their own quote: %d", st)
 		}
 
-		mgr := browserClient(t)
-		fetch(t, mgr, "POST", links["daniel.reyes@northwind.example"], url.Values{})
+		mgr := signedIn(t, links["daniel.reyes@northwind.example"])
 		_, body, _ = fetch(t, mgr, "GET", a.base+"/approvals", nil)
 		for _, want := range []string{q.Number, "Discount over 15%", "Priya Nair", "Edge 1U server"} {
 			if !strings.Contains(body, want) {
@@ -517,13 +526,11 @@ func TestWorkspaceApprovals(t *testing.T) {
 func TestWorkspaceAccounts(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
-		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
-		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		a, links, toks := startDemo(t, db, nil)
 		priya := toks["priya.nair@northwind.example"]
 		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=lumi", priya, nil))[0]
 		a.must(201, "POST", "/api/v1/cases", priya, map[string]any{"account_id": acc.ID, "subject": "Switch rebooting nightly", "priority": "high"})
-		c := browserClient(t)
-		fetch(t, c, "POST", links["priya.nair@northwind.example"], url.Values{})
+		c := signedIn(t, links["priya.nair@northwind.example"])
 		_, list, _ := fetch(t, c, "GET", a.base+"/accounts?owner=me&segment=mid_market", nil)
 		if !strings.Contains(list, "Lumière Retail SA") || strings.Contains(list, "株式会社さくらテック") || strings.Contains(list, "Acme Logistics") {
 			t.Fatalf("Priya's mid-market accounts: %.600s", list[strings.Index(list, "<main"):])
@@ -534,8 +541,7 @@ func TestWorkspaceAccounts(t *testing.T) {
 				t.Fatalf("the owner's account 360 lacks %q: %d %.900s", want, st, body[strings.Index(body, "<main"):])
 			}
 		}
-		k := browserClient(t)
-		fetch(t, k, "POST", links["kenji.watanabe@northwind.example"], url.Values{})
+		k := signedIn(t, links["kenji.watanabe@northwind.example"])
 		st, body, _ = fetch(t, k, "GET", a.base+"/accounts/"+acc.ID, nil)
 		if st != 200 || !strings.Contains(body, "Opportunities") || strings.Contains(body, "INV-") || strings.Contains(body, "Receivable") ||
 			!strings.Contains(body, "are for the people who work it") {
@@ -551,15 +557,13 @@ func TestWorkspaceAccounts(t *testing.T) {
 func TestWorkspaceOrders(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
-		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
-		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		a, links, toks := startDemo(t, db, nil)
 		mine := page[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders?limit=200", toks["priya.nair@northwind.example"], nil))
 		theirs := page[server.OrderJSON](t, a.must(200, "GET", "/api/v1/orders?limit=200", toks["kenji.watanabe@northwind.example"], nil))
 		if len(mine) == 0 || len(theirs) == 0 {
 			t.Fatalf("the demo's orders: %d and %d", len(mine), len(theirs))
 		}
-		c := browserClient(t)
-		fetch(t, c, "POST", links["priya.nair@northwind.example"], url.Values{})
+		c := signedIn(t, links["priya.nair@northwind.example"])
 		_, list, _ := fetch(t, c, "GET", a.base+"/orders", nil)
 		if !strings.Contains(list, mine[0].Number) || strings.Contains(list, theirs[0].Number) {
 			t.Fatalf("Priya's orders page: %.600s", list[strings.Index(list, "<main"):])
@@ -585,8 +589,7 @@ func TestWorkspaceOrders(t *testing.T) {
 func TestWorkspacePipeline(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
-		a := start(t, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
-		links, toks := demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+		a, links, toks := startDemo(t, db, nil)
 		priya := toks["priya.nair@northwind.example"]
 		me := as[server.UserJSON](t, a.must(200, "GET", "/api/v1/me", priya, nil)).ID
 		var opp server.OpportunityJSON
@@ -598,8 +601,7 @@ func TestWorkspacePipeline(t *testing.T) {
 		if opp.ID == "" {
 			t.Fatal("Priya has no early opportunity in the demo")
 		}
-		c := browserClient(t)
-		fetch(t, c, "POST", links["priya.nair@northwind.example"], url.Values{})
+		c := signedIn(t, links["priya.nair@northwind.example"])
 		_, home, _ := fetch(t, c, "GET", a.base+"/", nil)
 		for _, want := range []string{"My month", "Quota", "Attainment", "Commission payable", "My pipeline", opp.Name, "weighted by probability"} {
 			if !strings.Contains(home, want) {
@@ -621,8 +623,7 @@ func TestWorkspacePipeline(t *testing.T) {
 		if st, body := move(c, token, opp.Version); st != 422 || !strings.Contains(body, "Someone changed that opportunity") {
 			t.Fatalf("a stale move: %d", st)
 		}
-		k := browserClient(t)
-		fetch(t, k, "POST", links["kenji.watanabe@northwind.example"], url.Values{})
+		k := signedIn(t, links["kenji.watanabe@northwind.example"])
 		_, kh, _ := fetch(t, k, "GET", a.base+"/", nil)
 		if st, _ := move(k, csrfRe.FindStringSubmatch(kh)[1], 0); st != 422 {
 			t.Fatalf("another rep moving Priya's opportunity: %d", st)
