@@ -100,13 +100,8 @@ func (t *Tx) ListPlans(ctx context.Context, r quotient.Reach, p quotient.Page) (
 	var where []string
 	var args []any
 	if !r.All {
-		where = append(where, "1 = 0")
-		if len(r.Users) > 0 {
-			where[0] = "id IN (SELECT plan_id FROM commission_assignments WHERE user_id IN (" + placeholders(len(r.Users)) + "))"
-			for _, u := range r.Users {
-				args = append(args, u)
-			}
-		}
+		assigned, users := inSet("user_id", r.Users)
+		where, args = append(where, "id IN (SELECT plan_id FROM commission_assignments WHERE "+assigned+")"), users
 	}
 	var rows []planRow
 	if err := t.list(ctx, &rows, planCols, "commission_plans", where, args, after, limit); err != nil {
@@ -527,12 +522,6 @@ func (t *Tx) CommissionBreaches(ctx context.Context) ([]string, error) {
 
 // PlanAssignedTo reports whether one of users is (or was) on the plan.
 func (t *Tx) PlanAssignedTo(ctx context.Context, planID string, users []string) (bool, error) {
-	if len(users) == 0 {
-		return false, nil
-	}
-	args := []any{planID}
-	for _, u := range users {
-		args = append(args, u)
-	}
-	return t.exists(ctx, `SELECT id FROM commission_assignments WHERE plan_id = ? AND user_id IN (`+placeholders(len(users))+`)`, args...)
+	assigned, args := inSet("user_id", users)
+	return t.exists(ctx, `SELECT id FROM commission_assignments WHERE plan_id = ? AND `+assigned, append([]any{planID}, args...)...)
 }

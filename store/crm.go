@@ -81,13 +81,9 @@ func (t *Tx) ListUsers(ctx context.Context, f crm.UserFilter) ([]crm.User, error
 	where, args = eq(where, args, "manager_id", f.ManagerID)
 	where, args = nameLike(where, args, "name", f.Q)
 	if c := f.Colleagues; c != nil {
-		conds := []string{"1 = 0"}
-		if len(c.Users) > 0 {
-			conds[0] = "id IN (" + placeholders(len(c.Users)) + ")"
-			for _, u := range c.Users {
-				args = append(args, u)
-			}
-		}
+		team, ids := inSet("id", c.Users)
+		conds := []string{team}
+		args = append(args, ids...)
 		if c.Manager != "" {
 			conds = append(conds, "id = ?", "manager_id = ?")
 			args = append(args, c.Manager, c.Manager)

@@ -8,9 +8,17 @@ import (
 	"github.com/quotient-cpq/quotient/crm"
 )
 
-// placeholders is "?, ?, ?" for n values.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+// inSet is the condition "col IN (?, ?, ...)" over ids with its
+// arguments; over no ids it is a condition no row meets.
+func inSet(col string, ids []string) (string, []any) {
+	if len(ids) == 0 {
+		return "1 = 0", nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")", args
 }
 
 // AccountInReach reports whether one of users owns the account or is on
@@ -19,14 +27,10 @@ func (t *Tx) AccountInReach(ctx context.Context, accountID string, users []strin
 	if len(users) == 0 {
 		return false, nil
 	}
-	args := []any{accountID}
-	for range 2 {
-		for _, u := range users {
-			args = append(args, u)
-		}
-	}
-	return t.exists(ctx, `SELECT id FROM accounts WHERE id = ? AND (owner_id IN (`+placeholders(len(users))+`)
-		OR EXISTS (SELECT 1 FROM account_team m WHERE m.account_id = accounts.id AND m.user_id IN (`+placeholders(len(users))+`)))`, args...)
+	owner, args := inSet("owner_id", users)
+	member, more := inSet("m.user_id", users)
+	return t.exists(ctx, `SELECT id FROM accounts WHERE id = ? AND (`+owner+`
+		OR EXISTS (SELECT 1 FROM account_team m WHERE m.account_id = accounts.id AND `+member+`))`, append(append([]any{accountID}, args...), more...)...)
 }
 
 // inReach adds to a WHERE list the condition that a row's account (in
@@ -39,16 +43,14 @@ func inReach(where []string, args []any, r quotient.Reach, accountCol string, ow
 	if len(r.Users) == 0 {
 		return append(where, "1 = 0"), args
 	}
-	ph := placeholders(len(r.Users))
-	users := make([]any, len(r.Users))
-	for i, u := range r.Users {
-		users[i] = u
-	}
-	conds := []string{accountCol + ` IN (SELECT id FROM accounts WHERE owner_id IN (` + ph + `))`,
-		accountCol + ` IN (SELECT account_id FROM account_team WHERE user_id IN (` + ph + `))`}
+	owner, users := inSet("owner_id", r.Users)
+	member, _ := inSet("user_id", r.Users)
+	conds := []string{accountCol + ` IN (SELECT id FROM accounts WHERE ` + owner + `)`,
+		accountCol + ` IN (SELECT account_id FROM account_team WHERE ` + member + `)`}
 	args = append(append(args, users...), users...)
 	for _, c := range ownerCols {
-		conds = append(conds, c+` IN (`+ph+`)`)
+		cond, _ := inSet(c, r.Users)
+		conds = append(conds, cond)
 		args = append(args, users...)
 	}
 	return append(where, "("+strings.Join(conds, " OR ")+")"), args
