@@ -1,0 +1,146 @@
+package web
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/order"
+	"github.com/quotient-cpq/quotient/quote"
+)
+
+// accountRow is an account in the list.
+type accountRow struct{ ID, Name, Owner, Segment, Currency string }
+
+// ownerNames names users by id, reading each once.
+func (w *Web) ownerNames(ctx context.Context) func(id string) string {
+	names := map[string]string{}
+	return func(id string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		n := id
+		if u, err := w.app.User(ctx, id); err == nil {
+			n = u.Name
+		}
+		names[id] = n
+		return n
+	}
+}
+
+// accounts lists accounts, filtered by what the URL says.
+func (w *Web) accounts(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := signedIn(c, "Accounts", "accounts")
+	p.Filter.Q, p.Filter.Owner, p.Filter.Segment, p.Segments = c.Query("q"), c.Query("owner"), c.Query("segment"), crm.Segments
+	f := crm.AccountFilter{Q: p.Filter.Q, Segment: p.Filter.Segment, Page: quotient.Page{Limit: 200}}
+	if p.Filter.Owner == "me" {
+		f.OwnerID = p.User.ID
+	}
+	accs, err := w.app.Accounts(ctx, f)
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	owner := w.ownerNames(ctx)
+	for _, a := range accs {
+		p.Accounts = append(p.Accounts, accountRow{ID: a.ID, Name: a.Name, Owner: owner(a.OwnerID), Segment: a.Segment, Currency: a.Currency})
+	}
+	return w.render(c, 200, "accounts", p)
+}
+
+// accountView is the account 360.
+type accountView struct {
+	Name, Owner, Segment, Terms string
+	Money                       bool // the reader works the account: its money shows
+	AR, Overdue, Credit         string
+	Cases, Contacts             []string
+	Opportunities               []struct{ Name, Stage, Close, Amount string }
+	Orders                      []struct{ ID, Number, Status, Backordered, Total string }
+	Invoices                    []struct{ Number, Status, Due, Total, Open string }
+}
+
+// account360 is everything about a customer a rep needs before a call:
+// contacts and opportunities for everyone; receivables, credit, open
+// cases, quotes, orders with backorders and invoices for those who work
+// the account (the API's reach, through the same use cases).
+func (w *Web) account360(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := signedIn(c, "Account", "accounts")
+	id := c.Params("id")
+	acc, err := w.app.Account(ctx, id)
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	v := &accountView{Name: acc.Name, Owner: w.ownerNames(ctx)(acc.OwnerID), Segment: acc.Segment, Terms: acc.PaymentTerms}
+	cons, err := w.app.Contacts(ctx, crm.ContactFilter{AccountID: id, Page: quotient.Page{Limit: 100}})
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	for _, x := range cons {
+		line := x.Name
+		if x.Title != "" {
+			line += ", " + x.Title
+		}
+		if x.Email != "" {
+			line += " <" + x.Email + ">"
+		}
+		v.Contacts = append(v.Contacts, line)
+	}
+	opps, err := w.app.Opportunities(ctx, crm.OpportunityFilter{AccountID: id, Page: quotient.Page{Limit: 100}})
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	for _, o := range opps {
+		v.Opportunities = append(v.Opportunities, struct{ Name, Stage, Close, Amount string }{o.Name, string(o.Stage), o.CloseDate.String(),
+			document.Money(o.Amount, o.Currency)})
+	}
+	sum, err := w.app.AccountSummary(ctx, id)
+	switch {
+	case quotient.ErrorCode(err) == quotient.NotFound:
+		// Outside the reader's reach: no money, quotes, orders or invoices.
+	case err != nil:
+		return w.fail(c, p, err)
+	default:
+		cur, _ := quotient.LookupCurrency(acc.Currency)
+		m := func(n int64) string { return document.Money(cur.FromMinor(n), acc.Currency) }
+		v.Money, v.AR, v.Overdue, v.Credit = true, m(sum.Exposure.Balance), m(sum.Exposure.Receivables.Overdue), "no limit"
+		if sum.Exposure.Available != nil {
+			v.Credit = m(*sum.Exposure.Available)
+		}
+		for _, cs := range sum.OpenCases {
+			v.Cases = append(v.Cases, cs.Subject)
+		}
+		qs, err := w.app.Quotes(ctx, quote.Filter{AccountID: id, Page: quotient.Page{Limit: 50}})
+		if err != nil {
+			return w.fail(c, p, err)
+		}
+		if p.Quotes, err = w.rows(ctx, qs); err != nil {
+			return w.fail(c, p, err)
+		}
+		os, err := w.app.Orders(ctx, order.Filter{AccountID: id, Page: quotient.Page{Limit: 50}})
+		if err != nil {
+			return w.fail(c, p, err)
+		}
+		waiting := map[string][]string{} // order id → "2 × SKU" still backordered
+		for _, b := range sum.Activity.Backorders {
+			waiting[b.OrderID] = append(waiting[b.OrderID], b.Quantity.Decimal().String()+" × "+b.SKU)
+		}
+		for _, o := range os {
+			v.Orders = append(v.Orders, struct{ ID, Number, Status, Backordered, Total string }{o.ID, o.Number, label(string(o.Shown())),
+				strings.Join(waiting[o.ID], ", "), document.Money(o.Total, o.Currency)})
+		}
+		invs, err := w.app.Invoices(ctx, billing.InvoiceFilter{AccountID: id, Page: quotient.Page{Limit: 50}})
+		if err != nil {
+			return w.fail(c, p, err)
+		}
+		for _, inv := range invs {
+			v.Invoices = append(v.Invoices, struct{ Number, Status, Due, Total, Open string }{inv.Number, inv.Status, inv.DueDate.String(), m(inv.Total), m(inv.AmountDue)})
+		}
+	}
+	p.Title, p.Account = acc.Name, v
+	return w.render(c, 200, "account360", p)
+}

@@ -1,0 +1,189 @@
+package web
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/crm"
+)
+
+func (w *Web) signinPage(c *fiber.Ctx) error {
+	return w.render(c, 200, "signin", page{Title: "Sign in"})
+}
+
+// askLink e-mails a sign-in link. The answer is the same whether the
+// address is known or not; an address asking too often is told to wait.
+func (w *Web) askLink(c *fiber.Ctx) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	p := page{Title: "Sign in", Email: email}
+	if !w.asks.allow(c.IP(), time.Now()) {
+		p.Message, p.IsError = "Too many sign-in requests from your network; wait 15 minutes and try again.", true
+		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
+	}
+	if !strings.Contains(email, "@") || len(email) > 254 {
+		p.Message, p.IsError = "Enter your e-mail address, such as name@example.com.", true
+		return w.render(c, fiber.StatusUnprocessableEntity, "signin", p)
+	}
+	if err := w.app.EmailSignInLink(c.UserContext(), email); err != nil {
+		return w.fail(c, p, err)
+	}
+	p.Message = "If " + email + " belongs to a Quotient user, a sign-in link is on its way. It works once, within 30 minutes."
+	return w.render(c, 200, "signin", p)
+}
+
+// redeemPage asks for a click before the link is used, so that a mail
+// scanner that follows links does not use it up.
+func (w *Web) redeemPage(c *fiber.Ctx) error {
+	return w.render(c, 200, "redeem", page{Title: "Sign in", Link: c.Params("link")})
+}
+
+func (w *Web) redeem(c *fiber.Ctx) error {
+	sec, err := w.app.Redeem(c.UserContext(), c.Params("link"), c.IP(), c.Get(fiber.HeaderUserAgent))
+	if quotient.ErrorCode(err) == quotient.Unauthorized {
+		return w.render(c, fiber.StatusUnauthorized, "signin", page{Title: "Sign in", Message: err.(*quotient.Error).Message, IsError: true})
+	}
+	if err != nil {
+		return w.fail(c, page{}, err)
+	}
+	return w.startSession(c, sec)
+}
+
+// startSession sets a new session's cookie and goes home.
+func (w *Web) startSession(c *fiber.Ctx, sec string) error {
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: sec, Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
+		Expires: time.Now().Add(crm.SessionAbsolute)})
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// passwordSignIn signs in with an e-mail address and a password. A wrong
+// one says so without saying which; an account or an address that tried
+// too often is told to wait.
+func (w *Web) passwordSignIn(c *fiber.Ctx) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	p := page{Title: "Sign in", Email: email, IsError: true}
+	if !w.tries.allow(c.IP(), time.Now()) {
+		p.Message = "Too many sign-in attempts from your network; wait 15 minutes and try again."
+		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
+	}
+	sec, err := w.app.SignInWithPassword(c.UserContext(), email, c.FormValue("password"), c.IP(), c.Get(fiber.HeaderUserAgent))
+	switch quotient.ErrorCode(err) {
+	case quotient.Unauthorized:
+		p.Message = "The e-mail address or the password is wrong."
+		return w.render(c, fiber.StatusUnauthorized, "signin", p)
+	case quotient.RateLimited:
+		p.Message = "Too many failed sign-ins for this account: wait 15 minutes, or ask for a sign-in link below."
+		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
+	}
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	return w.startSession(c, sec)
+}
+
+func (w *Web) account(c *fiber.Ctx) error {
+	return w.render(c, 200, "account", signedIn(c, "Your account", "account"))
+}
+
+// setPassword sets the signed-in person's password; a refusal says why,
+// at the field.
+func (w *Web) setPassword(c *fiber.Ctx) error {
+	p := signedIn(c, "Your account", "account")
+	err := w.app.SetPassword(c.UserContext(), c.FormValue("password"))
+	var qe *quotient.Error
+	if errors.As(err, &qe) && qe.Code == quotient.Unprocessable {
+		p.Message, p.IsError = "The password "+qe.Message+".", true
+		return w.render(c, fiber.StatusUnprocessableEntity, "account", p)
+	}
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	p.Message = "Your password is set: sign in with it next time."
+	return w.render(c, 200, "account", p)
+}
+
+// revokeSessions ends every session of the signed-in person.
+func (w *Web) revokeSessions(c *fiber.Ctx) error {
+	u, _ := c.Locals("user").(*crm.User)
+	if _, err := w.app.RevokeSessions(c.UserContext(), u.ID); err != nil {
+		return w.fail(c, signedIn(c, "", ""), err)
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
+		Expires: time.Unix(0, 0)})
+	return w.render(c, 200, "signin", page{Title: "Sign in", Message: "Every session of yours has ended; sign in again."})
+}
+
+func (w *Web) signout(c *fiber.Ctx) error {
+	if err := w.app.SignOut(c.UserContext(), c.Cookies(SessionCookie)); err != nil {
+		return w.fail(c, page{}, err)
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
+		Expires: time.Unix(0, 0)})
+	return w.render(c, 200, "signin", page{Title: "Sign in", Message: "You are signed out."})
+}
+
+// throttle counts requests per key in a sliding window, in memory: enough
+// to slow one address down; several servers each count their own.
+type throttle struct {
+	mu     sync.Mutex
+	limit  int
+	window time.Duration
+	seen   map[string][]time.Time
+}
+
+func (t *throttle) allow(key string, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	recent := t.seen[key][:0]
+	for _, at := range t.seen[key] {
+		if now.Sub(at) < t.window {
+			recent = append(recent, at)
+		}
+	}
+	if len(recent) >= t.limit {
+		t.seen[key] = recent
+		return false
+	}
+	t.seen[key] = append(recent, now)
+	if len(t.seen) > 10000 { // forget addresses that went quiet
+		for k, v := range t.seen {
+			if len(v) == 0 || now.Sub(v[len(v)-1]) >= t.window {
+				delete(t.seen, k)
+			}
+		}
+	}
+	return true
+}
+
+// codePage asks for the second factor's code, setting up an authenticator
+// app first when the person has none.
+func (w *Web) codePage(c *fiber.Ctx) error {
+	p := signedIn(c, "Second factor", "account")
+	setup, err := w.app.SecondFactor(c.UserContext())
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	p.Setup, p.Required = setup, crm.SecondFactorRequired(p.User.Role)
+	return w.render(c, 200, "code", p)
+}
+
+// proveCode checks the code; a wrong one says so at the field.
+func (w *Web) proveCode(c *fiber.Ctx) error {
+	ses, _ := c.Locals("session").(crm.Session)
+	err := w.app.ProveSecondFactor(c.UserContext(), ses, c.FormValue("code"))
+	var qe *quotient.Error
+	if errors.As(err, &qe) && (qe.Code == quotient.Unprocessable || qe.Code == quotient.Conflict) {
+		p := signedIn(c, "Second factor", "account")
+		p.Setup, _ = w.app.SecondFactor(c.UserContext())
+		p.Required = crm.SecondFactorRequired(p.User.Role)
+		p.Message, p.IsError = "The code "+qe.Message+".", true
+		return w.render(c, fiber.StatusUnprocessableEntity, "code", p)
+	}
+	if err != nil {
+		return w.fail(c, signedIn(c, "", ""), err)
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
