@@ -61,6 +61,12 @@ func (a *App) UpdateQuote(ctx context.Context, id string, version, revision int,
 	return change(ctx, a, func(tx Tx) (QuoteVersion, error) { return quoted(a.quotes.Update(ctx, tx, id, version, revision, p)) })
 }
 
+// EditQuoteLine changes, adds or removes one line of a draft read at
+// version and revision (0: any) and prices it again.
+func (a *App) EditQuoteLine(ctx context.Context, id string, version, revision int, e quote.LineEdit) (QuoteVersion, error) {
+	return change(ctx, a, func(tx Tx) (QuoteVersion, error) { return quoted(a.quotes.EditLine(ctx, tx, id, version, revision, e)) })
+}
+
 // RepriceQuote prices a draft again with today's prices and rulebook.
 func (a *App) RepriceQuote(ctx context.Context, id string) (QuoteVersion, error) {
 	return change(ctx, a, func(tx Tx) (QuoteVersion, error) { return quoted(a.quotes.Reprice(ctx, tx, id)) })

@@ -241,6 +241,9 @@ func (s *Service) Submit(ctx context.Context, st Store, id string) (Quote, Versi
 	if v.Status != Draft {
 		return Quote{}, Version{}, nil, notDraft(q, v, "be submitted")
 	}
+	if len(v.Lines) == 0 {
+		return Quote{}, Version{}, nil, quotient.FieldErrorf(quotient.Conflict, "lines", "quote %s has no lines; add at least one before submitting it", q.Number)
+	}
 	if v.Priced.HasConflicts {
 		return Quote{}, Version{}, nil, quotient.Errorf(quotient.Conflict, "quote %s has conflicting non-stackable price rules on a line; resolve the conflict (see the lines' conflicts) and re-price", q.Number)
 	}

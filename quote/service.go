@@ -66,6 +66,18 @@ type Patch struct {
 // admins, the owner, and the owner's manager.
 func mayWrite(a quotient.Actor, ownerID string) bool { return a.MayWriteOwnedBy(ownerID) }
 
+// MayQuote reports whether the actor may start a quote for an account
+// owned by accountOwner from an opportunity owned by opportunityOwner:
+// the rule Create applies, for pages that offer it only to them.
+func MayQuote(a quotient.Actor, accountOwner, opportunityOwner string) bool {
+	return a.Role != quotient.RoleFinance && (mayWrite(a, accountOwner) || mayWrite(a, opportunityOwner))
+}
+
+// MayWrite reports whether the actor may change, submit, revise and send
+// q: the rule every such use case applies, for pages that show only the
+// actions a person may take.
+func MayWrite(a quotient.Actor, q Quote) bool { return mayWrite(a, q.OwnerID) }
+
 func (s *Service) event(ctx context.Context, st Store, q Quote, version int, kind, detail string) error {
 	a, _ := quotient.RequireActor(ctx)
 	return st.InsertEvent(ctx, Event{ID: quotient.NewID("qev"), QuoteID: q.ID, Version: version, Kind: kind, ActorID: a.UserID,
@@ -80,9 +92,6 @@ func (s *Service) validateHeader(v Version) error {
 	}
 	p.Text("terms", v.Terms, quotient.Optional, 20000)
 	p.Text("notes", v.Notes, quotient.Optional, 20000)
-	if len(v.Lines) == 0 {
-		p.Add("lines", "a quote needs at least one line")
-	}
 	if len(v.Lines) > pricing.MaxLines {
 		p.Add("lines", "at most %d lines", pricing.MaxLines)
 	}
@@ -109,11 +118,18 @@ func (s *Service) price(ctx context.Context, st Store, q Quote, v *Version) erro
 	if err := p.Err(); err != nil {
 		return err
 	}
+	v.PricingDate = quotient.DateOf(s.now())
+	if len(v.Lines) == 0 {
+		// A draft may start empty (a rep opens it from an opportunity,
+		// then finds products); it prices to zero and cannot be
+		// submitted until it has a line.
+		v.Priced = &pricing.Result{Currency: q.Currency, PricingDate: v.PricingDate, PriceBookID: q.PriceBookID, HeaderDiscountPct: v.HeaderDiscountPct}
+		return nil
+	}
 	lines := make([]pricing.LineInput, len(v.Lines))
 	for i, l := range v.Lines {
 		lines[i] = pricing.LineInput{ProductID: l.ProductID, Quantity: l.Quantity, Configuration: l.Configuration, ManualDiscountPct: l.ManualDiscountPct}
 	}
-	v.PricingDate = quotient.DateOf(s.now())
 	res, err := s.pricing.Preview(ctx, st, pricing.PreviewInput{AccountID: q.AccountID, Currency: q.Currency, PriceBookID: q.PriceBookID,
 		PricingDate: v.PricingDate, HeaderDiscountPct: v.HeaderDiscountPct, Lines: lines})
 	if err != nil {
@@ -163,7 +179,7 @@ func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Versio
 		if q.OpportunityID == "" {
 			return Quote{}, Version{}, quotient.Errorf(quotient.Forbidden, "account %s belongs to another rep", acc.ID)
 		}
-		if o, _ := st.GetOpportunity(ctx, q.OpportunityID); !mayWrite(a, o.OwnerID) {
+		if o, _ := st.GetOpportunity(ctx, q.OpportunityID); !MayQuote(a, acc.OwnerID, o.OwnerID) {
 			return Quote{}, Version{}, quotient.Errorf(quotient.Forbidden, "the opportunity and its account belong to another rep")
 		}
 	}
@@ -363,18 +379,9 @@ func notDraft(q Quote, v Version, what string) error {
 
 // Update changes a draft and re-prices it.
 func (s *Service) Update(ctx context.Context, st Store, id string, version, revision int, p Patch) (Quote, Version, error) {
-	q, v, err := s.writable(ctx, st, id)
+	q, v, err := s.draft(ctx, st, id, version, revision)
 	if err != nil {
 		return Quote{}, Version{}, err
-	}
-	if version != 0 && version != v.Version {
-		return Quote{}, Version{}, quotient.Errorf(quotient.Stale, "quote %s is at version %d now (you read version %d); fetch it again and reapply your change", q.Number, v.Version, version)
-	}
-	if err := quotient.CheckVersion("quote", revision, v.ETag); err != nil {
-		return Quote{}, Version{}, err
-	}
-	if v.Status != Draft {
-		return Quote{}, Version{}, notDraft(q, v, "change")
 	}
 	old := v.ETag
 	if p.ContactID != nil {
@@ -391,6 +398,31 @@ func (s *Service) Update(ctx context.Context, st Store, id string, version, revi
 	if err := s.validateHeader(v); err != nil {
 		return Quote{}, Version{}, err
 	}
+	return s.repriced(ctx, st, q, v, old, fmt.Sprintf("%d line(s)", len(v.Lines)))
+}
+
+// draft reads the current version of a quote the actor may change, at
+// version and revision (0: any), and refuses one that is not a draft.
+func (s *Service) draft(ctx context.Context, st Store, id string, version, revision int) (Quote, Version, error) {
+	q, v, err := s.writable(ctx, st, id)
+	if err != nil {
+		return Quote{}, Version{}, err
+	}
+	if version != 0 && version != v.Version {
+		return Quote{}, Version{}, quotient.Errorf(quotient.Stale, "quote %s is at version %d now (you read version %d); fetch it again and reapply your change", q.Number, v.Version, version)
+	}
+	if err := quotient.CheckVersion("quote", revision, v.ETag); err != nil {
+		return Quote{}, Version{}, err
+	}
+	if v.Status != Draft {
+		return Quote{}, Version{}, notDraft(q, v, "change")
+	}
+	return q, v, nil
+}
+
+// repriced prices a changed draft read at etag old and stores it, with
+// an "updated" event that says what changed.
+func (s *Service) repriced(ctx context.Context, st Store, q Quote, v Version, old int, what string) (Quote, Version, error) {
 	if err := s.price(ctx, st, q, &v); err != nil {
 		return Quote{}, Version{}, err
 	}
@@ -403,7 +435,7 @@ func (s *Service) Update(ctx context.Context, st Store, id string, version, revi
 	if err := st.UpdateQuote(ctx, q); err != nil {
 		return Quote{}, Version{}, err
 	}
-	return q, v, s.event(ctx, st, q, v.Version, "updated", fmt.Sprintf("%d line(s), total %s %s", len(v.Lines), v.Priced.Total, q.Currency))
+	return q, v, s.event(ctx, st, q, v.Version, "updated", fmt.Sprintf("%s, total %s %s", what, v.Priced.Total, q.Currency))
 }
 
 // Reprice prices a draft again with today's rulebook and prices.

@@ -52,13 +52,20 @@ func (w *Web) accounts(c *fiber.Ctx) error {
 	return w.render(c, 200, "accounts", p)
 }
 
+// oppRow is an opportunity of an account, with whether the person may
+// start a quote from it.
+type oppRow struct {
+	ID, Name, Stage, Close, Amount string
+	MayQuote                       bool
+}
+
 // accountView is the account 360.
 type accountView struct {
 	Name, Owner, Segment, Terms string
 	Money                       bool // the reader works the account: its money shows
 	AR, Overdue, Credit         string
 	Cases, Contacts             []string
-	Opportunities               []struct{ Name, Stage, Close, Amount string }
+	Opportunities               []oppRow
 	Orders                      []struct{ ID, Number, Status, Backordered, Total string }
 	Invoices                    []struct{ Number, Status, Due, Total, Open string }
 }
@@ -94,9 +101,10 @@ func (w *Web) account360(c *fiber.Ctx) error {
 	if err != nil {
 		return w.fail(c, p, err)
 	}
+	act, _ := quotient.ActorFrom(ctx)
 	for _, o := range opps {
-		v.Opportunities = append(v.Opportunities, struct{ Name, Stage, Close, Amount string }{o.Name, string(o.Stage), o.CloseDate.String(),
-			document.Money(o.Amount, o.Currency)})
+		v.Opportunities = append(v.Opportunities, oppRow{ID: o.ID, Name: o.Name, Stage: string(o.Stage), Close: o.CloseDate.String(),
+			Amount: document.Money(o.Amount, o.Currency), MayQuote: !o.Stage.Closed() && quote.MayQuote(act, acc.OwnerID, o.OwnerID)})
 	}
 	sum, err := w.app.AccountSummary(ctx, id)
 	switch {

@@ -23,6 +23,12 @@ var templateFiles embed.FS
 //go:embed assets/app.css
 var appCSS []byte
 
+//go:embed assets/app.js
+var appJS []byte
+
+//go:embed assets/htmx/htmx.min.js
+var htmxJS []byte
+
 // SessionCookie names the cookie that carries a session's secret.
 const SessionCookie = "quotient_session"
 
@@ -53,8 +59,8 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	w := &Web{app: cfg.App, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, pages: map[string]*template.Template{},
 		asks:  &throttle{limit: 10, window: 15 * time.Minute, seen: map[string][]time.Time{}},
 		tries: &throttle{limit: 20, window: 15 * time.Minute, seen: map[string][]time.Time{}}}
-	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order"} {
-		w.pages[p] = template.Must(template.ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html"))
+	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes"} {
+		w.pages[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html"))
 	}
 	// The Japanese font the documents embed, as a web font: pages name it
 	// with a unicode-range, so only pages with Japanese text fetch it, and
@@ -64,11 +70,16 @@ func Mount(r fiber.Router, cfg Config) *Web {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 		return c.Send(document.JapaneseFont())
 	})
-	r.Get("/assets/app.css", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
-		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-		return c.Send(appCSS)
-	})
+	asset := func(path, contentType string, body []byte) {
+		r.Get(path, func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderContentType, contentType)
+			c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+			return c.Send(body)
+		})
+	}
+	asset("/assets/app.css", "text/css; charset=utf-8", appCSS)
+	asset("/assets/app.js", "text/javascript; charset=utf-8", appJS)
+	asset("/assets/htmx.min.js", "text/javascript; charset=utf-8", htmxJS)
 	// Each route names its pattern for the request log and metrics, and
 	// the signed-in ones resolve the session first (per route, so that
 	// the API's own 404s stay problem JSON).
@@ -95,9 +106,51 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("POST", "/approvals/:id", w.session, w.csrf, w.decide)
 	add("GET", "/", w.session, w.home)
 	add("POST", "/opportunities/:id/stage", w.session, w.csrf, w.moveStage)
+	add("POST", "/opportunities/:id/quotes", w.session, w.csrf, w.newQuote)
+	add("GET", "/quotes", w.session, w.quoteList)
 	add("GET", "/quotes/:id", w.session, w.quote)
 	add("GET", "/quotes/:id/pdf", w.session, w.quotePDF)
+	add("GET", "/quotes/:id/products", w.session, w.products)
+	add("GET", "/quotes/:id/diff", w.session, w.diff)
+	add("POST", "/quotes/:id/lines", w.session, w.csrf, w.addLine)
+	add("POST", "/quotes/:id/lines/:n", w.session, w.csrf, w.editLine)
+	add("POST", "/quotes/:id/lines/:n/remove", w.session, w.csrf, w.removeLine)
+	add("GET", "/quotes/:id/lines/:n/configure", w.session, w.configure)
+	add("POST", "/quotes/:id/lines/:n/configure", w.session, w.csrf, w.reconfigure)
+	add("POST", "/quotes/:id/header", w.session, w.csrf, w.header)
+	add("POST", "/quotes/:id/submit", w.session, w.csrf, w.submit)
+	add("POST", "/quotes/:id/revise", w.session, w.csrf, w.revise)
+	add("POST", "/quotes/:id/send", w.session, w.csrf, w.send)
 	return w
+}
+
+// funcs are the templates' helpers.
+var funcs = template.FuncMap{
+	"label": label,
+	"lower": strings.ToLower,
+	"join":  strings.Join,
+	"inc":   func(n int) int { return n + 1 },
+	// pair passes a map and a key to a template: a form's errors and
+	// the field whose error it shows.
+	"pair": func(a map[string]string, b string) struct {
+		A map[string]string
+		B string
+	} {
+		return struct {
+			A map[string]string
+			B string
+		}{a, b}
+	},
+	// plain and oob hand a quote to the figures and totals, in the page
+	// or as htmx out-of-band swaps.
+	"plain": func(q *quoteView) quotePart { return quotePart{Q: q} },
+	"oob":   func(q *quoteView) quotePart { return quotePart{Q: q, OOB: true} },
+}
+
+// quotePart is a quote for a part of its page, swapped out of band or not.
+type quotePart struct {
+	Q   *quoteView
+	OOB bool
 }
 
 // page is what every page template gets.
@@ -124,6 +177,8 @@ type page struct {
 	Pipeline        []pipelineRow
 	PipelineTotals  []struct{ Currency, Amount, Weighted string }
 	Stages          []string
+	Diff            *diffView
+	Config          *configView
 }
 
 func (w *Web) render(c *fiber.Ctx, status int, name string, p page) error {
@@ -137,8 +192,15 @@ func (w *Web) render(c *fiber.Ctx, status int, name string, p page) error {
 	// the browser still says where a form came from (Origin), which
 	// no-referrer would make "null".
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	c.Set(fiber.HeaderContentSecurityPolicy, pagePolicy)
 	return c.Status(status).SendString(b.String())
 }
+
+// pagePolicy lets the workspace's pages run their own two scripts (htmx
+// and app.js, served from here) and nothing else: no inline script, no
+// eval, nothing from another site.
+const pagePolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // fail renders an error as a page: the status the API would answer, in
 // words; a failure of the server itself is logged, never shown.
