@@ -59,18 +59,18 @@ type quoteView struct {
 // lineView is one line of the builder: what the rep typed, what pricing
 // made of it, and the waterfall that explains the price.
 type lineView struct {
-	Q                           *quoteView
-	N                           int
-	ProductID, SKU, Name        string
-	Config                      string
-	Configurable                bool
-	Quantity, DiscountPct       string
-	List, Unit, Net, Tax        string
-	TaxRate, Margin             string
-	Trace                       []traceStep
-	Notes, Conflicts            []string
-	Error                       string
-	Changed                     bool
+	Q                     *quoteView
+	N                     int
+	ProductID, SKU, Name  string
+	Config                string
+	Configurable          bool
+	Quantity, DiscountPct string
+	List, Unit, Net, Tax  string
+	TaxRate, Margin       string
+	Trace                 []traceStep
+	Notes, Conflicts      []string
+	Error                 string
+	Changed               bool
 }
 
 // traceStep is a step of a line's price waterfall.
