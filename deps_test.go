@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 	"store/storetest": {},
 	"app/appdb":       {"app", "store"},
 	"app/apptest":     {"*"},
-	"web":             {"", "crm", "quote", "order", "billing", "document", "app"},
+	"web":             {"", "catalog", "pricing", "crm", "quote", "order", "billing", "document", "app"},
 	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "inventory", "order", "ledger", "billing", "commission", "outbox", "app"},
 	"cmd/quotient":    {"*"},
 }

@@ -63,7 +63,8 @@ func (w *Web) addLine(c *fiber.Ctx) error {
 }
 
 // editLine changes a line's quantity and discount. With htmx the answer
-// is the line, the totals and the figures, nothing else.
+// is the line, the totals and the figures, nothing else, each swapped out
+// of band (the line inside a template element, as a table part must be).
 func (w *Web) editLine(c *fiber.Ctx) error {
 	p := signedIn(c, "Quote", "quotes")
 	n, _ := strconv.Atoi(c.Params("n"))
@@ -136,7 +137,7 @@ func (w *Web) lineChanged(c *fiber.Ctx, p page, n int, x app.QuoteVersion, err e
 		return c.SendStatus(200)
 	}
 	l := &v.Lines[0]
-	l.Changed = !p.IsError
+	l.Changed, l.OOB = !p.IsError, true
 	if p.IsError {
 		keep(l)
 		l.Error = fieldWords(field, msg)
@@ -144,7 +145,7 @@ func (w *Web) lineChanged(c *fiber.Ctx, p page, n int, x app.QuoteVersion, err e
 	return w.fragment(c, status, "quote", p, struct {
 		*lineView
 		Page page
-	}{l, p}, "line", "totals-oob", "notice-oob")
+	}{l, p}, "line-oob", "totals-oob", "notice-oob")
 }
 
 // fieldWords says a problem in words with the field it names: a quote's

@@ -70,7 +70,7 @@ type lineView struct {
 	Trace                 []traceStep
 	Notes, Conflicts      []string
 	Error                 string
-	Changed               bool
+	Changed, OOB          bool
 }
 
 // traceStep is a step of a line's price waterfall.

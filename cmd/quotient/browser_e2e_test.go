@@ -33,13 +33,18 @@ func chromiumPath(t *testing.T) string {
 // newBrowser starts headless Chromium (no sandbox, no GPU, no background
 // networking) with a window of the given size, and returns its context.
 func newBrowser(t *testing.T, width, height int) context.Context {
+	return newBrowserFor(t, width, height, 90*time.Second)
+}
+
+// newBrowserFor is newBrowser for a walk that may take up to limit.
+func newBrowserFor(t *testing.T, width, height int, limit time.Duration) context.Context {
 	bin := chromiumPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Headless,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, height))
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
