@@ -19,7 +19,7 @@ import (
 
 var tokenLine = regexp.MustCompile(`(?m)^\s+(admin|sales_manager|sales_rep|finance)\s+(\S+)\s+(qtk_\S+)$`)
 
-func demoTokens(t *testing.T, out string) map[string]string {
+func demoTokens(t testing.TB, out string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
 	for _, g := range tokenLine.FindAllStringSubmatch(out, -1) {
