@@ -59,7 +59,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	w := &Web{app: cfg.App, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, pages: map[string]*template.Template{},
 		asks:  &throttle{limit: 10, window: 15 * time.Minute, seen: map[string][]time.Time{}},
 		tries: &throttle{limit: 20, window: 15 * time.Minute, seen: map[string][]time.Time{}}}
-	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes"} {
+	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users"} {
 		w.pages[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html"))
 	}
 	// The Japanese font the documents embed, as a web font: pages name it
@@ -98,6 +98,8 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("GET", "/account", w.session, w.account)
 	add("POST", "/account/password", w.session, w.csrf, w.setPassword)
 	add("POST", "/account/sessions/revoke", w.session, w.csrf, w.revokeSessions)
+	add("GET", "/users", w.session, w.users)
+	add("POST", "/users/:id/sessions/revoke", w.session, w.csrf, w.endSessions)
 	add("GET", "/accounts", w.session, w.accounts)
 	add("GET", "/accounts/:id", w.session, w.account360)
 	add("GET", "/orders", w.session, w.orders)
@@ -178,6 +180,8 @@ type page struct {
 	PipelineTotals  []struct{ Currency, Amount, Weighted string }
 	Stages          []string
 	Diff            *diffView
+	Users           []userRow
+	Admin           bool
 	Config          *configView
 }
 

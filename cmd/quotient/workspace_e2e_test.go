@@ -269,7 +269,7 @@ func TestWorkspaceInBrowser(t *testing.T) {
 			t.Fatalf("account page: %q", h1)
 		}
 		checkAccessible(t, browser, "the account 360")
-		for _, path := range []string{"/accounts", "/orders", "/account"} {
+		for _, path := range []string{"/accounts", "/orders", "/account", "/quotes", "/quotes?status=draft&owner=me", "/users", "/quotes/" + q.ID + "/diff"} {
 			step("open "+path, chromedp.Do(browser, chromedp.Navigate(a.base+path), chromedp.WaitVisible(chromedp.CSS("h1"))))
 			checkAccessible(t, browser, path)
 		}
