@@ -118,5 +118,22 @@ func TestBuilderGuards(t *testing.T) {
 		if st, _, _ = fetch(t, rep, "POST", base+"/lines/1", url.Values{"csrf": {token}, "version": {"1"}, "product_id": {edge}, "quantity": {"7"}}); st != 422 {
 			t.Fatalf("a change to version 1 after revising: %d", st)
 		}
+
+		// Script in every other free text a builder page shows: a
+		// contact's name and title, an opportunity's name, the search.
+		a.must(201, "POST", "/api/v1/accounts/"+acc+"/contacts", priya, map[string]any{"name": xss, "email": "x@acme.example", "title": xss})
+		opp := as[server.OpportunityJSON](t, a.must(201, "POST", "/api/v1/opportunities", priya, map[string]any{"account_id": acc, "name": xss,
+			"stage": "proposal", "amount": "1000", "close_date": "2027-01-31"}))
+		st, b, h := fetch(t, rep, "POST", a.base+"/opportunities/"+opp.ID+"/quotes", url.Values{"csrf": {token}})
+		if st != 303 {
+			t.Fatalf("a quote from the new opportunity: %d %.300s", st, b)
+		}
+		for _, path := range []string{h.Get("Location"), "/accounts/" + acc, "/quotes/" + q.ID + "?find=" + url.QueryEscape(xss),
+			"/quotes/" + q.ID + "/products?find=" + url.QueryEscape(xss), "/"} {
+			st, b, _ := fetch(t, rep, "GET", a.base+path, nil)
+			if st != 200 || strings.Contains(b, "<script>alert") {
+				t.Fatalf("%s shows script as markup: %d %.300s", path, st, b)
+			}
+		}
 	})
 }
