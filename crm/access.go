@@ -10,6 +10,14 @@ import (
 // admins always, managers for their team, reps for their own records.
 func canOwn(a quotient.Actor, ownerID string) bool { return a.MayWriteOwnedBy(ownerID) }
 
+// MayChangeContacts reports whether the actor may add or change the
+// contacts of acc: the rule CreateContact and UpdateContact apply.
+func MayChangeContacts(a quotient.Actor, acc Account) bool { return canOwn(a, acc.OwnerID) }
+
+// MayCreateOpportunity reports whether the actor may open opportunities:
+// everyone but finance, the rule CreateOpportunity applies.
+func MayCreateOpportunity(a quotient.Actor) bool { return a.Role != quotient.RoleFinance }
+
 func forbidden(format string, args ...any) error {
 	return quotient.Errorf(quotient.Forbidden, format, args...)
 }

@@ -47,7 +47,7 @@ func writableAccount(ctx context.Context, st Store, accountID string) (Account, 
 	if err != nil {
 		return Account{}, err
 	}
-	if !canOwn(a, acc.OwnerID) {
+	if !MayChangeContacts(a, acc) {
 		return Account{}, forbidden("account %s belongs to another rep; only its owner, their manager or an admin may change its contacts", accountID)
 	}
 	return acc, nil

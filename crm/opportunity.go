@@ -58,7 +58,7 @@ func (s *Service) CreateOpportunity(ctx context.Context, st Store, in Opportunit
 	if err != nil {
 		return Opportunity{}, err
 	}
-	if a.Role == quotient.RoleFinance {
+	if !MayCreateOpportunity(a) {
 		return Opportunity{}, forbidden("finance may not create opportunities")
 	}
 	if in.AccountID == "" {

@@ -61,13 +61,16 @@ type oppRow struct {
 
 // accountView is the account 360.
 type accountView struct {
-	Name, Owner, Segment, Terms string
-	Money                       bool // the reader works the account: its money shows
-	AR, Overdue, Credit         string
-	Cases, Contacts             []string
-	Opportunities               []oppRow
-	Orders                      []struct{ ID, Number, Status, Backordered, Total string }
-	Invoices                    []struct{ Number, Status, Due, Total, Open string }
+	MayAddContact, MayAddOpportunity bool
+	Stages                           []string
+	Form, Errors                     map[string]string // a failed form's values and problems, by field
+	ID, Name, Owner, Segment, Terms  string
+	Money                            bool // the reader works the account: its money shows
+	AR, Overdue, Credit              string
+	Cases, Contacts                  []string
+	Opportunities                    []oppRow
+	Orders                           []struct{ ID, Number, Status, Backordered, Total string }
+	Invoices                         []struct{ Number, Status, Due, Total, Open string }
 }
 
 // account360 is everything about a customer a rep needs before a call:
@@ -75,14 +78,19 @@ type accountView struct {
 // cases, quotes, orders with backorders and invoices for those who work
 // the account (the API's reach, through the same use cases).
 func (w *Web) account360(c *fiber.Ctx) error {
+	return w.account360With(c, signedIn(c, "Account", "accounts"), 200, nil)
+}
+
+// account360With renders the account 360 with p's message; keep puts back
+// what the person typed into a failed form.
+func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accountView)) error {
 	ctx := c.UserContext()
-	p := signedIn(c, "Account", "accounts")
 	id := c.Params("id")
 	acc, err := w.app.Account(ctx, id)
 	if err != nil {
 		return w.fail(c, p, err)
 	}
-	v := &accountView{Name: acc.Name, Owner: w.ownerNames(ctx)(acc.OwnerID), Segment: acc.Segment, Terms: acc.PaymentTerms}
+	v := &accountView{ID: acc.ID, Name: acc.Name, Owner: w.ownerNames(ctx)(acc.OwnerID), Segment: acc.Segment, Terms: acc.PaymentTerms}
 	cons, err := w.app.Contacts(ctx, crm.ContactFilter{AccountID: id, Page: quotient.Page{Limit: 100}})
 	if err != nil {
 		return w.fail(c, p, err)
@@ -149,6 +157,75 @@ func (w *Web) account360(c *fiber.Ctx) error {
 			v.Invoices = append(v.Invoices, struct{ Number, Status, Due, Total, Open string }{inv.Number, inv.Status, inv.DueDate.String(), m(inv.Total), m(inv.AmountDue)})
 		}
 	}
+	act, _ = quotient.ActorFrom(ctx)
+	v.MayAddContact, v.MayAddOpportunity, v.Stages, v.Form = crm.MayChangeContacts(act, acc), crm.MayCreateOpportunity(act), crm.Stages, map[string]string{}
+	v.Errors = map[string]string{}
+	if keep != nil {
+		keep(v)
+	}
 	p.Title, p.Account = acc.Name, v
-	return w.render(c, 200, "account360", p)
+	return w.render(c, status, "account360", p)
+}
+
+// addContact adds a contact to the account; a problem shows at its field
+// with what was typed kept.
+func (w *Web) addContact(c *fiber.Ctx) error {
+	p := signedIn(c, "Account", "accounts")
+	in := crm.ContactInput{Name: strings.TrimSpace(c.FormValue("name")), Email: strings.TrimSpace(c.FormValue("email")),
+		Phone: strings.TrimSpace(c.FormValue("phone")), Title: strings.TrimSpace(c.FormValue("title"))}
+	con, err := w.app.CreateContact(c.UserContext(), c.Params("id"), in)
+	return w.added(c, p, err, "contact", map[string]string{"contact.name": in.Name, "contact.email": in.Email, "contact.phone": in.Phone,
+		"contact.title": in.Title}, func() string { return con.Name + " is a contact of this account now." })
+}
+
+// addOpportunity opens an opportunity on the account.
+func (w *Web) addOpportunity(c *fiber.Ctx) error {
+	p := signedIn(c, "Account", "accounts")
+	form := map[string]string{"opportunity.name": c.FormValue("name"), "opportunity.amount": c.FormValue("amount"),
+		"opportunity.close_date": c.FormValue("close_date"), "opportunity.stage": c.FormValue("stage")}
+	in := crm.OpportunityInput{AccountID: c.Params("id"), Name: strings.TrimSpace(c.FormValue("name")), Stage: crm.Stage(c.FormValue("stage"))}
+	amount, err := decimalField(c, "amount", true)
+	if err == nil {
+		in.Amount = *amount
+		var ok bool
+		if in.CloseDate, ok = quotient.ParseDate(strings.TrimSpace(c.FormValue("close_date"))); !ok {
+			err = quotient.FieldErrorf(quotient.Invalid, "close_date", "must be a date such as 2027-03-31")
+		}
+	}
+	var o crm.Opportunity
+	if err == nil {
+		o, err = w.app.CreateOpportunity(c.UserContext(), in)
+	}
+	return w.added(c, p, err, "opportunity", form, func() string { return o.Name + " is open: start its quote from the list below." })
+}
+
+// added answers a form that adds to the account.
+func (w *Web) added(c *fiber.Ctx, p page, err error, what string, form map[string]string, done func() string) error {
+	msg, field, ok := said(err)
+	switch {
+	case ok:
+		p.Message, p.IsError = "The "+what+" was not added: "+fieldWords(field, msg), true
+		return w.account360With(c, p, fiber.StatusUnprocessableEntity, func(v *accountView) {
+			v.Form = form
+			if field == "" {
+				field = "name"
+			}
+			v.Errors[what+"."+field] = msg
+		})
+	case err != nil:
+		return w.fail(c, p, err)
+	}
+	p.Message = done()
+	return w.account360With(c, p, 200, nil)
+}
+
+// Failed reports whether the page answers a failed form of what
+// ("contact", "opportunity"), which then shows open.
+func (v *accountView) Failed(what string) bool {
+	for k := range v.Errors {
+		if strings.HasPrefix(k, what+".") {
+			return true
+		}
+	}
+	return false
 }

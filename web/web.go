@@ -102,6 +102,8 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("POST", "/users/:id/sessions/revoke", w.session, w.csrf, w.endSessions)
 	add("GET", "/accounts", w.session, w.accounts)
 	add("GET", "/accounts/:id", w.session, w.account360)
+	add("POST", "/accounts/:id/contacts", w.session, w.csrf, w.addContact)
+	add("POST", "/accounts/:id/opportunities", w.session, w.csrf, w.addOpportunity)
 	add("GET", "/orders", w.session, w.orders)
 	add("GET", "/orders/:id", w.session, w.order)
 	add("GET", "/approvals", w.session, w.approvals)
@@ -143,10 +145,20 @@ var funcs = template.FuncMap{
 			B string
 		}{a, b}
 	},
+	// field hands an account form's field to its template.
+	"field": func(v *accountView, what, name, label, typ string) accountField {
+		return accountField{V: v, What: what, Name: name, Label: label, Type: typ}
+	},
 	// plain and oob hand a quote to the figures and totals, in the page
 	// or as htmx out-of-band swaps.
 	"plain": func(q *quoteView) quotePart { return quotePart{Q: q} },
 	"oob":   func(q *quoteView) quotePart { return quotePart{Q: q, OOB: true} },
+}
+
+// accountField is one field of a form on the account 360.
+type accountField struct {
+	V                       *accountView
+	What, Name, Label, Type string
 }
 
 // quotePart is a quote for a part of its page, swapped out of band or not.

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/quotient-cpq/quotient/server"
+	"github.com/quotient-cpq/quotient/store/storetest"
+)
+
+// TestAccountPageAdds: on the account 360 the owner adds a contact and
+// an opportunity; a bad one is a 422 with the problem at its field and
+// what was typed kept, and nothing is stored; another rep sees no contact
+// form and is refused the post.
+func TestAccountPageAdds(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, links, toks := startDemo(t, db, nil)
+		priya := toks["priya.nair@northwind.example"]
+		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
+		contacts := func() int { return len(page[server.ContactJSON](t, a.must(200, "GET", "/api/v1/accounts/"+acc+"/contacts", priya, nil))) }
+		opps := func() int {
+			return len(page[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities?account_id="+acc, priya, nil)))
+		}
+		nc, no := contacts(), opps()
+		rep := signedIn(t, links["priya.nair@northwind.example"])
+		_, body, _ := fetch(t, rep, "GET", a.base+"/accounts/"+acc, nil)
+		token := csrfRe.FindStringSubmatch(body)[1]
+		if !strings.Contains(body, `id="add-contact"`) || !strings.Contains(body, `id="add-opportunity"`) {
+			t.Fatal("the owner is not offered to add contacts and opportunities")
+		}
+		st, b, _ := fetch(t, rep, "POST", a.base+"/accounts/"+acc+"/contacts", url.Values{"csrf": {token}, "name": {"Jo Field"}, "email": {"not an address"}})
+		if st != 422 || !strings.Contains(b, `id="contact-email-error"`) || !strings.Contains(b, `value="Jo Field"`) || contacts() != nc {
+			t.Fatalf("a bad contact: %d %.300s", st, b)
+		}
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts/"+acc+"/contacts", url.Values{"csrf": {token}, "name": {"Jo Field"}, "email": {"jo@acme.example"},
+			"title": {"CFO"}})
+		if st != 200 || !strings.Contains(b, "Jo Field is a contact of this account now") || contacts() != nc+1 {
+			t.Fatalf("a contact: %d %.300s", st, b)
+		}
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts/"+acc+"/opportunities", url.Values{"csrf": {token}, "name": {"Edge rollout"},
+			"amount": {"12000"}, "close_date": {"next week"}, "stage": {"qualification"}})
+		if st != 422 || !strings.Contains(b, `id="opportunity-close_date-error"`) || !strings.Contains(b, `value="Edge rollout"`) || opps() != no {
+			t.Fatalf("a bad opportunity: %d %.300s", st, b)
+		}
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts/"+acc+"/opportunities", url.Values{"csrf": {token}, "name": {"Edge rollout"},
+			"amount": {"12000"}, "close_date": {"2027-03-31"}, "stage": {"qualification"}})
+		if st != 200 || !strings.Contains(b, "Edge rollout is open") || opps() != no+1 {
+			t.Fatalf("an opportunity: %d %.300s", st, b)
+		}
+		other := signedIn(t, links["kenji.watanabe@northwind.example"])
+		_, ob, _ := fetch(t, other, "GET", a.base+"/accounts/"+acc, nil)
+		if strings.Contains(ob, `id="add-contact"`) {
+			t.Fatal("another rep is offered to add contacts")
+		}
+		if st, _, _ := fetch(t, other, "POST", a.base+"/accounts/"+acc+"/contacts", url.Values{"csrf": {csrfRe.FindStringSubmatch(ob)[1]},
+			"name": {"Intruder"}, "email": {"i@x.example"}}); st != 403 || contacts() != nc+1 {
+			t.Fatalf("another rep adding a contact: %d", st)
+		}
+	})
+}
