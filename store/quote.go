@@ -203,7 +203,7 @@ func (t *Tx) writeLines(ctx context.Context, v quote.Version, fresh bool) error 
 		if l.Configuration == nil {
 			cfg = []byte("{}")
 		}
-		if i < len(have) && have[i].LineNo == i+1 {
+		if i < len(have) { // rows are numbered 1..n, so row i is line i+1
 			h := have[i]
 			var hcfg map[string]string
 			if h.ProductID == l.ProductID && h.Quantity.Decimal.Equal(l.Quantity) && h.ManualDiscountPct.Decimal.Equal(l.ManualDiscountPct) &&
@@ -216,12 +216,6 @@ func (t *Tx) writeLines(ctx context.Context, v quote.Version, fresh bool) error 
 				return err
 			}
 			continue
-		}
-		if i < len(have) { // numbering out of step: start these rows afresh
-			if _, err := t.exec(ctx, `DELETE FROM quote_lines WHERE quote_id = ? AND version = ? AND line_no >= ?`, v.QuoteID, v.Version, i+1); err != nil {
-				return err
-			}
-			have = have[:i]
 		}
 		if _, err := t.exec(ctx, `INSERT INTO quote_lines (quote_id, version, line_no, product_id, quantity, configuration, manual_discount_pct)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, v.QuoteID, v.Version, i+1, l.ProductID, dec(l.Quantity), string(cfg), dec(l.ManualDiscountPct)); err != nil {

@@ -157,7 +157,6 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 			v.Invoices = append(v.Invoices, struct{ Number, Status, Due, Total, Open string }{inv.Number, inv.Status, inv.DueDate.String(), m(inv.Total), m(inv.AmountDue)})
 		}
 	}
-	act, _ = quotient.ActorFrom(ctx)
 	v.MayAddContact, v.MayAddOpportunity, v.Stages, v.Form = crm.MayChangeContacts(act, acc), crm.MayCreateOpportunity(act), crm.Stages, map[string]string{}
 	v.Errors = map[string]string{}
 	if keep != nil {

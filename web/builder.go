@@ -38,21 +38,17 @@ func version(c *fiber.Ctx) int { n, _ := strconv.Atoi(c.FormValue("version")); r
 // opens its configuration next.
 func (w *Web) addLine(c *fiber.Ctx) error {
 	p := signedIn(c, "Quote", "quotes")
-	qty, err := decimalField(c, "quantity", false)
-	if strings.TrimSpace(c.FormValue("quantity")) == "" {
-		one := decimal.NewFromInt(1)
-		qty, err = &one, nil
+	one := decimal.NewFromInt(1)
+	qty, err := &one, error(nil)
+	if strings.TrimSpace(c.FormValue("quantity")) != "" { // blank: one
+		qty, err = decimalField(c, "quantity", false)
 	}
 	var x app.QuoteVersion
 	if err == nil {
 		x, err = w.app.EditQuoteLine(c.UserContext(), c.Params("id"), version(c), 0, quote.LineEdit{Add: &quote.Line{ProductID: c.FormValue("product_id"), Quantity: *qty}})
 	}
-	if msg, _, ok := said(err); ok {
-		p.Message, p.IsError = "The line was not added: "+msg, true
-		return w.quotePage(c, p, fiber.StatusUnprocessableEntity, 0, 1, nil)
-	}
-	if err != nil {
-		return w.fail(c, p, err)
+	if done, err := w.refused(c, p, err, "The line was not added: ", 1); done {
+		return err
 	}
 	n := len(x.Version.Lines)
 	if r := x.Version.Priced; r != nil && len(r.Lines[n-1].Configuration) > 0 {
@@ -87,15 +83,25 @@ func (w *Web) removeLine(c *fiber.Ctx) error {
 	p := signedIn(c, "Quote", "quotes")
 	n, _ := strconv.Atoi(c.Params("n"))
 	_, err := w.app.EditQuoteLine(c.UserContext(), c.Params("id"), version(c), 0, quote.LineEdit{Line: n, ProductID: c.FormValue("product_id"), Remove: true})
-	if msg, _, ok := said(err); ok {
-		p.Message, p.IsError = msg, true
-		return w.quotePage(c, p, fiber.StatusUnprocessableEntity, 0, 0, nil)
-	}
-	if err != nil {
-		return w.fail(c, p, err)
+	if done, err := w.refused(c, p, err, "", 0); done {
+		return err
 	}
 	p.Message = fmt.Sprintf("Line %d removed; the lines after it moved up one.", n)
 	return w.quotePage(c, p, 200, 0, (n-1)/linesPerPage+1, nil)
+}
+
+// refused answers a builder action that failed: a problem the person can
+// act on shows on the quote page (page pg of its lines) after prefix, as
+// a 422; anything else is the error page. It is false when err is nil.
+func (w *Web) refused(c *fiber.Ctx, p page, err error, prefix string, pg int) (bool, error) {
+	if err == nil {
+		return false, nil
+	}
+	if msg, _, ok := said(err); ok {
+		p.Message, p.IsError = prefix+msg, true
+		return true, w.quotePage(c, p, fiber.StatusUnprocessableEntity, 0, pg, nil)
+	}
+	return true, w.fail(c, p, err)
 }
 
 // lineChanged answers a change of line n: on success the line and totals
@@ -199,12 +205,8 @@ func (w *Web) header(c *fiber.Ctx) error {
 func (w *Web) submit(c *fiber.Ctx) error {
 	p := signedIn(c, "Quote", "quotes")
 	sub, err := w.app.SubmitQuote(c.UserContext(), c.Params("id"))
-	if msg, _, ok := said(err); ok {
-		p.Message, p.IsError = "The quote was not submitted: "+msg, true
-		return w.quotePage(c, p, fiber.StatusUnprocessableEntity, 0, 0, nil)
-	}
-	if err != nil {
-		return w.fail(c, p, err)
+	if done, err := w.refused(c, p, err, "The quote was not submitted: ", 0); done {
+		return err
 	}
 	p.Message = fmt.Sprintf("Quote %s is approved: no approval rule applies. Send it to the customer next.", sub.Quote.Number)
 	if sub.Version.Status == quote.PendingApproval {
@@ -221,12 +223,8 @@ func (w *Web) submit(c *fiber.Ctx) error {
 func (w *Web) revise(c *fiber.Ctx) error {
 	p := signedIn(c, "Quote", "quotes")
 	x, err := w.app.ReviseQuote(c.UserContext(), c.Params("id"))
-	if msg, _, ok := said(err); ok {
-		p.Message, p.IsError = "No new version: "+msg, true
-		return w.quotePage(c, p, fiber.StatusUnprocessableEntity, 0, 0, nil)
-	}
-	if err != nil {
-		return w.fail(c, p, err)
+	if done, err := w.refused(c, p, err, "No new version: ", 0); done {
+		return err
 	}
 	p.Message = fmt.Sprintf("Version %d of quote %s is a new draft; version %d is kept as it was.", x.Version.Version, x.Quote.Number, x.Version.Version-1)
 	return w.quotePage(c, p, 200, 0, 0, nil)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -26,13 +25,8 @@ func largeQuote(tb testing.TB, db string, lines int) (*instance, server.QuoteJSO
 	a := start(tb, db, map[string]string{"QUOTIENT_BOOTSTRAP_TOKEN": ""}, "serve", "--demo")
 	out := a.out.String()
 	priya := demoTokens(tb, out)["priya.nair@northwind.example"]
-	var link string
-	for _, m := range demoLinkRe.FindAllStringSubmatch(out, -1) {
-		if m[1] == "priya.nair@northwind.example" {
-			link = m[2]
-		}
-	}
-	acc := page[server.AccountJSON](tb, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
+	link := demoLinks(tb, out)["priya.nair@northwind.example"]
+	acc := demoAccount(tb, a, priya, "acme")
 	var plain []string
 	for _, p := range page[server.ProductJSON](tb, a.must(200, "GET", "/api/v1/products?limit=100&active=true", priya, nil)) {
 		if len(p.Attributes) == 0 && len(p.Components) == 0 {
@@ -61,7 +55,7 @@ func builderSession(tb testing.TB, a *instance, q server.QuoteJSON, link string)
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(body)
+	m := csrfRe.FindSubmatch(body)
 	if res.StatusCode != 200 || m == nil {
 		tb.Fatalf("the builder: %d %.300s", res.StatusCode, body)
 	}

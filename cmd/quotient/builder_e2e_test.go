@@ -118,7 +118,7 @@ func TestQuoteToOrderInBrowser(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, links, toks := startDemo(t, db, nil)
 		priya := toks["priya.nair@northwind.example"]
-		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
+		acc := demoAccount(t, a, priya, "acme")
 		var opp string
 		for _, o := range page[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities?account_id="+acc, priya, nil)) {
 			if o.Stage != "closed_won" && o.Stage != "closed_lost" {

@@ -22,7 +22,7 @@ func TestBuilderGuards(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, links, toks := startDemo(t, db, nil)
 		priya := toks["priya.nair@northwind.example"]
-		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
+		acc := demoAccount(t, a, priya, "acme")
 		edge := page[server.ProductJSON](t, a.must(200, "GET", "/api/v1/products?q=edge", priya, nil))[0].ID
 		q := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/quotes", priya, map[string]any{"account_id": acc,
 			"lines": []any{map[string]any{"product_id": edge, "quantity": "2"}}}))

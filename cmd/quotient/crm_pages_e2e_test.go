@@ -18,7 +18,7 @@ func TestAccountPageAdds(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db string) {
 		a, links, toks := startDemo(t, db, nil)
 		priya := toks["priya.nair@northwind.example"]
-		acc := page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q=acme", priya, nil))[0].ID
+		acc := demoAccount(t, a, priya, "acme")
 		contacts := func() int {
 			return len(page[server.ContactJSON](t, a.must(200, "GET", "/api/v1/accounts/"+acc+"/contacts", priya, nil)))
 		}

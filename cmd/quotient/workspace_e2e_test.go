@@ -21,7 +21,7 @@ import (
 var demoLinkRe = regexp.MustCompile(`(?m)^\s+(\S+@\S+)\s+(http://\S+/signin/qsl_\S+)$`)
 
 // demoLinks are the sign-in links serve --demo printed, by e-mail.
-func demoLinks(t *testing.T, out string) map[string]string {
+func demoLinks(t testing.TB, out string) map[string]string {
 	t.Helper()
 	links := map[string]string{}
 	for _, m := range demoLinkRe.FindAllStringSubmatch(out, -1) {
@@ -43,6 +43,13 @@ func startDemo(t *testing.T, db string, env map[string]string) (*instance, map[s
 	}
 	a := start(t, db, vars, "serve", "--demo")
 	return a, demoLinks(t, a.out.String()), demoTokens(t, a.out.String())
+}
+
+// demoAccount is the id of the first demo account whose name matches q,
+// as token reads the accounts.
+func demoAccount(t testing.TB, a *instance, token, q string) string {
+	t.Helper()
+	return page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q="+url.QueryEscape(q), token, nil))[0].ID
 }
 
 // signedIn is a client signed in to the workspace with a sign-in link.
