@@ -29,6 +29,11 @@ const (
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Format and Args are what Message was written from, so that a page
+	// can say it in the reader's language (the i18n catalog is keyed by
+	// formats).
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
 }
 
 // Error is the error every domain package returns to its callers.
@@ -39,6 +44,9 @@ type Error struct {
 	// Fields lists several fields at fault (validation of a whole document).
 	Fields []FieldError
 	Err    error
+	// Format and Args are what Message was written from (see FieldError).
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string {
@@ -56,17 +64,17 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf builds an Error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // FieldErrorf builds an Error that names the field at fault.
 func FieldErrorf(code Code, field, format string, args ...any) *Error {
-	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Wrap attaches a code and message to an underlying error.
 func Wrap(err error, code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err, Format: format, Args: args}
 }
 
 // ErrorCode returns the code of err, Internal when err is not an *Error.
@@ -87,7 +95,7 @@ type Problems struct {
 
 // Add records a problem with field.
 func (p *Problems) Add(field, format string, args ...any) {
-	p.Fields = append(p.Fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	p.Fields = append(p.Fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args})
 }
 
 // Err returns nil when nothing was added, else an Error naming every field.
@@ -104,7 +112,11 @@ func (p *Problems) Err() error {
 	if len(p.Fields) > 1 {
 		msg = fmt.Sprintf("%s (and %d more problems)", msg, len(p.Fields)-1)
 	}
-	return &Error{Code: code, Field: first.Field, Message: msg, Fields: p.Fields}
+	e := &Error{Code: code, Field: first.Field, Message: msg, Fields: p.Fields}
+	if len(p.Fields) == 1 {
+		e.Format, e.Args = first.Format, first.Args
+	}
+	return e
 }
 
 // CheckVersion compares the version a client last read (0: not given, any

@@ -45,6 +45,12 @@ func (a *App) Me(ctx context.Context) (crm.User, error) {
 	return a.User(ctx, act.UserID)
 }
 
+// SetMyLocale changes the signed-in user's own language and formats
+// ("" follows the browser's language).
+func (a *App) SetMyLocale(ctx context.Context, locale string) (crm.User, error) {
+	return change(ctx, a, func(tx Tx) (crm.User, error) { return a.crm.SetMyLocale(ctx, tx, locale) })
+}
+
 // Users lists users.
 func (a *App) Users(ctx context.Context, f crm.UserFilter) ([]crm.User, error) {
 	return read(ctx, a, func(tx Tx) ([]crm.User, error) { return a.crm.ListUsers(ctx, tx, f) })

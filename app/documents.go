@@ -12,6 +12,7 @@ import (
 	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
@@ -94,6 +95,24 @@ func langOf(acc crm.Account) document.Lang {
 		return document.Japanese
 	}
 	return document.English
+}
+
+// customerLocale is the language and formats of an account's e-mails:
+// its documents' language, with the formats of its country where the
+// workspace knows them (a German customer reads 1.234,50 €).
+func customerLocale(acc crm.Account) i18n.Locale {
+	if langOf(acc) == document.Japanese {
+		return i18n.MustParse("ja-JP")
+	}
+	switch acc.BillingAddress.Country {
+	case "DE", "AT":
+		return i18n.MustParse("de-DE")
+	case "FR":
+		return i18n.MustParse("fr-FR")
+	case "GB", "IE":
+		return i18n.MustParse("en-GB")
+	}
+	return i18n.Default
 }
 
 // QuotePDF renders a quote version (0: the current one) as the customer

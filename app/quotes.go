@@ -253,7 +253,7 @@ func (a *App) portal(ctx context.Context, tx Tx) (quote.Portal, error) {
 	if err != nil {
 		return quote.Portal{}, err
 	}
-	return quote.Portal{Secret: a.secret, PublicURL: a.publicURL, CompanyName: co.Name,
+	return quote.Portal{Secret: a.secret, PublicURL: a.publicURL, CompanyName: co.Name, Locale: customerLocale,
 		Render: func(ctx context.Context, q quote.Quote, v quote.Version, acc crm.Account) ([]byte, error) {
 			doc, err := quoteDocument(ctx, tx, co, acc, q, v)
 			if err != nil {

@@ -2,12 +2,12 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/outbox"
 )
 
@@ -59,10 +59,11 @@ func (a *App) InviteUser(ctx context.Context, userID string) (time.Time, error) 
 		if err != nil {
 			return time.Time{}, err
 		}
-		text := fmt.Sprintf("Hello %s,\n\nyou are invited to %s's Quotient workspace. Open this link to sign in, then set a password on your account page:\n\n%s\n\n"+
+		loc := i18n.Negotiate(u.Locale, "")
+		text := loc.T("Hello %s,\n\nyou are invited to %s's Quotient workspace. Open this link to sign in, then set a password on your account page:\n\n%s\n\n"+
 			"It works once, within 72 hours.\n", strings.Fields(u.Name + " x")[0], co.CompanyName, a.SignInURL(sec))
 		return a.now().UTC().Add(valid), tx.InsertOutbox(ctx, outbox.New(outbox.SignIn, "", outbox.Email{To: u.Email,
-			Subject: "Your invitation to Quotient", Text: text}, a.now().UTC()))
+			Subject: loc.T("Your invitation to Quotient"), Text: text}, a.now().UTC()))
 	})
 }
 
@@ -93,10 +94,11 @@ func (a *App) EmailSignInLink(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Hello %s,\n\nopen this link to sign in to %s's Quotient workspace:\n\n%s\n\n"+
+		loc := i18n.Negotiate(u.Locale, "")
+		text := loc.T("Hello %s,\n\nopen this link to sign in to %s's Quotient workspace:\n\n%s\n\n"+
 			"It works once, within %d minutes. If you did not ask for it, ignore this e-mail.\n",
 			strings.Fields(u.Name + " x")[0], co.CompanyName, a.SignInURL(sec), int(crm.LinkValid.Minutes()))
-		return tx.InsertOutbox(ctx, outbox.New(outbox.SignIn, "", outbox.Email{To: u.Email, Subject: "Your sign-in link", Text: text}, a.now().UTC()))
+		return tx.InsertOutbox(ctx, outbox.New(outbox.SignIn, "", outbox.Email{To: u.Email, Subject: loc.T("Your sign-in link"), Text: text}, a.now().UTC()))
 	})
 }
 

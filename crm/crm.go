@@ -20,10 +20,13 @@ type User struct {
 	ManagerID   string
 	Quota       decimal.Decimal
 	QuotaPeriod string
-	Active      bool
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Locale is the user's choice of language and formats ("ja-JP");
+	// empty follows the browser's language.
+	Locale    string
+	Active    bool
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Token is an API token; only its SHA-256 hash is stored.

@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/i18n"
 )
 
 // Service applies the CRM's rules on top of a Store.
@@ -30,6 +31,7 @@ type UserInput struct {
 	ManagerID   string
 	Quota       decimal.Decimal
 	QuotaPeriod string
+	Locale      string
 }
 
 // UserPatch holds the fields to change; nil leaves a field as it is.
@@ -40,6 +42,7 @@ type UserPatch struct {
 	ManagerID   *string
 	Quota       *decimal.Decimal
 	QuotaPeriod *string
+	Locale      *string
 	Active      *bool
 }
 
@@ -54,6 +57,7 @@ func validateUser(u User) error {
 	}
 	p.NonNegative("quota", u.Quota, 2)
 	p.OneOf("quota_period", u.QuotaPeriod, quotaPeriods...)
+	checkLocale(&p, u.Locale)
 	return p.Err()
 }
 
@@ -94,7 +98,7 @@ func (s *Service) createUser(ctx context.Context, st Store, in UserInput) (User,
 		in.QuotaPeriod = "quarter"
 	}
 	u := User{ID: quotient.NewID("usr"), Name: strings.TrimSpace(in.Name), Email: strings.ToLower(in.Email),
-		Role: in.Role, ManagerID: in.ManagerID, Quota: in.Quota, QuotaPeriod: in.QuotaPeriod,
+		Role: in.Role, ManagerID: in.ManagerID, Quota: in.Quota, QuotaPeriod: in.QuotaPeriod, Locale: in.Locale,
 		Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := validateUser(u); err != nil {
 		return User{}, err
@@ -174,6 +178,7 @@ func (s *Service) UpdateUser(ctx context.Context, st Store, id string, version i
 	setIf(&u.ManagerID, p.ManagerID)
 	setIf(&u.Quota, p.Quota)
 	setIf(&u.QuotaPeriod, p.QuotaPeriod)
+	setIf(&u.Locale, p.Locale)
 	setIf(&u.Active, p.Active)
 	if err := validateUser(u); err != nil {
 		return User{}, err
@@ -198,6 +203,41 @@ func (s *Service) UpdateUser(ctx context.Context, st Store, id string, version i
 		}
 	}
 	return u, nil
+}
+
+// checkLocale holds a user's locale to the ones the workspace offers.
+func checkLocale(p *quotient.Problems, locale string) {
+	if !i18n.Valid(locale) {
+		tags := make([]string, len(i18n.Options))
+		for i, o := range i18n.Options {
+			tags[i] = o.Tag
+		}
+		p.Add("locale", "must be one of %s, or empty to follow the browser's language (got %q)", strings.Join(tags, ", "), locale)
+	}
+}
+
+// SetMyLocale changes the signed-in user's own locale: anyone may choose
+// their language and formats.
+func (s *Service) SetMyLocale(ctx context.Context, st Store, locale string) (User, error) {
+	a, err := quotient.RequireActor(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := st.GetUser(ctx, a.UserID)
+	if err != nil {
+		return User{}, err
+	}
+	p := quotient.Problems{}
+	checkLocale(&p, locale)
+	if err := p.Err(); err != nil {
+		return User{}, err
+	}
+	if u.Locale == locale {
+		return u, nil
+	}
+	old := u.Version
+	u.Locale, u.Version, u.UpdatedAt = locale, u.Version+1, s.now().UTC()
+	return u, st.UpdateUser(ctx, u, old)
 }
 
 // NewTokenSecret returns a fresh random API token and its stored hash.

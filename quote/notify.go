@@ -8,6 +8,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/outbox"
 )
 
@@ -98,17 +99,18 @@ func (s *Service) NotifyApprovers(ctx context.Context, st NotifyStore, q Quote, 
 	now := s.now().UTC()
 	for _, id := range ids {
 		u := people[id]
+		loc := i18n.Negotiate(u.Locale, "")
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s asks you to approve quote %s (version %d) for %s: total %s %s, discount %s%%.\n\n",
-			owner.Name, q.Number, v.Version, accountName, v.Priced.Total.String(), q.Currency, v.Priced.DiscountPct.String())
-		fmt.Fprintf(&b, "Waiting for you: %s.\n\n", strings.Join(waiting[id], "; "))
+		b.WriteString(loc.T("%s asks you to approve quote %s (version %d) for %s: total %s, discount %s.\n\n",
+			owner.Name, q.Number, v.Version, accountName, loc.Money(v.Priced.Total, q.Currency), loc.Percent(v.Priced.DiscountPct)))
+		b.WriteString(loc.T("Waiting for you: %s.\n\n", strings.Join(waiting[id], "; ")))
 		if s.WorkspaceURL != "" {
-			fmt.Fprintf(&b, "Decide it in your approvals: %s/approvals\n", s.WorkspaceURL)
+			b.WriteString(loc.T("Decide it in your approvals: %s/approvals\n", s.WorkspaceURL))
 		} else {
-			fmt.Fprintf(&b, "Decide it with POST /api/v1/quotes/%s/approve or /reject.\n", q.ID)
+			b.WriteString(loc.T("Decide it with POST /api/v1/quotes/%s/approve or /reject.\n", q.ID))
 		}
 		m := outbox.New(outbox.ApprovalRequest, q.ID, outbox.Email{To: u.Email,
-			Subject: fmt.Sprintf("Approval needed: quote %s for %s", q.Number, accountName), Text: b.String()}, now)
+			Subject: loc.T("Approval needed: quote %s for %s", q.Number, accountName), Text: b.String()}, now)
 		if err := st.InsertOutbox(ctx, m); err != nil {
 			return err
 		}
@@ -136,27 +138,28 @@ func (s *Service) NotifyOwner(ctx context.Context, st NotifyStore, q Quote, v Ve
 	if !owner.Active || owner.Email == "" {
 		return nil
 	}
+	loc := i18n.Negotiate(owner.Locale, "")
 	var b strings.Builder
-	fmt.Fprintf(&b, "Quote %s (version %d) for %s was %s.\n\n", q.Number, v.Version, accountName, outcome)
+	b.WriteString(loc.T("Quote %s (version %d) for %s was "+outcome+".\n\n", q.Number, v.Version, accountName))
 	for _, r := range reqs {
 		if r.Status == "pending" {
 			continue
 		}
-		fmt.Fprintf(&b, "- %s: %s", r.RuleName, r.Status)
+		fmt.Fprintf(&b, "- %s: %s", r.RuleName, loc.T(strings.ToUpper(r.Status[:1])+r.Status[1:]))
 		if r.Comment != "" {
 			fmt.Fprintf(&b, " (%s)", r.Comment)
 		}
 		b.WriteString("\n")
 	}
 	if outcome == "approved" {
-		b.WriteString("\nYou can send it to the customer now.\n")
+		b.WriteString(loc.T("\nYou can send it to the customer now.\n"))
 	} else {
-		b.WriteString("\nIt is a draft again: change it and submit it once more.\n")
+		b.WriteString(loc.T("\nIt is a draft again: change it and submit it once more.\n"))
 	}
 	if s.WorkspaceURL != "" {
 		fmt.Fprintf(&b, "%s/quotes/%s\n", s.WorkspaceURL, q.ID)
 	}
 	m := outbox.New(outbox.ApprovalDecision, q.ID, outbox.Email{To: owner.Email,
-		Subject: fmt.Sprintf("Quote %s %s", q.Number, outcome), Text: b.String()}, s.now().UTC())
+		Subject: loc.T("Quote %s "+outcome, q.Number), Text: b.String()}, s.now().UTC())
 	return st.InsertOutbox(ctx, m)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/outbox"
 )
 
@@ -55,6 +56,9 @@ type Portal struct {
 	Render func(ctx context.Context, q Quote, v Version, acc crm.Account) ([]byte, error)
 	// CompanyName signs the e-mail.
 	CompanyName string
+	// Locale is the language and formats of the account's e-mail (its
+	// documents' language); nil writes English.
+	Locale func(acc crm.Account) i18n.Locale
 }
 
 // URL is the portal link of a send.
@@ -122,19 +126,23 @@ func (s *Service) Send(ctx context.Context, st SendStore, p Portal, id string, i
 	expires := v.ValidUntil.AddDays(1).Time().Add(-time.Second) // the end of the last valid day, UTC
 	a, _ := quotient.RequireActor(ctx)
 	sent := Send{QuoteID: q.ID, Version: v.Version, PDFSHA256: sha, Recipient: to, ExpiresAt: expires, SentBy: a.UserID, SentAt: now}
-	greeting := "Hello"
-	if contact.Name != "" && (to == contact.Email) {
-		greeting = "Dear " + contact.Name
+	loc := i18n.Default
+	if p.Locale != nil {
+		loc = p.Locale(acc)
 	}
 	var body strings.Builder
-	fmt.Fprintf(&body, "%s,\n\n", greeting)
+	if contact.Name != "" && (to == contact.Email) {
+		body.WriteString(loc.T("Dear %s,\n\n", contact.Name))
+	} else {
+		body.WriteString(loc.T("Hello,\n\n"))
+	}
 	if in.Message != "" {
 		fmt.Fprintf(&body, "%s\n\n", in.Message)
 	}
-	fmt.Fprintf(&body, "Please find attached quote %s (version %d) for %s, valid until %s.\n\n", q.Number, v.Version, acc.Name, v.ValidUntil)
-	fmt.Fprintf(&body, "Review and accept it online:\n%s\n\n", p.URL(sent))
-	fmt.Fprintf(&body, "Total: %s %s\n\nKind regards,\n%s\n", v.Priced.Total, q.Currency, p.CompanyName)
-	msg := outbox.New(outbox.QuoteEmail, q.ID, outbox.Email{To: to, Subject: fmt.Sprintf("Quote %s from %s", q.Number, p.CompanyName), Text: body.String(),
+	body.WriteString(loc.T("Please find attached quote %s (version %d) for %s, valid until %s.\n\n", q.Number, v.Version, acc.Name, loc.Date(v.ValidUntil)))
+	body.WriteString(loc.T("Review and accept it online:\n%s\n\n", p.URL(sent)))
+	body.WriteString(loc.T("Total: %s\n\nKind regards,\n%s\n", loc.Money(v.Priced.Total, q.Currency), p.CompanyName))
+	msg := outbox.New(outbox.QuoteEmail, q.ID, outbox.Email{To: to, Subject: loc.T("Quote %s from %s", q.Number, p.CompanyName), Text: body.String(),
 		Attachments: []outbox.Attachment{{Filename: fmt.Sprintf("%s-v%d.pdf", q.Number, v.Version), ContentType: "application/pdf", SHA256: sha}}}, now)
 	sent.OutboxID = msg.ID
 	if err := st.InsertOutbox(ctx, msg); err != nil {

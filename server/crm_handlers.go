@@ -50,6 +50,19 @@ func (s *Server) me() fiber.Handler {
 	})
 }
 
+func (s *Server) patchMe() fiber.Handler {
+	return patchOne(userView, func(r MeRequest) (MeRequest, error) { return r, nil }, func(ctx context.Context, c *fiber.Ctx, v int, r MeRequest) (crm.User, error) {
+		me, err := s.app.Me(ctx)
+		if err != nil || r.Locale == nil {
+			return me, err
+		}
+		if err := quotient.CheckVersion("user", v, me.Version); err != nil {
+			return crm.User{}, err
+		}
+		return s.app.SetMyLocale(ctx, *r.Locale)
+	})
+}
+
 func (s *Server) patchUser() fiber.Handler {
 	return patchOne(userView, UserRequest.patch, func(ctx context.Context, c *fiber.Ctx, v int, p crm.UserPatch) (crm.User, error) {
 		return s.app.UpdateUser(ctx, c.Params("id"), v, p)

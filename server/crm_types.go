@@ -16,6 +16,7 @@ type UserJSON struct {
 	ManagerID   *string   `json:"manager_id"`
 	Quota       string    `json:"quota" format:"decimal"`
 	QuotaPeriod string    `json:"quota_period" enum:"month,quarter,year"`
+	Locale      string    `json:"locale" enum:",en-US,en-GB,ja-JP,de-DE,fr-FR"`
 	Active      bool      `json:"active"`
 	Version     int       `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -31,7 +32,14 @@ type UserRequest struct {
 	ManagerID   *string `json:"manager_id"`
 	Quota       *Dec    `json:"quota"`
 	QuotaPeriod *string `json:"quota_period" enum:"month,quarter,year"`
+	Locale      *string `json:"locale" enum:",en-US,en-GB,ja-JP,de-DE,fr-FR"`
 	Active      *bool   `json:"active"`
+}
+
+// MeRequest changes what a user may set for themselves: their language
+// and formats ("" follows the browser's language).
+type MeRequest struct {
+	Locale *string `json:"locale" enum:",en-US,en-GB,ja-JP,de-DE,fr-FR"`
 }
 
 func strOr(p *string) string {
@@ -50,14 +58,14 @@ func optStr(s string) *string {
 
 func userJSON(u crm.User) UserJSON {
 	return UserJSON{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), ManagerID: optStr(u.ManagerID),
-		Quota: fmtDec(u.Quota, 2), QuotaPeriod: u.QuotaPeriod, Active: u.Active, Version: u.Version,
+		Quota: fmtDec(u.Quota, 2), QuotaPeriod: u.QuotaPeriod, Locale: u.Locale, Active: u.Active, Version: u.Version,
 		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 func (r UserRequest) input() (crm.UserInput, error) {
 	p := quotient.Problems{}
 	in := crm.UserInput{Name: strOr(r.Name), Email: strOr(r.Email), Role: quotient.Role(strOr(r.Role)),
-		ManagerID: strOr(r.ManagerID), Quota: r.Quota.Value(&p, "quota"), QuotaPeriod: strOr(r.QuotaPeriod)}
+		ManagerID: strOr(r.ManagerID), Quota: r.Quota.Value(&p, "quota"), QuotaPeriod: strOr(r.QuotaPeriod), Locale: strOr(r.Locale)}
 	if r.Active != nil && !*r.Active {
 		p.Add("active", "a new user is active; deactivate them afterwards")
 	}
@@ -67,7 +75,7 @@ func (r UserRequest) input() (crm.UserInput, error) {
 func (r UserRequest) patch() (crm.UserPatch, error) {
 	p := quotient.Problems{}
 	out := crm.UserPatch{Name: r.Name, Email: r.Email, ManagerID: r.ManagerID, Quota: r.Quota.Ptr(&p, "quota"),
-		QuotaPeriod: r.QuotaPeriod, Active: r.Active}
+		QuotaPeriod: r.QuotaPeriod, Locale: r.Locale, Active: r.Active}
 	if r.Role != nil {
 		role := quotient.Role(*r.Role)
 		out.Role = &role

@@ -31,6 +31,7 @@ var opDocs = map[string]opDoc{
 	"GET /api/docs":                     {doc: "A browsable API reference (Redoc, served from the binary) that renders this document; the page loads nothing from other sites."},
 	"GET /api/docs/redoc.standalone.js": {doc: "The reference page's script (Redoc 2.5.2, MIT), embedded in the binary and cached by browsers for a day."},
 
+	"PATCH /api/v1/me":                   {doc: "Sets the signed-in user's locale: `ja-JP` shows the workspace and the user's e-mails in Japanese; `de-DE` and `fr-FR` keep English words with German or French numbers, dates and money; empty follows the browser's language."},
 	"GET /api/v1/me":                     {doc: "The user the token belongs to, with their role and manager: what a client shows as the signed-in user."},
 	"GET /api/v1/users":                  {doc: "Every user, active or not, by id; filter by `role`, `manager_id`, or `q` (name or e-mail, case-insensitive)."},
 	"POST /api/v1/users":                 {doc: "Adds a person who can sign in. `role` decides what they may do; `manager_id` names the sales manager who approves their discounts and sees their work; `quota` and `quota_period` feed performance.", who: admin, conflict: "the e-mail address is taken"},

@@ -97,6 +97,7 @@ func (s *Server) apiRoutes(_ fiber.Router) {
 	s.add(route{method: "GET", path: v1 + "/settings", tag: "system", summary: "The organisation's settings: the company as documents print it, its registration number, who reads quotes", resp: SettingsJSON{}, handler: s.getSettings()})
 	s.add(route{method: "PATCH", path: v1 + "/settings", tag: "system", summary: "Change the organisation's settings (admins)", req: SettingsRequest{}, resp: SettingsJSON{}, handler: s.patchSettings()})
 	s.add(route{method: "GET", path: v1 + "/me", tag: "users", summary: "The signed-in user", resp: UserJSON{}, handler: s.me()})
+	s.add(route{method: "PATCH", path: v1 + "/me", tag: "users", summary: "Change what a user sets for themselves: their locale (language and formats)", req: MeRequest{}, resp: UserJSON{}, handler: s.patchMe()})
 	s.add(route{method: "GET", path: v1 + "/users", tag: "users", summary: "List users", resp: UserJSON{}, list: true,
 		query: userFilters, handler: s.listUsers()})
 	s.add(route{method: "POST", path: v1 + "/users", tag: "users", summary: "Create a user (admin)", req: UserRequest{}, resp: UserJSON{}, status: 201, handler: s.createUser()})

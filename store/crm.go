@@ -17,17 +17,18 @@ type userRow struct {
 	ManagerID   *string `db:"manager_id"`
 	Quota       dbDec   `db:"quota"`
 	QuotaPeriod string  `db:"quota_period"`
+	Locale      string  `db:"locale"`
 	Active      bool    `db:"active"`
 	Version     int     `db:"version"`
 	CreatedAt   dbTime  `db:"created_at"`
 	UpdatedAt   dbTime  `db:"updated_at"`
 }
 
-const userCols = `id, name, email, role, manager_id, quota, quota_period, active, version, created_at, updated_at`
+const userCols = `id, name, email, role, manager_id, quota, quota_period, locale, active, version, created_at, updated_at`
 
 func (r userRow) user() crm.User {
 	u := crm.User{ID: r.ID, Name: r.Name, Email: r.Email, Role: quotient.Role(r.Role), Quota: r.Quota.Decimal,
-		QuotaPeriod: r.QuotaPeriod, Active: r.Active, Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		QuotaPeriod: r.QuotaPeriod, Locale: r.Locale, Active: r.Active, Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 	if r.ManagerID != nil {
 		u.ManagerID = *r.ManagerID
 	}
@@ -49,8 +50,8 @@ func (t *Tx) CountUsers(ctx context.Context) (int, error) {
 
 // InsertUser stores a new user.
 func (t *Tx) InsertUser(ctx context.Context, u crm.User) error {
-	_, err := t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.Name, u.Email, string(u.Role), nullable(u.ManagerID), dec(u.Quota), u.QuotaPeriod, u.Active, u.Version,
+	_, err := t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Name, u.Email, string(u.Role), nullable(u.ManagerID), dec(u.Quota), u.QuotaPeriod, u.Locale, u.Active, u.Version,
 		t.ts(u.CreatedAt), t.ts(u.UpdatedAt))
 	return conflictAs(err, "email", "a user with e-mail %s exists", u.Email)
 }
@@ -67,8 +68,8 @@ func (t *Tx) GetUser(ctx context.Context, id string) (crm.User, error) {
 // UpdateUser writes a user if it is still at version.
 func (t *Tx) UpdateUser(ctx context.Context, u crm.User, version int) error {
 	err := t.versioned(ctx, "users", "user", u.ID, `UPDATE users SET name = ?, email = ?, role = ?, manager_id = ?, quota = ?,
-		quota_period = ?, active = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-		u.Name, u.Email, string(u.Role), nullable(u.ManagerID), dec(u.Quota), u.QuotaPeriod, u.Active, u.Version,
+		quota_period = ?, locale = ?, active = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		u.Name, u.Email, string(u.Role), nullable(u.ManagerID), dec(u.Quota), u.QuotaPeriod, u.Locale, u.Active, u.Version,
 		t.ts(u.UpdatedAt), u.ID, version)
 	return conflictAs(err, "email", "a user with e-mail %s exists", u.Email)
 }

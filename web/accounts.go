@@ -8,7 +8,6 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/crm"
-	"github.com/quotient-cpq/quotient/document"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/quote"
 )
@@ -111,8 +110,8 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 	}
 	act, _ := quotient.ActorFrom(ctx)
 	for _, o := range opps {
-		v.Opportunities = append(v.Opportunities, oppRow{ID: o.ID, Name: o.Name, Stage: string(o.Stage), Close: o.CloseDate.String(),
-			Amount: document.Money(o.Amount, o.Currency), MayQuote: !o.Stage.Closed() && quote.MayQuote(act, acc.OwnerID, o.OwnerID)})
+		v.Opportunities = append(v.Opportunities, oppRow{ID: o.ID, Name: o.Name, Stage: string(o.Stage), Close: p.Loc.Date(o.CloseDate),
+			Amount: p.Loc.Money(o.Amount, o.Currency), MayQuote: !o.Stage.Closed() && quote.MayQuote(act, acc.OwnerID, o.OwnerID)})
 	}
 	sum, err := w.app.AccountSummary(ctx, id)
 	switch {
@@ -122,8 +121,8 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 		return w.fail(c, p, err)
 	default:
 		cur, _ := quotient.LookupCurrency(acc.Currency)
-		m := func(n int64) string { return document.Money(cur.FromMinor(n), acc.Currency) }
-		v.Money, v.AR, v.Overdue, v.Credit = true, m(sum.Exposure.Balance), m(sum.Exposure.Receivables.Overdue), "no limit"
+		m := func(n int64) string { return p.Loc.Money(cur.FromMinor(n), acc.Currency) }
+		v.Money, v.AR, v.Overdue, v.Credit = true, m(sum.Exposure.Balance), m(sum.Exposure.Receivables.Overdue), p.T("no limit")
 		if sum.Exposure.Available != nil {
 			v.Credit = m(*sum.Exposure.Available)
 		}
@@ -134,7 +133,7 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 		if err != nil {
 			return w.fail(c, p, err)
 		}
-		if p.Quotes, err = w.rows(ctx, qs); err != nil {
+		if p.Quotes, err = w.rows(ctx, p.Loc, qs); err != nil {
 			return w.fail(c, p, err)
 		}
 		os, err := w.app.Orders(ctx, order.Filter{AccountID: id, Page: quotient.Page{Limit: 50}})
@@ -143,18 +142,18 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 		}
 		waiting := map[string][]string{} // order id → "2 × SKU" still backordered
 		for _, b := range sum.Activity.Backorders {
-			waiting[b.OrderID] = append(waiting[b.OrderID], b.Quantity.Decimal().String()+" × "+b.SKU)
+			waiting[b.OrderID] = append(waiting[b.OrderID], p.Loc.Number(b.Quantity.Decimal())+" × "+b.SKU)
 		}
 		for _, o := range os {
-			v.Orders = append(v.Orders, struct{ ID, Number, Status, Backordered, Total string }{o.ID, o.Number, label(string(o.Shown())),
-				strings.Join(waiting[o.ID], ", "), document.Money(o.Total, o.Currency)})
+			v.Orders = append(v.Orders, struct{ ID, Number, Status, Backordered, Total string }{o.ID, o.Number, p.T(label(string(o.Shown()))),
+				strings.Join(waiting[o.ID], ", "), p.Loc.Money(o.Total, o.Currency)})
 		}
 		invs, err := w.app.Invoices(ctx, billing.InvoiceFilter{AccountID: id, Page: quotient.Page{Limit: 50}})
 		if err != nil {
 			return w.fail(c, p, err)
 		}
 		for _, inv := range invs {
-			v.Invoices = append(v.Invoices, struct{ Number, Status, Due, Total, Open string }{inv.Number, inv.Status, inv.DueDate.String(), m(inv.Total), m(inv.AmountDue)})
+			v.Invoices = append(v.Invoices, struct{ Number, Status, Due, Total, Open string }{inv.Number, inv.Status, p.Loc.Date(inv.DueDate), m(inv.Total), m(inv.AmountDue)})
 		}
 	}
 	v.MayAddContact, v.MayAddOpportunity, v.Stages, v.Form = crm.MayChangeContacts(act, acc), crm.MayCreateOpportunity(act), crm.Stages, map[string]string{}
@@ -174,7 +173,7 @@ func (w *Web) addContact(c *fiber.Ctx) error {
 		Phone: strings.TrimSpace(c.FormValue("phone")), Title: strings.TrimSpace(c.FormValue("title"))}
 	con, err := w.app.CreateContact(c.UserContext(), c.Params("id"), in)
 	return w.added(c, p, err, "contact", map[string]string{"contact.name": in.Name, "contact.email": in.Email, "contact.phone": in.Phone,
-		"contact.title": in.Title}, func() string { return con.Name + " is a contact of this account now." })
+		"contact.title": in.Title}, func() string { return p.T("%s is a contact of this account now.", con.Name) })
 }
 
 // addOpportunity opens an opportunity on the account.
@@ -188,22 +187,25 @@ func (w *Web) addOpportunity(c *fiber.Ctx) error {
 		in.Amount = *amount
 		var ok bool
 		if in.CloseDate, ok = quotient.ParseDate(strings.TrimSpace(c.FormValue("close_date"))); !ok {
-			err = quotient.FieldErrorf(quotient.Invalid, "close_date", "must be a date such as 2027-03-31")
+			err = quotient.FieldErrorf(quotient.Invalid, "close_date", "must be a date such as %s", "2027-03-31")
 		}
 	}
 	var o crm.Opportunity
 	if err == nil {
 		o, err = w.app.CreateOpportunity(c.UserContext(), in)
 	}
-	return w.added(c, p, err, "opportunity", form, func() string { return o.Name + " is open: start its quote from the list below." })
+	return w.added(c, p, err, "opportunity", form, func() string { return p.T("%s is open: start its quote from the list below.", o.Name) })
 }
+
+// notAdded says, per form, that nothing was added.
+var notAdded = map[string]string{"contact": "The contact was not added: %s", "opportunity": "The opportunity was not added: %s"}
 
 // added answers a form that adds to the account.
 func (w *Web) added(c *fiber.Ctx, p page, err error, what string, form map[string]string, done func() string) error {
-	msg, field, ok := said(err)
+	msg, field, ok := said(p.Loc, err)
 	switch {
 	case ok:
-		p.Message, p.IsError = "The "+what+" was not added: "+fieldWords(field, msg), true
+		p.Message, p.IsError = p.T(notAdded[what], fieldWords(p.Loc, field, msg)), true
 		return w.account360With(c, p, fiber.StatusUnprocessableEntity, func(v *accountView) {
 			v.Form = form
 			if field == "" {

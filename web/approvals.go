@@ -2,12 +2,10 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/quotient-cpq/quotient"
-	"github.com/quotient-cpq/quotient/document"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -33,7 +31,7 @@ func (w *Web) inbox(c *fiber.Ctx, p page, status int) error {
 	if err != nil {
 		return w.fail(c, p, err)
 	}
-	rows, err := w.rows(ctx, qs)
+	rows, err := w.rows(ctx, p.Loc, qs)
 	if err != nil {
 		return w.fail(c, p, err)
 	}
@@ -47,12 +45,12 @@ func (w *Web) inbox(c *fiber.Ctx, p page, status int) error {
 			v.Rep = rep.Name
 		}
 		if r := full.Version.Priced; r != nil {
-			v.Discount = r.DiscountPct.StringFixed(1) + "%"
+			v.Discount = p.Loc.Percent(r.DiscountPct.Round(1))
 			if r.MarginPct != nil {
-				v.Margin = r.MarginPct.StringFixed(1) + "%"
+				v.Margin = p.Loc.Percent(r.MarginPct.Round(1))
 			}
 			for _, l := range r.Lines {
-				v.Lines = append(v.Lines, lineView{SKU: l.SKU, Name: l.Name, Quantity: l.Quantity.String(), Net: document.Money(l.NetAmount, full.Quote.Currency)})
+				v.Lines = append(v.Lines, lineView{SKU: l.SKU, Name: l.Name, Quantity: p.Loc.Number(l.Quantity), Net: p.Loc.Money(l.NetAmount, full.Quote.Currency)})
 			}
 		}
 		reqs, err := w.app.QuoteApprovals(ctx, x.Quote.ID, 0)
@@ -73,25 +71,25 @@ func (w *Web) decide(c *fiber.Ctx) error {
 	p := signedIn(c, "Approvals", "approvals")
 	ruling := quote.Ruling(c.FormValue("ruling"))
 	if ruling != quote.Approve && ruling != quote.Reject {
-		p.Message, p.IsError = "Choose Approve or Reject.", true
+		p.Message, p.IsError = p.T("Choose Approve or Reject."), true
 		return w.inbox(c, p, fiber.StatusUnprocessableEntity)
 	}
 	sub, err := w.app.DecideQuote(c.UserContext(), c.Params("id"), "", ruling, strings.TrimSpace(c.FormValue("comment")))
 	var qe *quotient.Error
 	if errors.As(err, &qe) && qe.Code != quotient.Internal && qe.Code != quotient.Unavailable && qe.Code != quotient.NotFound {
-		p.Message, p.IsError = qe.Message, true
-		if qe.Field != "" {
-			p.Message = qe.Field + ": " + qe.Message
-		}
+		p.Message, p.IsError = fieldWords(p.Loc, qe.Field, p.Loc.Error(qe)), true
 		return w.inbox(c, p, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return w.fail(c, p, err)
 	}
-	p.Message = fmt.Sprintf("Quote %s: %s. Its rep has been told by e-mail.", sub.Quote.Number, map[quote.Ruling]string{quote.Approve: "approved",
-		quote.Reject: "rejected, back to draft"}[ruling])
-	if sub.Version.Status == quote.PendingApproval {
-		p.Message = fmt.Sprintf("Quote %s: your approval is recorded; it still waits for others.", sub.Quote.Number)
+	switch {
+	case sub.Version.Status == quote.PendingApproval:
+		p.Message = p.T("Quote %s: your approval is recorded; it still waits for others.", sub.Quote.Number)
+	case ruling == quote.Approve:
+		p.Message = p.T("Quote %s: approved. Its rep has been told by e-mail.", sub.Quote.Number)
+	default:
+		p.Message = p.T("Quote %s: rejected, back to draft. Its rep has been told by e-mail.", sub.Quote.Number)
 	}
 	return w.inbox(c, p, 200)
 }

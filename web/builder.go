@@ -10,6 +10,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/app"
+	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -22,8 +23,8 @@ func (w *Web) newQuote(c *fiber.Ctx) error {
 	p := signedIn(c, "New quote", "quotes")
 	x, err := w.app.CreateQuote(c.UserContext(), quote.Input{OpportunityID: c.Params("id")})
 	if err != nil {
-		if msg, _, ok := said(err); ok {
-			p.Title, p.Heading, p.Message = "No quote made", "No quote made", msg
+		if msg, _, ok := said(p.Loc, err); ok {
+			p.Title, p.Heading, p.Message = p.T("No quote made"), p.T("No quote made"), msg
 			return w.render(c, fiber.StatusUnprocessableEntity, "error", p)
 		}
 		return w.fail(c, p, err)
@@ -47,14 +48,14 @@ func (w *Web) addLine(c *fiber.Ctx) error {
 	if err == nil {
 		x, err = w.app.EditQuoteLine(c.UserContext(), c.Params("id"), version(c), 0, quote.LineEdit{Add: &quote.Line{ProductID: c.FormValue("product_id"), Quantity: *qty}})
 	}
-	if done, err := w.refused(c, p, err, "The line was not added: ", 1); done {
+	if done, err := w.refused(c, p, err, "The line was not added: %s", 1); done {
 		return err
 	}
 	n := len(x.Version.Lines)
 	if r := x.Version.Priced; r != nil && len(r.Lines[n-1].Configuration) > 0 {
 		return c.Redirect(fmt.Sprintf("/quotes/%s/lines/%d/configure", x.Quote.ID, n), fiber.StatusSeeOther)
 	}
-	p.Message = fmt.Sprintf("Added %s as line %d; the quote is priced again: total %s.", x.Version.Priced.Lines[n-1].Name, n, money(x))
+	p.Message = p.T("Added %s as line %d; the quote is priced again: total %s.", x.Version.Priced.Lines[n-1].Name, n, money(p.Loc, x))
 	return w.quotePage(c, p, 200, 0, (n-1)/linesPerPage+1, nil)
 }
 
@@ -75,7 +76,7 @@ func (w *Web) editLine(c *fiber.Ctx) error {
 	}
 	return w.lineChanged(c, p, n, x, err, func(l *lineView) {
 		l.Quantity, l.DiscountPct = c.FormValue("quantity"), c.FormValue("discount_pct")
-	}, fmt.Sprintf("Line %d changed", n))
+	}, p.T("Line %d changed", n))
 }
 
 // removeLine removes a line.
@@ -86,7 +87,7 @@ func (w *Web) removeLine(c *fiber.Ctx) error {
 	if done, err := w.refused(c, p, err, "", 0); done {
 		return err
 	}
-	p.Message = fmt.Sprintf("Line %d removed; the lines after it moved up one.", n)
+	p.Message = p.T("Line %d removed; the lines after it moved up one.", n)
 	return w.quotePage(c, p, 200, 0, (n-1)/linesPerPage+1, nil)
 }
 
@@ -97,8 +98,11 @@ func (w *Web) refused(c *fiber.Ctx, p page, err error, prefix string, pg int) (b
 	if err == nil {
 		return false, nil
 	}
-	if msg, _, ok := said(err); ok {
-		p.Message, p.IsError = prefix+msg, true
+	if msg, _, ok := said(p.Loc, err); ok {
+		p.Message, p.IsError = msg, true
+		if prefix != "" {
+			p.Message = p.T(prefix, msg)
+		}
 		return true, w.quotePage(c, p, fiber.StatusUnprocessableEntity, 0, pg, nil)
 	}
 	return true, w.fail(c, p, err)
@@ -109,21 +113,21 @@ func (w *Web) refused(c *fiber.Ctx, p page, err error, prefix string, pg int) (b
 // kept and the problem at the field.
 func (w *Web) lineChanged(c *fiber.Ctx, p page, n int, x app.QuoteVersion, err error, keep func(*lineView), done string) error {
 	status := 200
-	msg, field, ok := said(err)
+	msg, field, ok := said(p.Loc, err)
 	switch {
 	case ok:
-		status, p.Message, p.IsError = fiber.StatusUnprocessableEntity, fmt.Sprintf("Line %d was not changed: %s", n, fieldWords(field, msg)), true
+		status, p.Message, p.IsError = fiber.StatusUnprocessableEntity, p.T("Line %d was not changed: %s", n, fieldWords(p.Loc, field, msg)), true
 	case err != nil:
 		return w.fail(c, p, err)
 	default:
-		p.Message = fmt.Sprintf("%s; the quote is priced again: total %s.", done, money(x))
+		p.Message = p.T("%s; the quote is priced again: total %s.", done, money(p.Loc, x))
 	}
 	if !htmx(c) {
 		return w.quotePage(c, p, status, 0, (n-1)/linesPerPage+1, func(v *quoteView) {
 			for i := range v.Lines {
 				if v.Lines[i].N == n && p.IsError {
 					keep(&v.Lines[i])
-					v.Lines[i].Error = fieldWords(field, msg)
+					v.Lines[i].Error = fieldWords(p.Loc, field, msg)
 				}
 			}
 		})
@@ -146,7 +150,7 @@ func (w *Web) lineChanged(c *fiber.Ctx, p page, n int, x app.QuoteVersion, err e
 	l.Changed, l.OOB = !p.IsError, true
 	if p.IsError {
 		keep(l)
-		l.Error = fieldWords(field, msg)
+		l.Error = fieldWords(p.Loc, field, msg)
 	}
 	return w.fragment(c, status, "quote", p, struct {
 		*lineView
@@ -156,7 +160,7 @@ func (w *Web) lineChanged(c *fiber.Ctx, p page, n int, x app.QuoteVersion, err e
 
 // fieldWords says a problem in words with the field it names: a quote's
 // "lines[3].quantity" is line 4's quantity.
-func fieldWords(field, msg string) string {
+func fieldWords(loc i18n.Locale, field, msg string) string {
 	if field == "" {
 		return msg
 	}
@@ -164,7 +168,7 @@ func fieldWords(field, msg string) string {
 	if i := strings.LastIndexByte(field, '.'); i >= 0 && strings.HasPrefix(field, "lines[") {
 		name = field[i+1:]
 	}
-	return strings.ReplaceAll(name, "_", " ") + " " + msg
+	return loc.FieldProblem(name, msg)
 }
 
 // header changes the quote's discount, validity, contact and notes.
@@ -176,7 +180,7 @@ func (w *Web) header(c *fiber.Ctx) error {
 		patch.HeaderDiscountPct = disc
 		until, ok := quotient.ParseDate(strings.TrimSpace(c.FormValue("valid_until")))
 		if !ok {
-			err = quotient.FieldErrorf(quotient.Invalid, "valid_until", "must be a date such as 2026-12-31")
+			err = quotient.FieldErrorf(quotient.Invalid, "valid_until", "must be a date such as %s", "2026-12-31")
 		}
 		patch.ValidUntil = &until
 	}
@@ -186,10 +190,10 @@ func (w *Web) header(c *fiber.Ctx) error {
 	if err == nil {
 		x, err = w.app.UpdateQuote(c.UserContext(), c.Params("id"), version(c), 0, patch)
 	}
-	msg, field, ok := said(err)
+	msg, field, ok := said(p.Loc, err)
 	switch {
 	case ok:
-		p.Message, p.IsError = "The quote was not changed: "+fieldWords(field, msg), true
+		p.Message, p.IsError = p.T("The quote was not changed: %s", fieldWords(p.Loc, field, msg)), true
 		return w.quotePage(c, p, fiber.StatusUnprocessableEntity, 0, 0, func(v *quoteView) {
 			v.HeaderDiscount, v.ValidUntilInput, v.Notes, v.ContactID = c.FormValue("header_discount_pct"), c.FormValue("valid_until"), notes, contact
 			v.FieldErrors[field] = msg
@@ -197,7 +201,7 @@ func (w *Web) header(c *fiber.Ctx) error {
 	case err != nil:
 		return w.fail(c, p, err)
 	}
-	p.Message = fmt.Sprintf("Quote %s changed; it is priced again: total %s.", x.Quote.Number, money(x))
+	p.Message = p.T("Quote %s changed; it is priced again: total %s.", x.Quote.Number, money(p.Loc, x))
 	return w.quotePage(c, p, 200, 0, 0, nil)
 }
 
@@ -205,16 +209,16 @@ func (w *Web) header(c *fiber.Ctx) error {
 func (w *Web) submit(c *fiber.Ctx) error {
 	p := signedIn(c, "Quote", "quotes")
 	sub, err := w.app.SubmitQuote(c.UserContext(), c.Params("id"))
-	if done, err := w.refused(c, p, err, "The quote was not submitted: ", 0); done {
+	if done, err := w.refused(c, p, err, "The quote was not submitted: %s", 0); done {
 		return err
 	}
-	p.Message = fmt.Sprintf("Quote %s is approved: no approval rule applies. Send it to the customer next.", sub.Quote.Number)
+	p.Message = p.T("Quote %s is approved: no approval rule applies. Send it to the customer next.", sub.Quote.Number)
 	if sub.Version.Status == quote.PendingApproval {
 		var rules []string
 		for _, r := range sub.Requests {
 			rules = append(rules, r.RuleName)
 		}
-		p.Message = fmt.Sprintf("Quote %s waits for approval (%s); the approvers have been told by e-mail.", sub.Quote.Number, strings.Join(rules, ", "))
+		p.Message = p.T("Quote %s waits for approval (%s); the approvers have been told by e-mail.", sub.Quote.Number, strings.Join(rules, ", "))
 	}
 	return w.quotePage(c, p, 200, 0, 0, nil)
 }
@@ -223,10 +227,10 @@ func (w *Web) submit(c *fiber.Ctx) error {
 func (w *Web) revise(c *fiber.Ctx) error {
 	p := signedIn(c, "Quote", "quotes")
 	x, err := w.app.ReviseQuote(c.UserContext(), c.Params("id"))
-	if done, err := w.refused(c, p, err, "No new version: ", 0); done {
+	if done, err := w.refused(c, p, err, "No new version: %s", 0); done {
 		return err
 	}
-	p.Message = fmt.Sprintf("Version %d of quote %s is a new draft; version %d is kept as it was.", x.Version.Version, x.Quote.Number, x.Version.Version-1)
+	p.Message = p.T("Version %d of quote %s is a new draft; version %d is kept as it was.", x.Version.Version, x.Quote.Number, x.Version.Version-1)
 	return w.quotePage(c, p, 200, 0, 0, nil)
 }
 
@@ -249,8 +253,8 @@ func (w *Web) send(c *fiber.Ctx) error {
 	if err == nil {
 		d, err = w.app.SendQuote(ctx, c.Params("id"), in)
 	}
-	if msg, field, ok := said(err); ok {
-		p.Message, p.IsError = "The quote was not sent: "+fieldWords(field, msg), true
+	if msg, field, ok := said(p.Loc, err); ok {
+		p.Message, p.IsError = p.T("The quote was not sent: %s", fieldWords(p.Loc, field, msg)), true
 		return w.quotePage(c, p, fiber.StatusUnprocessableEntity, 0, 0, nil)
 	}
 	if err != nil {
@@ -259,7 +263,7 @@ func (w *Web) send(c *fiber.Ctx) error {
 	if whom == "" && d.Send != nil {
 		whom = d.Send.Recipient
 	}
-	p.Message = fmt.Sprintf("Quote %s sent to %s. Its link is below to copy; the delivery shows when the e-mail leaves.", d.Quote.Number, whom)
+	p.Message = p.T("Quote %s sent to %s. Its link is below to copy; the delivery shows when the e-mail leaves.", d.Quote.Number, whom)
 	return w.quotePage(c, p, 200, 0, 0, nil)
 }
 
@@ -287,8 +291,8 @@ func (w *Web) diff(c *fiber.Ctx) error {
 		from = max(1, to-1)
 	}
 	d, err := w.app.QuoteDiff(ctx, x.Quote.ID, from, to)
-	if msg, field, ok := said(err); ok {
-		p.Message, p.IsError = fieldWords(field, msg), true
+	if msg, field, ok := said(p.Loc, err); ok {
+		p.Message, p.IsError = fieldWords(p.Loc, field, msg), true
 		d = quote.Diff{From: from, To: to}
 	} else if err != nil {
 		return w.fail(c, p, err)
@@ -297,6 +301,6 @@ func (w *Web) diff(c *fiber.Ctx) error {
 	for i := 1; i <= x.Quote.CurrentVersion; i++ {
 		v.Versions = append(v.Versions, i)
 	}
-	p.Title, p.Diff = "Quote "+x.Quote.Number+": versions", v
+	p.Title, p.Diff = p.T("Quote %s: versions", x.Quote.Number), v
 	return w.render(c, 200, "diff", p)
 }

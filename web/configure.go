@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"maps"
 	"sort"
 	"strconv"
@@ -12,7 +11,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/catalog"
-	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -120,12 +119,12 @@ func (w *Web) configPage(c *fiber.Ctx, p page, chosen map[string]string, touched
 			break
 		}
 	}
-	if msg, field, ok := said(err); ok {
-		p.Message, p.IsError = fieldWords(field, msg), true
+	if msg, field, ok := said(p.Loc, err); ok {
+		p.Message, p.IsError = fieldWords(p.Loc, field, msg), true
 	} else if err != nil {
 		return w.fail(c, p, err)
 	}
-	v := configViewOf(x, n, pr, got, p.CSRF)
+	v := configViewOf(p.Loc, x, n, pr, got, p.CSRF)
 	for code := range touched {
 		v.Chosen = append(v.Chosen, code)
 	}
@@ -133,25 +132,25 @@ func (w *Web) configPage(c *fiber.Ctx, p page, chosen map[string]string, touched
 	status := 200
 	if apply && v.Valid && !p.IsError {
 		_, err := w.app.EditQuoteLine(ctx, x.Quote.ID, x.Version.Version, 0, quote.LineEdit{Line: n, ProductID: pr.ID, Configuration: got.Values})
-		msg, field, ok := said(err)
+		msg, field, ok := said(p.Loc, err)
 		switch {
 		case err == nil:
 			q := signedIn(c, "Quote", "quotes")
-			q.Message = fmt.Sprintf("Line %d configured (%s); the quote is priced again.", n, configSummary(pr, got.Values))
+			q.Message = q.T("Line %d configured (%s); the quote is priced again.", n, configSummary(q.Loc, pr, got.Values))
 			return w.quotePage(c, q, 200, 0, (n-1)/linesPerPage+1, nil)
 		case ok:
-			p.Message, p.IsError = fieldWords(field, msg), true
+			p.Message, p.IsError = fieldWords(p.Loc, field, msg), true
 		default:
 			return w.fail(c, p, err)
 		}
 	}
 	if apply && !v.Valid {
-		p.Message, p.IsError = "The configuration is not valid yet: "+strings.Join(v.Errors, "; ")+".", true
+		p.Message, p.IsError = p.T("The configuration is not valid yet: %s.", strings.Join(v.Errors, "; ")), true
 	}
 	if p.IsError {
 		status = fiber.StatusUnprocessableEntity
 	}
-	p.Title, p.Config = "Configure line "+strconv.Itoa(n)+" of "+x.Quote.Number, v
+	p.Title, p.Config = p.T("Configure line %d of %s", n, x.Quote.Number), v
 	if htmx(c) && !apply {
 		return w.fragment(c, 200, "configure", p, p, "cfgform")
 	}
@@ -159,48 +158,48 @@ func (w *Web) configPage(c *fiber.Ctx, p page, chosen map[string]string, touched
 }
 
 // configViewOf shows a configuration as the rules resolved it.
-func configViewOf(x app.QuoteVersion, n int, pr catalog.Product, got app.Configured, csrf string) *configView {
+func configViewOf(loc i18n.Locale, x app.QuoteVersion, n int, pr catalog.Product, got app.Configured, csrf string) *configView {
 	v := &configView{QuoteID: x.Quote.ID, Number: x.Quote.Number, Product: pr.Name, SKU: pr.SKU, ProductID: pr.ID, N: n, Version: x.Version.Version,
 		Page: (n-1)/linesPerPage + 1, Valid: got.Valid, CSRF: csrf}
 	if got.Currency != "" {
-		v.PriceDelta = document.Money(got.PriceDelta, got.Currency)
+		v.PriceDelta = loc.Money(got.PriceDelta, got.Currency)
 	}
 	byAttr := map[string][]string{}
 	for _, e := range got.Errors {
 		if e.Attribute != "" {
 			byAttr[e.Attribute] = append(byAttr[e.Attribute], e.Message)
 		}
-		v.Errors = append(v.Errors, issueWords(e))
+		v.Errors = append(v.Errors, issueWords(loc, e))
 	}
 	for _, e := range got.Warnings {
-		v.Warnings = append(v.Warnings, issueWords(e))
+		v.Warnings = append(v.Warnings, issueWords(loc, e))
 	}
 	for _, st := range got.Attributes {
 		a := st.Attribute
 		f := configField{Code: a.Code, Name: a.Name, Type: string(a.Type), Value: st.Value, Unit: a.Unit, Required: a.Required,
 			Error: strings.Join(byAttr[a.Code], "; ")}
 		if strings.HasPrefix(st.Source, "selected by rule") {
-			f.Source = "Chosen for you: " + st.Source
+			f.Source = loc.T("Chosen for you: %s", st.Source)
 		}
 		switch a.Type {
 		case catalog.Enum:
 			for _, o := range st.Allowed {
 				lbl := o.Label
 				if !o.PriceDelta.IsZero() && got.Currency != "" {
-					lbl += " (+" + document.Money(o.PriceDelta, got.Currency) + ")"
+					lbl += " (+" + loc.Money(o.PriceDelta, got.Currency) + ")"
 				}
 				f.Options = append(f.Options, struct{ Code, Label string }{o.Code, lbl})
 			}
 		case catalog.Number:
 			var hint []string
 			if a.Min != nil {
-				hint = append(hint, "from "+a.Min.String())
+				hint = append(hint, loc.T("from %s", loc.Number(*a.Min)))
 			}
 			if a.Max != nil {
-				hint = append(hint, "to "+a.Max.String())
+				hint = append(hint, loc.T("to %s", loc.Number(*a.Max)))
 			}
 			if a.Step != nil {
-				hint = append(hint, "in steps of "+a.Step.String())
+				hint = append(hint, loc.T("in steps of %s", loc.Number(*a.Step)))
 			}
 			f.Hint = strings.Join(hint, " ")
 			if a.Unit != "" && f.Hint != "" {
@@ -213,9 +212,9 @@ func configViewOf(x app.QuoteVersion, n int, pr catalog.Product, got app.Configu
 }
 
 // issueWords is a configuration issue with the rule that raised it.
-func issueWords(e catalog.Issue) string {
+func issueWords(loc i18n.Locale, e catalog.Issue) string {
 	if e.RuleName != "" && !strings.Contains(e.Message, e.RuleName) {
-		return e.Message + " (rule: " + e.RuleName + ")"
+		return loc.T("%s (rule: %s)", e.Message, e.RuleName)
 	}
 	return e.Message
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,7 +11,7 @@ import (
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/crm"
-	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/quote"
 	"github.com/shopspring/decimal"
 )
@@ -34,7 +33,7 @@ type quoteRow struct {
 }
 
 // rows shows quotes with their accounts' names.
-func (w *Web) rows(ctx context.Context, qs []app.QuoteVersion) ([]quoteRow, error) {
+func (w *Web) rows(ctx context.Context, loc i18n.Locale, qs []app.QuoteVersion) ([]quoteRow, error) {
 	names := map[string]string{}
 	out := make([]quoteRow, 0, len(qs))
 	for _, x := range qs {
@@ -47,18 +46,18 @@ func (w *Web) rows(ctx context.Context, qs []app.QuoteVersion) ([]quoteRow, erro
 			name, names[x.Quote.AccountID] = acc.Name, acc.Name
 		}
 		out = append(out, quoteRow{ID: x.Quote.ID, Number: x.Quote.Number, Account: name, Status: string(x.Version.Status),
-			StatusLabel: statusLabel(x.Version.Status), ValidUntil: x.Version.ValidUntil.String(), Total: money(x)})
+			StatusLabel: loc.T(statusLabel(x.Version.Status)), ValidUntil: loc.Date(x.Version.ValidUntil), Total: money(loc, x)})
 	}
 	return out, nil
 }
 
 func statusLabel(s quote.Status) string { return label(string(s)) }
 
-func money(x app.QuoteVersion) string {
+func money(loc i18n.Locale, x app.QuoteVersion) string {
 	if x.Version.Priced == nil {
 		return ""
 	}
-	return document.Money(x.Version.Priced.Total, x.Quote.Currency)
+	return loc.Money(x.Version.Priced.Total, x.Quote.Currency)
 }
 
 // home is the signed-in person's start: what waits for their approval and
@@ -79,10 +78,10 @@ func (w *Web) homeWith(c *fiber.Ctx, p page, status int) error {
 	if err != nil {
 		return w.fail(c, p, err)
 	}
-	if p.Quotes, err = w.rows(ctx, open); err != nil {
+	if p.Quotes, err = w.rows(ctx, p.Loc, open); err != nil {
 		return w.fail(c, p, err)
 	}
-	if p.Waiting, err = w.rows(ctx, waiting); err != nil {
+	if p.Waiting, err = w.rows(ctx, p.Loc, waiting); err != nil {
 		return w.fail(c, p, err)
 	}
 	if err := w.pipeline(ctx, &p); err != nil {
@@ -116,8 +115,8 @@ func (w *Web) pipeline(ctx context.Context, p *page) error {
 			names[o.AccountID] = acc.Name
 		}
 		weighted := o.Amount.Mul(o.Probability).Div(decimal.NewFromInt(100))
-		p.Pipeline = append(p.Pipeline, pipelineRow{ID: o.ID, Name: o.Name, Account: names[o.AccountID], Stage: string(o.Stage), Close: o.CloseDate.String(),
-			Amount: document.Money(o.Amount, o.Currency), Weighted: document.Money(weighted, o.Currency), Version: o.Version,
+		p.Pipeline = append(p.Pipeline, pipelineRow{ID: o.ID, Name: o.Name, Account: names[o.AccountID], Stage: string(o.Stage), Close: p.Loc.Date(o.CloseDate),
+			Amount: p.Loc.Money(o.Amount, o.Currency), Weighted: p.Loc.Money(weighted, o.Currency), Version: o.Version,
 			Next: crm.Stages[min(stageOrder(string(o.Stage))+1, len(crm.Stages)-1)]})
 		if totals[o.Currency] == nil {
 			totals[o.Currency] = &sums{}
@@ -129,8 +128,8 @@ func (w *Web) pipeline(ctx context.Context, p *page) error {
 	sort.SliceStable(p.Pipeline, func(i, j int) bool { return stageOrder(p.Pipeline[i].Stage) < stageOrder(p.Pipeline[j].Stage) })
 	sort.Strings(curs)
 	for _, c := range curs {
-		p.PipelineTotals = append(p.PipelineTotals, struct{ Currency, Amount, Weighted string }{c, document.Money(totals[c].amount, c),
-			document.Money(totals[c].weighted, c)})
+		p.PipelineTotals = append(p.PipelineTotals, struct{ Currency, Amount, Weighted string }{c, p.Loc.Money(totals[c].amount, c),
+			p.Loc.Money(totals[c].weighted, c)})
 	}
 	if p.User.Role != quotient.RoleSalesRep && p.User.Role != quotient.RoleSalesManager {
 		return nil
@@ -140,11 +139,11 @@ func (w *Web) pipeline(ctx context.Context, p *page) error {
 		return err
 	}
 	cur, _ := quotient.LookupCurrency(perf.Currency)
-	m := func(n int64) string { return document.Money(cur.FromMinor(n), perf.Currency) }
-	month := &monthView{Period: perf.Period, Currency: perf.Currency, Quota: document.Money(perf.Quota, perf.Currency), Bookings: m(perf.Figures.Bookings),
-		Attainment: "no quota", Accrued: m(perf.Commission.Accrued), Payable: m(perf.Commission.Payable)}
+	m := func(n int64) string { return p.Loc.Money(cur.FromMinor(n), perf.Currency) }
+	month := &monthView{Period: perf.Period, Currency: perf.Currency, Quota: p.Loc.Money(perf.Quota, perf.Currency), Bookings: m(perf.Figures.Bookings),
+		Attainment: p.T("no quota"), Accrued: m(perf.Commission.Accrued), Payable: m(perf.Commission.Payable)}
 	if perf.AttainmentPct != nil {
-		month.Attainment = perf.AttainmentPct.StringFixed(1) + "%"
+		month.Attainment = p.Loc.Percent(perf.AttainmentPct.Round(1))
 	}
 	p.Month = month
 	return nil
@@ -163,14 +162,14 @@ func (w *Web) moveStage(c *fiber.Ctx) error {
 	var qe *quotient.Error
 	switch {
 	case errors.As(err, &qe) && qe.Code != quotient.Internal && qe.Code != quotient.Unavailable:
-		p.Message, p.IsError = qe.Message, true
+		p.Message, p.IsError = p.Loc.Error(qe), true
 		if qe.Code == quotient.Stale {
-			p.Message = "Someone changed that opportunity since this page was shown; here it is as it is now."
+			p.Message = p.T("Someone changed that opportunity since this page was shown; here it is as it is now.")
 		}
 	case err != nil:
 		return w.fail(c, p, err)
 	default:
-		p.Message = fmt.Sprintf("%s moved to %s.", o.Name, o.Stage)
+		p.Message = p.T("%s moved to %s.", o.Name, p.T(label(string(o.Stage))))
 	}
 	status := 200
 	if p.IsError {

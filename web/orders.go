@@ -3,7 +3,6 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/quotient-cpq/quotient"
-	"github.com/quotient-cpq/quotient/document"
 	"github.com/quotient-cpq/quotient/order"
 )
 
@@ -30,7 +29,7 @@ func (w *Web) orders(c *fiber.Ctx) error {
 		}
 		st := o.Shown()
 		p.Orders = append(p.Orders, orderRow{ID: o.ID, Number: o.Number, Account: names[o.AccountID], Status: string(st),
-			StatusLabel: label(string(st)), Date: quotient.DateOf(o.CreatedAt).String(), Total: document.Money(o.Total, o.Currency)})
+			StatusLabel: p.T(label(string(st))), Date: p.Loc.Date(quotient.DateOf(o.CreatedAt)), Total: p.Loc.Money(o.Total, o.Currency)})
 	}
 	return w.render(c, 200, "orders", p)
 }
@@ -60,12 +59,12 @@ func (w *Web) order(c *fiber.Ctx) error {
 		return w.fail(c, p, err)
 	}
 	st := o.Shown()
-	v := &orderView{orderRow: orderRow{ID: o.ID, Number: o.Number, Account: acc.Name, Status: string(st), StatusLabel: label(string(st)),
-		Date: quotient.DateOf(o.CreatedAt).String(), Total: document.Money(o.Total, o.Currency)}, QuoteID: o.QuoteID, Quote: q.Quote.Number, Hold: o.HoldReason}
+	v := &orderView{orderRow: orderRow{ID: o.ID, Number: o.Number, Account: acc.Name, Status: string(st), StatusLabel: p.T(label(string(st))),
+		Date: p.Loc.Date(quotient.DateOf(o.CreatedAt)), Total: p.Loc.Money(o.Total, o.Currency)}, QuoteID: o.QuoteID, Quote: q.Quote.Number, Hold: o.HoldReason}
 	for _, l := range o.Lines {
-		v.Lines = append(v.Lines, struct{ SKU, Name, Ordered, Reserved, Shipped, Back, Net string }{l.SKU, l.Name, l.Quantity.Decimal().String(),
-			l.Reserved.Decimal().String(), l.Fulfilled.Decimal().String(), l.Backordered().Decimal().String(), document.Money(l.NetAmount, o.Currency)})
+		v.Lines = append(v.Lines, struct{ SKU, Name, Ordered, Reserved, Shipped, Back, Net string }{l.SKU, l.Name, p.Loc.Number(l.Quantity.Decimal()),
+			p.Loc.Number(l.Reserved.Decimal()), p.Loc.Number(l.Fulfilled.Decimal()), p.Loc.Number(l.Backordered().Decimal()), p.Loc.Money(l.NetAmount, o.Currency)})
 	}
-	p.Title, p.Order = "Order "+o.Number, v
+	p.Title, p.Order = p.T("Order %s", o.Number), v
 	return w.render(c, 200, "order", p)
 }

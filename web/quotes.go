@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ import (
 	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/crm"
-	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 )
@@ -29,6 +28,7 @@ const linesPerPage = 50
 // actions the person may take on it in its status.
 type quoteView struct {
 	quoteRow
+	loc                         i18n.Locale
 	AccountID, Opportunity, Rep string
 	Currency                    string
 	Version, Current, Revision  int
@@ -115,13 +115,14 @@ func (w *Web) loadQuote(ctx context.Context, p page, id string, n, pg int) (*quo
 // quoteViewOf is the view of x with page pg of its lines, or only line
 // number only when it is not 0 (an htmx answer to a change of that line).
 func (w *Web) quoteViewOf(ctx context.Context, p page, x app.QuoteVersion, pg, only int) (*quoteView, error) {
-	rows, err := w.rows(ctx, []app.QuoteVersion{x})
+	rows, err := w.rows(ctx, p.Loc, []app.QuoteVersion{x})
 	if err != nil {
 		return nil, err
 	}
 	act, _ := quotient.ActorFrom(ctx)
 	q, ver := x.Quote, x.Version
-	v := &quoteView{quoteRow: rows[0], AccountID: q.AccountID, Currency: q.Currency, Version: ver.Version, Current: q.CurrentVersion, Revision: ver.ETag,
+	loc := p.Loc
+	v := &quoteView{quoteRow: rows[0], loc: loc, AccountID: q.AccountID, Currency: q.Currency, Version: ver.Version, Current: q.CurrentVersion, Revision: ver.ETag,
 		Draft: ver.Status == quote.Draft, MayWrite: quote.MayWrite(act, q), SeesMargin: seesMargin(act.Role), CSRF: p.CSRF,
 		HeaderDiscount: ver.HeaderDiscountPct.String(), Notes: ver.Notes, ValidUntilInput: ver.ValidUntil.String(), ContactID: q.ContactID,
 		FieldErrors: map[string]string{}}
@@ -140,13 +141,13 @@ func (w *Web) quoteViewOf(ctx context.Context, p page, x app.QuoteVersion, pg, o
 	if r == nil {
 		r = &pricing.Result{}
 	}
-	v.Subtotal, v.Discount, v.Net = document.Money(r.Subtotal, cur), document.Money(r.DiscountTotal, cur), document.Money(r.NetTotal, cur)
-	v.DiscountPct, v.Conflicts = r.DiscountPct.StringFixed(1)+"%", r.HasConflicts
+	v.Subtotal, v.Discount, v.Net = loc.Money(r.Subtotal, cur), loc.Money(r.DiscountTotal, cur), loc.Money(r.NetTotal, cur)
+	v.DiscountPct, v.Conflicts = loc.Percent(r.DiscountPct.Round(1)), r.HasConflicts
 	if r.MarginPct != nil {
-		v.Margin = document.Money(*r.Margin, cur) + " (" + r.MarginPct.StringFixed(1) + "%)"
+		v.Margin = loc.Money(*r.Margin, cur) + " (" + loc.Percent(r.MarginPct.Round(1)) + ")"
 	}
 	for _, t := range r.Taxes {
-		v.Taxes = append(v.Taxes, taxView{Name: t.Name, Base: document.Money(t.Base, cur), Tax: document.Money(t.Tax, cur)})
+		v.Taxes = append(v.Taxes, taxView{Name: t.Name, Base: loc.Money(t.Base, cur), Tax: loc.Money(t.Tax, cur)})
 	}
 	v.LineCount = len(ver.Lines)
 	v.Pages = max(1, (v.LineCount+linesPerPage-1)/linesPerPage)
@@ -176,7 +177,7 @@ func (w *Web) lineOf(ctx context.Context, v *quoteView, ver quote.Version, r *pr
 	if i >= len(r.Lines) {
 		return l, nil
 	}
-	cur := v.Currency
+	cur, loc := v.Currency, v.loc
 	pl := r.Lines[i]
 	l.SKU, l.Name = pl.SKU, pl.Name
 	// Only a configured line needs its product: the words of its
@@ -190,24 +191,24 @@ func (w *Web) lineOf(ctx context.Context, v *quoteView, ver quote.Version, r *pr
 			}
 			products[in.ProductID] = pr
 		}
-		l.Configurable, l.Config = len(pr.Attributes) > 0, configSummary(pr, pl.Configuration)
+		l.Configurable, l.Config = len(pr.Attributes) > 0, configSummary(loc, pr, pl.Configuration)
 	}
-	l.List, l.Unit, l.Net, l.Tax = document.Money(pl.ListPrice, cur), document.Money(pl.UnitPrice, cur), document.Money(pl.NetAmount, cur),
-		document.Money(pl.TaxAmount, cur)
-	l.TaxRate = pl.TaxRatePct.String() + "%"
+	l.List, l.Unit, l.Net, l.Tax = loc.Money(pl.ListPrice, cur), loc.Money(pl.UnitPrice, cur), loc.Money(pl.NetAmount, cur),
+		loc.Money(pl.TaxAmount, cur)
+	l.TaxRate = loc.Percent(pl.TaxRatePct)
 	if v.SeesMargin && pl.MarginPct != nil {
-		l.Margin = pl.MarginPct.StringFixed(1) + "%"
+		l.Margin = loc.Percent(pl.MarginPct.Round(1))
 	}
 	l.Notes, l.Conflicts = pl.Warnings, pl.Conflicts
 	for _, s := range pl.Trace {
-		t := traceStep{Step: stepLabel(s.Step), Detail: s.Detail, Priced: s.Priced, Skipped: strings.HasSuffix(s.Step, "_skipped") || s.Step == "rules_not_applicable"}
+		t := traceStep{Step: loc.T(stepLabel(s.Step)), Detail: s.Detail, Priced: s.Priced, Skipped: strings.HasSuffix(s.Step, "_skipped") || s.Step == "rules_not_applicable"}
 		if s.Ref != nil {
 			t.Ref = s.Ref.Name
 		}
 		if s.Priced {
-			t.After = document.Money(s.After, cur)
+			t.After = loc.Money(s.After, cur)
 			if s.Step != "tax" { // tax has an amount, not a price before and after
-				t.Before = document.Money(s.Before, cur)
+				t.Before = loc.Money(s.Before, cur)
 			}
 		}
 		l.Trace = append(l.Trace, t)
@@ -217,7 +218,7 @@ func (w *Web) lineOf(ctx context.Context, v *quoteView, ver quote.Version, r *pr
 
 // configSummary names a line's configuration in the product's words:
 // "Processor: 32 cores · Memory: 256 GB".
-func configSummary(pr catalog.Product, cfg map[string]string) string {
+func configSummary(loc i18n.Locale, pr catalog.Product, cfg map[string]string) string {
 	var parts []string
 	for _, a := range pr.Attributes {
 		val, ok := cfg[a.Code]
@@ -232,9 +233,9 @@ func configSummary(pr catalog.Product, cfg map[string]string) string {
 		}
 		switch {
 		case a.Type == catalog.Boolean && val == "true":
-			shown = "yes"
+			shown = loc.T("yes")
 		case a.Type == catalog.Boolean:
-			shown = "no"
+			shown = loc.T("no")
 		case a.Unit != "":
 			shown += " " + a.Unit
 		}
@@ -262,7 +263,7 @@ func (w *Web) quote(c *fiber.Ctx) error {
 	n, _ := strconv.Atoi(c.Query("version"))
 	pg, _ := strconv.Atoi(c.Query("page"))
 	if c.Query("said") == "created" {
-		p.Message = "A new draft: find products below and add them; every change prices the quote again."
+		p.Message = p.T("A new draft: find products below and add them; every change prices the quote again.")
 	}
 	return w.quotePage(c, p, 200, n, pg, nil)
 }
@@ -286,7 +287,7 @@ func (w *Web) quotePage(c *fiber.Ctx, p page, status, n, pg int, keep func(*quot
 	if keep != nil {
 		keep(v)
 	}
-	p.Title, p.Quote = "Quote "+v.Number, v
+	p.Title, p.Quote = p.T("Quote %s", v.Number), v
 	return w.render(c, status, "quote", p)
 }
 
@@ -318,20 +319,20 @@ func (w *Web) quoteExtras(ctx context.Context, c *fiber.Ctx, p page, v *quoteVie
 	}
 	name := w.ownerNames(ctx)
 	for _, r := range reqs {
-		row := approvalRow{Rule: r.RuleName, Status: label(r.Status), Comment: r.Comment}
+		row := approvalRow{Rule: r.RuleName, Status: r.Status, Comment: r.Comment}
 		switch {
 		case r.ApproverID != "":
 			row.Approver = name(r.ApproverID)
 		case r.ApproverRole != "":
-			row.Approver = "any " + label(r.ApproverRole)
+			row.Approver = p.T("any %s", p.T(label(r.ApproverRole)))
 		default:
-			row.Approver = label(r.ApproverKind)
+			row.Approver = p.T(label(r.ApproverKind))
 		}
 		if r.DecidedBy != "" {
 			row.DecidedBy = name(r.DecidedBy)
 		}
 		if r.DecidedAt != nil {
-			row.DecidedAt = r.DecidedAt.UTC().Format("2006-01-02 15:04")
+			row.DecidedAt = p.Loc.Time(*r.DecidedAt)
 		}
 		v.Approvals = append(v.Approvals, row)
 	}
@@ -343,15 +344,15 @@ func (w *Web) quoteExtras(ctx context.Context, c *fiber.Ctx, p page, v *quoteVie
 		if d.Send != nil || len(d.Emails) > 0 || d.Decision != nil {
 			dv := &deliveryView{PortalURL: d.PortalURL}
 			if d.Send != nil {
-				dv.SentTo, dv.SentAt, dv.Expires = d.Send.Recipient, d.Send.SentAt.UTC().Format("2006-01-02 15:04"), d.Send.ExpiresAt.UTC().Format("2006-01-02")
+				dv.SentTo, dv.SentAt, dv.Expires = d.Send.Recipient, p.Loc.Time(d.Send.SentAt), p.Loc.Date(quotient.DateOf(d.Send.ExpiresAt))
 			}
 			for _, m := range d.Emails {
-				dv.Emails = append(dv.Emails, struct{ To, Subject, Status, Attempts, Error string }{m.Email.To, m.Email.Subject, label(string(m.Status)),
+				dv.Emails = append(dv.Emails, struct{ To, Subject, Status, Attempts, Error string }{m.Email.To, m.Email.Subject, string(m.Status),
 					strconv.Itoa(m.Attempts), m.LastError})
 			}
 			if d.Decision != nil {
-				dv.Decision = fmt.Sprintf("%s by %s <%s> on %s", label(string(d.Decision.Kind)), d.Decision.SignerName, d.Decision.SignerEmail,
-					d.Decision.DecidedAt.UTC().Format("2006-01-02 15:04"))
+				dv.Decision = p.T("%s by %s <%s> on %s", p.T(label(string(d.Decision.Kind))), d.Decision.SignerName, d.Decision.SignerEmail,
+					p.Loc.Time(d.Decision.DecidedAt))
 			}
 			v.Delivery = dv
 		}
@@ -362,12 +363,12 @@ func (w *Web) quoteExtras(ctx context.Context, c *fiber.Ctx, p page, v *quoteVie
 	}
 	for i := len(evs) - 1; i >= 0 && len(v.History) < 30; i-- {
 		e := evs[i]
-		who := "the customer"
+		who := p.T("the customer")
 		if e.ActorID != "" {
 			who = name(e.ActorID)
 		}
-		v.History = append(v.History, historyRow{At: e.At.UTC().Format("2006-01-02 15:04"), Who: who, Kind: label(e.Kind),
-			Detail: fmt.Sprintf("version %d: %s", e.Version, e.Detail)})
+		v.History = append(v.History, historyRow{At: p.Loc.Time(e.At), Who: who, Kind: p.T(label(e.Kind)),
+			Detail: p.T("version %d: %s", e.Version, e.Detail)})
 	}
 	return nil
 }
@@ -410,9 +411,12 @@ func (w *Web) products(c *fiber.Ctx) error {
 
 // fragment renders named templates of a page's set, for htmx to swap.
 func (w *Web) fragment(c *fiber.Ctx, status int, pageName string, p page, data any, names ...string) error {
+	if p.Loc.Tag == "" {
+		p.Loc = localeOf(c)
+	}
 	var b strings.Builder
 	for _, n := range names {
-		if err := w.pages[pageName].ExecuteTemplate(&b, n, data); err != nil {
+		if err := w.pages[p.Loc.Lang][pageName].ExecuteTemplate(&b, n, data); err != nil {
 			return err
 		}
 	}
@@ -425,15 +429,15 @@ func htmx(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
 
 // said is the outcome of a change for the page: a sentence, or the
 // problem and the field it names.
-func said(err error) (msg, field string, ok bool) {
+func said(loc i18n.Locale, err error) (msg, field string, ok bool) {
 	var qe *quotient.Error
 	if !errors.As(err, &qe) || qe.Code == quotient.Internal || qe.Code == quotient.Unavailable || qe.Code == quotient.NotFound ||
 		qe.Code == quotient.Forbidden {
 		return "", "", false
 	}
-	msg = qe.Message
+	msg = loc.Error(qe)
 	if qe.Code == quotient.Stale {
-		msg = "Someone changed this quote since the page was shown; here it is as it is now. " + msg
+		msg = loc.T("Someone changed this quote since the page was shown; here it is as it is now.") + " " + msg
 	}
 	return msg, qe.Field, true
 }
@@ -446,7 +450,7 @@ func decimalField(c *fiber.Ctx, name string, blank bool) (*decimal.Decimal, erro
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return nil, quotient.FieldErrorf(quotient.Invalid, name, "must be a number, such as 2 or 12.5")
+		return nil, quotient.FieldErrorf(quotient.Invalid, name, "must be a number, such as %s or %s", "2", "12.5")
 	}
 	return &d, nil
 }
@@ -474,12 +478,12 @@ func (w *Web) quoteList(c *fiber.Ctx) error {
 		f.OwnerID = ""
 	}
 	qs, err := w.app.Quotes(ctx, f)
-	if msg, field, ok := said(err); ok {
-		p.Message, p.IsError = fieldWords(field, msg), true
+	if msg, field, ok := said(p.Loc, err); ok {
+		p.Message, p.IsError = fieldWords(p.Loc, field, msg), true
 	} else if err != nil {
 		return w.fail(c, p, err)
 	}
-	if p.Quotes, err = w.rows(ctx, qs); err != nil {
+	if p.Quotes, err = w.rows(ctx, p.Loc, qs); err != nil {
 		return w.fail(c, p, err)
 	}
 	for _, s := range []quote.Status{quote.Draft, quote.PendingApproval, quote.Approved, quote.Sent, quote.Accepted, quote.Rejected, quote.Expired} {

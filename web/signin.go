@@ -9,42 +9,48 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/i18n"
 )
 
 func (w *Web) signinPage(c *fiber.Ctx) error {
-	return w.render(c, 200, "signin", page{Title: "Sign in"})
+	return w.render(c, 200, "signin", anon(c, "Sign in"))
 }
 
 // askLink e-mails a sign-in link. The answer is the same whether the
 // address is known or not; an address asking too often is told to wait.
 func (w *Web) askLink(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	p := page{Title: "Sign in", Email: email}
+	p := anon(c, "Sign in")
+	p.Email = email
 	if !w.asks.allow(c.IP(), time.Now()) {
-		p.Message, p.IsError = "Too many sign-in requests from your network; wait 15 minutes and try again.", true
+		p.Message, p.IsError = p.T("Too many sign-in requests from your network; wait 15 minutes and try again."), true
 		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
 	}
 	if !strings.Contains(email, "@") || len(email) > 254 {
-		p.Message, p.IsError = "Enter your e-mail address, such as name@example.com.", true
+		p.Message, p.IsError = p.T("Enter your e-mail address, such as name@example.com."), true
 		return w.render(c, fiber.StatusUnprocessableEntity, "signin", p)
 	}
 	if err := w.app.EmailSignInLink(c.UserContext(), email); err != nil {
 		return w.fail(c, p, err)
 	}
-	p.Message = "If " + email + " belongs to a Quotient user, a sign-in link is on its way. It works once, within 30 minutes."
+	p.Message = p.T("If %s belongs to a Quotient user, a sign-in link is on its way. It works once, within 30 minutes.", email)
 	return w.render(c, 200, "signin", p)
 }
 
 // redeemPage asks for a click before the link is used, so that a mail
 // scanner that follows links does not use it up.
 func (w *Web) redeemPage(c *fiber.Ctx) error {
-	return w.render(c, 200, "redeem", page{Title: "Sign in", Link: c.Params("link")})
+	p := anon(c, "Sign in")
+	p.Link = c.Params("link")
+	return w.render(c, 200, "redeem", p)
 }
 
 func (w *Web) redeem(c *fiber.Ctx) error {
 	sec, err := w.app.Redeem(c.UserContext(), c.Params("link"), c.IP(), c.Get(fiber.HeaderUserAgent))
 	if quotient.ErrorCode(err) == quotient.Unauthorized {
-		return w.render(c, fiber.StatusUnauthorized, "signin", page{Title: "Sign in", Message: err.(*quotient.Error).Message, IsError: true})
+		p := anon(c, "Sign in")
+		p.Message, p.IsError = p.Loc.Error(err), true
+		return w.render(c, fiber.StatusUnauthorized, "signin", p)
 	}
 	if err != nil {
 		return w.fail(c, page{}, err)
@@ -64,18 +70,19 @@ func (w *Web) startSession(c *fiber.Ctx, sec string) error {
 // too often is told to wait.
 func (w *Web) passwordSignIn(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	p := page{Title: "Sign in", Email: email, IsError: true}
+	p := anon(c, "Sign in")
+	p.Email, p.IsError = email, true
 	if !w.tries.allow(c.IP(), time.Now()) {
-		p.Message = "Too many sign-in attempts from your network; wait 15 minutes and try again."
+		p.Message = p.T("Too many sign-in attempts from your network; wait 15 minutes and try again.")
 		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
 	}
 	sec, err := w.app.SignInWithPassword(c.UserContext(), email, c.FormValue("password"), c.IP(), c.Get(fiber.HeaderUserAgent))
 	switch quotient.ErrorCode(err) {
 	case quotient.Unauthorized:
-		p.Message = "The e-mail address or the password is wrong."
+		p.Message = p.T("The e-mail address or the password is wrong.")
 		return w.render(c, fiber.StatusUnauthorized, "signin", p)
 	case quotient.RateLimited:
-		p.Message = "Too many failed sign-ins for this account: wait 15 minutes, or ask for a sign-in link below."
+		p.Message = p.T("Too many failed sign-ins for this account: wait 15 minutes, or ask for a sign-in link below.")
 		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
 	}
 	if err != nil {
@@ -85,23 +92,50 @@ func (w *Web) passwordSignIn(c *fiber.Ctx) error {
 }
 
 func (w *Web) account(c *fiber.Ctx) error {
-	return w.render(c, 200, "account", signedIn(c, "Your account", "account"))
+	return w.render(c, 200, "account", accountPage(c))
+}
+
+// accountPage is the account page with the locales on offer.
+func accountPage(c *fiber.Ctx) page {
+	p := signedIn(c, "Your account", "account")
+	p.Locales = i18n.Options
+	return p
+}
+
+// setLocale sets the signed-in person's language and formats; the page
+// answers in the new ones at once.
+func (w *Web) setLocale(c *fiber.Ctx) error {
+	u, err := w.app.SetMyLocale(c.UserContext(), c.FormValue("locale"))
+	if err != nil {
+		p := accountPage(c)
+		var qe *quotient.Error
+		if errors.As(err, &qe) && qe.Code == quotient.Unprocessable {
+			p.Message, p.IsError = p.T("The language was not changed: %s", fieldWords(p.Loc, qe.Field, p.Loc.Error(qe))), true
+			return w.render(c, fiber.StatusUnprocessableEntity, "account", p)
+		}
+		return w.fail(c, p, err)
+	}
+	c.Locals("user", &u)
+	c.Locals("locale", nil)
+	p := accountPage(c)
+	p.Message = p.T("Your language and formats are saved.")
+	return w.render(c, 200, "account", p)
 }
 
 // setPassword sets the signed-in person's password; a refusal says why,
 // at the field.
 func (w *Web) setPassword(c *fiber.Ctx) error {
-	p := signedIn(c, "Your account", "account")
+	p := accountPage(c)
 	err := w.app.SetPassword(c.UserContext(), c.FormValue("password"))
 	var qe *quotient.Error
 	if errors.As(err, &qe) && qe.Code == quotient.Unprocessable {
-		p.Message, p.IsError = "The password "+qe.Message+".", true
+		p.Message, p.IsError = p.T("The password %s.", p.Loc.Error(qe)), true
 		return w.render(c, fiber.StatusUnprocessableEntity, "account", p)
 	}
 	if err != nil {
 		return w.fail(c, p, err)
 	}
-	p.Message = "Your password is set: sign in with it next time."
+	p.Message = p.T("Your password is set: sign in with it next time.")
 	return w.render(c, 200, "account", p)
 }
 
@@ -113,7 +147,9 @@ func (w *Web) revokeSessions(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
 		Expires: time.Unix(0, 0)})
-	return w.render(c, 200, "signin", page{Title: "Sign in", Message: "Every session of yours has ended; sign in again."})
+	p := anon(c, "Sign in")
+	p.Message = p.T("Every session of yours has ended; sign in again.")
+	return w.render(c, 200, "signin", p)
 }
 
 func (w *Web) signout(c *fiber.Ctx) error {
@@ -122,7 +158,9 @@ func (w *Web) signout(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
 		Expires: time.Unix(0, 0)})
-	return w.render(c, 200, "signin", page{Title: "Sign in", Message: "You are signed out."})
+	p := anon(c, "Sign in")
+	p.Message = p.T("You are signed out.")
+	return w.render(c, 200, "signin", p)
 }
 
 // throttle counts requests per key in a sliding window, in memory: enough
@@ -179,7 +217,7 @@ func (w *Web) proveCode(c *fiber.Ctx) error {
 		p := signedIn(c, "Second factor", "account")
 		p.Setup, _ = w.app.SecondFactor(c.UserContext())
 		p.Required = crm.SecondFactorRequired(p.User.Role)
-		p.Message, p.IsError = "The code "+qe.Message+".", true
+		p.Message, p.IsError = p.T("The code %s.", p.Loc.Error(qe)), true
 		return w.render(c, fiber.StatusUnprocessableEntity, "code", p)
 	}
 	if err != nil {

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"fmt"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
@@ -27,7 +25,7 @@ func (w *Web) usersWith(c *fiber.Ctx, p page, status int) error {
 	}
 	name := w.ownerNames(ctx)
 	for _, u := range us {
-		r := userRow{ID: u.ID, Name: u.Name, Email: u.Email, Role: label(string(u.Role)), Active: u.Active}
+		r := userRow{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), Active: u.Active}
 		if u.ManagerID != "" {
 			r.Manager = name(u.ManagerID)
 		}
@@ -42,8 +40,8 @@ func (w *Web) usersWith(c *fiber.Ctx, p page, status int) error {
 func (w *Web) endSessions(c *fiber.Ctx) error {
 	p := signedIn(c, "Users", "users")
 	n, err := w.app.RevokeSessions(c.UserContext(), c.Params("id"))
-	if msg, field, ok := said(err); ok {
-		p.Message, p.IsError = fieldWords(field, msg), true
+	if msg, field, ok := said(p.Loc, err); ok {
+		p.Message, p.IsError = fieldWords(p.Loc, field, msg), true
 		return w.usersWith(c, p, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
@@ -53,6 +51,6 @@ func (w *Web) endSessions(c *fiber.Ctx) error {
 	if err != nil {
 		return w.fail(c, p, err)
 	}
-	p.Message = fmt.Sprintf("%s is signed out everywhere (%d session(s) ended); their API tokens still work.", u.Name, n)
+	p.Message = p.T("%s is signed out everywhere (%d session(s) ended); their API tokens still work.", u.Name, n)
 	return w.usersWith(c, p, 200)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/document"
+	"github.com/quotient-cpq/quotient/i18n"
 )
 
 //go:embed templates/*.html
@@ -46,7 +47,7 @@ type Web struct {
 	app    *app.App
 	secure bool
 	log    *slog.Logger
-	pages  map[string]*template.Template
+	pages  map[i18n.Lang]map[string]*template.Template
 	asks   *throttle // link requests per address
 	tries  *throttle // password sign-ins per address
 }
@@ -56,11 +57,16 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	w := &Web{app: cfg.App, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, pages: map[string]*template.Template{},
+	w := &Web{app: cfg.App, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, pages: map[i18n.Lang]map[string]*template.Template{},
 		asks:  &throttle{limit: 10, window: 15 * time.Minute, seen: map[string][]time.Time{}},
 		tries: &throttle{limit: 20, window: 15 * time.Minute, seen: map[string][]time.Time{}}}
-	for _, p := range []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users"} {
-		w.pages[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html"))
+	// The templates are parsed once per language, each with the
+	// catalog's words of that language as its "t" and "label".
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Japanese} {
+		w.pages[lang] = map[string]*template.Template{}
+		for _, p := range pageNames {
+			w.pages[lang][p] = template.Must(template.New(p).Funcs(funcs).Funcs(words(lang)).ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html"))
+		}
 	}
 	// The Japanese font the documents embed, as a web font: pages name it
 	// with a unicode-range, so only pages with Japanese text fetch it, and
@@ -84,7 +90,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	// the signed-in ones resolve the session first (per route, so that
 	// the API's own 404s stay problem JSON).
 	add := func(method, path string, hs ...fiber.Handler) {
-		named := func(c *fiber.Ctx) error { c.Locals("route", path); return c.Next() }
+		named := func(c *fiber.Ctx) error { c.Locals("route", path); c.Locals("locale", nil); return c.Next() }
 		r.Add(method, path, append([]fiber.Handler{named}, hs...)...)
 	}
 	add("GET", "/signin", w.signinPage)
@@ -97,6 +103,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("POST", "/signout", w.session, w.csrf, w.signout)
 	add("GET", "/account", w.session, w.account)
 	add("POST", "/account/password", w.session, w.csrf, w.setPassword)
+	add("POST", "/account/locale", w.session, w.csrf, w.setLocale)
 	add("POST", "/account/sessions/revoke", w.session, w.csrf, w.revokeSessions)
 	add("GET", "/users", w.session, w.users)
 	add("POST", "/users/:id/sessions/revoke", w.session, w.csrf, w.endSessions)
@@ -128,9 +135,20 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	return w
 }
 
+// pageNames are the templates of the pages, each parsed with the layout.
+var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users"}
+
+// words are a language's template helpers: t says a message of the
+// catalog, label a status or code ("partially_fulfilled") in words.
+func words(lang i18n.Lang) template.FuncMap {
+	return template.FuncMap{
+		"t":     lang.T,
+		"label": func(s string) string { return lang.T(label(s)) },
+	}
+}
+
 // funcs are the templates' helpers.
 var funcs = template.FuncMap{
-	"label": label,
 	"lower": strings.ToLower,
 	"join":  strings.Join,
 	"inc":   func(n int) int { return n + 1 },
@@ -169,6 +187,7 @@ type quotePart struct {
 
 // page is what every page template gets.
 type page struct {
+	Loc             i18n.Locale
 	Title, Nav      string
 	User            *crm.User
 	CSRF            string
@@ -195,11 +214,18 @@ type page struct {
 	Users           []userRow
 	Admin           bool
 	Config          *configView
+	Locales         []i18n.Option
 }
 
+// T is a message of the catalog in the page's language.
+func (p page) T(id string, args ...any) string { return p.Loc.T(id, args...) }
+
 func (w *Web) render(c *fiber.Ctx, status int, name string, p page) error {
+	if p.Loc.Tag == "" {
+		p.Loc = localeOf(c)
+	}
 	var b strings.Builder
-	if err := w.pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
+	if err := w.pages[p.Loc.Lang][name].ExecuteTemplate(&b, "layout", p); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
@@ -209,7 +235,30 @@ func (w *Web) render(c *fiber.Ctx, status int, name string, p page) error {
 	// no-referrer would make "null".
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	c.Set(fiber.HeaderContentSecurityPolicy, pagePolicy)
+	c.Set(fiber.HeaderContentLanguage, string(p.Loc.Lang))
+	c.Vary(fiber.HeaderAcceptLanguage)
 	return c.Status(status).SendString(b.String())
+}
+
+// localeOf is a request's locale: the signed-in user's setting, else
+// the browser's language (Accept-Language), else English.
+func localeOf(c *fiber.Ctx) i18n.Locale {
+	if l, ok := c.Locals("locale").(i18n.Locale); ok {
+		return l
+	}
+	setting := ""
+	if u, ok := c.Locals("user").(*crm.User); ok && u != nil {
+		setting = u.Locale
+	}
+	l := i18n.Negotiate(setting, c.Get(fiber.HeaderAcceptLanguage))
+	c.Locals("locale", l)
+	return l
+}
+
+// anon is the page of a request before anyone signed in.
+func anon(c *fiber.Ctx, title string) page {
+	loc := localeOf(c)
+	return page{Loc: loc, Title: loc.T(title)}
 }
 
 // pagePolicy lets the workspace's pages run their own two scripts (htmx
@@ -221,20 +270,23 @@ const pagePolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; s
 // fail renders an error as a page: the status the API would answer, in
 // words; a failure of the server itself is logged, never shown.
 func (w *Web) fail(c *fiber.Ctx, p page, err error) error {
-	status, heading, msg := 500, "Something went wrong", "The server could not do this; the request id in its log says why."
+	if p.Loc.Tag == "" {
+		p.Loc = localeOf(c)
+	}
+	status, heading, msg := 500, p.T("Something went wrong"), p.T("The server could not do this; the request id in its log says why.")
 	var qe *quotient.Error
 	if errors.As(err, &qe) {
 		switch qe.Code {
 		case quotient.NotFound:
-			status, heading, msg = 404, "Not found", "There is nothing here, or nothing you may see."
+			status, heading, msg = 404, p.T("Not found"), p.T("There is nothing here, or nothing you may see.")
 		case quotient.Forbidden:
-			status, heading, msg = 403, "Not allowed", qe.Message
+			status, heading, msg = 403, p.T("Not allowed"), p.Loc.Error(qe)
 		case quotient.Unavailable:
-			status, heading, msg = 503, "Please try again shortly", "The database is unavailable for a moment."
+			status, heading, msg = 503, p.T("Please try again shortly"), p.T("The database is unavailable for a moment.")
 			c.Set(fiber.HeaderRetryAfter, "5")
 		case quotient.Internal:
 		default:
-			status, heading, msg = 400, "That did not work", qe.Message
+			status, heading, msg = 400, p.T("That did not work"), p.Loc.Error(qe)
 		}
 	}
 	if status == 500 {
@@ -274,6 +326,7 @@ func (w *Web) session(c *fiber.Ctx) error {
 	}
 	c.Locals("user", &u)
 	c.Locals("session", ses)
+	c.Locals("locale", nil) // the user's setting decides from here on
 	return c.Next()
 }
 
@@ -281,7 +334,8 @@ func (w *Web) session(c *fiber.Ctx) error {
 func signedIn(c *fiber.Ctx, title, nav string) page {
 	u, _ := c.Locals("user").(*crm.User)
 	ses, _ := c.Locals("session").(crm.Session)
-	return page{Title: title, Nav: nav, User: u, CSRF: ses.CSRF}
+	loc := localeOf(c)
+	return page{Loc: loc, Title: loc.T(title), Nav: nav, User: u, CSRF: ses.CSRF}
 }
 
 // csrf refuses a state-changing request whose form (or X-CSRF-Token

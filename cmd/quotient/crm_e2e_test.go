@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/quotient-cpq/quotient/store/storetest"
@@ -64,7 +65,20 @@ func TestUsersAndTokens(t *testing.T) {
 			t.Fatalf("deactivate: got %s", off.body)
 		}
 		a.must(401, "GET", "/api/v1/me", tm.outsider, nil)
-		a.must(405, "PATCH", "/api/v1/me", tm.admin, nil)
+		// Anyone sets their own locale; a locale the workspace does not
+		// offer is refused at its field, and nothing changes.
+		mine := a.must(200, "PATCH", "/api/v1/me", tm.rep, map[string]any{"locale": "ja-JP"})
+		if mine.json(t)["locale"] != "ja-JP" {
+			t.Fatalf("PATCH /me: %s", mine.body)
+		}
+		bad := a.must(422, "PATCH", "/api/v1/me", tm.rep, map[string]any{"locale": "xx-YY"})
+		if !strings.Contains(string(bad.body), `"field":"locale"`) {
+			t.Fatalf("a bad locale: %s", bad.body)
+		}
+		if got := a.must(200, "GET", "/api/v1/me", tm.rep, nil).json(t)["locale"]; got != "ja-JP" {
+			t.Fatalf("after a refused change the locale is %v", got)
+		}
+		a.must(200, "PATCH", "/api/v1/me", tm.rep, map[string]any{"locale": ""})
 	})
 }
 

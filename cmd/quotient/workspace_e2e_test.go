@@ -621,7 +621,7 @@ func TestWorkspacePipeline(t *testing.T) {
 				"version": {fmt.Sprint(version)}})
 			return st, body
 		}
-		if st, body := move(c, token, opp.Version); st != 200 || !strings.Contains(body, opp.Name+" moved to negotiation") {
+		if st, body := move(c, token, opp.Version); st != 200 || !strings.Contains(body, opp.Name+" moved to Negotiation") {
 			t.Fatalf("move: %d %.400s", st, body[strings.Index(body, "<main"):])
 		}
 		if got := as[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities/"+opp.ID, priya, nil)); got.Stage != "negotiation" {
