@@ -135,7 +135,7 @@ func TestQuoteToOrderInBrowser(t *testing.T) {
 		rep.do("mark the home page", chromedp.WaitVisible(chromedp.CSS("#pipeline")), chromedp.Evaluate[chromedp.Void](`window.sameDocument = true`))
 		rep.do("move a card", chromedp.Evaluate[chromedp.Void](`(() => { const s = [...document.querySelectorAll('#pipeline select')].find(s => !s.id.endsWith('`+opp+`'));
 			s.value = 'negotiation'; s.form.querySelector('button').click() })()`))
-		rep.until("the card moved", `window.sameDocument === true && document.querySelector('#notice').textContent.includes('moved to negotiation')`)
+		rep.until("the card moved", `window.sameDocument === true && document.querySelector('#notice').textContent.includes('moved to Negotiation')`)
 		checkAccessible(t, rep.ctx, "home after a move")
 		rep.do("open the account 360", chromedp.Navigate(a.base+"/accounts/"+acc), chromedp.WaitVisible(chromedp.CSS("#new-quote-"+opp)))
 		checkAccessible(t, rep.ctx, "the account 360")
