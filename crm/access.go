@@ -18,6 +18,13 @@ func MayChangeContacts(a quotient.Actor, acc Account) bool { return canOwn(a, ac
 // everyone but finance, the rule CreateOpportunity applies.
 func MayCreateOpportunity(a quotient.Actor) bool { return a.Role != quotient.RoleFinance }
 
+// MayChangeOpportunity reports whether the actor may change an
+// opportunity: its owner's side (canOwn), and an admin alone once it is
+// closed; the rules UpdateOpportunity applies.
+func MayChangeOpportunity(a quotient.Actor, o Opportunity) bool {
+	return canOwn(a, o.OwnerID) && (!o.Stage.Closed() || a.Role == quotient.RoleAdmin)
+}
+
 func forbidden(format string, args ...any) error {
 	return quotient.Errorf(quotient.Forbidden, format, args...)
 }

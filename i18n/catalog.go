@@ -216,6 +216,11 @@ var japanese = map[string]string{
 	"The contact was not added: %s":                                              "連絡先は追加されませんでした：%s",
 	"The opportunity was not added: %s":                                          "商談は追加されませんでした：%s",
 
+	"Edit":                                "編集",
+	"Save the opportunity":                "商談を保存",
+	"%s is saved.":                        "%s を保存しました。",
+	"The opportunity was not changed: %s": "商談は変更されませんでした：%s",
+
 	// Quotes.
 	"Whose":                  "対象",
 	"Every quote I may read": "閲覧できるすべての見積",

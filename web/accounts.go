@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"maps"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -55,7 +56,8 @@ func (w *Web) accounts(c *fiber.Ctx) error {
 // start a quote from it.
 type oppRow struct {
 	ID, Name, Stage, Close, Amount string
-	MayQuote                       bool
+	MayQuote, MayEdit              bool
+	Version                        int
 }
 
 // accountView is the account 360.
@@ -109,9 +111,14 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 		return w.fail(c, p, err)
 	}
 	act, _ := quotient.ActorFrom(ctx)
+	edits := map[string]string{}
 	for _, o := range opps {
 		v.Opportunities = append(v.Opportunities, oppRow{ID: o.ID, Name: o.Name, Stage: string(o.Stage), Close: p.Loc.Date(o.CloseDate),
-			Amount: p.Loc.Money(o.Amount, o.Currency), MayQuote: !o.Stage.Closed() && quote.MayQuote(act, acc.OwnerID, o.OwnerID)})
+			Amount: p.Loc.Money(o.Amount, o.Currency), MayQuote: !o.Stage.Closed() && quote.MayQuote(act, acc.OwnerID, o.OwnerID),
+			MayEdit: crm.MayChangeOpportunity(act, o), Version: o.Version})
+		// The edit form of each opportunity starts from what it holds.
+		what := "opp-" + o.ID
+		edits[what+".name"], edits[what+".amount"], edits[what+".close_date"], edits[what+".stage"] = o.Name, o.Amount.String(), o.CloseDate.String(), string(o.Stage)
 	}
 	sum, err := w.app.AccountSummary(ctx, id)
 	switch {
@@ -156,7 +163,7 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 			v.Invoices = append(v.Invoices, struct{ Number, Status, Due, Total, Open string }{inv.Number, inv.Status, p.Loc.Date(inv.DueDate), m(inv.Total), m(inv.AmountDue)})
 		}
 	}
-	v.MayAddContact, v.MayAddOpportunity, v.Stages, v.Form = crm.MayChangeContacts(act, acc), crm.MayCreateOpportunity(act), crm.Stages, map[string]string{}
+	v.MayAddContact, v.MayAddOpportunity, v.Stages, v.Form = crm.MayChangeContacts(act, acc), crm.MayCreateOpportunity(act), crm.Stages, edits
 	v.Errors = map[string]string{}
 	if keep != nil {
 		keep(v)
@@ -200,14 +207,52 @@ func (w *Web) addOpportunity(c *fiber.Ctx) error {
 // notAdded says, per form, that nothing was added.
 var notAdded = map[string]string{"contact": "The contact was not added: %s", "opportunity": "The opportunity was not added: %s"}
 
+// editOpportunity changes an opportunity from its row on the account 360:
+// name, amount, close date and stage, read at the version the page showed.
+func (w *Web) editOpportunity(c *fiber.Ctx) error {
+	p := signedIn(c, "Account", "accounts")
+	id := c.Params("opp")
+	what := "opp-" + id
+	form := map[string]string{what + ".name": c.FormValue("name"), what + ".amount": c.FormValue("amount"),
+		what + ".close_date": c.FormValue("close_date"), what + ".stage": c.FormValue("stage")}
+	name, stage := strings.TrimSpace(c.FormValue("name")), crm.Stage(c.FormValue("stage"))
+	patch := crm.OpportunityPatch{Name: &name, Stage: &stage}
+	amount, err := decimalField(c, "amount", false)
+	if err == nil {
+		patch.Amount = amount
+		close, ok := quotient.ParseDate(strings.TrimSpace(c.FormValue("close_date")))
+		if !ok {
+			err = quotient.FieldErrorf(quotient.Invalid, "close_date", "must be a date such as %s", "2027-03-31")
+		}
+		patch.CloseDate = &close
+	}
+	// The opportunity must be this account's (the page's); the read applies
+	// the reader's reach, as the API's does.
+	o, rerr := w.app.Opportunity(c.UserContext(), id)
+	if rerr == nil && o.AccountID != c.Params("id") {
+		rerr = quotient.Errorf(quotient.NotFound, "opportunity %q not found", id)
+	}
+	if rerr != nil {
+		return w.fail(c, p, rerr)
+	}
+	if err == nil {
+		o, err = w.app.UpdateOpportunity(c.UserContext(), id, version(c), patch)
+	}
+	return w.added(c, p, err, what, form, func() string { return p.T("%s is saved.", o.Name) })
+}
+
 // added answers a form that adds to the account.
 func (w *Web) added(c *fiber.Ctx, p page, err error, what string, form map[string]string, done func() string) error {
 	msg, field, ok := said(p.Loc, err)
 	switch {
 	case ok:
-		p.Message, p.IsError = p.T(notAdded[what], fieldWords(p.Loc, field, msg)), true
+		not, known := notAdded[what]
+		if !known {
+			not = "The opportunity was not changed: %s"
+		}
+		p.Message, p.IsError = p.T(not, fieldWords(p.Loc, field, msg)), true
 		return w.account360With(c, p, fiber.StatusUnprocessableEntity, func(v *accountView) {
-			v.Form = form
+			maps.Copy(v.Form, form)
 			if field == "" {
 				field = "name"
 			}

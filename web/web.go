@@ -111,6 +111,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("GET", "/accounts/:id", w.session, w.account360)
 	add("POST", "/accounts/:id/contacts", w.session, w.csrf, w.addContact)
 	add("POST", "/accounts/:id/opportunities", w.session, w.csrf, w.addOpportunity)
+	add("POST", "/accounts/:id/opportunities/:opp", w.session, w.csrf, w.editOpportunity)
 	add("GET", "/orders", w.session, w.orders)
 	add("GET", "/orders/:id", w.session, w.order)
 	add("GET", "/approvals", w.session, w.approvals)

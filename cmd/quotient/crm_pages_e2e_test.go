@@ -51,6 +51,46 @@ func TestAccountPageAdds(t *testing.T) {
 		if st != 200 || !strings.Contains(b, "Edge rollout is open") || opps() != no+1 {
 			t.Fatalf("an opportunity: %d %.300s", st, b)
 		}
+		// Edit an opportunity in its row: a bad amount is refused at its
+		// field with what was typed kept, and nothing changes; a good edit
+		// is saved; an opportunity of another account is not found here.
+		var edge server.OpportunityJSON
+		for _, o := range page[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities?account_id="+acc, priya, nil)) {
+			if o.Name == "Edge rollout" {
+				edge = o
+			}
+		}
+		_, body, _ = fetch(t, rep, "GET", a.base+"/accounts/"+acc, nil)
+		if !strings.Contains(body, `id="edit-`+edge.ID+`"`) || !strings.Contains(body, `value="12000"`) {
+			t.Fatal("the owner is not offered to edit the opportunity, with its values")
+		}
+		edit := url.Values{"csrf": {token}, "version": {"1"}, "name": {"Edge rollout, phase 1"}, "amount": {"lots"}, "close_date": {"2027-04-30"},
+			"stage": {"proposal"}}
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts/"+acc+"/opportunities/"+edge.ID, edit)
+		if st != 422 || !strings.Contains(b, `id="opp-`+edge.ID+`-amount-error"`) || !strings.Contains(b, `value="Edge rollout, phase 1"`) {
+			t.Fatalf("a bad edit: %d %.300s", st, b)
+		}
+		if got := as[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities/"+edge.ID, priya, nil)); got.Name != "Edge rollout" || got.Version != edge.Version {
+			t.Fatalf("a refused edit changed the opportunity: %+v", got)
+		}
+		edit.Set("amount", "15000")
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts/"+acc+"/opportunities/"+edge.ID, edit)
+		got := as[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities/"+edge.ID, priya, nil))
+		if st != 200 || !strings.Contains(b, "Edge rollout, phase 1 is saved") || got.Amount != "15000.00" || got.Stage != "proposal" || got.CloseDate != "2027-04-30" {
+			t.Fatalf("an edit: %d %+v %.300s", st, got, b)
+		}
+		if st, _, _ := fetch(t, rep, "POST", a.base+"/accounts/"+acc+"/opportunities/"+edge.ID, edit); st != 422 {
+			t.Fatalf("an edit from a stale page: %d", st)
+		}
+		otherAcc := ""
+		for _, x := range page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?limit=5", priya, nil)) {
+			if x.ID != acc {
+				otherAcc = x.ID
+			}
+		}
+		if st, _, _ := fetch(t, rep, "POST", a.base+"/accounts/"+otherAcc+"/opportunities/"+edge.ID, edit); st != 404 {
+			t.Fatalf("an opportunity through another account's page: %d", st)
+		}
 		other := signedIn(t, links["kenji.watanabe@northwind.example"])
 		_, ob, _ := fetch(t, other, "GET", a.base+"/accounts/"+acc, nil)
 		if strings.Contains(ob, `id="add-contact"`) {
@@ -59,6 +99,14 @@ func TestAccountPageAdds(t *testing.T) {
 		if st, _, _ := fetch(t, other, "POST", a.base+"/accounts/"+acc+"/contacts", url.Values{"csrf": {csrfRe.FindStringSubmatch(ob)[1]},
 			"name": {"Intruder"}, "email": {"i@x.example"}}); st != 403 || contacts() != nc+1 {
 			t.Fatalf("another rep adding a contact: %d", st)
+		}
+		if strings.Contains(ob, `id="edit-`+edge.ID+`"`) {
+			t.Fatal("another rep is offered to edit the opportunity")
+		}
+		edit.Set("csrf", csrfRe.FindStringSubmatch(ob)[1])
+		edit.Set("version", "0")
+		if st, _, _ := fetch(t, other, "POST", a.base+"/accounts/"+acc+"/opportunities/"+edge.ID, edit); st != 403 && st != 404 {
+			t.Fatalf("another rep editing the opportunity: %d", st)
 		}
 	})
 }
