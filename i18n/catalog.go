@@ -221,6 +221,9 @@ var japanese = map[string]string{
 	"%s is saved.":                        "%s を保存しました。",
 	"The opportunity was not changed: %s": "商談は変更されませんでした：%s",
 
+	"Save the contact":                "連絡先を保存",
+	"The contact was not changed: %s": "連絡先は変更されませんでした：%s",
+
 	// Quotes.
 	"Whose":                  "対象",
 	"Every quote I may read": "閲覧できるすべての見積",

@@ -52,6 +52,13 @@ func (w *Web) accounts(c *fiber.Ctx) error {
 	return w.render(c, 200, "accounts", p)
 }
 
+// contactRow is a contact of the account, with the version its edit
+// form was shown at.
+type contactRow struct {
+	ID, Line string
+	Version  int
+}
+
 // oppRow is an opportunity of an account, with whether the person may
 // start a quote from it.
 type oppRow struct {
@@ -68,7 +75,8 @@ type accountView struct {
 	ID, Name, Owner, Segment, Terms  string
 	Money                            bool // the reader works the account: its money shows
 	AR, Overdue, Credit              string
-	Cases, Contacts                  []string
+	Cases                            []string
+	Contacts                         []contactRow
 	Opportunities                    []oppRow
 	Orders                           []struct{ ID, Number, Status, Backordered, Total string }
 	Invoices                         []struct{ Number, Status, Due, Total, Open string }
@@ -92,6 +100,7 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 		return w.fail(c, p, err)
 	}
 	v := &accountView{ID: acc.ID, Name: acc.Name, Owner: w.ownerNames(ctx)(acc.OwnerID), Segment: acc.Segment, Terms: acc.PaymentTerms}
+	edits := map[string]string{} // each edit form starts from what its record holds
 	cons, err := w.app.Contacts(ctx, crm.ContactFilter{AccountID: id, Page: quotient.Page{Limit: 100}})
 	if err != nil {
 		return w.fail(c, p, err)
@@ -104,14 +113,15 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 		if x.Email != "" {
 			line += " <" + x.Email + ">"
 		}
-		v.Contacts = append(v.Contacts, line)
+		v.Contacts = append(v.Contacts, contactRow{ID: x.ID, Line: line, Version: x.Version})
+		what := "con-" + x.ID
+		edits[what+".name"], edits[what+".email"], edits[what+".phone"], edits[what+".title"] = x.Name, x.Email, x.Phone, x.Title
 	}
 	opps, err := w.app.Opportunities(ctx, crm.OpportunityFilter{AccountID: id, Page: quotient.Page{Limit: 100}})
 	if err != nil {
 		return w.fail(c, p, err)
 	}
 	act, _ := quotient.ActorFrom(ctx)
-	edits := map[string]string{}
 	for _, o := range opps {
 		v.Opportunities = append(v.Opportunities, oppRow{ID: o.ID, Name: o.Name, Stage: string(o.Stage), Close: p.Loc.Date(o.CloseDate),
 			Amount: p.Loc.Money(o.Amount, o.Currency), MayQuote: !o.Stage.Closed() && quote.MayQuote(act, acc.OwnerID, o.OwnerID),
@@ -241,13 +251,33 @@ func (w *Web) editOpportunity(c *fiber.Ctx) error {
 	return w.added(c, p, err, what, form, func() string { return p.T("%s is saved.", o.Name) })
 }
 
+// editContact changes a contact from the account 360, read at the
+// version the page showed.
+func (w *Web) editContact(c *fiber.Ctx) error {
+	p := signedIn(c, "Account", "accounts")
+	what := "con-" + c.Params("contact")
+	in := map[string]string{}
+	for _, f := range []string{"name", "email", "phone", "title"} {
+		in[f] = strings.TrimSpace(c.FormValue(f))
+	}
+	form := map[string]string{what + ".name": in["name"], what + ".email": in["email"], what + ".phone": in["phone"], what + ".title": in["title"]}
+	name, email, phone, title := in["name"], in["email"], in["phone"], in["title"]
+	con, err := w.app.UpdateContact(c.UserContext(), c.Params("id"), c.Params("contact"), version(c),
+		crm.ContactPatch{Name: &name, Email: &email, Phone: &phone, Title: &title})
+	return w.added(c, p, err, what, form, func() string { return p.T("%s is saved.", con.Name) })
+}
+
 // added answers a form that adds to the account.
 func (w *Web) added(c *fiber.Ctx, p page, err error, what string, form map[string]string, done func() string) error {
 	msg, field, ok := said(p.Loc, err)
 	switch {
 	case ok:
 		not, known := notAdded[what]
-		if !known {
+		switch {
+		case known:
+		case strings.HasPrefix(what, "con-"):
+			not = "The contact was not changed: %s"
+		default:
 			not = "The opportunity was not changed: %s"
 		}
 		p.Message, p.IsError = p.T(not, fieldWords(p.Loc, field, msg)), true

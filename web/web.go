@@ -110,6 +110,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("GET", "/accounts", w.session, w.accounts)
 	add("GET", "/accounts/:id", w.session, w.account360)
 	add("POST", "/accounts/:id/contacts", w.session, w.csrf, w.addContact)
+	add("POST", "/accounts/:id/contacts/:contact", w.session, w.csrf, w.editContact)
 	add("POST", "/accounts/:id/opportunities", w.session, w.csrf, w.addOpportunity)
 	add("POST", "/accounts/:id/opportunities/:opp", w.session, w.csrf, w.editOpportunity)
 	add("GET", "/orders", w.session, w.orders)

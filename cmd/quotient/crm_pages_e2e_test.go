@@ -51,6 +51,29 @@ func TestAccountPageAdds(t *testing.T) {
 		if st != 200 || !strings.Contains(b, "Edge rollout is open") || opps() != no+1 {
 			t.Fatalf("an opportunity: %d %.300s", st, b)
 		}
+		// Edit the contact: a bad address is refused at its field, nothing
+		// changed; a good edit is saved.
+		var jo server.ContactJSON
+		for _, x := range page[server.ContactJSON](t, a.must(200, "GET", "/api/v1/accounts/"+acc+"/contacts", priya, nil)) {
+			if x.Name == "Jo Field" {
+				jo = x
+			}
+		}
+		cedit := url.Values{"csrf": {token}, "version": {"1"}, "name": {"Jo Fielding"}, "email": {"jo at acme"}, "title": {"CFO"}}
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts/"+acc+"/contacts/"+jo.ID, cedit)
+		if st != 422 || !strings.Contains(b, `id="con-`+jo.ID+`-email-error"`) || !strings.Contains(b, `value="Jo Fielding"`) {
+			t.Fatalf("a bad contact edit: %d %.300s", st, b)
+		}
+		cedit.Set("email", "jo.fielding@acme.example")
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts/"+acc+"/contacts/"+jo.ID, cedit)
+		if st != 200 || !strings.Contains(b, "Jo Fielding is saved") {
+			t.Fatalf("a contact edit: %d %.300s", st, b)
+		}
+		for _, x := range page[server.ContactJSON](t, a.must(200, "GET", "/api/v1/accounts/"+acc+"/contacts", priya, nil)) {
+			if x.ID == jo.ID && (x.Name != "Jo Fielding" || x.Email != "jo.fielding@acme.example") {
+				t.Fatalf("the contact after its edit: %+v", x)
+			}
+		}
 		// Edit an opportunity in its row: a bad amount is refused at its
 		// field with what was typed kept, and nothing changes; a good edit
 		// is saved; an opportunity of another account is not found here.
@@ -99,6 +122,10 @@ func TestAccountPageAdds(t *testing.T) {
 		if st, _, _ := fetch(t, other, "POST", a.base+"/accounts/"+acc+"/contacts", url.Values{"csrf": {csrfRe.FindStringSubmatch(ob)[1]},
 			"name": {"Intruder"}, "email": {"i@x.example"}}); st != 403 || contacts() != nc+1 {
 			t.Fatalf("another rep adding a contact: %d", st)
+		}
+		cedit.Set("csrf", csrfRe.FindStringSubmatch(ob)[1])
+		if st, _, _ := fetch(t, other, "POST", a.base+"/accounts/"+acc+"/contacts/"+jo.ID, cedit); st != 403 && st != 404 {
+			t.Fatalf("another rep editing a contact: %d", st)
 		}
 		if strings.Contains(ob, `id="edit-`+edge.ID+`"`) {
 			t.Fatal("another rep is offered to edit the opportunity")
