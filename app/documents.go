@@ -102,15 +102,15 @@ func langOf(acc crm.Account) document.Lang {
 // workspace knows them (a German customer reads 1.234,50 €).
 func customerLocale(acc crm.Account) i18n.Locale {
 	if langOf(acc) == document.Japanese {
-		return i18n.MustParse("ja-JP")
+		return i18n.Of("ja-JP")
 	}
 	switch acc.BillingAddress.Country {
 	case "DE", "AT":
-		return i18n.MustParse("de-DE")
+		return i18n.Of("de-DE")
 	case "FR":
-		return i18n.MustParse("fr-FR")
+		return i18n.Of("fr-FR")
 	case "GB", "IE":
-		return i18n.MustParse("en-GB")
+		return i18n.Of("en-GB")
 	}
 	return i18n.Default
 }

@@ -6,9 +6,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/i18n"
 )
-
-var symbols = map[string]string{"USD": "$", "EUR": "€", "JPY": "¥", "GBP": "£", "CNY": "¥", "KRW": "₩", "INR": "₹", "AUD": "A$", "CAD": "C$"}
 
 // Money formats an amount for a currency with its symbol, grouping and
 // minor units: ¥1,234, $1,234.50, -€12.00; currencies without a symbol
@@ -32,7 +31,7 @@ func Money(d decimal.Decimal, currency string) string {
 	if frac != "" {
 		out += "." + frac
 	}
-	if sym, ok := symbols[currency]; ok {
+	if sym, ok := i18n.Symbol(currency); ok {
 		out = sym + out
 	} else {
 		out = currency + " " + out

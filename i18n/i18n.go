@@ -104,7 +104,7 @@ var Options = []Option{
 }
 
 // Default is the locale of a request that names none we know.
-var Default = MustParse("en-US")
+var Default, _ = Parse("en-US")
 
 // Parse reads a locale tag the workspace offers ("ja-JP"), or a bare
 // language it maps to one ("ja", "de"); case does not matter.
@@ -137,13 +137,13 @@ func Parse(tag string) (Locale, bool) {
 	return l, true
 }
 
-// MustParse is Parse for tags known to be good.
-func MustParse(tag string) Locale {
-	l, ok := Parse(tag)
-	if !ok {
-		panic("i18n: unknown locale " + tag)
+// Of is the locale of a tag the workspace offers, Default for any other
+// (Parse says which).
+func Of(tag string) Locale {
+	if l, ok := Parse(tag); ok {
+		return l
 	}
-	return l
+	return Default
 }
 
 // Valid reports whether tag is "" (follow the browser) or one of Options.
@@ -226,6 +226,13 @@ func (l Locale) format() format {
 
 var symbols = map[string]string{"USD": "$", "EUR": "€", "JPY": "¥", "GBP": "£", "CNY": "¥", "KRW": "₩", "INR": "₹", "AUD": "A$", "CAD": "C$"}
 
+// Symbol is a currency's symbol ("¥"), if it has one the workspace and
+// the documents write.
+func Symbol(currency string) (string, bool) {
+	s, ok := symbols[currency]
+	return s, ok
+}
+
 // Money writes an amount in a currency: its minor units, the locale's
 // separators and the currency's symbol where the locale puts it:
 // ¥1,234; $1,234.50; 1.234,50 €; a currency without a symbol shows its
@@ -236,7 +243,7 @@ func (l Locale) Money(d decimal.Decimal, currency string) string {
 		minor = c.MinorUnits
 	}
 	n := l.digits(d.Abs().StringFixed(minor), false)
-	sym, ok := symbols[currency]
+	sym, ok := Symbol(currency)
 	if !ok {
 		sym = currency
 	}

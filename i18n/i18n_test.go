@@ -30,7 +30,7 @@ func TestMoney(t *testing.T) {
 		{"en-US", "USD", "999", "$999.00"},
 		{"en-US", "KWD", "1.5", "KWD\u00a01.500"},
 	} {
-		if got := MustParse(tc.tag).Money(d(tc.amount), tc.cur); got != tc.want {
+		if got := Of(tc.tag).Money(d(tc.amount), tc.cur); got != tc.want {
 			t.Errorf("%s Money(%s %s) = %q, want %q", tc.tag, tc.amount, tc.cur, got, tc.want)
 		}
 	}
@@ -46,7 +46,7 @@ func TestNumbersAndDates(t *testing.T) {
 		{"de-DE", "12.345,25", "12,5\u00a0%", "3.12.2026", "3.12.2026 14:05 UTC"},
 		{"fr-FR", "12\u202f345,25", "12,5\u00a0%", "03/12/2026", "03/12/2026 14:05 UTC"},
 	} {
-		l := MustParse(tc.tag)
+		l := Of(tc.tag)
 		if got := l.Number(decimal.RequireFromString("12345.25")); got != tc.number {
 			t.Errorf("%s Number = %q, want %q", tc.tag, got, tc.number)
 		}
@@ -91,7 +91,7 @@ func TestNegotiate(t *testing.T) {
 		t.Error("a locale's language: ja speaks Japanese; de, which the catalog lacks, English")
 	}
 	for _, o := range Options {
-		if !Valid(o.Tag) || MustParse(o.Tag).Tag != o.Tag {
+		if !Valid(o.Tag) || Of(o.Tag).Tag != o.Tag {
 			t.Errorf("option %s does not parse to itself", o.Tag)
 		}
 	}
@@ -101,7 +101,7 @@ func TestNegotiate(t *testing.T) {
 }
 
 func TestMessages(t *testing.T) {
-	ja, en := MustParse("ja-JP"), MustParse("en-US")
+	ja, en := Of("ja-JP"), Of("en-US")
 	if got := ja.T("Quote %s", "Q-1"); got != "見積 Q-1" {
 		t.Errorf("ja Quote = %q", got)
 	}

@@ -472,19 +472,7 @@ func TestWorkspaceApprovals(t *testing.T) {
 			"lines": []any{map[string]any{"product_id": product, "quantity": "3", "manual_discount_pct": "20"}}}))
 		a.must(200, "POST", "/api/v1/quotes/"+q.ID+"/submit", priya, nil)
 		// The demo's history e-mailed Daniel before; find the e-mail of this quote.
-		text := ""
-		for deadline := time.Now().Add(15 * time.Second); !strings.Contains(text, q.Number) && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			smtp.mu.Lock()
-			msgs := append([]string(nil), smtp.msgs...)
-			smtp.mu.Unlock()
-			for _, m := range msgs {
-				if strings.Contains(m, "To: daniel.reyes@northwind.example") {
-					if body, _ := parseMail(t, m); strings.Contains(body, q.Number) {
-						text = body
-					}
-				}
-			}
-		}
+		text := mailTo(t, smtp, "daniel.reyes@northwind.example", q.Number)
 		if !strings.Contains(text, a.base+"/approvals") {
 			t.Fatalf("the approver's e-mail does not link to the inbox: %q", text)
 		}
