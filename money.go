@@ -1,6 +1,7 @@
 package quotient
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -121,4 +122,14 @@ func ParseDecimal(s string) (decimal.Decimal, bool) {
 		return decimal.Decimal{}, false
 	}
 	return d, true
+}
+
+// CurrencyCodes lists the currencies Quotient accepts, in code order.
+func CurrencyCodes() []string {
+	out := make([]string, 0, len(currencies))
+	for c := range currencies {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
 }

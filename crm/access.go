@@ -14,6 +14,21 @@ func canOwn(a quotient.Actor, ownerID string) bool { return a.MayWriteOwnedBy(ow
 // contacts of acc: the rule CreateContact and UpdateContact apply.
 func MayChangeContacts(a quotient.Actor, acc Account) bool { return canOwn(a, acc.OwnerID) }
 
+// MayCreateAccount reports whether the actor may create accounts:
+// everyone but finance, the rule CreateAccount applies.
+func MayCreateAccount(a quotient.Actor) bool { return a.Role != quotient.RoleFinance }
+
+// MayChangeAccountDetails reports whether the actor may change acc's
+// name, currency, segment, addresses, owner and price book: its owner's
+// side, never finance; the rule UpdateAccount applies.
+func MayChangeAccountDetails(a quotient.Actor, acc Account) bool {
+	return a.Role != quotient.RoleFinance && canOwn(a, acc.OwnerID)
+}
+
+// MaySetCreditTerms reports whether the actor may set an account's credit
+// limit, payment terms and invoicing policy: finance and admins.
+func MaySetCreditTerms(a quotient.Actor) bool { return creditControlled(a) }
+
 // MayCreateOpportunity reports whether the actor may open opportunities:
 // everyone but finance, the rule CreateOpportunity applies.
 func MayCreateOpportunity(a quotient.Actor) bool { return a.Role != quotient.RoleFinance }

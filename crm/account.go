@@ -127,7 +127,7 @@ func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) 
 	if err != nil {
 		return Account{}, err
 	}
-	if a.Role == quotient.RoleFinance {
+	if !MayCreateAccount(a) {
 		return Account{}, forbidden("finance may change credit limits and payment terms but not create accounts")
 	}
 	now := s.now().UTC()
@@ -201,7 +201,7 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 			p.OwnerID != nil || p.Phone != nil || p.Website != nil || p.BillingAddress != nil || p.ShippingAddress != nil {
 			return Account{}, forbidden("finance may change only credit_limit, payment_terms and invoicing_policy")
 		}
-	} else if !canOwn(a, acc.OwnerID) {
+	} else if !MayChangeAccountDetails(a, acc) {
 		return Account{}, forbidden("account %s belongs to another rep; ask its owner or their manager", id)
 	}
 	if err := checkVersion(version, acc.Version); err != nil {

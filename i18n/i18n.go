@@ -319,6 +319,15 @@ func (l Locale) FieldName(field string) string {
 			return s
 		}
 	}
+	// A part of a field ("billing_address.city") is named after both:
+	// "billing address city"; 「請求先住所の市区町村」.
+	if i := strings.LastIndexByte(field, '.'); i > 0 && i < len(field)-1 {
+		sep := " "
+		if l.Lang == Japanese {
+			sep = "の"
+		}
+		return l.FieldName(field[:i]) + sep + l.FieldName(field[i+1:])
+	}
 	return strings.ReplaceAll(field, "_", " ")
 }
 

@@ -36,7 +36,7 @@ func (w *Web) ownerNames(ctx context.Context) func(id string) string {
 func (w *Web) accounts(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	p := signedIn(c, "Accounts", "accounts")
-	p.Filter.Q, p.Filter.Owner, p.Filter.Segment, p.Segments = c.Query("q"), c.Query("owner"), c.Query("segment"), crm.Segments
+	p.Filter.Q, p.Filter.Owner, p.Filter.Segment = c.Query("q"), c.Query("owner"), c.Query("segment")
 	f := crm.AccountFilter{Q: p.Filter.Q, Segment: p.Filter.Segment, Page: quotient.Page{Limit: 200}}
 	if p.Filter.Owner == "me" {
 		f.OwnerID = p.User.ID
@@ -47,7 +47,12 @@ func (w *Web) accounts(c *fiber.Ctx) error {
 	}
 	owner := w.ownerNames(ctx)
 	for _, a := range accs {
-		p.Accounts = append(p.Accounts, accountRow{ID: a.ID, Name: a.Name, Owner: owner(a.OwnerID), Segment: a.Segment, Currency: a.Currency})
+		p.Accounts = append(p.Accounts, accountRow{ID: a.ID, Name: a.Name, Owner: owner(a.OwnerID), Segment: p.T(segmentWords[a.Segment]), Currency: a.Currency})
+	}
+	act, _ := quotient.ActorFrom(ctx)
+	p.MayCreate = crm.MayCreateAccount(act)
+	for _, s := range crm.Segments {
+		p.SegmentChoices = append(p.SegmentChoices, choice{s, p.T(segmentWords[s])})
 	}
 	return w.render(c, 200, "accounts", p)
 }
@@ -70,6 +75,11 @@ type oppRow struct {
 // accountView is the account 360.
 type accountView struct {
 	MayAddContact, MayAddOpportunity bool
+	MayEdit                          bool // the account's own fields (details or credit terms)
+	Edit                             *accountForm
+	Currency, Phone, Website         string
+	Billing, Shipping, TaxRegion     string
+	Limit                            string
 	Stages                           []string
 	Form, Errors                     map[string]string // a failed form's values and problems, by field
 	ID, Name, Owner, Segment, Terms  string
@@ -99,7 +109,15 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 	if err != nil {
 		return w.fail(c, p, err)
 	}
-	v := &accountView{ID: acc.ID, Name: acc.Name, Owner: w.ownerNames(ctx)(acc.OwnerID), Segment: acc.Segment, Terms: acc.PaymentTerms}
+	v := &accountView{ID: acc.ID, Name: acc.Name, Owner: w.ownerNames(ctx)(acc.OwnerID), Segment: p.T(segmentWords[acc.Segment]), Terms: acc.PaymentTerms,
+		Currency: acc.Currency, Phone: acc.Phone, Website: acc.Website, Billing: acc.BillingAddress.String(), Shipping: acc.ShippingAddress.String(),
+		TaxRegion: acc.TaxRegion}
+	switch c.Query("said") {
+	case "created":
+		p.Message = p.T("%s is created: add its contacts and opportunities below.", acc.Name)
+	case "saved":
+		p.Message = p.T("The account is saved.")
+	}
 	edits := map[string]string{} // each edit form starts from what its record holds
 	cons, err := w.app.Contacts(ctx, crm.ContactFilter{AccountID: id, Page: quotient.Page{Limit: 100}})
 	if err != nil {
@@ -122,6 +140,7 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 		return w.fail(c, p, err)
 	}
 	act, _ := quotient.ActorFrom(ctx)
+	v.MayEdit = crm.MayChangeAccountDetails(act, acc) || crm.MaySetCreditTerms(act)
 	for _, o := range opps {
 		v.Opportunities = append(v.Opportunities, oppRow{ID: o.ID, Name: o.Name, Stage: string(o.Stage), Close: p.Loc.Date(o.CloseDate),
 			Amount: p.Loc.Money(o.Amount, o.Currency), MayQuote: !o.Stage.Closed() && quote.MayQuote(act, acc.OwnerID, o.OwnerID),
@@ -139,9 +158,12 @@ func (w *Web) account360With(c *fiber.Ctx, p page, status int, keep func(*accoun
 	default:
 		cur, _ := quotient.LookupCurrency(acc.Currency)
 		m := func(n int64) string { return p.Loc.Money(cur.FromMinor(n), acc.Currency) }
-		v.Money, v.AR, v.Overdue, v.Credit = true, m(sum.Exposure.Balance), m(sum.Exposure.Receivables.Overdue), p.T("no limit")
+		v.Money, v.AR, v.Overdue, v.Credit, v.Limit = true, m(sum.Exposure.Balance), m(sum.Exposure.Receivables.Overdue), p.T("no limit"), p.T("no limit")
 		if sum.Exposure.Available != nil {
 			v.Credit = m(*sum.Exposure.Available)
+		}
+		if sum.Exposure.Limit != nil {
+			v.Limit = m(*sum.Exposure.Limit)
 		}
 		for _, cs := range sum.OpenCases {
 			v.Cases = append(v.Cases, cs.Subject)
@@ -281,8 +303,11 @@ func (w *Web) added(c *fiber.Ctx, p page, err error, what string, form map[strin
 			not = "The opportunity was not changed: %s"
 		}
 		p.Message, p.IsError = p.T(not, fieldWords(p.Loc, field, msg)), true
+		stale := quotient.ErrorCode(err) == quotient.Stale // then the form shows the record as it is now
 		return w.account360With(c, p, fiber.StatusUnprocessableEntity, func(v *accountView) {
-			maps.Copy(v.Form, form)
+			if !stale {
+				maps.Copy(v.Form, form)
+			}
 			if field == "" {
 				field = "name"
 			}

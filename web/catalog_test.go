@@ -72,6 +72,14 @@ func TestEveryWordHasJapanese(t *testing.T) {
 	for _, s := range stepLabels {
 		ids = append(ids, s)
 	}
+	for _, s := range segmentWords {
+		ids = append(ids, s)
+	}
+	for _, s := range policyWords {
+		ids = append(ids, s)
+	}
+	ids = append(ids, partWords...)
+	ids = append(ids, "The account was not created: %s", "The account was not saved: %s")
 	for _, id := range ids {
 		if !i18n.Has(id) {
 			t.Errorf("no Japanese for %q", id)

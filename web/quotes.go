@@ -437,7 +437,7 @@ func said(loc i18n.Locale, err error) (msg, field string, ok bool) {
 	}
 	msg = loc.Error(qe)
 	if qe.Code == quotient.Stale {
-		msg = loc.T("Someone changed this quote since the page was shown; here it is as it is now.") + " " + msg
+		msg = loc.T("Someone changed this since the page was shown; here it is as it is now.") + " " + msg
 	}
 	return msg, qe.Field, true
 }

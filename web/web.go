@@ -108,7 +108,11 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("GET", "/users", w.session, w.users)
 	add("POST", "/users/:id/sessions/revoke", w.session, w.csrf, w.endSessions)
 	add("GET", "/accounts", w.session, w.accounts)
+	add("GET", "/accounts/new", w.session, w.newAccount)
+	add("POST", "/accounts", w.session, w.csrf, w.saveAccount)
 	add("GET", "/accounts/:id", w.session, w.account360)
+	add("GET", "/accounts/:id/edit", w.session, w.editAccount)
+	add("POST", "/accounts/:id", w.session, w.csrf, w.saveAccount)
 	add("POST", "/accounts/:id/contacts", w.session, w.csrf, w.addContact)
 	add("POST", "/accounts/:id/contacts/:contact", w.session, w.csrf, w.editContact)
 	add("POST", "/accounts/:id/opportunities", w.session, w.csrf, w.addOpportunity)
@@ -138,7 +142,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 }
 
 // pageNames are the templates of the pages, each parsed with the layout.
-var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users"}
+var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users", "accountform"}
 
 // words are a language's template helpers: t says a message of the
 // catalog, label a status or code ("partially_fulfilled") in words.
@@ -169,6 +173,9 @@ var funcs = template.FuncMap{
 	"field": func(v *accountView, what, name, label, typ string) accountField {
 		return accountField{V: v, What: what, Name: name, Label: label, Type: typ}
 	},
+	"pick": func(v *accountView, what, name, label string, opts []choice) accountField {
+		return accountField{V: v, What: what, Name: name, Label: label, Options: opts}
+	},
 	// plain and oob hand a quote to the figures and totals, in the page
 	// or as htmx out-of-band swaps.
 	"plain": func(q *quoteView) quotePart { return quotePart{Q: q} },
@@ -179,6 +186,7 @@ var funcs = template.FuncMap{
 type accountField struct {
 	V                       *accountView
 	What, Name, Label, Type string
+	Options                 []choice // a select's
 }
 
 // quotePart is a quote for a part of its page, swapped out of band or not.
@@ -203,7 +211,9 @@ type page struct {
 	Required        bool
 	Requests        []approvalView
 	Filter          struct{ Q, Owner, Segment string }
-	Segments        []string
+	Segments        []string // the quotes list's statuses
+	SegmentChoices  []choice
+	MayCreate       bool
 	Accounts        []accountRow
 	Account         *accountView
 	Orders          []orderRow

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -134,6 +135,173 @@ func TestAccountPageAdds(t *testing.T) {
 		edit.Set("version", "0")
 		if st, _, _ := fetch(t, other, "POST", a.base+"/accounts/"+acc+"/opportunities/"+edge.ID, edit); st != 403 && st != 404 {
 			t.Fatalf("another rep editing the opportunity: %d", st)
+		}
+	})
+}
+
+// TestAccountForm: a rep creates an account from the accounts list (a
+// problem shows at its field with what was typed kept, nothing created;
+// credit terms are not theirs to set, even by a crafted post), edits it
+// at the version the form showed and sees the change in its history; a
+// stale form is refused and shows the account as it is now; another rep
+// may not edit it; a manager assigns a new account to their team; finance
+// changes only the credit terms, and may not create accounts.
+func TestAccountForm(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, links, toks := startDemo(t, db, nil)
+		priya := toks["priya.nair@northwind.example"]
+		count := func() int {
+			return len(page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?limit=200", priya, nil)))
+		}
+		n := count()
+		rep := signedIn(t, links["priya.nair@northwind.example"])
+		_, list, _ := fetch(t, rep, "GET", a.base+"/accounts", nil)
+		if !strings.Contains(list, `href="/accounts/new"`) {
+			t.Fatal("the accounts list offers no new account")
+		}
+		st, form, _ := fetch(t, rep, "GET", a.base+"/accounts/new", nil)
+		if st != 200 || !strings.Contains(form, `name="billing_address.city"`) || strings.Contains(form, `name="credit_limit"`) || strings.Contains(form, `name="owner_id"`) {
+			t.Fatalf("the rep's new-account form: %d %.500s", st, form)
+		}
+		token := csrfRe.FindStringSubmatch(form)[1]
+		in := url.Values{"csrf": {token}, "name": {""}, "currency": {"NOK"}, "segment": {"mid_market"}, "industry": {"Analytics <b>&</b> data"},
+			"billing_address.line1": {"Storgata 1"}, "billing_address.city": {"Oslo"}, "billing_address.country": {"NO"}, "price_book_id": {""}}
+		st, b, _ := fetch(t, rep, "POST", a.base+"/accounts", in)
+		if st != 422 || !strings.Contains(b, `id="account-name-error"`) || !strings.Contains(b, `value="Analytics &lt;b&gt;&amp;&lt;/b&gt; data"`) || count() != n {
+			t.Fatalf("a nameless account: %d %.400s", st, b)
+		}
+		in.Set("name", `Fjord <script>alert(1)</script> Analytics`)
+		in.Set("billing_address.country", "Norway")
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts", in)
+		if st != 422 || !strings.Contains(b, `id="account-billing_address.country-error"`) || count() != n {
+			t.Fatalf("a bad country: %d %.400s", st, b)
+		}
+		in.Set("billing_address.country", "no")
+		in.Set("credit_limit", "90000")
+		if st, _, _ := fetch(t, rep, "POST", a.base+"/accounts", in); st != 403 || count() != n {
+			t.Fatalf("a rep setting a credit limit: %d", st)
+		}
+		in.Del("credit_limit")
+		st, b, h := fetch(t, rep, "POST", a.base+"/accounts", in)
+		loc := h.Get("Location")
+		if st != 303 || !strings.HasPrefix(loc, "/accounts/") || count() != n+1 {
+			t.Fatalf("a new account: %d %s %.300s", st, loc, b)
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(loc, "/accounts/"), "?said=created")
+		_, b, _ = fetch(t, rep, "GET", a.base+loc, nil)
+		if !strings.Contains(b, "is created") || strings.Contains(b, "<script>alert") || !strings.Contains(b, "&lt;script&gt;") ||
+			!strings.Contains(b, "Storgata 1, Oslo, NO") || !strings.Contains(b, `id="edit-account"`) {
+			t.Fatalf("the new account's page: %.800s", b)
+		}
+		acc := as[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts/"+id, priya, nil))
+		me := as[server.UserJSON](t, a.must(200, "GET", "/api/v1/me", priya, nil))
+		if acc.OwnerID != me.ID || acc.Currency != "NOK" || acc.Segment != "mid_market" || acc.BillingAddress.Country != "NO" ||
+			acc.PaymentTerms != "net_30" || acc.CreditLimit != "0.00" {
+			t.Fatalf("the account as the API has it: %+v", acc)
+		}
+
+		// Edit it: the form starts from what it holds; a change is saved
+		// and listed in the history; the same form again is stale.
+		st, b, _ = fetch(t, rep, "GET", a.base+"/accounts/"+id+"/edit", nil)
+		if st != 200 || !strings.Contains(b, `value="Storgata 1"`) || !strings.Contains(b, `<option value="NOK" selected>`) || strings.Contains(b, `name="credit_limit"`) {
+			t.Fatalf("the edit form: %d %.500s", st, b)
+		}
+		edit := url.Values{"csrf": {token}, "version": {"1"}, "name": {"Fjord Analytics"}, "currency": {"NOK"}, "segment": {"enterprise"},
+			"website": {"https://fjord.example"}, "phone": {"+47 22 00 00 00"}, "billing_address.line1": {"Storgata 2"}, "billing_address.city": {"Oslo"},
+			"billing_address.country": {"NO"}, "price_book_id": {""}}
+		edit.Set("tax_region", "norway")
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts/"+id, edit)
+		if st != 422 || !strings.Contains(b, `id="account-tax_region-error"`) || !strings.Contains(b, `value="https://fjord.example"`) ||
+			as[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts/"+id, priya, nil)).Version != 1 {
+			t.Fatalf("a bad tax region: %d %.400s", st, b)
+		}
+		edit.Set("tax_region", "NO")
+		if st, _, h := fetch(t, rep, "POST", a.base+"/accounts/"+id, edit); st != 303 || h.Get("Location") != "/accounts/"+id+"?said=saved" {
+			t.Fatalf("an edit: %d %v", st, h)
+		}
+		acc = as[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts/"+id, priya, nil))
+		if acc.Name != "Fjord Analytics" || acc.Segment != "enterprise" || acc.Website != "https://fjord.example" || acc.BillingAddress.Line1 != "Storgata 2" ||
+			acc.TaxRegion != "NO" || acc.Version != 2 || acc.OwnerID != me.ID {
+			t.Fatalf("the account after its edit: %+v", acc)
+		}
+		_, b, _ = fetch(t, rep, "GET", a.base+"/accounts/"+id+"/edit", nil)
+		if !strings.Contains(b, "<td>Priya Nair</td><td>website</td><td></td><td>https://fjord.example</td>") {
+			t.Fatalf("the history: %.2000s", b[strings.Index(b, "<h2>"):])
+		}
+		edit.Set("name", "Fjord Analytics AS")
+		st, b, _ = fetch(t, rep, "POST", a.base+"/accounts/"+id, edit)
+		if st != 422 || !strings.Contains(b, "Someone changed this") || !strings.Contains(b, `value="Fjord Analytics"`) || !strings.Contains(b, `name="version" value="2"`) {
+			t.Fatalf("a stale edit: %d %.400s", st, b)
+		}
+
+		// Another rep may not edit it, by page or by post.
+		kenji := signedIn(t, links["kenji.watanabe@northwind.example"])
+		_, kb, _ := fetch(t, kenji, "GET", a.base+"/accounts/"+id, nil)
+		if strings.Contains(kb, `id="edit-account"`) {
+			t.Fatal("another rep is offered to edit the account")
+		}
+		if st, _, _ := fetch(t, kenji, "GET", a.base+"/accounts/"+id+"/edit", nil); st != 403 {
+			t.Fatalf("another rep's edit form: %d", st)
+		}
+		edit.Set("csrf", csrfRe.FindStringSubmatch(kb)[1])
+		edit.Set("version", "2")
+		if st, _, _ := fetch(t, kenji, "POST", a.base+"/accounts/"+id, edit); st != 403 ||
+			as[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts/"+id, priya, nil)).Version != 2 {
+			t.Fatalf("another rep's edit: %d", st)
+		}
+
+		// A manager names the owner from their team.
+		mgr := signedIn(t, links["daniel.reyes@northwind.example"])
+		_, mb, _ := fetch(t, mgr, "GET", a.base+"/accounts/new", nil)
+		kid := regexp.MustCompile(`<option value="([^"]+)"[^>]*>Kenji Watanabe</option>`).FindStringSubmatch(mb)
+		if kid == nil || strings.Contains(mb, `name="credit_limit"`) {
+			t.Fatalf("the manager's form: %.1500s", mb)
+		}
+		st, _, h = fetch(t, mgr, "POST", a.base+"/accounts", url.Values{"csrf": {csrfRe.FindStringSubmatch(mb)[1]}, "name": {"Kestrel Freight"},
+			"currency": {"USD"}, "segment": {"smb"}, "owner_id": {kid[1]}, "price_book_id": {""}})
+		if st != 303 {
+			t.Fatalf("the manager's account: %d", st)
+		}
+		kes := strings.TrimSuffix(strings.TrimPrefix(h.Get("Location"), "/accounts/"), "?said=created")
+		if got := as[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts/"+kes, priya, nil)); got.OwnerID != kid[1] {
+			t.Fatalf("the manager's account's owner: %+v", got)
+		}
+
+		// Finance sets the credit terms and nothing else.
+		fin := signedInPastCode(t, a.base, links["sofia.lindqvist@northwind.example"])
+		_, fl, _ := fetch(t, fin, "GET", a.base+"/accounts", nil)
+		if strings.Contains(fl, `href="/accounts/new"`) {
+			t.Fatal("finance is offered a new account")
+		}
+		if st, _, _ := fetch(t, fin, "GET", a.base+"/accounts/new", nil); st != 403 {
+			t.Fatalf("finance's new-account form: %d", st)
+		}
+		st, fb, _ := fetch(t, fin, "GET", a.base+"/accounts/"+id+"/edit", nil)
+		if st != 200 || !strings.Contains(fb, `name="credit_limit"`) || strings.Contains(fb, `name="name"`) {
+			t.Fatalf("finance's edit form: %d %.600s", st, fb)
+		}
+		credit := url.Values{"csrf": {csrfRe.FindStringSubmatch(fb)[1]}, "version": {"2"}, "credit_limit": {"250000"}, "payment_terms": {"net 45"},
+			"invoicing_policy": {"on_order"}}
+		if st, b, _ := fetch(t, fin, "POST", a.base+"/accounts/"+id, credit); st != 422 || !strings.Contains(b, `id="account-payment_terms-error"`) {
+			t.Fatalf("bad payment terms: %d %.400s", st, b)
+		}
+		credit.Set("payment_terms", "net_45")
+		credit.Set("name", "Renamed by finance")
+		if st, _, _ := fetch(t, fin, "POST", a.base+"/accounts/"+id, credit); st != 403 {
+			t.Fatalf("finance renaming: %d", st)
+		}
+		credit.Del("name")
+		if st, _, _ := fetch(t, fin, "POST", a.base+"/accounts/"+id, credit); st != 303 {
+			t.Fatalf("finance's credit terms: %d", st)
+		}
+		acc = as[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts/"+id, priya, nil))
+		if acc.CreditLimit != "250000.00" || acc.PaymentTerms != "net_45" || acc.InvoicingPolicy != "on_order" || acc.Name != "Fjord Analytics" || acc.Version != 3 {
+			t.Fatalf("the account after finance's change: %+v", acc)
+		}
+		_, b, _ = fetch(t, rep, "GET", a.base+"/accounts/"+id+"/edit", nil)
+		if !strings.Contains(b, "net_45") || !strings.Contains(b, "Finance sets the credit terms") {
+			t.Fatalf("the rep's form after finance's change: %.600s", b)
 		}
 	})
 }

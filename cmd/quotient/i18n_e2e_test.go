@@ -93,6 +93,11 @@ func TestWorkspaceLanguages(t *testing.T) {
 		if st != 422 || !strings.Contains(body, "名前は必須です") || !strings.Contains(body, "連絡先は追加されませんでした") {
 			t.Fatalf("a problem in Japanese: %d %.600s", st, body[strings.Index(body, "<main"):])
 		}
+		st, body, _ = fetch(t, c, "POST", a.base+"/accounts", url.Values{"csrf": {token}, "name": {"富士精機"}, "currency": {"JPY"},
+			"billing_address.country": {"日本"}})
+		if st != 422 || !strings.Contains(body, "取引先は作成されませんでした：請求先住所の国は US や JP のような ISO 3166-1 の 2 文字コードにしてください") {
+			t.Fatalf("an account's problem in Japanese: %d %.600s", st, body[strings.Index(body, "<main"):])
+		}
 		if st, body, _ := fetch(t, c, "GET", a.base+"/quotes/qte_nothing", nil); st != 404 || !strings.Contains(body, "見つかりません") {
 			t.Fatalf("the 404 page in Japanese: %d %.300s", st, body)
 		}
@@ -196,6 +201,13 @@ func TestJapaneseWorkspaceInBrowser(t *testing.T) {
 		}
 		checkAccessible(t, w.ctx, "the account 360 in Japanese")
 
+		for _, path := range []string{"/accounts/new", "/accounts/" + acc + "/edit"} {
+			w.do("open "+path, chromedp.Navigate(a.base+path), chromedp.WaitVisible(chromedp.ID("save-account")))
+			if body := w.text("main"); !strings.Contains(body, "請求先住所") {
+				t.Fatalf("%s in Japanese: %.500s", path, body)
+			}
+			checkAccessible(t, w.ctx, path+" in Japanese")
+		}
 		w.do("open the builder", chromedp.Navigate(a.base+"/quotes/"+q.ID), chromedp.WaitVisible(chromedp.CSS("#qty-1")))
 		if h1 := w.text("h1"); !strings.Contains(h1, "見積 "+q.Number) || !strings.Contains(h1, "下書き") {
 			t.Fatalf("the builder's heading: %q", h1)

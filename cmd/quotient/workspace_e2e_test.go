@@ -280,13 +280,44 @@ func TestWorkspaceInBrowser(t *testing.T) {
 			step("open "+path, chromedp.Do(browser, chromedp.Navigate(a.base+path), chromedp.WaitVisible(chromedp.CSS("h1"))))
 			checkAccessible(t, browser, path)
 		}
+		// A new account from the accounts list: a problem at its field,
+		// then the account, its page and its edit form.
+		step("open the new-account form", chromedp.Do(browser, chromedp.Navigate(a.base+"/accounts"), chromedp.Click(chromedp.ID("new-account")),
+			chromedp.WaitVisible(chromedp.ID("account-name"))))
+		checkAccessible(t, browser, "the new-account form")
+		step("fill it in without a name", chromedp.Do(browser, chromedp.SendKeys(chromedp.ID("account-industry"), "Robotics"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="billing_address.city"]`), "Lyon"), chromedp.SetValue(chromedp.ID("account-currency"), "EUR"),
+			chromedp.Click(chromedp.ID("save-account")), chromedp.WaitVisible(chromedp.ID("account-name-error"))))
+		checkAccessible(t, browser, "the new-account form with a problem")
+		shot, err = chromedp.Run(browser, chromedp.FullScreenshot(100))
+		step("screenshot the form", err)
+		keepScreenshot(t, "workspace-account-form.png", shot)
+		step("name it", chromedp.Do(browser, chromedp.SendKeys(chromedp.ID("account-name"), "Rhône Robotique"), chromedp.Click(chromedp.ID("save-account")),
+			chromedp.WaitVisible(chromedp.ID("edit-account"))))
+		h1, err = chromedp.Run(browser, chromedp.Text(chromedp.CSS("h1")))
+		step("read the new account's title", err)
+		msg, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("[role=status]")))
+		step("read the message", err)
+		if h1 != "Rhône Robotique" || !strings.Contains(msg, "is created") {
+			t.Fatalf("the new account: %q / %q", h1, msg)
+		}
+		step("edit it", chromedp.Do(browser, chromedp.Click(chromedp.ID("edit-account")), chromedp.WaitVisible(chromedp.ID("save-account")),
+			chromedp.SendKeys(chromedp.ID("account-website"), "https://rhone.example"), chromedp.Click(chromedp.ID("save-account")),
+			chromedp.WaitVisible(chromedp.ID("edit-account"))))
+		body, err = chromedp.Run(browser, chromedp.Text(chromedp.CSS("main")))
+		step("read the account", err)
+		if !strings.Contains(body, "The account is saved") || !strings.Contains(body, "https://rhone.example") || !strings.Contains(body, "EUR") {
+			t.Fatalf("the account after its edit: %.500s", body)
+		}
+		step("open its history", chromedp.Do(browser, chromedp.Click(chromedp.ID("edit-account")), chromedp.WaitVisible(chromedp.ID("save-account"))))
+		checkAccessible(t, browser, "the edit-account form")
 		step("back to the account", chromedp.Do(browser, chromedp.Navigate(a.base+"/accounts/"+acc), chromedp.WaitVisible(chromedp.CSS("h1"))))
 		shot, err = chromedp.Run(browser, chromedp.FullScreenshot(100))
 		step("screenshot the account", err)
 		keepScreenshot(t, "workspace-account.png", shot)
 		step("sign out", chromedp.Do(browser, chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("email"))))
 		checkAccessible(t, browser, "the sign-in page")
-		msg, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("[role=status]")))
+		msg, err = chromedp.Run(browser, chromedp.Text(chromedp.CSS("[role=status]")))
 		step("read the message", err)
 		if !strings.Contains(msg, "signed out") {
 			t.Fatalf("after signing out: %q", msg)
