@@ -27,6 +27,14 @@ type pipelineRow struct {
 	Version                                           int
 }
 
+// pipelineColumn is a stage of the pipeline board.
+type pipelineColumn struct {
+	Stage  string
+	Closed bool // a drop target that closes the opportunity; closed ones are not on the board
+	Cards  []pipelineRow
+	Totals []string // amount and weighted amount, per currency
+}
+
 // quoteRow is a quote in a list.
 type quoteRow struct {
 	ID, Number, Account, Status, StatusLabel, ValidUntil, Total string
@@ -126,6 +134,34 @@ func (w *Web) pipeline(ctx context.Context, p *page) error {
 		totals[o.Currency].weighted = totals[o.Currency].weighted.Add(weighted)
 	}
 	sort.SliceStable(p.Pipeline, func(i, j int) bool { return stageOrder(p.Pipeline[i].Stage) < stageOrder(p.Pipeline[j].Stage) })
+	// The board: a column per stage with its cards and its totals per
+	// currency; the closed stages are where a card is dropped to close it.
+	for _, st := range crm.Stages {
+		col := pipelineColumn{Stage: st, Closed: crm.Stage(st).Closed()}
+		colSums := map[string]*sums{}
+		var colCurs []string
+		for _, o := range opps {
+			if string(o.Stage) != st || o.Stage.Closed() {
+				continue
+			}
+			if colSums[o.Currency] == nil {
+				colSums[o.Currency] = &sums{}
+				colCurs = append(colCurs, o.Currency)
+			}
+			colSums[o.Currency].amount = colSums[o.Currency].amount.Add(o.Amount)
+			colSums[o.Currency].weighted = colSums[o.Currency].weighted.Add(o.Amount.Mul(o.Probability).Div(decimal.NewFromInt(100)))
+		}
+		for _, r := range p.Pipeline {
+			if r.Stage == st {
+				col.Cards = append(col.Cards, r)
+			}
+		}
+		sort.Strings(colCurs)
+		for _, c := range colCurs {
+			col.Totals = append(col.Totals, p.T("%s, weighted %s", p.Loc.Money(colSums[c].amount, c), p.Loc.Money(colSums[c].weighted, c)))
+		}
+		p.Columns = append(p.Columns, col)
+	}
 	sort.Strings(curs)
 	for _, c := range curs {
 		p.PipelineTotals = append(p.PipelineTotals, struct{ Currency, Amount, Weighted string }{c, p.Loc.Money(totals[c].amount, c),

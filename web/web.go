@@ -220,6 +220,7 @@ type page struct {
 	Order           *orderView
 	Month           *monthView
 	Pipeline        []pipelineRow
+	Columns         []pipelineColumn
 	PipelineTotals  []struct{ Currency, Amount, Weighted string }
 	Stages          []string
 	Diff            *diffView

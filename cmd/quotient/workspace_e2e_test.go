@@ -659,3 +659,71 @@ func TestWorkspacePipeline(t *testing.T) {
 		}
 	})
 }
+
+// TestPipelineBoardInBrowser: home shows the rep's open opportunities as
+// a board, a column per stage with its count and totals; a card dragged
+// to another column moves there (through its own form, as the keyboard
+// moves it), in place, and the API sees the new stage. The board passes
+// axe-core before and after, and is kept as a screenshot.
+func TestPipelineBoardInBrowser(t *testing.T) {
+	t.Parallel()
+	chromiumPath(t)
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, links, toks := startDemo(t, db, nil)
+		priya := toks["priya.nair@northwind.example"]
+		me := as[server.UserJSON](t, a.must(200, "GET", "/api/v1/me", priya, nil)).ID
+		var opp server.OpportunityJSON
+		for _, o := range page[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities?limit=200&owner_id="+me, priya, nil)) {
+			if o.Stage == "prospecting" || o.Stage == "qualification" || o.Stage == "proposal" {
+				opp = o
+			}
+		}
+		if opp.ID == "" {
+			t.Fatal("Priya has no opportunity before negotiation in the demo")
+		}
+		rep := newWalker(t, "rep", 1280, 900)
+		rep.signIn(links["priya.nair@northwind.example"])
+		card := "#card-" + opp.ID
+		rep.do("the board", chromedp.WaitVisible(chromedp.CSS(`[data-board] [data-stage="`+opp.Stage+`"] `+card)),
+			chromedp.Evaluate[chromedp.Void](`window.sameDocument = true`))
+		count := func(stage string) string {
+			return rep.text(`[data-stage="` + stage + `"] .count`)
+		}
+		before := count("negotiation")
+		if got := rep.text(`[data-stage="` + opp.Stage + `"] .column-total`); !strings.Contains(got, "weighted") {
+			t.Fatalf("the column's totals: %q", got)
+		}
+		checkAccessible(t, rep.ctx, "the pipeline board")
+		rep.shot("workspace-pipeline.png")
+		rep.do("drag the card to negotiation", chromedp.Evaluate[chromedp.Void](`(() => {
+			const card = document.querySelector('`+card+`'), col = document.querySelector('[data-board] [data-stage="negotiation"]'), dt = new DataTransfer();
+			card.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: dt}));
+			col.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
+			col.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
+			card.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: dt}));
+		})()`))
+		rep.until("the card is in negotiation", `window.sameDocument === true && document.querySelector('[data-stage="negotiation"] `+card+`') !== null &&
+			document.querySelector('#notice').textContent.includes('moved to Negotiation')`)
+		if got := as[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities/"+opp.ID, priya, nil)); got.Stage != "negotiation" {
+			t.Fatalf("the opportunity after the drag: %s", got.Stage)
+		}
+		var n, m int
+		fmt.Sscan(before, &n)
+		fmt.Sscan(count("negotiation"), &m)
+		if m != n+1 {
+			t.Fatalf("negotiation's count: %s then %d", before, m)
+		}
+		// Dropping a card on its own column does nothing.
+		rep.do("drop it where it is", chromedp.Evaluate[chromedp.Void](`(() => {
+			const card = document.querySelector('`+card+`'), col = card.closest('[data-stage]'), dt = new DataTransfer();
+			card.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: dt}));
+			col.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
+			card.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: dt}));
+		})()`))
+		rep.settled()
+		if got := as[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities/"+opp.ID, priya, nil)); got.Version != opp.Version+1 {
+			t.Fatalf("a drop on its own column changed the opportunity: version %d", got.Version)
+		}
+		checkAccessible(t, rep.ctx, "the board after a move")
+	})
+}

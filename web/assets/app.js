@@ -1,6 +1,6 @@
 // Quotient's workspace script: small conveniences over pages that work
 // without it. htmx does the partial updates; this file adds copying a
-// link and two keyboard shortcuts. No inline script anywhere (the pages'
+// link, moving pipeline cards by drag, and keyboard shortcuts. No inline script anywhere (the pages'
 // Content-Security-Policy forbids it).
 (function () {
   "use strict";
@@ -20,6 +20,48 @@
       document.execCommand("copy");
       done();
     }
+  });
+  // The pipeline board: a card dragged to another stage's column moves
+  // there through the card's own form (the keyboard's way too), which
+  // htmx posts; the server answers with the board as it is now.
+  var dragged = null;
+  document.addEventListener("dragstart", function (ev) {
+    var card = ev.target.closest && ev.target.closest("[data-card]");
+    if (!card) return;
+    dragged = card;
+    card.classList.add("dragging");
+    ev.dataTransfer.effectAllowed = "move";
+    ev.dataTransfer.setData("text/plain", card.getAttribute("data-card"));
+  });
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    document.querySelectorAll(".drop-here").forEach(function (el) { el.classList.remove("drop-here"); });
+  });
+  var column = function (ev) {
+    var col = ev.target.closest && ev.target.closest("[data-board] [data-stage]");
+    return dragged && col && !col.contains(dragged) ? col : null;
+  };
+  document.addEventListener("dragover", function (ev) {
+    var col = column(ev);
+    if (!col) return;
+    ev.preventDefault();
+    ev.dataTransfer.dropEffect = "move";
+    col.classList.add("drop-here");
+  });
+  document.addEventListener("dragleave", function (ev) {
+    var col = ev.target.closest && ev.target.closest("[data-stage]");
+    if (col && !col.contains(ev.relatedTarget)) col.classList.remove("drop-here");
+  });
+  document.addEventListener("drop", function (ev) {
+    var col = column(ev);
+    if (!col) return;
+    ev.preventDefault();
+    var form = dragged.querySelector("form.move");
+    var select = form && form.querySelector("select[name=stage]");
+    if (!select) return;
+    select.value = col.getAttribute("data-stage");
+    if (form.requestSubmit) form.requestSubmit(); else form.querySelector("button[type=submit]").click();
   });
   // "/" goes to the page's search field; "g" then "q" opens the quotes,
   // "g" then "h" home, "g" then "a" the accounts. Not while typing.
