@@ -196,3 +196,7 @@ func (a *App) SecondFactor(ctx context.Context) (SecondFactorSetup, error) {
 func (a *App) ProveSecondFactor(ctx context.Context, ses crm.Session, code string) error {
 	return do(ctx, a, func(tx Tx) error { return a.crm.ProveSecondFactor(ctx, tx, ses, code) })
 }
+
+// SessionAbsolute is how long a workspace session lasts at most after
+// sign-in: the session cookie's lifetime.
+func (a *App) SessionAbsolute() time.Duration { return a.crm.SessionAbsolute }

@@ -19,11 +19,11 @@ func TestPasswordHash(t *testing.T) {
 	}
 }
 
-// TestSessionLife: a session ends when revoked, after SessionIdle without
-// use, and SessionAbsolute after sign-in however busy.
+// TestSessionLife: a session ends when revoked, after the idle limit
+// without use, and its absolute limit after sign-in however busy.
 func TestSessionLife(t *testing.T) {
 	start := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
-	s := Session{CreatedAt: start, LastSeenAt: start, ExpiresAt: start.Add(SessionAbsolute)}
+	s := Session{CreatedAt: start, LastSeenAt: start, ExpiresAt: start.Add(DefaultSessionAbsolute)}
 	for _, c := range []struct {
 		name     string
 		lastSeen time.Time
@@ -32,8 +32,8 @@ func TestSessionLife(t *testing.T) {
 		live     bool
 	}{
 		{"in use", start, start.Add(time.Hour), false, true},
-		{"idle too long", start, start.Add(SessionIdle), false, false},
-		{"busy but past its absolute end", start.Add(SessionAbsolute - time.Minute), start.Add(SessionAbsolute), false, false},
+		{"idle too long", start, start.Add(DefaultSessionIdle), false, false},
+		{"busy but past its absolute end", start.Add(DefaultSessionAbsolute - time.Minute), start.Add(DefaultSessionAbsolute), false, false},
 		{"revoked", start, start.Add(time.Minute), true, false},
 	} {
 		x := s
@@ -42,7 +42,7 @@ func TestSessionLife(t *testing.T) {
 			at := start
 			x.RevokedAt = &at
 		}
-		if got := x.Live(c.now); got != c.live {
+		if got := x.Live(c.now, DefaultSessionIdle); got != c.live {
 			t.Errorf("%s: live %v, want %v", c.name, got, c.live)
 		}
 	}

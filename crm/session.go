@@ -10,12 +10,14 @@ import (
 )
 
 // How long a workspace session and a sign-in link last. A session ends
-// after SessionIdle without a request, and SessionAbsolute after sign-in
-// whatever happens; a link can be used once within LinkValid.
+// after the service's SessionIdle without a request (DefaultSessionIdle
+// unless configured), and its SessionAbsolute after sign-in whatever
+// happens (DefaultSessionAbsolute); a link can be used once within
+// LinkValid.
 const (
-	SessionIdle     = 12 * time.Hour
-	SessionAbsolute = 7 * 24 * time.Hour
-	LinkValid       = 30 * time.Minute
+	DefaultSessionIdle     = 12 * time.Hour
+	DefaultSessionAbsolute = 7 * 24 * time.Hour
+	LinkValid              = 30 * time.Minute
 	// DemoLinkValid is how long the links serve --demo prints last.
 	DemoLinkValid = 7 * 24 * time.Hour
 )
@@ -39,9 +41,9 @@ type Session struct {
 }
 
 // Live reports whether the session may still be used at now: not
-// revoked, within its absolute expiry and not idle for too long.
-func (s Session) Live(now time.Time) bool {
-	return s.RevokedAt == nil && now.Before(s.ExpiresAt) && now.Sub(s.LastSeenAt) < SessionIdle
+// revoked, within its absolute expiry and not idle for idle or longer.
+func (s Session) Live(now time.Time, idle time.Duration) bool {
+	return s.RevokedAt == nil && now.Before(s.ExpiresAt) && now.Sub(s.LastSeenAt) < idle
 }
 
 // SignInLink is a one-time link that signs a user in.
@@ -150,7 +152,7 @@ func (s *Service) begin(ctx context.Context, st SessionStore, u User, ip, userAg
 	if err != nil {
 		return "", Session{}, err
 	}
-	ses := Session{Hash: hash, UserID: u.ID, CSRF: csrf, IP: ip, UserAgent: userAgent, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionAbsolute),
+	ses := Session{Hash: hash, UserID: u.ID, CSRF: csrf, IP: ip, UserAgent: userAgent, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.SessionAbsolute),
 		SecondFactor: !due}
 	return sec, ses, st.InsertSession(ctx, ses)
 }
@@ -172,7 +174,7 @@ func (s *Service) SessionActor(ctx context.Context, st SessionStore, secret stri
 		return quotient.Actor{}, Session{}, err
 	}
 	now := s.now().UTC()
-	if !ses.Live(now) {
+	if !ses.Live(now, s.SessionIdle) {
 		return quotient.Actor{}, Session{}, bad
 	}
 	u, err := st.GetUser(ctx, ses.UserID)
@@ -186,9 +188,12 @@ func (s *Service) SessionActor(ctx context.Context, st SessionStore, secret stri
 	return a, ses, err
 }
 
-// TouchDue reports whether a session's last use is worth recording now
-// (at most once a minute, so reads stay reads).
-func (s *Service) TouchDue(ses Session) bool { return s.now().Sub(ses.LastSeenAt) >= time.Minute }
+// TouchDue reports whether a session's last use is worth recording now:
+// at most once a minute, so reads stay reads, and more often when the
+// idle limit is short, so a session in use never idles out.
+func (s *Service) TouchDue(ses Session) bool {
+	return s.now().Sub(ses.LastSeenAt) >= min(time.Minute, s.SessionIdle/4)
+}
 
 // Touch records that a session was used now.
 func (s *Service) Touch(ctx context.Context, st SessionStore, ses Session) error {

@@ -18,10 +18,16 @@ import (
 // Service applies the CRM's rules on top of a Store.
 type Service struct {
 	now func() time.Time
+	// SessionIdle and SessionAbsolute are how long a workspace session
+	// lasts without a request, and at most after sign-in.
+	SessionIdle, SessionAbsolute time.Duration
 }
 
-// NewService returns a Service that reads the time from now.
-func NewService(now func() time.Time) *Service { return &Service{now: now} }
+// NewService returns a Service that reads the time from now, with the
+// default session lengths.
+func NewService(now func() time.Time) *Service {
+	return &Service{now: now, SessionIdle: DefaultSessionIdle, SessionAbsolute: DefaultSessionAbsolute}
+}
 
 // UserInput holds the fields of a new user.
 type UserInput struct {

@@ -13,7 +13,22 @@ import (
 )
 
 func (w *Web) signinPage(c *fiber.Ctx) error {
-	return w.render(c, 200, "signin", anon(c, "Sign in"))
+	p := anon(c, "Sign in")
+	p.Next = localPath(c.Query("next"))
+	if c.Query("ended") == "1" {
+		p.Message = p.T("Your session has ended: it went unused for too long, reached its time limit, or was signed out. Sign in again to go on.")
+	}
+	return w.render(c, 200, "signin", p)
+}
+
+// localPath is where a sign-in may lead afterwards: a path of this site
+// (never another site's address), else home.
+func localPath(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n") ||
+		strings.HasPrefix(s, "/signin") || strings.HasPrefix(s, "/signout") {
+		return "/"
+	}
+	return s
 }
 
 // askLink e-mails a sign-in link. The answer is the same whether the
@@ -55,14 +70,16 @@ func (w *Web) redeem(c *fiber.Ctx) error {
 	if err != nil {
 		return w.fail(c, page{}, err)
 	}
-	return w.startSession(c, sec)
+	return w.startSession(c, sec, "/")
 }
 
-// startSession sets a new session's cookie and goes home.
-func (w *Web) startSession(c *fiber.Ctx, sec string) error {
+// startSession sets a new session's cookie and goes to next (a local
+// path); a session that owes its second factor is led to the code page
+// from there.
+func (w *Web) startSession(c *fiber.Ctx, sec, next string) error {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: sec, Path: "/", HTTPOnly: true, Secure: w.secure, SameSite: fiber.CookieSameSiteLaxMode,
-		Expires: time.Now().Add(crm.SessionAbsolute)})
-	return c.Redirect("/", fiber.StatusSeeOther)
+		Expires: time.Now().Add(w.app.SessionAbsolute())})
+	return c.Redirect(localPath(next), fiber.StatusSeeOther)
 }
 
 // passwordSignIn signs in with an e-mail address and a password. A wrong
@@ -71,7 +88,7 @@ func (w *Web) startSession(c *fiber.Ctx, sec string) error {
 func (w *Web) passwordSignIn(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	p := anon(c, "Sign in")
-	p.Email, p.IsError = email, true
+	p.Email, p.IsError, p.Next = email, true, localPath(c.FormValue("next"))
 	if !w.tries.allow(c.IP(), time.Now()) {
 		p.Message = p.T("Too many sign-in attempts from your network; wait 15 minutes and try again.")
 		return w.render(c, fiber.StatusTooManyRequests, "signin", p)
@@ -88,7 +105,7 @@ func (w *Web) passwordSignIn(c *fiber.Ctx) error {
 	if err != nil {
 		return w.fail(c, p, err)
 	}
-	return w.startSession(c, sec)
+	return w.startSession(c, sec, c.FormValue("next"))
 }
 
 func (w *Web) account(c *fiber.Ctx) error {
@@ -204,8 +221,21 @@ func (w *Web) codePage(c *fiber.Ctx) error {
 	if err != nil {
 		return w.fail(c, p, err)
 	}
-	p.Setup, p.Required = setup, crm.SecondFactorRequired(p.User.Role)
+	p.Setup, p.Required, p.Next = setup, crm.SecondFactorRequired(p.User.Role), localPath(c.Query("next"))
+	if err := w.keyQR(&p); err != nil {
+		return w.fail(c, p, err)
+	}
 	return w.render(c, 200, "code", p)
+}
+
+// keyQR draws the key's otpauth address as a QR code for a setup.
+func (w *Web) keyQR(p *page) error {
+	if p.Setup.Enrolled || p.Setup.URI == "" {
+		return nil
+	}
+	var err error
+	p.KeyQR, err = qrSVG(p.Setup.URI, p.T("QR code of the key, for an authenticator app to scan"))
+	return err
 }
 
 // proveCode checks the code; a wrong one says so at the field.
@@ -216,12 +246,15 @@ func (w *Web) proveCode(c *fiber.Ctx) error {
 	if errors.As(err, &qe) && (qe.Code == quotient.Unprocessable || qe.Code == quotient.Conflict) {
 		p := signedIn(c, "Second factor", "account")
 		p.Setup, _ = w.app.SecondFactor(c.UserContext())
-		p.Required = crm.SecondFactorRequired(p.User.Role)
+		p.Required, p.Next = crm.SecondFactorRequired(p.User.Role), localPath(c.FormValue("next"))
+		if err := w.keyQR(&p); err != nil {
+			return w.fail(c, p, err)
+		}
 		p.Message, p.IsError = p.T("The code %s.", p.Loc.Error(qe)), true
 		return w.render(c, fiber.StatusUnprocessableEntity, "code", p)
 	}
 	if err != nil {
 		return w.fail(c, signedIn(c, "", ""), err)
 	}
-	return c.Redirect("/", fiber.StatusSeeOther)
+	return c.Redirect(localPath(c.FormValue("next")), fiber.StatusSeeOther)
 }

@@ -204,10 +204,12 @@ type page struct {
 	Message         string
 	IsError         bool
 	Email, Link     string
+	Next            string // where a sign-in leads afterwards
 	Heading         string
 	Quotes, Waiting []quoteRow
 	Quote           *quoteView
 	Setup           app.SecondFactorSetup
+	KeyQR           template.HTML // the setup's otpauth address, to scan
 	Required        bool
 	Requests        []approvalView
 	Filter          struct{ Q, Owner, Segment string }
@@ -318,10 +320,27 @@ func (w *Web) session(c *fiber.Ctx) error {
 		if quotient.ErrorCode(err) != quotient.Unauthorized {
 			return w.fail(c, page{}, err)
 		}
+		// A session that ended (idle, past its limit, revoked) says so on
+		// the sign-in page, which leads back here afterwards; its cookie
+		// goes.
+		to, back := "/signin?next=", c.OriginalURL()
+		if c.Cookies(SessionCookie) != "" {
+			c.ClearCookie(SessionCookie)
+			to = "/signin?ended=1&next="
+		}
+		if htmx(c) {
+			// htmx follows HX-Redirect whatever the status: the person
+			// lands on the sign-in page, not on a fragment that did nothing.
+			if u, err := url.Parse(c.Get("HX-Current-URL")); err == nil && u.Path != "" {
+				back = u.RequestURI()
+			}
+			c.Set("HX-Redirect", to+url.QueryEscape(localPath(back)))
+			return c.SendStatus(fiber.StatusUnauthorized)
+		}
 		if c.Method() != fiber.MethodGet {
 			return w.fail(c, page{}, quotient.Errorf(quotient.Forbidden, "your session ended; sign in again"))
 		}
-		return c.Redirect("/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		return c.Redirect(to+url.QueryEscape(back), fiber.StatusSeeOther)
 	}
 	ctx = quotient.WithActor(ctx, act)
 	c.SetUserContext(ctx)
@@ -331,7 +350,7 @@ func (w *Web) session(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodGet {
 			return w.fail(c, page{}, quotient.Errorf(quotient.Forbidden, "enter the code of your second factor first"))
 		}
-		return c.Redirect("/signin/code", fiber.StatusSeeOther)
+		return c.Redirect("/signin/code?next="+url.QueryEscape(localPath(c.OriginalURL())), fiber.StatusSeeOther)
 	}
 	u, err := w.app.Me(ctx)
 	if err != nil {

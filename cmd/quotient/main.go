@@ -48,15 +48,18 @@ type Env struct {
 type config struct {
 	graceDays   *int
 	horizonDays *int
-	addr        string
-	databaseURL string
-	secret      string
-	bootstrap   string
-	publicURL   string
-	smtpURL     string
-	mailFrom    string
-	demo        bool
-	logFormat   string
+	// sessionIdle and sessionMax are how long a workspace session lasts
+	// without a request and at most (nil: the defaults).
+	sessionIdle, sessionMax *time.Duration
+	addr                    string
+	databaseURL             string
+	secret                  string
+	bootstrap               string
+	publicURL               string
+	smtpURL                 string
+	mailFrom                string
+	demo                    bool
+	logFormat               string
 }
 
 func usage(w io.Writer) {
@@ -253,6 +256,15 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if cfg.horizonDays, err = envDays(env, "QUOTIENT_QUOTE_HORIZON_DAYS", 1); err != nil {
 		return err
 	}
+	if cfg.sessionIdle, err = envDuration(env, "QUOTIENT_SESSION_IDLE"); err != nil {
+		return err
+	}
+	if cfg.sessionMax, err = envDuration(env, "QUOTIENT_SESSION_MAX"); err != nil {
+		return err
+	}
+	if cfg.sessionIdle != nil && cfg.sessionMax != nil && *cfg.sessionIdle > *cfg.sessionMax {
+		return usageError{fmt.Sprintf("QUOTIENT_SESSION_IDLE (%s) must not be longer than QUOTIENT_SESSION_MAX (%s)", *cfg.sessionIdle, *cfg.sessionMax)}
+	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve takes no arguments (got %q)", fs.Args())}
 	}
@@ -292,7 +304,8 @@ func serve(ctx context.Context, args []string, env Env) error {
 		cfg.publicURL = base
 	}
 	q := wire(wiring{db: db, now: time.Now, log: log, registry: reg, secret: secret, publicURL: cfg.publicURL, mail: sender,
-		mailFrom: cfg.mailFrom, graceDays: cfg.graceDays, horizonDays: cfg.horizonDays, beforeCommit: fault(env)})
+		mailFrom: cfg.mailFrom, graceDays: cfg.graceDays, horizonDays: cfg.horizonDays, sessionIdle: cfg.sessionIdle, sessionMax: cfg.sessionMax,
+		beforeCommit: fault(env)})
 	if cfg.bootstrap != "" {
 		made, err := q.app.Bootstrap(ctx, cfg.bootstrap)
 		if err != nil {
@@ -390,6 +403,21 @@ func envDays(env Env, name string, min int) (*int, error) {
 		return nil, usageError{fmt.Sprintf("%s must be a whole number of days from %d to 3650 (got %q)", name, min, v)}
 	}
 	return &n, nil
+}
+
+// envDuration reads a length of time such as 30m or 12h, from one second
+// to 90 days, from the environment: nil when unset, a usage error naming
+// the variable otherwise.
+func envDuration(env Env, name string) (*time.Duration, error) {
+	v := env.Getenv(name)
+	if v == "" {
+		return nil, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second || d > 90*24*time.Hour {
+		return nil, usageError{fmt.Sprintf("%s must be a length of time from 1s to 2160h, such as 30m or 12h (got %q)", name, v)}
+	}
+	return &d, nil
 }
 
 // fault is the failure QUOTIENT_FAULT injects, for the crash test only:

@@ -375,6 +375,17 @@ func TestUsageAndVersion(t *testing.T) {
 	if code := Main(context.Background(), []string{"migrate"}, bad); code != 1 {
 		t.Fatalf("bad database URL: exit %d, want 1", code)
 	}
+	// Session lengths that are not lengths, out of range, or an idle limit
+	// past the absolute one: a usage error naming the variable, before
+	// anything opens.
+	for _, c := range []map[string]string{{"QUOTIENT_SESSION_IDLE": "banana"}, {"QUOTIENT_SESSION_IDLE": "500ms"}, {"QUOTIENT_SESSION_MAX": "10000h"},
+		{"QUOTIENT_SESSION_IDLE": "2h", "QUOTIENT_SESSION_MAX": "1h"}} {
+		var msg bytes.Buffer
+		env := Env{Getenv: func(k string) string { return c[k] }, Stdout: io.Discard, Stderr: &msg}
+		if code := Main(context.Background(), []string{"serve"}, env); code != 2 || !strings.Contains(msg.String(), "QUOTIENT_SESSION_") {
+			t.Fatalf("serve with %v: exit %d %q, want 2 naming the variable", c, code, msg.String())
+		}
+	}
 }
 
 // TestShutdownClosesIdleConnections: a connection that never sends a

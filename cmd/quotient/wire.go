@@ -32,6 +32,9 @@ type wiring struct {
 	// horizonDays is how far ahead a quote's valid_until may be (nil:
 	// quote.DefaultHorizonDays).
 	horizonDays *int
+	// sessionIdle and sessionMax are a workspace session's lengths (nil:
+	// crm's defaults).
+	sessionIdle, sessionMax *time.Duration
 	// beforeCommit is the fault a crash test injects (QUOTIENT_FAULT).
 	beforeCommit func(ctx context.Context)
 }
@@ -58,6 +61,12 @@ func wire(w wiring) stack {
 	svc := app.NewServices(w.now, grace)
 	if w.horizonDays != nil {
 		svc.Quotes.HorizonDays = *w.horizonDays
+	}
+	if w.sessionIdle != nil {
+		svc.CRM.SessionIdle = *w.sessionIdle
+	}
+	if w.sessionMax != nil {
+		svc.CRM.SessionAbsolute = *w.sessionMax
 	}
 	svc.Quotes.WorkspaceURL = w.publicURL // e-mails link to the workspace
 	a := app.New(app.Config{DB: appdb.DB{DB: w.db}, Services: svc, Now: w.now, Logger: w.log, Secret: w.secret, PublicURL: w.publicURL,

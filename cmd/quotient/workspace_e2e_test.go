@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/server"
@@ -442,7 +444,7 @@ func TestWorkspaceSecondFactor(t *testing.T) {
 		email := "sofia.lindqvist@northwind.example"
 		c := signedIn(t, links[email])
 		for _, path := range []string{"/", "/account", "/quotes/anything"} {
-			if st, _, h := fetch(t, c, "GET", a.base+path, nil); st != 303 || h.Get("Location") != "/signin/code" {
+			if st, _, h := fetch(t, c, "GET", a.base+path, nil); st != 303 || h.Get("Location") != "/signin/code?next="+url.QueryEscape(path) {
 				t.Fatalf("GET %s before the code: %d %v", path, st, h)
 			}
 		}
@@ -452,6 +454,24 @@ func TestWorkspaceSecondFactor(t *testing.T) {
 			t.Fatalf("the set-up page: %d %.500s", st, body)
 		}
 		secret, token := m[1], csrfRe.FindStringSubmatch(body)[1]
+		// The page draws the otpauth address it shows as a QR code to scan.
+		uri := html.UnescapeString(regexp.MustCompile(`<code class="uri">(otpauth://[^<]+)</code>`).FindStringSubmatch(body)[1])
+		qr, err := qrcode.New(uri, qrcode.Medium)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dark := 0
+		for _, row := range qr.Bitmap() {
+			for _, on := range row {
+				if on {
+					dark++
+				}
+			}
+		}
+		if !strings.Contains(uri, "secret="+secret) || !strings.Contains(body, `<svg class="qr" role="img" aria-label="QR code of the key`) ||
+			strings.Count(body, "h1v1h-1z") != dark {
+			t.Fatalf("the QR code of %s: %d squares, want %d", uri, strings.Count(body, "h1v1h-1z"), dark)
+		}
 		if st, body, _ := fetch(t, c, "POST", a.base+"/signin/code", url.Values{"csrf": {token}, "code": {"000000"}}); st != 422 || !strings.Contains(body, "is not the code") {
 			t.Fatalf("a wrong code: %d %.300s", st, body)
 		}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/store/storetest"
+	"github.com/quotient-cpq/quotient/web"
+)
+
+// TestWorkspaceSessionExpiry runs the server with short session limits
+// (QUOTIENT_SESSION_IDLE=2s, QUOTIENT_SESSION_MAX=8s): a session in use
+// outlives the idle limit but not the absolute one; an idle one ends; the
+// next page leads to the sign-in page, which says why and leads back
+// afterwards (never to another site); an htmx request of an ended session
+// is told to go there; in chromium, a rep left idle is signed out,
+// signs in with a password and is back on the page they asked for. Every
+// loop is bounded.
+func TestWorkspaceSessionExpiry(t *testing.T) {
+	t.Parallel()
+	chromiumPath(t)
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, links, _ := startDemo(t, db, map[string]string{"QUOTIENT_SESSION_IDLE": "2s", "QUOTIENT_SESSION_MAX": "8s"})
+		busy := signedIn(t, links["priya.nair@northwind.example"])
+		idle := signedIn(t, links["kenji.watanabe@northwind.example"])
+		idle2 := signedIn(t, links["daniel.reyes@northwind.example"])
+		start := time.Now()
+		_, acct, _ := fetch(t, busy, "GET", a.base+"/account", nil)
+		password := "idle sessions end quietly"
+		if st, _, _ := fetch(t, busy, "POST", a.base+"/account/password", url.Values{"csrf": {csrfRe.FindStringSubmatch(acct)[1]}, "password": {password}}); st != 200 {
+			t.Fatalf("set a password: %d", st)
+		}
+		_, kh, _ := fetch(t, idle, "GET", a.base+"/", nil)
+		kenjiToken := csrfRe.FindStringSubmatch(kh)[1]
+		// The busy session asks for a page every 300 ms: alive past the idle
+		// limit; meanwhile the others idle out; then the absolute limit
+		// ends the busy one too.
+		ended := time.Duration(0)
+		checkedIdle := false
+		for i := 0; i < 40 && ended == 0; i++ {
+			time.Sleep(300 * time.Millisecond)
+			st, _, h := fetch(t, busy, "GET", a.base+"/quotes", nil)
+			switch {
+			case st == 200:
+			case st == 303 && (h.Get("Location") == "/signin?next=%2Fquotes" || h.Get("Location") == "/signin?ended=1&next=%2Fquotes"):
+				// The cookie lasts as long as the session may: the client
+				// drops it at the absolute limit, or the server refuses it.
+				ended = time.Since(start)
+			default:
+				t.Fatalf("a busy session's page after %s: %d %v", time.Since(start), st, h)
+			}
+			if checkedIdle || time.Since(start) < 3*time.Second {
+				continue
+			}
+			checkedIdle = true
+			// The idle sessions ended: the next page says so and the cookie
+			// goes; an htmx request is told to sign in, and nothing is done.
+			if st, _, h := fetch(t, idle2, "GET", a.base+"/orders", nil); st != 303 || h.Get("Location") != "/signin?ended=1&next=%2Forders" ||
+				!strings.HasPrefix(h.Get("Set-Cookie"), web.SessionCookie+"=;") {
+				t.Fatalf("an idle session's page: %d %v", st, h)
+			}
+			st, _, h = fetch(t, idle, "POST", a.base+"/opportunities/opp_x/stage", url.Values{"csrf": {kenjiToken}, "stage": {"proposal"}},
+				"HX-Request", "true", "HX-Current-URL", a.base+"/?tab=1")
+			if st != 401 || h.Get("HX-Redirect") != "/signin?ended=1&next=%2F%3Ftab%3D1" {
+				t.Fatalf("an ended session's htmx request: %d %v", st, h)
+			}
+		}
+		if ended < 3*time.Second || !checkedIdle {
+			t.Fatalf("a session in use ended after %s, within the idle limit's reach (or never: 0)", ended)
+		}
+		st, body, _ := fetch(t, browserClient(t), "GET", a.base+"/signin?ended=1&next=%2Forders", nil)
+		if st != 200 || !strings.Contains(body, "Your session has ended") || !strings.Contains(body, `name="next" value="/orders"`) {
+			t.Fatalf("the sign-in page after an ended session: %d %.500s", st, body)
+		}
+		for next, want := range map[string]string{"/orders": "/orders", "//evil.example/": "/", "https://evil.example/": "/", "/\\evil.example": "/", "/signout": "/"} {
+			c := browserClient(t)
+			st, _, h := fetch(t, c, "POST", a.base+"/signin/password", url.Values{"email": {"priya.nair@northwind.example"}, "password": {password}, "next": {next}})
+			if st != 303 || h.Get("Location") != want {
+				t.Fatalf("signing in with next=%q: %d, to %q (want %q)", next, st, h.Get("Location"), want)
+			}
+		}
+
+		// In chromium: signed in, left idle, the next click leads to the
+		// sign-in page, which says why; a password brings the rep back.
+		rep := newWalker(t, "rep", 1100, 800)
+		rep.do("sign in with the password", chromedp.Navigate(a.base+"/signin"), chromedp.WaitVisible(chromedp.ID("pw-email")),
+			chromedp.SendKeys(chromedp.ID("pw-email"), "priya.nair@northwind.example"), chromedp.SendKeys(chromedp.ID("password"), password),
+			chromedp.Click(chromedp.ID("password-signin")), chromedp.WaitVisible(chromedp.ID("signout")),
+			chromedp.Navigate(a.base+"/accounts"), chromedp.WaitVisible(chromedp.ID("q")))
+		time.Sleep(2500 * time.Millisecond) // past the idle limit
+		rep.do("follow a link after the idle limit", chromedp.Click(chromedp.CSS(`nav.side a[href="/orders"]`)), chromedp.WaitVisible(chromedp.ID("password-signin")))
+		if msg := rep.text("[role=status]"); !strings.Contains(msg, "Your session has ended") {
+			t.Fatalf("the sign-in page after the idle limit: %q", msg)
+		}
+		checkAccessible(t, rep.ctx, "the sign-in page after the idle limit")
+		rep.do("sign in again", chromedp.SendKeys(chromedp.ID("pw-email"), "priya.nair@northwind.example"), chromedp.SendKeys(chromedp.ID("password"), password),
+			chromedp.Click(chromedp.ID("password-signin")), chromedp.WaitVisible(chromedp.ID("signout")))
+		if loc := get(rep, "where", chromedp.Location()); !strings.HasSuffix(loc, "/orders") {
+			t.Fatalf("after signing in again the browser is at %s", loc)
+		}
+	})
+}
+
+// TestSecondFactorInBrowser: in chromium, finance signs in by link and is
+// led to the code page, which shows the key as a QR code and as text
+// (axe-core, screenshot workspace-second-factor.png); a wrong code is
+// refused at the field; the right one opens the page first asked for.
+func TestSecondFactorInBrowser(t *testing.T) {
+	t.Parallel()
+	chromiumPath(t)
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, links, _ := startDemo(t, db, nil)
+		fin := newWalker(t, "finance", 1100, 800)
+		fin.do("open the link", chromedp.Navigate(links["sofia.lindqvist@northwind.example"]), chromedp.WaitVisible(chromedp.ID("signin-button")),
+			chromedp.Click(chromedp.ID("signin-button")), chromedp.WaitVisible(chromedp.ID("prove-code")))
+		fin.do("ask for the orders", chromedp.Navigate(a.base+"/orders"), chromedp.WaitVisible(chromedp.CSS("svg.qr")))
+		if loc := get(fin, "where", chromedp.Location()); !strings.Contains(loc, "/signin/code?next=%2Forders") {
+			t.Fatalf("before the code the browser is at %s", loc)
+		}
+		checkAccessible(t, fin.ctx, "the second factor's set-up")
+		fin.shot("workspace-second-factor.png")
+		secret := fin.text("#totp-secret")
+		fin.do("a wrong code", chromedp.SendKeys(chromedp.ID("code"), "000000"), chromedp.Click(chromedp.ID("prove-code")),
+			chromedp.WaitVisible(chromedp.CSS("[role=alert]")))
+		if msg := fin.text("[role=alert]"); !strings.Contains(msg, "is not the code") {
+			t.Fatalf("a wrong code: %q", msg)
+		}
+		fin.do("the right code", chromedp.SendKeys(chromedp.ID("code"), crm.TOTPCode(secret, time.Now())), chromedp.Click(chromedp.ID("prove-code")),
+			chromedp.WaitVisible(chromedp.ID("signout")))
+		if loc := get(fin, "where", chromedp.Location()); !strings.HasSuffix(loc, "/orders") {
+			t.Fatalf("after the code the browser is at %s", loc)
+		}
+	})
+}
