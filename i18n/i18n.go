@@ -303,6 +303,17 @@ func (l Locale) Field(fe quotient.FieldError) string {
 	return l.message(fe.Format, fe.Args, fe.Message)
 }
 
+// Say is a recorded sentence in the locale's language: format with args
+// through the catalog when it has the format, else english, the sentence
+// as it was recorded.
+func (l Locale) Say(format string, args []string, english string) string {
+	vals := make([]any, len(args))
+	for i, a := range args {
+		vals[i] = a
+	}
+	return l.message(format, vals, english)
+}
+
 func (l Locale) message(format string, args []any, english string) string {
 	if format == "" || l.Lang != Japanese || !Has(format) {
 		return english

@@ -321,10 +321,8 @@ func (s *Service) Submit(ctx context.Context, st Store, id string) (Quote, Versi
 	if err := st.UpdateVersion(ctx, v, old); err != nil {
 		return Quote{}, Version{}, nil, err
 	}
-	detail := fmt.Sprintf("discount %s%%, total %s %s: ", env.Quote.DiscountPct, env.Quote.Total, q.Currency)
-	if len(reqs) == 0 {
-		detail += "no approval rule matched; approved"
-	} else {
+	detail := says("discount %s%%, total %s %s: no approval rule matched; approved", env.Quote.DiscountPct.String(), env.Quote.Total.String(), q.Currency)
+	if len(reqs) > 0 {
 		names := make([]string, len(reqs))
 		for i, r := range reqs {
 			names[i] = r.RuleName
@@ -332,7 +330,8 @@ func (s *Service) Submit(ctx context.Context, st Store, id string) (Quote, Versi
 				names[i] += " (carried over)"
 			}
 		}
-		detail += "approval rules matched: " + strings.Join(names, ", ")
+		detail = says("discount %s%%, total %s %s: approval rules matched: %s", env.Quote.DiscountPct.String(), env.Quote.Total.String(), q.Currency,
+			strings.Join(names, ", "))
 	}
 	return q, v, reqs, s.event(ctx, st, q, v.Version, "submitted", detail)
 }
@@ -418,7 +417,7 @@ func (s *Service) Decide(ctx context.Context, st Store, id, requestID string, ru
 			return Quote{}, Version{}, nil, err
 		}
 		decided++
-		if err := s.event(ctx, st, q, v.Version, string(ruling), fmt.Sprintf("%s: %s", r.RuleName, comment)); err != nil {
+		if err := s.event(ctx, st, q, v.Version, string(ruling), says("%s: %s", r.RuleName, comment)); err != nil {
 			return Quote{}, Version{}, nil, err
 		}
 	}

@@ -2,7 +2,7 @@ package quote
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -38,21 +38,21 @@ func (s *Service) EditLine(ctx context.Context, st Store, id string, version, re
 	old := v.ETag
 	lines := make([]Line, len(v.Lines), len(v.Lines)+1)
 	copy(lines, v.Lines)
-	var what string
+	var what said
 	switch {
 	case e.Line == 0:
 		if e.Add == nil {
 			return Quote{}, Version{}, quotient.FieldErrorf(quotient.Invalid, "line", "name the line to change, or a line to add")
 		}
 		lines = append(lines, *e.Add)
-		what = fmt.Sprintf("line %d added", len(lines))
+		what = says("line %s added", strconv.Itoa(len(lines)))
 	case e.Line < 0 || e.Line > len(lines):
 		return Quote{}, Version{}, quotient.FieldErrorf(quotient.Stale, "line", "quote %s has %d line(s) now; there is no line %d", q.Number, len(lines), e.Line)
 	case e.ProductID != "" && lines[e.Line-1].ProductID != e.ProductID:
 		return Quote{}, Version{}, quotient.FieldErrorf(quotient.Stale, "line", "line %d of quote %s holds another product now; fetch the quote again", e.Line, q.Number)
 	case e.Remove:
 		lines = append(lines[:e.Line-1], lines[e.Line:]...)
-		what = fmt.Sprintf("line %d removed", e.Line)
+		what = says("line %s removed", strconv.Itoa(e.Line))
 	default:
 		l := &lines[e.Line-1]
 		setIf(&l.Quantity, e.Quantity)
@@ -60,7 +60,7 @@ func (s *Service) EditLine(ctx context.Context, st Store, id string, version, re
 		if e.Configuration != nil {
 			l.Configuration = e.Configuration
 		}
-		what = fmt.Sprintf("line %d changed", e.Line)
+		what = says("line %s changed", strconv.Itoa(e.Line))
 	}
 	v.Lines = lines
 	return s.repriced(ctx, st, q, v, old, what)

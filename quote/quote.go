@@ -2,6 +2,7 @@ package quote
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -81,8 +82,46 @@ type Event struct {
 	Version int
 	Kind    string
 	ActorID string
-	Detail  string
-	At      time.Time
+	// Detail is what happened in English; Format and Args (when Format is
+	// set) are how it was said, so a page can say it in its reader's
+	// language through the message catalog: Detail is Format with Args.
+	Detail string
+	Format string
+	Args   []string
+	At     time.Time
+}
+
+// EventFormats are the formats events are said in (Event.Format): the
+// message catalog has each in every language it speaks.
+var EventFormats = []string{
+	"%s line(s), total %s %s",
+	"line %s added, total %s %s",
+	"line %s changed, total %s %s",
+	"line %s removed, total %s %s",
+	"total %s → %s %s (rulebook version %s)",
+	"version %s (%s) revised into version %s",
+	"discount %s%%, total %s %s: approval rules matched: %s",
+	"discount %s%%, total %s %s: no approval rule matched; approved",
+	"%s: %s",
+	"to %s; PDF sha256 %s",
+	"valid until %s",
+}
+
+// said is a sentence of an event: a fmt format whose verbs are all %s,
+// and its values.
+type said struct {
+	format string
+	args   []string
+}
+
+func says(format string, args ...string) said { return said{format, args} }
+
+func (w said) String() string {
+	vals := make([]any, len(w.args))
+	for i, a := range w.args {
+		vals[i] = a
+	}
+	return fmt.Sprintf(w.format, vals...)
 }
 
 // ApprovalRule asks an approver to approve quotes its condition matches.

@@ -156,7 +156,7 @@ func (s *Service) Send(ctx context.Context, st SendStore, p Portal, id string, i
 	if err := st.SetVersionStatus(ctx, v, old); err != nil {
 		return Quote{}, Version{}, Send{}, err
 	}
-	return q, v, sent, s.event(ctx, st, q, v.Version, "sent", fmt.Sprintf("to %s; PDF sha256 %s", to, sha))
+	return q, v, sent, s.event(ctx, st, q, v.Version, "sent", says("to %s; PDF sha256 %s", to, sha))
 }
 
 // Deliveries returns the e-mails queued for a quote, with their state.
@@ -210,8 +210,9 @@ func (s *Service) ExpireDue(ctx context.Context, st SendStore) (int, error) {
 			}
 			return n, err
 		}
+		w := says("valid until %s", v.ValidUntil.String())
 		if err := st.InsertEvent(ctx, Event{ID: quotient.NewID("qev"), QuoteID: d.QuoteID, Version: d.Version, Kind: "expired", ActorID: "system",
-			Detail: "valid until " + v.ValidUntil.String(), At: s.now().UTC()}); err != nil {
+			Detail: w.String(), Format: w.format, Args: w.args, At: s.now().UTC()}); err != nil {
 			return n, err
 		}
 		n++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -78,10 +79,10 @@ func MayQuote(a quotient.Actor, accountOwner, opportunityOwner string) bool {
 // actions a person may take.
 func MayWrite(a quotient.Actor, q Quote) bool { return mayWrite(a, q.OwnerID) }
 
-func (s *Service) event(ctx context.Context, st Store, q Quote, version int, kind, detail string) error {
+func (s *Service) event(ctx context.Context, st Store, q Quote, version int, kind string, w said) error {
 	a, _ := quotient.RequireActor(ctx)
 	return st.InsertEvent(ctx, Event{ID: quotient.NewID("qev"), QuoteID: q.ID, Version: version, Kind: kind, ActorID: a.UserID,
-		Detail: detail, At: s.now().UTC()})
+		Detail: w.String(), Format: w.format, Args: w.args, At: s.now().UTC()})
 }
 
 func (s *Service) validateHeader(v Version) error {
@@ -228,7 +229,7 @@ func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Versio
 	if err := st.InsertVersion(ctx, v); err != nil {
 		return Quote{}, Version{}, err
 	}
-	return q, v, s.event(ctx, st, q, 1, "created", fmt.Sprintf("%d line(s), total %s %s", len(v.Lines), v.Priced.Total, q.Currency))
+	return q, v, s.event(ctx, st, q, 1, "created", says("%s line(s), total %s %s", strconv.Itoa(len(v.Lines)), v.Priced.Total.String(), q.Currency))
 }
 
 func (s *Service) checkContact(ctx context.Context, st Store, accountID, contactID string) error {
@@ -398,7 +399,7 @@ func (s *Service) Update(ctx context.Context, st Store, id string, version, revi
 	if err := s.validateHeader(v); err != nil {
 		return Quote{}, Version{}, err
 	}
-	return s.repriced(ctx, st, q, v, old, fmt.Sprintf("%d line(s)", len(v.Lines)))
+	return s.repriced(ctx, st, q, v, old, says("%s line(s)", strconv.Itoa(len(v.Lines))))
 }
 
 // draft reads the current version of a quote the actor may change, at
@@ -422,7 +423,7 @@ func (s *Service) draft(ctx context.Context, st Store, id string, version, revis
 
 // repriced prices a changed draft read at etag old and stores it, with
 // an "updated" event that says what changed.
-func (s *Service) repriced(ctx context.Context, st Store, q Quote, v Version, old int, what string) (Quote, Version, error) {
+func (s *Service) repriced(ctx context.Context, st Store, q Quote, v Version, old int, what said) (Quote, Version, error) {
 	if err := s.price(ctx, st, q, &v); err != nil {
 		return Quote{}, Version{}, err
 	}
@@ -435,7 +436,7 @@ func (s *Service) repriced(ctx context.Context, st Store, q Quote, v Version, ol
 	if err := st.UpdateQuote(ctx, q); err != nil {
 		return Quote{}, Version{}, err
 	}
-	return q, v, s.event(ctx, st, q, v.Version, "updated", fmt.Sprintf("%s, total %s %s", what, v.Priced.Total, q.Currency))
+	return q, v, s.event(ctx, st, q, v.Version, "updated", says(what.format+", total %s %s", append(what.args, v.Priced.Total.String(), q.Currency)...))
 }
 
 // Reprice prices a draft again with today's rulebook and prices.
@@ -457,7 +458,8 @@ func (s *Service) Reprice(ctx context.Context, st Store, id string) (Quote, Vers
 	if err := st.UpdateVersion(ctx, v, old); err != nil {
 		return Quote{}, Version{}, err
 	}
-	return q, v, s.event(ctx, st, q, v.Version, "priced", fmt.Sprintf("total %s → %s %s (rulebook version %d)", before, v.Priced.Total, q.Currency, v.Priced.RulebookVersion))
+	return q, v, s.event(ctx, st, q, v.Version, "priced", says("total %s → %s %s (rulebook version %s)", before.String(), v.Priced.Total.String(), q.Currency,
+		strconv.Itoa(v.Priced.RulebookVersion)))
 }
 
 // Revise makes version n+1 a new draft from the current version, which
@@ -495,7 +497,8 @@ func (s *Service) Revise(ctx context.Context, st Store, id string) (Quote, Versi
 	if err := st.UpdateQuote(ctx, q); err != nil {
 		return Quote{}, Version{}, err
 	}
-	return q, next, s.event(ctx, st, q, next.Version, "revised", fmt.Sprintf("version %d (%s) revised into version %d", cur.Version, cur.Status, next.Version))
+	return q, next, s.event(ctx, st, q, next.Version, "revised", says("version %s (%s) revised into version %s", strconv.Itoa(cur.Version), string(cur.Status),
+		strconv.Itoa(next.Version)))
 }
 
 func setIf[T any](dst *T, v *T) {

@@ -332,26 +332,41 @@ type eventRow struct {
 	Kind      string `db:"kind"`
 	ActorID   string `db:"actor_id"`
 	Detail    string `db:"detail"`
+	Format    string `db:"detail_format"`
+	Args      string `db:"detail_args"`
 	CreatedAt dbTime `db:"created_at"`
 }
 
 // InsertEvent records a quote's event.
 func (t *Tx) InsertEvent(ctx context.Context, e quote.Event) error {
-	_, err := t.exec(ctx, `INSERT INTO quote_events (id, quote_id, version, kind, actor_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.QuoteID, e.Version, e.Kind, e.ActorID, e.Detail, t.ts(e.At))
+	args := ""
+	if e.Format != "" {
+		b, err := json.Marshal(e.Args)
+		if err != nil {
+			return err
+		}
+		args = string(b)
+	}
+	_, err := t.exec(ctx, `INSERT INTO quote_events (id, quote_id, version, kind, actor_id, detail, detail_format, detail_args, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.QuoteID, e.Version, e.Kind, e.ActorID, e.Detail, e.Format, args, t.ts(e.At))
 	return err
 }
 
 // ListEvents returns a quote's history, oldest first.
 func (t *Tx) ListEvents(ctx context.Context, quoteID string) ([]quote.Event, error) {
 	var rows []eventRow
-	if err := t.sel(ctx, &rows, `SELECT id, quote_id, version, kind, actor_id, detail, created_at FROM quote_events
+	if err := t.sel(ctx, &rows, `SELECT id, quote_id, version, kind, actor_id, detail, detail_format, detail_args, created_at FROM quote_events
 		WHERE quote_id = ? ORDER BY created_at, id`, quoteID); err != nil {
 		return nil, err
 	}
 	out := make([]quote.Event, len(rows))
 	for i, r := range rows {
 		out[i] = quote.Event{ID: r.ID, QuoteID: r.QuoteID, Version: r.Version, Kind: r.Kind, ActorID: r.ActorID, Detail: r.Detail, At: r.CreatedAt.Time}
+		// A format whose values do not read back is dropped: the English
+		// detail still says it.
+		if r.Format != "" && json.Unmarshal([]byte(r.Args), &out[i].Args) == nil {
+			out[i].Format = r.Format
+		}
 	}
 	return out, nil
 }

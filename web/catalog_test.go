@@ -79,6 +79,7 @@ func TestEveryWordHasJapanese(t *testing.T) {
 		ids = append(ids, s)
 	}
 	ids = append(ids, partWords...)
+	ids = append(ids, quote.EventFormats...)
 	ids = append(ids, "The account was not created: %s", "The account was not saved: %s")
 	for _, id := range ids {
 		if !i18n.Has(id) {

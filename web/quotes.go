@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sort"
 	"strconv"
@@ -368,7 +369,7 @@ func (w *Web) quoteExtras(ctx context.Context, c *fiber.Ctx, p page, v *quoteVie
 			who = name(e.ActorID)
 		}
 		v.History = append(v.History, historyRow{At: p.Loc.Time(e.At), Who: who, Kind: p.T(label(e.Kind)),
-			Detail: p.T("version %d: %s", e.Version, e.Detail)})
+			Detail: p.T("version %d: %s", e.Version, eventDetail(p.Loc, e))})
 	}
 	return nil
 }
@@ -490,4 +491,24 @@ func (w *Web) quoteList(c *fiber.Ctx) error {
 		p.Segments = append(p.Segments, string(s))
 	}
 	return w.render(c, 200, "quotes", p)
+}
+
+// eventDetail says what an event of a quote's history records in the
+// reader's language: a customer's decision by who signed it and why, any
+// other event as it was said (see quote.Event).
+func eventDetail(loc i18n.Locale, e quote.Event) string {
+	if strings.HasSuffix(e.Kind, "_by_customer") || strings.HasSuffix(e.Kind, "_on_behalf_of_customer") {
+		var d struct {
+			Name   string `json:"signer_name"`
+			Email  string `json:"signer_email"`
+			Reason string `json:"reason"`
+		}
+		if json.Unmarshal([]byte(e.Detail), &d) == nil && d.Name != "" {
+			if d.Reason != "" {
+				return loc.T("signed by %s <%s>: %s", d.Name, d.Email, d.Reason)
+			}
+			return loc.T("signed by %s <%s>", d.Name, d.Email)
+		}
+	}
+	return loc.Say(e.Format, e.Args, e.Detail)
 }

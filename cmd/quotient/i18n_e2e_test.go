@@ -233,5 +233,10 @@ func TestJapaneseWorkspaceInBrowser(t *testing.T) {
 		}
 		checkAccessible(t, w.ctx, "the builder in Japanese")
 		w.shot("workspace-ja-builder.png")
+		// The history says what happened in Japanese too.
+		w.do("reload the builder", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("ol.timeline")))
+		if h := w.text("ol.timeline"); !strings.Contains(h, "明細1を変更、合計") || !strings.Contains(h, "明細 1 件、合計") || strings.Contains(h, "line(s)") {
+			t.Fatalf("the history in Japanese: %q", h)
+		}
 	})
 }
