@@ -65,7 +65,31 @@ func (f *fixture) price(t testing.TB, lines []LineInput, mod ...func(*Request)) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	saidInFormats(t, res)
 	return res
+}
+
+// saidInFormats holds every detail, conflict and warning of a priced
+// result to one of TraceFormats, read back into the same text: a page
+// in another language can then say each through its catalog.
+func saidInFormats(t testing.TB, res *Result) {
+	t.Helper()
+	for _, l := range res.Lines {
+		texts := append(append([]string{}, l.Conflicts...), l.Warnings...)
+		for _, s := range l.Trace {
+			texts = append(texts, s.Detail)
+		}
+		for _, text := range texts {
+			format, args, ok := ParseDetail(text)
+			if !ok {
+				t.Errorf("line %d: %q is in none of TraceFormats", l.Number, text)
+				continue
+			}
+			if again := fmt.Sprintf(format, args...); again != text {
+				t.Errorf("line %d: %q reads back as %q", l.Number, text, again)
+			}
+		}
+	}
 }
 
 func line(id, qty string) LineInput { return LineInput{ProductID: id, Quantity: d(qty)} }

@@ -49,7 +49,7 @@ func listPrice(i int, in LineInput, book Book, texts *interner) (Line, map[strin
 		Configuration: in.Configuration, ManualDiscountPct: in.ManualDiscountPct, Warnings: slices.Clone(in.Notices)}
 	price := e.UnitPrice
 	l.Trace = append(l.Trace, Step{Step: "list_price", Ref: &Ref{ID: e.ID, Name: book.PriceBook.Name}, Priced: true, Before: price, After: price,
-		Detail: texts.text("list\x00"+pr.ID, func() string { return pr.SKU + " in " + book.PriceBook.Name })})
+		Detail: texts.text("list\x00"+pr.ID, func() string { return pr.SKU + " in " + book.PriceBook.Name /* sayListPrice */ })})
 	var cfg map[string]any
 	if len(choices) > 0 {
 		cfg = make(map[string]any, len(choices))
@@ -63,7 +63,7 @@ func listPrice(i int, in LineInput, book Book, texts *interner) (Line, map[strin
 				before := price
 				price = price.Add(delta)
 				l.Trace = append(l.Trace, Step{Step: "option", Ref: &Ref{Name: c.Attribute.Name + ": " + c.Option.Label},
-					Priced: true, Before: before, After: price, Detail: fmt.Sprintf("%s = %s adds %s", c.Attribute.Code, c.Value, delta)})
+					Priced: true, Before: before, After: price, Detail: fmt.Sprintf(sayOption, c.Attribute.Code, c.Value, delta)})
 			}
 		case catalog.Number:
 			cfg[c.Attribute.Code] = c.Number
@@ -85,7 +85,7 @@ func listPrice(i int, in LineInput, book Book, texts *interner) (Line, map[strin
 		before := price
 		price = price.Add(add)
 		l.Trace = append(l.Trace, Step{Step: "bundle_component", Ref: &Ref{ID: cp.ID, Name: cp.SKU},
-			Priced: true, Before: before, After: price, Detail: fmt.Sprintf("%s × %s at %s", comp.Quantity, cp.SKU, ce.UnitPrice)})
+			Priced: true, Before: before, After: price, Detail: fmt.Sprintf(sayComponent, comp.Quantity, cp.SKU, ce.UnitPrice)})
 	}
 	l.ListPrice = price
 	return l, cfg, nil
@@ -95,19 +95,19 @@ func listPrice(i int, in LineInput, book Book, texts *interner) (Line, map[strin
 var notApplicable = func() []string {
 	out := make([]string, 1001)
 	for n := range out {
-		out[n] = fmt.Sprintf("%d rule(s) test another product, family or segment and were not evaluated", n)
+		out[n] = fmt.Sprintf(sayNotApplicable, n)
 	}
-	out[1000] = "1000 or more rules test another product, family or segment and were not evaluated"
+	out[1000] = sayManyNotApplicable
 	return out
 }()
 
 func describeTiers(s *catalog.Schedule, uses []catalog.TierUse, pct decimal.Decimal) string {
 	if s.Type == catalog.Range {
-		return fmt.Sprintf("range schedule: quantity in tier %d, %s%% off every unit", uses[0].Index+1, pct)
+		return fmt.Sprintf(sayRange, uses[0].Index+1, pct)
 	}
 	parts := make([]string, len(uses))
 	for i, u := range uses {
 		parts[i] = fmt.Sprintf("%s at %s%%", u.Quantity, u.DiscountPct)
 	}
-	return fmt.Sprintf("slab schedule: %s; %s%% off on average", strings.Join(parts, ", "), pct.Round(6))
+	return fmt.Sprintf(saySlab, strings.Join(parts, ", "), pct.Round(6))
 }

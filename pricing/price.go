@@ -220,7 +220,7 @@ func Price(req Request, book Book, rb *Rulebook) (*Result, error) {
 					Priced: true, Before: before, After: unit, Detail: describeTiers(s, uses, pct)})
 			} else {
 				l.Trace = append(l.Trace, Step{Step: "schedule_skipped", Ref: &Ref{ID: s.ID, Name: s.Name, Version: s.Version},
-					Detail: fmt.Sprintf("quantity %s is in no discounted tier", l.Quantity)})
+					Detail: fmt.Sprintf(sayNoTier, l.Quantity)})
 			}
 		}
 		c := cands[pr.ID]
@@ -232,14 +232,14 @@ func Price(req Request, book Book, rb *Rulebook) (*Result, error) {
 			before := unit
 			unit = unit.Mul(one.Sub(l.ManualDiscountPct.Div(hundred)))
 			l.Trace = append(l.Trace, Step{Step: "manual_discount", Priced: true, Before: before, After: unit,
-				Detail: fmt.Sprintf("%s%% off by the rep", l.ManualDiscountPct)})
+				Detail: fmt.Sprintf(sayManual, l.ManualDiscountPct)})
 		}
 		l.UnitPrice = unit
 		amount := cur.Round(unit.Mul(l.Quantity))
 		l.NetAmount = amount
 		l.Trace = append(l.Trace, Step{Step: "net_amount", Priced: true, Before: unit.Mul(l.Quantity), After: amount,
 			Detail: texts.text("net\x00"+l.Quantity.String(), func() string {
-				return fmt.Sprintf("unit price × quantity %s, rounded to %d decimals half-up", l.Quantity, cur.MinorUnits)
+				return fmt.Sprintf(sayNet, l.Quantity, cur.MinorUnits)
 			})})
 		amounts[i], _ = cur.ToMinor(amount)
 		res.HasConflicts = res.HasConflicts || len(l.Conflicts) > 0
@@ -261,7 +261,7 @@ func Price(req Request, book Book, rb *Rulebook) (*Result, error) {
 			l.HeaderDiscount = share
 			l.NetAmount = l.NetAmount.Sub(share)
 			l.Trace = append(l.Trace, Step{Step: "header_discount", Priced: true, Before: before, After: l.NetAmount,
-				Detail: fmt.Sprintf("this line's share of the %s%% header discount of %s, by largest remainder", req.HeaderDiscountPct, cur.Format(total))})
+				Detail: fmt.Sprintf(sayHeader, req.HeaderDiscountPct, cur.Format(total))})
 		}
 	}
 	for _, l := range res.Lines {

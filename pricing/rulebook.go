@@ -193,7 +193,7 @@ func NewRulebook(version int, schedules []catalog.Schedule, rs []Rule, taxes []T
 		}
 		c.desc = describeAction(c)
 		c.factor = one.Sub(r.Value.Div(hundred))
-		c.falseText = "condition false: " + r.Condition
+		c.falseText = "condition false: " + r.Condition // sayFalse
 		c.idx = int32(len(rb.rules))
 		c.ref = &Ref{ID: r.ID, Name: r.Name, Version: r.Version}
 		for _, p := range cond.Paths() {

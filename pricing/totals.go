@@ -34,7 +34,7 @@ func tax(res *Result, req Request, book Book, rb *Rulebook, cur quotient.Currenc
 			key = r.RatePct.String() + "%\x00" + r.Name
 			l.TaxRateID, l.TaxRatePct, l.TaxReduced = r.ID, r.RatePct, r.Reduced
 		} else {
-			l.Trace = append(l.Trace, Step{Step: "tax", Detail: fmt.Sprintf("no tax rate for region %q and category %q: 0%%", req.Account.TaxRegion, pr.TaxCategory)})
+			l.Trace = append(l.Trace, Step{Step: "tax", Detail: fmt.Sprintf(sayNoTaxRate, req.Account.TaxRegion, pr.TaxCategory)})
 		}
 		g, ok := groups[key]
 		if !ok {
@@ -58,8 +58,7 @@ func tax(res *Result, req Request, book Book, rb *Rulebook, cur quotient.Currenc
 		}
 		minor, _ := cur.ToMinor(total)
 		shares := allocate(minor, weights)
-		detail := fmt.Sprintf("%s%% on %s of lines at this rate is %s, rounded once; this line's share by largest remainder",
-			g.rate.RatePct, cur.Format(g.base), cur.Format(total))
+		detail := fmt.Sprintf(sayTax, g.rate.RatePct, cur.Format(g.base), cur.Format(total))
 		ref := &Ref{ID: g.rate.ID, Name: g.rate.Name}
 		for k, i := range g.lines {
 			l := &res.Lines[i]

@@ -62,11 +62,11 @@ func (in *interner) keys(l *Line) lineKeys {
 // falseDetail is the trace text of a rule whose condition was false.
 func (in *interner) falseDetail(r *compiledRule, env *LineEnv, k lineKeys) string {
 	build := func() string {
-		d := r.falseText
+		// sayFalseBecause, by concatenation: this runs per line.
 		if ex := explain(r.cond.Paths(), env, k.qtyText); ex != "" {
-			d += " (" + ex + ")"
+			return r.falseText + " (" + ex + ")"
 		}
-		return d
+		return r.falseText
 	}
 	if r.readsUnit || (r.readsProduct && k.configured) {
 		return build()
@@ -95,26 +95,26 @@ func applyRules(l *Line, env *LineEnv, unit decimal.Decimal, cands []*compiledRu
 			l.Trace = append(l.Trace, Step{Step: "rule_skipped", Ref: r.ref, Detail: why})
 		}
 		if !r.validOn(day) {
-			skip(fmt.Sprintf("outside validity (%s to %s)", orOpen(r.ValidFrom), orOpen(r.ValidTo)))
+			skip(fmt.Sprintf(sayOutsideValidity, orOpen(r.ValidFrom), orOpen(r.ValidTo)))
 			continue
 		}
 		env.Line.UnitPrice = unit
 		if stop != nil {
 			if r.Priority == stop.Priority && !r.Stackable {
 				if ok, err := r.test(env); err == nil && ok {
-					msg := fmt.Sprintf("non-stackable rules %q and %q both match at priority %d; change a priority or make one stackable", stop.Name, r.Name, r.Priority)
+					msg := fmt.Sprintf(sayConflict, stop.Name, r.Name, r.Priority)
 					l.Conflicts = append(l.Conflicts, msg)
 					skip("conflict: " + msg)
 					continue
 				}
 			}
-			skip(fmt.Sprintf("after non-stackable rule %q", stop.Name))
+			skip(fmt.Sprintf(sayAfterStop, stop.Name))
 			continue
 		}
 		ok, err := r.test(env)
 		if err != nil {
-			l.Warnings = append(l.Warnings, fmt.Sprintf("rule %q: %v", r.Name, err))
-			skip("error: " + err.Error())
+			l.Warnings = append(l.Warnings, fmt.Sprintf(sayRuleWarning, r.Name, err))
+			skip(fmt.Sprintf(sayError, err))
 			continue
 		}
 		if !ok {
@@ -132,8 +132,8 @@ func applyRules(l *Line, env *LineEnv, unit decimal.Decimal, cands []*compiledRu
 		case Formula:
 			v, err := r.newPrice(env)
 			if err != nil {
-				l.Warnings = append(l.Warnings, fmt.Sprintf("rule %q: formula: %v", r.Name, err))
-				skip("error in formula: " + err.Error())
+				l.Warnings = append(l.Warnings, fmt.Sprintf(sayFormulaWarning, r.Name, err))
+				skip(fmt.Sprintf(sayFormulaError, err))
 				continue
 			}
 			unit = v
@@ -143,7 +143,7 @@ func applyRules(l *Line, env *LineEnv, unit decimal.Decimal, cands []*compiledRu
 		l.Trace = append(l.Trace, step)
 		if unit.IsNegative() {
 			l.Trace = append(l.Trace, Step{Step: "clamp", Ref: r.ref, Priced: true, Before: unit, After: decimal.Zero,
-				Detail: "a unit price cannot go below zero"})
+				Detail: sayClamp})
 			unit = decimal.Zero
 		}
 		if !r.Stackable {
@@ -163,11 +163,11 @@ func orOpen(d quotient.Date) string {
 func describeAction(r *compiledRule) string {
 	switch r.Action {
 	case PercentDiscount:
-		return fmt.Sprintf("%s%% off", r.Value)
+		return fmt.Sprintf(sayPercentOff, r.Value)
 	case AmountDiscount:
-		return fmt.Sprintf("%s off per unit", r.Value)
+		return fmt.Sprintf(sayAmountOff, r.Value)
 	case SetPrice:
-		return fmt.Sprintf("unit price set to %s", r.Value)
+		return fmt.Sprintf(saySetPrice, r.Value)
 	}
-	return "formula: " + r.Formula
+	return "formula: " + r.Formula // sayFormula
 }

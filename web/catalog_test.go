@@ -13,6 +13,7 @@ import (
 	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/outbox"
+	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -80,6 +81,7 @@ func TestEveryWordHasJapanese(t *testing.T) {
 	}
 	ids = append(ids, partWords...)
 	ids = append(ids, quote.EventFormats...)
+	ids = append(ids, pricing.TraceFormats...)
 	ids = append(ids, "The account was not created: %s", "The account was not saved: %s")
 	for _, id := range ids {
 		if !i18n.Has(id) {

@@ -200,9 +200,14 @@ func (w *Web) lineOf(ctx context.Context, v *quoteView, ver quote.Version, r *pr
 	if v.SeesMargin && pl.MarginPct != nil {
 		l.Margin = loc.Percent(pl.MarginPct.Round(1))
 	}
-	l.Notes, l.Conflicts = pl.Warnings, pl.Conflicts
+	for _, w := range pl.Warnings {
+		l.Notes = append(l.Notes, traceWords(loc, w))
+	}
+	for _, c := range pl.Conflicts {
+		l.Conflicts = append(l.Conflicts, traceWords(loc, c))
+	}
 	for _, s := range pl.Trace {
-		t := traceStep{Step: loc.T(stepLabel(s.Step)), Detail: s.Detail, Priced: s.Priced, Skipped: strings.HasSuffix(s.Step, "_skipped") || s.Step == "rules_not_applicable"}
+		t := traceStep{Step: loc.T(stepLabel(s.Step)), Detail: traceWords(loc, s.Detail), Priced: s.Priced, Skipped: strings.HasSuffix(s.Step, "_skipped") || s.Step == "rules_not_applicable"}
 		if s.Ref != nil {
 			t.Ref = s.Ref.Name
 		}
@@ -511,4 +516,17 @@ func eventDetail(loc i18n.Locale, e quote.Event) string {
 		}
 	}
 	return loc.Say(e.Format, e.Args, e.Detail)
+}
+
+// traceWords says a detail, conflict or warning of the pricing engine in
+// the page's language (pricing.ParseDetail reads it back into its format
+// and values); any other text, such as a rule's message, as it is.
+func traceWords(loc i18n.Locale, text string) string {
+	if loc.Lang == i18n.English {
+		return text
+	}
+	if format, args, ok := pricing.ParseDetail(text); ok && i18n.Has(format) {
+		return loc.T(format, args...)
+	}
+	return text
 }

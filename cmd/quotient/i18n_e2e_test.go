@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
@@ -125,6 +127,41 @@ func TestWorkspaceLanguages(t *testing.T) {
 		for _, want := range []string{"見積 " + q.Number, "承認待ち", "適用された承認ルール", "明細（1件）", "この価格の理由"} {
 			if !strings.Contains(qp, want) {
 				t.Fatalf("the quote page lacks %q: %.1500s", want, qp[strings.Index(qp, "<main"):])
+			}
+		}
+
+		// The waterfall of a configured server, a bundle, a schedule, rules
+		// and discounts: every detail the engine writes reads back into one
+		// of its formats, and the Japanese page says each in Japanese.
+		find := func(q string) string {
+			return page[server.ProductJSON](t, a.must(200, "GET", "/api/v1/products?q="+q, kenji, nil))[0].ID
+		}
+		rich := a.must(201, "POST", "/api/v1/quotes", kenji, map[string]any{"account_id": acc, "header_discount_pct": "2", "lines": []any{
+			map[string]any{"product_id": find("SRV-ATLAS-R2"), "quantity": "6", "manual_discount_pct": "5",
+				"configuration": map[string]any{"cpu": "c32", "memory": "m128", "storage_tb": "8", "support_tier": "business", "redundant_psu": true}},
+			map[string]any{"product_id": find("BND-DC-STARTER"), "quantity": "1"}}})
+		details := regexp.MustCompile(`"detail":"((?:[^"\\]|\\.)*)"`).FindAllStringSubmatch(string(rich.body), -1)
+		if len(details) < 10 {
+			t.Fatalf("the rich quote's trace has %d details: %.800s", len(details), rich.body)
+		}
+		for _, m := range details {
+			var text string
+			if err := json.Unmarshal([]byte(`"`+m[1]+`"`), &text); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, ok := pricing.ParseDetail(text); !ok {
+				t.Errorf("the engine wrote %q, in none of pricing.TraceFormats", text)
+			}
+		}
+		_, rp, _ := fetch(t, c, "GET", a.base+"/quotes/"+rich.str(t, "id"), nil)
+		for _, want := range []string{"加算", "単価 × 数量", "担当者による 5% 値引", "見積全体の値引 2%", "最大剰余法"} {
+			if !strings.Contains(rp, want) {
+				t.Errorf("the Japanese waterfall lacks %q", want)
+			}
+		}
+		for _, english := range []string{" adds ", "rounded to", "off by the rep", "largest remainder", "condition false", "were not evaluated"} {
+			if strings.Contains(rp, english) {
+				t.Errorf("the Japanese waterfall says %q in English", english)
 			}
 		}
 
