@@ -215,7 +215,7 @@ func TestQuoteToOrderInBrowser(t *testing.T) {
 
 		// The rep sees the comment and sends the quote to the contact.
 		rep.do("open the quote again", chromedp.Navigate(a.base+"/quotes/"+qid), chromedp.WaitVisible(chromedp.CSS("#send")))
-		if appr := rep.text("#appr-h + table"); !strings.Contains(appr, "fine for Acme's refresh") || !strings.Contains(appr, "Daniel Reyes") {
+		if appr := rep.text("#appr-h + .scroll table"); !strings.Contains(appr, "fine for Acme's refresh") || !strings.Contains(appr, "Daniel Reyes") {
 			t.Fatalf("the approvals on the quote: %q", appr)
 		}
 		rep.do("send", chromedp.Click(chromedp.CSS("#send")), chromedp.WaitVisible(chromedp.CSS("#portal-link")))
