@@ -1,12 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/server"
@@ -176,6 +178,96 @@ func TestWorkspaceAtPhoneWidth(t *testing.T) {
 			case "/quotes/" + q.ID:
 				rep.shot("workspace-phone-builder.png")
 			}
+		}
+	})
+}
+
+// tabTo presses Tab until the element sel names has the focus (at most
+// 150 times) and checks the focus is drawn: what a keyboard reaches.
+func (w *walker) tabTo(sel string) {
+	w.t.Helper()
+	for range 150 {
+		if get(w, "where the focus is", chromedp.Evaluate[bool](`!!document.activeElement && document.activeElement.matches(`+jsString(sel)+`)`)) {
+			if o := get(w, "the focus ring", chromedp.Evaluate[string](`getComputedStyle(document.activeElement).outlineStyle`)); o == "none" {
+				w.t.Fatalf("%s: the focus on %s is not drawn", w.name, sel)
+			}
+			return
+		}
+		w.do("press Tab", chromedp.KeyEvent(kb.Tab))
+	}
+	w.failed("tab to "+sel, fmt.Errorf("not reachable with Tab"))
+}
+
+// press presses keys on whatever has the focus.
+func (w *walker) press(keys string) {
+	w.t.Helper()
+	w.do("press "+keys, chromedp.KeyEvent(keys))
+}
+
+// slash presses "/" and checks it put the focus in sel, the page's
+// search field, then selects the field's text (which the driver's key
+// events may have typed the slash into) so what follows replaces it.
+func (w *walker) slash(sel string) {
+	w.t.Helper()
+	w.press("/")
+	if !get(w, "where the focus is", chromedp.Evaluate[bool](`document.activeElement.matches(`+jsString(sel)+`)`)) {
+		w.failed("/ to the search", fmt.Errorf("the focus is not in %s", sel))
+	}
+	w.do("select the field's text", chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+}
+
+// TestWorkspaceByKeyboard: a rep builds a quote with the keyboard alone
+// in chromium: signs in, "g a" for the accounts, "/" for the search,
+// Tab and Enter to the account, its opportunity's new quote, a product,
+// its quantity and the submit; every stop has a visible focus.
+func TestWorkspaceByKeyboard(t *testing.T) {
+	t.Parallel()
+	chromiumPath(t)
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, links, toks := startDemo(t, db, nil)
+		priya := toks["priya.nair@northwind.example"]
+		acc := demoAccount(t, a, priya, "acme")
+		var opp string
+		for _, o := range page[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities?account_id="+acc, priya, nil)) {
+			if o.Stage != "closed_won" && o.Stage != "closed_lost" {
+				opp = o.ID
+			}
+		}
+		rep := newWalker(t, "rep by keyboard", 1100, 800)
+		rep.do("open the link", chromedp.Navigate(links["priya.nair@northwind.example"]), chromedp.WaitVisible(chromedp.ID("signin-button")))
+		rep.tabTo("#signin-button")
+		rep.press(kb.Enter)
+		rep.do("home", chromedp.WaitVisible(chromedp.ID("signout")))
+		rep.press("g")
+		rep.press("a")
+		rep.do("the accounts", chromedp.WaitVisible(chromedp.ID("q")))
+		rep.slash("#q")
+		rep.press("acme" + kb.Enter)
+		rep.do("the search's answer", chromedp.WaitVisible(chromedp.CSS(`main a[href="/accounts/`+acc+`"]`)))
+		rep.tabTo(`main a[href="/accounts/` + acc + `"]`)
+		rep.press(kb.Enter)
+		rep.do("the account 360", chromedp.WaitVisible(chromedp.ID("new-quote-"+opp)))
+		rep.tabTo("#new-quote-" + opp)
+		rep.press(kb.Enter)
+		rep.do("the builder", chromedp.WaitVisible(chromedp.ID("find")))
+		rep.slash("#find")
+		rep.press("SRV-EDGE-1" + kb.Enter)
+		rep.do("the products found", chromedp.WaitVisible(chromedp.ID("add-SRV-EDGE-1")))
+		rep.tabTo("#add-SRV-EDGE-1")
+		rep.press(kb.Enter)
+		rep.do("the line", chromedp.WaitVisible(chromedp.ID("qty-1")))
+		before := rep.text("#quote-total")
+		rep.tabTo("#qty-1")
+		rep.press(kb.End + kb.Backspace + kb.Backspace + kb.Backspace + "4" + kb.Enter)
+		rep.until("the total changes", `document.querySelector('#quote-total').textContent !== `+jsString(before))
+		if q := get(rep, "the quantity", chromedp.Evaluate[string](`document.querySelector('#qty-1').value`)); q != "4" {
+			t.Fatalf("the quantity typed is %q", q)
+		}
+		rep.tabTo("#submit")
+		rep.press(kb.Enter)
+		rep.do("submitted", chromedp.WaitVisible(chromedp.CSS(`#notice [role=status]`)))
+		if h1 := rep.text("h1"); !strings.Contains(h1, "Approved") {
+			t.Fatalf("after submitting by keyboard: %q", h1)
 		}
 	})
 }
