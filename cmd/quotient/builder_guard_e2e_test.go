@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -128,8 +129,14 @@ func TestBuilderGuards(t *testing.T) {
 		if st != 303 {
 			t.Fatalf("a quote from the new opportunity: %d %.300s", st, b)
 		}
-		for _, path := range []string{h.Get("Location"), "/accounts/" + acc, "/quotes/" + q.ID + "?find=" + url.QueryEscape(xss),
-			"/quotes/" + q.ID + "/products?find=" + url.QueryEscape(xss), "/"} {
+		// And the account's own free text, which its list, its 360 and its
+		// edit form show.
+		cur := as[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts/"+acc, priya, nil))
+		addr := map[string]any{"line1": xss, "line2": xss, "city": xss, "region": xss, "postal_code": "<b>1</b>", "country": "US"}
+		a.must(200, "PATCH", "/api/v1/accounts/"+acc, priya, map[string]any{"name": "Acme " + xss, "industry": xss, "phone": xss, "website": xss,
+			"billing_address": addr, "shipping_address": addr}, "If-Match", fmt.Sprintf(`"v%d"`, cur.Version))
+		for _, path := range []string{h.Get("Location"), "/accounts/" + acc, "/accounts/" + acc + "/edit", "/accounts?q=acme",
+			"/quotes/" + q.ID + "?find=" + url.QueryEscape(xss), "/quotes/" + q.ID + "/products?find=" + url.QueryEscape(xss), "/"} {
 			st, b, _ := fetch(t, rep, "GET", a.base+path, nil)
 			if st != 200 || strings.Contains(b, "<script>alert") {
 				t.Fatalf("%s shows script as markup: %d %.300s", path, st, b)
