@@ -31,6 +31,7 @@ type Tx interface {
 	order.Store
 	order.SummaryStore
 	ledger.Store
+	ledger.RateStore
 	billing.CreditStore
 	billing.ControlStore
 	billing.DunningStore

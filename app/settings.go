@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/ledger"
 )
 
 // Settings are the organisation's settings: the company as documents
@@ -20,12 +21,17 @@ type Settings struct {
 	RegistrationNumber string
 	// QuotesOpenToReps lets every rep read (not change) every quote.
 	QuotesOpenToReps bool
+	// BaseCurrency is the company's functional currency, the one exchange
+	// rates are quoted in (USD unless set). It may change only while the
+	// ledger has no entries.
+	BaseCurrency string
 }
 
 // SettingsPatch holds the settings to change; nil leaves one as it is.
 type SettingsPatch struct {
 	CompanyName, CompanyAddress, RegistrationNumber *string
 	QuotesOpenToReps                                *bool
+	BaseCurrency                                    *string
 }
 
 // The names settings are stored under.
@@ -34,15 +40,16 @@ const (
 	settingCompanyAddress     = "company_address" // lines separated by newlines
 	settingRegistrationNumber = "company_registration_number"
 	settingQuotesOpenToReps   = "quotes_open_to_reps"
+	settingBaseCurrency       = "base_currency"
 )
 
 var registrationRe = regexp.MustCompile(`^T[0-9]{13}$`)
 
 // settings reads the settings in tx.
 func settings(ctx context.Context, tx Tx) (Settings, error) {
-	out := Settings{CompanyName: "Quotient"}
+	out := Settings{CompanyName: "Quotient", BaseCurrency: "USD"}
 	for name, dst := range map[string]*string{settingCompanyName: &out.CompanyName, settingCompanyAddress: &out.CompanyAddress,
-		settingRegistrationNumber: &out.RegistrationNumber} {
+		settingRegistrationNumber: &out.RegistrationNumber, settingBaseCurrency: &out.BaseCurrency} {
 		v, ok, err := tx.Setting(ctx, name)
 		if err != nil {
 			return out, err
@@ -93,17 +100,30 @@ func (a *App) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings, er
 		if p.QuotesOpenToReps != nil {
 			s.QuotesOpenToReps = *p.QuotesOpenToReps
 		}
+		if p.BaseCurrency != nil && strings.ToUpper(*p.BaseCurrency) != s.BaseCurrency {
+			s.BaseCurrency = strings.ToUpper(strings.TrimSpace(*p.BaseCurrency))
+			posted, err := tx.ListJournalEntries(ctx, ledger.EntryFilter{Page: quotient.Page{Limit: 1}})
+			if err != nil {
+				return s, err
+			}
+			if len(posted) > 0 {
+				return s, quotient.FieldErrorf(quotient.Conflict, "base_currency",
+					"the ledger has entries in the base currency it has; the base currency cannot change now")
+			}
+		}
 		pr := quotient.Problems{}
 		pr.Text("company_name", s.CompanyName, quotient.Required, 200)
 		pr.Text("company_address", strings.ReplaceAll(s.CompanyAddress, "\n", " "), quotient.Optional, 1000)
 		if s.RegistrationNumber != "" && !registrationRe.MatchString(s.RegistrationNumber) {
 			pr.Add("company_registration_number", "must be T and 13 digits, such as T1234567890123 (got %q)", s.RegistrationNumber)
 		}
+		pr.Currency("base_currency", s.BaseCurrency)
 		if err := pr.Err(); err != nil {
 			return s, err
 		}
 		for name, v := range map[string]string{settingCompanyName: s.CompanyName, settingCompanyAddress: s.CompanyAddress,
-			settingRegistrationNumber: s.RegistrationNumber, settingQuotesOpenToReps: strconv.FormatBool(s.QuotesOpenToReps)} {
+			settingRegistrationNumber: s.RegistrationNumber, settingQuotesOpenToReps: strconv.FormatBool(s.QuotesOpenToReps),
+			settingBaseCurrency: s.BaseCurrency} {
 			if err := tx.PutSetting(ctx, name, v); err != nil {
 				return s, err
 			}

@@ -38,8 +38,9 @@ func (e *ImportError) Error() string {
 
 // ImportResult counts what an import wrote.
 type ImportResult struct {
-	Created int
-	Updated int
+	Created   int
+	Updated   int
+	Unchanged int // rows that held what was there already
 }
 
 // ProductColumns are the columns of a products CSV; sku, name and family

@@ -14,6 +14,7 @@ type SettingsJSON struct {
 	CompanyAddress            string `json:"company_address"`
 	CompanyRegistrationNumber string `json:"company_registration_number"`
 	QuotesOpenToReps          bool   `json:"quotes_open_to_reps"`
+	BaseCurrency              string `json:"base_currency"`
 }
 
 // SettingsRequest changes the organisation's settings; absent fields stay.
@@ -22,11 +23,12 @@ type SettingsRequest struct {
 	CompanyAddress            *string `json:"company_address" maxLength:"1000"`
 	CompanyRegistrationNumber *string `json:"company_registration_number" pattern:"^(T[0-9]{13})?$"`
 	QuotesOpenToReps          *bool   `json:"quotes_open_to_reps"`
+	BaseCurrency              *string `json:"base_currency" pattern:"^[A-Z]{3}$"`
 }
 
 func settingsJSON(s app.Settings) SettingsJSON {
 	return SettingsJSON{CompanyName: s.CompanyName, CompanyAddress: s.CompanyAddress, CompanyRegistrationNumber: s.RegistrationNumber,
-		QuotesOpenToReps: s.QuotesOpenToReps}
+		QuotesOpenToReps: s.QuotesOpenToReps, BaseCurrency: s.BaseCurrency}
 }
 
 func (s *Server) getSettings() fiber.Handler {
@@ -47,7 +49,7 @@ func (s *Server) patchSettings() fiber.Handler {
 		}
 		return commit(c, func(ctx context.Context) (app.Settings, error) {
 			return s.app.UpdateSettings(ctx, app.SettingsPatch{CompanyName: r.CompanyName, CompanyAddress: r.CompanyAddress,
-				RegistrationNumber: r.CompanyRegistrationNumber, QuotesOpenToReps: r.QuotesOpenToReps})
+				RegistrationNumber: r.CompanyRegistrationNumber, QuotesOpenToReps: r.QuotesOpenToReps, BaseCurrency: r.BaseCurrency})
 		}, func(st app.Settings) response { return response{status: fiber.StatusOK, body: settingsJSON(st)} })
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
+	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 	"github.com/quotient-cpq/quotient/store"
@@ -198,9 +199,23 @@ func seed(ctx context.Context, tx *store.Tx, now func() time.Time, w stack, logi
 	}
 	for k, v := range map[string]string{"company_name": "Northwind Systems",
 		"company_address":             "100 Market Street\nSan Francisco, CA 94105\nUnited States\n+1 415 555 0100 · sales@northwind.example",
-		"company_registration_number": "T4010001234567"} { // registered for Japan's consumption tax
+		"company_registration_number": "T4010001234567", // registered for Japan's consumption tax
+		"base_currency":               "USD"} {
 		if _, err := tx.PutSettingIfAbsent(ctx, k, v); err != nil {
 			return err
+		}
+	}
+	// Month-start exchange rates into USD for the demo's other currencies,
+	// over the year before today, drifting a little each month.
+	first := quotient.DateOf(now()).AddDays(1 - now().Day())
+	for m := 0; m <= 12; m++ {
+		day := first.AddDate(0, -m, 0)
+		for cur, r := range map[string]decimal.Decimal{"EUR": d("1.0870"), "JPY": d("0.0066667")} {
+			drift := decimal.NewFromInt(int64(m%5 - 2)).Mul(d("0.004"))
+			rate := r.Mul(decimal.NewFromInt(1).Add(drift)).Round(ledger.RateScale)
+			if _, err := w.services.Ledger.CreateRate(admin, tx, ledger.ExchangeRate{Date: day, Currency: cur, BaseCurrency: "USD", Rate: rate}); err != nil {
+				return fmt.Errorf("exchange rate %s %s: %w", cur, day, err)
+			}
 		}
 	}
 

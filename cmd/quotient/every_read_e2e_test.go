@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
@@ -87,6 +88,9 @@ var everyRead = map[string][6]int{
 	"/reservations":                              {200, 200, 200, 200, 404, 404},
 	"/settings":                                  {200, 200, 200, 200, 200, 200},
 	"/tax-rates":                                 {200, 200, 200, 200, 200, 200},
+	"/exchange-rates":                            {200, 200, 200, 200, 200, 200},
+	"/exchange-rates/{id}":                       {200, 200, 200, 200, 200, 200},
+	"/exchange-rates/effective":                  {200, 200, 200, 200, 200, 200},
 	"/tax-rates/{id}":                            {200, 200, 200, 200, 200, 200},
 	"/users":                                     {200, 200, 200, 200, 200, 200},
 	"/users/{id}":                                {200, 200, 200, 200, 200, 404},
@@ -145,10 +149,10 @@ func TestEveryReadForEveryRole(t *testing.T) {
 			"/payments/{id}": first("/api/v1/payments?account_id="+acc, fin), "/price-books/{id}": book,
 			"/entries/{entry_id}": first("/api/v1/price-books/"+book+"/entries", admin), "/price-rules/{id}": first("/api/v1/price-rules", admin),
 			"/products/{id}": product, "/rules/{rule_id}": first("/api/v1/products/"+product+"/rules", admin), "/quotes/{id}": quoteID,
-			"/tax-rates/{id}": first("/api/v1/tax-rates", admin), "/users/{id}": priya, "/statements/{user_id}/{period}": priya + "/2026-11",
+			"/tax-rates/{id}": first("/api/v1/tax-rates", admin), "/exchange-rates/{id}": first("/api/v1/exchange-rates", admin), "/users/{id}": priya, "/statements/{user_id}/{period}": priya + "/2026-11",
 			"/warehouses/{id}": first("/api/v1/warehouses", admin), "/cases/{id}": "case_none",
 		}
-		query := map[string]string{"/reservations": "order_id=" + order, "/quotes/{id}/diff": "from=1&to=1",
+		query := map[string]string{"/reservations": "order_id=" + order, "/exchange-rates/effective": "currency=EUR&date=" + time.Now().Format(time.DateOnly), "/quotes/{id}/diff": "from=1&to=1",
 			"/reports/customer-statement": "account_id=" + acc, "/ledger/accounts/{code}/ledger": "currency=USD"}
 		var spec struct {
 			Paths map[string]map[string]any `json:"paths"`

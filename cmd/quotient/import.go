@@ -18,20 +18,20 @@ func importCmd(ctx context.Context, args []string, env Env) error {
 	var cfg config
 	fs := flags("import", env, &cfg)
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: quotient import products|price-book-entries FILE.csv [flags]\n\nColumns:\n  products: %s\n  price-book-entries: %s\n\n",
-			strings.Join(catalog.ProductColumns, ","), strings.Join(catalog.EntryColumns, ","))
+		fmt.Fprintf(env.Stderr, "usage: quotient import products|price-book-entries|exchange-rates FILE.csv [flags]\n\nColumns:\n  products: %s\n  price-book-entries: %s\n  exchange-rates: %s\n\n",
+			strings.Join(catalog.ProductColumns, ","), strings.Join(catalog.EntryColumns, ","), strings.Join(app.RateColumns, ","))
 		fs.PrintDefaults()
 	}
 	if len(args) < 2 {
 		fs.Usage()
-		return usageError{"import needs a kind (products or price-book-entries) and a file"}
+		return usageError{"import needs a kind (products, price-book-entries or exchange-rates) and a file"}
 	}
 	kind, path := args[0], args[1]
 	if err := fs.Parse(args[2:]); err != nil {
 		return err
 	}
-	if kind != "products" && kind != "price-book-entries" {
-		return usageError{fmt.Sprintf("unknown import kind %q: use products or price-book-entries", kind)}
+	if kind != "products" && kind != "price-book-entries" && kind != "exchange-rates" {
+		return usageError{fmt.Sprintf("unknown import kind %q: use products, price-book-entries or exchange-rates", kind)}
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -45,8 +45,11 @@ func importCmd(ctx context.Context, args []string, env Env) error {
 	defer db.Close()
 	a := wire(wiring{db: db}).app
 	run := a.ImportProducts
-	if kind == "price-book-entries" {
+	switch kind {
+	case "price-book-entries":
 		run = a.ImportEntries
+	case "exchange-rates":
+		run = a.ImportExchangeRates
 	}
 	bar := newProgress(env.Stderr, "importing "+kind)
 	res, err := run(app.System(ctx), f, bar.update)
@@ -62,7 +65,11 @@ func importCmd(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s: imported %d %s (%d created, %d updated)\n", path, res.Created+res.Updated, kind, res.Created, res.Updated)
+	fmt.Fprintf(env.Stdout, "%s: imported %d %s (%d created, %d updated", path, res.Created+res.Updated, kind, res.Created, res.Updated)
+	if res.Unchanged > 0 {
+		fmt.Fprintf(env.Stdout, ", %d unchanged", res.Unchanged)
+	}
+	fmt.Fprintln(env.Stdout, ")")
 	return nil
 }
 

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quotient-cpq/quotient/server"
+	"github.com/quotient-cpq/quotient/store/storetest"
+)
+
+// TestExchangeRates: the company's base currency (USD in the demo; it
+// changes only while the ledger is empty); finance records rates (a
+// rep may not), each bad field is a 422 naming it, a pair has one rate a
+// day; the rate on a date is the latest on or before it, exactly 1 for
+// the base, and a date before any rate is a 422 naming the pair and the
+// date; rates change at their version and go; a CSV import is all or
+// nothing, and the same file twice changes nothing.
+func TestExchangeRates(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, _, toks := startDemo(t, db, nil)
+		fin, rep, admin := toks["sofia.lindqvist@northwind.example"], toks["priya.nair@northwind.example"], toks["mira.okafor@northwind.example"]
+		if got := a.must(200, "GET", "/api/v1/settings", rep, nil).str(t, "base_currency"); got != "USD" {
+			t.Fatalf("the demo's base currency: %q", got)
+		}
+		if f := a.must(409, "PATCH", "/api/v1/settings", admin, map[string]any{"base_currency": "GBP"}).field(t); f != "base_currency" {
+			t.Fatalf("changing the base currency of a ledger with entries names %q", f)
+		}
+
+		rate := func(date, cur, r string) map[string]any {
+			return map[string]any{"date": date, "currency": cur, "rate": r}
+		}
+		a.must(403, "POST", "/api/v1/exchange-rates", rep, rate("2026-11-01", "GBP", "1.0842"))
+		for _, c := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{rate("2026-11-01", "GBP", "0"), "rate"},
+			{rate("2026-11-01", "GBP", "-1.2"), "rate"},
+			{rate("2026-11-01", "GBP", "1.12345678901"), "rate"},
+			{rate("2026-11-01", "USD", "1"), "currency"},
+			{rate("2026-11-01", "XXX", "1.1"), "currency"},
+			{rate("11/01/2026", "GBP", "1.1"), "date"},
+			{map[string]any{"date": "2026-11-01", "currency": "GBP"}, "rate"},
+		} {
+			if f := a.must(422, "POST", "/api/v1/exchange-rates", fin, c.body).field(t); f != c.field {
+				t.Fatalf("%v: the problem names %q, want %q", c.body, f, c.field)
+			}
+		}
+		nov1 := as[server.ExchangeRateJSON](t, a.must(201, "POST", "/api/v1/exchange-rates", fin, rate("2026-11-01", "GBP", "1.0842")))
+		if nov1.BaseCurrency != "USD" || nov1.Rate != "1.0842" || nov1.Date != "2026-11-01" || nov1.Version != 1 {
+			t.Fatalf("the rate: %+v", nov1)
+		}
+		if f := a.must(409, "POST", "/api/v1/exchange-rates", fin, rate("2026-11-01", "GBP", "1.09")).field(t); f != "date" {
+			t.Fatalf("a second rate on a day names %q", f)
+		}
+		nov15 := as[server.ExchangeRateJSON](t, a.must(201, "POST", "/api/v1/exchange-rates", fin, rate("2026-11-15", "GBP", "1.0900")))
+		on := func(q string) server.EffectiveRateJSON {
+			return as[server.EffectiveRateJSON](t, a.must(200, "GET", "/api/v1/exchange-rates/effective?"+q, rep, nil))
+		}
+		for q, want := range map[string]string{"currency=GBP&date=2026-11-01": "1.0842", "currency=GBP&date=2026-11-14": "1.0842",
+			"currency=GBP&date=2026-11-15": "1.09", "currency=GBP&date=2027-02-01": "1.09", "currency=USD&date=2020-01-01": "1"} {
+			if got := on(q); got.Rate != want || got.BaseCurrency != "USD" {
+				t.Fatalf("%s: %+v, want %s", q, got, want)
+			}
+		}
+		missing := a.must(422, "GET", "/api/v1/exchange-rates/effective?currency=GBP&date=2026-10-31", rep, nil)
+		if body := string(missing.body); missing.field(t) != "currency" || !strings.Contains(body, "GBP to USD") || !strings.Contains(body, "2026-10-31") {
+			t.Fatalf("a date before any rate: %s", body)
+		}
+		a.must(422, "GET", "/api/v1/exchange-rates/effective?currency=CHF&date=2026-11-20", rep, nil)
+		// The demo seeds month-start rates for EUR and JPY.
+		if got := on("currency=JPY&date=" + time.Now().Format(time.DateOnly)); got.BaseCurrency != "USD" || got.Rate == "" {
+			t.Fatalf("the demo's yen: %+v", got)
+		}
+		a.must(400, "GET", "/api/v1/exchange-rates/effective?currency=GBP&date=soon", rep, nil)
+
+		// Change at the version read; a stale one is refused; currencies
+		// stay; a rate goes and the earlier one holds again.
+		a.must(412, "PATCH", "/api/v1/exchange-rates/"+nov15.ID, fin, map[string]any{"rate": "1.1"}, "If-Match", `"v9"`)
+		a.must(422, "PATCH", "/api/v1/exchange-rates/"+nov15.ID, fin, map[string]any{"currency": "GBP"}, "If-Match", `"v1"`)
+		a.must(403, "PATCH", "/api/v1/exchange-rates/"+nov15.ID, rep, map[string]any{"rate": "1.1"}, "If-Match", `"v1"`)
+		if got := as[server.ExchangeRateJSON](t, a.must(200, "PATCH", "/api/v1/exchange-rates/"+nov15.ID, fin, map[string]any{"rate": "1.0955"},
+			"If-Match", `"v1"`)); got.Rate != "1.0955" || got.Version != 2 {
+			t.Fatalf("the changed rate: %+v", got)
+		}
+		if n := len(page[server.ExchangeRateJSON](t, a.must(200, "GET", "/api/v1/exchange-rates?currency=GBP&from=2026-11-10", rep, nil))); n != 1 {
+			t.Fatalf("EUR rates from 2026-11-10: %d", n)
+		}
+		a.must(403, "DELETE", "/api/v1/exchange-rates/"+nov15.ID, rep, nil)
+		a.must(204, "DELETE", "/api/v1/exchange-rates/"+nov15.ID, fin, nil)
+		if got := on("currency=GBP&date=2026-11-20"); got.Rate != "1.0842" {
+			t.Fatalf("after deleting the later rate: %+v", got)
+		}
+
+		// A CSV: a bad row rejects the file; a good one records every row;
+		// the same file again changes nothing; a changed rate updates.
+		count := func() int {
+			return len(page[server.ExchangeRateJSON](t, a.must(200, "GET", "/api/v1/exchange-rates?limit=200", rep, nil)))
+		}
+		before := count()
+		bad := writeFile(t, "bad.csv", "date,currency,rate\n2026-12-01,GBP,1.27\n2026-12-01,CHF,abc\n2026-12-02,GBP,0\n")
+		code, out, errs := runCmd(t, db, "import", "exchange-rates", bad)
+		if code == 0 || !strings.Contains(errs, "row 3, column rate") || !strings.Contains(errs, "row 4, column rate") || count() != before {
+			t.Fatalf("a bad file: exit %d, %s %s", code, out, errs)
+		}
+		good := writeFile(t, "rates.csv", "\ufeffdate,currency,rate,base_currency\n2026-12-01,GBP,1.27,\n2026-12-01,CHF,1.13,USD\n")
+		if code, out, errs := runCmd(t, db, "import", "exchange-rates", good); code != 0 || !strings.Contains(out, "(2 created, 0 updated)") || count() != before+2 {
+			t.Fatalf("a good file: exit %d, %s %s", code, out, errs)
+		}
+		if code, out, _ := runCmd(t, db, "import", "exchange-rates", good); code != 0 || !strings.Contains(out, "(0 created, 0 updated, 2 unchanged)") || count() != before+2 {
+			t.Fatalf("the same file again: exit %d, %s", code, out)
+		}
+		changed := writeFile(t, "rates2.csv", "date,currency,rate\n2026-12-01,CHF,1.14\n")
+		if code, out, _ := runCmd(t, db, "import", "exchange-rates", changed); code != 0 || !strings.Contains(out, "(0 created, 1 updated)") {
+			t.Fatalf("a changed rate: exit %d, %s", code, out)
+		}
+		if got := on("currency=CHF&date=2026-12-03"); got.Rate != "1.14" {
+			t.Fatalf("JPY after the import: %+v", got)
+		}
+	})
+}
+
+// TestBaseCurrencyOfAnEmptyLedger: a new company chooses its base
+// currency before anything posts.
+func TestBaseCurrencyOfAnEmptyLedger(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a := start(t, db, nil)
+		if got := a.must(200, "PATCH", "/api/v1/settings", testBootstrap, map[string]any{"base_currency": "JPY"}).str(t, "base_currency"); got != "JPY" {
+			t.Fatalf("the base currency: %q", got)
+		}
+		if f := a.must(422, "PATCH", "/api/v1/settings", testBootstrap, map[string]any{"base_currency": "ABC"}).field(t); f != "base_currency" {
+			t.Fatalf("an unknown currency names %q", f)
+		}
+		r := as[server.ExchangeRateJSON](t, a.must(201, "POST", "/api/v1/exchange-rates", testBootstrap, map[string]any{"date": "2026-12-01",
+			"currency": "USD", "rate": "151.25"}))
+		if r.BaseCurrency != "JPY" {
+			t.Fatalf("a rate's base: %+v", r)
+		}
+	})
+}
