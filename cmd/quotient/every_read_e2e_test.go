@@ -89,6 +89,8 @@ var everyRead = map[string][6]int{
 	"/settings":                                  {200, 200, 200, 200, 200, 200},
 	"/tax-rates":                                 {200, 200, 200, 200, 200, 200},
 	"/exchange-rates":                            {200, 200, 200, 200, 200, 200},
+	"/reports/income-statement":                  {200, 200, 200, 403, 403, 403},
+	"/reports/balance-sheet":                     {200, 200, 200, 403, 403, 403},
 	"/exchange-rates/{id}":                       {200, 200, 200, 200, 200, 200},
 	"/exchange-rates/effective":                  {200, 200, 200, 200, 200, 200},
 	"/tax-rates/{id}":                            {200, 200, 200, 200, 200, 200},

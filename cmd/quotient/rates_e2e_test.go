@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
@@ -139,5 +141,107 @@ func TestBaseCurrencyOfAnEmptyLedger(t *testing.T) {
 		if r.BaseCurrency != "JPY" {
 			t.Fatalf("a rate's base: %+v", r)
 		}
+	})
+}
+
+// TestFinancialStatements: on the demo's ledger, the balance sheet
+// balances in every currency, each section's total is its rows' sum to the
+// cent, revenue and expense rows equal the trial balance's, the current
+// earnings equal the income statement's net income since the beginning,
+// and every row's ledger link closes at the row's amount; a manual entry
+// moves net income by exactly its amount and the sheet still balances;
+// CSV, roles and bad dates.
+func TestFinancialStatements(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, _, toks := startDemo(t, db, nil)
+		fin, rep, mgr := toks["sofia.lindqvist@northwind.example"], toks["priya.nair@northwind.example"], toks["daniel.reyes@northwind.example"]
+		today := time.Now().Format(time.DateOnly)
+		dec := func(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+		sum := func(sec server.StatementSectionJSON) decimal.Decimal {
+			total := decimal.Zero
+			for _, r := range sec.Rows {
+				total = total.Add(dec(r.Amount))
+			}
+			return total
+		}
+		all := as[server.BalanceSheetsJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet", fin, nil))
+		if len(all.Statements) < 3 {
+			t.Fatalf("balance sheets for %d currencies", len(all.Statements))
+		}
+		for _, bs := range all.Statements {
+			if !bs.Balanced || !dec(bs.TotalAssets).Equal(dec(bs.TotalLiabilitiesAndEquity)) || len(bs.Sections) != 3 {
+				t.Fatalf("%s balance sheet does not balance: %+v", bs.Currency, bs)
+			}
+			for i, sec := range bs.Sections {
+				if !sum(sec).Equal(dec(sec.Total)) {
+					t.Fatalf("%s %s: rows add to %s, total %s", bs.Currency, sec.Name, sum(sec), sec.Total)
+				}
+				if want := []string{bs.TotalAssets, bs.TotalLiabilities, bs.TotalEquity}[i]; !dec(want).Equal(dec(sec.Total)) {
+					t.Fatalf("%s %s total %s, headline %s", bs.Currency, sec.Name, sec.Total, want)
+				}
+			}
+		}
+		bs := as[server.BalanceSheetJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet?currency=USD", fin, nil))
+		since := as[server.IncomeStatementJSON](t, a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD&from=2000-01-01&to="+today, fin, nil))
+		if !dec(bs.CurrentEarnings).Equal(dec(since.NetIncome)) || dec(since.NetIncome).IsZero() {
+			t.Fatalf("current earnings %s, net income since the beginning %s", bs.CurrentEarnings, since.NetIncome)
+		}
+		if !dec(since.Sections[0].Total).Sub(dec(since.Sections[1].Total)).Equal(dec(since.NetIncome)) {
+			t.Fatalf("revenue %s less expenses %s is not %s", since.Sections[0].Total, since.Sections[1].Total, since.NetIncome)
+		}
+		tb := as[server.TrialBalanceJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?currency=USD", fin, nil))
+		net := map[string]decimal.Decimal{}
+		for _, r := range tb.Rows {
+			net[r.AccountCode] = dec(r.Debit).Sub(dec(r.Credit))
+		}
+		for _, sec := range since.Sections {
+			for _, r := range sec.Rows {
+				want := net[r.AccountCode]
+				if sec.Type == "revenue" {
+					want = want.Neg()
+				}
+				if !dec(r.Amount).Equal(want) {
+					t.Fatalf("%s %s: %s in the statement, %s in the trial balance", sec.Name, r.AccountCode, r.Amount, want)
+				}
+			}
+		}
+		for _, sec := range bs.Sections[:2] {
+			for _, r := range sec.Rows {
+				ledgerPath := strings.TrimPrefix(r.Ledger, "/api/v1")
+				closing := dec(as[server.AccountLedgerJSON](t, a.must(200, "GET", "/api/v1"+ledgerPath, fin, nil)).ClosingBalance)
+				if sec.Type != "asset" {
+					closing = closing.Neg()
+				}
+				if !closing.Equal(dec(r.Amount)) {
+					t.Fatalf("%s closes at %s in its ledger, %s in the balance sheet", r.AccountCode, closing, r.Amount)
+				}
+			}
+		}
+
+		// A manual entry: 123.45 of revenue received in cash today.
+		month := as[server.IncomeStatementJSON](t, a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD", fin, nil))
+		a.must(201, "POST", "/api/v1/ledger/entries", fin, map[string]any{"date": today, "memo": "consulting, paid in cash", "currency": "USD",
+			"lines": []any{map[string]any{"account_code": "1000", "debit": "123.45"}, map[string]any{"account_code": "4000", "credit": "123.45"}}})
+		after := as[server.IncomeStatementJSON](t, a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD", fin, nil))
+		if !dec(after.NetIncome).Sub(dec(month.NetIncome)).Equal(dec("123.45")) || after.From != today[:8]+"01" || after.To != today {
+			t.Fatalf("net income %s then %s (%s to %s)", month.NetIncome, after.NetIncome, after.From, after.To)
+		}
+		if again := as[server.BalanceSheetJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet?currency=USD", fin, nil)); !again.Balanced ||
+			!dec(again.CurrentEarnings).Sub(dec(bs.CurrentEarnings)).Equal(dec("123.45")) {
+			t.Fatalf("the balance sheet after the entry: %+v", again)
+		}
+
+		csv := a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD", fin, nil, "Accept", "text/csv")
+		lines := strings.Split(strings.TrimSpace(string(csv.body)), "\n")
+		if lines[0] != "section,account_code,name,amount" || !strings.HasPrefix(lines[len(lines)-1], ",,Net income,"+after.NetIncome) {
+			t.Fatalf("the CSV: %s", csv.body)
+		}
+		a.must(200, "GET", "/api/v1/reports/balance-sheet?currency=EUR", mgr, nil)
+		a.must(403, "GET", "/api/v1/reports/balance-sheet?currency=USD", rep, nil)
+		a.must(403, "GET", "/api/v1/reports/income-statement?currency=USD", rep, nil)
+		a.must(400, "GET", "/api/v1/reports/income-statement?currency=USD&from=2026-12-31&to=2026-01-01", fin, nil)
+		a.must(400, "GET", "/api/v1/reports/balance-sheet?currency=USD&as_of=yesterday", fin, nil)
+		a.must(400, "GET", "/api/v1/reports/balance-sheet?currency=XYZ", fin, nil)
 	})
 }

@@ -1,0 +1,179 @@
+package ledger
+
+import (
+	"context"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/quotient-cpq/quotient"
+)
+
+// StatementRow is an account's figure in a statement, in the sign its type
+// carries: assets and expenses debit positive, the others credit positive.
+// An Account without a code is a computed row (current earnings).
+type StatementRow struct {
+	Account Account
+	Amount  decimal.Decimal
+}
+
+// StatementSection is the accounts of one type and their total.
+type StatementSection struct {
+	Name  string
+	Type  Type
+	Rows  []StatementRow
+	Total decimal.Decimal
+}
+
+// IncomeStatement is revenue less expenses over a period, in one currency.
+type IncomeStatement struct {
+	Currency  string
+	From, To  quotient.Date
+	Sections  []StatementSection // revenue, expenses
+	NetIncome decimal.Decimal
+}
+
+// BalanceSheet is what the company holds and owes on a date, in one
+// currency. Equity includes the current earnings (revenue less expenses
+// to date, since no year has been closed to retained earnings), so assets
+// equal liabilities plus equity whenever the ledger balances.
+type BalanceSheet struct {
+	Currency                      string
+	AsOf                          quotient.Date
+	Sections                      []StatementSection // assets, liabilities, equity
+	TotalAssets, TotalLiabilities decimal.Decimal
+	TotalEquity, CurrentEarnings  decimal.Decimal
+	Balanced                      bool
+}
+
+// sectionNames name the statements' sections.
+var sectionNames = map[Type]string{Asset: "Assets", Liability: "Liabilities", Equity: "Equity", Revenue: "Revenue", Expense: "Expenses"}
+
+// natural is an account's balance in the sign its type carries.
+func natural(t Type, debit, credit int64) int64 {
+	if t == Asset || t == Expense {
+		return debit - credit
+	}
+	return credit - debit
+}
+
+// movement is each account's debit and credit from the day after since
+// (the beginning when since is zero) to until, inclusive.
+func movement(ctx context.Context, st Store, currency string, since, until quotient.Date) (map[string][2]int64, error) {
+	out := map[string][2]int64{}
+	end, err := st.Balances(ctx, until, currency)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range end {
+		out[b.AccountCode] = [2]int64{b.Debit, b.Credit}
+	}
+	if since.IsZero() {
+		return out, nil
+	}
+	start, err := st.Balances(ctx, since, currency)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range start {
+		m := out[b.AccountCode]
+		out[b.AccountCode] = [2]int64{m[0] - b.Debit, m[1] - b.Credit}
+	}
+	return out, nil
+}
+
+// sections groups the movements of accounts of the types asked for, in
+// chart order, leaving out accounts with nothing.
+func sections(cur quotient.Currency, accs []Account, moves map[string][2]int64, types ...Type) ([]StatementSection, map[Type]int64) {
+	totals := map[Type]int64{}
+	out := make([]StatementSection, 0, len(types))
+	for _, t := range types {
+		sec := StatementSection{Name: sectionNames[t], Type: t, Rows: []StatementRow{}}
+		for _, a := range accs {
+			m, ok := moves[a.Code]
+			if a.Type != t || !ok {
+				continue
+			}
+			n := natural(t, m[0], m[1])
+			if n == 0 {
+				continue
+			}
+			totals[t] += n
+			sec.Rows = append(sec.Rows, StatementRow{Account: a, Amount: cur.FromMinor(n)})
+		}
+		sec.Total = cur.FromMinor(totals[t])
+		out = append(out, sec)
+	}
+	return out, totals
+}
+
+func (s *Service) statementCurrency(ctx context.Context, currency string) (quotient.Currency, error) {
+	if _, err := mayRead(ctx); err != nil {
+		return quotient.Currency{}, err
+	}
+	c, ok := quotient.LookupCurrency(currency)
+	if !ok {
+		return c, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
+	}
+	return c, nil
+}
+
+// Income is the income statement of a currency from from to to
+// (inclusive; to is today when zero, from the first of to's month when
+// zero).
+func (s *Service) Income(ctx context.Context, st Store, currency string, from, to quotient.Date) (IncomeStatement, error) {
+	cur, err := s.statementCurrency(ctx, currency)
+	if err != nil {
+		return IncomeStatement{}, err
+	}
+	if to.IsZero() {
+		to = s.today()
+	}
+	if from.IsZero() {
+		from = to.AddDays(1 - to.Day())
+	}
+	if from.After(to) {
+		return IncomeStatement{}, quotient.FieldErrorf(quotient.Invalid, "from", "must not be after to (%s)", to.String())
+	}
+	accs, err := st.ListLedgerAccounts(ctx)
+	if err != nil {
+		return IncomeStatement{}, err
+	}
+	moves, err := movement(ctx, st, currency, from.AddDays(-1), to)
+	if err != nil {
+		return IncomeStatement{}, err
+	}
+	secs, totals := sections(cur, accs, moves, Revenue, Expense)
+	return IncomeStatement{Currency: currency, From: from, To: to, Sections: secs, NetIncome: cur.FromMinor(totals[Revenue] - totals[Expense])}, nil
+}
+
+// Balance is the balance sheet of a currency as of a date (today when
+// zero).
+func (s *Service) Balance(ctx context.Context, st Store, currency string, asOf quotient.Date) (BalanceSheet, error) {
+	cur, err := s.statementCurrency(ctx, currency)
+	if err != nil {
+		return BalanceSheet{}, err
+	}
+	if asOf.IsZero() {
+		asOf = s.today()
+	}
+	accs, err := st.ListLedgerAccounts(ctx)
+	if err != nil {
+		return BalanceSheet{}, err
+	}
+	moves, err := movement(ctx, st, currency, quotient.Date{}, asOf)
+	if err != nil {
+		return BalanceSheet{}, err
+	}
+	secs, totals := sections(cur, accs, moves, Asset, Liability, Equity)
+	_, earned := sections(cur, accs, moves, Revenue, Expense)
+	earnings := earned[Revenue] - earned[Expense]
+	eq := &secs[2]
+	if earnings != 0 {
+		eq.Rows = append(eq.Rows, StatementRow{Account: Account{Name: "Current earnings", Type: Equity}, Amount: cur.FromMinor(earnings)})
+	}
+	equity := totals[Equity] + earnings
+	eq.Total = cur.FromMinor(equity)
+	return BalanceSheet{Currency: currency, AsOf: asOf, Sections: secs, TotalAssets: cur.FromMinor(totals[Asset]),
+		TotalLiabilities: cur.FromMinor(totals[Liability]), TotalEquity: cur.FromMinor(equity), CurrentEarnings: cur.FromMinor(earnings),
+		Balanced: totals[Asset] == totals[Liability]+equity}, nil
+}

@@ -1,0 +1,172 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/ledger"
+)
+
+// StatementRowJSON is an account's figure in a statement, in the sign its
+// type carries; ledger is where its entries are (empty for a computed row
+// such as current earnings).
+type StatementRowJSON struct {
+	AccountCode string `json:"account_code"`
+	Name        string `json:"name"`
+	Amount      string `json:"amount" format:"decimal"`
+	Ledger      string `json:"ledger,omitempty"`
+}
+
+// StatementSectionJSON is the accounts of one type and their total.
+type StatementSectionJSON struct {
+	Name  string             `json:"name"`
+	Type  string             `json:"type" enum:"asset,liability,equity,revenue,expense"`
+	Rows  []StatementRowJSON `json:"rows"`
+	Total string             `json:"total" format:"decimal"`
+}
+
+// IncomeStatementJSON is revenue less expenses over a period.
+type IncomeStatementJSON struct {
+	Currency  string                 `json:"currency"`
+	From      string                 `json:"from" format:"date"`
+	To        string                 `json:"to" format:"date"`
+	Sections  []StatementSectionJSON `json:"sections"`
+	NetIncome string                 `json:"net_income" format:"decimal"`
+}
+
+// BalanceSheetJSON is what the company holds and owes on a date.
+type BalanceSheetJSON struct {
+	Currency         string                 `json:"currency"`
+	AsOf             string                 `json:"as_of" format:"date"`
+	Sections         []StatementSectionJSON `json:"sections"`
+	TotalAssets      string                 `json:"total_assets" format:"decimal"`
+	TotalLiabilities string                 `json:"total_liabilities" format:"decimal"`
+	TotalEquity      string                 `json:"total_equity" format:"decimal"`
+	// TotalLiabilitiesAndEquity equals TotalAssets when Balanced.
+	TotalLiabilitiesAndEquity string `json:"total_liabilities_and_equity" format:"decimal"`
+	CurrentEarnings           string `json:"current_earnings" format:"decimal"`
+	Balanced                  bool   `json:"balanced"`
+}
+
+// IncomeStatementsJSON is the income statement of every currency.
+type IncomeStatementsJSON struct {
+	From       string                `json:"from" format:"date"`
+	To         string                `json:"to" format:"date"`
+	Statements []IncomeStatementJSON `json:"statements"`
+}
+
+// BalanceSheetsJSON is the balance sheet of every currency.
+type BalanceSheetsJSON struct {
+	AsOf       string             `json:"as_of" format:"date"`
+	Statements []BalanceSheetJSON `json:"statements"`
+}
+
+func statementSections(cur quotient.Currency, secs []ledger.StatementSection, from, to quotient.Date) []StatementSectionJSON {
+	out := make([]StatementSectionJSON, len(secs))
+	for i, s := range secs {
+		sj := StatementSectionJSON{Name: s.Name, Type: string(s.Type), Rows: []StatementRowJSON{}, Total: cur.Format(s.Total)}
+		for _, r := range s.Rows {
+			row := StatementRowJSON{AccountCode: r.Account.Code, Name: r.Account.Name, Amount: cur.Format(r.Amount)}
+			if r.Account.Code != "" {
+				row.Ledger = v1 + "/ledger/accounts/" + r.Account.Code + "/ledger?currency=" + cur.Code + "&to=" + to.String()
+				if !from.IsZero() {
+					row.Ledger += "&from=" + from.String()
+				}
+			}
+			sj.Rows = append(sj.Rows, row)
+		}
+		out[i] = sj
+	}
+	return out
+}
+
+func incomeStatementJSON(is ledger.IncomeStatement) IncomeStatementJSON {
+	cur, _ := quotient.LookupCurrency(is.Currency)
+	return IncomeStatementJSON{Currency: is.Currency, From: is.From.String(), To: is.To.String(), Sections: statementSections(cur, is.Sections, is.From, is.To),
+		NetIncome: cur.Format(is.NetIncome)}
+}
+
+func balanceSheetJSON(bs ledger.BalanceSheet) BalanceSheetJSON {
+	cur, _ := quotient.LookupCurrency(bs.Currency)
+	return BalanceSheetJSON{Currency: bs.Currency, AsOf: bs.AsOf.String(), Sections: statementSections(cur, bs.Sections, quotient.Date{}, bs.AsOf),
+		TotalAssets: cur.Format(bs.TotalAssets), TotalLiabilities: cur.Format(bs.TotalLiabilities), TotalEquity: cur.Format(bs.TotalEquity),
+		TotalLiabilitiesAndEquity: cur.Format(bs.TotalLiabilities.Add(bs.TotalEquity)), CurrentEarnings: cur.Format(bs.CurrentEarnings), Balanced: bs.Balanced}
+}
+
+// statementRows are a statement's CSV rows: each account under its
+// section, each section's total, then the bottom lines.
+func statementRows(secs []StatementSectionJSON, bottom ...[]string) [][]string {
+	var rows [][]string
+	for _, s := range secs {
+		for _, r := range s.Rows {
+			rows = append(rows, []string{s.Name, r.AccountCode, r.Name, r.Amount})
+		}
+		rows = append(rows, []string{s.Name, "", "Total " + s.Name, s.Total})
+	}
+	return append(rows, bottom...)
+}
+
+func (s *Server) incomeStatement() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, f, err := parseList(c, "from", "to", "currency")
+		if err != nil {
+			return err
+		}
+		d, err := queryDays(f, "from", "to")
+		if err != nil {
+			return err
+		}
+		iss, err := s.app.IncomeStatements(c.UserContext(), f["currency"], d[0], d[1])
+		if err != nil {
+			return err
+		}
+		secs := mapSlice(iss, incomeStatementJSON)
+		from, to := d[0], d[1]
+		if to.IsZero() {
+			to = s.app.Today()
+		}
+		if from.IsZero() {
+			from = to.AddDays(1 - to.Day())
+		}
+		return sendReport(c, report[IncomeStatementJSON]{named: f["currency"], sections: secs,
+			csvName:  "income-statement-" + csvCurrency(f["currency"]) + "-" + from.String() + "-" + to.String(),
+			header:   []string{"section", "account_code", "name", "amount"},
+			currency: func(x IncomeStatementJSON) string { return x.Currency },
+			wrap: func(x []IncomeStatementJSON) any {
+				return IncomeStatementsJSON{From: from.String(), To: to.String(), Statements: x}
+			},
+			rows: func(x IncomeStatementJSON) [][]string {
+				return statementRows(x.Sections, []string{"", "", "Net income", x.NetIncome})
+			}})
+	}
+}
+
+func (s *Server) balanceSheet() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, f, err := parseList(c, "as_of", "currency")
+		if err != nil {
+			return err
+		}
+		d, err := queryDays(f, "as_of")
+		if err != nil {
+			return err
+		}
+		bss, err := s.app.BalanceSheets(c.UserContext(), f["currency"], d[0])
+		if err != nil {
+			return err
+		}
+		secs := mapSlice(bss, balanceSheetJSON)
+		asOf := d[0]
+		if asOf.IsZero() {
+			asOf = s.app.Today()
+		}
+		return sendReport(c, report[BalanceSheetJSON]{named: f["currency"], sections: secs,
+			csvName:  "balance-sheet-" + csvCurrency(f["currency"]) + "-" + asOf.String(),
+			header:   []string{"section", "account_code", "name", "amount"},
+			currency: func(x BalanceSheetJSON) string { return x.Currency },
+			wrap:     func(x []BalanceSheetJSON) any { return BalanceSheetsJSON{AsOf: asOf.String(), Statements: x} },
+			rows: func(x BalanceSheetJSON) [][]string {
+				return statementRows(x.Sections, []string{"", "", "Total liabilities and equity", x.TotalLiabilitiesAndEquity})
+			}})
+	}
+}
