@@ -111,6 +111,19 @@ func (a *App) IncomeStatements(ctx context.Context, currency string, from, to qu
 	})
 }
 
+// CloseYear moves a finished year's net income to retained earnings in
+// every currency the journal holds (finance, admins); closing it again
+// posts nothing more.
+func (a *App) CloseYear(ctx context.Context, year int) ([]ledger.Entry, error) {
+	return change(ctx, a, func(tx Tx) ([]ledger.Entry, error) {
+		curs, err := tx.LedgerCurrencies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return a.ledger.CloseYear(ctx, tx, year, curs)
+	})
+}
+
 // BalanceSheets is the balance sheet of every currency the journal holds
 // as of a date (one currency when named), read in one snapshot.
 func (a *App) BalanceSheets(ctx context.Context, currency string, asOf quotient.Date) ([]ledger.BalanceSheet, error) {

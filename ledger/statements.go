@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -138,7 +139,7 @@ func (s *Service) Income(ctx context.Context, st Store, currency string, from, t
 	if err != nil {
 		return IncomeStatement{}, err
 	}
-	moves, err := movement(ctx, st, currency, from.AddDays(-1), to)
+	moves, err := incomeMovement(ctx, st, currency, from, to)
 	if err != nil {
 		return IncomeStatement{}, err
 	}
@@ -176,4 +177,101 @@ func (s *Service) Balance(ctx context.Context, st Store, currency string, asOf q
 	return BalanceSheet{Currency: currency, AsOf: asOf, Sections: secs, TotalAssets: cur.FromMinor(totals[Asset]),
 		TotalLiabilities: cur.FromMinor(totals[Liability]), TotalEquity: cur.FromMinor(equity), CurrentEarnings: cur.FromMinor(earnings),
 		Balanced: totals[Asset] == totals[Liability]+equity}, nil
+}
+
+// YearClose is the source type of the entries that close a year's
+// revenue and expenses to retained earnings; the income statement leaves
+// them (and their reversals) out, so a closed year still shows what it
+// earned.
+const YearClose = "year_close"
+
+// CloseYear moves a finished year's net income to retained earnings: in
+// each currency the journal holds, one entry dated 31 December zeroes
+// every revenue and expense account's movement for the year against
+// RetainedEarnings (finance and admins). Closing a year twice posts
+// nothing more; a year that has not ended, or whose December is closed,
+// is refused.
+func (s *Service) CloseYear(ctx context.Context, st Store, year int, currencies []string) ([]Entry, error) {
+	a, err := mayWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	end := quotient.NewDate(year, 12, 31)
+	if year < 1900 || !end.Before(s.today()) {
+		return nil, quotient.FieldErrorf(quotient.Conflict, "year", "%d has not ended; close a year from 1 January of the next", year)
+	}
+	accs, err := st.ListLedgerAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Entry
+	for _, currency := range currencies {
+		moves, err := incomeMovement(ctx, st, currency, quotient.NewDate(year, 1, 1), end)
+		if err != nil {
+			return nil, err
+		}
+		var lines []LineInput
+		var net int64
+		for _, acc := range accs {
+			m := moves[acc.Code]
+			if acc.Type != Revenue && acc.Type != Expense || m[0] == m[1] {
+				continue
+			}
+			// The mirror of the year's balance: a credit balance is debited.
+			d := m[0] - m[1]
+			if d > 0 {
+				lines = append(lines, LineInput{AccountCode: acc.Code, Credit: d})
+			} else {
+				lines = append(lines, LineInput{AccountCode: acc.Code, Debit: -d})
+			}
+			net -= d
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		if net > 0 {
+			lines = append(lines, LineInput{AccountCode: RetainedEarnings, Credit: net})
+		} else if net < 0 {
+			lines = append(lines, LineInput{AccountCode: RetainedEarnings, Debit: -net})
+		}
+		e, _, err := s.PostOnce(ctx, st, EntryInput{Date: end, Memo: "Close " + strconv.Itoa(year) + " to retained earnings", Currency: currency,
+			SourceType: YearClose, SourceID: strconv.Itoa(year), Event: "close_" + currency, Lines: lines}, a.UserID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// incomeMovement is movement from from to to, inclusive, without the
+// entries that close years (and their reversals).
+func incomeMovement(ctx context.Context, st Store, currency string, from, to quotient.Date) (map[string][2]int64, error) {
+	moves, err := movement(ctx, st, currency, from.AddDays(-1), to)
+	if err != nil {
+		return nil, err
+	}
+	closes, err := st.ListJournalEntries(ctx, EntryFilter{SourceType: YearClose, From: from, To: to, Page: quotient.Page{Limit: 10000}})
+	if err != nil {
+		return nil, err
+	}
+	var leave []Entry
+	for _, c := range closes {
+		leave = append(leave, c)
+		revs, err := st.ListJournalEntries(ctx, EntryFilter{SourceType: "reversal", SourceID: c.ID, From: from, To: to, Page: quotient.Page{Limit: 10}})
+		if err != nil {
+			return nil, err
+		}
+		leave = append(leave, revs...)
+	}
+	for _, e := range leave {
+		for _, l := range e.Lines {
+			if l.Currency != currency {
+				continue
+			}
+			m := moves[l.AccountCode]
+			moves[l.AccountCode] = [2]int64{m[0] - l.Debit, m[1] - l.Credit}
+		}
+	}
+	return moves, nil
 }

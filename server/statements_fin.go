@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/quotient-cpq/quotient"
@@ -168,5 +171,25 @@ func (s *Server) balanceSheet() fiber.Handler {
 			rows: func(x BalanceSheetJSON) [][]string {
 				return statementRows(x.Sections, []string{"", "", "Total liabilities and equity", x.TotalLiabilitiesAndEquity})
 			}})
+	}
+}
+
+// YearCloseJSON is what closing a year posted.
+type YearCloseJSON struct {
+	Year    int                `json:"year"`
+	Entries []JournalEntryJSON `json:"entries"`
+}
+
+// closeYear is POST /ledger/years/{year}/close.
+func (s *Server) closeYear() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		year, err := strconv.Atoi(c.Params("year"))
+		if err != nil || len(c.Params("year")) != 4 {
+			return quotient.FieldErrorf(quotient.Invalid, "year", "a year is four digits, such as 2026 (got %q)", c.Params("year"))
+		}
+		return commit(c, func(ctx context.Context) ([]ledger.Entry, error) { return s.app.CloseYear(ctx, year) },
+			func(es []ledger.Entry) response {
+				return response{status: fiber.StatusOK, body: YearCloseJSON{Year: year, Entries: mapSlice(es, journalEntryJSON)}}
+			})
 	}
 }

@@ -82,6 +82,38 @@ func BenchmarkTrialBalance1M(b *testing.B) {
 	}
 }
 
+// BenchmarkStatements1M measures GET /reports/income-statement (the year)
+// and GET /reports/balance-sheet (its end) over the same 1,000,000 journal
+// lines as BenchmarkTrialBalance1M, reporting each one's milliseconds.
+// With -short it uses 2,500 entries.
+func BenchmarkStatements1M(b *testing.B) {
+	for name, url := range benchTargets(b) {
+		b.Run(name, func(b *testing.B) {
+			dbURL := url(b)
+			a := start(b, dbURL, nil)
+			tm := a.makeTeam()
+			entries := 250_000
+			if testing.Short() {
+				entries = 2_500
+			}
+			seedJournal(b, dbURL, entries)
+			var income, sheet time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				is := a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD&from=2026-01-01&to=2026-12-31", tm.finance, nil).json(b)
+				t1 := time.Now()
+				bs := a.must(200, "GET", "/api/v1/reports/balance-sheet?currency=USD&as_of=2026-12-31", tm.finance, nil).json(b)
+				income, sheet = income+t1.Sub(t0), sheet+time.Since(t1)
+				if is["net_income"] != fmt.Sprintf("%d.00", 1000*entries) || bs["balanced"] != true {
+					b.Fatalf("statements: %v %v", is["net_income"], bs["balanced"])
+				}
+			}
+			b.ReportMetric(float64(income.Milliseconds())/float64(b.N), "income-ms")
+			b.ReportMetric(float64(sheet.Milliseconds())/float64(b.N), "sheet-ms")
+		})
+	}
+}
+
 // seedJournal inserts n balanced four-line entries spread over 300 days
 // of 2026, directly in SQL.
 func seedJournal(b *testing.B, dbURL string, n int) {

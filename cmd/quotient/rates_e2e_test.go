@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -243,5 +244,86 @@ func TestFinancialStatements(t *testing.T) {
 		a.must(400, "GET", "/api/v1/reports/income-statement?currency=USD&from=2026-12-31&to=2026-01-01", fin, nil)
 		a.must(400, "GET", "/api/v1/reports/balance-sheet?currency=USD&as_of=yesterday", fin, nil)
 		a.must(400, "GET", "/api/v1/reports/balance-sheet?currency=XYZ", fin, nil)
+	})
+}
+
+// TestYearEndClose: closing a finished year moves its net income to
+// retained earnings in every currency: the year's income statement still
+// shows what it earned, its balance sheet shows it in retained earnings
+// with no current earnings, revenue and expense accounts are zero in the
+// trial balance at year end, the next year is untouched; closing again
+// posts nothing; a year that has not ended and a rep are refused.
+func TestYearEndClose(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db string) {
+		a, _, toks := startDemo(t, db, nil)
+		fin, rep := toks["sofia.lindqvist@northwind.example"], toks["priya.nair@northwind.example"]
+		dec := func(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+		year := time.Now().Year() - 1
+		y := fmt.Sprint(year)
+		post := func(cur, date string, lines ...map[string]any) {
+			a.must(201, "POST", "/api/v1/ledger/entries", fin, map[string]any{"date": date, "memo": "last year's trading", "currency": cur, "lines": lines})
+		}
+		line := func(code, side, amount string) map[string]any {
+			return map[string]any{"account_code": code, side: amount}
+		}
+		income := func(cur, from, to string) server.IncomeStatementJSON {
+			return as[server.IncomeStatementJSON](t, a.must(200, "GET", "/api/v1/reports/income-statement?currency="+cur+"&from="+from+"&to="+to, fin, nil))
+		}
+		before := income("USD", y+"-01-01", y+"-12-31")
+		post("USD", y+"-06-30", line("1000", "debit", "800.00"), line("4000", "credit", "800.00"))
+		post("USD", y+"-09-30", line("5100", "debit", "300.00"), line("1000", "credit", "300.00"))
+		post("EUR", y+"-11-30", line("1000", "debit", "200.00"), line("4000", "credit", "200.00"))
+		sheet := func(cur, asOf string) server.BalanceSheetJSON {
+			return as[server.BalanceSheetJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet?currency="+cur+"&as_of="+asOf, fin, nil))
+		}
+		today := time.Now().Format(time.DateOnly)
+		lastYear, thisYear := income("USD", y+"-01-01", y+"-12-31"), income("USD", fmt.Sprint(year+1)+"-01-01", today)
+		eurYear := income("EUR", y+"-01-01", y+"-12-31")
+		if f := a.must(409, "POST", fmt.Sprintf("/api/v1/ledger/years/%d/close", year+1), fin, nil).field(t); f != "year" {
+			t.Fatalf("closing a year that has not ended names %q", f)
+		}
+		a.must(403, "POST", "/api/v1/ledger/years/"+y+"/close", rep, nil)
+		a.must(400, "POST", "/api/v1/ledger/years/last/close", fin, nil)
+		closed := as[server.YearCloseJSON](t, a.must(200, "POST", "/api/v1/ledger/years/"+y+"/close", fin, nil))
+		if len(closed.Entries) < 2 {
+			t.Fatalf("closing %s posted %d entries", y, len(closed.Entries))
+		}
+		for _, c := range []struct {
+			cur    string
+			before server.IncomeStatementJSON
+		}{{"USD", lastYear}, {"EUR", eurYear}} {
+			if got := income(c.cur, y+"-01-01", y+"-12-31"); got.NetIncome != c.before.NetIncome {
+				t.Fatalf("%s net income of %s after closing: %s, before %s", c.cur, y, got.NetIncome, c.before.NetIncome)
+			}
+			bs := sheet(c.cur, y+"-12-31")
+			retained := decimal.Zero
+			for _, r := range bs.Sections[2].Rows {
+				if r.AccountCode == "3000" {
+					retained = dec(r.Amount)
+				}
+			}
+			if !bs.Balanced || !dec(bs.CurrentEarnings).IsZero() || !retained.Equal(dec(c.before.NetIncome)) {
+				t.Fatalf("%s balance sheet at the end of %s: retained %s, current %s, balanced %v; net income %s", c.cur, y, retained,
+					bs.CurrentEarnings, bs.Balanced, c.before.NetIncome)
+			}
+		}
+		if !dec(lastYear.NetIncome).Sub(dec(before.NetIncome)).Equal(dec("500.00")) {
+			t.Fatalf("USD net income of %s: %s, %s before the entries", y, lastYear.NetIncome, before.NetIncome)
+		}
+		tb := as[server.TrialBalanceJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?currency=USD&as_of="+y+"-12-31", fin, nil))
+		for _, r := range tb.Rows {
+			if r.Type == "revenue" || r.Type == "expense" {
+				t.Fatalf("%s still carries %s / %s at the end of %s", r.AccountCode, r.Debit, r.Credit, y)
+			}
+		}
+		if got := income("USD", fmt.Sprint(year+1)+"-01-01", today); got.NetIncome != thisYear.NetIncome {
+			t.Fatalf("this year's net income changed: %s, was %s", got.NetIncome, thisYear.NetIncome)
+		}
+		again := as[server.YearCloseJSON](t, a.must(200, "POST", "/api/v1/ledger/years/"+y+"/close", fin, nil))
+		if n := len(page[server.JournalEntryJSON](t, a.must(200, "GET", "/api/v1/ledger/entries?source_type=year_close&limit=100", fin, nil))); n != len(closed.Entries) ||
+			len(again.Entries) != len(closed.Entries) {
+			t.Fatalf("closing again: %d entries now, %d answered, %d at first", n, len(again.Entries), len(closed.Entries))
+		}
 	})
 }
