@@ -155,6 +155,8 @@ type Store interface {
 	PeriodEvents(ctx context.Context, period string) ([]PeriodEvent, error)
 	// Balances sums posted lines dated on or before asOf, by account and currency.
 	Balances(ctx context.Context, asOf quotient.Date, currency string) ([]Balance, error)
+	// BalancesBetween sums posted lines dated from from to to, inclusive.
+	BalancesBetween(ctx context.Context, from, to quotient.Date, currency string) ([]Balance, error)
 	// Postings lists an account's lines in a currency between two dates
 	// (inclusive).
 	Postings(ctx context.Context, code, currency string, from, to quotient.Date) ([]Posting, error)

@@ -57,27 +57,22 @@ func natural(t Type, debit, credit int64) int64 {
 	return credit - debit
 }
 
-// movement is each account's debit and credit from the day after since
-// (the beginning when since is zero) to until, inclusive.
-func movement(ctx context.Context, st Store, currency string, since, until quotient.Date) (map[string][2]int64, error) {
-	out := map[string][2]int64{}
-	end, err := st.Balances(ctx, until, currency)
+// movement is each account's debit and credit from from (the beginning
+// when zero) to until, inclusive.
+func movement(ctx context.Context, st Store, currency string, from, until quotient.Date) (map[string][2]int64, error) {
+	var bals []Balance
+	var err error
+	if from.IsZero() {
+		bals, err = st.Balances(ctx, until, currency)
+	} else {
+		bals, err = st.BalancesBetween(ctx, from, until, currency)
+	}
 	if err != nil {
 		return nil, err
 	}
-	for _, b := range end {
+	out := make(map[string][2]int64, len(bals))
+	for _, b := range bals {
 		out[b.AccountCode] = [2]int64{b.Debit, b.Credit}
-	}
-	if since.IsZero() {
-		return out, nil
-	}
-	start, err := st.Balances(ctx, since, currency)
-	if err != nil {
-		return nil, err
-	}
-	for _, b := range start {
-		m := out[b.AccountCode]
-		out[b.AccountCode] = [2]int64{m[0] - b.Debit, m[1] - b.Credit}
 	}
 	return out, nil
 }
@@ -247,7 +242,7 @@ func (s *Service) CloseYear(ctx context.Context, st Store, year int, currencies 
 // incomeMovement is movement from from to to, inclusive, without the
 // entries that close years (and their reversals).
 func incomeMovement(ctx context.Context, st Store, currency string, from, to quotient.Date) (map[string][2]int64, error) {
-	moves, err := movement(ctx, st, currency, from.AddDays(-1), to)
+	moves, err := movement(ctx, st, currency, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -248,13 +248,23 @@ func (t *Tx) PeriodEvents(ctx context.Context, period string) ([]ledger.PeriodEv
 
 // Balances sums lines dated on or before asOf by account, in one currency.
 func (t *Tx) Balances(ctx context.Context, asOf quotient.Date, currency string) ([]ledger.Balance, error) {
+	return t.sums(ctx, currency, `entry_date <= ?`, asOf)
+}
+
+// BalancesBetween sums posted lines dated from from to to (inclusive), by
+// account, in one currency.
+func (t *Tx) BalancesBetween(ctx context.Context, from, to quotient.Date, currency string) ([]ledger.Balance, error) {
+	return t.sums(ctx, currency, `entry_date >= ? AND entry_date <= ?`, from, to)
+}
+
+func (t *Tx) sums(ctx context.Context, currency, dates string, args ...any) ([]ledger.Balance, error) {
 	var rows []struct {
 		Code   string `db:"account_code"`
 		Debit  int64  `db:"debit"`
 		Credit int64  `db:"credit"`
 	}
 	if err := t.sel(ctx, &rows, `SELECT account_code, SUM(debit_minor) AS debit, SUM(credit_minor) AS credit FROM journal_lines
-		WHERE currency = ? AND entry_date <= ? GROUP BY account_code ORDER BY account_code`, currency, asOf); err != nil {
+		WHERE currency = ? AND `+dates+` GROUP BY account_code ORDER BY account_code`, append([]any{currency}, args...)...); err != nil {
 		return nil, err
 	}
 	out := make([]ledger.Balance, len(rows))
