@@ -103,10 +103,10 @@ func (a *App) TrialBalanceAll(ctx context.Context, asOf quotient.Date, currency 
 
 // IncomeStatements is the income statement of every currency the journal
 // holds between two dates (one currency when named), read in one snapshot.
-func (a *App) IncomeStatements(ctx context.Context, currency string, from, to quotient.Date) ([]ledger.IncomeStatement, error) {
+func (a *App) IncomeStatements(ctx context.Context, currency string, from, to quotient.Date, compare ...string) ([]ledger.IncomeStatement, error) {
 	return read(ctx, a, func(tx Tx) ([]ledger.IncomeStatement, error) {
 		return eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.IncomeStatement, error) {
-			return a.ledger.Income(ctx, tx, c, from, to)
+			return a.ledger.Income(ctx, tx, c, from, to, compare...)
 		})
 	})
 }
@@ -126,10 +126,10 @@ func (a *App) CloseYear(ctx context.Context, year int) ([]ledger.Entry, error) {
 
 // BalanceSheets is the balance sheet of every currency the journal holds
 // as of a date (one currency when named), read in one snapshot.
-func (a *App) BalanceSheets(ctx context.Context, currency string, asOf quotient.Date) ([]ledger.BalanceSheet, error) {
+func (a *App) BalanceSheets(ctx context.Context, currency string, asOf quotient.Date, compare ...string) ([]ledger.BalanceSheet, error) {
 	return read(ctx, a, func(tx Tx) ([]ledger.BalanceSheet, error) {
 		return eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.BalanceSheet, error) {
-			return a.ledger.Balance(ctx, tx, c, asOf)
+			return a.ledger.Balance(ctx, tx, c, asOf, compare...)
 		})
 	})
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -15,22 +16,40 @@ import (
 type StatementRow struct {
 	Account Account
 	Amount  decimal.Decimal
+	Compare []decimal.Decimal // the same account in each comparative column
 }
 
 // StatementSection is the accounts of one type and their total.
 type StatementSection struct {
-	Name  string
-	Type  Type
-	Rows  []StatementRow
-	Total decimal.Decimal
+	Name          string
+	Type          Type
+	Rows          []StatementRow
+	Total         decimal.Decimal
+	CompareTotals []decimal.Decimal
 }
+
+// Comparative is a column a statement is compared with: a period for the
+// income statement (From–To), a date for the balance sheet (To).
+type Comparative struct {
+	Name     string
+	From, To quotient.Date
+}
+
+// The comparative columns a statement may ask for.
+const (
+	PreviousPeriod = "previous_period" // the period of the same length just before; for a balance sheet, the previous month's end
+	LastYear       = "last_year"       // the same dates a year earlier
+	YearToDate     = "year_to_date"    // 1 January to the period's end (income statement only)
+)
 
 // IncomeStatement is revenue less expenses over a period, in one currency.
 type IncomeStatement struct {
-	Currency  string
-	From, To  quotient.Date
-	Sections  []StatementSection // revenue, expenses
-	NetIncome decimal.Decimal
+	Currency         string
+	From, To         quotient.Date
+	Sections         []StatementSection // revenue, expenses
+	NetIncome        decimal.Decimal
+	Comparatives     []Comparative
+	NetIncomeCompare []decimal.Decimal
 }
 
 // BalanceSheet is what the company holds and owes on a date, in one
@@ -44,6 +63,7 @@ type BalanceSheet struct {
 	TotalAssets, TotalLiabilities decimal.Decimal
 	TotalEquity, CurrentEarnings  decimal.Decimal
 	Balanced                      bool
+	Comparatives                  []Comparative
 }
 
 // sectionNames name the statements' sections.
@@ -77,29 +97,81 @@ func movement(ctx context.Context, st Store, currency string, from, until quotie
 	return out, nil
 }
 
-// sections groups the movements of accounts of the types asked for, in
-// chart order, leaving out accounts with nothing.
-func sections(cur quotient.Currency, accs []Account, moves map[string][2]int64, types ...Type) ([]StatementSection, map[Type]int64) {
-	totals := map[Type]int64{}
+// columns groups the movements of accounts of the types asked for, in
+// chart order, over several columns (the statement's, then its
+// comparatives'), leaving out accounts with nothing in any of them.
+func columns(cur quotient.Currency, accs []Account, moves []map[string][2]int64, types ...Type) ([]StatementSection, []map[Type]int64) {
+	totals := make([]map[Type]int64, len(moves))
+	for i := range totals {
+		totals[i] = map[Type]int64{}
+	}
 	out := make([]StatementSection, 0, len(types))
 	for _, t := range types {
 		sec := StatementSection{Name: sectionNames[t], Type: t, Rows: []StatementRow{}}
 		for _, a := range accs {
-			m, ok := moves[a.Code]
-			if a.Type != t || !ok {
+			if a.Type != t {
 				continue
 			}
-			n := natural(t, m[0], m[1])
-			if n == 0 {
+			ns := make([]int64, len(moves))
+			shown := false
+			for i, m := range moves {
+				ns[i] = natural(t, m[a.Code][0], m[a.Code][1])
+				shown = shown || ns[i] != 0
+			}
+			if !shown {
 				continue
 			}
-			totals[t] += n
-			sec.Rows = append(sec.Rows, StatementRow{Account: a, Amount: cur.FromMinor(n)})
+			row := StatementRow{Account: a, Amount: cur.FromMinor(ns[0])}
+			for i, n := range ns {
+				totals[i][t] += n
+				if i > 0 {
+					row.Compare = append(row.Compare, cur.FromMinor(n))
+				}
+			}
+			sec.Rows = append(sec.Rows, row)
 		}
-		sec.Total = cur.FromMinor(totals[t])
+		sec.Total = cur.FromMinor(totals[0][t])
+		for _, tot := range totals[1:] {
+			sec.CompareTotals = append(sec.CompareTotals, cur.FromMinor(tot[t]))
+		}
 		out = append(out, sec)
 	}
 	return out, totals
+}
+
+// comparatives are the columns named, for a period (income) or a date
+// (balance sheet: from zero).
+func comparatives(names []string, from, to quotient.Date, sheet bool) ([]Comparative, error) {
+	var out []Comparative
+	for _, n := range names {
+		c := Comparative{Name: n}
+		switch {
+		case n == LastYear:
+			c.To = to.AddDate(-1, 0, 0)
+			if !sheet {
+				c.From = from.AddDate(-1, 0, 0)
+			}
+		case n == PreviousPeriod && sheet:
+			c.To = to.AddDays(-to.Day())
+		case n == PreviousPeriod && from.Day() == 1 && to.AddDays(1).Day() == 1:
+			// Whole months: the same number of months just before.
+			months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month()) + 1
+			c.From, c.To = from.AddDate(0, -months, 0), from.AddDays(-1)
+		case n == PreviousPeriod:
+			days := to.DaysSince(from) + 1
+			c.To, c.From = from.AddDays(-1), from.AddDays(-days)
+		case n == YearToDate && !sheet:
+			c.From, c.To = quotient.NewDate(to.Year(), 1, 1), to
+		default:
+			allowed := "previous_period, last_year or year_to_date"
+			if sheet {
+				allowed = "previous_period or last_year"
+			}
+			return nil, quotient.FieldErrorf(quotient.Invalid, "compare", "compare with %s (got %q)", allowed, n)
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 func (s *Service) statementCurrency(ctx context.Context, currency string) (quotient.Currency, error) {
@@ -116,7 +188,7 @@ func (s *Service) statementCurrency(ctx context.Context, currency string) (quoti
 // Income is the income statement of a currency from from to to
 // (inclusive; to is today when zero, from the first of to's month when
 // zero).
-func (s *Service) Income(ctx context.Context, st Store, currency string, from, to quotient.Date) (IncomeStatement, error) {
+func (s *Service) Income(ctx context.Context, st Store, currency string, from, to quotient.Date, compare ...string) (IncomeStatement, error) {
 	cur, err := s.statementCurrency(ctx, currency)
 	if err != nil {
 		return IncomeStatement{}, err
@@ -134,17 +206,30 @@ func (s *Service) Income(ctx context.Context, st Store, currency string, from, t
 	if err != nil {
 		return IncomeStatement{}, err
 	}
-	moves, err := incomeMovement(ctx, st, currency, from, to)
+	comps, err := comparatives(compare, from, to, false)
 	if err != nil {
 		return IncomeStatement{}, err
 	}
-	secs, totals := sections(cur, accs, moves, Revenue, Expense)
-	return IncomeStatement{Currency: currency, From: from, To: to, Sections: secs, NetIncome: cur.FromMinor(totals[Revenue] - totals[Expense])}, nil
+	var moves []map[string][2]int64
+	for _, p := range append([]Comparative{{From: from, To: to}}, comps...) {
+		m, err := incomeMovement(ctx, st, currency, p.From, p.To)
+		if err != nil {
+			return IncomeStatement{}, err
+		}
+		moves = append(moves, m)
+	}
+	secs, totals := columns(cur, accs, moves, Revenue, Expense)
+	is := IncomeStatement{Currency: currency, From: from, To: to, Sections: secs, NetIncome: cur.FromMinor(totals[0][Revenue] - totals[0][Expense]),
+		Comparatives: comps}
+	for _, tot := range totals[1:] {
+		is.NetIncomeCompare = append(is.NetIncomeCompare, cur.FromMinor(tot[Revenue]-tot[Expense]))
+	}
+	return is, nil
 }
 
 // Balance is the balance sheet of a currency as of a date (today when
 // zero).
-func (s *Service) Balance(ctx context.Context, st Store, currency string, asOf quotient.Date) (BalanceSheet, error) {
+func (s *Service) Balance(ctx context.Context, st Store, currency string, asOf quotient.Date, compare ...string) (BalanceSheet, error) {
 	cur, err := s.statementCurrency(ctx, currency)
 	if err != nil {
 		return BalanceSheet{}, err
@@ -156,22 +241,40 @@ func (s *Service) Balance(ctx context.Context, st Store, currency string, asOf q
 	if err != nil {
 		return BalanceSheet{}, err
 	}
-	moves, err := movement(ctx, st, currency, quotient.Date{}, asOf)
+	comps, err := comparatives(compare, quotient.Date{}, asOf, true)
 	if err != nil {
 		return BalanceSheet{}, err
 	}
-	secs, totals := sections(cur, accs, moves, Asset, Liability, Equity)
-	_, earned := sections(cur, accs, moves, Revenue, Expense)
-	earnings := earned[Revenue] - earned[Expense]
-	eq := &secs[2]
-	if earnings != 0 {
-		eq.Rows = append(eq.Rows, StatementRow{Account: Account{Name: "Current earnings", Type: Equity}, Amount: cur.FromMinor(earnings)})
+	var moves []map[string][2]int64
+	for _, p := range append([]Comparative{{To: asOf}}, comps...) {
+		m, err := movement(ctx, st, currency, quotient.Date{}, p.To)
+		if err != nil {
+			return BalanceSheet{}, err
+		}
+		moves = append(moves, m)
 	}
-	equity := totals[Equity] + earnings
+	secs, totals := columns(cur, accs, moves, Asset, Liability, Equity)
+	_, earned := columns(cur, accs, moves, Revenue, Expense)
+	earnings := make([]int64, len(moves))
+	for i := range moves {
+		earnings[i] = earned[i][Revenue] - earned[i][Expense]
+	}
+	eq := &secs[2]
+	if slices.ContainsFunc(earnings, func(n int64) bool { return n != 0 }) {
+		row := StatementRow{Account: Account{Name: "Current earnings", Type: Equity}, Amount: cur.FromMinor(earnings[0])}
+		for _, n := range earnings[1:] {
+			row.Compare = append(row.Compare, cur.FromMinor(n))
+		}
+		eq.Rows = append(eq.Rows, row)
+	}
+	equity := totals[0][Equity] + earnings[0]
 	eq.Total = cur.FromMinor(equity)
-	return BalanceSheet{Currency: currency, AsOf: asOf, Sections: secs, TotalAssets: cur.FromMinor(totals[Asset]),
-		TotalLiabilities: cur.FromMinor(totals[Liability]), TotalEquity: cur.FromMinor(equity), CurrentEarnings: cur.FromMinor(earnings),
-		Balanced: totals[Asset] == totals[Liability]+equity}, nil
+	for i := range eq.CompareTotals {
+		eq.CompareTotals[i] = cur.FromMinor(totals[i+1][Equity] + earnings[i+1])
+	}
+	return BalanceSheet{Currency: currency, AsOf: asOf, Sections: secs, TotalAssets: cur.FromMinor(totals[0][Asset]),
+		TotalLiabilities: cur.FromMinor(totals[0][Liability]), TotalEquity: cur.FromMinor(equity), CurrentEarnings: cur.FromMinor(earnings[0]),
+		Balanced: totals[0][Asset] == totals[0][Liability]+equity, Comparatives: comps}, nil
 }
 
 // YearClose is the source type of the entries that close a year's

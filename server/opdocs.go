@@ -258,6 +258,7 @@ var paramDocs = map[string]string{
 	"currency":       "an ISO 4217 code such as USD",
 	"q":              "a case-insensitive search of names (and SKUs, e-mail addresses)",
 	"period":         "a month as yyyy-mm",
+	"compare":        "comparative columns, comma-separated: previous_period, last_year, year_to_date (income statement) or previous_period, last_year (balance sheet)",
 	"as_of":          "the date to report on, YYYY-MM-DD; today when absent",
 	"from":           "the first day, YYYY-MM-DD (for a diff: the version to compare from)",
 	"to":             "the last day, YYYY-MM-DD (for a diff: the version to compare to)",

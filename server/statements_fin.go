@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/ledger"
@@ -18,23 +20,36 @@ type StatementRowJSON struct {
 	Name        string `json:"name"`
 	Amount      string `json:"amount" format:"decimal"`
 	Ledger      string `json:"ledger,omitempty"`
+	// Compared is the account in each comparative column, by its name.
+	Compared map[string]string `json:"compared,omitempty"`
+}
+
+// ComparativeJSON is a column a statement is compared with: a period
+// (from, to) for the income statement, a date (to) for the balance sheet.
+type ComparativeJSON struct {
+	Name string `json:"name" enum:"previous_period,last_year,year_to_date"`
+	From string `json:"from,omitempty" format:"date"`
+	To   string `json:"to" format:"date"`
 }
 
 // StatementSectionJSON is the accounts of one type and their total.
 type StatementSectionJSON struct {
-	Name  string             `json:"name"`
-	Type  string             `json:"type" enum:"asset,liability,equity,revenue,expense"`
-	Rows  []StatementRowJSON `json:"rows"`
-	Total string             `json:"total" format:"decimal"`
+	Name           string             `json:"name"`
+	Type           string             `json:"type" enum:"asset,liability,equity,revenue,expense"`
+	Rows           []StatementRowJSON `json:"rows"`
+	Total          string             `json:"total" format:"decimal"`
+	ComparedTotals map[string]string  `json:"compared_totals,omitempty"`
 }
 
 // IncomeStatementJSON is revenue less expenses over a period.
 type IncomeStatementJSON struct {
-	Currency  string                 `json:"currency"`
-	From      string                 `json:"from" format:"date"`
-	To        string                 `json:"to" format:"date"`
-	Sections  []StatementSectionJSON `json:"sections"`
-	NetIncome string                 `json:"net_income" format:"decimal"`
+	Currency          string                 `json:"currency"`
+	From              string                 `json:"from" format:"date"`
+	To                string                 `json:"to" format:"date"`
+	Sections          []StatementSectionJSON `json:"sections"`
+	NetIncome         string                 `json:"net_income" format:"decimal"`
+	Comparatives      []ComparativeJSON      `json:"comparatives,omitempty"`
+	NetIncomeCompared map[string]string      `json:"net_income_compared,omitempty"`
 }
 
 // BalanceSheetJSON is what the company holds and owes on a date.
@@ -46,9 +61,10 @@ type BalanceSheetJSON struct {
 	TotalLiabilities string                 `json:"total_liabilities" format:"decimal"`
 	TotalEquity      string                 `json:"total_equity" format:"decimal"`
 	// TotalLiabilitiesAndEquity equals TotalAssets when Balanced.
-	TotalLiabilitiesAndEquity string `json:"total_liabilities_and_equity" format:"decimal"`
-	CurrentEarnings           string `json:"current_earnings" format:"decimal"`
-	Balanced                  bool   `json:"balanced"`
+	TotalLiabilitiesAndEquity string            `json:"total_liabilities_and_equity" format:"decimal"`
+	CurrentEarnings           string            `json:"current_earnings" format:"decimal"`
+	Balanced                  bool              `json:"balanced"`
+	Comparatives              []ComparativeJSON `json:"comparatives,omitempty"`
 }
 
 // IncomeStatementsJSON is the income statement of every currency.
@@ -64,12 +80,38 @@ type BalanceSheetsJSON struct {
 	Statements []BalanceSheetJSON `json:"statements"`
 }
 
-func statementSections(cur quotient.Currency, secs []ledger.StatementSection, from, to quotient.Date) []StatementSectionJSON {
+// compared keys a row's or total's comparative figures by column name.
+func compared(cur quotient.Currency, comps []ledger.Comparative, figs []decimal.Decimal) map[string]string {
+	if len(comps) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(comps))
+	for i, c := range comps {
+		if i < len(figs) {
+			out[c.Name] = cur.Format(figs[i])
+		}
+	}
+	return out
+}
+
+func comparativesJSON(comps []ledger.Comparative) []ComparativeJSON {
+	out := make([]ComparativeJSON, len(comps))
+	for i, c := range comps {
+		out[i] = ComparativeJSON{Name: c.Name, To: c.To.String()}
+		if !c.From.IsZero() {
+			out[i].From = c.From.String()
+		}
+	}
+	return out
+}
+
+func statementSections(cur quotient.Currency, secs []ledger.StatementSection, from, to quotient.Date, comps []ledger.Comparative) []StatementSectionJSON {
 	out := make([]StatementSectionJSON, len(secs))
 	for i, s := range secs {
-		sj := StatementSectionJSON{Name: s.Name, Type: string(s.Type), Rows: []StatementRowJSON{}, Total: cur.Format(s.Total)}
+		sj := StatementSectionJSON{Name: s.Name, Type: string(s.Type), Rows: []StatementRowJSON{}, Total: cur.Format(s.Total),
+			ComparedTotals: compared(cur, comps, s.CompareTotals)}
 		for _, r := range s.Rows {
-			row := StatementRowJSON{AccountCode: r.Account.Code, Name: r.Account.Name, Amount: cur.Format(r.Amount)}
+			row := StatementRowJSON{AccountCode: r.Account.Code, Name: r.Account.Name, Amount: cur.Format(r.Amount), Compared: compared(cur, comps, r.Compare)}
 			if r.Account.Code != "" {
 				row.Ledger = v1 + "/ledger/accounts/" + r.Account.Code + "/ledger?currency=" + cur.Code + "&to=" + to.String()
 				if !from.IsZero() {
@@ -85,33 +127,58 @@ func statementSections(cur quotient.Currency, secs []ledger.StatementSection, fr
 
 func incomeStatementJSON(is ledger.IncomeStatement) IncomeStatementJSON {
 	cur, _ := quotient.LookupCurrency(is.Currency)
-	return IncomeStatementJSON{Currency: is.Currency, From: is.From.String(), To: is.To.String(), Sections: statementSections(cur, is.Sections, is.From, is.To),
-		NetIncome: cur.Format(is.NetIncome)}
+	return IncomeStatementJSON{Currency: is.Currency, From: is.From.String(), To: is.To.String(),
+		Sections: statementSections(cur, is.Sections, is.From, is.To, is.Comparatives), NetIncome: cur.Format(is.NetIncome),
+		Comparatives: comparativesJSON(is.Comparatives), NetIncomeCompared: compared(cur, is.Comparatives, is.NetIncomeCompare)}
 }
 
 func balanceSheetJSON(bs ledger.BalanceSheet) BalanceSheetJSON {
 	cur, _ := quotient.LookupCurrency(bs.Currency)
-	return BalanceSheetJSON{Currency: bs.Currency, AsOf: bs.AsOf.String(), Sections: statementSections(cur, bs.Sections, quotient.Date{}, bs.AsOf),
-		TotalAssets: cur.Format(bs.TotalAssets), TotalLiabilities: cur.Format(bs.TotalLiabilities), TotalEquity: cur.Format(bs.TotalEquity),
+	return BalanceSheetJSON{Currency: bs.Currency, AsOf: bs.AsOf.String(), Sections: statementSections(cur, bs.Sections, quotient.Date{}, bs.AsOf, bs.Comparatives),
+		Comparatives: comparativesJSON(bs.Comparatives),
+		TotalAssets:  cur.Format(bs.TotalAssets), TotalLiabilities: cur.Format(bs.TotalLiabilities), TotalEquity: cur.Format(bs.TotalEquity),
 		TotalLiabilitiesAndEquity: cur.Format(bs.TotalLiabilities.Add(bs.TotalEquity)), CurrentEarnings: cur.Format(bs.CurrentEarnings), Balanced: bs.Balanced}
 }
 
 // statementRows are a statement's CSV rows: each account under its
-// section, each section's total, then the bottom lines.
-func statementRows(secs []StatementSectionJSON, bottom ...[]string) [][]string {
+// section, each section's total, then the bottom lines; a column per
+// comparative follows the amount.
+func statementRows(secs []StatementSectionJSON, comps []ComparativeJSON, bottom ...[]string) [][]string {
 	var rows [][]string
+	with := func(row []string, figs map[string]string) []string {
+		for _, c := range comps {
+			row = append(row, figs[c.Name])
+		}
+		return row
+	}
 	for _, s := range secs {
 		for _, r := range s.Rows {
-			rows = append(rows, []string{s.Name, r.AccountCode, r.Name, r.Amount})
+			rows = append(rows, with([]string{s.Name, r.AccountCode, r.Name, r.Amount}, r.Compared))
 		}
-		rows = append(rows, []string{s.Name, "", "Total " + s.Name, s.Total})
+		rows = append(rows, with([]string{s.Name, "", "Total " + s.Name, s.Total}, s.ComparedTotals))
 	}
 	return append(rows, bottom...)
 }
 
+// statementHeader is the CSV header, with a column per comparative.
+func statementHeader(compare []string) []string {
+	return append([]string{"section", "account_code", "name", "amount"}, compare...)
+}
+
+// compareList reads ?compare=last_year,previous_period.
+func compareList(f map[string]string) []string {
+	var out []string
+	for _, n := range strings.Split(f["compare"], ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 func (s *Server) incomeStatement() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, "from", "to", "currency")
+		_, f, err := parseList(c, "from", "to", "currency", "compare")
 		if err != nil {
 			return err
 		}
@@ -119,7 +186,8 @@ func (s *Server) incomeStatement() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		iss, err := s.app.IncomeStatements(c.UserContext(), f["currency"], d[0], d[1])
+		compare := compareList(f)
+		iss, err := s.app.IncomeStatements(c.UserContext(), f["currency"], d[0], d[1], compare...)
 		if err != nil {
 			return err
 		}
@@ -133,20 +201,24 @@ func (s *Server) incomeStatement() fiber.Handler {
 		}
 		return sendReport(c, report[IncomeStatementJSON]{named: f["currency"], sections: secs,
 			csvName:  "income-statement-" + csvCurrency(f["currency"]) + "-" + from.String() + "-" + to.String(),
-			header:   []string{"section", "account_code", "name", "amount"},
+			header:   statementHeader(compare),
 			currency: func(x IncomeStatementJSON) string { return x.Currency },
 			wrap: func(x []IncomeStatementJSON) any {
 				return IncomeStatementsJSON{From: from.String(), To: to.String(), Statements: x}
 			},
 			rows: func(x IncomeStatementJSON) [][]string {
-				return statementRows(x.Sections, []string{"", "", "Net income", x.NetIncome})
+				net := []string{"", "", "Net income", x.NetIncome}
+				for _, c := range x.Comparatives {
+					net = append(net, x.NetIncomeCompared[c.Name])
+				}
+				return statementRows(x.Sections, x.Comparatives, net)
 			}})
 	}
 }
 
 func (s *Server) balanceSheet() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, "as_of", "currency")
+		_, f, err := parseList(c, "as_of", "currency", "compare")
 		if err != nil {
 			return err
 		}
@@ -154,7 +226,8 @@ func (s *Server) balanceSheet() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		bss, err := s.app.BalanceSheets(c.UserContext(), f["currency"], d[0])
+		compare := compareList(f)
+		bss, err := s.app.BalanceSheets(c.UserContext(), f["currency"], d[0], compare...)
 		if err != nil {
 			return err
 		}
@@ -165,11 +238,11 @@ func (s *Server) balanceSheet() fiber.Handler {
 		}
 		return sendReport(c, report[BalanceSheetJSON]{named: f["currency"], sections: secs,
 			csvName:  "balance-sheet-" + csvCurrency(f["currency"]) + "-" + asOf.String(),
-			header:   []string{"section", "account_code", "name", "amount"},
+			header:   statementHeader(compare),
 			currency: func(x BalanceSheetJSON) string { return x.Currency },
 			wrap:     func(x []BalanceSheetJSON) any { return BalanceSheetsJSON{AsOf: asOf.String(), Statements: x} },
 			rows: func(x BalanceSheetJSON) [][]string {
-				return statementRows(x.Sections, []string{"", "", "Total liabilities and equity", x.TotalLiabilitiesAndEquity})
+				return statementRows(x.Sections, x.Comparatives, []string{"", "", "Total liabilities and equity", x.TotalLiabilitiesAndEquity})
 			}})
 	}
 }

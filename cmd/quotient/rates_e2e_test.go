@@ -233,6 +233,44 @@ func TestFinancialStatements(t *testing.T) {
 			t.Fatalf("the balance sheet after the entry: %+v", again)
 		}
 
+		// Comparative columns: each equals the statement of its own dates.
+		cmp := as[server.IncomeStatementJSON](t, a.must(200, "GET",
+			"/api/v1/reports/income-statement?currency=USD&from=2026-11-01&to=2026-11-30&compare=previous_period,last_year,year_to_date", fin, nil))
+		wantCols := map[string][2]string{"previous_period": {"2026-10-01", "2026-10-31"}, "last_year": {"2025-11-01", "2025-11-30"},
+			"year_to_date": {"2026-01-01", "2026-11-30"}}
+		if len(cmp.Comparatives) != 3 {
+			t.Fatalf("comparatives: %+v", cmp.Comparatives)
+		}
+		for _, c := range cmp.Comparatives {
+			if w := wantCols[c.Name]; c.From != w[0] || c.To != w[1] {
+				t.Fatalf("%s runs %s to %s, want %v", c.Name, c.From, c.To, w)
+			}
+			alone := as[server.IncomeStatementJSON](t, a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD&from="+c.From+"&to="+c.To, fin, nil))
+			if cmp.NetIncomeCompared[c.Name] != alone.NetIncome || cmp.Sections[0].ComparedTotals[c.Name] != alone.Sections[0].Total {
+				t.Fatalf("%s: %s / %s compared, %s / %s alone", c.Name, cmp.NetIncomeCompared[c.Name], cmp.Sections[0].ComparedTotals[c.Name],
+					alone.NetIncome, alone.Sections[0].Total)
+			}
+		}
+		bcmp := as[server.BalanceSheetJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet?currency=USD&as_of=2026-11-30&compare=previous_period,last_year", fin, nil))
+		for _, c := range bcmp.Comparatives {
+			alone := as[server.BalanceSheetJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet?currency=USD&as_of="+c.To, fin, nil))
+			for i, sec := range bcmp.Sections {
+				if sec.ComparedTotals[c.Name] != alone.Sections[i].Total {
+					t.Fatalf("%s %s: %s compared, %s alone", c.Name, sec.Name, sec.ComparedTotals[c.Name], alone.Sections[i].Total)
+				}
+			}
+		}
+		if c := bcmp.Comparatives; len(c) != 2 || c[0].To != "2026-10-31" || c[1].To != "2025-11-30" {
+			t.Fatalf("the balance sheet's comparatives: %+v", c)
+		}
+		if f := a.must(400, "GET", "/api/v1/reports/balance-sheet?currency=USD&compare=year_to_date", fin, nil).field(t); f != "compare" {
+			t.Fatalf("a comparative a balance sheet has not names %q", f)
+		}
+		ccsv := a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD&from=2026-11-01&to=2026-11-30&compare=last_year", fin, nil, "Accept", "text/csv")
+		if !strings.HasPrefix(string(ccsv.body), "section,account_code,name,amount,last_year\n") {
+			t.Fatalf("the compared CSV: %s", ccsv.body)
+		}
+
 		csv := a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD", fin, nil, "Accept", "text/csv")
 		lines := strings.Split(strings.TrimSpace(string(csv.body)), "\n")
 		if lines[0] != "section,account_code,name,amount" || !strings.HasPrefix(lines[len(lines)-1], ",,Net income,"+after.NetIncome) {
