@@ -3,7 +3,10 @@ package app
 import (
 	"context"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/document"
 	"github.com/quotient-cpq/quotient/ledger"
 )
 
@@ -139,4 +142,113 @@ func (a *App) BalanceSheets(ctx context.Context, currency string, asOf quotient.
 // today when zero).
 func (a *App) AccountLedger(ctx context.Context, code, currency string, from, to quotient.Date) (ledger.AccountLedger, error) {
 	return read(ctx, a, func(tx Tx) (ledger.AccountLedger, error) { return a.ledger.Ledger(ctx, tx, code, currency, from, to) })
+}
+
+// financialSections are a statement's sections as a document prints them:
+// each row's figure, then its comparatives'.
+func financialSections(secs []ledger.StatementSection) []document.FinancialSection {
+	out := make([]document.FinancialSection, len(secs))
+	for i, s := range secs {
+		fs := document.FinancialSection{Name: s.Name, Total: append([]decimal.Decimal{s.Total}, s.CompareTotals...)}
+		for _, r := range s.Rows {
+			fs.Rows = append(fs.Rows, document.FinancialRow{Code: r.Account.Code, Name: r.Account.Name, Amounts: append([]decimal.Decimal{r.Amount}, r.Compare...)})
+		}
+		out[i] = fs
+	}
+	return out
+}
+
+// comparativeWords name the comparative columns on a document.
+var comparativeWords = map[string]string{ledger.PreviousPeriod: "Previous period", ledger.LastYear: "Last year", ledger.YearToDate: "Year to date"}
+
+func columnName(c ledger.Comparative) string {
+	if c.From.IsZero() {
+		return comparativeWords[c.Name] + " " + c.To.String()
+	}
+	return comparativeWords[c.Name] + " " + c.From.String() + " – " + c.To.String()
+}
+
+// IncomeStatementPDF renders the income statements IncomeStatements
+// answers, one after another.
+func (a *App) IncomeStatementPDF(ctx context.Context, currency string, from, to quotient.Date, compare ...string) (File, error) {
+	type result struct {
+		iss []ledger.IncomeStatement
+		co  document.Party
+	}
+	r, err := read(ctx, a, func(tx Tx) (result, error) {
+		iss, err := eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.IncomeStatement, error) {
+			return a.ledger.Income(ctx, tx, c, from, to, compare...)
+		})
+		if err != nil {
+			return result{}, err
+		}
+		co, err := company(ctx, tx)
+		return result{iss, co}, err
+	})
+	if err != nil {
+		return File{}, err
+	}
+	if len(r.iss) == 0 {
+		return File{}, noStatements()
+	}
+	docs := make([]document.FinancialStatement, len(r.iss))
+	for i, is := range r.iss {
+		d := document.FinancialStatement{Company: r.co, Kind: "INCOME STATEMENT", Title: "Income statement, " + is.From.String() + " to " + is.To.String(),
+			Currency: is.Currency, Date: a.today(), Columns: []string{is.From.String() + " – " + is.To.String()}, Sections: financialSections(is.Sections),
+			Bottom: []document.FinancialRow{{Name: "Net income", Amounts: append([]decimal.Decimal{is.NetIncome}, is.NetIncomeCompare...)}}}
+		for _, c := range is.Comparatives {
+			d.Columns = append(d.Columns, columnName(c))
+		}
+		docs[i] = d
+	}
+	body, err := document.FinancialStatementPDF(docs)
+	return pdfFile("income-statement-"+r.iss[0].From.String()+"-"+r.iss[0].To.String(), body, err)
+}
+
+// BalanceSheetPDF renders the balance sheets BalanceSheets answers, one
+// after another.
+func (a *App) BalanceSheetPDF(ctx context.Context, currency string, asOf quotient.Date, compare ...string) (File, error) {
+	type result struct {
+		bss []ledger.BalanceSheet
+		co  document.Party
+	}
+	r, err := read(ctx, a, func(tx Tx) (result, error) {
+		bss, err := eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.BalanceSheet, error) {
+			return a.ledger.Balance(ctx, tx, c, asOf, compare...)
+		})
+		if err != nil {
+			return result{}, err
+		}
+		co, err := company(ctx, tx)
+		return result{bss, co}, err
+	})
+	if err != nil {
+		return File{}, err
+	}
+	if len(r.bss) == 0 {
+		return File{}, noStatements()
+	}
+	docs := make([]document.FinancialStatement, len(r.bss))
+	for i, bs := range r.bss {
+		secs := financialSections(bs.Sections)
+		liabEq := []decimal.Decimal{bs.TotalLiabilities.Add(bs.TotalEquity)}
+		for k := range bs.Comparatives {
+			liabEq = append(liabEq, secs[1].Total[k+1].Add(secs[2].Total[k+1]))
+		}
+		d := document.FinancialStatement{Company: r.co, Kind: "BALANCE SHEET", Title: "Balance sheet as of " + bs.AsOf.String(), Currency: bs.Currency,
+			Date: a.today(), Columns: []string{bs.AsOf.String()}, Sections: secs,
+			Bottom: []document.FinancialRow{{Name: "Total liabilities and equity", Amounts: liabEq}}}
+		for _, c := range bs.Comparatives {
+			d.Columns = append(d.Columns, columnName(c))
+		}
+		docs[i] = d
+	}
+	body, err := document.FinancialStatementPDF(docs)
+	return pdfFile("balance-sheet-"+r.bss[0].AsOf.String(), body, err)
+}
+
+// noStatements is the answer for a statement's PDF when the journal holds
+// no currency yet and none was named.
+func noStatements() error {
+	return quotient.FieldErrorf(quotient.Unprocessable, "currency", "the journal holds no entries yet; name a currency to print an empty statement")
 }

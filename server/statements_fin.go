@@ -187,6 +187,10 @@ func (s *Server) incomeStatement() fiber.Handler {
 			return err
 		}
 		compare := compareList(f)
+		if wantsPDF(c) && !wantsCSV(c) {
+			file, err := s.app.IncomeStatementPDF(c.UserContext(), f["currency"], d[0], d[1], compare...)
+			return pdf(c, file, err)
+		}
 		iss, err := s.app.IncomeStatements(c.UserContext(), f["currency"], d[0], d[1], compare...)
 		if err != nil {
 			return err
@@ -227,6 +231,10 @@ func (s *Server) balanceSheet() fiber.Handler {
 			return err
 		}
 		compare := compareList(f)
+		if wantsPDF(c) && !wantsCSV(c) {
+			file, err := s.app.BalanceSheetPDF(c.UserContext(), f["currency"], d[0], compare...)
+			return pdf(c, file, err)
+		}
 		bss, err := s.app.BalanceSheets(c.UserContext(), f["currency"], d[0], compare...)
 		if err != nil {
 			return err

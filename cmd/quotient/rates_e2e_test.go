@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/quotient-cpq/quotient/document"
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
@@ -270,6 +271,31 @@ func TestFinancialStatements(t *testing.T) {
 		if !strings.HasPrefix(string(ccsv.body), "section,account_code,name,amount,last_year\n") {
 			t.Fatalf("the compared CSV: %s", ccsv.body)
 		}
+
+		// As PDF: the statement with its comparative column, and every
+		// currency's balance sheet, one after another.
+		ipdf := a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD&from=2026-11-01&to=2026-11-30&compare=last_year", fin, nil,
+			"Accept", "application/pdf")
+		if ct := ipdf.header.Get("Content-Type"); ct != "application/pdf" || !strings.HasPrefix(string(ipdf.body), "%PDF") {
+			t.Fatalf("the income statement's PDF: %s", ct)
+		}
+		if text, ok := pdfText(t, ipdf.body); ok {
+			for _, want := range []string{"INCOME STATEMENT", "Northwind Systems", "Revenue", "Total Expenses", "Net income", "Last year 2025-11-01",
+				document.Money(dec(cmp.NetIncome), "USD")} {
+				if !strings.Contains(text, want) {
+					t.Fatalf("the income statement's PDF lacks %q:\n%s", want, text)
+				}
+			}
+		}
+		bpdf := a.must(200, "GET", "/api/v1/reports/balance-sheet", fin, nil, "Accept", "application/pdf")
+		if text, ok := pdfText(t, bpdf.body); ok {
+			for _, want := range []string{"BALANCE SHEET", "Total Assets", "Total liabilities and equity", "In USD", "In EUR", "In JPY"} {
+				if !strings.Contains(text, want) {
+					t.Fatalf("the balance sheets' PDF lacks %q:\n%s", want, text)
+				}
+			}
+		}
+		a.must(403, "GET", "/api/v1/reports/balance-sheet", rep, nil, "Accept", "application/pdf")
 
 		csv := a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD", fin, nil, "Accept", "text/csv")
 		lines := strings.Split(strings.TrimSpace(string(csv.body)), "\n")
