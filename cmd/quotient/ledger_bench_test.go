@@ -62,6 +62,19 @@ func BenchmarkLedgerPost(b *testing.B) {
 // lines) inserted in bulk. With -short (CI's smoke run) it uses 2,500
 // entries instead, to check that it runs.
 func BenchmarkTrialBalance1M(b *testing.B) {
+	overJournal(b, func(b *testing.B, a *instance, tm team, entries int) {
+		for b.Loop() {
+			tb := a.must(200, "GET", "/api/v1/reports/trial-balance?currency=USD&as_of=2026-12-31", tm.finance, nil).json(b)
+			if tb["balanced"] != true || tb["total_debit"] != fmt.Sprintf("%d.00", 1100*entries) {
+				b.Fatalf("trial balance: %v", tb)
+			}
+		}
+	})
+}
+
+// overJournal runs a benchmark on each database over 250,000 four-line
+// entries inserted in bulk (2,500 with -short, CI's smoke run).
+func overJournal(b *testing.B, run func(b *testing.B, a *instance, tm team, entries int)) {
 	for name, url := range benchTargets(b) {
 		b.Run(name, func(b *testing.B) {
 			dbURL := url(b)
@@ -72,12 +85,7 @@ func BenchmarkTrialBalance1M(b *testing.B) {
 				entries = 2_500
 			}
 			seedJournal(b, dbURL, entries)
-			for b.Loop() {
-				tb := a.must(200, "GET", "/api/v1/reports/trial-balance?currency=USD&as_of=2026-12-31", tm.finance, nil).json(b)
-				if tb["balanced"] != true || tb["total_debit"] != fmt.Sprintf("%d.00", 1100*entries) {
-					b.Fatalf("trial balance: %v", tb)
-				}
-			}
+			run(b, a, tm, entries)
 		})
 	}
 }
@@ -87,31 +95,21 @@ func BenchmarkTrialBalance1M(b *testing.B) {
 // lines as BenchmarkTrialBalance1M, reporting each one's milliseconds.
 // With -short it uses 2,500 entries.
 func BenchmarkStatements1M(b *testing.B) {
-	for name, url := range benchTargets(b) {
-		b.Run(name, func(b *testing.B) {
-			dbURL := url(b)
-			a := start(b, dbURL, nil)
-			tm := a.makeTeam()
-			entries := 250_000
-			if testing.Short() {
-				entries = 2_500
+	overJournal(b, func(b *testing.B, a *instance, tm team, entries int) {
+		var income, sheet time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			is := a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD&from=2026-01-01&to=2026-12-31", tm.finance, nil).json(b)
+			t1 := time.Now()
+			bs := a.must(200, "GET", "/api/v1/reports/balance-sheet?currency=USD&as_of=2026-12-31", tm.finance, nil).json(b)
+			income, sheet = income+t1.Sub(t0), sheet+time.Since(t1)
+			if is["net_income"] != fmt.Sprintf("%d.00", 1000*entries) || bs["balanced"] != true {
+				b.Fatalf("statements: %v %v", is["net_income"], bs["balanced"])
 			}
-			seedJournal(b, dbURL, entries)
-			var income, sheet time.Duration
-			for b.Loop() {
-				t0 := time.Now()
-				is := a.must(200, "GET", "/api/v1/reports/income-statement?currency=USD&from=2026-01-01&to=2026-12-31", tm.finance, nil).json(b)
-				t1 := time.Now()
-				bs := a.must(200, "GET", "/api/v1/reports/balance-sheet?currency=USD&as_of=2026-12-31", tm.finance, nil).json(b)
-				income, sheet = income+t1.Sub(t0), sheet+time.Since(t1)
-				if is["net_income"] != fmt.Sprintf("%d.00", 1000*entries) || bs["balanced"] != true {
-					b.Fatalf("statements: %v %v", is["net_income"], bs["balanced"])
-				}
-			}
-			b.ReportMetric(float64(income.Milliseconds())/float64(b.N), "income-ms")
-			b.ReportMetric(float64(sheet.Milliseconds())/float64(b.N), "sheet-ms")
-		})
-	}
+		}
+		b.ReportMetric(float64(income.Milliseconds())/float64(b.N), "income-ms")
+		b.ReportMetric(float64(sheet.Milliseconds())/float64(b.N), "sheet-ms")
+	})
 }
 
 // seedJournal inserts n balanced four-line entries spread over 300 days
