@@ -185,6 +185,18 @@ func (s *Service) statementCurrency(ctx context.Context, currency string) (quoti
 	return c, nil
 }
 
+// IncomePeriod is the period an income statement covers: to is today
+// when zero, from the first of to's month when zero.
+func IncomePeriod(from, to, today quotient.Date) (quotient.Date, quotient.Date) {
+	if to.IsZero() {
+		to = today
+	}
+	if from.IsZero() {
+		from = to.AddDays(1 - to.Day())
+	}
+	return from, to
+}
+
 // Income is the income statement of a currency from from to to
 // (inclusive; to is today when zero, from the first of to's month when
 // zero).
@@ -193,12 +205,7 @@ func (s *Service) Income(ctx context.Context, st Store, currency string, from, t
 	if err != nil {
 		return IncomeStatement{}, err
 	}
-	if to.IsZero() {
-		to = s.today()
-	}
-	if from.IsZero() {
-		from = to.AddDays(1 - to.Day())
-	}
+	from, to = IncomePeriod(from, to, s.today())
 	if from.After(to) {
 		return IncomeStatement{}, quotient.FieldErrorf(quotient.Invalid, "from", "must not be after to (%s)", to.String())
 	}

@@ -196,13 +196,7 @@ func (s *Server) incomeStatement() fiber.Handler {
 			return err
 		}
 		secs := mapSlice(iss, incomeStatementJSON)
-		from, to := d[0], d[1]
-		if to.IsZero() {
-			to = s.app.Today()
-		}
-		if from.IsZero() {
-			from = to.AddDays(1 - to.Day())
-		}
+		from, to := ledger.IncomePeriod(d[0], d[1], s.app.Today())
 		return sendReport(c, report[IncomeStatementJSON]{named: f["currency"], sections: secs,
 			csvName:  "income-statement-" + csvCurrency(f["currency"]) + "-" + from.String() + "-" + to.String(),
 			header:   statementHeader(compare),

@@ -166,12 +166,7 @@ func (t *Tx) ListJournalEntries(ctx context.Context, f ledger.EntryFilter) ([]le
 	var args []any
 	where, args = eq(where, args, "source_type", f.SourceType)
 	where, args = eq(where, args, "source_id", f.SourceID)
-	if !f.From.IsZero() {
-		where, args = append(where, "entry_date >= ?"), append(args, f.From)
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "entry_date <= ?"), append(args, f.To)
-	}
+	where, args = dateRange(where, args, "entry_date", f.From, f.To)
 	var rows []journalRow
 	if err := t.list(ctx, &rows, journalCols, "journal_entries", where, args, f.After, f.Limit); err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"strings"
+
+	"github.com/quotient-cpq/quotient"
 )
 
 // list runs "SELECT cols FROM table WHERE ... ORDER BY id LIMIT n" with
@@ -29,6 +31,18 @@ func nameLike(where []string, args []any, col, q string) ([]string, []any) {
 		return where, args
 	}
 	return append(where, "LOWER("+col+") LIKE ? ESCAPE '\\'"), append(args, like(strings.ToLower(q)))
+}
+
+// dateRange adds "col >= from" and "col <= to" for the dates given (a
+// zero date does not bound).
+func dateRange(where []string, args []any, col string, from, to quotient.Date) ([]string, []any) {
+	if !from.IsZero() {
+		where, args = append(where, col+" >= ?"), append(args, from)
+	}
+	if !to.IsZero() {
+		where, args = append(where, col+" <= ?"), append(args, to)
+	}
+	return where, args
 }
 
 // eq adds "col = ?" when v is not empty.

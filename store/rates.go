@@ -64,12 +64,7 @@ func (t *Tx) ListExchangeRates(ctx context.Context, f ledger.RateFilter) ([]ledg
 	var args []any
 	where, args = eq(where, args, "currency", f.Currency)
 	where, args = eq(where, args, "base_currency", f.BaseCurrency)
-	if !f.From.IsZero() {
-		where, args = append(where, "rate_date >= ?"), append(args, f.From)
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "rate_date <= ?"), append(args, f.To)
-	}
+	where, args = dateRange(where, args, "rate_date", f.From, f.To)
 	var rows []rateRow
 	if err := t.list(ctx, &rows, rateCols, "exchange_rates", where, args, f.After, f.Limit); err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
 
@@ -119,15 +118,7 @@ func TestQuoteToOrderInBrowser(t *testing.T) {
 		a, links, toks := startDemo(t, db, nil)
 		priya := toks["priya.nair@northwind.example"]
 		acc := demoAccount(t, a, priya, "acme")
-		var opp string
-		for _, o := range page[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities?account_id="+acc, priya, nil)) {
-			if o.Stage != "closed_won" && o.Stage != "closed_lost" {
-				opp = o.ID
-			}
-		}
-		if opp == "" {
-			t.Fatal("Acme has no open opportunity in the demo")
-		}
+		opp := openOpportunity(t, a, priya, acc)
 
 		rep := newWalker(t, "rep", 1280, 900)
 		rep.signIn(links["priya.nair@northwind.example"])

@@ -227,12 +227,7 @@ func TestWorkspaceByKeyboard(t *testing.T) {
 		a, links, toks := startDemo(t, db, nil)
 		priya := toks["priya.nair@northwind.example"]
 		acc := demoAccount(t, a, priya, "acme")
-		var opp string
-		for _, o := range page[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities?account_id="+acc, priya, nil)) {
-			if o.Stage != "closed_won" && o.Stage != "closed_lost" {
-				opp = o.ID
-			}
-		}
+		opp := openOpportunity(t, a, priya, acc)
 		rep := newWalker(t, "rep by keyboard", 1100, 800)
 		rep.do("open the link", chromedp.Navigate(links["priya.nair@northwind.example"]), chromedp.WaitVisible(chromedp.ID("signin-button")))
 		rep.tabTo("#signin-button")

@@ -54,6 +54,22 @@ func demoAccount(t testing.TB, a *instance, token, q string) string {
 	return page[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts?q="+url.QueryEscape(q), token, nil))[0].ID
 }
 
+// openOpportunity is the last open opportunity of an account, as token
+// reads them; the test ends when there is none.
+func openOpportunity(t *testing.T, a *instance, token, acc string) string {
+	t.Helper()
+	opp := ""
+	for _, o := range page[server.OpportunityJSON](t, a.must(200, "GET", "/api/v1/opportunities?account_id="+acc, token, nil)) {
+		if o.Stage != "closed_won" && o.Stage != "closed_lost" {
+			opp = o.ID
+		}
+	}
+	if opp == "" {
+		t.Fatalf("account %s has no open opportunity in the demo", acc)
+	}
+	return opp
+}
+
 // signedIn is a client signed in to the workspace with a sign-in link.
 func signedIn(t *testing.T, link string) *http.Client {
 	t.Helper()
