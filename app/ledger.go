@@ -94,21 +94,45 @@ func (a *App) TrialBalance(ctx context.Context, asOf quotient.Date, currency str
 	return read(ctx, a, func(tx Tx) (ledger.TrialBalance, error) { return a.ledger.Trial(ctx, tx, asOf, currency) })
 }
 
-// TrialBalanceAll is the trial balance of every currency the journal
-// holds, one each; a currency named gives that one only.
-func (a *App) TrialBalanceAll(ctx context.Context, asOf quotient.Date, currency string) ([]ledger.TrialBalance, error) {
+// The bases a ledger report is read on when it names no currency.
+const (
+	BasisBase     = "base"     // one report of every line at its base amount (the default)
+	BasisDocument = "document" // one report per currency the journal holds, in its own amounts
+)
+
+// eachView runs a ledger report in the currency named, or with none in
+// base (basis base or empty) or in every currency the journal holds
+// (basis document), one each.
+func eachView[T any](ctx context.Context, tx Tx, currency, basis string, report func(string) (T, error)) ([]T, error) {
+	switch {
+	case currency != "":
+		return eachCurrency(ctx, currency, tx.LedgerCurrencies, report)
+	case basis == BasisDocument:
+		return eachCurrency(ctx, "", tx.LedgerCurrencies, report)
+	case basis == "" || basis == BasisBase:
+		r, err := report("")
+		return []T{r}, err
+	}
+	return nil, quotient.FieldErrorf(quotient.Invalid, "basis", "read in base or document currency (got %q)", basis)
+}
+
+// TrialBalanceAll is the trial balance in base, or of every currency the
+// journal holds (basis document), one each; a currency named gives that
+// one only.
+func (a *App) TrialBalanceAll(ctx context.Context, asOf quotient.Date, currency, basis string) ([]ledger.TrialBalance, error) {
 	return read(ctx, a, func(tx Tx) ([]ledger.TrialBalance, error) {
-		return eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.TrialBalance, error) {
+		return eachView(ctx, tx, currency, basis, func(c string) (ledger.TrialBalance, error) {
 			return a.ledger.Trial(ctx, tx, asOf, c)
 		})
 	})
 }
 
-// IncomeStatements is the income statement of every currency the journal
-// holds between two dates (one currency when named), read in one snapshot.
-func (a *App) IncomeStatements(ctx context.Context, currency string, from, to quotient.Date, compare ...string) ([]ledger.IncomeStatement, error) {
+// IncomeStatements is the income statement between two dates in base, or
+// of every currency the journal holds (basis document; one currency when
+// named), read in one snapshot.
+func (a *App) IncomeStatements(ctx context.Context, currency, basis string, from, to quotient.Date, compare ...string) ([]ledger.IncomeStatement, error) {
 	return read(ctx, a, func(tx Tx) ([]ledger.IncomeStatement, error) {
-		return eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.IncomeStatement, error) {
+		return eachView(ctx, tx, currency, basis, func(c string) (ledger.IncomeStatement, error) {
 			return a.ledger.Income(ctx, tx, c, from, to, compare...)
 		})
 	})
@@ -127,11 +151,12 @@ func (a *App) CloseYear(ctx context.Context, year int) ([]ledger.Entry, error) {
 	})
 }
 
-// BalanceSheets is the balance sheet of every currency the journal holds
-// as of a date (one currency when named), read in one snapshot.
-func (a *App) BalanceSheets(ctx context.Context, currency string, asOf quotient.Date, compare ...string) ([]ledger.BalanceSheet, error) {
+// BalanceSheets is the balance sheet as of a date in base, or of every
+// currency the journal holds (basis document; one currency when named),
+// read in one snapshot.
+func (a *App) BalanceSheets(ctx context.Context, currency, basis string, asOf quotient.Date, compare ...string) ([]ledger.BalanceSheet, error) {
 	return read(ctx, a, func(tx Tx) ([]ledger.BalanceSheet, error) {
-		return eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.BalanceSheet, error) {
+		return eachView(ctx, tx, currency, basis, func(c string) (ledger.BalanceSheet, error) {
 			return a.ledger.Balance(ctx, tx, c, asOf, compare...)
 		})
 	})
@@ -170,13 +195,13 @@ func columnName(c ledger.Comparative) string {
 
 // IncomeStatementPDF renders the income statements IncomeStatements
 // answers, one after another.
-func (a *App) IncomeStatementPDF(ctx context.Context, currency string, from, to quotient.Date, compare ...string) (File, error) {
+func (a *App) IncomeStatementPDF(ctx context.Context, currency, basis string, from, to quotient.Date, compare ...string) (File, error) {
 	type result struct {
 		iss []ledger.IncomeStatement
 		co  document.Party
 	}
 	r, err := read(ctx, a, func(tx Tx) (result, error) {
-		iss, err := eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.IncomeStatement, error) {
+		iss, err := eachView(ctx, tx, currency, basis, func(c string) (ledger.IncomeStatement, error) {
 			return a.ledger.Income(ctx, tx, c, from, to, compare...)
 		})
 		if err != nil {
@@ -194,7 +219,7 @@ func (a *App) IncomeStatementPDF(ctx context.Context, currency string, from, to 
 	docs := make([]document.FinancialStatement, len(r.iss))
 	for i, is := range r.iss {
 		d := document.FinancialStatement{Company: r.co, Kind: "INCOME STATEMENT", Title: "Income statement, " + is.From.String() + " to " + is.To.String(),
-			Currency: is.Currency, Date: a.today(), Columns: []string{is.From.String() + " – " + is.To.String()}, Sections: financialSections(is.Sections),
+			Currency: is.Currency, InBase: is.InBase, Date: a.today(), Columns: []string{is.From.String() + " – " + is.To.String()}, Sections: financialSections(is.Sections),
 			Bottom: []document.FinancialRow{{Name: "Net income", Amounts: append([]decimal.Decimal{is.NetIncome}, is.NetIncomeCompare...)}}}
 		for _, c := range is.Comparatives {
 			d.Columns = append(d.Columns, columnName(c))
@@ -207,13 +232,13 @@ func (a *App) IncomeStatementPDF(ctx context.Context, currency string, from, to 
 
 // BalanceSheetPDF renders the balance sheets BalanceSheets answers, one
 // after another.
-func (a *App) BalanceSheetPDF(ctx context.Context, currency string, asOf quotient.Date, compare ...string) (File, error) {
+func (a *App) BalanceSheetPDF(ctx context.Context, currency, basis string, asOf quotient.Date, compare ...string) (File, error) {
 	type result struct {
 		bss []ledger.BalanceSheet
 		co  document.Party
 	}
 	r, err := read(ctx, a, func(tx Tx) (result, error) {
-		bss, err := eachCurrency(ctx, currency, tx.LedgerCurrencies, func(c string) (ledger.BalanceSheet, error) {
+		bss, err := eachView(ctx, tx, currency, basis, func(c string) (ledger.BalanceSheet, error) {
 			return a.ledger.Balance(ctx, tx, c, asOf, compare...)
 		})
 		if err != nil {
@@ -235,7 +260,7 @@ func (a *App) BalanceSheetPDF(ctx context.Context, currency string, asOf quotien
 		for k := range bs.Comparatives {
 			liabEq = append(liabEq, secs[1].Total[k+1].Add(secs[2].Total[k+1]))
 		}
-		d := document.FinancialStatement{Company: r.co, Kind: "BALANCE SHEET", Title: "Balance sheet as of " + bs.AsOf.String(), Currency: bs.Currency,
+		d := document.FinancialStatement{Company: r.co, Kind: "BALANCE SHEET", Title: "Balance sheet as of " + bs.AsOf.String(), Currency: bs.Currency, InBase: bs.InBase,
 			Date: a.today(), Columns: []string{bs.AsOf.String()}, Sections: secs,
 			Bottom: []document.FinancialRow{{Name: "Total liabilities and equity", Amounts: liabEq}}}
 		for _, c := range bs.Comparatives {

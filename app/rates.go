@@ -31,9 +31,19 @@ func (a *App) CreateExchangeRate(ctx context.Context, in ledger.ExchangeRate) (l
 			}
 			in.BaseCurrency = s.BaseCurrency
 		}
-		return a.ledger.CreateRate(ctx, tx, in)
+		r, err := a.ledger.CreateRate(ctx, tx, in)
+		if err != nil {
+			return r, err
+		}
+		_, err = a.ledger.ConvertPosted(ctx, tx, convertBatch)
+		return r, err
 	})
 }
+
+// convertBatch bounds the entries a new rate converts to base at once
+// (entries posted before the ledger kept base amounts); start-up converts
+// the rest.
+const convertBatch = 10000
 
 // ExchangeRate returns a rate.
 func (a *App) ExchangeRate(ctx context.Context, id string) (ledger.ExchangeRate, error) {
@@ -178,6 +188,7 @@ func (a *App) ImportExchangeRates(ctx context.Context, r io.ReadSeeker, progress
 		if len(bad) > 0 {
 			return catalog.ImportResult{}, &catalog.ImportError{Errors: bad}
 		}
-		return res, nil
+		_, err = a.ledger.ConvertPosted(ctx, tx, convertBatch)
+		return res, err
 	})
 }

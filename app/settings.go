@@ -40,14 +40,14 @@ const (
 	settingCompanyAddress     = "company_address" // lines separated by newlines
 	settingRegistrationNumber = "company_registration_number"
 	settingQuotesOpenToReps   = "quotes_open_to_reps"
-	settingBaseCurrency       = "base_currency"
+	settingBaseCurrency       = ledger.BaseCurrencySetting
 )
 
 var registrationRe = regexp.MustCompile(`^T[0-9]{13}$`)
 
 // settings reads the settings in tx.
 func settings(ctx context.Context, tx Tx) (Settings, error) {
-	out := Settings{CompanyName: "Quotient", BaseCurrency: "USD"}
+	out := Settings{CompanyName: "Quotient", BaseCurrency: ledger.DefaultBaseCurrency}
 	for name, dst := range map[string]*string{settingCompanyName: &out.CompanyName, settingCompanyAddress: &out.CompanyAddress,
 		settingRegistrationNumber: &out.RegistrationNumber, settingBaseCurrency: &out.BaseCurrency} {
 		v, ok, err := tx.Setting(ctx, name)

@@ -155,7 +155,9 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 	if cn.Number, err = yearNumber(ctx, st, "credit_note", "CN", cn.IssueDate.Year()); err != nil {
 		return CreditNote{}, err
 	}
-	entry, err := s.postCredit(ctx, st, cn, c)
+	applied := Allocation{ID: quotient.NewID("cal"), InvoiceID: inv.ID, Amount: cn.Applied, AppliedOn: cn.IssueDate, CreatedAt: now,
+		Base: inv.clears(cn.Applied), due: inv.AmountDue}
+	entry, err := s.postCredit(ctx, st, cn, applied)
 	if err != nil {
 		return CreditNote{}, err
 	}
@@ -164,8 +166,8 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 		return CreditNote{}, err
 	}
 	if cn.Applied > 0 {
-		al := Allocation{ID: quotient.NewID("cal"), InvoiceID: inv.ID, Amount: cn.Applied, AppliedOn: cn.IssueDate, JournalEntryID: entry.ID, CreatedAt: now}
-		if err := s.applyCredit(ctx, st, cn.ID, al, now); err != nil {
+		applied.JournalEntryID = entry.ID
+		if err := s.applyCredit(ctx, st, cn.ID, applied, now); err != nil {
 			return CreditNote{}, err
 		}
 	}
@@ -266,7 +268,7 @@ func creditLine(l InvoiceLine, q quotient.Quantity, net, tax int64) CreditLine {
 
 // postCredit books a credit note: the reverse of the invoice's revenue by
 // family and tax, against what the invoice owed and the customer's credit.
-func (s *Service) postCredit(ctx context.Context, st CreditStore, cn CreditNote, c quotient.Currency) (ledger.Entry, error) {
+func (s *Service) postCredit(ctx context.Context, st CreditStore, cn CreditNote, applied Allocation) (ledger.Entry, error) {
 	books, err := s.ledger.Open(ctx, st, cn.IssueDate)
 	if err != nil {
 		return ledger.Entry{}, err
@@ -276,12 +278,12 @@ func (s *Service) postCredit(ctx context.Context, st CreditStore, cn CreditNote,
 		revenue[books.Revenue(l.Family)] += l.Net
 	}
 	in := ledger.EntryInput{Date: cn.IssueDate, Memo: "Credit note " + cn.Number + " for " + cn.InvoiceNumber, Currency: cn.Currency,
-		SourceType: "credit_note", SourceID: cn.ID, Event: "post"}
+		SourceType: "credit_note", SourceID: cn.ID, Event: "post", ExchangeAccount: ledger.RealizedExchange}
 	for _, code := range sortedKeys(revenue) {
 		in.Lines = addLine(in.Lines, code, revenue[code], 0)
 	}
 	in.Lines = addLine(in.Lines, ledger.SalesTaxPayable, cn.Tax, 0)
-	in.Lines = addLine(in.Lines, ledger.AccountsReceivable, 0, cn.Applied)
+	in.Lines = append(in.Lines, clearing([]Allocation{applied}, cn.Applied)...)
 	in.Lines = addLine(in.Lines, ledger.CustomerCredits, 0, cn.Unallocated)
 	e, _, err := s.ledger.Record(ctx, st, books, in, cn.CreatedBy)
 	return e, err
@@ -312,7 +314,7 @@ func sortedKeys(m map[string]int64) []string {
 }
 
 func (s *Service) applyCredit(ctx context.Context, st CreditStore, creditNoteID string, al Allocation, now time.Time) error {
-	ok, err := st.ApplyToInvoice(ctx, al.InvoiceID, al.Amount, now)
+	ok, err := st.ApplyToInvoice(ctx, al.InvoiceID, al.Amount, max(al.Base, 0), al.due, now)
 	if err != nil {
 		return err
 	}
@@ -377,8 +379,8 @@ func (s *Service) spendCredit(ctx context.Context, st PaymentStore, cr credit, a
 		return quotient.Errorf(quotient.Conflict, "the credit of %s was used meanwhile; fetch it again", cr.name)
 	}
 	in := ledger.EntryInput{Date: quotient.DateOf(now), Memo: "Credit applied from " + cr.name, Currency: cr.currency,
-		SourceType: cr.kind, SourceID: cr.id, Event: "allocate:" + made[0].ID,
-		Lines: []ledger.LineInput{{AccountCode: ledger.CustomerCredits, Debit: total}, {AccountCode: ledger.AccountsReceivable, Credit: total}}}
+		SourceType: cr.kind, SourceID: cr.id, Event: "allocate:" + made[0].ID, ExchangeAccount: ledger.RealizedExchange,
+		Lines: append([]ledger.LineInput{{AccountCode: ledger.CustomerCredits, Debit: total}}, clearing(made, total)...)}
 	e, _, err := s.ledger.PostOnce(ctx, st, in, a.UserID)
 	if err != nil {
 		return err

@@ -39,11 +39,25 @@ type Invoice struct {
 	Tax            int64
 	Total          int64
 	AmountDue      int64
+	// BaseDue is what of the receivable is open in minor units of the
+	// base currency, at the rate the invoice was booked at; -1 for an
+	// invoice posted before the ledger kept base amounts.
+	BaseDue        int64
 	JournalEntryID string
 	Version        int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	Lines          []InvoiceLine
+}
+
+// clears is what paying minor of the amount due clears of the base amount
+// due: its share, and all of it when minor settles the rest; -1 when the
+// invoice's base amount is unknown.
+func (inv Invoice) clears(minor int64) int64 {
+	if inv.BaseDue < 0 {
+		return -1
+	}
+	return ledger.Share(inv.BaseDue, minor, inv.AmountDue)
 }
 
 // InvoiceLine is what an invoice charges for an order line.
@@ -323,6 +337,12 @@ func (s *Service) issue(ctx context.Context, st Store, books ledger.Books, inv I
 		return Invoice{}, err
 	}
 	inv.JournalEntryID = entry.ID
+	inv.BaseDue = 0
+	for _, l := range entry.Lines {
+		if l.AccountCode == ledger.AccountsReceivable {
+			inv.BaseDue += l.BaseDebit - l.BaseCredit
+		}
+	}
 	return inv, st.InsertInvoice(ctx, inv)
 }
 

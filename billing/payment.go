@@ -37,6 +37,9 @@ type Allocation struct {
 	InvoiceID      string
 	Amount         int64
 	Discount       int64
+	// Base is what the allocation clears of the invoice's base amount due
+	// (Invoice.clears); due is the amount due it was computed against.
+	Base, due      int64
 	AppliedOn      quotient.Date // the payment's receipt date, or the day credit was applied
 	JournalEntryID string
 	CreatedAt      time.Time
@@ -65,9 +68,10 @@ type PaymentStore interface {
 	// OpenInvoices lists an account's invoices in a currency with an
 	// amount due, oldest due date first.
 	OpenInvoices(ctx context.Context, accountID, currency string) ([]Invoice, error)
-	// ApplyToInvoice lowers an invoice's amount due by minor if that much
-	// is due, setting it partially_paid or paid, and reports whether it did.
-	ApplyToInvoice(ctx context.Context, invoiceID string, minor int64, at time.Time) (bool, error)
+	// ApplyToInvoice lowers an invoice's amount due by minor and its base
+	// amount due by base if due is still what it owes, setting it
+	// partially_paid or paid, and reports whether it did.
+	ApplyToInvoice(ctx context.Context, invoiceID string, minor, base, due int64, at time.Time) (bool, error)
 	InsertPayment(ctx context.Context, p Payment) error
 	InsertAllocation(ctx context.Context, a Allocation) error
 	GetPayment(ctx context.Context, id string) (Payment, error)
@@ -239,11 +243,11 @@ func allocate(inv Invoice, amount, disc int64) Allocation {
 	if amount != inv.AmountDue-disc {
 		disc = 0
 	}
-	return Allocation{ID: quotient.NewID("pal"), InvoiceID: inv.ID, Amount: amount, Discount: disc}
+	return Allocation{ID: quotient.NewID("pal"), InvoiceID: inv.ID, Amount: amount, Discount: disc, Base: inv.clears(amount + disc), due: inv.AmountDue}
 }
 
 func (s *Service) apply(ctx context.Context, st PaymentStore, al Allocation, now time.Time) error {
-	ok, err := st.ApplyToInvoice(ctx, al.InvoiceID, al.Amount+al.Discount, now)
+	ok, err := st.ApplyToInvoice(ctx, al.InvoiceID, al.Amount+al.Discount, max(al.Base, 0), al.due, now)
 	if err != nil {
 		return err
 	}
@@ -260,13 +264,31 @@ func (s *Service) postPayment(ctx context.Context, st PaymentStore, pay Payment,
 		disc += al.Discount
 	}
 	in := ledger.EntryInput{Date: pay.ReceivedOn, Memo: "Payment " + pay.Reference, Currency: pay.Currency, SourceType: "payment",
-		SourceID: pay.ID, Event: "receive"}
+		SourceID: pay.ID, Event: "receive", ExchangeAccount: ledger.RealizedExchange}
 	in.Lines = addLine(in.Lines, ledger.Cash, pay.Amount, 0)
 	in.Lines = addLine(in.Lines, ledger.SalesDiscounts, disc, 0)
-	in.Lines = addLine(in.Lines, ledger.AccountsReceivable, 0, ar)
+	in.Lines = append(in.Lines, clearing(pay.Allocations, ar)...)
 	in.Lines = addLine(in.Lines, ledger.CustomerCredits, 0, pay.Unallocated)
 	e, _, err := s.ledger.PostOnce(ctx, st, in, pay.CreatedBy)
 	return e, err
+}
+
+// clearing is the credit to accounts receivable that allocations make, of
+// ar in all, at the base amounts the invoices were booked at: what the
+// payment's rate makes of it beside them is the realized exchange gain or
+// loss. An invoice of unknown base amount clears at the day's rate.
+func clearing(als []Allocation, ar int64) []ledger.LineInput {
+	if ar == 0 {
+		return nil
+	}
+	l := ledger.LineInput{AccountCode: ledger.AccountsReceivable, Credit: ar, FixedBase: true}
+	for _, al := range als {
+		if al.Base < 0 {
+			return []ledger.LineInput{{AccountCode: ledger.AccountsReceivable, Credit: ar}}
+		}
+		l.BaseCredit += al.Base
+	}
+	return []ledger.LineInput{l}
 }
 
 // AllocateCredit applies a payment's unallocated credit to open invoices of

@@ -29,6 +29,7 @@ type FinancialStatement struct {
 	Kind     string // INCOME STATEMENT, BALANCE SHEET
 	Title    string // "Income statement, 2026-11-01 to 2026-11-30"
 	Currency string
+	InBase   bool // every currency's lines at their base amounts
 	Date     quotient.Date
 	Columns  []string
 	Sections []FinancialSection
@@ -41,7 +42,7 @@ func FinancialStatementPDF(fss []FinancialStatement) ([]byte, error) {
 	title := ""
 	for i, fs := range fss {
 		sh := sheet{kind: fs.Kind, title: fs.Title, ref: fs.Title + " (" + fs.Currency + ")", company: fs.Company, partyLabel: fs.Title,
-			customer: Party{Name: "In " + fs.Currency}, facts: [][2]string{{"Currency", fs.Currency}, {"Printed", fs.Date.String()}}}
+			customer: Party{Name: in(fs)}, facts: [][2]string{{"Currency", fs.Currency}, {"Printed", fs.Date.String()}}}
 		// Code and account take 80 mm; the figures share the other 100.
 		sh.cols = []column{{"Account", 18, "L"}, {"", 62, "L"}}
 		w := 100 / float64(max(len(fs.Columns), 1))
@@ -72,4 +73,12 @@ func FinancialStatementPDF(fss []FinancialStatement) ([]byte, error) {
 		}
 	}
 	return renderSheets(title, sheets)
+}
+
+// in says what currency a statement is in.
+func in(fs FinancialStatement) string {
+	if fs.InBase {
+		return "In " + fs.Currency + ", the base currency: every currency at its base amount"
+	}
+	return "In " + fs.Currency
 }

@@ -47,7 +47,8 @@ func (s *Service) Reverse(ctx context.Context, st Store, id string, date quotien
 	}
 	in := EntryInput{Date: date, Memo: memo, SourceType: "reversal", SourceID: id, Event: "reverse"}
 	for _, l := range orig.Lines {
-		in.Lines = append(in.Lines, LineInput{AccountCode: l.AccountCode, Currency: l.Currency, Debit: l.Credit, Credit: l.Debit, Memo: l.Memo})
+		in.Lines = append(in.Lines, LineInput{AccountCode: l.AccountCode, Currency: l.Currency, Debit: l.Credit, Credit: l.Debit,
+			FixedBase: true, BaseDebit: l.BaseCredit, BaseCredit: l.BaseDebit, Memo: l.Memo})
 	}
 	var b Books
 	if date.Year() >= 1900 {
@@ -55,7 +56,7 @@ func (s *Service) Reverse(ctx context.Context, st Store, id string, date quotien
 			return Entry{}, err
 		}
 	}
-	e, err := s.build(b, in, a.UserID, &quotient.Problems{})
+	e, err := s.make(ctx, st, b, in, a.UserID, &quotient.Problems{})
 	if err != nil {
 		return Entry{}, err
 	}

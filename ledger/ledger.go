@@ -47,6 +47,8 @@ const (
 	CostOfGoodsSold          = "5000"
 	InventoryAdjustments     = "5100"
 	CommissionExpense        = "6000"
+	RealizedExchange         = "7100"
+	UnrealizedExchange       = "7200"
 )
 
 // StandardChart is the chart a new database starts with; finance edits it.
@@ -68,14 +70,21 @@ var StandardChart = []Account{
 	{Code: CostOfGoodsSold, Name: "Cost of goods sold", Type: Expense},
 	{Code: InventoryAdjustments, Name: "Inventory gains and losses", Type: Expense},
 	{Code: CommissionExpense, Name: "Commission expense", Type: Expense},
+	{Code: RealizedExchange, Name: "Realized exchange gains and losses", Type: Expense},
+	{Code: UnrealizedExchange, Name: "Unrealized exchange gains and losses", Type: Expense},
 }
 
-// Line is one side of an entry in one currency, in minor units.
+// Line is one side of an entry in one currency, in minor units, with its
+// base amount: the same side in minor units of the base currency, at the
+// exchange rate of the entry's date (docs/accounting.md). A line of an
+// exchange difference moves the base amount only (Debit and Credit zero).
 type Line struct {
 	AccountCode string
 	Currency    string
 	Debit       int64
 	Credit      int64
+	BaseDebit   int64
+	BaseCredit  int64
 	Memo        string
 }
 
@@ -112,12 +121,16 @@ type PeriodEvent struct {
 	At      time.Time
 }
 
-// Balance is an account's debits and credits in one currency.
+// Balance is an account's debits and credits in one currency, and their
+// base amounts. Read in base (no currency), Debit and Credit are the base
+// amounts of every currency's lines.
 type Balance struct {
 	AccountCode string
 	Currency    string
 	Debit       int64
 	Credit      int64
+	BaseDebit   int64
+	BaseCredit  int64
 }
 
 // Posting is a journal line with its entry, for an account's ledger.
@@ -153,13 +166,30 @@ type Store interface {
 	PutPeriod(ctx context.Context, p Period) error
 	InsertPeriodEvent(ctx context.Context, e PeriodEvent) error
 	PeriodEvents(ctx context.Context, period string) ([]PeriodEvent, error)
-	// Balances sums posted lines dated on or before asOf, by account and currency.
+	// Balances sums posted lines dated on or before asOf, by account, in a
+	// currency; with no currency, the base amounts of all lines.
 	Balances(ctx context.Context, asOf quotient.Date, currency string) ([]Balance, error)
-	// BalancesBetween sums posted lines dated from from to to, inclusive.
+	// BalancesBetween sums posted lines dated from from to to, inclusive,
+	// as Balances does.
 	BalancesBetween(ctx context.Context, from, to quotient.Date, currency string) ([]Balance, error)
 	// Postings lists an account's lines in a currency between two dates
-	// (inclusive).
+	// (inclusive); with no currency, every line with its base amounts as
+	// Debit and Credit.
 	Postings(ctx context.Context, code, currency string, from, to quotient.Date) ([]Posting, error)
+	// BaseCurrency is the company's functional currency.
+	BaseCurrency(ctx context.Context) (string, error)
+	// ExchangeRateOn is the latest rate of the pair dated on or before
+	// day; ok is false when there is none.
+	ExchangeRateOn(ctx context.Context, currency, base string, day quotient.Date) (r ExchangeRate, ok bool, err error)
+	// Unconverted is the earliest line dated on or before to that has no
+	// base amount yet (posted before base amounts were kept, in a
+	// currency without a rate then), if there is one.
+	Unconverted(ctx context.Context, to quotient.Date) (currency string, day quotient.Date, ok bool, err error)
+	// Convert sets the base amounts of an entry's lines (by position).
+	Convert(ctx context.Context, entryID string, lines []Line) error
+	// EntriesToConvert lists up to limit entries with a line that has no
+	// base amount, oldest first.
+	EntriesToConvert(ctx context.Context, limit int) ([]Entry, error)
 	// Imbalances describes every currency whose debits and credits differ,
 	// over the whole ledger and per entry.
 	Imbalances(ctx context.Context) ([]string, error)

@@ -12,12 +12,19 @@ import (
 )
 
 // LineInput is one line of an entry to post, in minor units of its
-// currency: a debit or a credit.
+// currency: a debit or a credit. Its base amount is converted at the rate
+// of the entry's date unless FixedBase gives it (BaseDebit or BaseCredit,
+// on the line's side): a line that clears an amount booked before clears
+// it at its booked base amount. A line with FixedBase and no Debit or
+// Credit moves the base amount only.
 type LineInput struct {
 	AccountCode string
 	Currency    string // the entry's when empty
 	Debit       int64
 	Credit      int64
+	FixedBase   bool
+	BaseDebit   int64
+	BaseCredit  int64
 	Memo        string
 }
 
@@ -30,6 +37,11 @@ type EntryInput struct {
 	SourceID   string
 	Event      string
 	Lines      []LineInput
+	// ExchangeAccount takes what the base amounts of the lines leave
+	// unbalanced, as a line of the entry's currency that moves the base
+	// amount only: the exchange gain or loss of clearing at booked
+	// amounts. Without one, the difference is rounding (docs/accounting.md).
+	ExchangeAccount string
 }
 
 // ManualLine is a line as a person writes it: decimal amounts, which may
@@ -65,6 +77,8 @@ type Books struct {
 	closed  bool
 	chart   map[string]Account
 	revenue map[string]string // product family → its revenue account
+	base    string
+	rates   map[rateKey]decimal.Decimal // read so far
 }
 
 // Books reads the ledger as postings dated date see it.
@@ -72,7 +86,12 @@ func (s *Service) Books(ctx context.Context, st Store, date quotient.Date) (Book
 	if date.IsZero() {
 		return Books{}, fmt.Errorf("ledger: books of no date")
 	}
-	b := Books{date: date, period: date.YearMonth(), chart: map[string]Account{}, revenue: map[string]string{}}
+	b := Books{date: date, period: date.YearMonth(), chart: map[string]Account{}, revenue: map[string]string{}, rates: map[rateKey]decimal.Decimal{}}
+	base, err := st.BaseCurrency(ctx)
+	if err != nil {
+		return Books{}, err
+	}
+	b.base = base
 	per, ok, err := st.GetPeriod(ctx, b.period)
 	if err != nil {
 		return Books{}, err
@@ -103,6 +122,9 @@ func (s *Service) Open(ctx context.Context, st Store, date quotient.Date) (Books
 
 // Date is the day the books were read for.
 func (b Books) Date() quotient.Date { return b.date }
+
+// Base is the base currency postings convert to.
+func (b Books) Base() string { return b.base }
 
 // Closed reports whether the month's postings are stopped.
 func (b Books) Closed() bool { return b.closed }
@@ -166,7 +188,7 @@ func (s *Service) Post(ctx context.Context, st Store, in ManualEntry) (Entry, er
 			return Entry{}, err
 		}
 	}
-	e, err := s.build(b, ein, a.UserID, &p)
+	e, err := s.make(ctx, st, b, ein, a.UserID, &p)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -200,7 +222,7 @@ func (s *Service) Record(ctx context.Context, st Store, b Books, in EntryInput, 
 	if in.Date.YearMonth() != b.period {
 		return Entry{}, false, fmt.Errorf("ledger: an entry dated %s posted in the books of %s", in.Date, b.period)
 	}
-	e, err := s.build(b, in, actorID, &quotient.Problems{})
+	e, err := s.make(ctx, st, b, in, actorID, &quotient.Problems{})
 	if err != nil {
 		return Entry{}, false, err
 	}
@@ -239,7 +261,7 @@ func (s *Service) insert(ctx context.Context, st Store, e Entry) (Entry, error) 
 // build checks an entry against the books and makes it: what is wrong
 // with the input is a 422 naming every field (with what p holds already),
 // a closed month a 409.
-func (s *Service) build(b Books, in EntryInput, actorID string, p *quotient.Problems) (Entry, error) {
+func (s *Service) build(b Books, in EntryInput, actorID string, p *quotient.Problems) (Entry, map[int]bool, error) {
 	if in.Date.Year() < 1900 {
 		p.Add("date", "must be in 1900 or later")
 	} else if last := s.lastPostable(); in.Date.After(last) {
@@ -271,6 +293,7 @@ func (s *Service) build(b Books, in EntryInput, actorID string, p *quotient.Prob
 		e.Event = "post"
 	}
 	sums := map[string][2]int64{}
+	fixed := map[int]bool{}
 	for i, l := range in.Lines {
 		if l == (LineInput{}) {
 			continue // a line Post already found fault with
@@ -288,7 +311,8 @@ func (s *Service) build(b Books, in EntryInput, actorID string, p *quotient.Prob
 			p.Add(f, "debit and credit cannot be negative; swap the sides instead")
 			continue
 		}
-		if (l.Debit == 0) == (l.Credit == 0) {
+		baseOnly := l.FixedBase && l.Debit == 0 && l.Credit == 0
+		if baseOnly && (l.BaseDebit < 0 || l.BaseCredit < 0 || (l.BaseDebit == 0) == (l.BaseCredit == 0)) || !baseOnly && (l.Debit == 0) == (l.Credit == 0) {
 			p.Add(f, "a line is either a debit or a credit, not both or neither")
 			continue
 		}
@@ -308,6 +332,10 @@ func (s *Service) build(b Books, in EntryInput, actorID string, p *quotient.Prob
 		s[0], s[1] = s[0]+l.Debit, s[1]+l.Credit
 		sums[cur] = s
 		e.Lines = append(e.Lines, Line{AccountCode: l.AccountCode, Currency: cur, Debit: l.Debit, Credit: l.Credit, Memo: l.Memo})
+		if l.FixedBase {
+			e.Lines[len(e.Lines)-1].BaseDebit, e.Lines[len(e.Lines)-1].BaseCredit = l.BaseDebit, l.BaseCredit
+			fixed[len(e.Lines)-1] = true
+		}
 	}
 	curs := make([]string, 0, len(sums))
 	for c := range sums {
@@ -321,7 +349,7 @@ func (s *Service) build(b Books, in EntryInput, actorID string, p *quotient.Prob
 		}
 	}
 	if err := p.Err(); err != nil {
-		return Entry{}, err
+		return Entry{}, nil, err
 	}
-	return e, b.openErr()
+	return e, fixed, b.openErr()
 }

@@ -188,17 +188,5 @@ func (s *Service) DeleteRate(ctx context.Context, st RateStore, id string) error
 // day. Without one the answer is a 422 naming the pair and the date, never
 // a guess.
 func (s *Service) RateOn(ctx context.Context, st RateStore, currency, base string, day quotient.Date) (decimal.Decimal, error) {
-	currency, base = strings.ToUpper(currency), strings.ToUpper(base)
-	if currency == base {
-		return decimal.NewFromInt(1), nil
-	}
-	r, ok, err := st.ExchangeRateOn(ctx, currency, base, day)
-	if err != nil {
-		return decimal.Decimal{}, err
-	}
-	if !ok {
-		return decimal.Decimal{}, quotient.FieldErrorf(quotient.Unprocessable, "currency",
-			"no exchange rate from %s to %s on or before %s; enter one under exchange rates", currency, base, day.String())
-	}
-	return r.Rate, nil
+	return rateOn(ctx, st, currency, base, day)
 }

@@ -21,6 +21,7 @@ type TrialRow struct {
 type TrialBalance struct {
 	AsOf        quotient.Date
 	Currency    string
+	InBase      bool // every currency's lines at their base amounts
 	Rows        []TrialRow
 	TotalDebit  decimal.Decimal
 	TotalCredit decimal.Decimal
@@ -35,9 +36,9 @@ func (s *Service) Trial(ctx context.Context, st Store, asOf quotient.Date, curre
 	if asOf.IsZero() {
 		asOf = s.today()
 	}
-	c, ok := quotient.LookupCurrency(currency)
-	if !ok {
-		return TrialBalance{}, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
+	c, err := viewCurrency(ctx, st, currency, asOf)
+	if err != nil {
+		return TrialBalance{}, err
 	}
 	bals, err := st.Balances(ctx, asOf, currency)
 	if err != nil {
@@ -51,7 +52,7 @@ func (s *Service) Trial(ctx context.Context, st Store, asOf quotient.Date, curre
 	for _, a := range accs {
 		byCode[a.Code] = a
 	}
-	tb := TrialBalance{AsOf: asOf, Currency: currency, TotalDebit: decimal.Zero, TotalCredit: decimal.Zero}
+	tb := TrialBalance{AsOf: asOf, Currency: c.Code, InBase: currency == "", TotalDebit: decimal.Zero, TotalCredit: decimal.Zero}
 	var dr, cr int64
 	for _, b := range bals {
 		net := b.Debit - b.Credit
@@ -75,6 +76,7 @@ func (s *Service) Trial(ctx context.Context, st Store, asOf quotient.Date, curre
 type AccountLedger struct {
 	Account  Account
 	Currency string
+	InBase   bool // every currency's lines at their base amounts
 	From, To quotient.Date
 	Opening  decimal.Decimal // debit-positive balance before From
 	Rows     []LedgerRow
@@ -105,9 +107,9 @@ func (s *Service) Ledger(ctx context.Context, st Store, code, currency string, f
 	if from.IsZero() {
 		from = firstDay
 	}
-	c, ok := quotient.LookupCurrency(currency)
-	if !ok {
-		return AccountLedger{}, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
+	c, err := viewCurrency(ctx, st, currency, to)
+	if err != nil {
+		return AccountLedger{}, err
 	}
 	a, err := st.GetLedgerAccount(ctx, code)
 	if err != nil {
@@ -132,7 +134,7 @@ func (s *Service) Ledger(ctx context.Context, st Store, code, currency string, f
 	if len(ps) > MaxLedgerRows {
 		return AccountLedger{}, quotient.Errorf(quotient.Unprocessable, "more than %d postings; narrow from and to", MaxLedgerRows)
 	}
-	out := AccountLedger{Account: a, Currency: currency, From: from, To: to, Opening: c.FromMinor(open)}
+	out := AccountLedger{Account: a, Currency: c.Code, InBase: currency == "", From: from, To: to, Opening: c.FromMinor(open)}
 	bal := open
 	for _, x := range ps {
 		bal += x.Debit - x.Credit

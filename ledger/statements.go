@@ -45,6 +45,7 @@ const (
 // IncomeStatement is revenue less expenses over a period, in one currency.
 type IncomeStatement struct {
 	Currency         string
+	InBase           bool // every currency's lines at their base amounts
 	From, To         quotient.Date
 	Sections         []StatementSection // revenue, expenses
 	NetIncome        decimal.Decimal
@@ -58,6 +59,7 @@ type IncomeStatement struct {
 // equal liabilities plus equity whenever the ledger balances.
 type BalanceSheet struct {
 	Currency                      string
+	InBase                        bool // every currency's lines at their base amounts
 	AsOf                          quotient.Date
 	Sections                      []StatementSection // assets, liabilities, equity
 	TotalAssets, TotalLiabilities decimal.Decimal
@@ -78,8 +80,8 @@ func natural(t Type, debit, credit int64) int64 {
 }
 
 // movement is each account's debit and credit from from (the beginning
-// when zero) to until, inclusive.
-func movement(ctx context.Context, st Store, currency string, from, until quotient.Date) (map[string][2]int64, error) {
+// when zero) to until, inclusive, in a currency or (none) in base.
+func movement(ctx context.Context, st Store, currency string, from, until quotient.Date) (map[string]Balance, error) {
 	var bals []Balance
 	var err error
 	if from.IsZero() {
@@ -90,9 +92,9 @@ func movement(ctx context.Context, st Store, currency string, from, until quotie
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][2]int64, len(bals))
+	out := make(map[string]Balance, len(bals))
 	for _, b := range bals {
-		out[b.AccountCode] = [2]int64{b.Debit, b.Credit}
+		out[b.AccountCode] = b
 	}
 	return out, nil
 }
@@ -100,7 +102,7 @@ func movement(ctx context.Context, st Store, currency string, from, until quotie
 // columns groups the movements of accounts of the types asked for, in
 // chart order, over several columns (the statement's, then its
 // comparatives'), leaving out accounts with nothing in any of them.
-func columns(cur quotient.Currency, accs []Account, moves []map[string][2]int64, types ...Type) ([]StatementSection, []map[Type]int64) {
+func columns(cur quotient.Currency, accs []Account, moves []map[string]Balance, types ...Type) ([]StatementSection, []map[Type]int64) {
 	totals := make([]map[Type]int64, len(moves))
 	for i := range totals {
 		totals[i] = map[Type]int64{}
@@ -115,7 +117,7 @@ func columns(cur quotient.Currency, accs []Account, moves []map[string][2]int64,
 			ns := make([]int64, len(moves))
 			shown := false
 			for i, m := range moves {
-				ns[i] = natural(t, m[a.Code][0], m[a.Code][1])
+				ns[i] = natural(t, m[a.Code].Debit, m[a.Code].Credit)
 				shown = shown || ns[i] != 0
 			}
 			if !shown {
@@ -174,13 +176,25 @@ func comparatives(names []string, from, to quotient.Date, sheet bool) ([]Compara
 	return out, nil
 }
 
-func (s *Service) statementCurrency(ctx context.Context, currency string) (quotient.Currency, error) {
+// viewCurrency checks the reader and how a report reads the ledger: the
+// lines of the currency named in their own amounts, or (no currency)
+// every line's base amount, which every line up to to must have. It is
+// the currency the report's figures are in.
+func viewCurrency(ctx context.Context, st Store, currency string, to quotient.Date) (quotient.Currency, error) {
 	if _, err := mayRead(ctx); err != nil {
 		return quotient.Currency{}, err
 	}
+	if currency == "" {
+		base, err := st.BaseCurrency(ctx)
+		if err != nil {
+			return quotient.Currency{}, err
+		}
+		c, _ := quotient.LookupCurrency(base)
+		return c, inBase(ctx, st, to)
+	}
 	c, ok := quotient.LookupCurrency(currency)
 	if !ok {
-		return c, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
+		return c, quotient.FieldErrorf(quotient.Invalid, "currency", "name a currency such as EUR, or none to read in the base currency")
 	}
 	return c, nil
 }
@@ -201,13 +215,13 @@ func IncomePeriod(from, to, today quotient.Date) (quotient.Date, quotient.Date) 
 // (inclusive; to is today when zero, from the first of to's month when
 // zero).
 func (s *Service) Income(ctx context.Context, st Store, currency string, from, to quotient.Date, compare ...string) (IncomeStatement, error) {
-	cur, err := s.statementCurrency(ctx, currency)
-	if err != nil {
-		return IncomeStatement{}, err
-	}
 	from, to = IncomePeriod(from, to, s.today())
 	if from.After(to) {
 		return IncomeStatement{}, quotient.FieldErrorf(quotient.Invalid, "from", "must not be after to (%s)", to.String())
+	}
+	cur, err := viewCurrency(ctx, st, currency, to)
+	if err != nil {
+		return IncomeStatement{}, err
 	}
 	accs, err := st.ListLedgerAccounts(ctx)
 	if err != nil {
@@ -217,7 +231,7 @@ func (s *Service) Income(ctx context.Context, st Store, currency string, from, t
 	if err != nil {
 		return IncomeStatement{}, err
 	}
-	var moves []map[string][2]int64
+	var moves []map[string]Balance
 	for _, p := range append([]Comparative{{From: from, To: to}}, comps...) {
 		m, err := incomeMovement(ctx, st, currency, p.From, p.To)
 		if err != nil {
@@ -226,7 +240,7 @@ func (s *Service) Income(ctx context.Context, st Store, currency string, from, t
 		moves = append(moves, m)
 	}
 	secs, totals := columns(cur, accs, moves, Revenue, Expense)
-	is := IncomeStatement{Currency: currency, From: from, To: to, Sections: secs, NetIncome: cur.FromMinor(totals[0][Revenue] - totals[0][Expense]),
+	is := IncomeStatement{Currency: cur.Code, InBase: currency == "", From: from, To: to, Sections: secs, NetIncome: cur.FromMinor(totals[0][Revenue] - totals[0][Expense]),
 		Comparatives: comps}
 	for _, tot := range totals[1:] {
 		is.NetIncomeCompare = append(is.NetIncomeCompare, cur.FromMinor(tot[Revenue]-tot[Expense]))
@@ -237,12 +251,12 @@ func (s *Service) Income(ctx context.Context, st Store, currency string, from, t
 // Balance is the balance sheet of a currency as of a date (today when
 // zero).
 func (s *Service) Balance(ctx context.Context, st Store, currency string, asOf quotient.Date, compare ...string) (BalanceSheet, error) {
-	cur, err := s.statementCurrency(ctx, currency)
-	if err != nil {
-		return BalanceSheet{}, err
-	}
 	if asOf.IsZero() {
 		asOf = s.today()
+	}
+	cur, err := viewCurrency(ctx, st, currency, asOf)
+	if err != nil {
+		return BalanceSheet{}, err
 	}
 	accs, err := st.ListLedgerAccounts(ctx)
 	if err != nil {
@@ -252,7 +266,7 @@ func (s *Service) Balance(ctx context.Context, st Store, currency string, asOf q
 	if err != nil {
 		return BalanceSheet{}, err
 	}
-	var moves []map[string][2]int64
+	var moves []map[string]Balance
 	for _, p := range append([]Comparative{{To: asOf}}, comps...) {
 		m, err := movement(ctx, st, currency, quotient.Date{}, p.To)
 		if err != nil {
@@ -279,7 +293,7 @@ func (s *Service) Balance(ctx context.Context, st Store, currency string, asOf q
 	for i := range eq.CompareTotals {
 		eq.CompareTotals[i] = cur.FromMinor(totals[i+1][Equity] + earnings[i+1])
 	}
-	return BalanceSheet{Currency: currency, AsOf: asOf, Sections: secs, TotalAssets: cur.FromMinor(totals[0][Asset]),
+	return BalanceSheet{Currency: cur.Code, InBase: currency == "", AsOf: asOf, Sections: secs, TotalAssets: cur.FromMinor(totals[0][Asset]),
 		TotalLiabilities: cur.FromMinor(totals[0][Liability]), TotalEquity: cur.FromMinor(equity), CurrentEarnings: cur.FromMinor(earnings[0]),
 		Balanced: totals[0][Asset] == totals[0][Liability]+equity, Comparatives: comps}, nil
 }
@@ -316,29 +330,20 @@ func (s *Service) CloseYear(ctx context.Context, st Store, year int, currencies 
 			return nil, err
 		}
 		var lines []LineInput
-		var net int64
+		var net, netBase int64
 		for _, acc := range accs {
 			m := moves[acc.Code]
-			if acc.Type != Revenue && acc.Type != Expense || m[0] == m[1] {
+			if acc.Type != Revenue && acc.Type != Expense {
 				continue
 			}
-			// The mirror of the year's balance: a credit balance is debited.
-			d := m[0] - m[1]
-			if d > 0 {
-				lines = append(lines, LineInput{AccountCode: acc.Code, Credit: d})
-			} else {
-				lines = append(lines, LineInput{AccountCode: acc.Code, Debit: -d})
-			}
-			net -= d
+			d, bd := m.Debit-m.Credit, m.BaseDebit-m.BaseCredit
+			lines = append(lines, mirror(acc.Code, d, bd)...)
+			net, netBase = net+d, netBase+bd
 		}
 		if len(lines) == 0 {
 			continue
 		}
-		if net > 0 {
-			lines = append(lines, LineInput{AccountCode: RetainedEarnings, Credit: net})
-		} else if net < 0 {
-			lines = append(lines, LineInput{AccountCode: RetainedEarnings, Debit: -net})
-		}
+		lines = append(lines, mirror(RetainedEarnings, -net, -netBase)...)
 		e, _, err := s.PostOnce(ctx, st, EntryInput{Date: end, Memo: "Close " + strconv.Itoa(year) + " to retained earnings", Currency: currency,
 			SourceType: YearClose, SourceID: strconv.Itoa(year), Event: "close_" + currency, Lines: lines}, a.UserID)
 		if err != nil {
@@ -349,9 +354,42 @@ func (s *Service) CloseYear(ctx context.Context, st Store, year int, currencies 
 	return out, nil
 }
 
+// mirror is what zeroes a balance (debit positive) and its base amount: a
+// line on the other side, and a base-only line where the base amount is
+// on the other side from the amount (exchange differences).
+func mirror(code string, d, bd int64) []LineInput {
+	l := LineInput{AccountCode: code, FixedBase: true}
+	var out []LineInput
+	switch {
+	case d > 0:
+		l.Credit = d
+	case d < 0:
+		l.Debit = -d
+	}
+	switch {
+	case bd > 0 && d >= 0:
+		l.BaseCredit, bd = bd, 0
+	case bd < 0 && d <= 0:
+		l.BaseDebit, bd = -bd, 0
+	}
+	if d != 0 {
+		out = append(out, l)
+	}
+	if bd != 0 {
+		b := LineInput{AccountCode: code, FixedBase: true}
+		if bd > 0 {
+			b.BaseCredit = bd
+		} else {
+			b.BaseDebit = -bd
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
 // incomeMovement is movement from from to to, inclusive, without the
 // entries that close years (and their reversals).
-func incomeMovement(ctx context.Context, st Store, currency string, from, to quotient.Date) (map[string][2]int64, error) {
+func incomeMovement(ctx context.Context, st Store, currency string, from, to quotient.Date) (map[string]Balance, error) {
 	moves, err := movement(ctx, st, currency, from, to)
 	if err != nil {
 		return nil, err
@@ -371,11 +409,17 @@ func incomeMovement(ctx context.Context, st Store, currency string, from, to quo
 	}
 	for _, e := range leave {
 		for _, l := range e.Lines {
-			if l.Currency != currency {
-				continue
-			}
 			m := moves[l.AccountCode]
-			moves[l.AccountCode] = [2]int64{m[0] - l.Debit, m[1] - l.Credit}
+			switch {
+			case currency == "":
+				m.Debit, m.Credit = m.Debit-l.BaseDebit, m.Credit-l.BaseCredit
+			case l.Currency != currency:
+				continue
+			default:
+				m.Debit, m.Credit = m.Debit-l.Debit, m.Credit-l.Credit
+			}
+			m.BaseDebit, m.BaseCredit = m.BaseDebit-l.BaseDebit, m.BaseCredit-l.BaseCredit
+			moves[l.AccountCode] = m
 		}
 	}
 	return moves, nil

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/quotient-cpq/quotient/app"
 )
 
 // wantsCSV reports whether the client asked for CSV.
@@ -82,6 +84,26 @@ func sendReport[J any](c *fiber.Ctx, r report[J]) error {
 		}
 	}
 	return sendCSV(c, r.csvName, append([]string{"currency"}, r.header...), rows)
+}
+
+// single says whether a ledger report answers one section: a currency
+// named, or in base; only basis=document answers one per currency.
+func single(f map[string]string) string {
+	if f["currency"] != "" || f["basis"] != app.BasisDocument {
+		return "one"
+	}
+	return ""
+}
+
+// csvView names a ledger report's file: the currency, "base" or "all".
+func csvView(f map[string]string) string {
+	switch {
+	case f["currency"] != "":
+		return f["currency"]
+	case f["basis"] == app.BasisDocument:
+		return "all"
+	}
+	return "base"
 }
 
 // csvCurrency names a report's file: the currency, or "all".

@@ -163,6 +163,7 @@ type TrialRowJSON struct {
 type TrialBalanceJSON struct {
 	AsOf        string         `json:"as_of" format:"date"`
 	Currency    string         `json:"currency"`
+	InBase      bool           `json:"in_base"`
 	Rows        []TrialRowJSON `json:"rows"`
 	TotalDebit  string         `json:"total_debit" format:"decimal"`
 	TotalCredit string         `json:"total_credit" format:"decimal"`
@@ -185,6 +186,7 @@ type AccountLedgerJSON struct {
 	AccountCode    string                 `json:"account_code"`
 	Name           string                 `json:"name"`
 	Currency       string                 `json:"currency"`
+	InBase         bool                   `json:"in_base"`
 	From           string                 `json:"from" format:"date"`
 	To             string                 `json:"to" format:"date"`
 	OpeningBalance string                 `json:"opening_balance" format:"decimal"`
@@ -309,7 +311,7 @@ func (s *Server) getPeriod() fiber.Handler {
 
 func (s *Server) trialBalance() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, "as_of", "currency")
+		_, f, err := parseList(c, "as_of", "currency", "basis")
 		if err != nil {
 			return err
 		}
@@ -317,7 +319,7 @@ func (s *Server) trialBalance() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		tbs, err := s.app.TrialBalanceAll(c.UserContext(), d[0], f["currency"])
+		tbs, err := s.app.TrialBalanceAll(c.UserContext(), d[0], f["currency"], f["basis"])
 		if err != nil {
 			return err
 		}
@@ -326,7 +328,7 @@ func (s *Server) trialBalance() fiber.Handler {
 		if asOf.IsZero() {
 			asOf = s.app.Today()
 		}
-		return sendReport(c, report[TrialBalanceJSON]{named: f["currency"], sections: secs, csvName: "trial-balance-" + csvCurrency(f["currency"]) + "-" + asOf.String(),
+		return sendReport(c, report[TrialBalanceJSON]{named: single(f), sections: secs, csvName: "trial-balance-" + csvView(f) + "-" + asOf.String(),
 			header:   []string{"account_code", "name", "type", "debit", "credit"},
 			currency: func(t TrialBalanceJSON) string { return t.Currency },
 			wrap:     func(s []TrialBalanceJSON) any { return TrialBalanceReportJSON{AsOf: asOf.String(), Sections: s} },
@@ -342,7 +344,7 @@ func (s *Server) trialBalance() fiber.Handler {
 
 func trialBalanceJSON(tb ledger.TrialBalance) TrialBalanceJSON {
 	cur, _ := quotient.LookupCurrency(tb.Currency)
-	out := TrialBalanceJSON{AsOf: tb.AsOf.String(), Currency: tb.Currency, Rows: []TrialRowJSON{}, TotalDebit: cur.Format(tb.TotalDebit),
+	out := TrialBalanceJSON{AsOf: tb.AsOf.String(), Currency: tb.Currency, InBase: tb.InBase, Rows: []TrialRowJSON{}, TotalDebit: cur.Format(tb.TotalDebit),
 		TotalCredit: cur.Format(tb.TotalCredit), Balanced: tb.TotalDebit.Equal(tb.TotalCredit)}
 	for _, r := range tb.Rows {
 		out.Rows = append(out.Rows, TrialRowJSON{AccountCode: r.Account.Code, Name: r.Account.Name, Type: string(r.Account.Type),
@@ -373,7 +375,7 @@ func (s *Server) accountLedger() fiber.Handler {
 			return err
 		}
 		cur, _ := quotient.LookupCurrency(l.Currency)
-		out := AccountLedgerJSON{AccountCode: l.Account.Code, Name: l.Account.Name, Currency: l.Currency, From: l.From.String(), To: l.To.String(),
+		out := AccountLedgerJSON{AccountCode: l.Account.Code, Name: l.Account.Name, Currency: l.Currency, InBase: l.InBase, From: l.From.String(), To: l.To.String(),
 			OpeningBalance: cur.Format(l.Opening), Rows: []AccountLedgerRowJSON{}, ClosingBalance: cur.Format(l.Closing)}
 		for _, r := range l.Rows {
 			out.Rows = append(out.Rows, AccountLedgerRowJSON{Date: r.Date.String(), EntryID: r.EntryID, Memo: r.Memo, Debit: cur.Format(r.DebitAmount),

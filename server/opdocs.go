@@ -137,9 +137,9 @@ var opDocs = map[string]opDoc{
 	"POST /api/v1/users/{id}/invitation":          {doc: "E-mails the user, through the outbox, a one-time link into the workspace that works within 72 hours: an invitation for a new user, a reset for one who lost their password (they set a new one on their account page once in). The link itself is never returned; at most five links an hour go to one user.", who: "admins", conflict: "the user is deactivated"},
 	"GET /api/v1/settings":                        {doc: "The organisation's settings, which everyone signed in may read: the company's name, address (lines separated by newlines) and tax registration number as documents print them, whether every rep may read every quote, and the base (functional) currency exchange rates are quoted in (USD unless set)."},
 	"PATCH /api/v1/settings":                      {doc: "Changes the organisation's settings; absent fields stay as they are. `company_registration_number` is Japan's qualified invoice issuer number (T and 13 digits), printed on every document. `base_currency` changes only while the ledger has no entries (409 naming it after that).", who: "admins"},
-	"GET /api/v1/reports/income-statement":        {doc: "Revenue and expenses by account for `from`–`to` (inclusive; `to` is today and `from` the first of its month when absent), each section with its total, and `net_income`; every row links to its account ledger for the same dates. Amounts are in the sign the account type carries (revenue credit positive, expenses debit positive). Without `currency`, one statement per currency the journal holds: base-currency statements need base amounts on journal lines, which are not recorded yet."},
+	"GET /api/v1/reports/income-statement":        {doc: "Revenue and expenses by account for `from`–`to` (inclusive; `to` is today and `from` the first of its month when absent), each section with its total, and `net_income`; every row links to its account ledger for the same dates. Amounts are in the sign the account type carries (revenue credit positive, expenses debit positive). Without `currency`, in the base currency: every journal line at its base amount (`in_base` true); with `basis=document`, one statement per currency the journal holds (`{\"from\", \"to\", \"statements\": [...]}`)."},
 	"POST /api/v1/ledger/years/{year}/close":      {doc: "Posts, in each currency the journal holds, one entry dated 31 December that zeroes the year's movement on every revenue and expense account against retained earnings (3000), and answers the entries. The income statement leaves these entries (and their reversals) out, so the year still shows what it earned; the balance sheet shows the earnings in retained earnings from then on. Closing a year again posts nothing more.", who: "finance and admins", conflict: "the year has not ended, or its December is closed"},
-	"GET /api/v1/reports/balance-sheet":           {doc: "Assets, liabilities and equity by account as of `as_of` (today when absent), with `current_earnings` (revenue less expenses to date: no year has been closed to retained earnings) in equity, the totals, and `balanced`: assets equal liabilities plus equity. Every row links to its account ledger. Without `currency`, one per currency the journal holds."},
+	"GET /api/v1/reports/balance-sheet":           {doc: "Assets, liabilities and equity by account as of `as_of` (today when absent), with `current_earnings` (revenue less expenses to date: no year has been closed to retained earnings) in equity, the totals, and `balanced`: assets equal liabilities plus equity. Every row links to its account ledger. Without `currency`, in the base currency (`in_base` true); with `basis=document`, one per currency the journal holds."},
 	"GET /api/v1/exchange-rates":                  {doc: "Exchange rates in the order they were recorded, narrowed by `currency`, `base_currency` and a `from`/`to` range of dates. A rate is what one unit of `currency` is worth in `base_currency` from its `date` until the pair's next rate."},
 	"POST /api/v1/exchange-rates":                 {doc: "Records a rate: `date`, `currency`, `rate` (positive, at most 10 decimals) and `base_currency` (the company's when absent). A pair has one rate a day. `quotient import exchange-rates FILE.csv` records many, all or nothing.", who: "finance and admins", conflict: "the pair already has a rate on that date (the problem names `date`)"},
 	"GET /api/v1/exchange-rates/effective":        {doc: "The rate that holds for `currency` on `date` in `base_currency` (the company's when absent): the latest rate dated on or before it, exactly 1 for the base itself. Without one it is a 422 naming the pair and the date, never a guess."},
@@ -210,7 +210,7 @@ var opDocs = map[string]opDoc{
 	"POST /api/v1/ledger/accounts":                {doc: "Adds an account to the chart; a revenue account with a `family` collects that family's revenue from then on.", who: financeOrAdmin, conflict: "the code is taken"},
 	"GET /api/v1/ledger/accounts/{code}":          {doc: "One account of the chart.", who: ledgerReaders},
 	"PATCH /api/v1/ledger/accounts/{code}":        {doc: "Renames an account, sets its product family, or (de)activates it; an inactive account takes no postings.", who: financeOrAdmin},
-	"GET /api/v1/ledger/accounts/{code}/ledger":   {doc: "An account's postings in a currency between two dates (the first day and today by default) with the opening balance, a running balance and the closing balance. CSV with `Accept: text/csv`.", who: ledgerReaders},
+	"GET /api/v1/ledger/accounts/{code}/ledger":   {doc: "An account's postings in a currency (in base, at their base amounts, without `currency`) between two dates (the first day and today by default) with the opening balance, a running balance and the closing balance. CSV with `Accept: text/csv`.", who: ledgerReaders},
 	"GET /api/v1/ledger/entries":                  {doc: "Journal entries in posting order with their lines; filter by `source_type` and `source_id` (the document that caused them) or by date.", who: ledgerReaders},
 	"POST /api/v1/ledger/entries":                 {doc: "Posts a balanced manual entry: two or more lines, each a debit or a credit, debits equal to credits in every currency, amounts with no more decimals than the currency has, active accounts, a date (today by default) in an open month.", who: financeOrAdmin, conflict: "the month is closed, or the source was posted before"},
 	"GET /api/v1/ledger/entries/{id}":             {doc: "One entry with its lines.", who: ledgerReaders},
@@ -224,15 +224,14 @@ var opDocs = map[string]opDoc{
 	"GET /api/v1/reports/ar-reconciliation":  {doc: "Per currency, the AR aging's total beside the accounts receivable account's balance on a date (today by default). A difference is 409 naming it.", who: ledgerReaders, conflict: "the aging and the ledger disagree"},
 	"GET /api/v1/reports/kpis":               {doc: "The headline figures of a period (the last month by default) in a currency: bookings, win rate, average discount, quote-to-order conversion, days from quote to acceptance, AR and days sales outstanding, gross profit, customers, lifetime value and acquisition cost. CSV with `Accept: text/csv`.", who: "sales managers, finance and admins"},
 	"GET /api/v1/reports/ar-aging":           {doc: "Open receivables of a currency on a date (today by default) by days past due (`current`, `1_30`, `31_60`, `61_90`, `over_90`), per account and in total. Without `currency`, one section per currency invoices were issued in (`{\"as_of\", \"sections\": [...]}`). CSV with `Accept: text/csv` (sections as rows led by their currency).", who: ledgerReaders},
-	"GET /api/v1/reports/trial-balance":      {doc: "Every account with a balance in a currency as of a date (today by default), on its debit or credit side, and the totals, which are equal. Without `currency`, one section per currency the journal holds (`{\"as_of\", \"sections\": [...]}`). CSV with `Accept: text/csv` (sections as rows led by their currency).", who: ledgerReaders},
+	"GET /api/v1/reports/trial-balance":      {doc: "Every account with a balance in a currency as of a date (today by default), on its debit or credit side, and the totals, which are equal. Without `currency`, in the base currency: every line at its base amount (`in_base` true); with `basis=document`, one section per currency the journal holds (`{\"as_of\", \"sections\": [...]}`). CSV with `Accept: text/csv` (sections as rows led by their currency).", who: ledgerReaders},
 }
 
 // needsQuery lists the query parameters an operation cannot do without.
 var needsQuery = map[string][]string{
-	"GET /api/v1/reservations":                  {"order_id"},
-	"GET /api/v1/quotes/{id}/diff":              {"from", "to"},
-	"GET /api/v1/ledger/accounts/{code}/ledger": {"currency"},
-	"GET /api/v1/reports/customer-statement":    {"account_id"},
+	"GET /api/v1/reservations":               {"order_id"},
+	"GET /api/v1/quotes/{id}/diff":           {"from", "to"},
+	"GET /api/v1/reports/customer-statement": {"account_id"},
 }
 
 // paramDocs describes each query parameter by name.
@@ -256,6 +255,7 @@ var paramDocs = map[string]string{
 	"active":         "true or false",
 	"status":         "only those with this status",
 	"currency":       "an ISO 4217 code such as USD",
+	"basis":          "without a currency: base (the default; every line at its base amount) or document (one section per currency)",
 	"q":              "a case-insensitive search of names (and SKUs, e-mail addresses)",
 	"period":         "a month as yyyy-mm",
 	"compare":        "comparative columns, comma-separated: previous_period, last_year, year_to_date (income statement) or previous_period, last_year (balance sheet)",

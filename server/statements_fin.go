@@ -44,6 +44,7 @@ type StatementSectionJSON struct {
 // IncomeStatementJSON is revenue less expenses over a period.
 type IncomeStatementJSON struct {
 	Currency          string                 `json:"currency"`
+	InBase            bool                   `json:"in_base"`
 	From              string                 `json:"from" format:"date"`
 	To                string                 `json:"to" format:"date"`
 	Sections          []StatementSectionJSON `json:"sections"`
@@ -55,6 +56,7 @@ type IncomeStatementJSON struct {
 // BalanceSheetJSON is what the company holds and owes on a date.
 type BalanceSheetJSON struct {
 	Currency         string                 `json:"currency"`
+	InBase           bool                   `json:"in_base"`
 	AsOf             string                 `json:"as_of" format:"date"`
 	Sections         []StatementSectionJSON `json:"sections"`
 	TotalAssets      string                 `json:"total_assets" format:"decimal"`
@@ -127,14 +129,14 @@ func statementSections(cur quotient.Currency, secs []ledger.StatementSection, fr
 
 func incomeStatementJSON(is ledger.IncomeStatement) IncomeStatementJSON {
 	cur, _ := quotient.LookupCurrency(is.Currency)
-	return IncomeStatementJSON{Currency: is.Currency, From: is.From.String(), To: is.To.String(),
+	return IncomeStatementJSON{Currency: is.Currency, InBase: is.InBase, From: is.From.String(), To: is.To.String(),
 		Sections: statementSections(cur, is.Sections, is.From, is.To, is.Comparatives), NetIncome: cur.Format(is.NetIncome),
 		Comparatives: comparativesJSON(is.Comparatives), NetIncomeCompared: compared(cur, is.Comparatives, is.NetIncomeCompare)}
 }
 
 func balanceSheetJSON(bs ledger.BalanceSheet) BalanceSheetJSON {
 	cur, _ := quotient.LookupCurrency(bs.Currency)
-	return BalanceSheetJSON{Currency: bs.Currency, AsOf: bs.AsOf.String(), Sections: statementSections(cur, bs.Sections, quotient.Date{}, bs.AsOf, bs.Comparatives),
+	return BalanceSheetJSON{Currency: bs.Currency, InBase: bs.InBase, AsOf: bs.AsOf.String(), Sections: statementSections(cur, bs.Sections, quotient.Date{}, bs.AsOf, bs.Comparatives),
 		Comparatives: comparativesJSON(bs.Comparatives),
 		TotalAssets:  cur.Format(bs.TotalAssets), TotalLiabilities: cur.Format(bs.TotalLiabilities), TotalEquity: cur.Format(bs.TotalEquity),
 		TotalLiabilitiesAndEquity: cur.Format(bs.TotalLiabilities.Add(bs.TotalEquity)), CurrentEarnings: cur.Format(bs.CurrentEarnings), Balanced: bs.Balanced}
@@ -178,7 +180,7 @@ func compareList(f map[string]string) []string {
 
 func (s *Server) incomeStatement() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, "from", "to", "currency", "compare")
+		_, f, err := parseList(c, "from", "to", "currency", "basis", "compare")
 		if err != nil {
 			return err
 		}
@@ -188,17 +190,17 @@ func (s *Server) incomeStatement() fiber.Handler {
 		}
 		compare := compareList(f)
 		if wantsPDF(c) && !wantsCSV(c) {
-			file, err := s.app.IncomeStatementPDF(c.UserContext(), f["currency"], d[0], d[1], compare...)
+			file, err := s.app.IncomeStatementPDF(c.UserContext(), f["currency"], f["basis"], d[0], d[1], compare...)
 			return pdf(c, file, err)
 		}
-		iss, err := s.app.IncomeStatements(c.UserContext(), f["currency"], d[0], d[1], compare...)
+		iss, err := s.app.IncomeStatements(c.UserContext(), f["currency"], f["basis"], d[0], d[1], compare...)
 		if err != nil {
 			return err
 		}
 		secs := mapSlice(iss, incomeStatementJSON)
 		from, to := ledger.IncomePeriod(d[0], d[1], s.app.Today())
-		return sendReport(c, report[IncomeStatementJSON]{named: f["currency"], sections: secs,
-			csvName:  "income-statement-" + csvCurrency(f["currency"]) + "-" + from.String() + "-" + to.String(),
+		return sendReport(c, report[IncomeStatementJSON]{named: single(f), sections: secs,
+			csvName:  "income-statement-" + csvView(f) + "-" + from.String() + "-" + to.String(),
 			header:   statementHeader(compare),
 			currency: func(x IncomeStatementJSON) string { return x.Currency },
 			wrap: func(x []IncomeStatementJSON) any {
@@ -216,7 +218,7 @@ func (s *Server) incomeStatement() fiber.Handler {
 
 func (s *Server) balanceSheet() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, "as_of", "currency", "compare")
+		_, f, err := parseList(c, "as_of", "currency", "basis", "compare")
 		if err != nil {
 			return err
 		}
@@ -226,10 +228,10 @@ func (s *Server) balanceSheet() fiber.Handler {
 		}
 		compare := compareList(f)
 		if wantsPDF(c) && !wantsCSV(c) {
-			file, err := s.app.BalanceSheetPDF(c.UserContext(), f["currency"], d[0], compare...)
+			file, err := s.app.BalanceSheetPDF(c.UserContext(), f["currency"], f["basis"], d[0], compare...)
 			return pdf(c, file, err)
 		}
-		bss, err := s.app.BalanceSheets(c.UserContext(), f["currency"], d[0], compare...)
+		bss, err := s.app.BalanceSheets(c.UserContext(), f["currency"], f["basis"], d[0], compare...)
 		if err != nil {
 			return err
 		}
@@ -238,8 +240,8 @@ func (s *Server) balanceSheet() fiber.Handler {
 		if asOf.IsZero() {
 			asOf = s.app.Today()
 		}
-		return sendReport(c, report[BalanceSheetJSON]{named: f["currency"], sections: secs,
-			csvName:  "balance-sheet-" + csvCurrency(f["currency"]) + "-" + asOf.String(),
+		return sendReport(c, report[BalanceSheetJSON]{named: single(f), sections: secs,
+			csvName:  "balance-sheet-" + csvView(f) + "-" + asOf.String(),
 			header:   statementHeader(compare),
 			currency: func(x BalanceSheetJSON) string { return x.Currency },
 			wrap:     func(x []BalanceSheetJSON) any { return BalanceSheetsJSON{AsOf: asOf.String(), Statements: x} },

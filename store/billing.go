@@ -23,7 +23,7 @@ func (t *Tx) NextYearNumber(ctx context.Context, name string, year int) (int64, 
 }
 
 const invoiceCols = `id, number, order_id, account_id, currency, status, issue_date, due_date, payment_terms, discount_pct, discount_until,
-	net_minor, tax_minor, total_minor, amount_due_minor, journal_entry_id, version, created_at, updated_at`
+	net_minor, tax_minor, total_minor, amount_due_minor, base_due_minor, journal_entry_id, version, created_at, updated_at`
 
 type invoiceRow struct {
 	ID             string        `db:"id"`
@@ -41,6 +41,7 @@ type invoiceRow struct {
 	Tax            int64         `db:"tax_minor"`
 	Total          int64         `db:"total_minor"`
 	AmountDue      int64         `db:"amount_due_minor"`
+	BaseDue        *int64        `db:"base_due_minor"`
 	JournalEntryID string        `db:"journal_entry_id"`
 	Version        int           `db:"version"`
 	CreatedAt      dbTime        `db:"created_at"`
@@ -53,14 +54,22 @@ func (r invoiceRow) invoice() billing.Invoice {
 		Net: r.Net, Tax: r.Tax, Total: r.Total, AmountDue: r.AmountDue, JournalEntryID: r.JournalEntryID, Version: r.Version,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 	inv.DiscountUntil = r.DiscountUntil
+	inv.BaseDue = -1
+	if r.BaseDue != nil {
+		inv.BaseDue = *r.BaseDue
+	}
 	return inv
 }
 
 // InsertInvoice stores an invoice with its lines.
 func (t *Tx) InsertInvoice(ctx context.Context, inv billing.Invoice) error {
-	if _, err := t.exec(ctx, `INSERT INTO invoices (`+invoiceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	var base *int64
+	if inv.BaseDue >= 0 {
+		base = &inv.BaseDue
+	}
+	if _, err := t.exec(ctx, `INSERT INTO invoices (`+invoiceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		inv.ID, inv.Number, inv.OrderID, inv.AccountID, inv.Currency, inv.Status, inv.IssueDate, inv.DueDate, inv.PaymentTerms,
-		dec(inv.DiscountPct), inv.DiscountUntil, inv.Net, inv.Tax, inv.Total, inv.AmountDue, inv.JournalEntryID, inv.Version,
+		dec(inv.DiscountPct), inv.DiscountUntil, inv.Net, inv.Tax, inv.Total, inv.AmountDue, base, inv.JournalEntryID, inv.Version,
 		t.ts(inv.CreatedAt), t.ts(inv.UpdatedAt)); err != nil {
 		return err
 	}
@@ -156,11 +165,12 @@ func (t *Tx) OpenInvoices(ctx context.Context, accountID, currency string) ([]bi
 	return out, nil
 }
 
-// ApplyToInvoice lowers an invoice's amount due if that much is due.
-func (t *Tx) ApplyToInvoice(ctx context.Context, invoiceID string, minor int64, at time.Time) (bool, error) {
-	n, err := t.execN(ctx, `UPDATE invoices SET amount_due_minor = amount_due_minor - ?,
+// ApplyToInvoice lowers an invoice's amount due by minor, and its base
+// amount due by base, if due is still what it owes.
+func (t *Tx) ApplyToInvoice(ctx context.Context, invoiceID string, minor, base, due int64, at time.Time) (bool, error) {
+	n, err := t.execN(ctx, `UPDATE invoices SET amount_due_minor = amount_due_minor - ?, base_due_minor = base_due_minor - ?,
 		status = CASE WHEN amount_due_minor - ? = 0 THEN 'paid' ELSE 'partially_paid' END, version = version + 1, updated_at = ?
-		WHERE id = ? AND amount_due_minor >= ?`, minor, minor, t.ts(at), invoiceID, minor)
+		WHERE id = ? AND amount_due_minor = ? AND amount_due_minor >= ?`, minor, base, minor, t.ts(at), invoiceID, due, minor)
 	return n == 1, err
 }
 

@@ -71,8 +71,9 @@ func (t *Tx) InsertJournalEntry(ctx context.Context, e ledger.Entry) (bool, erro
 		return false, err
 	}
 	for i, l := range e.Lines {
-		if _, err := t.exec(ctx, `INSERT INTO journal_lines (entry_id, line_no, account_code, currency, debit_minor, credit_minor, memo, entry_date)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, i+1, l.AccountCode, l.Currency, l.Debit, l.Credit, l.Memo, e.Date); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO journal_lines (entry_id, line_no, account_code, currency, debit_minor, credit_minor, memo, entry_date,
+			base_debit_minor, base_credit_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, i+1, l.AccountCode, l.Currency, l.Debit, l.Credit, l.Memo, e.Date, l.BaseDebit, l.BaseCredit); err != nil {
 			return false, err
 		}
 	}
@@ -107,12 +108,24 @@ func (r journalRow) entry() ledger.Entry {
 }
 
 type journalLineRow struct {
-	EntryID string `db:"entry_id"`
-	Account string `db:"account_code"`
-	Cur     string `db:"currency"`
-	Debit   int64  `db:"debit_minor"`
-	Credit  int64  `db:"credit_minor"`
-	Memo    string `db:"memo"`
+	EntryID    string `db:"entry_id"`
+	Account    string `db:"account_code"`
+	Cur        string `db:"currency"`
+	Debit      int64  `db:"debit_minor"`
+	Credit     int64  `db:"credit_minor"`
+	BaseDebit  *int64 `db:"base_debit_minor"`
+	BaseCredit *int64 `db:"base_credit_minor"`
+	Memo       string `db:"memo"`
+}
+
+const journalLineCols = `entry_id, account_code, currency, debit_minor, credit_minor, base_debit_minor, base_credit_minor, memo`
+
+func (r journalLineRow) line() ledger.Line {
+	l := ledger.Line{AccountCode: r.Account, Currency: r.Cur, Debit: r.Debit, Credit: r.Credit, Memo: r.Memo}
+	if r.BaseDebit != nil && r.BaseCredit != nil {
+		l.BaseDebit, l.BaseCredit = *r.BaseDebit, *r.BaseCredit
+	}
+	return l
 }
 
 func (t *Tx) journalWhere(ctx context.Context, where string, args ...any) (ledger.Entry, error) {
@@ -137,15 +150,14 @@ func (t *Tx) withLines(ctx context.Context, es []ledger.Entry) ([]ledger.Entry, 
 		at[e.ID] = i
 		ids[i] = e.ID
 	}
-	q, args := inList(`SELECT entry_id, account_code, currency, debit_minor, credit_minor, memo FROM journal_lines
-		WHERE entry_id IN (%s) ORDER BY entry_id, line_no`, ids)
+	q, args := inList(`SELECT `+journalLineCols+` FROM journal_lines WHERE entry_id IN (%s) ORDER BY entry_id, line_no`, ids)
 	var rows []journalLineRow
 	if err := t.sel(ctx, &rows, q, args...); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
 		i := at[r.EntryID]
-		es[i].Lines = append(es[i].Lines, ledger.Line{AccountCode: r.Account, Currency: r.Cur, Debit: r.Debit, Credit: r.Credit, Memo: r.Memo})
+		es[i].Lines = append(es[i].Lines, r.line())
 	}
 	return es, nil
 }
@@ -254,17 +266,28 @@ func (t *Tx) BalancesBetween(ctx context.Context, from, to quotient.Date, curren
 
 func (t *Tx) sums(ctx context.Context, currency, dates string, args ...any) ([]ledger.Balance, error) {
 	var rows []struct {
-		Code   string `db:"account_code"`
-		Debit  int64  `db:"debit"`
-		Credit int64  `db:"credit"`
+		Code       string `db:"account_code"`
+		Debit      int64  `db:"debit"`
+		Credit     int64  `db:"credit"`
+		BaseDebit  int64  `db:"base_debit"`
+		BaseCredit int64  `db:"base_credit"`
 	}
-	if err := t.sel(ctx, &rows, `SELECT account_code, SUM(debit_minor) AS debit, SUM(credit_minor) AS credit FROM journal_lines
-		WHERE currency = ? AND `+dates+` GROUP BY account_code ORDER BY account_code`, append([]any{currency}, args...)...); err != nil {
+	var err error
+	if currency == "" {
+		err = t.sel(ctx, &rows, `SELECT account_code, COALESCE(SUM(base_debit_minor), 0) AS debit, COALESCE(SUM(base_credit_minor), 0) AS credit,
+			COALESCE(SUM(base_debit_minor), 0) AS base_debit, COALESCE(SUM(base_credit_minor), 0) AS base_credit FROM journal_lines
+			WHERE `+dates+` GROUP BY account_code ORDER BY account_code`, args...)
+	} else {
+		err = t.sel(ctx, &rows, `SELECT account_code, SUM(debit_minor) AS debit, SUM(credit_minor) AS credit,
+			COALESCE(SUM(base_debit_minor), 0) AS base_debit, COALESCE(SUM(base_credit_minor), 0) AS base_credit FROM journal_lines
+			WHERE currency = ? AND `+dates+` GROUP BY account_code ORDER BY account_code`, append([]any{currency}, args...)...)
+	}
+	if err != nil {
 		return nil, err
 	}
 	out := make([]ledger.Balance, len(rows))
 	for i, r := range rows {
-		out[i] = ledger.Balance{AccountCode: r.Code, Currency: currency, Debit: r.Debit, Credit: r.Credit}
+		out[i] = ledger.Balance{AccountCode: r.Code, Currency: currency, Debit: r.Debit, Credit: r.Credit, BaseDebit: r.BaseDebit, BaseCredit: r.BaseCredit}
 	}
 	return out, nil
 }
@@ -277,10 +300,15 @@ func (t *Tx) Postings(ctx context.Context, code, currency string, from, to quoti
 		Date quotient.Date `db:"entry_date"`
 		EMem string        `db:"entry_memo"`
 	}
-	if err := t.sel(ctx, &rows, `SELECT l.entry_id, l.account_code, l.currency, l.debit_minor, l.credit_minor, l.memo, l.entry_date, e.memo AS entry_memo
+	cur, args := `l.currency = ? AND `, []any{code, currency, from, to, ledger.MaxLedgerRows + 1}
+	if currency == "" {
+		cur, args = ``, []any{code, from, to, ledger.MaxLedgerRows + 1}
+	}
+	if err := t.sel(ctx, &rows, `SELECT l.entry_id, l.account_code, l.currency, l.debit_minor, l.credit_minor, l.base_debit_minor, l.base_credit_minor,
+		l.memo, l.entry_date, e.memo AS entry_memo
 		FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-		WHERE l.account_code = ? AND l.currency = ? AND l.entry_date >= ? AND l.entry_date <= ?
-		ORDER BY l.entry_date, l.entry_id, l.line_no LIMIT ?`, code, currency, from, to, ledger.MaxLedgerRows+1); err != nil {
+		WHERE l.account_code = ? AND `+cur+`l.entry_date >= ? AND l.entry_date <= ?
+		ORDER BY l.entry_date, l.entry_id, l.line_no LIMIT ?`, args...); err != nil {
 		return nil, err
 	}
 	out := make([]ledger.Posting, len(rows))
@@ -289,10 +317,62 @@ func (t *Tx) Postings(ctx context.Context, code, currency string, from, to quoti
 		if memo == "" {
 			memo = r.EMem
 		}
-		out[i] = ledger.Posting{EntryID: r.EntryID, Date: r.Date, Memo: memo,
-			Line: ledger.Line{AccountCode: r.Account, Currency: r.Cur, Debit: r.Debit, Credit: r.Credit, Memo: r.Memo}}
+		l := r.line()
+		if currency == "" {
+			l.Debit, l.Credit = l.BaseDebit, l.BaseCredit
+		}
+		out[i] = ledger.Posting{EntryID: r.EntryID, Date: r.Date, Memo: memo, Line: l}
 	}
 	return out, nil
+}
+
+// BaseCurrency is the company's functional currency.
+func (t *Tx) BaseCurrency(ctx context.Context) (string, error) {
+	v, ok, err := t.Setting(ctx, ledger.BaseCurrencySetting)
+	if !ok || err != nil {
+		return ledger.DefaultBaseCurrency, err
+	}
+	return v, nil
+}
+
+// Unconverted is the earliest line dated on or before to without a base
+// amount.
+func (t *Tx) Unconverted(ctx context.Context, to quotient.Date) (string, quotient.Date, bool, error) {
+	var rows []struct {
+		Cur  string        `db:"currency"`
+		Date quotient.Date `db:"entry_date"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT currency, entry_date FROM journal_lines WHERE base_debit_minor IS NULL AND entry_date <= ?
+		ORDER BY entry_date LIMIT 1`, to); err != nil || len(rows) == 0 {
+		return "", quotient.Date{}, false, err
+	}
+	return rows[0].Cur, rows[0].Date, true, nil
+}
+
+// Convert sets the base amounts of an entry's lines.
+func (t *Tx) Convert(ctx context.Context, entryID string, lines []ledger.Line) error {
+	for i, l := range lines {
+		if _, err := t.exec(ctx, `UPDATE journal_lines SET base_debit_minor = ?, base_credit_minor = ? WHERE entry_id = ? AND line_no = ?`,
+			l.BaseDebit, l.BaseCredit, entryID, i+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EntriesToConvert lists up to limit entries with a line lacking its base
+// amount, oldest first.
+func (t *Tx) EntriesToConvert(ctx context.Context, limit int) ([]ledger.Entry, error) {
+	var rows []journalRow
+	if err := t.sel(ctx, &rows, `SELECT `+journalCols+` FROM journal_entries WHERE id IN (SELECT entry_id FROM journal_lines WHERE base_debit_minor IS NULL)
+		ORDER BY entry_date, id LIMIT ?`, limit); err != nil {
+		return nil, err
+	}
+	out := make([]ledger.Entry, len(rows))
+	for i, r := range rows {
+		out[i] = r.entry()
+	}
+	return t.withLines(ctx, out)
 }
 
 // Imbalances checks that debits equal credits per currency, in the whole
@@ -314,8 +394,17 @@ func (t *Tx) Imbalances(ctx context.Context) ([]string, error) {
 		FROM journal_lines GROUP BY entry_id, currency HAVING SUM(debit_minor) <> SUM(credit_minor) ORDER BY entry_id LIMIT 20`); err != nil {
 		return nil, err
 	}
+	var base []sums
+	if err := t.sel(ctx, &base, `SELECT entry_id, '' AS currency, SUM(base_debit_minor) AS debit, SUM(base_credit_minor) AS credit
+		FROM journal_lines GROUP BY entry_id HAVING COUNT(base_debit_minor) = COUNT(*) AND SUM(base_debit_minor) <> SUM(base_credit_minor)
+		ORDER BY entry_id LIMIT 20`); err != nil {
+		return nil, err
+	}
+	for i := range base {
+		base[i].Currency = "the base currency"
+	}
 	var out []string
-	for _, s := range append(total, entries...) {
+	for _, s := range append(append(total, entries...), base...) {
 		where := "the ledger"
 		if s.EntryID != "" {
 			where = "entry " + s.EntryID

@@ -281,6 +281,7 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 		})
 
 		s.step("a JPY account invoiced on order: one invoice of whole yen at once", func(t *testing.T, a *instance) {
+			seedRates(t, a, fin, "2000-01-01", "JPY", "0.0067")
 			jpy := as[server.PriceBookJSON](t, a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true})).ID
 			a.must(201, "POST", "/api/v1/price-books/"+jpy+"/entries", tm.admin, map[string]any{"product_id": disk, "unit_price": "15000"})
 			f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.admin, map[string]any{"owner_id": tm.ids["Rep"], "name": "東京データ株式会社", "currency": "JPY",
@@ -377,6 +378,7 @@ func TestCostOfGoodsPostsReceiptsAndShipments(t *testing.T) {
 		if e := posted(t, a, tm.finance, "receipt", first); e["1200"] != "D 545.38" || e["2000"] != "C 545.38" || len(e) != 2 {
 			t.Fatalf("receipt entry (10 × 42.50 + 3 × 40.125): %v", e)
 		}
+		seedRates(t, a, tm.finance, "2000-01-01", "JPY", "0.0067")
 		jpy := a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true}).str(t, "id")
 		a.must(201, "POST", "/api/v1/price-books/"+jpy+"/entries", tm.admin, map[string]any{"product_id": ssd, "unit_price": "13000"})
 		f.acc = a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "大阪システム", "currency": "JPY"}).str(t, "id")

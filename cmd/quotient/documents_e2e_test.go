@@ -89,6 +89,7 @@ func TestDocumentsACustomerCanCheck(t *testing.T) {
 		if sub.Quote.Status != "approved" {
 			t.Fatalf("submit: %s", sub.Quote.Status)
 		}
+		seedRates(t, a, tm.finance, "2000-01-01", "JPY", "0.0067")
 		o := as[server.OrderJSON](t, a.must(201, "POST", "/api/v1/quotes/"+q.ID+"/convert", tm.rep, nil))
 		inv := page[server.InvoiceJSON](t, a.must(200, "GET", "/api/v1/invoices?order_id="+o.ID, tm.finance, nil))[0]
 		pdf := a.must(200, "GET", "/api/v1/invoices/"+inv.ID+"/pdf", tm.finance, nil).body

@@ -107,6 +107,7 @@ func TestLedgerEntriesPeriodsAndTrialBalance(t *testing.T) {
 		})
 
 		sc.step("two currencies in one entry balance each on its own; a source and event post once", func(t *testing.T, a *instance) {
+			seedRates(t, a, fin, "2000-01-01", "JPY", "0.0067", "EUR", "1.08")
 			two := as[server.JournalEntryJSON](t, a.must(201, "POST", "/api/v1/ledger/entries", fin, map[string]any{"date": "2026-10-17", "lines": []any{
 				map[string]any{"account_code": "1100", "currency": "JPY", "debit": "11000"}, map[string]any{"account_code": "4100", "currency": "JPY", "credit": "10000"},
 				map[string]any{"account_code": "2100", "currency": "JPY", "credit": "1000"},
@@ -158,7 +159,11 @@ func TestLedgerEntriesPeriodsAndTrialBalance(t *testing.T) {
 				!strings.Contains(string(csv.body), ",Total,,160.00,160.00") {
 				t.Fatalf("trial balance CSV: %s", csv.body)
 			}
-			all := as[server.TrialBalanceReportJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?as_of=2026-10-31", fin, nil))
+			all := as[server.TrialBalanceReportJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?as_of=2026-10-31&basis=document", fin, nil))
+			if base := as[server.TrialBalanceJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?as_of=2026-10-31", fin, nil)); !base.InBase ||
+				base.Currency != "USD" || base.TotalDebit != base.TotalCredit || len(base.Rows) == 0 {
+				t.Fatalf("trial balance in base: %+v", base)
+			}
 			for _, sec := range all.Sections {
 				if one := as[server.TrialBalanceJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?as_of=2026-10-31&currency="+sec.Currency, fin, nil)); fmt.Sprint(one) != fmt.Sprint(sec) {
 					t.Fatalf("the %s section %+v differs from the %s report %+v", sec.Currency, sec, sec.Currency, one)

@@ -213,6 +213,22 @@ func openDB(ctx context.Context, cfg config, log *slog.Logger) (*store.DB, error
 		db.Close()
 		return nil, fmt.Errorf("chart of accounts: %w", err)
 	}
+	// Lines posted before the ledger kept base amounts, converted where
+	// their rates are known (a bounded number of batches per start-up).
+	for range 100 {
+		n := 0
+		err := db.InTx(ctx, func(tx *store.Tx) (err error) {
+			n, err = ledger.NewService(time.Now).ConvertPosted(ctx, tx, 1000)
+			return err
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("base amounts: %w", err)
+		}
+		if n < 1000 {
+			break
+		}
+	}
 	return db, nil
 }
 

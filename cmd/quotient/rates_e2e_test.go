@@ -167,10 +167,14 @@ func TestFinancialStatements(t *testing.T) {
 			}
 			return total
 		}
-		all := as[server.BalanceSheetsJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet", fin, nil))
+		all := as[server.BalanceSheetsJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet?basis=document", fin, nil))
 		if len(all.Statements) < 3 {
 			t.Fatalf("balance sheets for %d currencies", len(all.Statements))
 		}
+		if base := as[server.BalanceSheetJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet", fin, nil)); !base.InBase || base.Currency != "USD" || !base.Balanced {
+			t.Fatalf("the balance sheet in base: %+v", base)
+		}
+		all.Statements = append(all.Statements, as[server.BalanceSheetJSON](t, a.must(200, "GET", "/api/v1/reports/balance-sheet", fin, nil)))
 		for _, bs := range all.Statements {
 			if !bs.Balanced || !dec(bs.TotalAssets).Equal(dec(bs.TotalLiabilitiesAndEquity)) || len(bs.Sections) != 3 {
 				t.Fatalf("%s balance sheet does not balance: %+v", bs.Currency, bs)
@@ -287,7 +291,11 @@ func TestFinancialStatements(t *testing.T) {
 				}
 			}
 		}
-		bpdf := a.must(200, "GET", "/api/v1/reports/balance-sheet", fin, nil, "Accept", "application/pdf")
+		bpdf := a.must(200, "GET", "/api/v1/reports/balance-sheet?basis=document", fin, nil, "Accept", "application/pdf")
+		if text, ok := pdfText(t, a.must(200, "GET", "/api/v1/reports/balance-sheet", fin, nil, "Accept", "application/pdf").body); ok &&
+			!strings.Contains(text, "In USD, the base currency") {
+			t.Fatalf("the balance sheet's PDF in base:\n%s", text)
+		}
 		if text, ok := pdfText(t, bpdf.body); ok {
 			for _, want := range []string{"BALANCE SHEET", "Total Assets", "Total liabilities and equity", "In USD", "In EUR", "In JPY"} {
 				if !strings.Contains(text, want) {
@@ -325,6 +333,7 @@ func TestYearEndClose(t *testing.T) {
 		dec := func(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 		year := time.Now().Year() - 1
 		y := fmt.Sprint(year)
+		seedRates(t, a, fin, "2000-01-01", "EUR", "1.08", "JPY", "0.0067")
 		post := func(cur, date string, lines ...map[string]any) {
 			a.must(201, "POST", "/api/v1/ledger/entries", fin, map[string]any{"date": date, "memo": "last year's trading", "currency": cur, "lines": lines})
 		}
@@ -390,4 +399,14 @@ func TestYearEndClose(t *testing.T) {
 			t.Fatalf("closing again: %d entries now, %d answered, %d at first", n, len(again.Entries), len(closed.Entries))
 		}
 	})
+}
+
+// seedRates records rates into the base currency dated from, one pair
+// after another ("JPY", "0.0067", "EUR", "1.08"), for tests that post in
+// other currencies.
+func seedRates(t testing.TB, a *instance, fin, from string, pairs ...string) {
+	t.Helper()
+	for i := 0; i+1 < len(pairs); i += 2 {
+		a.must(201, "POST", "/api/v1/exchange-rates", fin, map[string]any{"date": from, "currency": pairs[i], "rate": pairs[i+1]})
+	}
 }

@@ -292,6 +292,7 @@ func TestReportsWithoutACurrency(t *testing.T) {
 		fin := tm.finance
 		svc := f.product(t, a, tm, map[string]any{"sku": "SETUP", "name": "Setup", "family": "services", "kind": "service"}, "500")
 		usd := f.acc
+		seedRates(t, a, fin, "2000-01-01", "JPY", "0.0067")
 		a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, svc, "1")+"/convert", tm.rep, nil)
 		yen := as[server.PriceBookJSON](t, a.must(201, "POST", "/api/v1/price-books", tm.admin, map[string]any{"name": "JPY", "currency": "JPY", "is_default": true})).ID
 		a.must(201, "POST", "/api/v1/price-books/"+yen+"/entries", tm.admin, map[string]any{"product_id": svc, "unit_price": "70000"})
@@ -306,7 +307,7 @@ func TestReportsWithoutACurrency(t *testing.T) {
 		if one := as[server.AgingJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging?currency=USD", fin, nil)); one.Total.Total != "500.00" {
 			t.Fatalf("aging of USD: %+v", one)
 		}
-		tb := as[server.TrialBalanceReportJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance", fin, nil))
+		tb := as[server.TrialBalanceReportJSON](t, a.must(200, "GET", "/api/v1/reports/trial-balance?basis=document", fin, nil))
 		if len(tb.Sections) != 2 || tb.Sections[0].Currency != "JPY" || tb.Sections[1].Currency != "USD" || !tb.Sections[0].Balanced || !tb.Sections[1].Balanced {
 			t.Fatalf("trial balance of every currency: %+v", tb)
 		}
