@@ -24,21 +24,21 @@ const (
 
 // Invoice is a posted invoice. Amounts are in the currency's minor units.
 type Invoice struct {
-	ID             string
-	Number         string // INV-YYYY-NNNNNN, gapless within the year
-	OrderID        string
-	AccountID      string
-	Currency       string
-	Status         string
-	IssueDate      quotient.Date
-	DueDate        quotient.Date
-	PaymentTerms   string
-	DiscountPct    decimal.Decimal
-	DiscountUntil  quotient.Date
-	Net            int64
-	Tax            int64
-	Total          int64
-	AmountDue      int64
+	ID            string
+	Number        string // INV-YYYY-NNNNNN, gapless within the year
+	OrderID       string
+	AccountID     string
+	Currency      string
+	Status        string
+	IssueDate     quotient.Date
+	DueDate       quotient.Date
+	PaymentTerms  string
+	DiscountPct   decimal.Decimal
+	DiscountUntil quotient.Date
+	Net           int64
+	Tax           int64
+	Total         int64
+	AmountDue     int64
 	// BaseDue is what of the receivable is open in minor units of the
 	// base currency, at the rate the invoice was booked at; -1 for an
 	// invoice posted before the ledger kept base amounts.

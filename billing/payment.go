@@ -32,11 +32,11 @@ type Payment struct {
 // Allocation is part of a payment applied to an invoice, with the
 // early-payment discount it earned.
 type Allocation struct {
-	ID             string
-	PaymentID      string
-	InvoiceID      string
-	Amount         int64
-	Discount       int64
+	ID        string
+	PaymentID string
+	InvoiceID string
+	Amount    int64
+	Discount  int64
 	// Base is what the allocation clears of the invoice's base amount due
 	// (Invoice.clears); due is the amount due it was computed against.
 	Base, due      int64
