@@ -98,12 +98,12 @@ type StatementQuery struct {
 	From, To            quotient.Date
 }
 
-// ARAgingAll ages the open receivables of every currency invoices were
-// issued in, one aging each (in currency order); a currency named gives
-// that one only.
-func (a *App) ARAgingAll(ctx context.Context, currency string, asOf quotient.Date) ([]billing.Aging, error) {
+// ARAgingAll ages the open receivables in base, or of every currency
+// invoices were issued in (basis document), one aging each in currency
+// order; a currency named gives that one only.
+func (a *App) ARAgingAll(ctx context.Context, currency, basis string, asOf quotient.Date) ([]billing.Aging, error) {
 	return read(ctx, a, func(tx Tx) ([]billing.Aging, error) {
-		return eachCurrency(ctx, currency, tx.InvoiceCurrencies, func(c string) (billing.Aging, error) {
+		return eachBasis(ctx, currency, basis, tx.InvoiceCurrencies, func(c string) (billing.Aging, error) {
 			return a.billing.AgingReport(ctx, tx, c, asOf)
 		})
 	})

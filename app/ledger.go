@@ -104,11 +104,16 @@ const (
 // base (basis base or empty) or in every currency the journal holds
 // (basis document), one each.
 func eachView[T any](ctx context.Context, tx Tx, currency, basis string, report func(string) (T, error)) ([]T, error) {
+	return eachBasis(ctx, currency, basis, tx.LedgerCurrencies, report)
+}
+
+// eachBasis is eachView over the currencies held says there are.
+func eachBasis[T any](ctx context.Context, currency, basis string, held func(context.Context) ([]string, error), report func(string) (T, error)) ([]T, error) {
 	switch {
 	case currency != "":
-		return eachCurrency(ctx, currency, tx.LedgerCurrencies, report)
+		return eachCurrency(ctx, currency, held, report)
 	case basis == BasisDocument:
-		return eachCurrency(ctx, "", tx.LedgerCurrencies, report)
+		return eachCurrency(ctx, "", held, report)
 	case basis == "" || basis == BasisBase:
 		r, err := report("")
 		return []T{r}, err
@@ -276,4 +281,28 @@ func (a *App) BalanceSheetPDF(ctx context.Context, currency, basis string, asOf 
 // no currency yet and none was named.
 func noStatements() error {
 	return quotient.FieldErrorf(quotient.Unprocessable, "currency", "the journal holds no entries yet; name a currency to print an empty statement")
+}
+
+// Revalue revalues the open foreign-currency receivables at a month's end
+// and reverses it on the first of the next (finance, admins); again
+// posts nothing more.
+func (a *App) Revalue(ctx context.Context, period string) ([]ledger.Revalued, error) {
+	return change(ctx, a, func(tx Tx) ([]ledger.Revalued, error) {
+		curs, err := tx.LedgerCurrencies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return a.ledger.Revalue(ctx, tx, period, curs)
+	})
+}
+
+// Revaluations is what revaluing a month's receivables posts, or posted.
+func (a *App) Revaluations(ctx context.Context, period string) ([]ledger.Revalued, error) {
+	return read(ctx, a, func(tx Tx) ([]ledger.Revalued, error) {
+		curs, err := tx.LedgerCurrencies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return a.ledger.Revaluations(ctx, tx, period, curs)
+	})
 }

@@ -20,6 +20,9 @@ type OpenItem struct {
 	AccountName string
 	DueDate     quotient.Date
 	Open        int64
+	// Total is the invoice's total; BaseTotal its receivable in base as
+	// booked (-1 when posted before base amounts were kept).
+	Total, BaseTotal int64
 }
 
 // AgingStore is what the aging needs.
@@ -31,6 +34,8 @@ type AgingStore interface {
 	// deducted); fully paid ones are left out. accountID, when not empty,
 	// keeps one account's.
 	OpenItems(ctx context.Context, currency string, asOf quotient.Date, accountID string) ([]OpenItem, error)
+	// InvoiceCurrencies lists the currencies invoices were issued in.
+	InvoiceCurrencies(ctx context.Context) ([]string, error)
 }
 
 // AgingRow is an account's (or the total's) open amounts per bucket.
@@ -45,6 +50,7 @@ type AgingRow struct {
 type Aging struct {
 	AsOf     quotient.Date
 	Currency string
+	InBase   bool // every currency's invoices at their booked base amounts
 	Accounts []AgingRow
 	Total    AgingRow
 }
@@ -72,7 +78,9 @@ func (r *AgingRow) add(it OpenItem, day quotient.Date) int {
 }
 
 // AgingReport ages the open receivables of a currency on a date (today when
-// zero) by days past due, per account and in total.
+// zero) by days past due, per account and in total. With no currency it
+// ages every currency's in base: each invoice's open amount at the rate it
+// was booked at (its share of the receivable's base amount).
 func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency string, asOf quotient.Date) (Aging, error) {
 	if err := RequireReceivablesReader(ctx); err != nil {
 		return Aging{}, err
@@ -83,14 +91,22 @@ func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency strin
 	if asOf.Year() < 1900 {
 		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "as_of", "must be in 1900 or later")
 	}
-	if _, ok := quotient.LookupCurrency(currency); !ok {
-		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "currency", "name the currency, e.g. currency=USD")
-	}
-	items, err := st.OpenItems(ctx, currency, asOf, "")
-	if err != nil {
-		return Aging{}, err
-	}
 	out := Aging{AsOf: asOf, Currency: currency}
+	var items []OpenItem
+	if currency == "" {
+		var err error
+		if out.Currency, items, err = openInBase(ctx, st, asOf); err != nil {
+			return Aging{}, err
+		}
+		out.InBase = true
+	} else if _, ok := quotient.LookupCurrency(currency); !ok {
+		return Aging{}, quotient.FieldErrorf(quotient.Invalid, "currency", "name a currency such as EUR, or none to age every currency in base")
+	} else {
+		var err error
+		if items, err = st.OpenItems(ctx, currency, asOf, ""); err != nil {
+			return Aging{}, err
+		}
+	}
 	rows := map[string]*AgingRow{}
 	for _, it := range items {
 		r := rows[it.AccountID]
@@ -112,6 +128,36 @@ func (s *Service) AgingReport(ctx context.Context, st AgingStore, currency strin
 		return out.Accounts[i].AccountID < out.Accounts[j].AccountID
 	})
 	return out, nil
+}
+
+// openInBase is every currency's open items on a date with their open
+// amounts in base, and the base currency.
+func openInBase(ctx context.Context, st AgingStore, asOf quotient.Date) (string, []OpenItem, error) {
+	base, err := st.BaseCurrency(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	curs, err := st.InvoiceCurrencies(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	var out []OpenItem
+	for _, cur := range curs {
+		items, err := st.OpenItems(ctx, cur, asOf, "")
+		if err != nil {
+			return "", nil, err
+		}
+		for _, it := range items {
+			if it.BaseTotal < 0 {
+				return "", nil, quotient.FieldErrorf(quotient.Unprocessable, "currency",
+					"invoice %s was posted before base amounts were kept and has none yet; enter the %s to %s rate of its date, or age it in %s (currency=%s)",
+					it.Number, cur, base, cur, cur)
+			}
+			it.Open = ledger.Share(it.BaseTotal, it.Open, it.Total)
+			out = append(out, it)
+		}
+	}
+	return base, out, nil
 }
 
 // Reconciliation is, for a currency on a date, the AR aging's total beside

@@ -88,6 +88,7 @@ func (s *Service) make(ctx context.Context, st Store, b Books, in EntryInput, ac
 	if err := b.convert(ctx, st, &e, fixed, in.ExchangeAccount, in.Currency); err != nil {
 		return Entry{}, err
 	}
+	e.Base = b.base
 	return e, nil
 }
 

@@ -101,6 +101,7 @@ type Entry struct {
 	PostedBy   string
 	CreatedAt  time.Time
 	Lines      []Line
+	Base       string // the base currency of the lines' base amounts
 }
 
 // Period is a month of the ledger.

@@ -367,9 +367,9 @@ func mirror(code string, d, bd int64) []LineInput {
 		l.Debit = -d
 	}
 	switch {
-	case bd > 0 && d >= 0:
+	case bd > 0 && d > 0:
 		l.BaseCredit, bd = bd, 0
-	case bd < 0 && d <= 0:
+	case bd < 0 && d < 0:
 		l.BaseDebit, bd = -bd, 0
 	}
 	if d != 0 {

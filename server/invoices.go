@@ -125,6 +125,7 @@ type AgingRowJSON struct {
 type AgingJSON struct {
 	AsOf     string         `json:"as_of" format:"date"`
 	Currency string         `json:"currency"`
+	InBase   bool           `json:"in_base"`
 	Accounts []AgingRowJSON `json:"accounts"`
 	Total    AgingRowJSON   `json:"total"`
 }
@@ -137,7 +138,7 @@ func agingRowJSON(r billing.AgingRow, c quotient.Currency) AgingRowJSON {
 
 func (s *Server) arAging() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, "as_of", "currency")
+		_, f, err := parseList(c, "as_of", "currency", "basis")
 		if err != nil {
 			return err
 		}
@@ -145,7 +146,7 @@ func (s *Server) arAging() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ags, err := s.app.ARAgingAll(c.UserContext(), f["currency"], d[0])
+		ags, err := s.app.ARAgingAll(c.UserContext(), f["currency"], f["basis"], d[0])
 		if err != nil {
 			return err
 		}
@@ -153,8 +154,8 @@ func (s *Server) arAging() fiber.Handler {
 		if asOf.IsZero() {
 			asOf = s.app.Today()
 		}
-		return sendReport(c, report[AgingJSON]{named: f["currency"], sections: mapSlice(ags, agingJSON),
-			csvName:  "ar-aging-" + csvCurrency(f["currency"]) + "-" + asOf.String(),
+		return sendReport(c, report[AgingJSON]{named: single(f), sections: mapSlice(ags, agingJSON),
+			csvName:  "ar-aging-" + csvView(f) + "-" + asOf.String(),
 			header:   []string{"account_id", "account_name", "current", "1_30", "31_60", "61_90", "over_90", "total"},
 			currency: func(a AgingJSON) string { return a.Currency },
 			wrap:     func(s []AgingJSON) any { return AgingReportJSON{AsOf: asOf.String(), Sections: s} },
@@ -174,7 +175,7 @@ func (s *Server) arAging() fiber.Handler {
 
 func agingJSON(ag billing.Aging) AgingJSON {
 	cur, _ := quotient.LookupCurrency(ag.Currency)
-	out := AgingJSON{AsOf: ag.AsOf.String(), Currency: ag.Currency, Accounts: []AgingRowJSON{}, Total: agingRowJSON(ag.Total, cur)}
+	out := AgingJSON{AsOf: ag.AsOf.String(), Currency: ag.Currency, InBase: ag.InBase, Accounts: []AgingRowJSON{}, Total: agingRowJSON(ag.Total, cur)}
 	for _, r := range ag.Accounts {
 		out.Accounts = append(out.Accounts, agingRowJSON(r, cur))
 	}

@@ -58,13 +58,18 @@ func (r LedgerAccountRequest) patch() (ledger.AccountPatch, error) {
 }
 
 // JournalLineJSON is one side of an entry. Exactly one of debit and credit
-// is non-zero.
+// is non-zero, but on a line of an exchange difference, which moves the
+// base amount only; base_debit and base_credit are the line in the base
+// currency (base_currency) at the rate of the entry's date.
 type JournalLineJSON struct {
-	AccountCode string `json:"account_code"`
-	Currency    string `json:"currency"`
-	Debit       string `json:"debit" format:"decimal"`
-	Credit      string `json:"credit" format:"decimal"`
-	Memo        string `json:"memo"`
+	AccountCode  string `json:"account_code"`
+	Currency     string `json:"currency"`
+	Debit        string `json:"debit" format:"decimal"`
+	Credit       string `json:"credit" format:"decimal"`
+	BaseCurrency string `json:"base_currency"`
+	BaseDebit    string `json:"base_debit" format:"decimal"`
+	BaseCredit   string `json:"base_credit" format:"decimal"`
+	Memo         string `json:"memo"`
 }
 
 // JournalEntryJSON is a posted entry.
@@ -88,7 +93,8 @@ func journalEntryJSON(e ledger.Entry) JournalEntryJSON {
 		Lines: []JournalLineJSON{}}
 	for _, l := range e.Lines {
 		out.Lines = append(out.Lines, JournalLineJSON{AccountCode: l.AccountCode, Currency: l.Currency, Debit: fmtMinor(l.Debit, l.Currency),
-			Credit: fmtMinor(l.Credit, l.Currency), Memo: l.Memo})
+			Credit: fmtMinor(l.Credit, l.Currency), BaseCurrency: e.Base, BaseDebit: fmtMinor(l.BaseDebit, e.Base), BaseCredit: fmtMinor(l.BaseCredit, e.Base),
+			Memo: l.Memo})
 	}
 	return out
 }

@@ -107,7 +107,11 @@ func comparativesJSON(comps []ledger.Comparative) []ComparativeJSON {
 	return out
 }
 
-func statementSections(cur quotient.Currency, secs []ledger.StatementSection, from, to quotient.Date, comps []ledger.Comparative) []StatementSectionJSON {
+func statementSections(cur quotient.Currency, inBase bool, secs []ledger.StatementSection, from, to quotient.Date, comps []ledger.Comparative) []StatementSectionJSON {
+	view := "currency=" + cur.Code + "&"
+	if inBase {
+		view = ""
+	}
 	out := make([]StatementSectionJSON, len(secs))
 	for i, s := range secs {
 		sj := StatementSectionJSON{Name: s.Name, Type: string(s.Type), Rows: []StatementRowJSON{}, Total: cur.Format(s.Total),
@@ -115,7 +119,7 @@ func statementSections(cur quotient.Currency, secs []ledger.StatementSection, fr
 		for _, r := range s.Rows {
 			row := StatementRowJSON{AccountCode: r.Account.Code, Name: r.Account.Name, Amount: cur.Format(r.Amount), Compared: compared(cur, comps, r.Compare)}
 			if r.Account.Code != "" {
-				row.Ledger = v1 + "/ledger/accounts/" + r.Account.Code + "/ledger?currency=" + cur.Code + "&to=" + to.String()
+				row.Ledger = v1 + "/ledger/accounts/" + r.Account.Code + "/ledger?" + view + "to=" + to.String()
 				if !from.IsZero() {
 					row.Ledger += "&from=" + from.String()
 				}
@@ -130,13 +134,13 @@ func statementSections(cur quotient.Currency, secs []ledger.StatementSection, fr
 func incomeStatementJSON(is ledger.IncomeStatement) IncomeStatementJSON {
 	cur, _ := quotient.LookupCurrency(is.Currency)
 	return IncomeStatementJSON{Currency: is.Currency, InBase: is.InBase, From: is.From.String(), To: is.To.String(),
-		Sections: statementSections(cur, is.Sections, is.From, is.To, is.Comparatives), NetIncome: cur.Format(is.NetIncome),
+		Sections: statementSections(cur, is.InBase, is.Sections, is.From, is.To, is.Comparatives), NetIncome: cur.Format(is.NetIncome),
 		Comparatives: comparativesJSON(is.Comparatives), NetIncomeCompared: compared(cur, is.Comparatives, is.NetIncomeCompare)}
 }
 
 func balanceSheetJSON(bs ledger.BalanceSheet) BalanceSheetJSON {
 	cur, _ := quotient.LookupCurrency(bs.Currency)
-	return BalanceSheetJSON{Currency: bs.Currency, InBase: bs.InBase, AsOf: bs.AsOf.String(), Sections: statementSections(cur, bs.Sections, quotient.Date{}, bs.AsOf, bs.Comparatives),
+	return BalanceSheetJSON{Currency: bs.Currency, InBase: bs.InBase, AsOf: bs.AsOf.String(), Sections: statementSections(cur, bs.InBase, bs.Sections, quotient.Date{}, bs.AsOf, bs.Comparatives),
 		Comparatives: comparativesJSON(bs.Comparatives),
 		TotalAssets:  cur.Format(bs.TotalAssets), TotalLiabilities: cur.Format(bs.TotalLiabilities), TotalEquity: cur.Format(bs.TotalEquity),
 		TotalLiabilitiesAndEquity: cur.Format(bs.TotalLiabilities.Add(bs.TotalEquity)), CurrentEarnings: cur.Format(bs.CurrentEarnings), Balanced: bs.Balanced}

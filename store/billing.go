@@ -280,8 +280,11 @@ func (t *Tx) OpenItems(ctx context.Context, currency string, asOf quotient.Date,
 		Name      string        `db:"name"`
 		DueDate   quotient.Date `db:"due_date"`
 		Open      int64         `db:"open"`
+		Total     int64         `db:"total_minor"`
+		BaseTotal *int64        `db:"base_total"`
 	}
-	if err := t.sel(ctx, &rows, `SELECT i.id, i.number, i.account_id, a.name, i.due_date, i.total_minor - COALESCE(p.paid, 0) AS open
+	if err := t.sel(ctx, &rows, `SELECT i.id, i.number, i.account_id, a.name, i.due_date, i.total_minor - COALESCE(p.paid, 0) AS open, i.total_minor,
+		(SELECT SUM(l.base_debit_minor) - SUM(l.base_credit_minor) FROM journal_lines l WHERE l.entry_id = i.journal_entry_id AND l.account_code = '1100') AS base_total
 		FROM invoices i JOIN accounts a ON a.id = i.account_id
 		LEFT JOIN (SELECT invoice_id, SUM(amount) AS paid FROM (
 				SELECT invoice_id, amount_minor + discount_minor AS amount FROM payment_allocations WHERE applied_on <= ?
@@ -292,7 +295,11 @@ func (t *Tx) OpenItems(ctx context.Context, currency string, asOf quotient.Date,
 	}
 	out := make([]billing.OpenItem, len(rows))
 	for i, r := range rows {
-		out[i] = billing.OpenItem{InvoiceID: r.ID, Number: r.Number, AccountID: r.AccountID, AccountName: r.Name, DueDate: r.DueDate, Open: r.Open}
+		out[i] = billing.OpenItem{InvoiceID: r.ID, Number: r.Number, AccountID: r.AccountID, AccountName: r.Name, DueDate: r.DueDate, Open: r.Open,
+			Total: r.Total, BaseTotal: -1}
+		if r.BaseTotal != nil {
+			out[i].BaseTotal = *r.BaseTotal
+		}
 	}
 	return out, nil
 }

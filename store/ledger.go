@@ -155,6 +155,13 @@ func (t *Tx) withLines(ctx context.Context, es []ledger.Entry) ([]ledger.Entry, 
 	if err := t.sel(ctx, &rows, q, args...); err != nil {
 		return nil, err
 	}
+	base, err := t.BaseCurrency(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range es {
+		es[i].Base = base
+	}
 	for _, r := range rows {
 		i := at[r.EntryID]
 		es[i].Lines = append(es[i].Lines, r.line())

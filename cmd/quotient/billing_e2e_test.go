@@ -204,7 +204,7 @@ func TestInvoicingFromOrdersPostsToTheLedger(t *testing.T) {
 			if !strings.HasPrefix(string(csv.body), "account_id,account_name,current,1_30,31_60,61_90,over_90,total\n") || !strings.Contains(string(csv.body), ",Total,"+open4) {
 				t.Fatalf("aging CSV: %s", csv.body)
 			}
-			if all := as[server.AgingReportJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging", fin, nil)); len(all.Sections) != 1 || all.Sections[0].Currency != "USD" { // only USD was invoiced so far
+			if all := as[server.AgingReportJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging?basis=document", fin, nil)); len(all.Sections) != 1 || all.Sections[0].Currency != "USD" { // only USD was invoiced so far
 				t.Fatalf("aging of every currency: %+v", all)
 			}
 		})

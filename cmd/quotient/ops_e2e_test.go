@@ -162,7 +162,11 @@ func TestDemoCompany(t *testing.T) {
 		// full and in part and held for credit, reminders and commission
 		// paid; and the books check out.
 		fin := toks["sofia.lindqvist@northwind.example"]
-		aging := as[server.AgingReportJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging", fin, nil))
+		aging := as[server.AgingReportJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging?basis=document", fin, nil))
+		if base := as[server.AgingJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging", fin, nil)); !base.InBase || base.Currency != "USD" ||
+			!dec(t, base.Total.Total).IsPositive() {
+			t.Fatalf("the demo's aging in base: %+v", base)
+		}
 		overdue := false
 		for _, s := range aging.Sections {
 			overdue = overdue || dec(t, s.Total.Total).GreaterThan(dec(t, s.Total.Current))

@@ -299,7 +299,10 @@ func TestReportsWithoutACurrency(t *testing.T) {
 		f.acc = as[server.AccountJSON](t, a.must(201, "POST", "/api/v1/accounts", tm.rep, map[string]any{"name": "東京株式会社", "currency": "JPY"})).ID
 		a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, svc, "1")+"/convert", tm.rep, nil)
 
-		aging := as[server.AgingReportJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging", fin, nil))
+		aging := as[server.AgingReportJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging?basis=document", fin, nil))
+		if base := as[server.AgingJSON](t, a.must(200, "GET", "/api/v1/reports/ar-aging", fin, nil)); !base.InBase || base.Total.Total != "969.00" {
+			t.Fatalf("aging in base (¥70,000 at 0.0067 and $500): %+v", base)
+		}
 		if len(aging.Sections) != 2 || aging.Sections[0].Currency != "JPY" || aging.Sections[0].Total.Total != "70000" ||
 			aging.Sections[1].Currency != "USD" || aging.Sections[1].Total.Total != "500.00" {
 			t.Fatalf("aging of every currency: %+v", aging)
@@ -311,7 +314,7 @@ func TestReportsWithoutACurrency(t *testing.T) {
 		if len(tb.Sections) != 2 || tb.Sections[0].Currency != "JPY" || tb.Sections[1].Currency != "USD" || !tb.Sections[0].Balanced || !tb.Sections[1].Balanced {
 			t.Fatalf("trial balance of every currency: %+v", tb)
 		}
-		rows := readCSV(t, a.must(200, "GET", "/api/v1/reports/ar-aging", fin, nil, "Accept", "text/csv"))
+		rows := readCSV(t, a.must(200, "GET", "/api/v1/reports/ar-aging?basis=document", fin, nil, "Accept", "text/csv"))
 		if strings.Join(rows[0], ",") != "currency,account_id,account_name,current,1_30,31_60,61_90,over_90,total" || rows[len(rows)-1][0] != "USD" {
 			t.Fatalf("aging CSV: %q", rows)
 		}
