@@ -38,6 +38,7 @@ type Tx interface {
 	billing.StatementStore
 	billing.SummaryStore
 	billing.AuditStore
+	billing.BankStore
 	commission.AccrueStore
 	commission.PerformanceStore
 	commission.KPIStore

@@ -353,3 +353,9 @@ func (s *Service) build(b Books, in EntryInput, actorID string, p *quotient.Prob
 	}
 	return e, fixed, b.openErr()
 }
+
+// Account is an account of the chart the books were read with.
+func (b Books) Account(code string) (Account, bool) {
+	a, ok := b.chart[code]
+	return a, ok
+}
