@@ -19,12 +19,6 @@ func (a *App) ImportBankStatement(ctx context.Context, in billing.StatementInput
 	}
 	r, err := change(ctx, a, func(tx Tx) (result, error) {
 		bs, created, err := a.billing.ImportStatement(ctx, tx, in)
-		if err != nil {
-			return result{}, err
-		}
-		if created {
-			bs, err = a.billing.GetStatement(ctx, tx, bs.ID)
-		}
 		return result{bs, created}, err
 	})
 	return r.bs, r.created, err

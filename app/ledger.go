@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -68,9 +69,38 @@ func (a *App) periodHistory(ctx context.Context, tx Tx, period string) (PeriodHi
 	return PeriodHistory{p, evs}, err
 }
 
-// ClosePeriod closes a month to postings (finance).
-func (a *App) ClosePeriod(ctx context.Context, period, reason string) (PeriodHistory, error) {
+// ClosePeriod closes a month to postings (finance, admins) once its close
+// checklist has no blocking item open; an admin may close over open items
+// with override and a reason, which the period's history keeps with them.
+func (a *App) ClosePeriod(ctx context.Context, period, reason string, override bool) (PeriodHistory, error) {
 	return change(ctx, a, func(tx Tx) (PeriodHistory, error) {
+		act, err := quotient.RequireActor(ctx)
+		if err != nil {
+			return PeriodHistory{}, err
+		}
+		if p, ok, err := tx.GetPeriod(ctx, period); err != nil {
+			return PeriodHistory{}, err
+		} else if !ok || p.Status != ledger.PeriodClosed {
+			c, err := a.checklist(ctx, tx, period)
+			if err != nil {
+				return PeriodHistory{}, err
+			}
+			if bl := c.Blockers(); len(bl) > 0 {
+				switch {
+				case !override:
+					return PeriodHistory{}, closeRefused(c)
+				case act.Role != quotient.RoleAdmin:
+					return PeriodHistory{}, quotient.Errorf(quotient.Forbidden, "only an admin closes a month over open items")
+				case strings.TrimSpace(reason) == "":
+					return PeriodHistory{}, quotient.FieldErrorf(quotient.Unprocessable, "reason", "say why the month closes over open items")
+				}
+				names := make([]string, len(bl))
+				for i, it := range bl {
+					names[i] = it.Name
+				}
+				reason = "closed over open items (" + strings.Join(names, ", ") + "): " + strings.TrimSpace(reason)
+			}
+		}
 		if _, err := a.ledger.ClosePeriod(ctx, tx, period, reason); err != nil {
 			return PeriodHistory{}, err
 		}

@@ -82,10 +82,10 @@ func (l BankLine) Done() bool {
 // Proposal is a payment a bank line could be: of an account, applied to
 // its open invoices, with the reason it was proposed.
 type Proposal struct {
-	AccountID   string              `json:"account_id"`
-	AccountName string              `json:"account_name"`
+	AccountID   string               `json:"account_id"`
+	AccountName string               `json:"account_name"`
 	Allocations []ProposedAllocation `json:"allocations"`
-	Reason      string              `json:"reason"`
+	Reason      string               `json:"reason"`
 }
 
 // ProposedAllocation is part of a proposal: an amount for an invoice.
@@ -101,7 +101,7 @@ type ProposedAllocation struct {
 // decimal separator ("." unless ",").
 type CSVMapping struct {
 	Date, Amount, Credit, Debit, Reference, Counterparty, Description string
-	DateFormat, Decimal                                             string
+	DateFormat, Decimal                                               string
 }
 
 // StatementInput is a bank statement to import. For CSV, Currency is
@@ -137,9 +137,9 @@ type BankStore interface {
 	// BankStatementByHash finds the statement imported from a file.
 	BankStatementByHash(ctx context.Context, accountCode, hash string) (BankStatement, bool, error)
 	InsertBankStatement(ctx context.Context, s BankStatement) error
-	// InsertBankLine stores a line unless the account has one with its key,
-	// and reports whether it did.
-	InsertBankLine(ctx context.Context, accountCode, currency string, l BankLine) (bool, error)
+	// InsertBankLines stores lines but those whose key the account has
+	// already, and reports which it stored.
+	InsertBankLines(ctx context.Context, accountCode, currency string, ls []BankLine) ([]bool, error)
 	GetBankStatement(ctx context.Context, id string) (BankStatement, error)
 	ListBankStatements(ctx context.Context, p quotient.Page) ([]BankStatement, error)
 	GetBankLine(ctx context.Context, statementID, lineID string) (BankLine, error)
@@ -218,21 +218,37 @@ func (s *Service) ImportStatement(ctx context.Context, st BankStore, in Statemen
 	if err != nil {
 		return BankStatement{}, false, err
 	}
-	for i, l := range lines {
+	for i := range lines {
+		l := &lines[i]
 		l.ID, l.StatementID, l.LineNo, l.UpdatedAt = quotient.NewID("bln"), bs.ID, i+1, now
-		m.match(&l)
-		ok, err := st.InsertBankLine(ctx, bs.AccountCode, bs.Currency, l)
+		m.match(l)
+	}
+	stored, err := st.InsertBankLines(ctx, bs.AccountCode, bs.Currency, lines)
+	if err != nil {
+		return BankStatement{}, false, err
+	}
+	for i, l := range lines {
+		if stored[i] {
+			bs.Lines = append(bs.Lines, l)
+		} else {
+			bs.Duplicates++
+		}
+	}
+	if bs.Duplicates > 0 {
+		// A line another file brought is left out; what it matched is
+		// matched again without it.
+		m, err = s.matcher(ctx, st, bs.Currency, bs.Lines)
 		if err != nil {
 			return BankStatement{}, false, err
 		}
-		if !ok {
-			m.release(l)
-			bs.Duplicates++
-			continue
+		for i := range bs.Lines {
+			m.match(&bs.Lines[i])
+			if err := st.UpdateBankLine(ctx, bs.Lines[i]); err != nil {
+				return BankStatement{}, false, err
+			}
 		}
-		bs.Lines = append(bs.Lines, l)
 	}
-	return bs, true, nil
+	return bs, true, s.ledgerClosed(ctx, st, &bs)
 }
 
 // matcher holds what a statement's lines are matched against: the
@@ -244,7 +260,7 @@ type matcher struct {
 	byNumber  map[string]OpenInvoice
 	byAmount  map[int64][]OpenInvoice
 	byAccount map[string][]OpenInvoice // oldest due first
-	names     []accountName            // longest first
+	names     map[string][]accountName // by first word, longest first
 	promised  map[string]int64         // invoice → proposed by earlier lines of this statement
 }
 
@@ -257,7 +273,7 @@ var invoiceNumberRE = regexp.MustCompile(`(?i)\bINV-\d{4}-\d{6}\b`)
 func (s *Service) matcher(ctx context.Context, st BankStore, currency string, lines []BankLine) (*matcher, error) {
 	c, _ := quotient.LookupCurrency(currency)
 	m := &matcher{currency: c, payments: map[int64][]UnmatchedPayment{}, taken: map[string]bool{}, byNumber: map[string]OpenInvoice{},
-		byAmount: map[int64][]OpenInvoice{}, byAccount: map[string][]OpenInvoice{}, promised: map[string]int64{}}
+		byAmount: map[int64][]OpenInvoice{}, byAccount: map[string][]OpenInvoice{}, names: map[string][]accountName{}, promised: map[string]int64{}}
 	if len(lines) == 0 {
 		return m, nil
 	}
@@ -289,14 +305,17 @@ func (s *Service) matcher(ctx context.Context, st BankStore, currency string, li
 		if !seen[inv.AccountID] {
 			seen[inv.AccountID] = true
 			if n := normName(inv.AccountName); len(n) >= 3 {
-				m.names = append(m.names, accountName{inv.AccountID, inv.AccountName, n})
+				first, _, _ := strings.Cut(n, " ")
+				m.names[first] = append(m.names[first], accountName{inv.AccountID, inv.AccountName, n})
 			}
 		}
 	}
 	for _, list := range m.byAccount {
 		sort.SliceStable(list, func(i, j int) bool { return list[i].DueDate.Before(list[j].DueDate) })
 	}
-	sort.SliceStable(m.names, func(i, j int) bool { return len(m.names[i].norm) > len(m.names[j].norm) })
+	for _, ns := range m.names {
+		sort.SliceStable(ns, func(i, j int) bool { return len(ns[i].norm) > len(ns[j].norm) })
+	}
 	return m, nil
 }
 
@@ -378,11 +397,7 @@ func (m *matcher) match(l *BankLine) {
 	}
 	// The customer's name in the counterparty or the text: its open
 	// invoices oldest due first (an invoice of the exact amount first).
-	hay := normName(l.Counterparty + " " + l.Description + " " + l.Reference)
-	for _, n := range m.names {
-		if !strings.Contains(" "+hay+" ", " "+n.norm+" ") {
-			continue
-		}
+	if n, ok := m.named(normName(l.Counterparty + " " + l.Description + " " + l.Reference)); ok {
 		m.propose(l, m.byName(n, l.Amount, exact))
 		return
 	}
@@ -395,6 +410,23 @@ func (m *matcher) match(l *BankLine) {
 		return
 	}
 	l.Reason = "no recorded payment, invoice number, amount or customer name matches"
+}
+
+// named is the customer whose whole name the text holds, the longest
+// when several do.
+func (m *matcher) named(hay string) (accountName, bool) {
+	words := strings.Fields(hay)
+	var best accountName
+	for i, w := range words {
+		rest := strings.Join(words[i:], " ") + " "
+		for _, n := range m.names[w] {
+			if len(n.norm) > len(best.norm) && strings.HasPrefix(rest, n.norm+" ") {
+				best = n
+				break
+			}
+		}
+	}
+	return best, best.id != ""
 }
 
 func (m *matcher) byNumbers(nums []string, amount int64) (Proposal, bool) {
@@ -458,19 +490,6 @@ func (m *matcher) propose(l *BankLine, p Proposal) {
 		m.promised[al.InvoiceID] += al.Amount
 	}
 	l.Status, l.Reason, l.Proposals = LineProposed, p.Reason, []Proposal{p}
-}
-
-// release undoes what a line that was not stored matched.
-func (m *matcher) release(l BankLine) {
-	delete(m.taken, l.PaymentID)
-	for _, p := range l.Proposals[:min(1, len(l.Proposals))] {
-		if l.Status != LineProposed {
-			break
-		}
-		for _, al := range p.Allocations {
-			m.promised[al.InvoiceID] -= al.Amount
-		}
-	}
 }
 
 func absDays(a, b quotient.Date) int {

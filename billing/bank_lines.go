@@ -213,11 +213,9 @@ func (s *Service) SplitLine(ctx context.Context, st BankStore, statementID, line
 	}
 	for i := range out {
 		m.match(&out[i])
-		if _, err := st.InsertBankLine(ctx, bs.AccountCode, bs.Currency, out[i]); err != nil {
-			return nil, err
-		}
 	}
-	return out, nil
+	_, err = st.InsertBankLines(ctx, bs.AccountCode, bs.Currency, out)
+	return out, err
 }
 
 // BankReconciliation is, for a month, how far bank reconciliation is:
@@ -259,4 +257,3 @@ func (s *Service) ReconciliationOf(ctx context.Context, st BankStore, from, to q
 	}
 	return out, nil
 }
-

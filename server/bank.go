@@ -220,7 +220,11 @@ func (s *Server) listBankStatements() fiber.Handler {
 // bankLineAction runs an action on a line and answers the statement.
 func bankLineAction[R any, T any](conv func(R) (T, error), act func(ctx context.Context, statementID, lineID string, in T) (billing.BankStatement, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		in, err := decodeWith(c, conv)
+		req, err := decodeOptional[R](c)
+		if err != nil {
+			return err
+		}
+		in, err := conv(req)
 		if err != nil {
 			return err
 		}

@@ -139,6 +139,9 @@ type ReverseRequest struct {
 // PeriodRequest says why a period is closed or reopened.
 type PeriodRequest struct {
 	Reason string `json:"reason" maxLength:"2000"`
+	// Override closes a month over open blocking items of its close
+	// checklist (admins, with a reason).
+	Override bool `json:"override"`
 }
 
 // PeriodEventJSON is a close or reopen.
@@ -301,6 +304,18 @@ func (s *Server) setPeriod(fn func(ctx context.Context, period, reason string) (
 		}
 		return commit(c, func(ctx context.Context) (app.PeriodHistory, error) {
 			return fn(ctx, c.Params("period"), req.Reason)
+		}, func(h app.PeriodHistory) response { return response{status: fiber.StatusOK, body: periodJSON(h)} })
+	}
+}
+
+func (s *Server) closePeriod() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		req, err := decodeOptional[PeriodRequest](c)
+		if err != nil {
+			return err
+		}
+		return commit(c, func(ctx context.Context) (app.PeriodHistory, error) {
+			return s.app.ClosePeriod(ctx, c.Params("period"), req.Reason, req.Override)
 		}, func(h app.PeriodHistory) response { return response{status: fiber.StatusOK, body: periodJSON(h)} })
 	}
 }

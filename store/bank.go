@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
@@ -90,18 +91,44 @@ func (t *Tx) InsertBankStatement(ctx context.Context, s billing.BankStatement) e
 	return conflictAs(err, "content", "this file was imported already")
 }
 
-// InsertBankLine stores a line unless the account has one with its key.
-func (t *Tx) InsertBankLine(ctx context.Context, accountCode, currency string, l billing.BankLine) (bool, error) {
-	n, err := t.execN(ctx, `INSERT INTO bank_lines (id, statement_id, line_no, account_code, currency, line_key, booked_on, amount_minor, reference, counterparty,
-		description, status, payment_id, confirmed, reason, proposals, split_of, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (account_code, currency, line_key) DO NOTHING`, l.ID, l.StatementID, l.LineNo, accountCode, currency, l.Key, l.BookedOn, l.Amount,
-		l.Reference, l.Counterparty, l.Description, l.Status, nullable(l.PaymentID), l.Confirmed, l.Reason, proposalsText(l.Proposals), nullable(l.SplitOf),
-		t.ts(l.UpdatedAt))
-	if err != nil || n == 1 {
-		return n == 1, err
+// InsertBankLines stores lines but those whose key the account has, in
+// batches, and reports which it stored.
+func (t *Tx) InsertBankLines(ctx context.Context, accountCode, currency string, ls []billing.BankLine) ([]bool, error) {
+	out := make([]bool, len(ls))
+	at := make(map[string]int, len(ls))
+	const batch = 200
+	dup := 0
+	for start := 0; start < len(ls); start += batch {
+		part := ls[start:min(start+batch, len(ls))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO bank_lines (id, statement_id, line_no, account_code, currency, line_key, booked_on, amount_minor, reference, counterparty,
+			description, status, payment_id, confirmed, reason, proposals, split_of, updated_at) VALUES `)
+		args := make([]any, 0, len(part)*18)
+		for i, l := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, l.ID, l.StatementID, l.LineNo, accountCode, currency, l.Key, l.BookedOn, l.Amount, l.Reference, l.Counterparty,
+				l.Description, l.Status, nullable(l.PaymentID), l.Confirmed, l.Reason, proposalsText(l.Proposals), nullable(l.SplitOf), t.ts(l.UpdatedAt))
+			at[l.ID] = start + i
+		}
+		b.WriteString(` ON CONFLICT (account_code, currency, line_key) DO NOTHING RETURNING id`)
+		var ids []string
+		if err := t.sel(ctx, &ids, b.String(), args...); err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			out[at[id]] = true
+		}
+		dup += len(part) - len(ids)
 	}
-	_, err = t.exec(ctx, `UPDATE bank_statements SET duplicates = duplicates + 1 WHERE id = ?`, l.StatementID)
-	return false, err
+	if dup > 0 && len(ls) > 0 {
+		if _, err := t.exec(ctx, `UPDATE bank_statements SET duplicates = duplicates + ? WHERE id = ?`, dup, ls[0].StatementID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // GetBankStatement loads a statement with its lines.

@@ -346,7 +346,7 @@ func TestInvoiceNumbersGaplessUnderConcurrency(t *testing.T) {
 		// the service waits uninvoiced (no number taken) until the month
 		// reopens and finance invoices it.
 		month := "/api/v1/ledger/periods/" + today.Format("2006-01")
-		a.must(200, "POST", month+"/close", tm.finance, nil)
+		a.must(200, "POST", month+"/close", tm.admin, map[string]any{"override": true, "reason": "to test a closed month"})
 		o := a.must(201, "POST", "/api/v1/quotes/"+f.approvedQuote(t, a, tm.rep, svc, "1")+"/convert", tm.rep, nil).json(t)
 		if inv := a.must(200, "GET", "/api/v1/invoices?order_id="+o["id"].(string), tm.finance, nil).list(t); len(inv) != 0 {
 			t.Fatalf("invoiced into a closed month: %v", inv)

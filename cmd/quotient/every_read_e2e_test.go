@@ -92,6 +92,10 @@ var everyRead = map[string][6]int{
 	"/reports/income-statement":                  {200, 200, 200, 403, 403, 403},
 	"/reports/balance-sheet":                     {200, 200, 200, 403, 403, 403},
 	"/exchange-rates/{id}":                       {200, 200, 200, 200, 200, 200},
+	"/bank-statements":                           {200, 200, 200, 403, 403, 403},
+	"/bank-statements/{id}":                      {404, 404, 404, 403, 403, 403}, // the demo has none
+	"/close/{period}":                            {200, 200, 200, 403, 403, 403},
+	"/ledger/periods/{period}/revaluation":       {200, 200, 200, 403, 403, 403},
 	"/exchange-rates/effective":                  {200, 200, 200, 200, 200, 200},
 	"/tax-rates/{id}":                            {200, 200, 200, 200, 200, 200},
 	"/users":                                     {200, 200, 200, 200, 200, 200},
@@ -153,6 +157,7 @@ func TestEveryReadForEveryRole(t *testing.T) {
 			"/products/{id}": product, "/rules/{rule_id}": first("/api/v1/products/"+product+"/rules", admin), "/quotes/{id}": quoteID,
 			"/tax-rates/{id}": first("/api/v1/tax-rates", admin), "/exchange-rates/{id}": first("/api/v1/exchange-rates", admin), "/users/{id}": priya, "/statements/{user_id}/{period}": priya + "/2026-11",
 			"/warehouses/{id}": first("/api/v1/warehouses", admin), "/cases/{id}": "case_none",
+			"/bank-statements/{id}": "bst_none", "/close/{period}": "2026-11",
 		}
 		query := map[string]string{"/reservations": "order_id=" + order, "/exchange-rates/effective": "currency=EUR&date=" + time.Now().Format(time.DateOnly), "/quotes/{id}/diff": "from=1&to=1",
 			"/reports/customer-statement": "account_id=" + acc, "/ledger/accounts/{code}/ledger": "currency=USD"}

@@ -193,7 +193,15 @@ func TestLedgerEntriesPeriodsAndTrialBalance(t *testing.T) {
 		})
 
 		sc.step("a closed month refuses postings dated in it; an admin reopens it with a reason", func(t *testing.T, a *instance) {
-			if p := as[server.PeriodJSON](t, a.must(200, "POST", "/api/v1/ledger/periods/2026-10/close", fin, map[string]any{"reason": "October closed"})); p.Status != "closed" || p.Period != "2026-10" {
+			// Cash moved without a bank statement, and JPY receivables were
+			// not revalued: finance cannot close; an admin may, saying why.
+			if f := a.must(409, "POST", "/api/v1/ledger/periods/2026-10/close", fin, map[string]any{"reason": "October closed"}).field(t); f != "period" {
+				t.Fatalf("closing over open items: field %q", f)
+			}
+			a.must(403, "POST", "/api/v1/ledger/periods/2026-10/close", fin, map[string]any{"reason": "October closed", "override": true})
+			a.must(422, "POST", "/api/v1/ledger/periods/2026-10/close", tm.admin, map[string]any{"override": true})
+			if p := as[server.PeriodJSON](t, a.must(200, "POST", "/api/v1/ledger/periods/2026-10/close", tm.admin, map[string]any{"reason": "October closed", "override": true})); p.Status != "closed" || p.Period != "2026-10" ||
+				!strings.Contains(p.History[0].Reason, "closed over open items (bank_reconciled): October closed") {
 				t.Fatalf("close: %+v", p)
 			}
 			a.must(200, "POST", "/api/v1/ledger/periods/2026-10/close", fin, nil)
