@@ -190,26 +190,24 @@ func (a *App) checklist(ctx context.Context, tx Tx, period string) (CloseCheckli
 	// Revaluation of foreign-currency receivables at the month's end.
 	rv := CloseItem{Name: "revaluation", Title: "Foreign-currency receivables revalued", Blocking: true, Link: "/ledger/close/" + period}
 	var rvProblems []string
-	if end.After(a.today()) {
-		rvProblems = append(rvProblems, fmt.Sprintf("%s has not ended; revalue on %s or later", period, end))
-	} else {
-		rs, err := a.ledger.Revaluations(ctx, tx, period, lcurs)
-		if err != nil && quotient.ErrorCode(err) != quotient.Unprocessable {
-			return out, err
-		}
-		if err != nil {
-			rvProblems = append(rvProblems, err.Error())
-		}
-		base, err := tx.BaseCurrency(ctx)
-		if err != nil {
-			return out, err
-		}
-		for _, r := range rs {
-			rv.Figures = append(rv.Figures, Figure{"Difference " + r.Currency, money(r.Worth-r.Booked, base)})
-			if r.Worth != r.Booked && r.Entry.ID == "" {
-				rvProblems = append(rvProblems, fmt.Sprintf("%s receivables of %s are booked at %s, worth %s at the month-end rate: revalue", r.Currency,
-					money(r.Open, r.Currency), money(r.Booked, base), money(r.Worth, base)))
-			}
+	rs, err := a.ledger.Revaluations(ctx, tx, period, lcurs)
+	switch {
+	case quotient.ErrorCode(err) == quotient.Unprocessable:
+		rvProblems = append(rvProblems, err.Error())
+	case err != nil:
+		return out, err
+	case len(rs) > 0 && end.After(a.today()):
+		rvProblems = append(rvProblems, fmt.Sprintf("%s has not ended; revalue its foreign-currency receivables on %s or later", period, end))
+	}
+	base, err := tx.BaseCurrency(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, r := range rs {
+		rv.Figures = append(rv.Figures, Figure{"Difference " + r.Currency, money(r.Worth-r.Booked, base)})
+		if r.Worth != r.Booked && r.Entry.ID == "" && !end.After(a.today()) {
+			rvProblems = append(rvProblems, fmt.Sprintf("%s receivables of %s are booked at %s, worth %s at the month-end rate: revalue", r.Currency,
+				money(r.Open, r.Currency), money(r.Booked, base), money(r.Worth, base)))
 		}
 	}
 	return out, add(rv, rvProblems, nil)

@@ -270,7 +270,7 @@ func TestAcceptanceInAClosedMonthWaitsToInvoice(t *testing.T) {
 		in := w.AccountInput("Late Closer")
 		in.InvoicingPolicy = crm.OnOrder
 		acc := w.Account(t, in)
-		Must(w.App.ClosePeriod(w.Finance, "2026-03", "month end"))(t)
+		Must(w.App.ClosePeriod(w.Finance, "2026-03", "month end", false))(t)
 		o := w.Order(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{w.Line("SVC", "1")}})
 		if n := len(invoicesOf(t, w, o.ID)); n != 0 {
 			t.Fatalf("%d invoices in a closed month", n)

@@ -91,7 +91,7 @@ func TestPostingValidatesAndStores(t *testing.T) {
 func TestClosedPeriodRefusesPostings(t *testing.T) {
 	t.Parallel()
 	Each(t, func(t *testing.T, w *World) {
-		Must(w.App.ClosePeriod(w.Finance, "2026-03", "March is done"))(t)
+		Must(w.App.ClosePeriod(w.Finance, "2026-03", "March is done", false))(t)
 		_, err := w.App.PostJournalEntry(w.Finance, manual(dr("1000", "5"), cr("4000", "5")))
 		if quotient.ErrorCode(err) != quotient.Conflict || fields(err) != "date" {
 			t.Errorf("posting into a closed month: %v, want a conflict naming date", err)
