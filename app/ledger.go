@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/document"
 	"github.com/quotient-cpq/quotient/ledger"
 )
@@ -335,4 +336,89 @@ func (a *App) Revaluations(ctx context.Context, period string) ([]ledger.Revalue
 		}
 		return a.ledger.Revaluations(ctx, tx, period, curs)
 	})
+}
+
+// DSOMonth is a month's days sales outstanding in base: receivables at
+// its end over its revenue, times its days.
+type DSOMonth struct {
+	Month      string
+	Receivable int64 // minor units of the base currency
+	Revenue    int64
+	Days       *decimal.Decimal // nil without revenue
+}
+
+// DSOTrend is days sales outstanding for each of the months months to
+// the one of to (today when zero), in base (finance, admins, managers).
+func (a *App) DSOTrend(ctx context.Context, to quotient.Date, months int) (string, []DSOMonth, error) {
+	type result struct {
+		base string
+		out  []DSOMonth
+	}
+	r, err := read(ctx, a, func(tx Tx) (result, error) {
+		if err := billing.RequireReceivablesReader(ctx); err != nil {
+			return result{}, err
+		}
+		if to.IsZero() {
+			to = a.today()
+		}
+		base, err := tx.BaseCurrency(ctx)
+		if err != nil {
+			return result{}, err
+		}
+		accs, err := tx.ListLedgerAccounts(ctx)
+		if err != nil {
+			return result{}, err
+		}
+		revenue := map[string]bool{}
+		for _, acc := range accs {
+			revenue[acc.Code] = acc.Type == ledger.Revenue
+		}
+		first := quotient.NewDate(to.Year(), to.Month(), 1).AddDate(0, 1-months, 0)
+		var out []DSOMonth
+		for m := range months {
+			from := first.AddDate(0, m, 0)
+			end := from.AddDate(0, 1, 0).AddDays(-1)
+			if end.After(to) {
+				end = to
+			}
+			if err := ledgerInBase(ctx, tx, end); err != nil {
+				return result{}, err
+			}
+			d := DSOMonth{Month: from.YearMonth()}
+			bals, err := tx.Balances(ctx, end, "")
+			if err != nil {
+				return result{}, err
+			}
+			for _, b := range bals {
+				if b.AccountCode == ledger.AccountsReceivable {
+					d.Receivable = b.Debit - b.Credit
+				}
+			}
+			moves, err := tx.BalancesBetween(ctx, from, end, "")
+			if err != nil {
+				return result{}, err
+			}
+			for _, b := range moves {
+				if revenue[b.AccountCode] {
+					d.Revenue += b.Credit - b.Debit
+				}
+			}
+			if d.Revenue > 0 {
+				days := decimal.NewFromInt(d.Receivable).Div(decimal.NewFromInt(d.Revenue)).Mul(decimal.NewFromInt(int64(end.DaysSince(from) + 1))).Round(1)
+				d.Days = &days
+			}
+			out = append(out, d)
+		}
+		return result{base, out}, nil
+	})
+	return r.base, r.out, err
+}
+
+// ledgerInBase is a 422 when lines up to to lack base amounts.
+func ledgerInBase(ctx context.Context, tx Tx, to quotient.Date) error {
+	if cur, day, ok, err := tx.Unconverted(ctx, to); err != nil || !ok {
+		return err
+	} else {
+		return quotient.FieldErrorf(quotient.Unprocessable, "currency", "lines in %s of %s have no base amount; enter the rate of that day", cur, day)
+	}
 }

@@ -138,11 +138,24 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("POST", "/quotes/:id/submit", w.session, w.csrf, w.submit)
 	add("POST", "/quotes/:id/revise", w.session, w.csrf, w.revise)
 	add("POST", "/quotes/:id/send", w.session, w.csrf, w.send)
+	add("GET", "/receivables", w.session, w.receivables)
+	add("GET", "/payments/new", w.session, w.paymentForm)
+	add("POST", "/payments", w.session, w.csrf, w.recordPayment)
+	add("GET", "/bank", w.session, w.bank)
+	add("POST", "/bank", w.session, w.csrf, w.importStatement)
+	add("GET", "/bank/:id", w.session, w.bankStatement)
+	add("POST", "/bank/:id/lines/:line/:action", w.session, w.csrf, w.lineAction)
+	add("GET", "/close", w.session, w.closeDefault)
+	add("GET", "/close/:period", w.session, w.closePage)
+	add("POST", "/close/:period/:action", w.session, w.csrf, w.closeAction)
+	add("GET", "/statements", w.session, w.statements)
+	add("GET", "/ledger/accounts/:code", w.session, w.accountLedger)
 	return w
 }
 
 // pageNames are the templates of the pages, each parsed with the layout.
-var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users", "accountform"}
+var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users", "accountform",
+	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount"}
 
 // words are a language's template helpers: t says a message of the
 // catalog, label a status or code ("partially_fulfilled") in words.
@@ -158,6 +171,8 @@ var funcs = template.FuncMap{
 	"lower": strings.ToLower,
 	"join":  strings.Join,
 	"inc":   func(n int) int { return n + 1 },
+	"finance": func(r quotient.Role) bool { return mayFinance(r) },
+	"list":    func(ss ...string) []string { return ss },
 	// pair passes a map and a key to a template: a form's errors and
 	// the field whose error it shows.
 	"pair": func(a map[string]string, b string) struct {
@@ -230,6 +245,9 @@ type page struct {
 	Admin           bool
 	Config          *configView
 	Locales         []i18n.Option
+	// Data is a finance page's own view (receivables, bank, close,
+	// statements); its template knows the type.
+	Data any
 }
 
 // T is a message of the catalog in the page's language.
