@@ -14,6 +14,7 @@ import (
 // of it start from.
 type monthBooks struct {
 	a          *instance
+	srv        stack
 	tm         team
 	clock      *fakeClock
 	f          stockFixture
@@ -27,18 +28,21 @@ type monthBooks struct {
 	baseBefore string
 }
 
-// October 2026: rates on the 1st (EUR 1.1000, JPY 0.0068), the 20th (EUR
-// 1.12345) and the 31st (EUR 1.0900, JPY 0.0066); an invoice of services
+// A month (first is its first day; October 2026 in TestFinanceMonth):
+// rates on the 1st (EUR 1.1000, JPY 0.0068), the 20th (EUR 1.12345) and
+// the last day (EUR 1.0900, JPY 0.0066); an invoice of services
 // to each customer on the 5th, 1,000.00 to each USD customer, €2,000.00
 // and ¥300,000; ten disks received at 40.00.
-func newMonthBooks(t *testing.T, db string) *monthBooks {
-	clock := &fakeClock{t: time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)}
-	a, _ := clockedServer(t, db, clock, nil)
+func newMonthBooks(t *testing.T, db string, first time.Time) *monthBooks {
+	clock := &fakeClock{t: first.Add(9 * time.Hour)}
+	a, srv := clockedServer(t, db, clock, nil)
 	tm := a.makeTeam()
-	m := &monthBooks{a: a, tm: tm, clock: clock, f: newStockFixture(t, a, tm)}
+	m := &monthBooks{a: a, srv: srv, tm: tm, clock: clock, f: newStockFixture(t, a, tm)}
 	fin := tm.finance
-	for _, r := range [][3]string{{"2026-10-01", "EUR", "1.1000"}, {"2026-10-01", "JPY", "0.0068"}, {"2026-10-20", "EUR", "1.12345"},
-		{"2026-10-31", "EUR", "1.0900"}, {"2026-10-31", "JPY", "0.0066"}} {
+	day := func(n int) string { return first.AddDate(0, 0, n-1).Format(time.DateOnly) }
+	last := first.AddDate(0, 1, -1).Format(time.DateOnly)
+	for _, r := range [][3]string{{day(1), "EUR", "1.1000"}, {day(1), "JPY", "0.0068"}, {day(20), "EUR", "1.12345"},
+		{last, "EUR", "1.0900"}, {last, "JPY", "0.0066"}} {
 		a.must(201, "POST", "/api/v1/exchange-rates", fin, map[string]any{"date": r[0], "currency": r[1], "rate": r[2]})
 	}
 	svc := m.f.product(t, a, tm, map[string]any{"sku": "SETUP", "name": "Setup", "family": "services", "kind": "service"}, "1000")
@@ -113,7 +117,7 @@ func row(secs []server.StatementSectionJSON, code string) string {
 func TestFinanceMonth(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
-		m := newMonthBooks(t, db)
+		m := newMonthBooks(t, db, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
 		a, fin := m.a, m.tm.finance
 		s := scenario{t, a}
 

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/quotient-cpq/quotient/app"
+	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/store/storetest"
+)
+
+// TestFinanceMonthInBrowser: finance closes last month in the browser on
+// the books of TestFinanceMonth (USD, EUR and JPY customers invoiced on
+// the 5th): records the EUR payment at the 20th's rate and a USD one with
+// suggested allocations, imports the USD statement as CSV and the EUR one
+// as camt.053, confirms the two matches and the proposal, posts the
+// revaluation, closes the month and reads the statements; axe-core checks
+// every finance page, and screenshots are kept.
+func TestFinanceMonthInBrowser(t *testing.T) {
+	t.Parallel()
+	chromiumPath(t)
+	storetest.Each(t, func(t *testing.T, db string) {
+		now := time.Now().UTC()
+		first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
+		period := first.Format("2006-01")
+		day := func(n int) string { return first.AddDate(0, 0, n-1).Format(time.DateOnly) }
+		m := newMonthBooks(t, db, first)
+		// From here the server's clock is the real one: the browser keeps
+		// the session cookie only while it has not expired by its clock.
+		m.clock.mu.Lock()
+		m.clock.t = time.Now().UTC()
+		m.clock.mu.Unlock()
+		link, err := m.srv.app.IssueSignInLink(app.System(context.Background()), m.tm.ids["Finance"], time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fin := newWalker(t, "finance", 1280, 900)
+		fin.do("sign in", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("signin-button")), chromedp.Click(chromedp.ID("signin-button")),
+			chromedp.WaitVisible(chromedp.ID("prove-code")))
+		secret := fin.text("#totp-secret")
+		fin.do("the second factor", chromedp.SendKeys(chromedp.ID("code"), crm.TOTPCode(secret, time.Now())), chromedp.Click(chromedp.ID("prove-code")),
+			chromedp.WaitVisible(chromedp.ID("signout")))
+
+		// Receivables: the aging in base, with its chart and table.
+		fin.do("open receivables", chromedp.Navigate(m.a.base+"/receivables"), chromedp.WaitVisible(chromedp.ID("aging-table")))
+		if total := fin.text("#ar-total"); !strings.Contains(total, "6,240.00") {
+			t.Fatalf("receivables in base: %q", total)
+		}
+		checkAccessible(t, fin.ctx, "receivables")
+		fin.shot("finance-receivables.png")
+
+		// The EUR payment, allocations suggested, at the 20th's rate.
+		pay := func(account, amount, ref string) {
+			fin.do("open the payment form", chromedp.Navigate(m.a.base+"/payments/new?account_id="+account+"&amount="+amount), chromedp.WaitVisible(chromedp.ID("record-payment")))
+			fin.do("fill it", chromedp.SetValue(chromedp.ID("received_on"), day(20)), chromedp.SendKeys(chromedp.ID("reference"), ref))
+			fin.do("record it", chromedp.Click(chromedp.ID("record-payment")), chromedp.WaitVisible(chromedp.CSS("#notice [role=status]")))
+			if msg := fin.text("#notice"); !strings.Contains(msg, "recorded and posted") {
+				t.Fatalf("recording %s: %q", ref, msg)
+			}
+		}
+		fin.do("open the payment form", chromedp.Navigate(m.a.base+"/payments/new?account_id="+m.eur+"&amount=1000.00"), chromedp.WaitVisible(chromedp.ID("record-payment")))
+		if v := get(fin, "the suggestion", chromedp.Evaluate[string](`document.querySelector('#give_`+m.invEUR.ID+`').value`)); v != "1000.00" {
+			t.Fatalf("suggested allocation: %q", v)
+		}
+		checkAccessible(t, fin.ctx, "the payment form")
+		fin.shot("finance-payment.png")
+		pay(m.eur, "1000.00", "RL-4471")
+		pay(m.usd, "1000.00", "HA-9")
+
+		// The bank: the USD statement as CSV, the EUR one as camt.053.
+		csv := "Date,Amount,Reference,Payer,Details\n" + day(20) + ",1000.00,HA-9,Hudson Analytics,Invoice payment\n" +
+			day(28) + ",1000.00,,LAKESIDE DENTAL,Payment " + m.invLake.Number + "\n"
+		fin.do("open the bank", chromedp.Navigate(m.a.base+"/bank"), chromedp.WaitVisible(chromedp.ID("import-statement")))
+		checkAccessible(t, fin.ctx, "the bank page")
+		fin.do("paste the CSV", chromedp.SetValue(chromedp.ID("content"), csv), chromedp.SetValue(chromedp.ID("format"), "csv"),
+			chromedp.SetValue(chromedp.ID("currency"), "USD"), chromedp.SetValue(chromedp.ID("opening_balance"), "0.00"),
+			chromedp.SetValue(chromedp.ID("closing_balance"), "2000.00"))
+		fin.do("import it", chromedp.Click(chromedp.ID("import-statement")), chromedp.WaitVisible(chromedp.ID("bank-lines")))
+		if msg := fin.text("#notice"); !strings.Contains(msg, "Statement imported") {
+			t.Fatalf("after the import: %q", msg)
+		}
+		lines := fin.text("#bank-lines")
+		if !strings.Contains(lines, "reference HA-9") || !strings.Contains(lines, m.invLake.Number+" of Lakeside Dental LLC") {
+			t.Fatalf("the matches: %q", lines)
+		}
+		checkAccessible(t, fin.ctx, "a bank statement")
+		fin.shot("finance-bank-statement.png")
+		// submit clicks a button and waits for the next page to say want.
+		submit := func(sel, want string) {
+			fin.do("mark the page", chromedp.Evaluate[chromedp.Void](`document.body.insertAdjacentHTML('beforeend', '<i id="old-page"></i>')`))
+			fin.do("click "+sel, chromedp.Click(chromedp.CSS(sel)), chromedp.WaitNotPresent(chromedp.ID("old-page")), chromedp.WaitVisible(chromedp.ID("signout")))
+			if msg := fin.text("#notice"); !strings.Contains(msg, want) {
+				t.Fatalf("after %s the page says %q, not %q", sel, msg, want)
+			}
+		}
+		submit("button.confirm", "Line confirmed.")
+		submit("button.confirm", "Line confirmed.")
+		fin.until("reconciled", `document.querySelector('#reconciled') !== null`)
+		camt := `<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Id>EUR-` + period + `</Id><Acct><Ccy>EUR</Ccy></Acct>` +
+			`<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>` + first.AddDate(0, 1, -1).Format(time.DateOnly) + `</Dt></Dt></Bal>` +
+			`<Ntry><Amt Ccy="EUR">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>` + day(20) + `</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>RL-4471</EndToEndId></Refs>` +
+			`<RltdPties><Dbtr><Nm>Rhein Logistik GmbH</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`
+		fin.do("open the bank again", chromedp.Navigate(m.a.base+"/bank"), chromedp.WaitVisible(chromedp.ID("import-statement")))
+		fin.do("paste the camt.053", chromedp.SetValue(chromedp.ID("content"), camt), chromedp.SetValue(chromedp.ID("format"), "camt053"))
+		fin.do("import it", chromedp.Click(chromedp.ID("import-statement")), chromedp.WaitVisible(chromedp.ID("bank-lines")))
+		submit("button.confirm", "Line confirmed.")
+		fin.until("reconciled", `document.querySelector('#reconciled') !== null`)
+
+		// The close: revalue, then close; the checklist shows each step.
+		fin.do("open the close", chromedp.Navigate(m.a.base+"/close/"+period), chromedp.WaitVisible(chromedp.ID("checklist")))
+		if cls := get(fin, "the revaluation item", chromedp.Evaluate[string](`document.querySelector('#item-revaluation').className`)); cls != "blocked" {
+			t.Fatalf("revaluation before posting it: %q", cls)
+		}
+		if cls := get(fin, "the bank item", chromedp.Evaluate[string](`document.querySelector('#item-bank_reconciled').className`)); cls != "ok" {
+			t.Fatalf("the bank item after reconciling: %q (%s)", cls, fin.text("#item-bank_reconciled"))
+		}
+		checkAccessible(t, fin.ctx, "the close checklist")
+		fin.shot("finance-close.png")
+		submit("#close-month", "cannot close")
+		submit("#revalue", "Receivables revalued")
+		fin.do("a note", chromedp.SendKeys(chromedp.ID("reason"), "closed in the browser"))
+		submit("#close-month", "is closed to postings")
+		if st := fin.text("#period-status"); !strings.Contains(st, "Closed") {
+			t.Fatalf("the month after closing: %q", st)
+		}
+
+		// The statements in base, balanced; a figure drills into its ledger.
+		fin.do("read the statements", chromedp.Navigate(m.a.base+"/statements?from="+day(1)+"&to="+first.AddDate(0, 1, -1).Format(time.DateOnly)),
+			chromedp.WaitVisible(chromedp.ID("net-income")))
+		// Revenue 6,240.00, the realized gain 23.45, the unrealized loss 70.00.
+		if ni := fin.text("#net-income"); !strings.Contains(ni, "6,193.45") || !strings.Contains(fin.text("#balanced"), "balances") {
+			t.Fatalf("net income %q, %q", ni, fin.text("#balanced"))
+		}
+		checkAccessible(t, fin.ctx, "the financial statements")
+		fin.shot("finance-statements.png")
+		fin.do("drill into receivables", chromedp.Click(chromedp.CSS(`a[href^="/ledger/accounts/1100"]`)), chromedp.WaitVisible(chromedp.ID("closing")))
+		if c := fin.text("#closing"); !strings.Contains(c, "3,070.00") {
+			t.Fatalf("the receivables ledger closes at %q", c)
+		}
+		checkAccessible(t, fin.ctx, "an account ledger")
+	})
+}
