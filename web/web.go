@@ -150,12 +150,20 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("POST", "/close/:period/:action", w.session, w.csrf, w.closeAction)
 	add("GET", "/statements", w.session, w.statements)
 	add("GET", "/ledger/accounts/:code", w.session, w.accountLedger)
+	add("GET", "/ledger", w.session, w.chart)
+	add("GET", "/ledger/trial-balance", w.session, w.trialBalance)
+	add("GET", "/ledger/entries", w.session, w.journal)
+	add("GET", "/ledger/entries/new", w.session, w.newEntry)
+	add("POST", "/ledger/entries", w.session, w.csrf, w.postEntry)
+	add("POST", "/ledger/entries/:id/reverse", w.session, w.csrf, w.reverseEntry)
+	add("GET", "/ledger/exchange-rates", w.session, w.rates)
+	add("POST", "/ledger/exchange-rates", w.session, w.csrf, w.addRate)
 	return w
 }
 
 // pageNames are the templates of the pages, each parsed with the layout.
 var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users", "accountform",
-	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount"}
+	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount", "ledger", "trialbalance", "journal", "entry", "rates"}
 
 // words are a language's template helpers: t says a message of the
 // catalog, label a status or code ("partially_fulfilled") in words.

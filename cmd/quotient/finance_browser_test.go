@@ -142,5 +142,33 @@ func TestFinanceMonthInBrowser(t *testing.T) {
 			t.Fatalf("the receivables ledger closes at %q", c)
 		}
 		checkAccessible(t, fin.ctx, "an account ledger")
+
+		// The ledger's pages: the chart, the trial balance in base, the
+		// journal with base amounts, a manual entry whose imbalance shows
+		// as one types, the exchange rates.
+		fin.do("open the ledger", chromedp.Navigate(m.a.base+"/ledger"), chromedp.WaitVisible(chromedp.ID("chart-h")))
+		checkAccessible(t, fin.ctx, "the chart of accounts")
+		fin.do("open the trial balance", chromedp.Navigate(m.a.base+"/ledger/trial-balance"), chromedp.WaitVisible(chromedp.ID("trial")))
+		if tb := fin.text("#trial"); !strings.Contains(tb, "7100") || !strings.Contains(fin.text("main"), "Debits equal credits") {
+			t.Fatalf("the trial balance: %q", tb)
+		}
+		checkAccessible(t, fin.ctx, "the trial balance")
+		fin.do("open the journal", chromedp.Navigate(m.a.base+"/ledger/entries?source_type=payment"), chromedp.WaitVisible(chromedp.CSS("main section.card")))
+		if j := fin.text("main"); !strings.Contains(j, "$1,123.45") || !strings.Contains(j, "$23.45") {
+			t.Fatalf("the EUR payment's base amounts in the journal: %q", j)
+		}
+		checkAccessible(t, fin.ctx, "the journal")
+		fin.do("open a new entry", chromedp.Navigate(m.a.base+"/ledger/entries/new"), chromedp.WaitVisible(chromedp.ID("post-entry")))
+		fin.do("a debit", chromedp.SetValue(chromedp.ID("account_0"), "5100"), chromedp.SendKeys(chromedp.ID("debit_0"), "10.00"))
+		fin.until("the imbalance shows", `document.querySelector('#imbalance').textContent.includes('Out of balance by 10.00')`)
+		checkAccessible(t, fin.ctx, "a manual entry out of balance")
+		fin.shot("finance-manual-entry.png")
+		fin.do("a credit", chromedp.SetValue(chromedp.ID("account_1"), "1000"), chromedp.SendKeys(chromedp.ID("credit_1"), "10.00"), chromedp.SendKeys(chromedp.ID("memo"), "Petty cash"))
+		fin.until("balanced", `document.querySelector('#imbalance').textContent.includes('Balanced')`)
+		submit("#post-entry", "posted")
+		fin.do("open the rates", chromedp.Navigate(m.a.base+"/ledger/exchange-rates"), chromedp.WaitVisible(chromedp.ID("rates")))
+		fin.do("a rate", chromedp.SetValue(chromedp.ID("currency"), "GBP"), chromedp.SetValue(chromedp.ID("rate"), "1.2650"))
+		submit("#add-rate", "GBP to USD")
+		checkAccessible(t, fin.ctx, "the exchange rates")
 	})
 }

@@ -83,3 +83,34 @@
     if (ev.key === "g") pending = "g";
   });
 })();
+// A manual journal entry: the debit and credit totals and their
+// difference as one types; the server checks them again on posting.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-balance]");
+  if (!form) return;
+  var cents = function (s) {
+    s = (s || "").replace(/,/g, "").trim();
+    if (s === "" || !/^\d+(\.\d+)?$/.test(s)) return s === "" ? 0 : NaN;
+    var parts = s.split(".");
+    return parseInt(parts[0], 10) * 10000 + parseInt(((parts[1] || "") + "0000").slice(0, 4), 10);
+  };
+  var show = function (n) { return (n / 10000).toFixed(2); };
+  var update = function () {
+    var dr = 0, cr = 0, bad = false;
+    form.querySelectorAll("input[data-side]").forEach(function (el) {
+      var v = cents(el.value);
+      if (isNaN(v)) { bad = true; return; }
+      if (el.getAttribute("data-side") === "debit") dr += v; else cr += v;
+    });
+    document.getElementById("total-debit").textContent = show(dr);
+    document.getElementById("total-credit").textContent = show(cr);
+    var out = document.getElementById("imbalance");
+    var say = function (k) { return form.getAttribute("data-" + k); };
+    if (bad) { out.textContent = say("nan"); out.className = "bad"; }
+    else if (dr === cr) { out.textContent = dr === 0 ? say("empty") : say("ok"); out.className = dr === 0 ? "hint" : "good"; }
+    else { out.textContent = say("off") + " " + show(Math.abs(dr - cr)) + " (" + say(dr > cr ? "more-debits" : "more-credits") + ")."; out.className = "bad"; }
+  };
+  form.addEventListener("input", update);
+  update();
+})();
