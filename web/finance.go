@@ -138,15 +138,15 @@ func (w *Web) receivables(c *fiber.Ctx) error {
 // money, and its allocation to the account's open invoices, suggested
 // oldest due first.
 type paymentView struct {
-	Accounts                                  []choice
-	AccountID, Amount, ReceivedOn, Reference  string
-	Method                                    string
-	Methods                                   []choice
-	Currency                                  string
-	Open                                      []struct{ ID, Number, Due, Open, Give string }
-	Unallocated                               string
-	Errors                                    map[string]string
-	Recorded                                  string
+	Accounts                                 []choice
+	AccountID, Amount, ReceivedOn, Reference string
+	Method                                   string
+	Methods                                  []choice
+	Currency                                 string
+	Open                                     []struct{ ID, Number, Due, Open, Give string }
+	Unallocated                              string
+	Errors                                   map[string]string
+	Recorded                                 string
 }
 
 var methodWords = map[string]string{"bank_transfer": "Bank transfer", "card": "Card", "cash": "Cash", "check": "Check", "direct_debit": "Direct debit", "other": "Other"}
@@ -279,8 +279,11 @@ func (w *Web) recordPayment(c *fiber.Ctx) error {
 
 // bankListView is the bank page: statements imported and the import form.
 type bankListView struct {
-	Statements []struct{ ID, Reference, Account, Currency, Closing, Lines, Open, Difference string; Reconciled bool }
-	Form       map[string]string
+	Statements []struct {
+		ID, Reference, Account, Currency, Closing, Lines, Open, Difference string
+		Reconciled                                                         bool
+	}
+	Form map[string]string
 }
 
 func (w *Web) bank(c *fiber.Ctx) error {
@@ -316,7 +319,10 @@ func (w *Web) bankPage(c *fiber.Ctx, p page, status int, form map[string]string)
 		if full.Closing != nil {
 			closing = minorMoney(p.Loc, *full.Closing, full.Currency) + " · " + p.Loc.Date(full.ClosingDate)
 		}
-		v.Statements = append(v.Statements, struct{ ID, Reference, Account, Currency, Closing, Lines, Open, Difference string; Reconciled bool }{
+		v.Statements = append(v.Statements, struct {
+			ID, Reference, Account, Currency, Closing, Lines, Open, Difference string
+			Reconciled                                                         bool
+		}{
 			full.ID, firstOf(full.Reference, p.T("Statement of %s", p.Loc.Date(full.ClosingDate))), full.AccountCode, full.Currency, closing,
 			fmt.Sprint(len(full.Lines)), fmt.Sprint(open), diff, full.Reconciled()})
 	}

@@ -18,8 +18,11 @@ import (
 // ledgerView is the ledger's pages: the chart, the trial balance, the
 // journal, a manual entry, the exchange rates.
 type ledgerView struct {
-	Accounts []struct{ Code, Name, Type, TypeLabel string; Active bool }
-	Trial    struct {
+	Accounts []struct {
+		Code, Name, Type, TypeLabel string
+		Active                      bool
+	}
+	Trial struct {
 		AsOf, Currency, Shown, TotalDebit, TotalCredit string
 		InBase, Balanced                               bool
 		Rows                                           []struct{ Code, Name, Debit, Credit string }
@@ -52,7 +55,10 @@ func (w *Web) chart(c *fiber.Ctx) error {
 	}
 	v := &ledgerView{}
 	for _, a := range accs {
-		v.Accounts = append(v.Accounts, struct{ Code, Name, Type, TypeLabel string; Active bool }{a.Code, a.Name, string(a.Type), p.T(typeWords[a.Type]), a.Active})
+		v.Accounts = append(v.Accounts, struct {
+			Code, Name, Type, TypeLabel string
+			Active                      bool
+		}{a.Code, a.Name, string(a.Type), p.T(typeWords[a.Type]), a.Active})
 	}
 	p.Data = v
 	return w.render(c, 200, "ledger", p)

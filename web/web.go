@@ -176,9 +176,9 @@ func words(lang i18n.Lang) template.FuncMap {
 
 // funcs are the templates' helpers.
 var funcs = template.FuncMap{
-	"lower": strings.ToLower,
-	"join":  strings.Join,
-	"inc":   func(n int) int { return n + 1 },
+	"lower":   strings.ToLower,
+	"join":    strings.Join,
+	"inc":     func(n int) int { return n + 1 },
 	"finance": func(r quotient.Role) bool { return mayFinance(r) },
 	"list":    func(ss ...string) []string { return ss },
 	// pair passes a map and a key to a template: a form's errors and
