@@ -150,6 +150,11 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("POST", "/close/:period/:action", w.session, w.csrf, w.closeAction)
 	add("GET", "/statements", w.session, w.statements)
 	add("GET", "/ledger/accounts/:code", w.session, w.accountLedger)
+	add("GET", "/invoices/:id", w.session, w.invoice)
+	add("GET", "/invoices/:id/pdf", w.session, w.invoicePDF)
+	add("POST", "/invoices/:id/credit", w.session, w.csrf, w.creditInvoice)
+	add("GET", "/receivables/holds", w.session, w.holds)
+	add("POST", "/receivables/holds/:id/release", w.session, w.csrf, w.release)
 	add("GET", "/ledger", w.session, w.chart)
 	add("GET", "/ledger/trial-balance", w.session, w.trialBalance)
 	add("GET", "/ledger/entries", w.session, w.journal)
@@ -163,7 +168,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 
 // pageNames are the templates of the pages, each parsed with the layout.
 var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users", "accountform",
-	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount", "ledger", "trialbalance", "journal", "entry", "rates"}
+	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount", "ledger", "trialbalance", "journal", "entry", "rates", "invoice", "holds"}
 
 // words are a language's template helpers: t says a message of the
 // catalog, label a status or code ("partially_fulfilled") in words.

@@ -170,5 +170,21 @@ func TestFinanceMonthInBrowser(t *testing.T) {
 		fin.do("a rate", chromedp.SetValue(chromedp.ID("currency"), "GBP"), chromedp.SetValue(chromedp.ID("rate"), "1.2650"))
 		submit("#add-rate", "GBP to USD")
 		checkAccessible(t, fin.ctx, "the exchange rates")
+
+		// An invoice's page: its PDF, payments, a credit note issued; the
+		// credit-hold queue.
+		fin.do("open the JPY invoice", chromedp.Navigate(m.a.base+"/invoices/"+m.invJPY.ID), chromedp.WaitVisible(chromedp.ID("issue-credit")))
+		if ct := get(fin, "the PDF", chromedp.Evaluate[string](`fetch('/invoices/`+m.invJPY.ID+`/pdf').then(r => r.headers.get('content-type'))`,
+			chromedp.EvalAwaitPromise)); ct != "application/pdf" {
+			t.Fatalf("the invoice's PDF: %q", ct)
+		}
+		checkAccessible(t, fin.ctx, "an invoice")
+		fin.do("a credit", chromedp.SendKeys(chromedp.ID("credit-amount"), "10000"), chromedp.SendKeys(chromedp.ID("credit-reason"), "one day of downtime"))
+		submit("#issue-credit", "issued and posted")
+		if open := fin.text("#invoice-open"); !strings.Contains(open, "290,000") {
+			t.Fatalf("open after the credit note: %q", open)
+		}
+		fin.do("open the holds", chromedp.Navigate(m.a.base+"/receivables/holds"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		checkAccessible(t, fin.ctx, "the credit holds")
 	})
 }
