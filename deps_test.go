@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"store/storetest": {},
 	"app/appdb":       {"app", "store"},
 	"app/apptest":     {"*"},
-	"web":             {"", "i18n", "catalog", "pricing", "crm", "quote", "order", "billing", "document", "app"},
+	"web":             {"", "i18n", "catalog", "pricing", "crm", "quote", "order", "ledger", "billing", "commission", "document", "app"},
 	"server":          {"", "rules", "crm", "catalog", "pricing", "quote", "document", "inventory", "order", "ledger", "billing", "commission", "outbox", "app"},
 	"cmd/quotient":    {"*"},
 }

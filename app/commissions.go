@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/commission"
@@ -117,4 +118,26 @@ func (a *App) Performance(ctx context.Context, userID, period, currency string) 
 // finance, admins).
 func (a *App) KPIs(ctx context.Context, currency string, from, to quotient.Date) (commission.KPIs, error) {
 	return read(ctx, a, func(tx Tx) (commission.KPIs, error) { return a.commission.KPIReport(ctx, tx, currency, from, to) })
+}
+
+// errPreview rolls a preview's transaction back.
+var errPreview = errors.New("app: preview rolled back")
+
+// PreviewRecalculation is what RecalculateCommission would post for a
+// month, computed in a transaction that is then rolled back (finance):
+// the differences to read before posting them.
+func (a *App) PreviewRecalculation(ctx context.Context, period, userID string) (commission.Recalculation, error) {
+	var out commission.Recalculation
+	err := a.db.InTx(ctx, func(tx Tx) error {
+		r, err := a.commission.Recalculate(ctx, tx, period, userID)
+		if err != nil {
+			return err
+		}
+		out = r
+		return errPreview
+	})
+	if errors.Is(err, errPreview) {
+		return out, nil
+	}
+	return commission.Recalculation{}, err
 }

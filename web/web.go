@@ -155,6 +155,12 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("POST", "/invoices/:id/credit", w.session, w.csrf, w.creditInvoice)
 	add("GET", "/receivables/holds", w.session, w.holds)
 	add("POST", "/receivables/holds/:id/release", w.session, w.csrf, w.release)
+	add("GET", "/commissions", w.session, w.commissions)
+	add("GET", "/commissions/payroll.csv", w.session, w.payroll)
+	add("POST", "/commissions/recalculate", w.session, w.csrf, w.recalculate)
+	add("GET", "/commissions/:user/:period", w.session, w.repStatement)
+	add("GET", "/commissions/:user/:period/pdf", w.session, w.commissionPDF)
+	add("POST", "/commissions/:user/:period/pay", w.session, w.csrf, w.payRep)
 	add("GET", "/ledger", w.session, w.chart)
 	add("GET", "/ledger/trial-balance", w.session, w.trialBalance)
 	add("GET", "/ledger/entries", w.session, w.journal)
@@ -168,7 +174,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 
 // pageNames are the templates of the pages, each parsed with the layout.
 var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users", "accountform",
-	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount", "ledger", "trialbalance", "journal", "entry", "rates", "invoice", "holds"}
+	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount", "ledger", "trialbalance", "journal", "entry", "rates", "invoice", "holds", "commissions", "commission"}
 
 // words are a language's template helpers: t says a message of the
 // catalog, label a status or code ("partially_fulfilled") in words.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
 
@@ -186,5 +187,28 @@ func TestFinanceMonthInBrowser(t *testing.T) {
 		}
 		fin.do("open the holds", chromedp.Navigate(m.a.base+"/receivables/holds"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		checkAccessible(t, fin.ctx, "the credit holds")
+
+		// Commissions: the month's reps, the recalculation's preview (no
+		// plan earned anything, so nothing differs and nothing posts), the
+		// rep's statement, the payroll CSV.
+		fin.do("open commissions", chromedp.Navigate(m.a.base+"/commissions?period="+period), chromedp.WaitVisible(chromedp.ID("preview-recalc")))
+		checkAccessible(t, fin.ctx, "the commissions")
+		submit("#preview-recalc", "nothing is posted yet")
+		if pv := fin.text("#preview"); !strings.Contains(pv, "Nothing differs") {
+			t.Fatalf("the recalculation's preview: %q", pv)
+		}
+		checkAccessible(t, fin.ctx, "a recalculation preview")
+		if n := len(page[server.CommissionLineJSON](t, m.a.must(200, "GET", "/api/v1/commissions?period="+period, fin0(m), nil))); n != 0 {
+			t.Fatalf("the preview posted %d lines", n)
+		}
+		fin.do("open the rep's statement", chromedp.Navigate(m.a.base+"/commissions/"+m.tm.ids["Rep"]+"/"+period), chromedp.WaitVisible(chromedp.ID("totals")))
+		checkAccessible(t, fin.ctx, "a commission statement")
+		if ct := get(fin, "the payroll CSV", chromedp.Evaluate[string](`fetch('/commissions/payroll.csv?period=`+period+`').then(r => r.text())`,
+			chromedp.EvalAwaitPromise)); !strings.HasPrefix(ct, "period,user_id,name,email,currency,accrued,payable,paid,clawed_back,total\n") {
+			t.Fatalf("the payroll CSV: %q", ct)
+		}
 	})
 }
+
+// fin0 is the finance user's API token of a month's books.
+func fin0(m *monthBooks) string { return m.tm.finance }
