@@ -208,10 +208,5 @@ func (w *Web) payroll(c *fiber.Ctx) error {
 
 func (w *Web) commissionPDF(c *fiber.Ctx) error {
 	f, err := w.app.CommissionStatementPDF(c.UserContext(), c.Params("user"), c.Params("period"))
-	if err != nil {
-		return w.fail(c, signedIn(c, "", ""), err)
-	}
-	c.Set(fiber.HeaderContentType, f.ContentType)
-	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+f.Name+`.pdf"`)
-	return c.Send(f.Body)
+	return w.sendPDF(c, f, err)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/i18n"
 )
@@ -349,16 +350,9 @@ func (w *Web) importStatement(c *fiber.Ctx) error {
 		form[k] = strings.TrimSpace(c.FormValue(k))
 	}
 	content := c.FormValue("content")
-	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
-		f, err := fh.Open()
-		if err != nil {
-			return w.fail(c, p, err)
-		}
-		b, err := io.ReadAll(io.LimitReader(f, 8<<20))
-		f.Close()
-		if err != nil {
-			return w.fail(c, p, err)
-		}
+	if b, ok, err := uploaded(c, "file"); err != nil {
+		return w.fail(c, p, err)
+	} else if ok {
 		content = string(b)
 	}
 	in := billing.StatementInput{AccountCode: form["account_code"], Format: form["format"], Content: content, Currency: form["currency"],
@@ -483,4 +477,31 @@ func (w *Web) lineAction(c *fiber.Ctx) error {
 		return w.fail(c, p, err)
 	}
 	return w.statementPage(c, p, 200)
+}
+
+// uploaded is the file a form uploaded in field (at most 8 MiB read), if
+// it uploaded one.
+func uploaded(c *fiber.Ctx, field string) ([]byte, bool, error) {
+	fh, err := c.FormFile(field)
+	if err != nil || fh.Size == 0 {
+		return nil, false, nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 8<<20))
+	return b, err == nil, err
+}
+
+// sendPDF answers a document to show in the browser, or the page of the
+// error that kept it.
+func (w *Web) sendPDF(c *fiber.Ctx, f app.File, err error) error {
+	if err != nil {
+		return w.fail(c, signedIn(c, "", ""), err)
+	}
+	c.Set(fiber.HeaderContentType, f.ContentType)
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+f.Name+`.pdf"`)
+	return c.Send(f.Body)
 }

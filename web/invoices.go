@@ -78,12 +78,7 @@ func (w *Web) invoiceWith(c *fiber.Ctx, p page, status int, keep *invoiceView) e
 
 func (w *Web) invoicePDF(c *fiber.Ctx) error {
 	f, err := w.app.InvoicePDF(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return w.fail(c, signedIn(c, "", ""), err)
-	}
-	c.Set(fiber.HeaderContentType, f.ContentType)
-	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+f.Name+`.pdf"`)
-	return c.Send(f.Body)
+	return w.sendPDF(c, f, err)
 }
 
 // creditInvoice issues a credit note of an amount, with its reason.

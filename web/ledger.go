@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -239,16 +238,9 @@ func (w *Web) ratesWith(c *fiber.Ctx, p page, status int, form map[string]string
 func (w *Web) addRate(c *fiber.Ctx) error {
 	p := signedIn(c, "Exchange rates", "ledger")
 	form := map[string]string{"date": c.FormValue("date"), "currency": c.FormValue("currency"), "rate": c.FormValue("rate")}
-	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
-		f, err := fh.Open()
-		if err != nil {
-			return w.fail(c, p, err)
-		}
-		b, err := io.ReadAll(io.LimitReader(f, 8<<20))
-		f.Close()
-		if err != nil {
-			return w.fail(c, p, err)
-		}
+	if b, ok, err := uploaded(c, "file"); err != nil {
+		return w.fail(c, p, err)
+	} else if ok {
 		res, err := w.app.ImportExchangeRates(c.UserContext(), bytes.NewReader(b), nil)
 		var ie *catalog.ImportError
 		msg, ok := problem(p.Loc, err)

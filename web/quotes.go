@@ -465,12 +465,7 @@ func decimalField(c *fiber.Ctx, name string, blank bool) (*decimal.Decimal, erro
 func (w *Web) quotePDF(c *fiber.Ctx) error {
 	n, _ := strconv.Atoi(c.Query("version"))
 	f, err := w.app.QuotePDF(c.UserContext(), c.Params("id"), n)
-	if err != nil {
-		return w.fail(c, signedIn(c, "", ""), err)
-	}
-	c.Set(fiber.HeaderContentType, f.ContentType)
-	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+f.Name+`.pdf"`)
-	return c.Send(f.Body)
+	return w.sendPDF(c, f, err)
 }
 
 // quoteList lists the quotes the person may read, filtered by status and
