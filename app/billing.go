@@ -202,3 +202,9 @@ func (a *App) ReconcileAR(ctx context.Context, asOf quotient.Date) (ARReconcilia
 	}
 	return out, nil
 }
+
+// NextDunning previews the reminders the next dunning run sends today
+// (finance).
+func (a *App) NextDunning(ctx context.Context) ([]billing.NextNotice, error) {
+	return read(ctx, a, func(tx Tx) ([]billing.NextNotice, error) { return a.billing.NextDunning(ctx, tx) })
+}

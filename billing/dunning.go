@@ -275,49 +275,16 @@ func (s *Service) DailyDunning(ctx context.Context, st DunningStore) (int, error
 // notice (with no recipient when the account has none). Lower levels it
 // skipped past are not sent. It returns how many notices it recorded.
 func (s *Service) Dun(ctx context.Context, st DunningStore) (int, error) {
-	levels, err := st.ListDunningLevels(ctx)
-	if err != nil {
-		return 0, err
-	}
-	active := levels[:0:0]
-	for _, l := range levels {
-		if l.Active {
-			active = append(active, l)
-		}
-	}
-	if len(active) == 0 {
-		return 0, nil
-	}
-	sort.Slice(active, func(i, j int) bool { return active[i].DaysOverdue < active[j].DaysOverdue })
 	now := s.now().UTC()
-	today := quotient.DateOf(now)
-	due, err := st.OverdueInvoices(ctx, today)
+	due, err := s.nextNotices(ctx, st, quotient.DateOf(now))
 	if err != nil {
 		return 0, err
 	}
-	emails := map[string]string{}
 	parsed := map[string]*template.Template{} // each level's texts, parsed once a run
 	sent := 0
-	for _, od := range due {
+	for _, nn := range due {
+		od, level, days, to := nn.Overdue, &nn.Level, nn.Days, nn.To
 		inv := od.Invoice
-		days := today.DaysSince(inv.DueDate)
-		var level *DunningLevel
-		for i := range active {
-			if active[i].DaysOverdue <= days {
-				level = &active[i]
-			}
-		}
-		if level == nil || level.Level <= od.LastLevel {
-			continue
-		}
-		to, ok := emails[inv.AccountID]
-		if !ok {
-			var err error
-			if to, err = st.DunningEmail(ctx, inv.AccountID); err != nil {
-				return sent, err
-			}
-			emails[inv.AccountID] = to
-		}
 		c, _ := quotient.LookupCurrency(inv.Currency)
 		d := DunningData{AccountName: od.Account, InvoiceNumber: inv.Number, IssueDate: inv.IssueDate.String(), DueDate: inv.DueDate.String(), DaysOverdue: days,
 			AmountDue: c.Format(c.FromMinor(inv.AmountDue)) + " " + c.Code, Total: c.Format(c.FromMinor(inv.Total)) + " " + c.Code, Level: level.Level}
@@ -352,4 +319,69 @@ func (s *Service) Dun(ctx context.Context, st DunningStore) (int, error) {
 		}
 	}
 	return sent, nil
+}
+
+// NextNotice is a reminder the next dunning run would send: the overdue
+// invoice, the level it has reached and not had yet, its days overdue,
+// and the address it goes to (empty when the account has none).
+type NextNotice struct {
+	Overdue
+	Level DunningLevel
+	Days  int
+	To    string
+}
+
+// nextNotices is what a run on today sends: each overdue invoice's highest
+// active level reached and not had yet.
+func (s *Service) nextNotices(ctx context.Context, st DunningStore, today quotient.Date) ([]NextNotice, error) {
+	levels, err := st.ListDunningLevels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	active := levels[:0:0]
+	for _, l := range levels {
+		if l.Active {
+			active = append(active, l)
+		}
+	}
+	if len(active) == 0 {
+		return nil, nil
+	}
+	sort.Slice(active, func(i, j int) bool { return active[i].DaysOverdue < active[j].DaysOverdue })
+	due, err := st.OverdueInvoices(ctx, today)
+	if err != nil {
+		return nil, err
+	}
+	emails := map[string]string{}
+	var out []NextNotice
+	for _, od := range due {
+		days := today.DaysSince(od.Invoice.DueDate)
+		var level *DunningLevel
+		for i := range active {
+			if active[i].DaysOverdue <= days {
+				level = &active[i]
+			}
+		}
+		if level == nil || level.Level <= od.LastLevel {
+			continue
+		}
+		to, ok := emails[od.Invoice.AccountID]
+		if !ok {
+			if to, err = st.DunningEmail(ctx, od.Invoice.AccountID); err != nil {
+				return nil, err
+			}
+			emails[od.Invoice.AccountID] = to
+		}
+		out = append(out, NextNotice{Overdue: od, Level: *level, Days: days, To: to})
+	}
+	return out, nil
+}
+
+// NextDunning previews the next run (finance): the reminders it would
+// send today, nothing sent.
+func (s *Service) NextDunning(ctx context.Context, st DunningStore) ([]NextNotice, error) {
+	if _, err := requireFinance(ctx, "previewing dunning"); err != nil {
+		return nil, err
+	}
+	return s.nextNotices(ctx, st, quotient.DateOf(s.now()))
 }

@@ -101,6 +101,41 @@ func (s *Server) patchDunningLevel() fiber.Handler {
 
 // runDunning sends the reminders that are due now (finance), whether or
 // not the daily run has happened.
+// NextNoticeJSON is a reminder the next dunning run sends: the invoice,
+// its days overdue, the level and the address (empty: the account has no
+// contact with one, and the notice is only recorded).
+type NextNoticeJSON struct {
+	InvoiceID   string `json:"invoice_id"`
+	Number      string `json:"number"`
+	AccountID   string `json:"account_id"`
+	AccountName string `json:"account_name"`
+	DaysOverdue int    `json:"days_overdue"`
+	Level       int    `json:"level"`
+	LevelName   string `json:"level_name"`
+	SendTo      string `json:"send_to"`
+	AmountDue   string `json:"amount_due" format:"decimal"`
+}
+
+// DunningPreviewJSON is what the next run sends.
+type DunningPreviewJSON struct {
+	Notices []NextNoticeJSON `json:"notices"`
+}
+
+func (s *Server) nextDunning() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ns, err := s.app.NextDunning(c.UserContext())
+		if err != nil {
+			return err
+		}
+		out := DunningPreviewJSON{Notices: []NextNoticeJSON{}}
+		for _, n := range ns {
+			out.Notices = append(out.Notices, NextNoticeJSON{InvoiceID: n.Invoice.ID, Number: n.Invoice.Number, AccountID: n.Invoice.AccountID, AccountName: n.Account,
+				DaysOverdue: n.Days, Level: n.Level.Level, LevelName: n.Level.Name, SendTo: n.To, AmountDue: fmtMinor(n.Invoice.AmountDue, n.Invoice.Currency)})
+		}
+		return send(c, fiber.StatusOK, 0, out)
+	}
+}
+
 func (s *Server) runDunning() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		return commit(c, func(ctx context.Context) (int, error) {

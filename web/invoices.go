@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -142,4 +143,61 @@ func (w *Web) release(c *fiber.Ctx) error {
 	}
 	p.Message = p.T("Order %s released: its stock is reserved and what its policy invoices on order is invoiced.", o.Number)
 	return w.holdsWith(c, p, 200)
+}
+
+// dunningView is the dunning page: the levels, what the next run sends.
+type dunningView struct {
+	Levels []struct {
+		Level, Name, Days string
+		Active            bool
+	}
+	Next []struct{ ID, Number, Account, Days, Level, To, Open string }
+}
+
+func (w *Web) dunning(c *fiber.Ctx) error {
+	return w.dunningWith(c, signedIn(c, "Dunning", "receivables"), 200)
+}
+
+func (w *Web) dunningWith(c *fiber.Ctx, p page, status int) error {
+	ctx := c.UserContext()
+	ls, err := w.app.DunningLevels(ctx)
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	v := &dunningView{}
+	for _, l := range ls {
+		v.Levels = append(v.Levels, struct {
+			Level, Name, Days string
+			Active            bool
+		}{fmt.Sprint(l.Level), l.Name, p.T("%d days overdue", l.DaysOverdue), l.Active})
+	}
+	next, err := w.app.NextDunning(ctx)
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	for _, n := range next {
+		to := n.To
+		if to == "" {
+			to = p.T("no contact with an e-mail address")
+		}
+		v.Next = append(v.Next, struct{ ID, Number, Account, Days, Level, To, Open string }{n.Invoice.ID, n.Invoice.Number, n.Account, fmt.Sprint(n.Days),
+			n.Level.Name, to, minorMoney(p.Loc, n.Invoice.AmountDue, n.Invoice.Currency)})
+	}
+	p.Data = v
+	return w.render(c, status, "dunning", p)
+}
+
+// runDunning sends what the preview showed.
+func (w *Web) runDunning(c *fiber.Ctx) error {
+	p := signedIn(c, "Dunning", "receivables")
+	n, err := w.app.RunDunning(c.UserContext())
+	if msg, ok := problem(p.Loc, err); ok {
+		p.Message, p.IsError = p.T("Not done: %s", msg), true
+		return w.dunningWith(c, p, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	p.Message = p.T("%d reminders recorded and queued for e-mail.", n)
+	return w.dunningWith(c, p, 200)
 }

@@ -154,6 +154,8 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("GET", "/invoices/:id/pdf", w.session, w.invoicePDF)
 	add("POST", "/invoices/:id/credit", w.session, w.csrf, w.creditInvoice)
 	add("GET", "/receivables/holds", w.session, w.holds)
+	add("GET", "/receivables/dunning", w.session, w.dunning)
+	add("POST", "/receivables/dunning", w.session, w.csrf, w.runDunning)
 	add("POST", "/receivables/holds/:id/release", w.session, w.csrf, w.release)
 	add("GET", "/commissions", w.session, w.commissions)
 	add("GET", "/commissions/payroll.csv", w.session, w.payroll)
@@ -174,7 +176,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 
 // pageNames are the templates of the pages, each parsed with the layout.
 var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users", "accountform",
-	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount", "ledger", "trialbalance", "journal", "entry", "rates", "invoice", "holds", "commissions", "commission"}
+	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount", "ledger", "trialbalance", "journal", "entry", "rates", "invoice", "holds", "commissions", "commission", "dunning"}
 
 // words are a language's template helpers: t says a message of the
 // catalog, label a status or code ("partially_fulfilled") in words.

@@ -94,7 +94,15 @@ func TestDunningSendsEachLevelOnce(t *testing.T) {
 			clock.Advance(36 * 24 * time.Hour)
 			run(t, 0) // 6 days overdue: below the first level
 			clock.Advance(24 * time.Hour)
+			next := as[server.DunningPreviewJSON](t, a.must(200, "GET", "/api/v1/dunning/next", fin, nil)).Notices
+			if len(next) != 2 || next[0].Level != 1 || next[0].DaysOverdue != 7 || next[0].SendTo+next[1].SendTo != "ap@slowpayer.example" {
+				t.Fatalf("the next run's preview: %+v", next)
+			}
+			a.must(403, "GET", "/api/v1/dunning/next", tm.rep, nil)
 			run(t, 2) // 7 days: the first level, for both invoices
+			if next := as[server.DunningPreviewJSON](t, a.must(200, "GET", "/api/v1/dunning/next", fin, nil)).Notices; len(next) != 0 {
+				t.Fatalf("the preview after the run: %+v", next)
+			}
 			run(t, 0) // once a day
 			if n := as[server.DunningRunJSON](t, a.must(200, "POST", "/api/v1/dunning/run", fin, nil)).Notices; n != 0 {
 				t.Fatalf("a manual run sent level 1 again: %d", n)

@@ -94,6 +94,7 @@ var everyRead = map[string][6]int{
 	"/exchange-rates/{id}":                       {200, 200, 200, 200, 200, 200},
 	"/bank-statements":                           {200, 200, 200, 403, 403, 403},
 	"/bank-statements/{id}":                      {404, 404, 404, 403, 403, 403}, // the demo has none
+	"/dunning/next":                              {200, 200, 403, 403, 403, 403},
 	"/close/{period}":                            {200, 200, 200, 403, 403, 403},
 	"/ledger/periods/{period}/revaluation":       {200, 200, 200, 403, 403, 403},
 	"/exchange-rates/effective":                  {200, 200, 200, 200, 200, 200},

@@ -187,6 +187,8 @@ func TestFinanceMonthInBrowser(t *testing.T) {
 		}
 		fin.do("open the holds", chromedp.Navigate(m.a.base+"/receivables/holds"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		checkAccessible(t, fin.ctx, "the credit holds")
+		fin.do("open dunning", chromedp.Navigate(m.a.base+"/receivables/dunning"), chromedp.WaitVisible(chromedp.ID("next-run")))
+		checkAccessible(t, fin.ctx, "dunning")
 
 		// Commissions: the month's reps, the recalculation's preview (no
 		// plan earned anything, so nothing differs and nothing posts), the
