@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/quotient-cpq/quotient/document"
 	"github.com/quotient-cpq/quotient/i18n"
 	"github.com/quotient-cpq/quotient/order"
+	"github.com/quotient-cpq/quotient/outbox"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 )
@@ -326,21 +329,23 @@ var statementKinds = map[string]string{billing.ItemInvoice: "Invoice", billing.I
 // CustomerStatementPDF renders a customer's statement of account: of the
 // currency asked for, or one per currency the account dealt in.
 func (a *App) CustomerStatementPDF(ctx context.Context, q StatementQuery) (File, error) {
+	return read(ctx, a, func(tx Tx) (File, error) { return a.customerStatementFile(ctx, tx, q) })
+}
+
+func (a *App) customerStatementFile(ctx context.Context, tx Tx, q StatementQuery) (File, error) {
 	type result struct {
 		sts               []billing.Statement
 		company, customer document.Party
 	}
-	r, err := read(ctx, a, func(tx Tx) (result, error) {
-		sts, err := a.statements(ctx, tx, q)
-		if err != nil {
-			return result{}, err
-		}
-		co, err := company(ctx, tx)
-		return result{sts, co, customer(sts[0].Account)}, err
-	})
+	sts, err := a.statements(ctx, tx, q)
 	if err != nil {
 		return File{}, err
 	}
+	co, err := company(ctx, tx)
+	if err != nil {
+		return File{}, err
+	}
+	r := result{sts, co, customer(sts[0].Account)}
 	docs := make([]document.Statement, len(r.sts))
 	for i, st := range r.sts {
 		cur, _ := quotient.LookupCurrency(st.Currency)
@@ -411,4 +416,62 @@ func commissionDocument(st commission.Statement, co document.Party, u crm.User, 
 			Paid: cur.FromMinor(t.Paid), ClawedBack: cur.FromMinor(t.ClawedBack), StatementSum: cur.FromMinor(t.Total)})
 	}
 	return doc
+}
+
+// StatementSent is a customer statement queued for e-mail.
+type StatementSent struct {
+	OutboxID, To string
+}
+
+// EmailCustomerStatement queues an account's statement (the PDF of
+// CustomerStatementPDF) for e-mail through the outbox (finance, admins):
+// to the address given, or the account's first contact with one.
+func (a *App) EmailCustomerStatement(ctx context.Context, q StatementQuery, to string) (StatementSent, error) {
+	return change(ctx, a, func(tx Tx) (StatementSent, error) {
+		act, err := quotient.RequireActor(ctx)
+		if err != nil {
+			return StatementSent{}, err
+		}
+		if act.Role != quotient.RoleAdmin && act.Role != quotient.RoleFinance {
+			return StatementSent{}, quotient.Errorf(quotient.Forbidden, "statements are sent by finance")
+		}
+		f, err := a.customerStatementFile(ctx, tx, q)
+		if err != nil {
+			return StatementSent{}, err
+		}
+		acc, err := tx.GetAccount(ctx, q.AccountID)
+		if err != nil {
+			return StatementSent{}, err
+		}
+		to = strings.TrimSpace(to)
+		if to == "" {
+			if to, err = tx.DunningEmail(ctx, acc.ID); err != nil {
+				return StatementSent{}, err
+			}
+		}
+		p := quotient.Problems{}
+		if to == "" {
+			p.Add("email", "the account has no contact with an e-mail address; give one")
+		} else if !strings.Contains(to, "@") || len(to) > 254 {
+			p.Add("email", "is not an e-mail address")
+		}
+		if err := p.Err(); err != nil {
+			return StatementSent{}, err
+		}
+		now := a.now().UTC()
+		sum := sha256.Sum256(f.Body)
+		sha := hex.EncodeToString(sum[:])
+		if err := tx.PutDocument(ctx, sha, f.ContentType, f.Body, now); err != nil {
+			return StatementSent{}, err
+		}
+		s, err := settings(ctx, tx)
+		if err != nil {
+			return StatementSent{}, err
+		}
+		loc := customerLocale(acc)
+		text := loc.T("Hello,\n\n") + loc.T("Please find attached your statement of account with %s.\n\nKind regards,\n%s\n", s.CompanyName, s.CompanyName)
+		msg := outbox.New(outbox.CustomerStatement, "", outbox.Email{To: to, Subject: loc.T("Statement of account from %s", s.CompanyName), Text: text,
+			Attachments: []outbox.Attachment{{Filename: f.Name + ".pdf", ContentType: f.ContentType, SHA256: sha}}}, now)
+		return StatementSent{OutboxID: msg.ID, To: to}, tx.InsertOutbox(ctx, msg)
+	})
 }

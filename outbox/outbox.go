@@ -31,6 +31,8 @@ const (
 	ApprovalDecision Kind = "approval_decision"
 	// SignIn carries a one-time link into the workspace.
 	SignIn Kind = "sign_in"
+	// CustomerStatement sends an account its statement, the PDF attached.
+	CustomerStatement Kind = "customer_statement"
 )
 
 // Message is an e-mail waiting in (or delivered from) the outbox.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -176,5 +177,41 @@ func (s *Server) arReconciliation() fiber.Handler {
 			return sendCSV(c, "ar-reconciliation-"+out.AsOf, []string{"currency", "aging_total", "ar_balance", "difference"}, rows)
 		}
 		return send(c, fiber.StatusOK, 0, out)
+	}
+}
+
+// StatementEmailRequest sends an account its statement: the period (the
+// first of to's month to today by default), one currency or all, and the
+// address (the account's first contact with one when empty).
+type StatementEmailRequest struct {
+	From     string `json:"from" format:"date"`
+	To       string `json:"to" format:"date"`
+	Currency string `json:"currency"`
+	Email    string `json:"email"`
+}
+
+// StatementEmailJSON is a statement queued for e-mail.
+type StatementEmailJSON struct {
+	OutboxID string `json:"outbox_id"`
+	Email    string `json:"email"`
+}
+
+func (s *Server) emailStatement() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		req, err := decodeOptional[StatementEmailRequest](c)
+		if err != nil {
+			return err
+		}
+		p := quotient.Problems{}
+		q := app.StatementQuery{AccountID: c.Params("id"), Currency: req.Currency, From: p.Date("from", req.From, quotient.Optional), To: p.Date("to", req.To, quotient.Optional)}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		return commit(c, func(ctx context.Context) (app.StatementSent, error) {
+			return s.app.EmailCustomerStatement(ctx, q, req.Email)
+		},
+			func(r app.StatementSent) response {
+				return response{status: fiber.StatusAccepted, body: StatementEmailJSON{OutboxID: r.OutboxID, Email: r.To}}
+			})
 	}
 }

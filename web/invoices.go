@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/app"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/order"
 )
@@ -200,4 +201,23 @@ func (w *Web) runDunning(c *fiber.Ctx) error {
 	}
 	p.Message = p.T("%d reminders recorded and queued for e-mail.", n)
 	return w.dunningWith(c, p, 200)
+}
+
+// emailStatement sends the invoice's account its statement of account.
+func (w *Web) emailStatement(c *fiber.Ctx) error {
+	p := signedIn(c, "Invoice", "receivables")
+	rec, err := w.app.Invoice(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	sent, err := w.app.EmailCustomerStatement(c.UserContext(), app.StatementQuery{AccountID: rec.Invoice.AccountID}, c.FormValue("email"))
+	if msg, ok := problem(p.Loc, err); ok {
+		p.Message, p.IsError = p.T("The statement was not sent: %s", msg), true
+		return w.invoiceWith(c, p, fiber.StatusUnprocessableEntity, nil)
+	}
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	p.Message = p.T("The statement of account goes to %s by e-mail.", sent.To)
+	return w.invoiceWith(c, p, 200, nil)
 }

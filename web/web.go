@@ -153,6 +153,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("GET", "/invoices/:id", w.session, w.invoice)
 	add("GET", "/invoices/:id/pdf", w.session, w.invoicePDF)
 	add("POST", "/invoices/:id/credit", w.session, w.csrf, w.creditInvoice)
+	add("POST", "/invoices/:id/statement", w.session, w.csrf, w.emailStatement)
 	add("GET", "/receivables/holds", w.session, w.holds)
 	add("GET", "/receivables/dunning", w.session, w.dunning)
 	add("POST", "/receivables/dunning", w.session, w.csrf, w.runDunning)

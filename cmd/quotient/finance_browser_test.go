@@ -185,6 +185,8 @@ func TestFinanceMonthInBrowser(t *testing.T) {
 		if open := fin.text("#invoice-open"); !strings.Contains(open, "290,000") {
 			t.Fatalf("open after the credit note: %q", open)
 		}
+		fin.do("an address", chromedp.SendKeys(chromedp.ID("stmt-email"), "ap@sakura.example"))
+		submit("#email-statement", "goes to ap@sakura.example")
 		fin.do("open the holds", chromedp.Navigate(m.a.base+"/receivables/holds"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		checkAccessible(t, fin.ctx, "the credit holds")
 		fin.do("open dunning", chromedp.Navigate(m.a.base+"/receivables/dunning"), chromedp.WaitVisible(chromedp.ID("next-run")))

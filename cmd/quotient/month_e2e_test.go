@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 type monthBooks struct {
 	a          *instance
 	srv        stack
+	mail       *flakySender
 	tm         team
 	clock      *fakeClock
 	f          stockFixture
@@ -35,9 +37,10 @@ type monthBooks struct {
 // and ¥300,000; ten disks received at 40.00.
 func newMonthBooks(t *testing.T, db string, first time.Time) *monthBooks {
 	clock := &fakeClock{t: first.Add(9 * time.Hour)}
-	a, srv := clockedServer(t, db, clock, nil)
+	sender := &flakySender{}
+	a, srv := clockedServer(t, db, clock, sender)
 	tm := a.makeTeam()
-	m := &monthBooks{a: a, srv: srv, tm: tm, clock: clock, f: newStockFixture(t, a, tm)}
+	m := &monthBooks{a: a, srv: srv, mail: sender, tm: tm, clock: clock, f: newStockFixture(t, a, tm)}
 	fin := tm.finance
 	day := func(n int) string { return first.AddDate(0, 0, n-1).Format(time.DateOnly) }
 	last := first.AddDate(0, 1, -1).Format(time.DateOnly)
@@ -326,6 +329,26 @@ func TestFinanceMonth(t *testing.T) {
 			}
 			if r := as[server.InvariantReportJSON](t, a.must(200, "GET", "/api/v1/admin/check", m.tm.admin, nil)); !r.OK {
 				t.Fatalf("the books do not check out: %+v", r)
+			}
+		})
+
+		s.step("a customer statement goes by e-mail with its PDF", func(t *testing.T, a *instance) {
+			path := "/api/v1/accounts/" + m.jpy + "/statement/email"
+			if f := a.must(422, "POST", path, fin, nil).field(t); f != "email" {
+				t.Fatalf("a statement to an account without an address: field %q", f)
+			}
+			a.must(403, "POST", path, m.tm.rep, map[string]any{"email": "ap@sakura.example"})
+			sent := as[server.StatementEmailJSON](t, a.must(202, "POST", path, fin, map[string]any{"email": "ap@sakura.example", "from": "2026-10-01", "to": "2026-10-31"}))
+			if sent.OutboxID == "" || sent.Email != "ap@sakura.example" {
+				t.Fatalf("queued: %+v", sent)
+			}
+			if n, err := m.srv.worker.DeliverMail(context.Background()); err != nil || n != 1 {
+				t.Fatalf("delivered %d: %v", n, err)
+			}
+			msg := m.mail.sent[len(m.mail.sent)-1]
+			if msg.To != "ap@sakura.example" || len(msg.Attachments) != 1 || !strings.HasPrefix(string(msg.Attachments[0].Body), "%PDF") ||
+				!strings.Contains(msg.Subject, "Statement of account") {
+				t.Fatalf("the statement's e-mail: %+v", msg)
 			}
 		})
 
