@@ -155,7 +155,7 @@ func (a *App) checklist(ctx context.Context, tx Tx, period string) (CloseCheckli
 	if err != nil {
 		return out, err
 	}
-	bank := CloseItem{Name: "bank_reconciled", Title: "Bank accounts reconciled", Blocking: true, Link: "/ledger/bank",
+	bank := CloseItem{Name: "bank_reconciled", Title: "Bank accounts reconciled", Blocking: true, Link: "/bank",
 		Figures: []Figure{{"Lines", fmt.Sprint(rec.Lines)}, {"Open", fmt.Sprint(rec.Open)}}}
 	var bankProblems []string
 	if rec.Open > 0 {
@@ -188,7 +188,7 @@ func (a *App) checklist(ctx context.Context, tx Tx, period string) (CloseCheckli
 		return out, err
 	}
 	// Revaluation of foreign-currency receivables at the month's end.
-	rv := CloseItem{Name: "revaluation", Title: "Foreign-currency receivables revalued", Blocking: true, Link: "/ledger/close/" + period}
+	rv := CloseItem{Name: "revaluation", Title: "Foreign-currency receivables revalued", Blocking: true, Link: "/close/" + period}
 	var rvProblems []string
 	rs, err := a.ledger.Revaluations(ctx, tx, period, lcurs)
 	switch {

@@ -967,4 +967,11 @@ var japanese = map[string]string{
 	"E-mail the statement":                                       "取引明細書をメールで送る",
 	"Statement of account from %s":                               "%s からの取引明細書",
 	"Please find attached your statement of account with %s.\n\nKind regards,\n%s\n": "%s との取引明細書を添付いたします。\n\nよろしくお願いいたします。\n%s\n",
+	"By currency, in its own amounts":                                                "通貨別（各通貨の金額）",
+	"Only the invoices in %s.":                                                       "%s の請求書のみ。",
+	"Show all open invoices":                                                         "未払の請求書をすべて表示",
+	"1 30":                                                                           "1〜30日",
+	"31 60":                                                                          "31〜60日",
+	"61 90":                                                                          "61〜90日",
+	"Over 90":                                                                        "90日超",
 }

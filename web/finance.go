@@ -40,9 +40,9 @@ func problem(loc i18n.Locale, err error) (string, bool) {
 // bar is a bar of a chart with its figure: the table beside the chart
 // says the same in words.
 type bar struct {
-	Label, Value string
-	X, Y, H, W   int
-	Tone         string
+	Label, Value, Link string
+	X, Y, H, W         int
+	Tone               string
 }
 
 // receivablesView is the receivables page: the aging in base with its
@@ -54,7 +54,12 @@ type receivablesView struct {
 	DSO                        []bar
 	Largest                    []struct{ ID, Name, Overdue, Total string }
 	Invoices                   []struct{ ID, Number, AccountID, Account, Due, Status, StatusLabel, Total, Open string }
-	Status                     string
+	Status, Bucket, BucketName string
+	Currencies                 []struct {
+		Currency string
+		Buckets  []string
+		Total    string
+	}
 }
 
 var bucketWords = []string{"Current", "1–30 days", "31–60 days", "61–90 days", "Over 90 days"}
@@ -79,8 +84,31 @@ func (w *Web) receivables(c *fiber.Ctx) error {
 		if i > 0 {
 			tone = "late"
 		}
-		v.Buckets = append(v.Buckets, bar{Label: p.T(bucketWords[i]), Value: minorMoney(p.Loc, n, ag.Currency), X: 20 + i*110, Y: 180 - h, H: h, W: 80, Tone: tone})
+		v.Buckets = append(v.Buckets, bar{Label: p.T(bucketWords[i]), Value: minorMoney(p.Loc, n, ag.Currency), X: 20 + i*110, Y: 180 - h, H: h, W: 80, Tone: tone,
+			Link: "/receivables?bucket=" + billing.Buckets[i] + "#invoices-h"})
 	}
+	v.Bucket = c.Query("bucket")
+	for i, b := range billing.Buckets {
+		if b == v.Bucket {
+			v.BucketName = p.T(bucketWords[i])
+		}
+	}
+	byCur, err := w.app.ARAgingAll(ctx, "", "document", quotient.Date{})
+	if err != nil {
+		return w.fail(c, p, err)
+	}
+	for _, a := range byCur {
+		row := struct {
+			Currency string
+			Buckets  []string
+			Total    string
+		}{Currency: a.Currency, Total: minorMoney(p.Loc, a.Total.Total, a.Currency)}
+		for _, n := range a.Total.Buckets {
+			row.Buckets = append(row.Buckets, minorMoney(p.Loc, n, a.Currency))
+		}
+		v.Currencies = append(v.Currencies, row)
+	}
+	today := quotient.DateOf(w.app.Now())
 	rows := append([]billing.AgingRow(nil), ag.Accounts...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Total-rows[i].Buckets[0] > rows[j].Total-rows[j].Buckets[0] })
 	for _, r := range rows[:min(5, len(rows))] {
@@ -118,7 +146,7 @@ func (w *Web) receivables(c *fiber.Ctx) error {
 		names[r.AccountID] = r.AccountName
 	}
 	for _, inv := range invs {
-		if v.Status == "" && inv.AmountDue == 0 {
+		if v.Status == "" && inv.AmountDue == 0 || v.Bucket != "" && inBucket(today, inv.DueDate) != v.Bucket {
 			continue
 		}
 		name, ok := names[inv.AccountID]
@@ -504,4 +532,19 @@ func (w *Web) sendPDF(c *fiber.Ctx, f app.File, err error) error {
 	c.Set(fiber.HeaderContentType, f.ContentType)
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+f.Name+`.pdf"`)
 	return c.Send(f.Body)
+}
+
+// inBucket is the aging bucket of an invoice due on due, seen on day.
+func inBucket(day, due quotient.Date) string {
+	switch d := day.DaysSince(due); {
+	case d <= 0:
+		return billing.Buckets[0]
+	case d <= 30:
+		return billing.Buckets[1]
+	case d <= 60:
+		return billing.Buckets[2]
+	case d <= 90:
+		return billing.Buckets[3]
+	}
+	return billing.Buckets[4]
 }

@@ -53,6 +53,13 @@ func TestFinanceMonthInBrowser(t *testing.T) {
 		}
 		checkAccessible(t, fin.ctx, "receivables")
 		fin.shot("finance-receivables.png")
+		if byCur := fin.text("#aging-currencies"); !strings.Contains(byCur, "€2,000.00") || !strings.Contains(byCur, "¥300,000") {
+			t.Fatalf("the aging by currency: %q", byCur)
+		}
+		fin.do("drill into a bucket", chromedp.Click(chromedp.CSS(`#aging-table a[href*="bucket=current"]`)), chromedp.WaitVisible(chromedp.CSS("a[href='/receivables']")))
+		if inv := fin.text("main"); !strings.Contains(inv, m.invLake.Number) {
+			t.Fatalf("the current bucket's invoices: %q", inv)
+		}
 
 		// The EUR payment, allocations suggested, at the 20th's rate.
 		pay := func(account, amount, ref string) {
