@@ -173,7 +173,7 @@ func (w *Web) statements(c *fiber.Ctx) error {
 type accountLedgerView struct {
 	Code, Name, Currency, From, To, Opening, Closing string
 	InBase                                           bool
-	Rows                                             []struct{ Date, Entry, Memo, Debit, Credit, Balance string }
+	Rows                                             []struct{ Date, Entry, Memo, Debit, Credit, Balance, Link string }
 }
 
 func (w *Web) accountLedger(c *fiber.Ctx) error {
@@ -190,8 +190,9 @@ func (w *Web) accountLedger(c *fiber.Ctx) error {
 		v.From = ""
 	}
 	for _, r := range l.Rows {
-		v.Rows = append(v.Rows, struct{ Date, Entry, Memo, Debit, Credit, Balance string }{p.Loc.Date(r.Date), r.EntryID, r.Memo,
-			p.Loc.Money(r.DebitAmount, l.Currency), p.Loc.Money(r.CreditAmount, l.Currency), p.Loc.Money(r.Balance, l.Currency)})
+		v.Rows = append(v.Rows, struct{ Date, Entry, Memo, Debit, Credit, Balance, Link string }{p.Loc.Date(r.Date), r.EntryID, r.Memo,
+			p.Loc.Money(r.DebitAmount, l.Currency), p.Loc.Money(r.CreditAmount, l.Currency), p.Loc.Money(r.Balance, l.Currency),
+			"/ledger/entries?from=" + r.Date.String() + "&to=" + r.Date.String() + "#e-" + r.EntryID})
 	}
 	p.Title, p.Data = p.T("Account %s", l.Account.Code+" "+l.Account.Name), v
 	return w.render(c, 200, "ledgeraccount", p)

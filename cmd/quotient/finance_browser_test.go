@@ -150,6 +150,8 @@ func TestFinanceMonthInBrowser(t *testing.T) {
 			t.Fatalf("the receivables ledger closes at %q", c)
 		}
 		checkAccessible(t, fin.ctx, "an account ledger")
+		fin.do("drill into an entry", chromedp.Click(chromedp.CSS(`main table a[href^="/ledger/entries"]`)),
+			chromedp.WaitVisible(chromedp.CSS("main section.card")))
 
 		// The ledger's pages: the chart, the trial balance in base, the
 		// journal with base amounts, a manual entry whose imbalance shows
