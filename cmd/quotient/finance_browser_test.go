@@ -43,8 +43,9 @@ func TestFinanceMonthInBrowser(t *testing.T) {
 		fin.do("sign in", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("signin-button")), chromedp.Click(chromedp.ID("signin-button")),
 			chromedp.WaitVisible(chromedp.ID("prove-code")))
 		secret := fin.text("#totp-secret")
+		fin.do("mark the code page", chromedp.Evaluate[chromedp.Void](`document.body.insertAdjacentHTML('beforeend', '<i id="old-page"></i>')`))
 		fin.do("the second factor", chromedp.SendKeys(chromedp.ID("code"), crm.TOTPCode(secret, time.Now())), chromedp.Click(chromedp.ID("prove-code")),
-			chromedp.WaitVisible(chromedp.ID("signout")))
+			chromedp.WaitNotPresent(chromedp.ID("old-page")), chromedp.WaitVisible(chromedp.ID("signout")))
 
 		// Receivables: the aging in base, with its chart and table.
 		fin.do("open receivables", chromedp.Navigate(m.a.base+"/receivables"), chromedp.WaitVisible(chromedp.ID("aging-table")))

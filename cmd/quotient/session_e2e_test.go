@@ -133,8 +133,11 @@ func TestSecondFactorInBrowser(t *testing.T) {
 		if msg := fin.text("[role=alert]"); !strings.Contains(msg, "is not the code") {
 			t.Fatalf("a wrong code: %q", msg)
 		}
+		// The code page has a sign-out button too: wait for the page to go
+		// (a marker in it disappears) before looking where the browser is.
+		fin.do("mark the code page", chromedp.Evaluate[chromedp.Void](`document.body.insertAdjacentHTML('beforeend', '<i id="old-page"></i>')`))
 		fin.do("the right code", chromedp.SendKeys(chromedp.ID("code"), crm.TOTPCode(secret, time.Now())), chromedp.Click(chromedp.ID("prove-code")),
-			chromedp.WaitVisible(chromedp.ID("signout")))
+			chromedp.WaitNotPresent(chromedp.ID("old-page")), chromedp.WaitVisible(chromedp.ID("signout")))
 		if loc := get(fin, "where", chromedp.Location()); !strings.HasSuffix(loc, "/orders") {
 			t.Fatalf("after the code the browser is at %s", loc)
 		}
