@@ -35,6 +35,9 @@ type CloseChecklist struct {
 	From, To quotient.Date
 	Status   string // open, closed
 	Items    []CloseItem
+	// Revaluations are the month-end revaluation's figures per foreign
+	// currency with a receivable, and its entries once posted.
+	Revaluations []ledger.Revalued
 }
 
 // Blockers are the blocking items that do not hold.
@@ -199,6 +202,7 @@ func (a *App) checklist(ctx context.Context, tx Tx, period string) (CloseCheckli
 	case len(rs) > 0 && end.After(a.today()):
 		rvProblems = append(rvProblems, fmt.Sprintf("%s has not ended; revalue its foreign-currency receivables on %s or later", period, end))
 	}
+	out.Revaluations = rs
 	base, err := tx.BaseCurrency(ctx)
 	if err != nil {
 		return out, err

@@ -373,6 +373,9 @@ func (a *App) DSOTrend(ctx context.Context, to quotient.Date, months int) (strin
 		for _, acc := range accs {
 			revenue[acc.Code] = acc.Type == ledger.Revenue
 		}
+		if err := ledger.RequireBase(ctx, tx, to); err != nil {
+			return result{}, err
+		}
 		first := quotient.NewDate(to.Year(), to.Month(), 1).AddDate(0, 1-months, 0)
 		var out []DSOMonth
 		for m := range months {
@@ -380,9 +383,6 @@ func (a *App) DSOTrend(ctx context.Context, to quotient.Date, months int) (strin
 			end := from.AddDate(0, 1, 0).AddDays(-1)
 			if end.After(to) {
 				end = to
-			}
-			if err := ledgerInBase(ctx, tx, end); err != nil {
-				return result{}, err
 			}
 			d := DSOMonth{Month: from.YearMonth()}
 			bals, err := tx.Balances(ctx, end, "")
@@ -412,13 +412,4 @@ func (a *App) DSOTrend(ctx context.Context, to quotient.Date, months int) (strin
 		return result{base, out}, nil
 	})
 	return r.base, r.out, err
-}
-
-// ledgerInBase is a 422 when lines up to to lack base amounts.
-func ledgerInBase(ctx context.Context, tx Tx, to quotient.Date) error {
-	if cur, day, ok, err := tx.Unconverted(ctx, to); err != nil || !ok {
-		return err
-	} else {
-		return quotient.FieldErrorf(quotient.Unprocessable, "currency", "lines in %s of %s have no base amount; enter the rate of that day", cur, day)
-	}
 }

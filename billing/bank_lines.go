@@ -58,12 +58,26 @@ func (bs BankStatement) Reconciled() bool {
 	return d == 0
 }
 
-// ListStatements lists imported statements, newest first, without lines.
+// ListStatements lists imported statements, newest first, each with its
+// lines and the ledger's balance on its closing date (as GetStatement).
 func (s *Service) ListStatements(ctx context.Context, st BankStore, p quotient.Page) ([]BankStatement, error) {
 	if err := RequireReceivablesReader(ctx); err != nil {
 		return nil, err
 	}
-	return st.ListBankStatements(ctx, p)
+	heads, err := st.ListBankStatements(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BankStatement, len(heads))
+	for i, h := range heads {
+		if out[i], err = st.GetBankStatement(ctx, h.ID); err != nil {
+			return nil, err
+		}
+		if err := s.ledgerClosed(ctx, st, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // ConfirmInput says what a bank line is: the proposal to take (the first

@@ -175,9 +175,9 @@ func (s *Service) ConvertPosted(ctx context.Context, st Store, limit int) (int, 
 	return n, nil
 }
 
-// inBase checks that every line up to to has its base amount before a
-// reading in base.
-func inBase(ctx context.Context, st Store, to quotient.Date) error {
+// RequireBase checks that every line up to to has its base amount before
+// a reading in base: a 422 naming the first currency and day without.
+func RequireBase(ctx context.Context, st Store, to quotient.Date) error {
 	cur, day, ok, err := st.Unconverted(ctx, to)
 	if err != nil || !ok {
 		return err

@@ -190,7 +190,7 @@ func viewCurrency(ctx context.Context, st Store, currency string, to quotient.Da
 			return quotient.Currency{}, err
 		}
 		c, _ := quotient.LookupCurrency(base)
-		return c, inBase(ctx, st, to)
+		return c, RequireBase(ctx, st, to)
 	}
 	c, ok := quotient.LookupCurrency(currency)
 	if !ok {

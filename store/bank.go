@@ -142,14 +142,9 @@ func (t *Tx) GetBankStatement(ctx context.Context, id string) (billing.BankState
 	if err := t.sel(ctx, &rows, `SELECT `+bankLineCols+` FROM bank_lines WHERE statement_id = ? ORDER BY line_no, split_of, id`, id); err != nil {
 		return bs, err
 	}
-	for _, r := range rows {
-		l, err := r.line()
-		if err != nil {
-			return bs, err
-		}
-		bs.Lines = append(bs.Lines, l)
-	}
-	return bs, nil
+	lines, err := bankLines(rows)
+	bs.Lines = lines
+	return bs, err
 }
 
 // ListBankStatements lists statements newest first, without lines.
@@ -243,6 +238,10 @@ func (t *Tx) BankLinesBetween(ctx context.Context, from, to quotient.Date) ([]bi
 	if err := t.sel(ctx, &rows, `SELECT `+bankLineCols+` FROM bank_lines WHERE booked_on >= ? AND booked_on <= ? ORDER BY booked_on, id`, from, to); err != nil {
 		return nil, err
 	}
+	return bankLines(rows)
+}
+
+func bankLines(rows []bankLineRow) ([]billing.BankLine, error) {
 	out := make([]billing.BankLine, len(rows))
 	for i, r := range rows {
 		l, err := r.line()

@@ -57,13 +57,9 @@ func (w *Web) closeWith(c *fiber.Ctx, p page, status int) error {
 		}
 		v.Items = append(v.Items, iv)
 	}
-	rs, err := w.app.Revaluations(ctx, period)
-	if err != nil && quotient.ErrorCode(err) != quotient.Unprocessable {
-		return w.fail(c, p, err)
-	}
 	base := w.baseCurrency(c)
 	v.Revalued = true
-	for _, r := range rs {
+	for _, r := range cl.Revaluations {
 		v.Revaluation = append(v.Revaluation, struct{ Currency, Open, Booked, Worth, Difference string }{r.Currency, minorMoney(p.Loc, r.Open, r.Currency),
 			minorMoney(p.Loc, r.Booked, base), minorMoney(p.Loc, r.Worth, base), minorMoney(p.Loc, r.Worth-r.Booked, base)})
 		if r.Worth != r.Booked && r.Entry.ID == "" {

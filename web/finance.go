@@ -329,11 +329,7 @@ func (w *Web) bankPage(c *fiber.Ctx, p page, status int, form map[string]string)
 			"counterparty": "Payer", "description": "Details", "date_format": "2006-01-02", "decimal": "."}
 	}
 	v := &bankListView{Form: form}
-	for _, s := range sts {
-		full, err := w.app.BankStatement(c.UserContext(), s.ID)
-		if err != nil {
-			return w.fail(c, p, err)
-		}
+	for _, full := range sts {
 		open := 0
 		for _, l := range full.Lines {
 			if !l.Done() {
