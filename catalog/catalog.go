@@ -72,10 +72,51 @@ type Product struct {
 	TrackInventory bool
 	Attributes     []Attribute
 	Components     []Component
-	Version        int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// BillingType is one_time or recurring. A recurring product's price
+	// book price is per BillingPeriod (month, quarter, year), and a quote
+	// line for it runs for a term (DefaultTermMonths unless the line says).
+	BillingType       BillingType
+	BillingPeriod     BillingPeriod
+	DefaultTermMonths int
+	Version           int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
+
+// BillingType says whether a product is sold once or by the period.
+type BillingType string
+
+// The billing types of docs/api.md.
+const (
+	OneTime   BillingType = "one_time"
+	Recurring BillingType = "recurring"
+)
+
+// BillingPeriod is what a recurring product's price pays for.
+type BillingPeriod string
+
+// The billing periods of docs/api.md.
+const (
+	Month   BillingPeriod = "month"
+	Quarter BillingPeriod = "quarter"
+	Year    BillingPeriod = "year"
+)
+
+// Months is the length of the period in months (0 for an unknown one).
+func (p BillingPeriod) Months() int {
+	switch p {
+	case Month:
+		return 1
+	case Quarter:
+		return 3
+	case Year:
+		return 12
+	}
+	return 0
+}
+
+// IsRecurring reports whether the product is billed by the period.
+func (p Product) IsRecurring() bool { return p.BillingType == Recurring }
 
 // IsBundle reports whether the product is sold as a bundle of components.
 func (p Product) IsBundle() bool { return len(p.Components) > 0 }

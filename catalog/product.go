@@ -36,22 +36,30 @@ type ProductInput struct {
 	TrackInventory *bool
 	Attributes     []Attribute
 	Components     []Component
+	// BillingType defaults to one_time; a recurring product needs a
+	// BillingPeriod.
+	BillingType       BillingType
+	BillingPeriod     BillingPeriod
+	DefaultTermMonths int
 }
 
 // ProductPatch holds the fields to change; nil leaves a field as it is.
 type ProductPatch struct {
-	SKU            *string
-	Name           *string
-	Description    *string
-	Family         *string
-	Kind           *Kind
-	UOM            *string
-	UnitCost       *decimal.Decimal
-	TaxCategory    *string
-	Active         *bool
-	TrackInventory *bool
-	Attributes     *[]Attribute
-	Components     *[]Component
+	SKU               *string
+	Name              *string
+	Description       *string
+	Family            *string
+	Kind              *Kind
+	UOM               *string
+	UnitCost          *decimal.Decimal
+	TaxCategory       *string
+	Active            *bool
+	TrackInventory    *bool
+	Attributes        *[]Attribute
+	Components        *[]Component
+	BillingType       *BillingType
+	BillingPeriod     *BillingPeriod
+	DefaultTermMonths *int
 }
 
 var skuRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$`)
@@ -163,6 +171,26 @@ func validateProduct(pr Product) error {
 		p.Add("track_inventory", "a service cannot track inventory")
 	}
 	validateAttributes(&p, pr.Attributes)
+	if pr.BillingType != "" {
+		p.OneOf("billing_type", string(pr.BillingType), string(OneTime), string(Recurring))
+	}
+	switch {
+	case pr.BillingType == Recurring:
+		p.OneOf("billing_period", string(pr.BillingPeriod), string(Month), string(Quarter), string(Year))
+		if pr.TrackInventory {
+			p.Add("track_inventory", "a recurring product is a subscription and cannot track inventory")
+		}
+		if pr.IsBundle() {
+			p.Add("components", "a recurring product cannot be a bundle")
+		}
+		if pr.DefaultTermMonths < 0 || pr.DefaultTermMonths > 120 {
+			p.Add("default_term_months", "must be between 1 and 120 months, or 0 for none")
+		} else if m := pr.BillingPeriod.Months(); m > 0 && pr.DefaultTermMonths%m != 0 {
+			p.Add("default_term_months", "must be a whole number of %s periods (%d months)", pr.BillingPeriod, m)
+		}
+	case pr.BillingPeriod != "" || pr.DefaultTermMonths != 0:
+		p.Add("billing_period", "billing_period and default_term_months apply to recurring products only")
+	}
 	if len(pr.Components) > 100 {
 		p.Add("components", "at most 100 components per bundle")
 	}
@@ -222,9 +250,16 @@ func (s *Service) createProduct(ctx context.Context, st Store, in ProductInput) 
 	pr := Product{ID: quotient.NewID("prd"), SKU: strings.TrimSpace(in.SKU), Name: strings.TrimSpace(in.Name),
 		Description: in.Description, Family: in.Family, Kind: in.Kind, UOM: in.UOM, UnitCost: in.UnitCost,
 		TaxCategory: in.TaxCategory, Active: true, Attributes: in.Attributes, Components: in.Components,
+		BillingType: in.BillingType, BillingPeriod: in.BillingPeriod, DefaultTermMonths: in.DefaultTermMonths,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
+	if pr.BillingType == "" {
+		pr.BillingType = OneTime
+	}
 	if pr.Kind == "" {
 		pr.Kind = KindGood
+		if pr.BillingType == Recurring {
+			pr.Kind = KindService
+		}
 	}
 	if pr.UOM == "" {
 		pr.UOM = "each"
@@ -235,7 +270,7 @@ func (s *Service) createProduct(ctx context.Context, st Store, in ProductInput) 
 	if in.Active != nil {
 		pr.Active = *in.Active
 	}
-	pr.TrackInventory = pr.Kind == KindGood && !pr.IsBundle()
+	pr.TrackInventory = pr.Kind == KindGood && !pr.IsBundle() && pr.BillingType != Recurring
 	if in.TrackInventory != nil {
 		pr.TrackInventory = *in.TrackInventory
 	}
@@ -289,6 +324,18 @@ func (s *Service) UpdateProduct(ctx context.Context, st Store, id string, versio
 	set(&pr.TrackInventory, p.TrackInventory)
 	set(&pr.Attributes, p.Attributes)
 	set(&pr.Components, p.Components)
+	set(&pr.BillingType, p.BillingType)
+	set(&pr.BillingPeriod, p.BillingPeriod)
+	set(&pr.DefaultTermMonths, p.DefaultTermMonths)
+	if pr.BillingType != old.BillingType {
+		used, err := st.ProductReferenced(ctx, pr.ID)
+		if err != nil {
+			return Product{}, err
+		}
+		if used {
+			return Product{}, quotient.FieldErrorf(quotient.Conflict, "billing_type", "product %s is on a document; its billing type can no longer change (make a new product)", pr.SKU)
+		}
+	}
 	if err := validateProduct(pr); err != nil {
 		return Product{}, err
 	}

@@ -104,6 +104,7 @@ var japanese = map[string]string{
 	"%d rule(s) test another product, family or segment and were not evaluated":         "%d 件のルールは別の製品・ファミリー・セグメントが対象のため評価していません",
 	"1000 or more rules test another product, family or segment and were not evaluated": "1000 件以上のルールは別の製品・ファミリー・セグメントが対象のため評価していません",
 	"%s%% off by the rep": "担当者による %s%% 値引",
+	"the contract's price %s per unit replaces the book's price, schedules and rules":                            "契約単価 %s が価格表・数量割引・価格ルールに代わります",
 	"unit price × quantity %s, rounded to %d decimals half-up":                                                   "単価 × 数量 %s、小数点以下 %d 桁に四捨五入",
 	"this line's share of the %s%% header discount of %s, by largest remainder":                                  "見積全体の値引 %s%%（%s）のうちこの明細の配分（最大剰余法）",
 	"no tax rate for region %q and category %q: 0%%":                                                             "地域 %q・区分 %q の税率がないため 0%%",
@@ -507,6 +508,7 @@ var japanese = map[string]string{
 	"Price rule skipped":      "価格ルール（対象外）",
 	"Floor at zero":           "ゼロ未満にしない",
 	"Your discount":           "手動値引",
+	"Contract price":          "契約単価",
 	"Net amount":              "値引後金額",
 	"Quote discount":          "見積値引",
 

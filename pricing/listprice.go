@@ -27,10 +27,16 @@ func listPrice(i int, in LineInput, book Book, texts *interner) (Line, map[strin
 	if in.ManualDiscountPct.IsNegative() || in.ManualDiscountPct.GreaterThan(hundred) {
 		p.Add(f+".manual_discount_pct", "must be between 0 and 100")
 	}
-	if !pr.Active {
+	if !pr.Active && in.ContractPrice == nil { // a contract renews what it has, retired or not
 		p.Add(f+".product_id", "product %s is inactive", pr.SKU)
 	}
 	e, ok := book.Entries[pr.ID]
+	if in.ContractPrice != nil && (!ok || !e.Active) {
+		e, ok = catalog.Entry{ProductID: pr.ID, UnitPrice: *in.ContractPrice, Active: true}, true
+	}
+	if in.ContractPrice != nil && in.ContractPrice.IsNegative() {
+		p.Add(f+".contract_price", "must not be negative")
+	}
 	if !ok || !e.Active {
 		p.Add(f+".product_id", "product %s has no active price in price book %s", pr.SKU, book.PriceBook.Name)
 	}
@@ -45,7 +51,7 @@ func listPrice(i int, in LineInput, book Book, texts *interner) (Line, map[strin
 	if err := p.Err(); err != nil {
 		return Line{}, nil, err
 	}
-	l := Line{Number: i + 1, ProductID: pr.ID, SKU: pr.SKU, Name: pr.Name, Quantity: in.Quantity,
+	l := Line{Number: i + 1, ProductID: pr.ID, SKU: pr.SKU, Name: pr.Name, Quantity: in.Quantity, BillingPeriod: string(pr.BillingPeriod),
 		Configuration: in.Configuration, ManualDiscountPct: in.ManualDiscountPct, Warnings: slices.Clone(in.Notices)}
 	price := e.UnitPrice
 	l.Trace = append(l.Trace, Step{Step: "list_price", Ref: &Ref{ID: e.ID, Name: book.PriceBook.Name}, Priced: true, Before: price, After: price,

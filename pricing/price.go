@@ -15,6 +15,11 @@ type LineInput struct {
 	Quantity          decimal.Decimal
 	Configuration     map[string]string
 	ManualDiscountPct decimal.Decimal
+	// ContractPrice, when set, is the unit price a contract already
+	// fixed (an amendment's existing seats, a renewal with its uplift):
+	// it replaces the book's price, schedules and rules; only the rep's
+	// manual discount still applies.
+	ContractPrice *decimal.Decimal
 	// Notices are the configuration's alerts (warnings that do not
 	// block), filled by the preview; the priced line's warnings start
 	// with them.
@@ -70,21 +75,24 @@ type Line struct {
 	Quantity          decimal.Decimal
 	Configuration     map[string]string
 	ManualDiscountPct decimal.Decimal
-	ListPrice         decimal.Decimal // per unit, with options and required components
-	UnitPrice         decimal.Decimal // per unit after schedule, rules and manual discount
-	ListAmount        decimal.Decimal // ListPrice × Quantity, rounded
-	HeaderDiscount    decimal.Decimal
-	NetAmount         decimal.Decimal
-	TaxRateID         string
-	TaxRatePct        decimal.Decimal
-	TaxReduced        bool // the rate is a reduced one (documents mark the line)
-	TaxAmount         decimal.Decimal
-	Cost              *decimal.Decimal
-	Margin            *decimal.Decimal
-	MarginPct         *decimal.Decimal
-	Trace             []Step
-	Conflicts         []string
-	Warnings          []string
+	// BillingPeriod is what the line's prices pay for when its product
+	// is recurring (month, quarter, year); "" for a one-time product.
+	BillingPeriod  string
+	ListPrice      decimal.Decimal // per unit, with options and required components
+	UnitPrice      decimal.Decimal // per unit after schedule, rules and manual discount
+	ListAmount     decimal.Decimal // ListPrice × Quantity, rounded
+	HeaderDiscount decimal.Decimal
+	NetAmount      decimal.Decimal
+	TaxRateID      string
+	TaxRatePct     decimal.Decimal
+	TaxReduced     bool // the rate is a reduced one (documents mark the line)
+	TaxAmount      decimal.Decimal
+	Cost           *decimal.Decimal
+	Margin         *decimal.Decimal
+	MarginPct      *decimal.Decimal
+	Trace          []Step
+	Conflicts      []string
+	Warnings       []string
 }
 
 // TaxLine is the tax of one rate on a document.
@@ -211,7 +219,12 @@ func Price(req Request, book Book, rb *Rulebook) (*Result, error) {
 				TaxCategory: pr.TaxCategory, UnitCost: pr.UnitCost},
 			Account: req.Account, Quote: quote, Config: configs[i], PricingDate: day.Time()}
 		unit := l.ListPrice
-		if s := rb.schedule(pr); s != nil {
+		in := req.Lines[i]
+		if in.ContractPrice != nil {
+			unit = *in.ContractPrice
+			l.Trace = append(l.Trace, Step{Step: "contract_price", Priced: true, Before: l.ListPrice, After: unit,
+				Detail: fmt.Sprintf(sayContract, unit)})
+		} else if s := rb.schedule(pr); s != nil {
 			pct, uses := s.Discount(l.Quantity)
 			if pct.IsPositive() {
 				before := unit
@@ -223,11 +236,13 @@ func Price(req Request, book Book, rb *Rulebook) (*Result, error) {
 					Detail: fmt.Sprintf(sayNoTier, l.Quantity)})
 			}
 		}
-		c := cands[pr.ID]
-		if n := len(rb.rules) - len(c); n > 0 {
-			l.Trace = append(l.Trace, Step{Step: "rules_not_applicable", Detail: notApplicable[min(n, len(notApplicable)-1)]})
+		if in.ContractPrice == nil {
+			c := cands[pr.ID]
+			if n := len(rb.rules) - len(c); n > 0 {
+				l.Trace = append(l.Trace, Step{Step: "rules_not_applicable", Detail: notApplicable[min(n, len(notApplicable)-1)]})
+			}
+			unit = applyRules(l, env, unit, c, day, texts)
 		}
-		unit = applyRules(l, env, unit, c, day, texts)
 		if l.ManualDiscountPct.IsPositive() {
 			before := unit
 			unit = unit.Mul(one.Sub(l.ManualDiscountPct.Div(hundred)))

@@ -131,6 +131,9 @@ func inputHash(req Request, book Book, rb *Rulebook) string {
 			cfg[i] = k + "=" + l.Configuration[k]
 		}
 		w("line", l.ProductID, l.Quantity.String(), l.ManualDiscountPct.String(), strings.Join(cfg, "&"))
+		if l.ContractPrice != nil {
+			w("contract_price", l.ContractPrice.String())
+		}
 		ids[l.ProductID] = true
 		for _, c := range book.Products[l.ProductID].Components {
 			ids[c.ProductID] = true

@@ -22,6 +22,7 @@ const (
 	sayNotApplicable     = "%d rule(s) test another product, family or segment and were not evaluated"
 	sayManyNotApplicable = "1000 or more rules test another product, family or segment and were not evaluated"
 	sayManual            = "%s%% off by the rep"
+	sayContract          = "the contract's price %s per unit replaces the book's price, schedules and rules"
 	sayNet               = "unit price × quantity %s, rounded to %d decimals half-up"
 	sayHeader            = "this line's share of the %s%% header discount of %s, by largest remainder"
 	sayNoTaxRate         = "no tax rate for region %q and category %q: 0%%"
@@ -47,7 +48,7 @@ const (
 // Line.Warnings, most specific first (ParseDetail takes the first that
 // reads the whole text).
 var TraceFormats = []string{sayListPrice, sayOption, sayComponent, sayRange, saySlab, sayNoTier, sayNotApplicable, sayManyNotApplicable,
-	sayManual, sayNet, sayHeader, sayNoTaxRate, sayTax, sayOutsideValidity, sayConflictSkip, sayConflict, sayAfterStop, sayFormulaError,
+	sayManual, sayContract, sayNet, sayHeader, sayNoTaxRate, sayTax, sayOutsideValidity, sayConflictSkip, sayConflict, sayAfterStop, sayFormulaError,
 	sayError, sayFalseBecause, sayFalse, sayPercentOff, sayAmountOff, saySetPrice, sayFormula, sayClamp, sayFormulaWarning, sayRuleWarning}
 
 // reader reads texts of one format back into their values.

@@ -44,7 +44,7 @@ func (s *Service) EditLine(ctx context.Context, st Store, id string, version, re
 		if e.Add == nil {
 			return Quote{}, Version{}, quotient.FieldErrorf(quotient.Invalid, "line", "name the line to change, or a line to add")
 		}
-		lines = append(lines, *e.Add)
+		lines = append(lines, carryContract(q, v.Lines, []Line{*e.Add})...)
 		what = says("line %s added", strconv.Itoa(len(lines)))
 	case e.Line < 0 || e.Line > len(lines):
 		return Quote{}, Version{}, quotient.FieldErrorf(quotient.Stale, "line", "quote %s has %d line(s) now; there is no line %d", q.Number, len(lines), e.Line)

@@ -41,18 +41,44 @@ type Line struct {
 	Quantity          decimal.Decimal
 	Configuration     map[string]string
 	ManualDiscountPct decimal.Decimal
+	// The terms of a line of a recurring product (zero for one-time
+	// lines): when it starts, for how many months, how often it is
+	// invoiced. EndDate is an input alternative to TermMonths.
+	StartDate        quotient.Date
+	TermMonths       int
+	EndDate          quotient.Date
+	BillingFrequency catalog.BillingPeriod
+	// PriorQuantity is what the contract already has of the product (an
+	// amendment's line); ContractPrice the unit price it has it at, which
+	// prices the line instead of the book (see pricing.LineInput).
+	PriorQuantity decimal.Decimal
+	ContractPrice *decimal.Decimal
 }
+
+// Kind is what a quote sells: new business, a change to a contract, or
+// its renewal.
+type Kind string
+
+// The quote kinds.
+const (
+	New       Kind = "new"
+	Amendment Kind = "amendment"
+	Renewal   Kind = "renewal"
+)
 
 // Quote is the header shared by every version.
 type Quote struct {
-	ID             string
-	Number         string
-	AccountID      string
-	OpportunityID  string
-	ContactID      string
-	OwnerID        string
-	Currency       string
-	PriceBookID    string
+	ID            string
+	Number        string
+	AccountID     string
+	OpportunityID string
+	ContactID     string
+	OwnerID       string
+	Currency      string
+	PriceBookID   string
+	// Kind is new unless the quote amends or renews ContractID.
+	Kind           Kind
+	ContractID     string
 	CurrentVersion int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -190,6 +216,7 @@ type Store interface {
 	GetContact(ctx context.Context, id string) (crm.Contact, error)
 	PrimaryContact(ctx context.Context, accountID string) (crm.Contact, error)
 	GetProductBySKU(ctx context.Context, sku string) (catalog.Product, error)
+	GetProduct(ctx context.Context, id string) (catalog.Product, error)
 	quotient.AccountReach
 	// QuotesOpenToReps reads the organisation's setting that lets every
 	// rep read every quote.

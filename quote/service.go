@@ -127,10 +127,7 @@ func (s *Service) price(ctx context.Context, st Store, q Quote, v *Version) erro
 		v.Priced = &pricing.Result{Currency: q.Currency, PricingDate: v.PricingDate, PriceBookID: q.PriceBookID, HeaderDiscountPct: v.HeaderDiscountPct}
 		return nil
 	}
-	lines := make([]pricing.LineInput, len(v.Lines))
-	for i, l := range v.Lines {
-		lines[i] = pricing.LineInput{ProductID: l.ProductID, Quantity: l.Quantity, Configuration: l.Configuration, ManualDiscountPct: l.ManualDiscountPct}
-	}
+	lines := lineInputs(*v)
 	res, err := s.pricing.Preview(ctx, st, pricing.PreviewInput{AccountID: q.AccountID, Currency: q.Currency, PriceBookID: q.PriceBookID,
 		PricingDate: v.PricingDate, HeaderDiscountPct: v.HeaderDiscountPct, Lines: lines})
 	if err != nil {
@@ -141,7 +138,7 @@ func (s *Service) price(ctx context.Context, st Store, q Quote, v *Version) erro
 	for i := range v.Lines {
 		v.Lines[i].Configuration = res.Lines[i].Configuration
 	}
-	return nil
+	return recurringTerms(ctx, st, q, v)
 }
 
 // Create starts a quote from an opportunity (account, currency and price
@@ -395,7 +392,9 @@ func (s *Service) Update(ctx context.Context, st Store, id string, version, revi
 	setIf(&v.Terms, p.Terms)
 	setIf(&v.Notes, p.Notes)
 	setIf(&v.HeaderDiscountPct, p.HeaderDiscountPct)
-	setIf(&v.Lines, p.Lines)
+	if p.Lines != nil {
+		v.Lines = carryContract(q, v.Lines, *p.Lines)
+	}
 	if err := s.validateHeader(v); err != nil {
 		return Quote{}, Version{}, err
 	}

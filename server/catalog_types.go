@@ -42,41 +42,49 @@ type ComponentJSON struct {
 
 // ProductJSON is a product as the API shows it.
 type ProductJSON struct {
-	ID             string          `json:"id"`
-	SKU            string          `json:"sku"`
-	Name           string          `json:"name"`
-	Description    string          `json:"description"`
-	Family         string          `json:"family"`
-	Kind           string          `json:"kind" enum:"good,service"`
-	UOM            string          `json:"uom"`
-	UnitCost       string          `json:"unit_cost" format:"decimal"`
-	TaxCategory    string          `json:"tax_category"`
-	Active         bool            `json:"active"`
-	TrackInventory bool            `json:"track_inventory"`
-	IsBundle       bool            `json:"is_bundle"`
-	Attributes     []AttributeJSON `json:"attributes"`
-	Components     []ComponentJSON `json:"components"`
-	Version        int             `json:"version"`
-	CreatedAt      time.Time       `json:"created_at"`
-	UpdatedAt      time.Time       `json:"updated_at"`
+	ID             string `json:"id"`
+	SKU            string `json:"sku"`
+	Name           string `json:"name"`
+	Description    string `json:"description"`
+	Family         string `json:"family"`
+	Kind           string `json:"kind" enum:"good,service"`
+	UOM            string `json:"uom"`
+	UnitCost       string `json:"unit_cost" format:"decimal"`
+	TaxCategory    string `json:"tax_category"`
+	Active         bool   `json:"active"`
+	TrackInventory bool   `json:"track_inventory"`
+	IsBundle       bool   `json:"is_bundle"`
+	// BillingType is one_time or recurring; a recurring product's price
+	// is per BillingPeriod.
+	BillingType       string          `json:"billing_type" enum:"one_time,recurring"`
+	BillingPeriod     string          `json:"billing_period,omitempty" enum:"month,quarter,year"`
+	DefaultTermMonths int             `json:"default_term_months,omitempty"`
+	Attributes        []AttributeJSON `json:"attributes"`
+	Components        []ComponentJSON `json:"components"`
+	Version           int             `json:"version"`
+	CreatedAt         time.Time       `json:"created_at"`
+	UpdatedAt         time.Time       `json:"updated_at"`
 }
 
 // ProductRequest creates a product (sku, name and family required) or, in
 // a PATCH, changes the fields given; attributes and components replace the
 // whole list.
 type ProductRequest struct {
-	SKU            *string          `json:"sku" maxLength:"64"`
-	Name           *string          `json:"name" maxLength:"200"`
-	Description    *string          `json:"description" maxLength:"4000"`
-	Family         *string          `json:"family" pattern:"^[a-z][a-z0-9_]{0,49}$"`
-	Kind           *string          `json:"kind" enum:"good,service"`
-	UOM            *string          `json:"uom" maxLength:"20"`
-	UnitCost       *Dec             `json:"unit_cost"`
-	TaxCategory    *string          `json:"tax_category"`
-	Active         *bool            `json:"active"`
-	TrackInventory *bool            `json:"track_inventory"`
-	Attributes     *[]AttributeJSON `json:"attributes"`
-	Components     *[]ComponentJSON `json:"components"`
+	SKU               *string          `json:"sku" maxLength:"64"`
+	Name              *string          `json:"name" maxLength:"200"`
+	Description       *string          `json:"description" maxLength:"4000"`
+	Family            *string          `json:"family" pattern:"^[a-z][a-z0-9_]{0,49}$"`
+	Kind              *string          `json:"kind" enum:"good,service"`
+	UOM               *string          `json:"uom" maxLength:"20"`
+	UnitCost          *Dec             `json:"unit_cost"`
+	TaxCategory       *string          `json:"tax_category"`
+	Active            *bool            `json:"active"`
+	TrackInventory    *bool            `json:"track_inventory"`
+	BillingType       *string          `json:"billing_type" enum:"one_time,recurring"`
+	BillingPeriod     *string          `json:"billing_period" enum:"month,quarter,year"`
+	DefaultTermMonths *int             `json:"default_term_months" minimum:"0" maximum:"120"`
+	Attributes        *[]AttributeJSON `json:"attributes"`
+	Components        *[]ComponentJSON `json:"components"`
 }
 
 func decStr(d *decimal.Decimal) *Dec {
@@ -90,6 +98,7 @@ func productJSON(p catalog.Product) ProductJSON {
 	out := ProductJSON{ID: p.ID, SKU: p.SKU, Name: p.Name, Description: p.Description, Family: p.Family,
 		Kind: string(p.Kind), UOM: p.UOM, UnitCost: fmtDec(p.UnitCost, 2), TaxCategory: p.TaxCategory,
 		Active: p.Active, TrackInventory: p.TrackInventory, IsBundle: p.IsBundle(),
+		BillingType: string(p.BillingType), BillingPeriod: string(p.BillingPeriod), DefaultTermMonths: p.DefaultTermMonths,
 		Attributes: make([]AttributeJSON, 0, len(p.Attributes)), Components: make([]ComponentJSON, 0, len(p.Components)),
 		Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	for _, a := range p.Attributes {
@@ -137,7 +146,11 @@ func (r ProductRequest) input() (catalog.ProductInput, error) {
 	in := catalog.ProductInput{SKU: strOr(r.SKU), Name: strOr(r.Name), Description: strOr(r.Description),
 		Family: strOr(r.Family), Kind: catalog.Kind(strOr(r.Kind)), UOM: strOr(r.UOM),
 		UnitCost: r.UnitCost.Value(&p, "unit_cost"), TaxCategory: strOr(r.TaxCategory), Active: r.Active,
-		TrackInventory: r.TrackInventory}
+		TrackInventory: r.TrackInventory, BillingType: catalog.BillingType(strOr(r.BillingType)),
+		BillingPeriod: catalog.BillingPeriod(strOr(r.BillingPeriod))}
+	if r.DefaultTermMonths != nil {
+		in.DefaultTermMonths = *r.DefaultTermMonths
+	}
 	if r.Attributes != nil {
 		in.Attributes = attributes(&p, *r.Attributes)
 	}
@@ -150,7 +163,16 @@ func (r ProductRequest) input() (catalog.ProductInput, error) {
 func (r ProductRequest) patch() (catalog.ProductPatch, error) {
 	p := quotient.Problems{}
 	out := catalog.ProductPatch{SKU: r.SKU, Name: r.Name, Description: r.Description, Family: r.Family, UOM: r.UOM,
-		UnitCost: r.UnitCost.Ptr(&p, "unit_cost"), TaxCategory: r.TaxCategory, Active: r.Active, TrackInventory: r.TrackInventory}
+		UnitCost: r.UnitCost.Ptr(&p, "unit_cost"), TaxCategory: r.TaxCategory, Active: r.Active, TrackInventory: r.TrackInventory,
+		DefaultTermMonths: r.DefaultTermMonths}
+	if r.BillingType != nil {
+		b := catalog.BillingType(*r.BillingType)
+		out.BillingType = &b
+	}
+	if r.BillingPeriod != nil {
+		b := catalog.BillingPeriod(*r.BillingPeriod)
+		out.BillingPeriod = &b
+	}
 	if r.Kind != nil {
 		k := catalog.Kind(*r.Kind)
 		out.Kind = &k

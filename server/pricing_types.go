@@ -346,6 +346,24 @@ type PricedLineJSON struct {
 	Conflicts         []string          `json:"conflicts"`
 	Warnings          []string          `json:"warnings"`
 	Trace             []StepJSON        `json:"trace"`
+	*LineTermsJSON
+}
+
+// LineTermsJSON is what a quote's line of a recurring product adds: its
+// terms and its worth over them (omitted on one-time lines).
+type LineTermsJSON struct {
+	BillingPeriod    string  `json:"billing_period" enum:"month,quarter,year"`
+	StartDate        string  `json:"start_date" format:"date"`
+	EndDate          string  `json:"end_date" format:"date"`
+	TermMonths       int     `json:"term_months"`
+	BillingFrequency string  `json:"billing_frequency" enum:"month,quarter,year"`
+	PriorQuantity    *string `json:"prior_quantity,omitempty" format:"decimal"`
+	ContractPrice    *string `json:"contract_price,omitempty" format:"decimal"`
+	PerPeriod        string  `json:"per_period" format:"decimal"`
+	MRR              string  `json:"mrr" format:"decimal"`
+	MRRChange        *string `json:"mrr_change,omitempty" format:"decimal"`
+	TCV              string  `json:"tcv" format:"decimal"`
+	FirstYearValue   string  `json:"first_year_value" format:"decimal"`
 }
 
 // TaxLineJSON is the tax of one rate on a document.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/app"
+	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/quote"
 )
 
@@ -16,6 +17,12 @@ type QuoteLineRequest struct {
 	Quantity          *Dec                   `json:"quantity"`
 	Configuration     map[string]ConfigValue `json:"configuration,omitempty"`
 	ManualDiscountPct *Dec                   `json:"manual_discount_pct,omitempty"`
+	// The terms of a recurring product's line; defaults: today, the
+	// product's default term (else 12 months), its billing period.
+	StartDate        *string `json:"start_date,omitempty" format:"date"`
+	TermMonths       *int    `json:"term_months,omitempty" minimum:"1" maximum:"120"`
+	EndDate          *string `json:"end_date,omitempty" format:"date"`
+	BillingFrequency *string `json:"billing_frequency,omitempty" enum:"month,quarter,year"`
 }
 
 // QuoteRequest creates a quote (opportunity_id or account_id, and lines)
@@ -46,7 +53,15 @@ func quoteLines(p *quotient.Problems, in []QuoteLineRequest) []quote.Line {
 			p.Add(f+".quantity", "is required")
 		}
 		out[i] = quote.Line{ProductID: l.ProductID, SKU: l.SKU, Quantity: l.Quantity.Value(p, f+".quantity"),
-			Configuration: configuration(p, f, l.Configuration), ManualDiscountPct: l.ManualDiscountPct.Value(p, f+".manual_discount_pct")}
+			Configuration: configuration(p, f, l.Configuration), ManualDiscountPct: l.ManualDiscountPct.Value(p, f+".manual_discount_pct"),
+			StartDate: day(p, f+".start_date", l.StartDate), EndDate: day(p, f+".end_date", l.EndDate),
+			BillingFrequency: catalog.BillingPeriod(strOr(l.BillingFrequency))}
+		if l.TermMonths != nil {
+			out[i].TermMonths = *l.TermMonths
+			if *l.TermMonths < 1 {
+				p.Add(f+".term_months", "must be between 1 and 120 months")
+			}
+		}
 	}
 	return out
 }
@@ -95,6 +110,20 @@ type QuoteJSON struct {
 	ValidUntil     string  `json:"valid_until" format:"date"`
 	Terms          string  `json:"terms"`
 	Notes          string  `json:"notes"`
+	// Kind is new, or amendment or renewal of ContractID.
+	Kind       string  `json:"kind" enum:"new,amendment,renewal"`
+	ContractID *string `json:"contract_id"`
+	// Recurring revenue: monthly and annual, what an amendment changes
+	// of the contract's monthly revenue, the total and annual contract
+	// value (recurring and one-time), the first year's value, and the
+	// one-time lines' net.
+	MRR            string  `json:"mrr" format:"decimal"`
+	ARR            string  `json:"arr" format:"decimal"`
+	MRRChange      *string `json:"mrr_change,omitempty" format:"decimal"`
+	TCV            string  `json:"tcv" format:"decimal"`
+	ACV            string  `json:"acv" format:"decimal"`
+	FirstYearValue string  `json:"first_year_value" format:"decimal"`
+	OneTime        string  `json:"one_time" format:"decimal"`
 	PricingJSON
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -102,9 +131,39 @@ type QuoteJSON struct {
 
 func quoteJSON(x app.QuoteVersion) QuoteJSON {
 	q, v := x.Quote, x.Version
-	return QuoteJSON{ID: q.ID, Number: q.Number, AccountID: q.AccountID, OpportunityID: optStr(q.OpportunityID), ContactID: optStr(q.ContactID),
+	out := QuoteJSON{ID: q.ID, Number: q.Number, AccountID: q.AccountID, OpportunityID: optStr(q.OpportunityID), ContactID: optStr(q.ContactID),
 		OwnerID: q.OwnerID, Version: v.Version, Revision: v.ETag, CurrentVersion: q.CurrentVersion, Status: string(v.Status), ValidUntil: v.ValidUntil.String(),
-		Terms: v.Terms, Notes: v.Notes, PricingJSON: pricingJSON(v.Priced), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
+		Terms: v.Terms, Notes: v.Notes, PricingJSON: pricingJSON(v.Priced), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		Kind: string(q.Kind), ContractID: optStr(q.ContractID)}
+	if out.Kind == "" {
+		out.Kind = string(quote.New)
+	}
+	w := quote.Worth(v)
+	cur := q.Currency
+	out.MRR, out.ARR, out.TCV, out.ACV = fmtMoney(w.MRR, cur), fmtMoney(w.ARR, cur), fmtMoney(w.TCV, cur), fmtMoney(w.ACV, cur)
+	out.FirstYearValue, out.OneTime = fmtMoney(w.FirstYear, cur), fmtMoney(w.OneTime, cur)
+	if q.Kind == quote.Amendment {
+		out.MRRChange = moneyPtr(&w.MRRChange, cur)
+	}
+	for i, lv := range w.Lines {
+		if !lv.Recurring || i >= len(out.Lines) {
+			continue
+		}
+		l := v.Lines[i]
+		t := &LineTermsJSON{BillingPeriod: v.Priced.Lines[i].BillingPeriod, StartDate: l.StartDate.String(), EndDate: l.EndDate.String(),
+			TermMonths: l.TermMonths, BillingFrequency: string(l.BillingFrequency), PerPeriod: fmtMoney(lv.PerPeriod, cur),
+			MRR: fmtMoney(lv.MRR, cur), TCV: fmtMoney(lv.TCV, cur), FirstYearValue: fmtMoney(lv.FirstYear, cur)}
+		if q.Kind == quote.Amendment {
+			prior := l.PriorQuantity.String()
+			t.PriorQuantity, t.MRRChange = &prior, moneyPtr(&lv.MRRChange, cur)
+		}
+		if l.ContractPrice != nil {
+			cp := l.ContractPrice.String()
+			t.ContractPrice = &cp
+		}
+		out.Lines[i].LineTermsJSON = t
+	}
+	return out
 }
 
 // ApprovalRuleJSON is an approval rule.

@@ -106,12 +106,16 @@ type productRow struct {
 	Active         bool   `db:"active"`
 	TrackInventory bool   `db:"track_inventory"`
 	Attributes     string `db:"attributes"`
+	BillingType    string `db:"billing_type"`
+	BillingPeriod  string `db:"billing_period"`
+	TermMonths     int    `db:"default_term_months"`
 	Version        int    `db:"version"`
 	CreatedAt      dbTime `db:"created_at"`
 	UpdatedAt      dbTime `db:"updated_at"`
 }
 
-const productCols = `id, sku, name, description, family, kind, uom, unit_cost, tax_category, active, track_inventory, attributes, version, created_at, updated_at`
+const productCols = `id, sku, name, description, family, kind, uom, unit_cost, tax_category, active, track_inventory, attributes,
+	billing_type, billing_period, default_term_months, version, created_at, updated_at`
 
 type componentRow struct {
 	BundleID    string `db:"bundle_id"`
@@ -127,7 +131,8 @@ func (r productRow) product() (catalog.Product, error) {
 	}
 	return catalog.Product{ID: r.ID, SKU: r.SKU, Name: r.Name, Description: r.Description, Family: r.Family,
 		Kind: catalog.Kind(r.Kind), UOM: r.UOM, UnitCost: r.UnitCost.Decimal, TaxCategory: r.TaxCategory,
-		Active: r.Active, TrackInventory: r.TrackInventory, Attributes: attrs, Version: r.Version,
+		Active: r.Active, TrackInventory: r.TrackInventory, Attributes: attrs, BillingType: catalog.BillingType(r.BillingType),
+		BillingPeriod: catalog.BillingPeriod(r.BillingPeriod), DefaultTermMonths: r.TermMonths, Version: r.Version,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}, nil
 }
 
@@ -194,9 +199,9 @@ func (t *Tx) InsertProduct(ctx context.Context, p catalog.Product) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO products (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.exec(ctx, `INSERT INTO products (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.SKU, p.Name, p.Description, p.Family, string(p.Kind), p.UOM, dec(p.UnitCost), p.TaxCategory, p.Active,
-		p.TrackInventory, attrs, p.Version, t.ts(p.CreatedAt), t.ts(p.UpdatedAt))
+		p.TrackInventory, attrs, billingType(p), string(p.BillingPeriod), p.DefaultTermMonths, p.Version, t.ts(p.CreatedAt), t.ts(p.UpdatedAt))
 	if err != nil {
 		return conflictAs(err, "sku", "a product with sku %s exists", p.SKU)
 	}
@@ -220,10 +225,11 @@ func (t *Tx) UpdateProduct(ctx context.Context, p catalog.Product, version int) 
 		return err
 	}
 	err = t.versioned(ctx, "products", "product", p.ID, `UPDATE products SET sku = ?, name = ?, description = ?, family = ?, kind = ?,
-		uom = ?, unit_cost = ?, tax_category = ?, active = ?, track_inventory = ?, attributes = ?, version = ?, updated_at = ?
+		uom = ?, unit_cost = ?, tax_category = ?, active = ?, track_inventory = ?, attributes = ?,
+		billing_type = ?, billing_period = ?, default_term_months = ?, version = ?, updated_at = ?
 		WHERE id = ? AND version = ?`,
 		p.SKU, p.Name, p.Description, p.Family, string(p.Kind), p.UOM, dec(p.UnitCost), p.TaxCategory, p.Active,
-		p.TrackInventory, attrs, p.Version, t.ts(p.UpdatedAt), p.ID, version)
+		p.TrackInventory, attrs, billingType(p), string(p.BillingPeriod), p.DefaultTermMonths, p.Version, t.ts(p.UpdatedAt), p.ID, version)
 	if err != nil {
 		return conflictAs(err, "sku", "a product with sku %s exists", p.SKU)
 	}
@@ -460,4 +466,13 @@ func costRate(d *dbDec) *decimal.Decimal {
 	}
 	v := d.Decimal
 	return &v
+}
+
+// billingType is a product's billing type as stored: one_time unless it
+// says otherwise.
+func billingType(p catalog.Product) string {
+	if p.BillingType == "" {
+		return string(catalog.OneTime)
+	}
+	return string(p.BillingType)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
 )
@@ -43,12 +44,15 @@ type quoteRow struct {
 	OwnerID        string  `db:"owner_id"`
 	Currency       string  `db:"currency"`
 	PriceBookID    string  `db:"price_book_id"`
+	Kind           string  `db:"kind"`
+	ContractID     *string `db:"contract_id"`
 	CurrentVersion int     `db:"current_version"`
 	CreatedAt      dbTime  `db:"created_at"`
 	UpdatedAt      dbTime  `db:"updated_at"`
 }
 
-const quoteCols = `id, number, account_id, opportunity_id, contact_id, owner_id, currency, price_book_id, current_version, created_at, updated_at`
+const quoteCols = `id, number, account_id, opportunity_id, contact_id, owner_id, currency, price_book_id, kind, contract_id,
+	current_version, created_at, updated_at`
 
 func deref(s *string) string {
 	if s == nil {
@@ -59,15 +63,20 @@ func deref(s *string) string {
 
 func (r quoteRow) quote() quote.Quote {
 	return quote.Quote{ID: r.ID, Number: r.Number, AccountID: r.AccountID, OpportunityID: deref(r.OpportunityID), ContactID: deref(r.ContactID),
-		OwnerID: r.OwnerID, Currency: r.Currency, PriceBookID: r.PriceBookID, CurrentVersion: r.CurrentVersion,
+		OwnerID: r.OwnerID, Currency: r.Currency, PriceBookID: r.PriceBookID, Kind: quote.Kind(r.Kind), ContractID: deref(r.ContractID),
+		CurrentVersion: r.CurrentVersion,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // InsertQuote stores a new quote header.
 func (t *Tx) InsertQuote(ctx context.Context, q quote.Quote) error {
-	_, err := t.exec(ctx, `INSERT INTO quotes (`+quoteCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	kind := q.Kind
+	if kind == "" {
+		kind = quote.New
+	}
+	_, err := t.exec(ctx, `INSERT INTO quotes (`+quoteCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		q.ID, q.Number, q.AccountID, nullable(q.OpportunityID), nullable(q.ContactID), q.OwnerID, q.Currency, q.PriceBookID,
-		q.CurrentVersion, t.ts(q.CreatedAt), t.ts(q.UpdatedAt))
+		string(kind), nullable(q.ContractID), q.CurrentVersion, t.ts(q.CreatedAt), t.ts(q.UpdatedAt))
 	return conflictAs(err, "number", "quote number %s is taken", q.Number)
 }
 
@@ -152,11 +161,38 @@ const versionCols = `quote_id, version, status, valid_until, terms, notes, heade
 	input_hash, pricing, subtotal_minor, discount_minor, tax_minor, total_minor, etag, created_at, updated_at`
 
 type lineRow struct {
-	LineNo            int    `db:"line_no"`
-	ProductID         string `db:"product_id"`
-	Quantity          dbDec  `db:"quantity"`
-	Configuration     string `db:"configuration"`
-	ManualDiscountPct dbDec  `db:"manual_discount_pct"`
+	LineNo            int           `db:"line_no"`
+	ProductID         string        `db:"product_id"`
+	Quantity          dbDec         `db:"quantity"`
+	Configuration     string        `db:"configuration"`
+	ManualDiscountPct dbDec         `db:"manual_discount_pct"`
+	StartDate         quotient.Date `db:"start_date"`
+	EndDate           quotient.Date `db:"end_date"`
+	TermMonths        int           `db:"term_months"`
+	BillingFrequency  string        `db:"billing_frequency"`
+	PriorQuantity     dbDec         `db:"prior_quantity"`
+	ContractPrice     *string       `db:"contract_price"`
+}
+
+const lineCols = `line_no, product_id, quantity, configuration, manual_discount_pct, start_date, end_date, term_months,
+	billing_frequency, prior_quantity, contract_price`
+
+// same reports whether a stored line already holds l.
+func (h lineRow) same(l quote.Line) bool {
+	var hcfg map[string]string
+	return h.ProductID == l.ProductID && h.Quantity.Decimal.Equal(l.Quantity) && h.ManualDiscountPct.Decimal.Equal(l.ManualDiscountPct) &&
+		json.Unmarshal([]byte(h.Configuration), &hcfg) == nil && maps.Equal(hcfg, l.Configuration) &&
+		h.StartDate == l.StartDate && h.EndDate == l.EndDate && h.TermMonths == l.TermMonths && h.BillingFrequency == string(l.BillingFrequency) &&
+		h.PriorQuantity.Decimal.Equal(l.PriorQuantity) && deref(h.ContractPrice) == deref(nullDec(l.ContractPrice))
+}
+
+// nullDec is an optional decimal as stored: NULL when absent.
+func nullDec(d *decimal.Decimal) *string {
+	if d == nil {
+		return nil
+	}
+	s := d.String()
+	return &s
 }
 
 func minorOf(cur string, d decimal.Decimal) (int64, error) {
@@ -193,7 +229,7 @@ func (t *Tx) writeLines(ctx context.Context, v quote.Version, fresh bool) error 
 	// one read and one write rather than a thousand.
 	var have []lineRow
 	if !fresh {
-		if err := t.sel(ctx, &have, `SELECT line_no, product_id, quantity, configuration, manual_discount_pct FROM quote_lines
+		if err := t.sel(ctx, &have, `SELECT `+lineCols+` FROM quote_lines
 			WHERE quote_id = ? AND version = ? ORDER BY line_no`, v.QuoteID, v.Version); err != nil {
 			return err
 		}
@@ -204,21 +240,21 @@ func (t *Tx) writeLines(ctx context.Context, v quote.Version, fresh bool) error 
 			cfg = []byte("{}")
 		}
 		if i < len(have) { // rows are numbered 1..n, so row i is line i+1
-			h := have[i]
-			var hcfg map[string]string
-			if h.ProductID == l.ProductID && h.Quantity.Decimal.Equal(l.Quantity) && h.ManualDiscountPct.Decimal.Equal(l.ManualDiscountPct) &&
-				json.Unmarshal([]byte(h.Configuration), &hcfg) == nil && maps.Equal(hcfg, l.Configuration) {
+			if have[i].same(l) {
 				continue
 			}
-			if _, err := t.exec(ctx, `UPDATE quote_lines SET product_id = ?, quantity = ?, configuration = ?, manual_discount_pct = ?
+			if _, err := t.exec(ctx, `UPDATE quote_lines SET product_id = ?, quantity = ?, configuration = ?, manual_discount_pct = ?,
+				start_date = ?, end_date = ?, term_months = ?, billing_frequency = ?, prior_quantity = ?, contract_price = ?
 				WHERE quote_id = ? AND version = ? AND line_no = ?`, l.ProductID, dec(l.Quantity), string(cfg), dec(l.ManualDiscountPct),
+				l.StartDate, l.EndDate, l.TermMonths, string(l.BillingFrequency), dec(l.PriorQuantity), nullDec(l.ContractPrice),
 				v.QuoteID, v.Version, i+1); err != nil {
 				return err
 			}
 			continue
 		}
-		if _, err := t.exec(ctx, `INSERT INTO quote_lines (quote_id, version, line_no, product_id, quantity, configuration, manual_discount_pct)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, v.QuoteID, v.Version, i+1, l.ProductID, dec(l.Quantity), string(cfg), dec(l.ManualDiscountPct)); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO quote_lines (quote_id, version, `+lineCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.QuoteID, v.Version, i+1, l.ProductID, dec(l.Quantity), string(cfg), dec(l.ManualDiscountPct),
+			l.StartDate, l.EndDate, l.TermMonths, string(l.BillingFrequency), dec(l.PriorQuantity), nullDec(l.ContractPrice)); err != nil {
 			return err
 		}
 	}
@@ -253,12 +289,21 @@ func (t *Tx) version(ctx context.Context, r versionRow) (quote.Version, error) {
 		return v, fmt.Errorf("stored pricing of quote %s v%d: %w", r.QuoteID, r.Version, err)
 	}
 	var lines []lineRow
-	if err := t.sel(ctx, &lines, `SELECT line_no, product_id, quantity, configuration, manual_discount_pct FROM quote_lines
+	if err := t.sel(ctx, &lines, `SELECT `+lineCols+` FROM quote_lines
 		WHERE quote_id = ? AND version = ? ORDER BY line_no`, r.QuoteID, r.Version); err != nil {
 		return v, err
 	}
 	for _, l := range lines {
-		ql := quote.Line{ProductID: l.ProductID, Quantity: l.Quantity.Decimal, ManualDiscountPct: l.ManualDiscountPct.Decimal}
+		ql := quote.Line{ProductID: l.ProductID, Quantity: l.Quantity.Decimal, ManualDiscountPct: l.ManualDiscountPct.Decimal,
+			StartDate: l.StartDate, EndDate: l.EndDate, TermMonths: l.TermMonths, BillingFrequency: catalog.BillingPeriod(l.BillingFrequency),
+			PriorQuantity: l.PriorQuantity.Decimal}
+		if l.ContractPrice != nil {
+			d, err := decimal.NewFromString(*l.ContractPrice)
+			if err != nil {
+				return v, fmt.Errorf("stored contract price of quote %s: %w", r.QuoteID, err)
+			}
+			ql.ContractPrice = &d
+		}
 		if err := json.Unmarshal([]byte(l.Configuration), &ql.Configuration); err != nil {
 			return v, err
 		}

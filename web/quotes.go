@@ -252,7 +252,7 @@ func configSummary(loc i18n.Locale, pr catalog.Product, cfg map[string]string) s
 
 var stepLabels = map[string]string{"list_price": "List price", "option": "Option", "bundle_component": "Bundle component",
 	"schedule": "Volume schedule", "schedule_skipped": "Volume schedule skipped", "rules_not_applicable": "No price rule applies",
-	"rule": "Price rule", "rule_skipped": "Price rule skipped", "clamp": "Floor at zero", "manual_discount": "Your discount",
+	"rule": "Price rule", "rule_skipped": "Price rule skipped", "clamp": "Floor at zero", "manual_discount": "Your discount", "contract_price": "Contract price",
 	"net_amount": "Net amount", "header_discount": "Quote discount", "tax": "Tax"}
 
 func stepLabel(s string) string {
