@@ -9,6 +9,7 @@ import (
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/commission"
+	"github.com/quotient-cpq/quotient/contract"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/inventory"
 	"github.com/quotient-cpq/quotient/ledger"
@@ -16,6 +17,7 @@ import (
 	"github.com/quotient-cpq/quotient/outbox"
 	"github.com/quotient-cpq/quotient/pricing"
 	"github.com/quotient-cpq/quotient/quote"
+	"github.com/quotient-cpq/quotient/revenue"
 )
 
 // Tx is one database transaction serving every domain package, so a use
@@ -46,6 +48,8 @@ type Tx interface {
 	commission.StatementStore
 	commission.AuditStore
 	outbox.Store
+	contract.Store
+	revenue.Store
 	// StockValuation is the carried value of all stock, the value of
 	// every receipt, and each stock row whose carried value differs from
 	// its movements' values (minor units of the cost currency).
@@ -87,6 +91,8 @@ type Services struct {
 	Ledger     *ledger.Service
 	Billing    *billing.Service
 	Commission *commission.Service
+	Contracts  *contract.Service
+	Revenue    *revenue.Service
 }
 
 // NewServices builds the domain services over one clock; creditGraceDays
@@ -102,6 +108,8 @@ func NewServices(now func() time.Time, creditGraceDays int) Services {
 	s.Inventory.CostCurrency = s.Pricing.CostCurrency
 	s.Billing.CreditGraceDays = creditGraceDays
 	s.Commission = commission.NewService(now, s.Ledger)
+	s.Contracts = contract.NewService(now, s.Billing, s.Quotes)
+	s.Revenue = revenue.NewService(now, s.Ledger)
 	return s
 }
 
@@ -140,6 +148,8 @@ type App struct {
 	ledger     *ledger.Service
 	billing    *billing.Service
 	commission *commission.Service
+	contracts  *contract.Service
+	revenue    *revenue.Service
 }
 
 // New returns the application layer over cfg's database and services.
@@ -153,7 +163,7 @@ func New(cfg Config) *App {
 	s := cfg.Services
 	return &App{db: cfg.DB, now: cfg.Now, log: cfg.Logger, secret: cfg.Secret, publicURL: cfg.PublicURL, beforeCommit: cfg.BeforeCommit,
 		crm: s.CRM, catalog: s.Catalog, pricing: s.Pricing, quotes: s.Quotes, inventory: s.Inventory, orders: s.Orders,
-		ledger: s.Ledger, billing: s.Billing, commission: s.Commission}
+		ledger: s.Ledger, billing: s.Billing, commission: s.Commission, contracts: s.Contracts, revenue: s.Revenue}
 }
 
 // read runs fn in a read-only transaction and returns its result.

@@ -42,8 +42,9 @@ func (r InvariantReport) OK() bool {
 // with its amount, the AR aging of every invoiced currency equals the
 // balance of the AR account today, the inventory account equals stock at
 // its carried cost (in the cost currency; zero in every other) and each
-// stock row's carried value its movements' values, and goods received
-// not invoiced equals the receipts not yet billed.
+// stock row's carried value its movements' values, goods received not
+// invoiced equals the receipts not yet billed, and deferred revenue
+// equals the revenue schedules not yet recognised.
 func (a *App) Check(ctx context.Context) (InvariantReport, error) {
 	act, err := quotient.RequireActor(ctx)
 	if err != nil {
@@ -84,6 +85,9 @@ func (a *App) Check(ctx context.Context) (InvariantReport, error) {
 				// Nothing bills receipts yet (vendor bills come with
 				// payables): every receipt is still owed to a supplier.
 				return a.ledgerEquals(ctx, tx, ledger.GoodsReceivedNotInvoiced, -received, "the receipts not yet billed")
+			}},
+			{"deferred revenue equals the revenue schedules not yet recognised, per currency", func(ctx context.Context) ([]string, error) {
+				return a.deferredEqualsSchedules(ctx, tx)
 			}},
 		}
 		var out InvariantReport
@@ -130,6 +134,44 @@ func (a *App) ledgerEquals(ctx context.Context, tx Tx, code string, want int64, 
 		if have != should {
 			c, _ := quotient.LookupCurrency(cur)
 			out = append(out, fmt.Sprintf("%s: account %s holds %s; %s: %s", cur, code, c.Format(c.FromMinor(have)), what, c.Format(c.FromMinor(should))))
+		}
+	}
+	return out, nil
+}
+
+// deferredEqualsSchedules compares the deferred revenue account's credit
+// balance today, per currency, with what the revenue schedules have not
+// recognised.
+func (a *App) deferredEqualsSchedules(ctx context.Context, tx Tx) ([]string, error) {
+	open, err := tx.Unrecognised(ctx)
+	if err != nil {
+		return nil, err
+	}
+	curs, err := tx.LedgerCurrencies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for cur := range open {
+		if !slices.Contains(curs, cur) {
+			curs = append(curs, cur)
+		}
+	}
+	var out []string
+	for _, cur := range curs {
+		bals, err := tx.Balances(ctx, a.today(), cur)
+		if err != nil {
+			return nil, err
+		}
+		var have int64
+		for _, b := range bals {
+			if b.AccountCode == ledger.DeferredRevenue {
+				have += b.Credit - b.Debit
+			}
+		}
+		if have != open[cur] {
+			c, _ := quotient.LookupCurrency(cur)
+			out = append(out, fmt.Sprintf("%s: deferred revenue (%s) holds %s; the schedules not yet recognised: %s", cur, ledger.DeferredRevenue,
+				c.Format(c.FromMinor(have)), c.Format(c.FromMinor(open[cur]))))
 		}
 	}
 	return out, nil

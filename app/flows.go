@@ -56,6 +56,15 @@ func (a *App) accepted(ctx context.Context, tx Tx, q quote.Quote, v quote.Versio
 	if err != nil || !created {
 		return Ordered{o, created}, err
 	}
+	c, err := a.contracts.Accepted(ctx, tx, q, o)
+	if err != nil {
+		return Ordered{}, err
+	}
+	if c.ID != "" && o.HoldReason == "" {
+		if _, err := a.billContract(ctx, tx, &c, acc); err != nil {
+			return Ordered{}, err
+		}
+	}
 	o, err = a.invoiceDue(ctx, tx, o, acc)
 	return Ordered{o, true}, err
 }

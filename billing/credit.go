@@ -129,6 +129,14 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 	if inv.Status == Void {
 		return CreditNote{}, quotient.Errorf(quotient.Conflict, "invoice %s is void", inv.Number)
 	}
+	for _, l := range inv.Lines {
+		if l.Deferred() {
+			// Its revenue is deferred and recognised month by month; a
+			// credit would have to unwind the schedule, which is not built.
+			return CreditNote{}, quotient.FieldErrorf(quotient.Unprocessable, "invoice_id",
+				"invoice %s charges subscription periods; change them through the contract (amend or cancel it) rather than a credit note", inv.Number)
+		}
+	}
 	c, _ := quotient.LookupCurrency(inv.Currency)
 	done, err := st.CreditedLines(ctx, inv.ID)
 	if err != nil {

@@ -73,7 +73,20 @@ type InvoiceLine struct {
 	TaxRateID   string
 	TaxRatePct  decimal.Decimal
 	Family      string
+	// A subscription's line is for a period of service (both days
+	// included): its revenue is deferred and recognised over it.
+	ServiceStart   quotient.Date
+	ServiceEnd     quotient.Date
+	SubscriptionID string
+	// DeferredBase is, on a deferred line of an invoice just issued, its
+	// share of the base amount deferred revenue was credited with: what
+	// recognising it moves in base (not stored; read the schedule).
+	DeferredBase int64
 }
+
+// Deferred reports whether the line's revenue is recognised over a
+// service period rather than when invoiced.
+func (l InvoiceLine) Deferred() bool { return !l.ServiceStart.IsZero() }
 
 // TaxSummary is an invoice's tax of one rate.
 type TaxSummary struct {
@@ -158,11 +171,12 @@ func NewService(now func() time.Time, l *ledger.Service) *Service {
 }
 
 // invoiceable is how much of a line can be invoiced now: bundle components
-// never (their header carries the price); services, bundle headers and
+// never (their header carries the price), nor subscriptions (their
+// contract invoices them period by period); services, bundle headers and
 // every line of an on_order account what is not cancelled; stocked lines
 // of an on_fulfillment account what has shipped.
 func invoiceable(l order.Line, policy crm.InvoicingPolicy) quotient.Quantity {
-	if l.ParentLineID != "" {
+	if l.ParentLineID != "" || l.Recurring() {
 		return 0
 	}
 	if l.Stocked && policy != crm.OnOrder {
@@ -338,9 +352,26 @@ func (s *Service) issue(ctx context.Context, st Store, books ledger.Books, inv I
 	}
 	inv.JournalEntryID = entry.ID
 	inv.BaseDue = 0
+	var deferredBase, deferred int64
 	for _, l := range entry.Lines {
-		if l.AccountCode == ledger.AccountsReceivable {
+		switch l.AccountCode {
+		case ledger.AccountsReceivable:
 			inv.BaseDue += l.BaseDebit - l.BaseCredit
+		case ledger.DeferredRevenue:
+			deferredBase += l.BaseCredit - l.BaseDebit
+		}
+	}
+	for _, l := range inv.Lines {
+		if l.Deferred() {
+			deferred += l.Net
+		}
+	}
+	var cum, given int64
+	for i, l := range inv.Lines {
+		if l.Deferred() { // cumulative shares: the lines add up to the posted base
+			cum += l.Net
+			share := ledger.Share(deferredBase, cum, deferred)
+			inv.Lines[i].DeferredBase, given = share-given, share
 		}
 	}
 	return inv, st.InsertInvoice(ctx, inv)
@@ -358,10 +389,15 @@ func yearNumber(ctx context.Context, st Store, counter, prefix string, year int)
 
 // post books an invoice: debit AR with the total; credit each family's
 // revenue account (the general revenue account for a family without one)
-// with its net, and sales tax payable with the tax.
+// with its net, deferred revenue with the net of service periods (it is
+// recognised over them), and sales tax payable with the tax.
 func (s *Service) post(ctx context.Context, st Store, books ledger.Books, inv Invoice, actorID string) (ledger.Entry, error) {
 	revenue := map[string]int64{}
 	for _, l := range inv.Lines {
+		if l.Deferred() {
+			revenue[ledger.DeferredRevenue] += l.Net
+			continue
+		}
 		revenue[books.Revenue(l.Family)] += l.Net
 	}
 	in := ledger.EntryInput{Date: inv.IssueDate, Memo: "Invoice " + inv.Number, Currency: inv.Currency, SourceType: "invoice",

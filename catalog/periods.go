@@ -53,39 +53,55 @@ func Anchor(start quotient.Date) quotient.Date {
 // MaxSpans bounds a schedule: ten years of months.
 const MaxSpans = 130
 
-// Spans are the billing periods of frequency that cover start to end (both
-// included), aligned as Anchor says: a partial first period from start to
-// the day before the anchor (measured against the full period that ends
-// there), then full periods from the anchor, the last cut at end
-// (measured against the full period it starts).
+// Spans are the billing periods of frequency that cover start to end
+// (both included) for a subscription billed from Anchor(start): see
+// SpansFrom.
 func Spans(start, end quotient.Date, frequency BillingPeriod) ([]Span, error) {
+	return SpansFrom(Anchor(start), start, end, frequency)
+}
+
+// SpansFrom are the billing periods of frequency that cover start to end
+// (both included) when periods begin on anchor and every frequency months
+// before and after it: the first is cut at start and measured against
+// the full period it lies in (a partial first period), the last cut at
+// end likewise. A contract's later subscriptions (an amendment's seats)
+// keep its anchor, so they are billed with it.
+func SpansFrom(anchor, start, end quotient.Date, frequency BillingPeriod) ([]Span, error) {
 	f := frequency.Months()
 	if f == 0 {
 		return nil, fmt.Errorf("catalog: unknown billing frequency %q", frequency)
 	}
-	if end.Before(start) {
+	if end.Before(start) || anchor.IsZero() {
 		return nil, nil
 	}
-	var out []Span
-	anchor := Anchor(start)
-	if anchor.After(start) {
-		full := AddMonths(anchor, -f)
-		stop := anchor.AddDays(-1)
-		if end.Before(stop) {
-			stop = end
+	p := anchor
+	for i := 0; p.After(start); i++ {
+		if i > 12*MaxSpans {
+			return nil, fmt.Errorf("catalog: anchor %s is too far after %s", anchor, start)
 		}
-		out = append(out, Span{Start: start, End: stop, Days: stop.DaysSince(start) + 1, PeriodDays: anchor.DaysSince(full)})
+		p = AddMonths(anchor, -f*(i+1))
 	}
-	for p := anchor; !p.After(end); p = AddMonths(p, f) {
+	for i := 0; !AddMonths(p, f).After(start); i++ {
+		if i > 12*MaxSpans {
+			return nil, fmt.Errorf("catalog: anchor %s is too far before %s", anchor, start)
+		}
+		p = AddMonths(p, f)
+	}
+	var out []Span
+	for !p.After(end) {
 		if len(out) >= MaxSpans {
 			return nil, fmt.Errorf("catalog: a schedule of more than %d periods", MaxSpans)
 		}
 		next := AddMonths(p, f)
-		stop := next.AddDays(-1)
+		from, stop := p, next.AddDays(-1)
+		if from.Before(start) {
+			from = start
+		}
 		if end.Before(stop) {
 			stop = end
 		}
-		out = append(out, Span{Start: p, End: stop, Days: stop.DaysSince(p) + 1, PeriodDays: next.DaysSince(p)})
+		out = append(out, Span{Start: from, End: stop, Days: stop.DaysSince(from) + 1, PeriodDays: next.DaysSince(p)})
+		p = next
 	}
 	return out, nil
 }

@@ -41,6 +41,7 @@ const (
 	SalesTaxPayable          = "2100"
 	CustomerCredits          = "2200"
 	CommissionsPayable       = "2300"
+	DeferredRevenue          = "2400"
 	RetainedEarnings         = "3000"
 	RevenueOther             = "4000"
 	SalesDiscounts           = "4900"
@@ -60,6 +61,7 @@ var StandardChart = []Account{
 	{Code: SalesTaxPayable, Name: "Sales tax payable", Type: Liability},
 	{Code: CustomerCredits, Name: "Customer credits", Type: Liability},
 	{Code: CommissionsPayable, Name: "Commissions payable", Type: Liability},
+	{Code: DeferredRevenue, Name: "Deferred revenue", Type: Liability},
 	{Code: RetainedEarnings, Name: "Retained earnings", Type: Equity},
 	{Code: RevenueOther, Name: "Revenue", Type: Revenue},
 	{Code: "4100", Name: "Revenue: hardware", Type: Revenue, Family: "hardware"},

@@ -92,7 +92,18 @@ type Line struct {
 	Invoiced    quotient.Quantity
 	InvoicedNet int64
 	InvoicedTax int64
+	// A line of a recurring product carries its terms: its contract
+	// invoices it period by period, never the order. Prior is what an
+	// amendment's contract already had of the product.
+	ServiceStart     quotient.Date
+	ServiceEnd       quotient.Date
+	BillingFrequency string
+	Prior            quotient.Quantity
 }
+
+// Recurring reports whether the line is a subscription's, which its
+// contract invoices.
+func (l Line) Recurring() bool { return l.BillingFrequency != "" }
 
 // Backordered is what a stocked line still waits for: ordered, less
 // reserved, shipped and cancelled.
@@ -203,7 +214,7 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 		return Order{}, false, err
 	}
 	no := 0
-	for _, pl := range p.Lines {
+	for i, pl := range p.Lines {
 		prod, ok := products[pl.ProductID]
 		if !ok {
 			return Order{}, false, quotient.Errorf(quotient.NotFound, "product %s of line %d is gone", pl.ProductID, pl.Number)
@@ -217,6 +228,10 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 		l := Line{ID: quotient.NewID("oln"), OrderID: o.ID, LineNo: no, ProductID: prod.ID, SKU: pl.SKU, Name: pl.Name,
 			Stocked: stocked(prod), Quantity: qty, UnitPrice: pl.UnitPrice, NetAmount: pl.NetAmount, TaxAmount: pl.TaxAmount,
 			TaxRateID: pl.TaxRateID, TaxRatePct: pl.TaxRatePct, Family: prod.Family, Configuration: pl.Configuration, CreatedAt: now}
+		if ql := v.Lines[i]; prod.IsRecurring() && !ql.StartDate.IsZero() {
+			l.ServiceStart, l.ServiceEnd, l.BillingFrequency = ql.StartDate, ql.EndDate, string(ql.BillingFrequency)
+			l.Prior, _ = quotient.QuantityOf(ql.PriorQuantity)
+		}
 		o.Lines = append(o.Lines, l)
 		for _, c := range prod.Components {
 			cp, ok := products[c.ProductID]

@@ -50,6 +50,10 @@ type Input struct {
 	Notes             string
 	HeaderDiscountPct decimal.Decimal
 	Lines             []Line
+	// Kind and ContractID are set by contracts for an amendment or a
+	// renewal; a rep's quote is new business.
+	Kind       Kind
+	ContractID string
 }
 
 // Patch holds the changes to a draft; nil leaves a field as it is, and
@@ -152,7 +156,11 @@ func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Versio
 		return Quote{}, Version{}, quotient.Errorf(quotient.Forbidden, "finance may read quotes but not create them")
 	}
 	now := s.now().UTC()
-	q := Quote{ID: quotient.NewID("qt"), AccountID: in.AccountID, ContactID: in.ContactID, OwnerID: a.UserID, CurrentVersion: 1, CreatedAt: now, UpdatedAt: now}
+	q := Quote{ID: quotient.NewID("qt"), AccountID: in.AccountID, ContactID: in.ContactID, OwnerID: a.UserID, Kind: in.Kind, ContractID: in.ContractID,
+		CurrentVersion: 1, CreatedAt: now, UpdatedAt: now}
+	if q.Kind == "" {
+		q.Kind = New
+	}
 	if in.OpportunityID != "" {
 		o, err := st.GetOpportunity(ctx, in.OpportunityID)
 		if err != nil {

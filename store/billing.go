@@ -75,8 +75,10 @@ func (t *Tx) InsertInvoice(ctx context.Context, inv billing.Invoice) error {
 	}
 	for i, l := range inv.Lines {
 		if _, err := t.exec(ctx, `INSERT INTO invoice_lines (invoice_id, line_no, order_line_id, product_id, sku, name, quantity_micro, unit_price,
-			net_minor, tax_minor, tax_rate_id, tax_rate_pct, family) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			inv.ID, i+1, l.OrderLineID, l.ProductID, l.SKU, l.Name, l.Quantity, dec(l.UnitPrice), l.Net, l.Tax, l.TaxRateID, dec(l.TaxRatePct), l.Family); err != nil {
+			net_minor, tax_minor, tax_rate_id, tax_rate_pct, family, service_start, service_end, subscription_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			inv.ID, i+1, l.OrderLineID, l.ProductID, l.SKU, l.Name, l.Quantity, dec(l.UnitPrice), l.Net, l.Tax, l.TaxRateID, dec(l.TaxRatePct), l.Family,
+			l.ServiceStart, l.ServiceEnd, nullable(l.SubscriptionID)); err != nil {
 			return err
 		}
 	}
@@ -102,15 +104,18 @@ func (t *Tx) GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
 		TaxRateID   string            `db:"tax_rate_id"`
 		TaxRatePct  dbDec             `db:"tax_rate_pct"`
 		Family      string            `db:"family"`
+		Start       quotient.Date     `db:"service_start"`
+		End         quotient.Date     `db:"service_end"`
+		Sub         *string           `db:"subscription_id"`
 	}
 	if err := t.sel(ctx, &lines, `SELECT order_line_id, product_id, sku, name, quantity_micro, unit_price, net_minor, tax_minor, tax_rate_id,
-		tax_rate_pct, family FROM invoice_lines WHERE invoice_id = ? ORDER BY line_no`, id); err != nil {
+		tax_rate_pct, family, service_start, service_end, subscription_id FROM invoice_lines WHERE invoice_id = ? ORDER BY line_no`, id); err != nil {
 		return billing.Invoice{}, err
 	}
 	for _, l := range lines {
 		inv.Lines = append(inv.Lines, billing.InvoiceLine{OrderLineID: l.OrderLineID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
 			Quantity: l.Qty, UnitPrice: l.UnitPrice.Decimal, Net: l.Net, Tax: l.Tax, TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.Decimal,
-			Family: l.Family})
+			Family: l.Family, ServiceStart: l.Start, ServiceEnd: l.End, SubscriptionID: deref(l.Sub)})
 	}
 	return inv, nil
 }

@@ -69,10 +69,11 @@ func (t *Tx) InsertOrderLine(ctx context.Context, l order.Line) error {
 		cfg, _ = json.Marshal(l.Configuration)
 	}
 	_, err := t.exec(ctx, `INSERT INTO order_lines (id, order_id, line_no, parent_line_id, product_id, sku, name, stocked, quantity_micro,
-		reserved_micro, fulfilled_micro, cancelled_micro, unit_price, net_amount, tax_amount, tax_rate_id, tax_rate_pct, family, configuration, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.OrderID, l.LineNo, nullable(l.ParentLineID), l.ProductID, l.SKU, l.Name,
+		reserved_micro, fulfilled_micro, cancelled_micro, unit_price, net_amount, tax_amount, tax_rate_id, tax_rate_pct, family, configuration, created_at,
+		service_start, service_end, billing_frequency, prior_micro)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.OrderID, l.LineNo, nullable(l.ParentLineID), l.ProductID, l.SKU, l.Name,
 		l.Stocked, l.Quantity, l.Reserved, l.Fulfilled, l.Cancelled, dec(l.UnitPrice), dec(l.NetAmount), dec(l.TaxAmount),
-		l.TaxRateID, dec(l.TaxRatePct), l.Family, string(cfg), t.ts(l.CreatedAt))
+		l.TaxRateID, dec(l.TaxRatePct), l.Family, string(cfg), t.ts(l.CreatedAt), l.ServiceStart, l.ServiceEnd, l.BillingFrequency, l.Prior)
 	return err
 }
 
@@ -197,17 +198,22 @@ type orderLineRow struct {
 	InvoicedTax   int64             `db:"invoiced_tax_minor"`
 	Configuration string            `db:"configuration"`
 	CreatedAt     dbTime            `db:"created_at"`
+	ServiceStart  quotient.Date     `db:"service_start"`
+	ServiceEnd    quotient.Date     `db:"service_end"`
+	Frequency     string            `db:"billing_frequency"`
+	Prior         quotient.Quantity `db:"prior_micro"`
 }
 
 const orderLineCols = `id, order_id, line_no, parent_line_id, product_id, sku, name, stocked, quantity_micro, reserved_micro,
 	fulfilled_micro, cancelled_micro, unit_price, net_amount, tax_amount, tax_rate_id, tax_rate_pct, family, invoiced_micro,
-	invoiced_net_minor, invoiced_tax_minor, configuration, created_at`
+	invoiced_net_minor, invoiced_tax_minor, configuration, created_at, service_start, service_end, billing_frequency, prior_micro`
 
 func (r orderLineRow) line() (order.Line, error) {
 	l := order.Line{ID: r.ID, OrderID: r.OrderID, LineNo: r.LineNo, ProductID: r.ProductID, SKU: r.SKU, Name: r.Name, Stocked: r.Stocked,
 		Quantity: r.Quantity, Reserved: r.Reserved, Fulfilled: r.Fulfilled, Cancelled: r.Cancelled, UnitPrice: r.UnitPrice.Decimal,
 		NetAmount: r.NetAmount.Decimal, TaxAmount: r.TaxAmount.Decimal, TaxRateID: r.TaxRateID, TaxRatePct: r.TaxRatePct.Decimal, Family: r.Family,
-		Invoiced: r.Invoiced, InvoicedNet: r.InvoicedNet, InvoicedTax: r.InvoicedTax, CreatedAt: r.CreatedAt.Time}
+		Invoiced: r.Invoiced, InvoicedNet: r.InvoicedNet, InvoicedTax: r.InvoicedTax, CreatedAt: r.CreatedAt.Time,
+		ServiceStart: r.ServiceStart, ServiceEnd: r.ServiceEnd, BillingFrequency: r.Frequency, Prior: r.Prior}
 	if r.ParentLineID != nil {
 		l.ParentLineID = *r.ParentLineID
 	}

@@ -93,10 +93,33 @@ func (w *Worker) Tick(ctx context.Context) {
 	if _, err := w.app.ExpireQuotes(ctx); err != nil && ctx.Err() == nil {
 		w.log.Warn("expire quotes", slog.Any("error", err))
 	}
+	w.Subscriptions(ctx)
 	if n, err := w.DailyDunning(ctx); err != nil && ctx.Err() == nil {
 		w.log.Warn("dunning", slog.Any("error", err))
 	} else if n > 0 {
 		w.log.Info("dunning reminders queued", slog.Int("count", n))
+	}
+}
+
+// Subscriptions runs the recurring work: renewal quotes due, contracts
+// that ran out, the periods due to invoice, and the revenue due to be
+// recognised. Each part is safe with many servers at once.
+func (w *Worker) Subscriptions(ctx context.Context) {
+	ctx = app.System(ctx)
+	if r, e, err := w.app.RenewAndEndContracts(ctx, 100); err != nil && ctx.Err() == nil {
+		w.log.Warn("contract renewals", slog.Any("error", err))
+	} else if r+e > 0 {
+		w.log.Info("contracts", slog.Int("renewal_quotes", r), slog.Int("ended", e))
+	}
+	if n, err := w.app.InvoiceSubscriptions(ctx, app.RecurringBatch, 1000); err != nil && ctx.Err() == nil {
+		w.log.Warn("recurring invoicing", slog.Any("error", err))
+	} else if n > 0 {
+		w.log.Info("subscriptions invoiced", slog.Int("invoices", n))
+	}
+	if n, err := w.app.RecogniseRevenue(ctx, 1000); err != nil && ctx.Err() == nil {
+		w.log.Warn("revenue recognition", slog.Any("error", err))
+	} else if n > 0 {
+		w.log.Info("revenue recognised", slog.Int("invoice_months", n))
 	}
 }
 

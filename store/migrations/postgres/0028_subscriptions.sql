@@ -25,6 +25,8 @@ ALTER TABLE order_lines ADD COLUMN service_end DATE;
 ALTER TABLE order_lines ADD COLUMN billing_frequency TEXT NOT NULL DEFAULT '';
 ALTER TABLE order_lines ADD COLUMN prior_micro BIGINT NOT NULL DEFAULT 0;
 
+INSERT INTO counters (name, value) VALUES ('contract', 0);
+
 CREATE TABLE contracts (
     id                 TEXT PRIMARY KEY,
     number             TEXT NOT NULL,
@@ -36,6 +38,9 @@ CREATE TABLE contracts (
     start_date         DATE NOT NULL,
     end_date           DATE NOT NULL,
     term_months        INTEGER NOT NULL,
+    billing_anchor     DATE NOT NULL,
+    next_bill_after    DATE,
+    renew_on           DATE,
     status             TEXT NOT NULL CHECK (status IN ('active', 'ended', 'cancelled')),
     renewal_uplift_pct NUMERIC NOT NULL DEFAULT 0,
     renewal_lead_days  INTEGER NOT NULL,
@@ -52,6 +57,7 @@ CREATE UNIQUE INDEX contracts_number_key ON contracts (number);
 CREATE UNIQUE INDEX contracts_quote_key ON contracts (quote_id);
 CREATE INDEX contracts_account_idx ON contracts (account_id);
 CREATE INDEX contracts_end_idx ON contracts (status, end_date);
+CREATE INDEX contracts_due_idx ON contracts (next_bill_after) WHERE next_bill_after IS NOT NULL;
 
 CREATE TABLE subscriptions (
     id                TEXT PRIMARY KEY,
@@ -76,7 +82,6 @@ CREATE TABLE subscriptions (
     CHECK (end_date >= start_date)
 );
 CREATE INDEX subscriptions_contract_idx ON subscriptions (contract_id, start_date);
-CREATE INDEX subscriptions_due_idx ON subscriptions (next_bill_on, contract_id) WHERE next_bill_on IS NOT NULL;
 
 CREATE TABLE subscription_billings (
     subscription_id TEXT NOT NULL REFERENCES subscriptions (id),
@@ -99,6 +104,7 @@ CREATE TABLE revenue_schedules (
     currency     TEXT NOT NULL,
     account_code TEXT NOT NULL,
     amount_minor BIGINT NOT NULL,
+    base_minor   BIGINT NOT NULL,
     entry_id     TEXT REFERENCES journal_entries (id),
     PRIMARY KEY (invoice_id, line_no, month)
 );
