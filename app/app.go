@@ -49,6 +49,7 @@ type Tx interface {
 	commission.AuditStore
 	outbox.Store
 	contract.Store
+	contract.MetricsStore
 	revenue.Store
 	// StockValuation is the carried value of all stock, the value of
 	// every receipt, and each stock row whose carried value differs from

@@ -109,6 +109,9 @@ func (a *App) ReleaseOrder(ctx context.Context, id string) (order.Order, error) 
 		if err != nil {
 			return o, err
 		}
+		if err := a.billReleased(ctx, tx, o, acc); err != nil {
+			return o, err
+		}
 		return a.invoiceDue(ctx, tx, o, acc)
 	})
 }

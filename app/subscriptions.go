@@ -8,6 +8,8 @@ import (
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/contract"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/order"
+	"github.com/quotient-cpq/quotient/revenue"
 )
 
 // The subscription flows: contracts made, changed and renewed by quotes,
@@ -29,6 +31,21 @@ func (a *App) billContract(ctx context.Context, tx Tx, c *contract.Contract, acc
 		return inv, err
 	}
 	return inv, a.commission.AccrueInvoice(ctx, tx, books, inv, acc)
+}
+
+// billReleased invoices what is due of the contract a released order
+// started or changed: its subscriptions waited for the release.
+func (a *App) billReleased(ctx context.Context, tx Tx, o order.Order, acc crm.Account) error {
+	id, err := tx.ContractOfOrder(ctx, o.ID)
+	if err != nil || id == "" {
+		return err
+	}
+	c, err := tx.LockContract(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = a.billContract(ctx, tx, &c, acc)
+	return err
 }
 
 // RecurringBatch is how many contracts one transaction of the recurring
@@ -222,5 +239,27 @@ func (a *App) CancelContract(ctx context.Context, id string, effective quotient.
 			return Contract{}, err
 		}
 		return a.contractIn(ctx, tx, id)
+	})
+}
+
+// SubscriptionMetrics is MRR and its movements month by month, retention
+// and the renewal rate (managers, finance, admins).
+func (a *App) SubscriptionMetrics(ctx context.Context, currency string, from, to quotient.Date) (contract.Metrics, error) {
+	return read(ctx, a, func(tx Tx) (contract.Metrics, error) { return a.contracts.Metrics(ctx, tx, currency, from, to) })
+}
+
+// Waterfall is the revenue schedule by month: what is recognised and
+// what is still deferred.
+type Waterfall struct {
+	From, To quotient.Date
+	Months   []revenue.Month
+}
+
+// RevenueSchedule is the revenue recognition waterfall (finance, admins,
+// sales managers).
+func (a *App) RevenueSchedule(ctx context.Context, currency string, from, to quotient.Date) (Waterfall, error) {
+	return read(ctx, a, func(tx Tx) (Waterfall, error) {
+		ms, f, t, err := a.revenue.Waterfall(ctx, tx, currency, from, to)
+		return Waterfall{From: f, To: t, Months: ms}, err
 	})
 }

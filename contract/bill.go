@@ -12,7 +12,8 @@ import (
 )
 
 // Bill invoices, on the books' day, every period of c's subscriptions not
-// invoiced yet that starts within the contract's invoice lead days: one
+// invoiced yet that starts within the contract's invoice lead days,
+// except those of an order on credit hold (they wait for its release): one
 // invoice for all of them (no ID when there is nothing to charge). Each
 // period is recorded against its subscription, which makes invoicing it
 // again a conflict however many workers try; c's subscriptions and
@@ -26,9 +27,22 @@ func (s *Service) Bill(ctx context.Context, st Store, books ledger.Books, c *Con
 	var charges []billing.ServiceCharge
 	var periods []Billing
 	var changed []int
+	held := map[string]bool{}
 	for i := range c.Subscriptions {
 		sub := &c.Subscriptions[i]
 		if sub.NextBillOn.IsZero() {
+			continue
+		}
+		h, ok := held[sub.OrderID]
+		if !ok {
+			o, err := st.GetOrder(ctx, sub.OrderID)
+			if err != nil {
+				return billing.Invoice{}, err
+			}
+			h = o.HoldReason != ""
+			held[sub.OrderID] = h
+		}
+		if h { // invoiced when its order is released
 			continue
 		}
 		spans, err := catalog.SpansFrom(c.BillingAnchor, sub.StartDate, sub.EndDate, sub.BillingFrequency)

@@ -145,6 +145,9 @@ type Store interface {
 	// none).
 	ContractOfQuote(ctx context.Context, quoteID string) (Contract, error)
 	// UpdateContract stores a contract's header if it is at version old.
+	// ContractOfOrder is the contract with a subscription from an
+	// order ("": none).
+	ContractOfOrder(ctx context.Context, orderID string) (string, error)
 	UpdateContract(ctx context.Context, c Contract, old int) error
 	ListContracts(ctx context.Context, f Filter) ([]Contract, error)
 	InsertSubscription(ctx context.Context, s Subscription) error

@@ -224,3 +224,10 @@ func mayWrite(ctx context.Context) (quotient.Actor, error) {
 	}
 	return a, nil
 }
+
+// MayRead lets finance, admins and sales managers read the books (and
+// the reports made of them); the rest get Forbidden.
+func MayRead(ctx context.Context) error {
+	_, err := mayRead(ctx)
+	return err
+}

@@ -195,3 +195,52 @@ func (s *Service) Recognise(ctx context.Context, st Store, day quotient.Date, li
 	}
 	return posted, nil
 }
+
+// MaxWaterfallMonths is the most months one waterfall covers.
+const MaxWaterfallMonths = 120
+
+// Waterfall is the revenue schedule by month from from's month to to's
+// (this month and the next eleven when both are zero), in one currency
+// or all: what each month recognises, and what of it has been posted.
+// For finance, admins and sales managers.
+func (s *Service) Waterfall(ctx context.Context, st Store, currency string, from, to quotient.Date) ([]Month, quotient.Date, quotient.Date, error) {
+	if err := ledger.MayRead(ctx); err != nil {
+		return nil, from, to, err
+	}
+	p := quotient.Problems{Code: quotient.Invalid}
+	if currency != "" {
+		if _, ok := quotient.LookupCurrency(currency); !ok {
+			p.Add("currency", "unknown currency %q", currency)
+		}
+	}
+	if from.IsZero() {
+		from = quotient.DateOf(s.now())
+		if !to.IsZero() && to.Before(from) {
+			from = to.AddDate(0, -11, 0)
+		}
+	}
+	from = quotient.NewDate(from.Year(), from.Month(), 1)
+	if to.IsZero() {
+		to = from.AddDate(0, 11, 0)
+	}
+	to = lastDay(to)
+	if from.After(to) {
+		p.Add("from", "must be on or before to")
+	} else if n := (to.Year()-from.Year())*12 + int(to.Month()-from.Month()) + 1; n > MaxWaterfallMonths {
+		p.Add("to", "a waterfall covers at most %d months, not %d", MaxWaterfallMonths, n)
+	}
+	if err := p.Err(); err != nil {
+		return nil, from, to, err
+	}
+	ms, err := st.Waterfall(ctx, from.YearMonth(), to.YearMonth())
+	if err != nil {
+		return nil, from, to, err
+	}
+	out := ms[:0]
+	for _, m := range ms {
+		if currency == "" || m.Currency == currency {
+			out = append(out, m)
+		}
+	}
+	return out, from, to, nil
+}

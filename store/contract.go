@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -141,6 +142,18 @@ func (t *Tx) ContractOfQuote(ctx context.Context, quoteID string) (contract.Cont
 	return t.contractWhere(ctx, "quote_id", quoteID, "contract of quote")
 }
 
+// ContractOfOrder finds the contract with a subscription from an order.
+func (t *Tx) ContractOfOrder(ctx context.Context, orderID string) (string, error) {
+	var ids []string
+	if err := t.sel(ctx, &ids, `SELECT DISTINCT contract_id FROM subscriptions WHERE order_id = ?`, orderID); err != nil {
+		return "", err
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return ids[0], nil
+}
+
 // ListContracts lists contract headers by id.
 func (t *Tx) ListContracts(ctx context.Context, f contract.Filter) ([]contract.Contract, error) {
 	var where []string
@@ -247,4 +260,48 @@ func (t *Tx) RenewalUplift(ctx context.Context, accountID string) (*decimal.Deci
 	}
 	d, err := decimal.NewFromString(*v)
 	return &d, err
+}
+
+// SubscriptionFacts lists the subscriptions in a currency within reach
+// that run on some day from from to to.
+func (t *Tx) SubscriptionFacts(ctx context.Context, currency string, r quotient.Reach, from, to quotient.Date) ([]contract.SubscriptionFact, error) {
+	where := []string{"c.currency = ?", "s.start_date <= ?", "s.end_date >= ?"}
+	args := []any{currency, to, from}
+	where, args = inReach(where, args, r, "c.account_id", "c.owner_id")
+	var rows []struct {
+		AccountID     string            `db:"account_id"`
+		StartDate     quotient.Date     `db:"start_date"`
+		EndDate       quotient.Date     `db:"end_date"`
+		Quantity      quotient.Quantity `db:"quantity_micro"`
+		UnitPrice     dbDec             `db:"unit_price"`
+		BillingPeriod string            `db:"billing_period"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT c.account_id, s.start_date, s.end_date, s.quantity_micro, s.unit_price, s.billing_period
+		FROM subscriptions s JOIN contracts c ON c.id = s.contract_id WHERE `+strings.Join(where, " AND ")+` ORDER BY s.id`, args...); err != nil {
+		return nil, err
+	}
+	out := make([]contract.SubscriptionFact, len(rows))
+	for i, r := range rows {
+		out[i] = contract.SubscriptionFact{AccountID: r.AccountID, StartDate: r.StartDate, EndDate: r.EndDate, Quantity: r.Quantity,
+			UnitPrice: r.UnitPrice.Decimal, BillingPeriod: catalog.BillingPeriod(r.BillingPeriod)}
+	}
+	return out, nil
+}
+
+// RenewalFacts counts the terms ending from from to to that a renewal
+// extended (a renewal quote's subscriptions start the day after), and
+// the contracts that ended then unrenewed.
+func (t *Tx) RenewalFacts(ctx context.Context, currency string, r quotient.Reach, from, to quotient.Date) (renewed, ended int, err error) {
+	where := []string{"c.currency = ?", "q.kind = 'renewal'", "s.start_date >= ?", "s.start_date <= ?"}
+	args := []any{currency, from.AddDays(1), to.AddDays(1)}
+	where, args = inReach(where, args, r, "c.account_id", "c.owner_id")
+	if err := t.get(ctx, &renewed, `SELECT COUNT(DISTINCT s.contract_id || ' ' || s.quote_id) FROM subscriptions s
+		JOIN contracts c ON c.id = s.contract_id JOIN quotes q ON q.id = s.quote_id WHERE `+strings.Join(where, " AND "), args...); err != nil {
+		return 0, 0, err
+	}
+	where = []string{"c.currency = ?", "c.status = 'ended'", "c.end_date >= ?", "c.end_date <= ?"}
+	args = []any{currency, from, to}
+	where, args = inReach(where, args, r, "c.account_id", "c.owner_id")
+	err = t.get(ctx, &ended, `SELECT COUNT(*) FROM contracts c WHERE `+strings.Join(where, " AND "), args...)
+	return renewed, ended, err
 }
