@@ -60,7 +60,9 @@ type Service struct {
 }
 
 // NewService makes the service.
-func NewService(now func() time.Time, l *ledger.Service) *Service { return &Service{now: now, ledger: l} }
+func NewService(now func() time.Time, l *ledger.Service) *Service {
+	return &Service{now: now, ledger: l}
+}
 
 // lastDay is the last day of d's month.
 func lastDay(d quotient.Date) quotient.Date {

@@ -65,7 +65,7 @@ func (r quoteRow) quote() quote.Quote {
 	return quote.Quote{ID: r.ID, Number: r.Number, AccountID: r.AccountID, OpportunityID: deref(r.OpportunityID), ContactID: deref(r.ContactID),
 		OwnerID: r.OwnerID, Currency: r.Currency, PriceBookID: r.PriceBookID, Kind: quote.Kind(r.Kind), ContractID: deref(r.ContractID),
 		CurrentVersion: r.CurrentVersion,
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		CreatedAt:      r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // InsertQuote stores a new quote header.
