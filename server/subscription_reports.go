@@ -18,6 +18,15 @@ func fmtShown(d decimal.Decimal, currency string) string {
 	return c.Format(c.Round(d))
 }
 
+// pct2 writes an optional percentage to two places.
+func pct2(d *decimal.Decimal) *string {
+	if d == nil {
+		return nil
+	}
+	v := d.StringFixed(2)
+	return &v
+}
+
 // MRRMonthJSON is a month's MRR and how it moved from the month before.
 type MRRMonthJSON struct {
 	Month       string `json:"month"`
@@ -48,8 +57,8 @@ type SubscriptionMetricsJSON struct {
 func metricsJSON(m contract.Metrics) SubscriptionMetricsJSON {
 	f := func(d decimal.Decimal) string { return fmtShown(d, m.Currency) }
 	out := SubscriptionMetricsJSON{From: m.From.String(), To: m.To.String(), Currency: m.Currency, MRR: f(m.MRR), ARR: f(m.ARR),
-		StartMRR: f(m.StartMRR), NRRPct: decPtr(m.NRRPct), GRRPct: decPtr(m.GRRPct), Renewed: m.Renewed, RenewalsDue: m.RenewalsDue,
-		RenewalRatePct: decPtr(m.RenewalRatePct), Months: []MRRMonthJSON{}}
+		StartMRR: f(m.StartMRR), NRRPct: pct2(m.NRRPct), GRRPct: pct2(m.GRRPct), Renewed: m.Renewed, RenewalsDue: m.RenewalsDue,
+		RenewalRatePct: pct2(m.RenewalRatePct), Months: []MRRMonthJSON{}}
 	for _, mm := range m.Months {
 		out.Months = append(out.Months, MRRMonthJSON{Month: mm.Month, MRR: f(mm.MRR), New: f(mm.New), Expansion: f(mm.Expansion),
 			Contraction: f(mm.Contraction), Churn: f(mm.Churn), Customers: mm.Customers})
