@@ -55,6 +55,12 @@ type quoteView struct {
 	Found                       []foundRow
 	FieldErrors                 map[string]string
 	CSRF                        string
+	// Kind is new, amendment or renewal; an amendment or renewal names
+	// its contract. A quote with recurring lines shows its worth.
+	Kind, ContractID            string
+	Recurring                   bool
+	MRR, ARR, TCV, FirstYear    string
+	MRRChange                   string
 }
 
 // lineView is one line of the builder: what the rep typed, what pricing
@@ -72,6 +78,9 @@ type lineView struct {
 	Notes, Conflicts      []string
 	Error                 string
 	Changed, OOB          bool
+	// Terms are a recurring line's: its period, dates and (amendment)
+	// the quantity the contract had.
+	Terms string
 }
 
 // traceStep is a step of a line's price waterfall.
@@ -150,6 +159,14 @@ func (w *Web) quoteViewOf(ctx context.Context, p page, x app.QuoteVersion, pg, o
 	for _, t := range r.Taxes {
 		v.Taxes = append(v.Taxes, taxView{Name: t.Name, Base: loc.Money(t.Base, cur), Tax: loc.Money(t.Tax, cur)})
 	}
+	v.Kind, v.ContractID = string(q.Kind), q.ContractID
+	if wv := quote.Worth(ver); wv.Recurring {
+		v.Recurring = true
+		v.MRR, v.ARR, v.TCV, v.FirstYear = loc.Money(wv.MRR, cur), loc.Money(wv.ARR, cur), loc.Money(wv.TCV, cur), loc.Money(wv.FirstYear, cur)
+		if q.Kind == quote.Amendment {
+			v.MRRChange = loc.Money(wv.MRRChange, cur)
+		}
+	}
 	v.LineCount = len(ver.Lines)
 	v.Pages = max(1, (v.LineCount+linesPerPage-1)/linesPerPage)
 	v.Page = min(max(pg, 1), v.Pages)
@@ -170,6 +187,13 @@ func (w *Web) quoteViewOf(ctx context.Context, p page, x app.QuoteVersion, pg, o
 	}
 	return v, nil
 }
+
+// periodNoun and periodAdverb name a billing period: "40.00 a month,
+// billed monthly".
+var (
+	periodNoun   = map[string]string{"month": "month", "quarter": "quarter", "year": "year"}
+	periodAdverb = map[string]string{"month": "monthly", "quarter": "quarterly", "year": "annually"}
+)
 
 // lineOf is line i (0-based) of a version as the builder shows it.
 func (w *Web) lineOf(ctx context.Context, v *quoteView, ver quote.Version, r *pricing.Result, i int, products map[string]catalog.Product) (lineView, error) {
@@ -197,6 +221,13 @@ func (w *Web) lineOf(ctx context.Context, v *quoteView, ver quote.Version, r *pr
 	l.List, l.Unit, l.Net, l.Tax = loc.Money(pl.ListPrice, cur), loc.Money(pl.UnitPrice, cur), loc.Money(pl.NetAmount, cur),
 		loc.Money(pl.TaxAmount, cur)
 	l.TaxRate = loc.Percent(pl.TaxRatePct)
+	if pl.BillingPeriod != "" && !in.StartDate.IsZero() {
+		l.Terms = loc.T("%s a %s, billed %s, from %s to %s", loc.Money(pl.UnitPrice, cur), loc.T(periodNoun[pl.BillingPeriod]),
+			loc.T(periodAdverb[string(in.BillingFrequency)]), loc.Date(in.StartDate), loc.Date(in.EndDate))
+		if v.Kind == string(quote.Amendment) {
+			l.Terms += " · " + loc.T("the contract has %s", loc.Number(in.PriorQuantity))
+		}
+	}
 	if v.SeesMargin && pl.MarginPct != nil {
 		l.Margin = loc.Percent(pl.MarginPct.Round(1))
 	}
@@ -268,8 +299,13 @@ func (w *Web) quote(c *fiber.Ctx) error {
 	p := signedIn(c, "Quote", "quotes")
 	n, _ := strconv.Atoi(c.Query("version"))
 	pg, _ := strconv.Atoi(c.Query("page"))
-	if c.Query("said") == "created" {
+	switch c.Query("said") {
+	case "created":
 		p.Message = p.T("A new draft: find products below and add them; every change prices the quote again.")
+	case "amendment":
+		p.Message = p.T("An amendment quote of the contract: change the quantities, add products, then submit it and send it to the customer.")
+	case "renewal":
+		p.Message = p.T("The renewal quote of the contract, at its prices with the uplift: check it, submit it and send it to the customer.")
 	}
 	return w.quotePage(c, p, 200, n, pg, nil)
 }

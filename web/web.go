@@ -119,6 +119,14 @@ func Mount(r fiber.Router, cfg Config) *Web {
 	add("POST", "/accounts/:id/opportunities/:opp", w.session, w.csrf, w.editOpportunity)
 	add("GET", "/orders", w.session, w.orders)
 	add("GET", "/orders/:id", w.session, w.order)
+	add("GET", "/contracts", w.session, w.contracts)
+	add("GET", "/contracts/:id", w.session, w.contractShown)
+	add("POST", "/contracts/:id/amend", w.session, w.csrf, w.amendContract)
+	add("POST", "/contracts/:id/renew", w.session, w.csrf, w.renewContract)
+	add("POST", "/contracts/:id/cancel", w.session, w.csrf, w.cancelContract)
+	add("POST", "/contracts/:id/terms", w.session, w.csrf, w.contractTerms)
+	add("GET", "/subscriptions", w.session, w.subscriptionMetrics)
+	add("GET", "/subscriptions.csv", w.session, w.metricsCSV)
 	add("GET", "/approvals", w.session, w.approvals)
 	add("POST", "/approvals/:id", w.session, w.csrf, w.decide)
 	add("GET", "/", w.session, w.home)
@@ -177,7 +185,7 @@ func Mount(r fiber.Router, cfg Config) *Web {
 
 // pageNames are the templates of the pages, each parsed with the layout.
 var pageNames = []string{"signin", "redeem", "home", "quote", "error", "account", "code", "approvals", "accounts", "account360", "orders", "order", "configure", "diff", "quotes", "users", "accountform",
-	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount", "ledger", "trialbalance", "journal", "entry", "rates", "invoice", "holds", "commissions", "commission", "dunning"}
+	"receivables", "payment", "bank", "bankstatement", "close", "statements", "ledgeraccount", "ledger", "trialbalance", "journal", "entry", "rates", "invoice", "holds", "commissions", "commission", "dunning", "contracts", "contract", "subscriptions"}
 
 // words are a language's template helpers: t says a message of the
 // catalog, label a status or code ("partially_fulfilled") in words.

@@ -84,6 +84,10 @@ var everyRead = map[string][6]int{
 	"/reports/ar-reconciliation":                 {200, 200, 200, 403, 403, 403},
 	"/reports/customer-statement":                {200, 200, 200, 200, 404, 404},
 	"/reports/kpis":                              {200, 200, 200, 403, 403, 403},
+	"/reports/subscription-metrics":              {200, 200, 200, 403, 403, 403},
+	"/reports/revenue-schedule":                  {200, 200, 200, 403, 403, 403},
+	"/contracts":                                 {200, 200, 200, 200, 200, 200},
+	"/contracts/{id}":                            {200, 200, 200, 200, 404, 404},
 	"/reports/trial-balance":                     {200, 200, 200, 403, 403, 403},
 	"/reservations":                              {200, 200, 200, 200, 404, 404},
 	"/settings":                                  {200, 200, 200, 200, 200, 200},
@@ -146,6 +150,19 @@ func TestEveryReadForEveryRole(t *testing.T) {
 		order := first("/api/v1/orders?account_id="+acc, admin)
 		product := first("/api/v1/products?q=atlas", admin)
 		book := first("/api/v1/price-books", admin)
+		// Priya's account subscribes to seats: a contract to read.
+		cur := as[server.AccountJSON](t, a.must(200, "GET", "/api/v1/accounts/"+acc, admin, nil)).Currency
+		seat := a.must(201, "POST", "/api/v1/products", admin, map[string]any{"sku": "READ-SEAT", "name": "Seat", "family": "software", "kind": "service",
+			"billing_type": "recurring", "billing_period": "month"}).str(t, "id")
+		for _, b := range page[server.PriceBookJSON](t, a.must(200, "GET", "/api/v1/price-books?limit=100", admin, nil)) {
+			if b.Currency == cur {
+				a.must(201, "POST", "/api/v1/price-books/"+b.ID+"/entries", admin, map[string]any{"product_id": seat, "unit_price": "10"})
+			}
+		}
+		sq := a.must(201, "POST", "/api/v1/quotes", roles[3], map[string]any{"account_id": acc,
+			"lines": []any{map[string]any{"product_id": seat, "quantity": "5", "start_date": time.Now().Format(time.DateOnly)}}}).str(t, "id")
+		a.must(200, "POST", "/api/v1/quotes/"+sq+"/submit", roles[3], nil)
+		a.must(201, "POST", "/api/v1/quotes/"+sq+"/convert", roles[3], nil)
 		ids := map[string]string{
 			"/accounts/{id}": acc, "/contacts/{contact_id}": first("/api/v1/accounts/"+acc+"/contacts", admin),
 			"/approval-rules/{id}": first("/api/v1/approval-rules", admin), "/commission-plans/{id}": first("/api/v1/commission-plans", admin),
@@ -158,6 +175,7 @@ func TestEveryReadForEveryRole(t *testing.T) {
 			"/products/{id}": product, "/rules/{rule_id}": first("/api/v1/products/"+product+"/rules", admin), "/quotes/{id}": quoteID,
 			"/tax-rates/{id}": first("/api/v1/tax-rates", admin), "/exchange-rates/{id}": first("/api/v1/exchange-rates", admin), "/users/{id}": priya, "/statements/{user_id}/{period}": priya + "/2026-11",
 			"/warehouses/{id}": first("/api/v1/warehouses", admin), "/cases/{id}": "case_none",
+			"/contracts/{id}":       first("/api/v1/contracts?account_id="+acc, admin),
 			"/bank-statements/{id}": "bst_none", "/close/{period}": "2026-11",
 		}
 		query := map[string]string{"/reservations": "order_id=" + order, "/exchange-rates/effective": "currency=EUR&date=" + time.Now().Format(time.DateOnly), "/quotes/{id}/diff": "from=1&to=1",
