@@ -57,10 +57,10 @@ type quoteView struct {
 	CSRF                        string
 	// Kind is new, amendment or renewal; an amendment or renewal names
 	// its contract. A quote with recurring lines shows its worth.
-	Kind, ContractID            string
-	Recurring                   bool
-	MRR, ARR, TCV, FirstYear    string
-	MRRChange                   string
+	Kind, ContractID         string
+	Recurring                bool
+	MRR, ARR, TCV, FirstYear string
+	MRRChange                string
 }
 
 // lineView is one line of the builder: what the rep typed, what pricing
