@@ -197,6 +197,11 @@ func benchPgbench(b *testing.B, clients int) {
 	if b.N < 100 {
 		return // the calibration runs; measure once, on the real one
 	}
+	runPgbench(b, clients)
+}
+
+// runPgbench runs pgbench -N now and reports its TPS.
+func runPgbench(b *testing.B, clients int) {
 	pgbench, err := exec.LookPath("pgbench")
 	if err != nil {
 		b.Log("pgbench is not installed; no comparison")

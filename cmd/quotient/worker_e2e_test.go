@@ -49,7 +49,7 @@ func (f *flakySender) Send(m mail.Message) error {
 
 // clockedServer runs a server with a fake clock and a test sender on
 // loopback, without its background workers, so the test drives them.
-func clockedServer(t *testing.T, dbURL string, clock *fakeClock, sender mail.Sender) (*instance, stack) {
+func clockedServer(t testing.TB, dbURL string, clock *fakeClock, sender mail.Sender) (*instance, stack) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbURL)
 	if err != nil {
