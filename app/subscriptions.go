@@ -4,8 +4,11 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
+	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/contract"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/order"
@@ -30,7 +33,28 @@ func (a *App) billContract(ctx context.Context, tx Tx, c *contract.Contract, acc
 	if err := a.revenue.Schedule(ctx, tx, books, inv); err != nil {
 		return inv, err
 	}
-	return inv, a.commission.AccrueInvoice(ctx, tx, books, inv, acc)
+	if err := a.commission.AccrueInvoice(ctx, tx, books, inv, acc); err != nil {
+		return inv, err
+	}
+	return inv, a.commission.AccrueBooking(ctx, tx, books, inv, acc, bookings(c, inv))
+}
+
+// bookings are the subscriptions of c an invoice bills for the first
+// time, each with what it is worth over its first year and its term.
+func bookings(c *contract.Contract, inv billing.Invoice) []commission.Booking {
+	byID := map[string]contract.Subscription{}
+	for _, s := range c.Subscriptions {
+		byID[s.ID] = s
+	}
+	var out []commission.Booking
+	for _, l := range inv.Lines {
+		sub, ok := byID[l.SubscriptionID]
+		if !ok || l.ServiceStart != sub.StartDate || !c.Booked(sub) {
+			continue
+		}
+		out = append(out, commission.Booking{Line: l, FirstYear: c.Value(sub, sub.FirstYear()), TCV: c.Value(sub, quotient.Date{})})
+	}
+	return out
 }
 
 // billReleased invoices what is due of the contract a released order
@@ -235,11 +259,72 @@ func (a *App) RenewContract(ctx context.Context, id string) (QuoteVersion, error
 // CancelContract cancels a contract from an effective date.
 func (a *App) CancelContract(ctx context.Context, id string, effective quotient.Date, reason string) (Contract, error) {
 	return change(ctx, a, func(tx Tx) (Contract, error) {
-		if _, err := a.contracts.Cancel(ctx, tx, id, effective, reason); err != nil {
+		before, err := a.contractIn(ctx, tx, id)
+		if err != nil {
+			return Contract{}, err
+		}
+		after, err := a.contracts.Cancel(ctx, tx, id, effective, reason)
+		if err != nil {
+			return Contract{}, err
+		}
+		if err := a.clawBookings(ctx, tx, before, after); err != nil {
 			return Contract{}, err
 		}
 		return a.contractIn(ctx, tx, id)
 	})
+}
+
+// clawBookings takes back the booking commission of what a cancellation
+// took off a contract (before it, after it), for plans whose clawback
+// window the cancellation falls in: per booked subscription, the share
+// of its first-year and total value it will no longer bill.
+func (a *App) clawBookings(ctx context.Context, tx Tx, before Contract, after contract.Contract) error {
+	left := map[string]contract.Subscription{}
+	for _, s := range after.Subscriptions {
+		left[s.ID] = s
+	}
+	first := map[string]string{} // subscription → its first invoice
+	for _, b := range before.Billings {
+		if _, ok := first[b.SubscriptionID]; !ok {
+			first[b.SubscriptionID] = b.InvoiceID
+		}
+	}
+	lost := map[string][]commission.Lost{}
+	var invoices []string
+	share := func(was, now int64) decimal.Decimal {
+		if was <= 0 {
+			return decimal.Zero
+		}
+		return decimal.NewFromInt(was - now).Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(was))
+	}
+	for _, s := range before.Subscriptions {
+		inv, billed := first[s.ID]
+		if !billed || !before.Booked(s) {
+			continue
+		}
+		fy, tcv := before.Value(s, s.FirstYear()), before.Value(s, quotient.Date{})
+		var fyNow, tcvNow int64
+		if n, ok := left[s.ID]; ok {
+			fyNow, tcvNow = after.Value(n, s.FirstYear()), after.Value(n, quotient.Date{})
+		}
+		if tcvNow == tcv {
+			continue
+		}
+		if _, ok := lost[inv]; !ok {
+			invoices = append(invoices, inv)
+		}
+		lost[inv] = append(lost[inv], commission.Lost{OrderLineID: s.OrderLineID, FirstYearPct: share(fy, fyNow), TCVPct: share(tcv, tcvNow)})
+	}
+	for _, id := range invoices {
+		inv, err := tx.GetInvoice(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := a.commission.ClawbackCancelled(ctx, tx, inv, before.StartDate, a.today(), lost[id], "contract "+before.Number+" cancelled"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SubscriptionMetrics is MRR and its movements month by month, retention

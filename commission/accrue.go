@@ -113,7 +113,7 @@ func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID string, da
 		if err != nil {
 			return nil, err
 		}
-		if ok && p.Basis == basis && day.Within(p.ValidFrom, p.ValidTo) {
+		if ok && (basis == "" && p.AtBooking() || p.Basis == basis) && day.Within(p.ValidFrom, p.ValidTo) {
 			out = append(out, rep{sp, a, p})
 		}
 	}
@@ -159,10 +159,102 @@ func (s *Service) AccruePayment(ctx context.Context, st AccrueStore, inv billing
 		why: fmt.Sprintf("%s of %s paid on %s", c.Format(c.FromMinor(amount)), inv.Number, day)}, reps, parts)
 }
 
-// part is the basis of one invoice line for an event.
+// Booking is a recurring deal's subscription first invoiced: its first
+// invoice line, and what it is worth over its first year and its term.
+type Booking struct {
+	Line      billing.InvoiceLine
+	FirstYear int64
+	TCV       int64
+}
+
+// AccrueBooking accrues, for reps on a plan that pays recurring deals at
+// booking, commission on each subscription's first-year or total
+// contract value when it is first invoiced (inv): accrued now, payable
+// once that invoice is paid. Their later invoices earn nothing more.
+func (s *Service) AccrueBooking(ctx context.Context, st AccrueStore, books ledger.Books, inv billing.Invoice, acc crm.Account, bs []Booking) error {
+	if len(bs) == 0 {
+		return nil
+	}
+	reps, err := s.reps(ctx, st, inv.ID, inv.IssueDate, "")
+	if err != nil || len(reps) == 0 {
+		return err
+	}
+	parts := make([]part, len(bs))
+	for i, b := range bs {
+		parts[i] = part{line: b.Line, basis: b.FirstYear, tcv: b.TCV}
+	}
+	return s.accrue(ctx, st, books, event{inv: inv, acc: acc, sourceType: "booking", sourceID: inv.ID, day: inv.IssueDate, status: Accrued,
+		why: "booking on " + inv.Number, booking: true}, reps, parts)
+}
+
+// Lost is what a cancellation took of a booked subscription: the share
+// of its first-year value and of its total contract value it will no
+// longer bill.
+type Lost struct {
+	OrderLineID          string
+	FirstYearPct, TCVPct decimal.Decimal // 0 to 100
+}
+
+// ClawbackCancelled takes back, on day, booking commission of a contract
+// cancelled within the plan's clawback window of its start (started):
+// each booking line of invoice inv (the subscription's first) in the
+// share of the value it was paid on that the cancellation lost.
+func (s *Service) ClawbackCancelled(ctx context.Context, st AccrueStore, inv billing.Invoice, started, day quotient.Date, lost []Lost, why string) error {
+	earlier, err := st.CommissionLines(ctx, LineFilter{InvoiceID: inv.ID, Page: quotient.Page{Limit: 100000}})
+	if err != nil || len(earlier) == 0 {
+		return err
+	}
+	c, _ := quotient.LookupCurrency(inv.Currency)
+	now := s.now().UTC()
+	var lines []Line
+	for _, orig := range earlier {
+		if orig.SourceType != "booking" || orig.Amount <= 0 {
+			continue
+		}
+		plan, err := st.GetPlan(ctx, orig.PlanID)
+		if err != nil {
+			return err
+		}
+		if plan.ClawbackDays == 0 || day.DaysSince(started) > plan.ClawbackDays {
+			continue
+		}
+		for _, l := range lost {
+			if l.OrderLineID != orig.OrderLineID {
+				continue
+			}
+			pct := l.FirstYearPct
+			if plan.RecurringBasis == RecurringTCV {
+				pct = l.TCVPct
+			}
+			basis := pctOf(c, orig.Basis, pct)
+			amount := pctOf(c, basis, orig.RatePct) // as a credit note's clawback: recalculation rates it alike
+			if amount == 0 {
+				continue
+			}
+			lines = append(lines, Line{ID: quotient.NewID("cml"), UserID: orig.UserID, PlanID: orig.PlanID, PlanVersion: orig.PlanVersion, InvoiceID: inv.ID,
+				InvoiceNumber: inv.Number, OrderLineID: orig.OrderLineID, SKU: orig.SKU, SourceType: "cancellation", SourceID: inv.ID, Period: day.YearMonth(),
+				Date: day, Currency: inv.Currency, Basis: -basis, SharePct: orig.SharePct, RatePct: orig.RatePct, Amount: -amount,
+				Status: ClawedBack, Rule: orig.Rule, Excluded: orig.Excluded, CreatedAt: now,
+				Figures: fmt.Sprintf("%s %s days after its start (clawback window %d days): %s%% of the booking's %s given back", why,
+					fmt.Sprint(day.DaysSince(started)), plan.ClawbackDays, pct, c.Format(c.FromMinor(orig.Amount)))})
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	books, err := s.ledger.Open(ctx, st, day)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, st, books, lines, "cancellation", inv.ID, "clawback", day, inv.Currency, "Commission clawback: "+why)
+}
+
+// part is the basis of one invoice line for an event; a booking's has
+// its subscription's total contract value too.
 type part struct {
 	line  billing.InvoiceLine
 	basis int64
+	tcv   int64
 }
 
 // event is what commission accrues on.
@@ -173,6 +265,7 @@ type event struct {
 	day                  quotient.Date
 	status               Status
 	why                  string
+	booking              bool // a recurring deal's booking, for plans that pay at booking
 }
 
 func (s *Service) accrue(ctx context.Context, st AccrueStore, books ledger.Books, ev event, reps []rep, parts []part) error {
@@ -188,10 +281,17 @@ func (s *Service) accrue(ctx context.Context, st AccrueStore, books ledger.Books
 		t := tally{asg: r.asg, booked: booked}
 		qc, _ := quotient.LookupCurrency(r.asg.Currency)
 		for _, pt := range parts {
-			if pt.basis == 0 {
+			if pt.line.SubscriptionID != "" && r.plan.AtBooking() != ev.booking {
+				continue // a plan pays a recurring line at booking or as invoiced, not both
+			}
+			value := pt.basis
+			if ev.booking && r.plan.RecurringBasis == RecurringTCV {
+				value = pt.tcv
+			}
+			if value == 0 {
 				continue
 			}
-			basis := pctOf(c, pt.basis, r.split.Pct)
+			basis := pctOf(c, value, r.split.Pct)
 			att := t.attainment()
 			rt, err := rate(r.plan, facts(pt.line, ev.inv.Currency, ev.acc, r.split.UserID, r.split.Pct, t))
 			if err != nil {
@@ -202,7 +302,7 @@ func (s *Service) accrue(ctx context.Context, st AccrueStore, books ledger.Books
 				SourceID: ev.sourceID, Period: period, Date: ev.day, Currency: ev.inv.Currency, Basis: basis, SharePct: r.split.Pct, RatePct: rt.pct,
 				Amount: pctOf(c, basis, rt.pct), Status: ev.status, Rule: rt.rule, Excluded: rt.excluded, CreatedAt: now,
 				Figures: fmt.Sprintf("%s: %s × %s%% share × %s%% (%s; attainment %s%% of quota %s before this line)", ev.why,
-					c.Format(c.FromMinor(pt.basis)), r.split.Pct, rt.pct, rt.rule, att, qc.Format(r.asg.Quota))})
+					c.Format(c.FromMinor(value)), r.split.Pct, rt.pct, rt.rule, att, qc.Format(r.asg.Quota))})
 			t.count(basis, ev.inv.Currency, rt.excluded)
 		}
 	}

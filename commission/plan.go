@@ -21,6 +21,23 @@ const (
 	Paid     Basis = "paid"     // earned as the customer pays, in proportion
 )
 
+// RecurringBasis says what a plan pays on the recurring lines of a deal:
+// each invoice as it is invoiced (the plan's basis applies), or once at
+// booking on the subscription's first-year or total contract value.
+type RecurringBasis string
+
+// Recurring bases of a plan.
+const (
+	RecurringInvoiced  RecurringBasis = "invoiced"
+	RecurringFirstYear RecurringBasis = "first_year"
+	RecurringTCV       RecurringBasis = "tcv"
+)
+
+// AtBooking reports whether the plan pays recurring deals at booking.
+func (p Plan) AtBooking() bool {
+	return p.RecurringBasis == RecurringFirstYear || p.RecurringBasis == RecurringTCV
+}
+
 // Rule replaces the plan's base rate on the lines its condition matches;
 // the first matching rule wins.
 type Rule struct {
@@ -45,9 +62,14 @@ type Plan struct {
 	Exclusions  []Exclusion
 	ValidFrom   quotient.Date
 	ValidTo     quotient.Date // zero: open-ended
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// RecurringBasis is how recurring deals pay; ClawbackDays how long
+	// after a contract's start its cancellation takes a booking's
+	// commission back (0: never).
+	RecurringBasis RecurringBasis
+	ClawbackDays   int
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // PlanInput creates a plan or, as a patch, changes the fields given.
@@ -59,6 +81,9 @@ type PlanInput struct {
 	Exclusions  *[]Exclusion
 	ValidFrom   *quotient.Date
 	ValidTo     *quotient.Date
+	// RecurringBasis and ClawbackDays: see Plan.
+	RecurringBasis *RecurringBasis
+	ClawbackDays   *int
 }
 
 // Assignment puts a user on a plan between two dates, with a monthly
@@ -166,8 +191,21 @@ func (p *Plan) apply(in PlanInput) error {
 	if in.ValidTo != nil {
 		p.ValidTo = *in.ValidTo
 	}
+	if in.RecurringBasis != nil {
+		p.RecurringBasis = *in.RecurringBasis
+	}
+	if in.ClawbackDays != nil {
+		p.ClawbackDays = *in.ClawbackDays
+	}
+	if p.RecurringBasis == "" {
+		p.RecurringBasis = RecurringInvoiced
+	}
 	pr := quotient.Problems{}
 	pr.Text("name", p.Name, quotient.Required, 200)
+	pr.OneOf("recurring_basis", string(p.RecurringBasis), string(RecurringInvoiced), string(RecurringFirstYear), string(RecurringTCV))
+	if p.ClawbackDays < 0 || p.ClawbackDays > 730 {
+		pr.Add("clawback_days", "must be from 0 to 730")
+	}
 	pr.OneOf("basis", string(p.Basis), string(Invoiced), string(Paid))
 	rate := func(f string, d decimal.Decimal) {
 		if d.IsNegative() || d.GreaterThan(decimal.NewFromInt(100)) || d.Exponent() < -4 {

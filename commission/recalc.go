@@ -92,7 +92,7 @@ func (s *Service) Recalculate(ctx context.Context, st AccrueStore, period, userI
 		t.asg = asg
 		redo := ok && plan.ID == l.PlanID // else the rep's plan that day is another now: not this run's to redo
 		var rt rating
-		if l.SourceType == "credit_note" {
+		if l.SourceType == "credit_note" || l.SourceType == "cancellation" { // rated as the line they take back
 			orig, rated := lineRate[[2]string{l.UserID, l.OrderLineID}]
 			excluded := l.Excluded
 			if rated {

@@ -297,3 +297,40 @@ func (c *Contract) schedule() {
 		c.NextBillAfter = quotient.Date{}
 	}
 }
+
+// Value is what a subscription charges from its start to its end, or to
+// until when that is earlier (zero: its end), in minor units of the
+// contract's currency, period by period as it is invoiced.
+func (c Contract) Value(sub Subscription, until quotient.Date) int64 {
+	end := sub.EndDate
+	if !until.IsZero() && until.Before(end) {
+		end = until
+	}
+	cur, ok := quotient.LookupCurrency(c.Currency)
+	if !ok || end.Before(sub.StartDate) {
+		return 0
+	}
+	spans, err := catalog.SpansFrom(c.BillingAnchor, sub.StartDate, end, sub.BillingFrequency)
+	if err != nil {
+		return 0
+	}
+	var n int64
+	for _, sp := range spans {
+		n += catalog.Charge(cur, sub.UnitPrice, sub.Quantity.Decimal(), sub.BillingPeriod, sub.BillingFrequency, sp)
+	}
+	return n
+}
+
+// FirstYear is the last day of a subscription's first year.
+func (s Subscription) FirstYear() quotient.Date { return catalog.TermEnd(s.StartDate, 12) }
+
+// Booked reports whether sub is the subscription its order line made
+// (not the successor a reduction left): the first of its order line.
+func (c Contract) Booked(sub Subscription) bool {
+	for _, o := range c.Subscriptions {
+		if o.OrderLineID == sub.OrderLineID && (o.CreatedAt.Before(sub.CreatedAt) || o.CreatedAt.Equal(sub.CreatedAt) && o.ID < sub.ID) {
+			return false
+		}
+	}
+	return true
+}

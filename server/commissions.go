@@ -37,12 +37,21 @@ type CommissionPlanRequest struct {
 	Exclusions  *[]ExclusionJSON      `json:"exclusions"`
 	ValidFrom   *string               `json:"valid_from" format:"date"`
 	ValidTo     *string               `json:"valid_to" format:"date"`
+	// RecurringBasis is what recurring deals pay on: each invoice
+	// (invoiced, the default), or once at booking on the first-year value
+	// (first_year) or total contract value (tcv) of each subscription.
+	RecurringBasis *string `json:"recurring_basis" enum:"invoiced,first_year,tcv"`
+	// ClawbackDays: a contract cancelled within this many days of its
+	// start gives back its booking commission in proportion to the value
+	// lost (0: never).
+	ClawbackDays *int `json:"clawback_days" minimum:"0" maximum:"730"`
 }
 
 func (r CommissionPlanRequest) input() (commission.PlanInput, error) {
 	p := quotient.Problems{}
 	in := commission.PlanInput{Name: r.Name, Basis: (*commission.Basis)(r.Basis), BaseRatePct: r.BaseRatePct.Ptr(&p, "base_rate_pct"),
-		ValidFrom: dayPatch(&p, "valid_from", r.ValidFrom), ValidTo: dayPatch(&p, "valid_to", r.ValidTo)}
+		ValidFrom: dayPatch(&p, "valid_from", r.ValidFrom), ValidTo: dayPatch(&p, "valid_to", r.ValidTo),
+		RecurringBasis: (*commission.RecurringBasis)(r.RecurringBasis), ClawbackDays: r.ClawbackDays}
 	if r.Rules != nil {
 		rs := make([]commission.Rule, len(*r.Rules))
 		for i, x := range *r.Rules {
@@ -73,22 +82,25 @@ type CommissionRuleOutJSON struct {
 
 // CommissionPlanJSON is a commission plan.
 type CommissionPlanJSON struct {
-	ID          string                  `json:"id"`
-	Name        string                  `json:"name"`
-	Basis       string                  `json:"basis"`
-	BaseRatePct string                  `json:"base_rate_pct" format:"decimal"`
-	Rules       []CommissionRuleOutJSON `json:"rules"`
-	Exclusions  []ExclusionJSON         `json:"exclusions"`
-	ValidFrom   string                  `json:"valid_from" format:"date"`
-	ValidTo     *string                 `json:"valid_to" format:"date"`
-	Version     int                     `json:"version"`
-	CreatedAt   time.Time               `json:"created_at"`
-	UpdatedAt   time.Time               `json:"updated_at"`
+	ID             string                  `json:"id"`
+	Name           string                  `json:"name"`
+	Basis          string                  `json:"basis"`
+	BaseRatePct    string                  `json:"base_rate_pct" format:"decimal"`
+	Rules          []CommissionRuleOutJSON `json:"rules"`
+	Exclusions     []ExclusionJSON         `json:"exclusions"`
+	ValidFrom      string                  `json:"valid_from" format:"date"`
+	ValidTo        *string                 `json:"valid_to" format:"date"`
+	RecurringBasis string                  `json:"recurring_basis" enum:"invoiced,first_year,tcv"`
+	ClawbackDays   int                     `json:"clawback_days"`
+	Version        int                     `json:"version"`
+	CreatedAt      time.Time               `json:"created_at"`
+	UpdatedAt      time.Time               `json:"updated_at"`
 }
 
 func commissionPlanJSON(p commission.Plan) CommissionPlanJSON {
 	out := CommissionPlanJSON{ID: p.ID, Name: p.Name, Basis: string(p.Basis), BaseRatePct: p.BaseRatePct.String(), Rules: []CommissionRuleOutJSON{},
-		Exclusions: []ExclusionJSON{}, ValidFrom: p.ValidFrom.String(), ValidTo: optStr(p.ValidTo.String()), Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		Exclusions: []ExclusionJSON{}, ValidFrom: p.ValidFrom.String(), ValidTo: optStr(p.ValidTo.String()), Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		RecurringBasis: string(p.RecurringBasis), ClawbackDays: p.ClawbackDays}
 	for _, r := range p.Rules {
 		out.Rules = append(out.Rules, CommissionRuleOutJSON{Name: r.Name, Condition: r.Condition, RatePct: r.RatePct.String()})
 	}

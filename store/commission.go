@@ -11,7 +11,7 @@ import (
 	"github.com/quotient-cpq/quotient/commission"
 )
 
-const planCols = `id, name, basis, base_rate_pct, rules, exclusions, valid_from, valid_to, version, created_at, updated_at`
+const planCols = `id, name, basis, base_rate_pct, rules, exclusions, valid_from, valid_to, version, created_at, updated_at, recurring_basis, clawback_days`
 
 type planRow struct {
 	ID         string        `db:"id"`
@@ -25,6 +25,8 @@ type planRow struct {
 	Version    int           `db:"version"`
 	CreatedAt  dbTime        `db:"created_at"`
 	UpdatedAt  dbTime        `db:"updated_at"`
+	Recurring  string        `db:"recurring_basis"`
+	Clawback   int           `db:"clawback_days"`
 }
 
 type ruleJSON struct {
@@ -35,7 +37,7 @@ type ruleJSON struct {
 
 func (r planRow) plan() (commission.Plan, error) {
 	p := commission.Plan{ID: r.ID, Name: r.Name, Basis: commission.Basis(r.Basis), BaseRatePct: r.BaseRate.Decimal, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, Version: r.Version,
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, RecurringBasis: commission.RecurringBasis(r.Recurring), ClawbackDays: r.Clawback}
 	var rs, xs []ruleJSON
 	if err := json.Unmarshal([]byte(r.Rules), &rs); err != nil {
 		return p, err
@@ -72,8 +74,8 @@ func planJSON(p commission.Plan) (string, string) {
 // InsertPlan stores a commission plan.
 func (t *Tx) InsertPlan(ctx context.Context, p commission.Plan) error {
 	rs, xs := planJSON(p)
-	_, err := t.exec(ctx, `INSERT INTO commission_plans (`+planCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, string(p.Basis),
-		dec(p.BaseRatePct), rs, xs, p.ValidFrom, p.ValidTo, p.Version, t.ts(p.CreatedAt), t.ts(p.UpdatedAt))
+	_, err := t.exec(ctx, `INSERT INTO commission_plans (`+planCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, string(p.Basis),
+		dec(p.BaseRatePct), rs, xs, p.ValidFrom, p.ValidTo, p.Version, t.ts(p.CreatedAt), t.ts(p.UpdatedAt), string(p.RecurringBasis), p.ClawbackDays)
 	return err
 }
 
@@ -81,8 +83,8 @@ func (t *Tx) InsertPlan(ctx context.Context, p commission.Plan) error {
 func (t *Tx) UpdatePlan(ctx context.Context, p commission.Plan, old int) error {
 	rs, xs := planJSON(p)
 	return t.versioned(ctx, "commission_plans", "commission plan", p.ID, `UPDATE commission_plans SET name = ?, basis = ?, base_rate_pct = ?,
-		rules = ?, exclusions = ?, valid_from = ?, valid_to = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`, p.Name, string(p.Basis),
-		dec(p.BaseRatePct), rs, xs, p.ValidFrom, p.ValidTo, p.Version, t.ts(p.UpdatedAt), p.ID, old)
+		rules = ?, exclusions = ?, valid_from = ?, valid_to = ?, version = ?, updated_at = ?, recurring_basis = ?, clawback_days = ? WHERE id = ? AND version = ?`,
+		p.Name, string(p.Basis), dec(p.BaseRatePct), rs, xs, p.ValidFrom, p.ValidTo, p.Version, t.ts(p.UpdatedAt), string(p.RecurringBasis), p.ClawbackDays, p.ID, old)
 }
 
 // GetPlan loads a plan.
