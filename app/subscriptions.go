@@ -259,7 +259,11 @@ func (a *App) RenewContract(ctx context.Context, id string) (QuoteVersion, error
 // CancelContract cancels a contract from an effective date.
 func (a *App) CancelContract(ctx context.Context, id string, effective quotient.Date, reason string) (Contract, error) {
 	return change(ctx, a, func(tx Tx) (Contract, error) {
-		before, err := a.contractIn(ctx, tx, id)
+		before, err := tx.GetContract(ctx, id)
+		if err != nil {
+			return Contract{}, err
+		}
+		billed, err := tx.ContractBillings(ctx, id)
 		if err != nil {
 			return Contract{}, err
 		}
@@ -267,7 +271,7 @@ func (a *App) CancelContract(ctx context.Context, id string, effective quotient.
 		if err != nil {
 			return Contract{}, err
 		}
-		if err := a.clawBookings(ctx, tx, before, after); err != nil {
+		if err := a.clawBookings(ctx, tx, before, billed, after); err != nil {
 			return Contract{}, err
 		}
 		return a.contractIn(ctx, tx, id)
@@ -275,16 +279,16 @@ func (a *App) CancelContract(ctx context.Context, id string, effective quotient.
 }
 
 // clawBookings takes back the booking commission of what a cancellation
-// took off a contract (before it, after it), for plans whose clawback
+// took off a contract (before it with its invoiced periods, after it), for plans whose clawback
 // window the cancellation falls in: per booked subscription, the share
 // of its first-year and total value it will no longer bill.
-func (a *App) clawBookings(ctx context.Context, tx Tx, before Contract, after contract.Contract) error {
+func (a *App) clawBookings(ctx context.Context, tx Tx, before contract.Contract, billed []contract.Billing, after contract.Contract) error {
 	left := map[string]contract.Subscription{}
 	for _, s := range after.Subscriptions {
 		left[s.ID] = s
 	}
 	first := map[string]string{} // subscription → its first invoice
-	for _, b := range before.Billings {
+	for _, b := range billed {
 		if _, ok := first[b.SubscriptionID]; !ok {
 			first[b.SubscriptionID] = b.InvoiceID
 		}

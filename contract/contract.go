@@ -114,6 +114,30 @@ func (c Contract) MRROn(day quotient.Date) decimal.Decimal {
 	return sum
 }
 
+// MRRShown is the contract's MRR as a page shows it on day: on its
+// first day before it starts, nothing once it has ended.
+func (c Contract) MRRShown(day quotient.Date) decimal.Decimal {
+	if day.After(c.EndDate) {
+		return decimal.Zero
+	}
+	if day.Before(c.StartDate) {
+		day = c.StartDate
+	}
+	return c.MRROn(day)
+}
+
+// NextInvoice is the first day a period of the contract is still to be
+// invoiced from (zero: none).
+func (c Contract) NextInvoice() quotient.Date {
+	var next quotient.Date
+	for _, s := range c.Subscriptions {
+		if !s.NextBillOn.IsZero() && (next.IsZero() || s.NextBillOn.Before(next)) {
+			next = s.NextBillOn
+		}
+	}
+	return next
+}
+
 // Billing is one invoiced period of a subscription.
 type Billing struct {
 	SubscriptionID string

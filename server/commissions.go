@@ -498,11 +498,7 @@ var kpiQuery = []string{"from", "to", "currency"}
 
 func (s *Server) kpis() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, kpiQuery...)
-		if err != nil {
-			return err
-		}
-		d, err := queryDays(f, "from", "to")
+		f, d, err := periodQuery(c)
 		if err != nil {
 			return err
 		}

@@ -82,33 +82,15 @@ func optDay(d quotient.Date) *string {
 	return &s
 }
 
-// mrrOf is a contract's MRR on day: its figure today, or on its last day
-// once it has ended.
-func mrrOf(c contract.Contract, day quotient.Date) decimal.Decimal {
-	if day.After(c.EndDate) {
-		return decimal.Zero
-	}
-	if day.Before(c.StartDate) {
-		day = c.StartDate
-	}
-	return c.MRROn(day)
-}
-
 func contractHeader(c contract.Contract, day quotient.Date) ContractJSON {
-	mrr := mrrOf(c, day)
+	mrr := c.MRRShown(day)
 	out := ContractJSON{ID: c.ID, Number: c.Number, AccountID: c.AccountID, OwnerID: c.OwnerID, Currency: c.Currency, QuoteID: c.QuoteID,
 		OrderID: c.OrderID, StartDate: c.StartDate.String(), EndDate: c.EndDate.String(), TermMonths: c.TermMonths, Status: string(c.Status),
 		MRR: fmtMoney(mrr, c.Currency), ARR: fmtMoney(mrr.Mul(decimal.NewFromInt(12)), c.Currency), RenewalUpliftPct: c.RenewalUpliftPct.String(),
 		RenewalLeadDays: c.RenewalLeadDays, InvoiceLeadDays: c.InvoiceLeadDays, RenewalDate: optDay(c.RenewOn), RenewalQuoteID: optStr(c.RenewalQuoteID),
 		Renewals: c.Renewals, CancelledOn: optDay(c.CancelledOn), CancelReason: c.CancelReason, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
-	var next quotient.Date
-	for _, s := range c.Subscriptions {
-		if !s.NextBillOn.IsZero() && (next.IsZero() || s.NextBillOn.Before(next)) {
-			next = s.NextBillOn
-		}
-	}
-	out.NextInvoiceDate = optDay(next)
+	out.NextInvoiceDate = optDay(c.NextInvoice())
 	return out
 }
 

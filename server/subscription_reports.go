@@ -66,13 +66,19 @@ func metricsJSON(m contract.Metrics) SubscriptionMetricsJSON {
 	return out
 }
 
+// periodQuery reads a period report's query: currency, from and to.
+func periodQuery(c *fiber.Ctx) (map[string]string, []quotient.Date, error) {
+	_, f, err := parseList(c, kpiQuery...)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := queryDays(f, "from", "to")
+	return f, d, err
+}
+
 func (s *Server) subscriptionMetrics() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, kpiQuery...)
-		if err != nil {
-			return err
-		}
-		d, err := queryDays(f, "from", "to")
+		f, d, err := periodQuery(c)
 		if err != nil {
 			return err
 		}
@@ -112,11 +118,7 @@ type RevenueScheduleJSON struct {
 
 func (s *Server) revenueSchedule() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, f, err := parseList(c, kpiQuery...)
-		if err != nil {
-			return err
-		}
-		d, err := queryDays(f, "from", "to")
+		f, d, err := periodQuery(c)
 		if err != nil {
 			return err
 		}

@@ -21,22 +21,10 @@ type contractRow struct {
 	Start, End, MRR, Renewal                 string
 }
 
-// contractMRR is a contract's MRR today (on its first day before it
-// starts; nothing once it ended).
-func contractMRR(c contract.Contract, today quotient.Date) decimal.Decimal {
-	if today.After(c.EndDate) {
-		return decimal.Zero
-	}
-	if today.Before(c.StartDate) {
-		today = c.StartDate
-	}
-	return c.MRROn(today)
-}
-
 func (w *Web) contractRowOf(p page, c contract.Contract, account string) contractRow {
 	cur, _ := quotient.LookupCurrency(c.Currency)
 	r := contractRow{ID: c.ID, Number: c.Number, Account: account, Status: string(c.Status), StatusLabel: p.T(label(string(c.Status))),
-		Start: p.Loc.Date(c.StartDate), End: p.Loc.Date(c.EndDate), MRR: p.Loc.Money(cur.Round(contractMRR(c, quotient.DateOf(w.app.Now()))), c.Currency)}
+		Start: p.Loc.Date(c.StartDate), End: p.Loc.Date(c.EndDate), MRR: p.Loc.Money(cur.Round(c.MRRShown(quotient.DateOf(w.app.Now()))), c.Currency)}
 	if !c.RenewOn.IsZero() {
 		r.Renewal = p.Loc.Date(c.RenewOn)
 	}
@@ -103,7 +91,7 @@ func (w *Web) contractPage(c *fiber.Ctx, p page, status int, form map[string]str
 	act, _ := quotient.ActorFrom(ctx)
 	today := quotient.DateOf(w.app.Now())
 	cur, _ := quotient.LookupCurrency(x.Currency)
-	mrr := contractMRR(x.Contract, today)
+	mrr := x.MRRShown(today)
 	v := &contractView{contractRow: w.contractRowOf(p, x.Contract, acc.Name), AccountID: x.AccountID, Owner: w.ownerNames(ctx)(x.OwnerID),
 		ARR: p.Loc.Money(cur.Round(mrr.Mul(decimal.NewFromInt(12))), x.Currency), Uplift: p.Loc.Percent(x.RenewalUpliftPct),
 		RenewalQuoteID: x.RenewalQuoteID, RenewalLead: fmt.Sprint(x.RenewalLeadDays), InvoiceLead: fmt.Sprint(x.InvoiceLeadDays),
@@ -116,16 +104,12 @@ func (w *Web) contractPage(c *fiber.Ctx, p page, status int, form map[string]str
 	if !x.CancelledOn.IsZero() {
 		v.CancelledOn = p.Loc.Date(x.CancelledOn)
 	}
-	var next quotient.Date
 	for _, s := range x.Subscriptions {
-		if !s.NextBillOn.IsZero() && (next.IsZero() || s.NextBillOn.Before(next)) {
-			next = s.NextBillOn
-		}
 		v.Subscriptions = append(v.Subscriptions, struct{ SKU, Name, Quantity, Price, Period, Start, End, MRR, QuoteID string }{s.SKU, s.Name,
 			p.Loc.Number(s.Quantity.Decimal()), p.Loc.Money(s.UnitPrice, x.Currency), p.T(periodNoun[string(s.BillingPeriod)]),
 			p.Loc.Date(s.StartDate), p.Loc.Date(s.EndDate), p.Loc.Money(cur.Round(s.MRR()), x.Currency), s.QuoteID})
 	}
-	if !next.IsZero() {
+	if next := x.NextInvoice(); !next.IsZero() {
 		v.NextInvoice = p.Loc.Date(next)
 	}
 	numbers := map[string]string{}
