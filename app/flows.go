@@ -86,7 +86,7 @@ func (a *App) invoiceDue(ctx context.Context, tx Tx, o order.Order, acc crm.Acco
 	if err != nil || inv.ID == "" {
 		return o, err
 	}
-	return o, a.commission.AccrueInvoice(ctx, tx, books, inv, acc)
+	return o, a.commission.AccrueInvoice(ctx, tx, books, inv, acc, nil)
 }
 
 // actorID is the acting user, or "system" for work nobody asked for.
@@ -209,7 +209,7 @@ func (a *App) InvoiceOrder(ctx context.Context, orderID string) (billing.Invoice
 		if err != nil {
 			return inv, err
 		}
-		return inv, a.commission.AccrueInvoice(ctx, tx, books, inv, acc)
+		return inv, a.commission.AccrueInvoice(ctx, tx, books, inv, acc, nil)
 	})
 }
 

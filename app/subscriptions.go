@@ -11,6 +11,7 @@ import (
 	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/contract"
 	"github.com/quotient-cpq/quotient/crm"
+	"github.com/quotient-cpq/quotient/ledger"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/revenue"
 )
@@ -26,6 +27,11 @@ func (a *App) billContract(ctx context.Context, tx Tx, c *contract.Contract, acc
 	if err != nil || books.Closed() {
 		return billing.Invoice{}, err
 	}
+	return a.billContractIn(ctx, tx, books, c, acc)
+}
+
+// billContractIn is billContract in open books already read.
+func (a *App) billContractIn(ctx context.Context, tx Tx, books ledger.Books, c *contract.Contract, acc crm.Account) (billing.Invoice, error) {
 	inv, err := a.contracts.Bill(ctx, tx, books, c, acc)
 	if err != nil || inv.ID == "" {
 		return inv, err
@@ -33,10 +39,7 @@ func (a *App) billContract(ctx context.Context, tx Tx, c *contract.Contract, acc
 	if err := a.revenue.Schedule(ctx, tx, books, inv); err != nil {
 		return inv, err
 	}
-	if err := a.commission.AccrueInvoice(ctx, tx, books, inv, acc); err != nil {
-		return inv, err
-	}
-	return inv, a.commission.AccrueBooking(ctx, tx, books, inv, acc, bookings(c, inv))
+	return inv, a.commission.AccrueInvoice(ctx, tx, books, inv, acc, bookings(c, inv))
 }
 
 // bookings are the subscriptions of c an invoice bills for the first
@@ -101,6 +104,10 @@ func (a *App) invoiceBatch(ctx context.Context, batch int) (issued int, more boo
 		issued, claimed int
 	}
 	r, err := change(ctx, a, func(tx Tx) (result, error) {
+		books, err := a.ledger.Books(ctx, tx, a.today()) // read once for the batch
+		if err != nil || books.Closed() {                // a closed month invoices nothing until it reopens
+			return result{}, err
+		}
 		ids, err := tx.ClaimDueContracts(ctx, a.today(), batch)
 		if err != nil {
 			return result{}, err
@@ -119,7 +126,7 @@ func (a *App) invoiceBatch(ctx context.Context, batch int) (issued int, more boo
 				}
 				accounts[c.AccountID] = acc
 			}
-			inv, err := a.billContract(ctx, tx, &c, acc)
+			inv, err := a.billContractIn(ctx, tx, books, &c, acc)
 			if err != nil {
 				return result{}, err
 			}

@@ -6,9 +6,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/quotient-cpq/quotient"
 	. "github.com/quotient-cpq/quotient/app/apptest"
+	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/commission"
 	"github.com/quotient-cpq/quotient/crm"
 	"github.com/quotient-cpq/quotient/quote"
@@ -80,3 +82,49 @@ func TestAcceptanceReadsEachRowOnce(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// The recurring invoicing of a contract runs as many statements for
+// twelve subscriptions as for two: its invoice lines, billed periods,
+// revenue schedule and next periods are each written in one statement,
+// whatever the number of subscriptions (the 100,000-subscription run
+// depends on it).
+func TestRecurringInvoicingStatementsDoNotGrowWithSubscriptions(t *testing.T) {
+	t.Parallel()
+	Each(t, func(t *testing.T, w *World) {
+		seat := Must(w.App.CreateProduct(w.Admin, catalog.ProductInput{SKU: "SEAT", Name: "Seat", Family: "software", UOM: "user",
+			BillingType: catalog.Recurring, BillingPeriod: catalog.Month, DefaultTermMonths: 12}))(t)
+		Must(w.App.CreateEntry(w.Admin, w.Book.ID, catalog.EntryInput{ProductID: seat.ID, UnitPrice: D("40")}))(t)
+		start := w.Clock.Today().AddDays(40)
+		for i, n := range []int{1, 2, 12} { // the first warms the year's counters
+			acc := w.Account(t, w.AccountInput(fmt.Sprintf("Tenant %d", i)))
+			var lines []quote.Line
+			for j := range n {
+				lines = append(lines, quote.Line{ProductID: seat.ID, Quantity: D(fmt.Sprint(j + 1)), StartDate: start})
+			}
+			q := w.ApprovedQuote(t, quote.Input{AccountID: acc.ID, Lines: lines})
+			Must(w.App.ConvertQuote(w.Rep, q.Quote.ID, quote.ConvertInput{SignerName: "Pat Buyer"}))(t)
+		}
+		w.Clock.Advance(40 * 24 * time.Hour)
+		rec := &statements{}
+		w.DB.SetTracer(rec.trace)
+		var counts []int
+		for range 3 { // one contract a batch, the oldest first
+			rec.mu.Lock()
+			rec.on, rec.all = true, nil
+			rec.mu.Unlock()
+			if n := Must(w.App.InvoiceSubscriptions(w.System, 1, 1))(t); n != 1 {
+				t.Fatalf("a batch of one invoiced %d contracts", n)
+			}
+			rec.mu.Lock()
+			rec.on = false
+			counts = append(counts, len(rec.all))
+			if testing.Verbose() {
+				t.Logf("%d statements:\n%s", len(rec.all), strings.Join(rec.all, "\n"))
+			}
+			rec.mu.Unlock()
+		}
+		if counts[1] != counts[2] {
+			t.Errorf("statements to invoice a contract: %d for 2 subscriptions, %d for 12; want the same", counts[1], counts[2])
+		}
+	})
+}

@@ -93,6 +93,25 @@ type rep struct {
 // opportunity's splits, or the order's owner alone; reps without a plan
 // of the basis in force that day earn nothing.
 func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID string, day quotient.Date, basis Basis) ([]rep, error) {
+	all, err := s.credited(ctx, st, invoiceID, day)
+	return on(all, basis), err
+}
+
+// on are the reps of a plan of basis ("": a plan that pays recurring
+// deals at booking).
+func on(all []rep, basis Basis) []rep {
+	var out []rep
+	for _, r := range all {
+		if basis == "" && r.plan.AtBooking() || r.plan.Basis == basis {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// credited are the reps credited with an invoice's sale with a plan
+// assigned on day, whatever its basis.
+func (s *Service) credited(ctx context.Context, st AccrueStore, invoiceID string, day quotient.Date) ([]rep, error) {
 	owner, opp, err := st.InvoiceCredit(ctx, invoiceID)
 	if err != nil {
 		return nil, err
@@ -113,7 +132,7 @@ func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID string, da
 		if err != nil {
 			return nil, err
 		}
-		if ok && (basis == "" && p.AtBooking() || p.Basis == basis) && day.Within(p.ValidFrom, p.ValidTo) {
+		if ok && day.Within(p.ValidFrom, p.ValidTo) {
 			out = append(out, rep{sp, a, p})
 		}
 	}
@@ -124,18 +143,26 @@ func (s *Service) reps(ctx context.Context, st AccrueStore, invoiceID string, da
 // invoiced-basis plan: one line per rep per invoice line, on the net after
 // discounts and before tax, times the rep's share and the line's rate. It
 // posts in the books the invoice was posted in; acc is the invoice's
-// account.
-func (s *Service) AccrueInvoice(ctx context.Context, st AccrueStore, books ledger.Books, inv billing.Invoice, acc crm.Account) error {
-	reps, err := s.reps(ctx, st, inv.ID, inv.IssueDate, Invoiced)
-	if err != nil || len(reps) == 0 {
+// account. bs are the recurring deals the invoice books (their
+// subscriptions' first invoice; none for other invoices): reps on a plan
+// that pays at booking accrue on their first-year or total contract
+// value too (see accrueBooking), from the same reading of who is credited.
+func (s *Service) AccrueInvoice(ctx context.Context, st AccrueStore, books ledger.Books, inv billing.Invoice, acc crm.Account, bs []Booking) error {
+	all, err := s.credited(ctx, st, inv.ID, inv.IssueDate)
+	if err != nil {
 		return err
 	}
-	parts := make([]part, len(inv.Lines))
-	for i, l := range inv.Lines {
-		parts[i] = part{line: l, basis: l.Net}
+	if reps := on(all, Invoiced); len(reps) > 0 {
+		parts := make([]part, len(inv.Lines))
+		for i, l := range inv.Lines {
+			parts[i] = part{line: l, basis: l.Net}
+		}
+		if err := s.accrue(ctx, st, books, event{inv: inv, acc: acc, sourceType: "invoice", sourceID: inv.ID, day: inv.IssueDate, status: Accrued,
+			why: "invoice " + inv.Number}, reps, parts); err != nil {
+			return err
+		}
 	}
-	return s.accrue(ctx, st, books, event{inv: inv, acc: acc, sourceType: "invoice", sourceID: inv.ID, day: inv.IssueDate, status: Accrued,
-		why: "invoice " + inv.Number}, reps, parts)
+	return s.accrueBooking(ctx, st, books, inv, acc, bs, on(all, ""))
 }
 
 // AccruePayment accrues commission for reps on a paid-basis plan when
@@ -167,17 +194,13 @@ type Booking struct {
 	TCV       int64
 }
 
-// AccrueBooking accrues, for reps on a plan that pays recurring deals at
+// accrueBooking accrues, for reps on a plan that pays recurring deals at
 // booking, commission on each subscription's first-year or total
 // contract value when it is first invoiced (inv): accrued now, payable
 // once that invoice is paid. Their later invoices earn nothing more.
-func (s *Service) AccrueBooking(ctx context.Context, st AccrueStore, books ledger.Books, inv billing.Invoice, acc crm.Account, bs []Booking) error {
-	if len(bs) == 0 {
+func (s *Service) accrueBooking(ctx context.Context, st AccrueStore, books ledger.Books, inv billing.Invoice, acc crm.Account, bs []Booking, reps []rep) error {
+	if len(bs) == 0 || len(reps) == 0 {
 		return nil
-	}
-	reps, err := s.reps(ctx, st, inv.ID, inv.IssueDate, "")
-	if err != nil || len(reps) == 0 {
-		return err
 	}
 	parts := make([]part, len(bs))
 	for i, b := range bs {

@@ -76,17 +76,28 @@ func (s *Service) Bill(ctx context.Context, st Store, books ledger.Books, c *Con
 	if err != nil {
 		return billing.Invoice{}, err
 	}
+	var billed []Billing
 	for _, b := range periods {
 		if b.Amount <= 0 || inv.ID == "" { // a free period is not invoiced; it is passed
 			continue
 		}
 		b.InvoiceID = inv.ID
-		if err := st.InsertBilling(ctx, b); err != nil {
-			return billing.Invoice{}, err
-		}
+		billed = append(billed, b)
 	}
+	if err := st.InsertBillings(ctx, billed); err != nil {
+		return billing.Invoice{}, err
+	}
+	byNext := map[quotient.Date][]string{} // one statement per next period, not per subscription
+	var nexts []quotient.Date
 	for _, i := range changed {
-		if err := st.UpdateSubscription(ctx, c.Subscriptions[i]); err != nil {
+		sub := c.Subscriptions[i]
+		if _, ok := byNext[sub.NextBillOn]; !ok {
+			nexts = append(nexts, sub.NextBillOn)
+		}
+		byNext[sub.NextBillOn] = append(byNext[sub.NextBillOn], sub.ID)
+	}
+	for _, next := range nexts {
+		if err := st.SetNextBill(ctx, next, byNext[next]); err != nil {
 			return billing.Invoice{}, err
 		}
 	}

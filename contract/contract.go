@@ -168,20 +168,23 @@ type Store interface {
 	// ContractOfQuote finds the contract a quote started (not found:
 	// none).
 	ContractOfQuote(ctx context.Context, quoteID string) (Contract, error)
-	// UpdateContract stores a contract's header if it is at version old.
 	// ContractOfOrder is the contract with a subscription from an
 	// order ("": none).
 	ContractOfOrder(ctx context.Context, orderID string) (string, error)
+	// UpdateContract stores a contract's header if it is at version old.
 	UpdateContract(ctx context.Context, c Contract, old int) error
 	ListContracts(ctx context.Context, f Filter) ([]Contract, error)
 	InsertSubscription(ctx context.Context, s Subscription) error
 	// UpdateSubscription stores a subscription's quantity, end and next
 	// period to invoice.
 	UpdateSubscription(ctx context.Context, s Subscription) error
+	// SetNextBill stores next as the next period to invoice of the
+	// subscriptions ids.
+	SetNextBill(ctx context.Context, next quotient.Date, ids []string) error
 	DeleteSubscription(ctx context.Context, id string) error
-	// InsertBilling records an invoiced period; a period invoiced
+	// InsertBillings records invoiced periods; a period invoiced
 	// already is a conflict (the exactly-once key).
-	InsertBilling(ctx context.Context, b Billing) error
+	InsertBillings(ctx context.Context, bs []Billing) error
 	ContractBillings(ctx context.Context, contractID string) ([]Billing, error)
 	// ClaimDueContracts locks up to limit active contracts with a period
 	// to invoice on day (NextBillAfter on or before it); on PostgreSQL

@@ -73,16 +73,13 @@ func (t *Tx) InsertInvoice(ctx context.Context, inv billing.Invoice) error {
 		t.ts(inv.CreatedAt), t.ts(inv.UpdatedAt)); err != nil {
 		return err
 	}
+	rows := make([][]any, len(inv.Lines))
 	for i, l := range inv.Lines {
-		if _, err := t.exec(ctx, `INSERT INTO invoice_lines (invoice_id, line_no, order_line_id, product_id, sku, name, quantity_micro, unit_price,
-			net_minor, tax_minor, tax_rate_id, tax_rate_pct, family, service_start, service_end, subscription_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			inv.ID, i+1, l.OrderLineID, l.ProductID, l.SKU, l.Name, l.Quantity, dec(l.UnitPrice), l.Net, l.Tax, l.TaxRateID, dec(l.TaxRatePct), l.Family,
-			l.ServiceStart, l.ServiceEnd, nullable(l.SubscriptionID)); err != nil {
-			return err
-		}
+		rows[i] = []any{inv.ID, i + 1, l.OrderLineID, l.ProductID, l.SKU, l.Name, l.Quantity, dec(l.UnitPrice), l.Net, l.Tax, l.TaxRateID,
+			dec(l.TaxRatePct), l.Family, l.ServiceStart, l.ServiceEnd, nullable(l.SubscriptionID)}
 	}
-	return nil
+	return t.insertRows(ctx, "invoice_lines", `invoice_id, line_no, order_line_id, product_id, sku, name, quantity_micro, unit_price,
+		net_minor, tax_minor, tax_rate_id, tax_rate_pct, family, service_start, service_end, subscription_id`, rows)
 }
 
 // GetInvoice loads an invoice with its lines.

@@ -193,11 +193,34 @@ func (t *Tx) DeleteSubscription(ctx context.Context, id string) error {
 	return err
 }
 
-// InsertBilling records an invoiced period of a subscription.
-func (t *Tx) InsertBilling(ctx context.Context, b contract.Billing) error {
-	_, err := t.exec(ctx, `INSERT INTO subscription_billings (subscription_id, period_start, period_end, invoice_id, amount_minor)
-		VALUES (?, ?, ?, ?, ?)`, b.SubscriptionID, b.PeriodStart, b.PeriodEnd, b.InvoiceID, b.Amount)
-	return conflictAs(err, "period_start", "subscription %s is invoiced for the period from %s already", b.SubscriptionID, b.PeriodStart)
+// InsertBillings records invoiced periods of subscriptions.
+func (t *Tx) InsertBillings(ctx context.Context, bs []contract.Billing) error {
+	if len(bs) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(bs))
+	for i, b := range bs {
+		rows[i] = []any{b.SubscriptionID, b.PeriodStart, b.PeriodEnd, b.InvoiceID, b.Amount}
+	}
+	err := t.insertRows(ctx, "subscription_billings", "subscription_id, period_start, period_end, invoice_id, amount_minor", rows)
+	return conflictAs(err, "period_start", "a period from %s of subscription %s or another of its contract is invoiced already", bs[0].PeriodStart, bs[0].SubscriptionID)
+}
+
+// SetNextBill stores next as the next period to invoice of subscriptions.
+func (t *Tx) SetNextBill(ctx context.Context, next quotient.Date, ids []string) error {
+	for start := 0; start < len(ids); start += maxParams {
+		chunk := ids[start:min(start+maxParams, len(ids))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, next)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		q := `UPDATE subscriptions SET next_bill_on = ? WHERE id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + `)`
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ContractBillings lists a contract's invoiced periods in order.

@@ -70,12 +70,13 @@ func (t *Tx) InsertJournalEntry(ctx context.Context, e ledger.Entry) (bool, erro
 	if err != nil || n == 0 {
 		return false, err
 	}
+	rows := make([][]any, len(e.Lines))
 	for i, l := range e.Lines {
-		if _, err := t.exec(ctx, `INSERT INTO journal_lines (entry_id, line_no, account_code, currency, debit_minor, credit_minor, memo, entry_date,
-			base_debit_minor, base_credit_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.ID, i+1, l.AccountCode, l.Currency, l.Debit, l.Credit, l.Memo, e.Date, l.BaseDebit, l.BaseCredit); err != nil {
-			return false, err
-		}
+		rows[i] = []any{e.ID, i + 1, l.AccountCode, l.Currency, l.Debit, l.Credit, l.Memo, e.Date, l.BaseDebit, l.BaseCredit}
+	}
+	if err := t.insertRows(ctx, "journal_lines", `entry_id, line_no, account_code, currency, debit_minor, credit_minor, memo, entry_date,
+		base_debit_minor, base_credit_minor`, rows); err != nil {
+		return false, err
 	}
 	return true, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/quotient-cpq/quotient"
@@ -98,4 +99,44 @@ func (t *Tx) exists(ctx context.Context, q string, args ...any) (bool, error) {
 		return false, err
 	}
 	return n > 0, nil
+}
+
+// maxParams bounds the parameters of one statement below both
+// databases' limits (PostgreSQL 65,535; SQLite 32,766).
+const maxParams = 30000
+
+// insertRows inserts rows, each a value for every one of cols, in as
+// few multi-row INSERT statements as the parameter limit allows: one
+// round trip for the rows of an invoice instead of one per row.
+func (t *Tx) insertRows(ctx context.Context, table, cols string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	per := max(1, maxParams/width)
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO ")
+		b.WriteString(table)
+		b.WriteString(" (")
+		b.WriteString(cols)
+		b.WriteString(") VALUES ")
+		args := make([]any, 0, len(chunk)*width)
+		for i, r := range chunk {
+			if len(r) != width {
+				return fmt.Errorf("store: a row of %d values for the %d columns of %s", len(r), width, table)
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(tuple)
+			args = append(args, r...)
+		}
+		if _, err := t.exec(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

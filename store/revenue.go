@@ -35,13 +35,15 @@ func recognitionRows(rows []recognitionRow) []revenue.Row {
 
 // InsertScheduleRows stores an invoice's revenue schedule.
 func (t *Tx) InsertScheduleRows(ctx context.Context, rows []revenue.Row) error {
-	for _, r := range rows {
-		if _, err := t.exec(ctx, `INSERT INTO revenue_schedules (`+recognitionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
-			r.InvoiceID, r.LineNo, r.Month, r.Currency, r.AccountCode, r.Amount, r.Base); err != nil {
-			return conflictAs(err, "invoice_id", "invoice %s has a revenue schedule", r.InvoiceID)
-		}
+	if len(rows) == 0 {
+		return nil
 	}
-	return nil
+	vals := make([][]any, len(rows))
+	for i, r := range rows {
+		vals[i] = []any{r.InvoiceID, r.LineNo, r.Month, r.Currency, r.AccountCode, r.Amount, r.Base, nil}
+	}
+	err := t.insertRows(ctx, "revenue_schedules", recognitionCols, vals)
+	return conflictAs(err, "invoice_id", "invoice %s has a revenue schedule", rows[0].InvoiceID)
 }
 
 // OpenSchedule claims the unrecognised rows, of months up to through, of
