@@ -38,24 +38,27 @@ type AccountInput struct {
 	Website         string
 	BillingAddress  Address
 	ShippingAddress Address
+	// RenewalUpliftPct is the uplift of its contracts' renewals (0: none).
+	RenewalUpliftPct decimal.Decimal
 }
 
 // AccountPatch holds the fields to change; nil leaves a field as it is.
 type AccountPatch struct {
-	Name            *string
-	Currency        *string
-	Segment         *string
-	Industry        *string
-	CreditLimit     *decimal.Decimal
-	PaymentTerms    *string
-	InvoicingPolicy *InvoicingPolicy
-	TaxRegion       *string
-	OwnerID         *string
-	PriceBookID     *string
-	Phone           *string
-	Website         *string
-	BillingAddress  *Address
-	ShippingAddress *Address
+	Name             *string
+	Currency         *string
+	Segment          *string
+	Industry         *string
+	CreditLimit      *decimal.Decimal
+	PaymentTerms     *string
+	InvoicingPolicy  *InvoicingPolicy
+	TaxRegion        *string
+	OwnerID          *string
+	PriceBookID      *string
+	Phone            *string
+	Website          *string
+	BillingAddress   *Address
+	ShippingAddress  *Address
+	RenewalUpliftPct *decimal.Decimal
 }
 
 // Segments are the customer segments accounts are grouped by.
@@ -117,6 +120,10 @@ func validateAccount(a Account) error {
 	p.Text("website", a.Website, quotient.Optional, 200)
 	validateAddress(&p, "billing_address", a.BillingAddress)
 	validateAddress(&p, "shipping_address", a.ShippingAddress)
+	if a.RenewalUpliftPct.LessThan(decimal.NewFromInt(-100)) || a.RenewalUpliftPct.GreaterThan(decimal.NewFromInt(100)) {
+		p.Add("renewal_uplift_pct", "must be between -100 and 100 (got %s)", a.RenewalUpliftPct)
+	}
+	p.Scale("renewal_uplift_pct", a.RenewalUpliftPct, 4)
 	return p.Err()
 }
 
@@ -134,7 +141,7 @@ func (s *Service) CreateAccount(ctx context.Context, st Store, in AccountInput) 
 	acc := Account{ID: quotient.NewID("acc"), Name: strings.TrimSpace(in.Name), Currency: in.Currency,
 		Segment: in.Segment, Industry: in.Industry, CreditLimit: in.CreditLimit, PaymentTerms: in.PaymentTerms, InvoicingPolicy: in.InvoicingPolicy,
 		TaxRegion: in.TaxRegion, PriceBookID: in.PriceBookID, Phone: in.Phone, Website: in.Website,
-		BillingAddress: in.BillingAddress, ShippingAddress: in.ShippingAddress,
+		BillingAddress: in.BillingAddress, ShippingAddress: in.ShippingAddress, RenewalUpliftPct: in.RenewalUpliftPct,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
 	if acc.Segment == "" {
 		acc.Segment = "smb"
@@ -198,7 +205,7 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 	}
 	if a.Role == quotient.RoleFinance {
 		if p.Name != nil || p.PriceBookID != nil || p.Currency != nil || p.Segment != nil || p.Industry != nil || p.TaxRegion != nil ||
-			p.OwnerID != nil || p.Phone != nil || p.Website != nil || p.BillingAddress != nil || p.ShippingAddress != nil {
+			p.OwnerID != nil || p.Phone != nil || p.Website != nil || p.BillingAddress != nil || p.ShippingAddress != nil || p.RenewalUpliftPct != nil {
 			return Account{}, forbidden("finance may change only credit_limit, payment_terms and invoicing_policy")
 		}
 	} else if !MayChangeAccountDetails(a, acc) {
@@ -221,6 +228,7 @@ func (s *Service) UpdateAccount(ctx context.Context, st Store, id string, versio
 	setIf(&acc.Website, p.Website)
 	setIf(&acc.BillingAddress, p.BillingAddress)
 	setIf(&acc.ShippingAddress, p.ShippingAddress)
+	setIf(&acc.RenewalUpliftPct, p.RenewalUpliftPct)
 	if err := validateAccount(acc); err != nil {
 		return Account{}, err
 	}
@@ -290,6 +298,7 @@ func changesOf(old, acc Account, actorID string) []AccountChange {
 	add("website", old.Website, acc.Website)
 	add("billing_address", old.BillingAddress.String(), acc.BillingAddress.String())
 	add("shipping_address", old.ShippingAddress.String(), acc.ShippingAddress.String())
+	add("renewal_uplift_pct", old.RenewalUpliftPct.String(), acc.RenewalUpliftPct.String())
 	return out
 }
 

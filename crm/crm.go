@@ -77,9 +77,13 @@ type Account struct {
 	Website         string
 	BillingAddress  Address
 	ShippingAddress Address
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// RenewalUpliftPct raises the prices of the renewals of the account's
+	// contracts made from now on (each contract keeps its own, which
+	// may be changed there): 5 for 5 %; 0 for none.
+	RenewalUpliftPct decimal.Decimal
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Contact is a person at a customer account.

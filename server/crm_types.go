@@ -143,42 +143,47 @@ type AccountJSON struct {
 	Website         string      `json:"website"`
 	BillingAddress  AddressJSON `json:"billing_address"`
 	ShippingAddress AddressJSON `json:"shipping_address"`
-	Version         int         `json:"version"`
-	CreatedAt       time.Time   `json:"created_at"`
-	UpdatedAt       time.Time   `json:"updated_at"`
+	// RenewalUpliftPct is the uplift new contracts of the account take
+	// for their renewals (5 for 5 %).
+	RenewalUpliftPct string    `json:"renewal_uplift_pct" format:"decimal"`
+	Version          int       `json:"version"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
 }
 
 // AccountRequest creates an account (name and currency required) or, in a
 // PATCH, changes the fields given.
 type AccountRequest struct {
-	Name            *string      `json:"name" maxLength:"200"`
-	Currency        *string      `json:"currency" pattern:"^[A-Z]{3}$"`
-	Segment         *string      `json:"segment" enum:"enterprise,mid_market,smb,public_sector,partner"`
-	Industry        *string      `json:"industry" maxLength:"100"`
-	CreditLimit     *Dec         `json:"credit_limit"`
-	PaymentTerms    *string      `json:"payment_terms"`
-	InvoicingPolicy *string      `json:"invoicing_policy" enum:"on_fulfillment,on_order"`
-	TaxRegion       *string      `json:"tax_region"`
-	OwnerID         *string      `json:"owner_id"`
-	PriceBookID     *string      `json:"price_book_id"`
-	Phone           *string      `json:"phone" maxLength:"50"`
-	Website         *string      `json:"website" maxLength:"200"`
-	BillingAddress  *AddressJSON `json:"billing_address"`
-	ShippingAddress *AddressJSON `json:"shipping_address"`
+	Name             *string      `json:"name" maxLength:"200"`
+	Currency         *string      `json:"currency" pattern:"^[A-Z]{3}$"`
+	Segment          *string      `json:"segment" enum:"enterprise,mid_market,smb,public_sector,partner"`
+	Industry         *string      `json:"industry" maxLength:"100"`
+	CreditLimit      *Dec         `json:"credit_limit"`
+	PaymentTerms     *string      `json:"payment_terms"`
+	InvoicingPolicy  *string      `json:"invoicing_policy" enum:"on_fulfillment,on_order"`
+	TaxRegion        *string      `json:"tax_region"`
+	OwnerID          *string      `json:"owner_id"`
+	PriceBookID      *string      `json:"price_book_id"`
+	Phone            *string      `json:"phone" maxLength:"50"`
+	Website          *string      `json:"website" maxLength:"200"`
+	BillingAddress   *AddressJSON `json:"billing_address"`
+	ShippingAddress  *AddressJSON `json:"shipping_address"`
+	RenewalUpliftPct *Dec         `json:"renewal_uplift_pct"`
 }
 
 func accountJSON(a crm.Account) AccountJSON {
 	return AccountJSON{ID: a.ID, Name: a.Name, Currency: a.Currency, Segment: a.Segment, Industry: a.Industry,
 		CreditLimit: fmtMoney(a.CreditLimit, a.Currency), PaymentTerms: a.PaymentTerms, InvoicingPolicy: string(a.InvoicingPolicy), TaxRegion: a.TaxRegion,
 		OwnerID: a.OwnerID, PriceBookID: optStr(a.PriceBookID), Phone: a.Phone, Website: a.Website, BillingAddress: addressJSON(a.BillingAddress),
-		ShippingAddress: addressJSON(a.ShippingAddress), Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		ShippingAddress: addressJSON(a.ShippingAddress), RenewalUpliftPct: a.RenewalUpliftPct.String(), Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
 func (r AccountRequest) input() (crm.AccountInput, error) {
 	p := quotient.Problems{}
 	in := crm.AccountInput{Name: strOr(r.Name), Currency: strOr(r.Currency), Segment: strOr(r.Segment),
 		Industry: strOr(r.Industry), CreditLimit: r.CreditLimit.Value(&p, "credit_limit"), PaymentTerms: strOr(r.PaymentTerms), InvoicingPolicy: crm.InvoicingPolicy(strOr(r.InvoicingPolicy)),
-		TaxRegion: strOr(r.TaxRegion), OwnerID: strOr(r.OwnerID), PriceBookID: strOr(r.PriceBookID), Phone: strOr(r.Phone), Website: strOr(r.Website)}
+		TaxRegion: strOr(r.TaxRegion), OwnerID: strOr(r.OwnerID), PriceBookID: strOr(r.PriceBookID), Phone: strOr(r.Phone), Website: strOr(r.Website),
+		RenewalUpliftPct: r.RenewalUpliftPct.Value(&p, "renewal_uplift_pct")}
 	if r.BillingAddress != nil {
 		in.BillingAddress = *r.BillingAddress.domain()
 	}
@@ -193,7 +198,7 @@ func (r AccountRequest) patch() (crm.AccountPatch, error) {
 	out := crm.AccountPatch{Name: r.Name, Currency: r.Currency, Segment: r.Segment, Industry: r.Industry,
 		CreditLimit: r.CreditLimit.Ptr(&p, "credit_limit"), PaymentTerms: r.PaymentTerms, InvoicingPolicy: (*crm.InvoicingPolicy)(r.InvoicingPolicy), TaxRegion: r.TaxRegion,
 		OwnerID: r.OwnerID, PriceBookID: r.PriceBookID, Phone: r.Phone, Website: r.Website,
-		BillingAddress: r.BillingAddress.domain(), ShippingAddress: r.ShippingAddress.domain()}
+		BillingAddress: r.BillingAddress.domain(), ShippingAddress: r.ShippingAddress.domain(), RenewalUpliftPct: r.RenewalUpliftPct.Ptr(&p, "renewal_uplift_pct")}
 	return out, p.Err()
 }
 

@@ -216,6 +216,7 @@ type accountRow struct {
 	ShippingRegion     string  `db:"shipping_region"`
 	ShippingPostalCode string  `db:"shipping_postal_code"`
 	ShippingCountry    string  `db:"shipping_country"`
+	RenewalUpliftPct   dbDec   `db:"renewal_uplift_pct"`
 	Version            int     `db:"version"`
 	CreatedAt          dbTime  `db:"created_at"`
 	UpdatedAt          dbTime  `db:"updated_at"`
@@ -223,7 +224,7 @@ type accountRow struct {
 
 const accountCols = `id, name, currency, segment, industry, credit_limit, payment_terms, invoicing_policy, tax_region, owner_id, price_book_id, phone, website,
 	billing_line1, billing_line2, billing_city, billing_region, billing_postal_code, billing_country,
-	shipping_line1, shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country,
+	shipping_line1, shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country, renewal_uplift_pct,
 	version, created_at, updated_at`
 
 func (r accountRow) account() crm.Account {
@@ -238,14 +239,14 @@ func (r accountRow) account() crm.Account {
 			Region: r.BillingRegion, PostalCode: r.BillingPostalCode, Country: r.BillingCountry},
 		ShippingAddress: crm.Address{Line1: r.ShippingLine1, Line2: r.ShippingLine2, City: r.ShippingCity,
 			Region: r.ShippingRegion, PostalCode: r.ShippingPostalCode, Country: r.ShippingCountry},
-		Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		RenewalUpliftPct: r.RenewalUpliftPct.Decimal, Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 func accountArgs(t *Tx, a crm.Account) []any {
 	b, s := a.BillingAddress, a.ShippingAddress
 	return []any{a.Name, a.Currency, a.Segment, a.Industry, dec(a.CreditLimit), a.PaymentTerms, string(a.InvoicingPolicy), a.TaxRegion, a.OwnerID,
 		nullable(a.PriceBookID), a.Phone, a.Website, b.Line1, b.Line2, b.City, b.Region, b.PostalCode, b.Country,
-		s.Line1, s.Line2, s.City, s.Region, s.PostalCode, s.Country, a.Version, t.ts(a.UpdatedAt)}
+		s.Line1, s.Line2, s.City, s.Region, s.PostalCode, s.Country, dec(a.RenewalUpliftPct), a.Version, t.ts(a.UpdatedAt)}
 }
 
 // InsertAccount stores a new account.
@@ -254,8 +255,8 @@ func (t *Tx) InsertAccount(ctx context.Context, a crm.Account) error {
 	args = append(args, t.ts(a.CreatedAt))
 	_, err := t.exec(ctx, `INSERT INTO accounts (id, name, currency, segment, industry, credit_limit, payment_terms, invoicing_policy, tax_region,
 		owner_id, price_book_id, phone, website, billing_line1, billing_line2, billing_city, billing_region, billing_postal_code, billing_country,
-		shipping_line1, shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country,
-		version, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		shipping_line1, shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country, renewal_uplift_pct,
+		version, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	return err
 }
 
@@ -275,7 +276,7 @@ func (t *Tx) UpdateAccount(ctx context.Context, a crm.Account, version int) erro
 		credit_limit = ?, payment_terms = ?, invoicing_policy = ?, tax_region = ?, owner_id = ?, price_book_id = ?, phone = ?, website = ?,
 		billing_line1 = ?, billing_line2 = ?, billing_city = ?, billing_region = ?, billing_postal_code = ?, billing_country = ?,
 		shipping_line1 = ?, shipping_line2 = ?, shipping_city = ?, shipping_region = ?, shipping_postal_code = ?, shipping_country = ?,
-		version = ?, updated_at = ? WHERE id = ? AND version = ?`, args...)
+		renewal_uplift_pct = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`, args...)
 }
 
 // PriceBookCurrency returns a price book's currency.

@@ -50,7 +50,7 @@ var partWords = []string{"Street address", "Street address, line 2 (optional)", 
 
 // accountFields are the fields of the account form besides the addresses.
 var accountFields = []string{"name", "currency", "segment", "industry", "tax_region", "phone", "website", "owner_id", "price_book_id",
-	"credit_limit", "payment_terms", "invoicing_policy"}
+	"renewal_uplift_pct", "credit_limit", "payment_terms", "invoicing_policy"}
 
 // localCurrency is the currency a new account starts in for a locale's region.
 func localCurrency(tag string) string {
@@ -92,7 +92,8 @@ func accountValues(acc crm.Account) map[string]string {
 	m := map[string]string{"account.name": acc.Name, "account.currency": acc.Currency, "account.segment": acc.Segment,
 		"account.industry": acc.Industry, "account.tax_region": acc.TaxRegion, "account.phone": acc.Phone, "account.website": acc.Website,
 		"account.owner_id": acc.OwnerID, "account.price_book_id": acc.PriceBookID, "account.credit_limit": acc.CreditLimit.String(),
-		"account.payment_terms": acc.PaymentTerms, "account.invoicing_policy": string(acc.InvoicingPolicy)}
+		"account.payment_terms": acc.PaymentTerms, "account.invoicing_policy": string(acc.InvoicingPolicy),
+		"account.renewal_uplift_pct": acc.RenewalUpliftPct.String()}
 	for _, a := range []struct {
 		name string
 		addr crm.Address
@@ -233,16 +234,22 @@ func (w *Web) saveAccount(c *fiber.Ctx) error {
 	}
 	credit := posted("credit_limit", "payment_terms", "invoicing_policy")
 	details := posted("name", "currency", "segment", "industry", "tax_region", "phone", "website", "owner_id", "price_book_id",
-		"billing_address.line1", "shipping_address.line1")
-	var limit *decimal.Decimal
+		"renewal_uplift_pct", "billing_address.line1", "shipping_address.line1")
+	var limit, uplift *decimal.Decimal
 	if credit {
 		limit, err = decimalField(c, "credit_limit", true)
+	}
+	if details && err == nil {
+		uplift, err = decimalField(c, "renewal_uplift_pct", true)
 	}
 	policy := crm.InvoicingPolicy(form["account.invoicing_policy"])
 	if err == nil && id == "" {
 		in := crm.AccountInput{Name: form["account.name"], Currency: form["account.currency"], Segment: form["account.segment"],
 			Industry: form["account.industry"], TaxRegion: form["account.tax_region"], Phone: form["account.phone"], Website: form["account.website"],
 			OwnerID: form["account.owner_id"], PriceBookID: form["account.price_book_id"], BillingAddress: bill, ShippingAddress: ship}
+		if uplift != nil {
+			in.RenewalUpliftPct = *uplift
+		}
 		if credit {
 			in.CreditLimit, in.PaymentTerms, in.InvoicingPolicy = *limit, form["account.payment_terms"], policy
 		}
@@ -253,7 +260,7 @@ func (w *Web) saveAccount(c *fiber.Ctx) error {
 			name, currency, segment, industry := form["account.name"], form["account.currency"], form["account.segment"], form["account.industry"]
 			region, phone, website, book := form["account.tax_region"], form["account.phone"], form["account.website"], form["account.price_book_id"]
 			patch = crm.AccountPatch{Name: &name, Currency: &currency, Segment: &segment, Industry: &industry, TaxRegion: &region, Phone: &phone,
-				Website: &website, PriceBookID: &book, BillingAddress: &bill, ShippingAddress: &ship}
+				Website: &website, PriceBookID: &book, BillingAddress: &bill, ShippingAddress: &ship, RenewalUpliftPct: uplift}
 			if owner := form["account.owner_id"]; owner != "" {
 				patch.OwnerID = &owner
 			}

@@ -29,10 +29,10 @@ func otherWorker(t *testing.T, dbURL string, clock *fakeClock) *worker.Worker {
 // TestSubscriptionLifecycle walks a SaaS contract through the real
 // server: 50 seats at 40.00 a month for 12 months from the 17th, billed
 // monthly; 10 seats added in month 4, co-terminated; 5 removed in month
-// 7; the renewal quote at 30 days before the end with a 5 % uplift,
-// accepted; every invoice, the revenue recognised and deferred, and MRR
-// month by month, with two servers' workers running at once. Then a JPY
-// subscription in whole yen, cancelled.
+// 7; the renewal quote at 30 days before the end with the account's 5 %
+// uplift, accepted; every invoice, the revenue recognised and deferred,
+// and MRR month by month, with two servers' workers running at once. Then
+// a JPY subscription in whole yen, cancelled.
 func TestSubscriptionLifecycle(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db string) {
@@ -102,6 +102,15 @@ func TestSubscriptionLifecycle(t *testing.T) {
 				t.Fatalf("recurring product without a period: field %q", got)
 			}
 			acc = f.acc
+			// The account's renewal uplift is its new contracts'; the
+			// owner sets it, finance may not.
+			if got := a.must(422, "PATCH", "/api/v1/accounts/"+acc, tm.rep, map[string]any{"renewal_uplift_pct": "150"}).field(t); got != "renewal_uplift_pct" {
+				t.Fatalf("account uplift of 150%%: field %q", got)
+			}
+			a.must(403, "PATCH", "/api/v1/accounts/"+acc, fin, map[string]any{"renewal_uplift_pct": "5"})
+			if got := a.must(200, "PATCH", "/api/v1/accounts/"+acc, tm.rep, map[string]any{"renewal_uplift_pct": "5"}).str(t, "renewal_uplift_pct"); got != "5" {
+				t.Fatalf("account uplift: got %q, want 5", got)
+			}
 		})
 
 		sc.step("the quote shows MRR, ARR, TCV and first-year value; accepting it starts the contract", func(t *testing.T, a *instance) {
@@ -113,7 +122,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 			convert(t, q.ID)
 			cs := page[server.ContractJSON](t, a.must(200, "GET", "/api/v1/contracts?account_id="+acc, tm.rep, nil))
 			if len(cs) != 1 || cs[0].StartDate != "2026-03-17" || cs[0].EndDate != "2027-03-16" || cs[0].Status != "active" || cs[0].TermMonths != 12 ||
-				cs[0].RenewalDate == nil || *cs[0].RenewalDate != "2027-02-14" {
+				cs[0].RenewalDate == nil || *cs[0].RenewalDate != "2027-02-14" || cs[0].RenewalUpliftPct != "5" {
 				t.Fatalf("contracts: %+v", cs)
 			}
 			con = cs[0].ID
@@ -199,7 +208,6 @@ func TestSubscriptionLifecycle(t *testing.T) {
 			if got := a.must(422, "PATCH", "/api/v1/contracts/"+con, tm.rep, map[string]any{"renewal_uplift_pct": "500"}).field(t); got != "renewal_uplift_pct" {
 				t.Fatalf("uplift of 500%%: field %q", got)
 			}
-			a.must(200, "PATCH", "/api/v1/contracts/"+con, tm.rep, map[string]any{"renewal_uplift_pct": "5"})
 			for _, d := range []string{"2026-11-01", "2026-12-01", "2027-01-01", "2027-02-01", "2027-02-13"} {
 				to(t, d)
 			}
