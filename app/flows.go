@@ -60,6 +60,15 @@ func (a *App) accepted(ctx context.Context, tx Tx, q quote.Quote, v quote.Versio
 	if err != nil {
 		return Ordered{}, err
 	}
+	for _, cr := range c.Credits { // seats fewer at once, where the contract's terms credit them
+		cn, err := a.billing.CreditServices(ctx, tx, cr.InvoiceID, cr.Parts, cr.Reason, actorID(ctx))
+		if err != nil {
+			return Ordered{}, err
+		}
+		if err := a.credited(ctx, tx, cn); err != nil {
+			return Ordered{}, err
+		}
+	}
 	if c.ID != "" && o.HoldReason == "" {
 		if _, err := a.billContract(ctx, tx, &c, acc); err != nil {
 			return Ordered{}, err
@@ -249,15 +258,25 @@ func (a *App) IssueCreditNote(ctx context.Context, in billing.CreditNoteInput) (
 		if err != nil {
 			return cn, err
 		}
-		if err := a.commission.Clawback(ctx, tx, cn); err != nil {
-			return cn, err
-		}
-		inv, err := tx.GetInvoice(ctx, cn.InvoiceID)
-		if err != nil || inv.AmountDue != 0 {
-			return cn, err
-		}
-		return cn, tx.MarkPayable(ctx, inv.ID)
+		return cn, a.credited(ctx, tx, cn)
 	})
+}
+
+// credited claws back the commission a credit note's invoice earned in
+// proportion, and makes the invoice's commission payable if the credit
+// settled it.
+func (a *App) credited(ctx context.Context, tx Tx, cn billing.CreditNote) error {
+	if cn.ID == "" {
+		return nil
+	}
+	if err := a.commission.Clawback(ctx, tx, cn); err != nil {
+		return err
+	}
+	inv, err := tx.GetInvoice(ctx, cn.InvoiceID)
+	if err != nil || inv.AmountDue != 0 {
+		return err
+	}
+	return tx.MarkPayable(ctx, inv.ID)
 }
 
 // ApplyCreditNote applies a credit note's remaining credit to other

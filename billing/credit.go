@@ -3,7 +3,10 @@ package billing
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -39,8 +42,9 @@ type CreditNote struct {
 }
 
 // CreditLine is what a credit note gives back of one invoice line. Quantity
-// is zero for a credit by amount.
+// is zero for a credit by amount (or by days of service).
 type CreditLine struct {
+	InvoiceLine int // the line of the invoice, from 1
 	OrderLineID string
 	SKU         string
 	Name        string
@@ -52,9 +56,13 @@ type CreditLine struct {
 	Family      string
 }
 
-// CreditLineInput credits a quantity of an invoice line (by its order line).
+// CreditLineInput credits a quantity of an invoice line: by its order
+// line, or by its number on the invoice (Line, from 1), which a
+// subscription invoice needs where it charges an order line on several
+// lines (periods, or seats an amendment split).
 type CreditLineInput struct {
 	OrderLineID string
+	Line        int
 	Quantity    quotient.Quantity
 }
 
@@ -67,7 +75,8 @@ type CreditNoteInput struct {
 	Reason    string
 }
 
-// Credited is what earlier credit notes gave back of an invoice line.
+// Credited is what earlier credit notes gave back of an invoice line,
+// by its number on the invoice.
 type Credited struct {
 	Quantity quotient.Quantity
 	Net, Tax int64
@@ -79,8 +88,16 @@ type CreditStore interface {
 	// LockInvoice loads an invoice with its lines, locked until the end
 	// of the transaction.
 	LockInvoice(ctx context.Context, id string) (Invoice, error)
-	// CreditedLines sums earlier credit notes of an invoice by order line.
-	CreditedLines(ctx context.Context, invoiceID string) (map[string]Credited, error)
+	// CreditedLines sums earlier credit notes of an invoice by invoice
+	// line number.
+	CreditedLines(ctx context.Context, invoiceID string) (map[int]Credited, error)
+	// UnrecognisedSchedule is the months of an invoice line's revenue
+	// schedule not recognised yet, latest first; the invoice is locked.
+	UnrecognisedSchedule(ctx context.Context, invoiceID string, line int) ([]ScheduleMonth, error)
+	// ReduceSchedule takes amount (base in base currency) off a month of
+	// an invoice line's schedule not recognised yet; a month left with
+	// nothing goes.
+	ReduceSchedule(ctx context.Context, invoiceID string, line int, month string, amount, base int64) error
 	InsertCreditNote(ctx context.Context, cn CreditNote) error
 	InsertCreditAllocation(ctx context.Context, creditNoteID string, a Allocation) error
 	GetCreditNote(ctx context.Context, id string) (CreditNote, error)
@@ -90,11 +107,20 @@ type CreditStore interface {
 	UseCreditNote(ctx context.Context, id string, minor int64) (bool, error)
 }
 
+// ScheduleMonth is a month of an invoice line's revenue schedule.
+type ScheduleMonth struct {
+	Month        string // YYYY-MM
+	Amount, Base int64
+}
+
 // IssueCreditNote credits an invoice (finance) and posts the reverse of its
 // revenue and tax: debit revenue by family and sales tax payable, credit
 // accounts receivable with what the invoice still owed and customer
 // credits with the rest. Never more than the invoice charged less earlier
-// credit notes, per line and in total.
+// credit notes, per line and in total. A line of a service period gives
+// back revenue not recognised yet first, latest month first (debit
+// deferred revenue, the schedule lowered alike), and what is more than
+// that from revenue.
 func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in CreditNoteInput) (CreditNote, error) {
 	a, err := quotient.RequireActor(ctx)
 	if err != nil {
@@ -119,40 +145,101 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 	if err := p.Err(); err != nil {
 		return CreditNote{}, err
 	}
-	inv, err := st.LockInvoice(ctx, in.InvoiceID)
+	inv, done, err := creditable(ctx, st, in.InvoiceID)
 	if quotient.ErrorCode(err) == quotient.NotFound {
 		p.Add("invoice_id", "no invoice %q", in.InvoiceID)
 		return CreditNote{}, p.Err()
 	} else if err != nil {
 		return CreditNote{}, err
 	}
-	if inv.Status == Void {
-		return CreditNote{}, quotient.Errorf(quotient.Conflict, "invoice %s is void", inv.Number)
-	}
-	for _, l := range inv.Lines {
-		if l.Deferred() {
-			// Its revenue is deferred and recognised month by month; a
-			// credit would have to unwind the schedule, which is not built.
-			return CreditNote{}, quotient.FieldErrorf(quotient.Unprocessable, "invoice_id",
-				"invoice %s charges subscription periods; change them through the contract (amend or cancel it) rather than a credit note", inv.Number)
-		}
-	}
 	c, _ := quotient.LookupCurrency(inv.Currency)
-	done, err := st.CreditedLines(ctx, inv.ID)
-	if err != nil {
-		return CreditNote{}, err
-	}
-	now := s.now().UTC()
-	cn := CreditNote{ID: quotient.NewID("cn"), InvoiceID: inv.ID, InvoiceNumber: inv.Number, AccountID: inv.AccountID, Currency: inv.Currency,
-		IssueDate: quotient.DateOf(now), Reason: in.Reason, CreatedBy: a.UserID, Version: 1, CreatedAt: now}
+	var lines []CreditLine
 	if in.Amount != nil {
-		cn.Lines = byAmount(&p, inv, done, *in.Amount, c)
+		lines = byAmount(&p, inv, done, *in.Amount, c)
 	} else {
-		cn.Lines = byLines(&p, inv, done, in.Lines, c)
+		lines = byLines(&p, inv, done, in.Lines, c)
 	}
 	if err := p.Err(); err != nil {
 		return CreditNote{}, err
 	}
+	return s.issueCredit(ctx, st, inv, lines, in.Reason, a.UserID)
+}
+
+// ServiceCredit is days of service an invoice charged that will not be
+// given: Quantity units of the period it charged a subscription for from
+// PeriodStart, from From to the period's end.
+type ServiceCredit struct {
+	SubscriptionID string
+	PeriodStart    quotient.Date
+	Quantity       quotient.Quantity
+	From           quotient.Date
+}
+
+// CreditServices credits an invoice for days of service it charged that
+// will not be given (a reduction a contract's terms credit), as actorID:
+// the caller decided the credit is owed, so it need not be finance's.
+// Each part is the line's net and tax times the units over the line's
+// and the days over the period's, rounded once to the currency, and
+// never more than is left of the line.
+func (s *Service) CreditServices(ctx context.Context, st CreditStore, invoiceID string, parts []ServiceCredit, reason, actorID string) (CreditNote, error) {
+	inv, done, err := creditable(ctx, st, invoiceID)
+	if err != nil {
+		return CreditNote{}, err
+	}
+	c, _ := quotient.LookupCurrency(inv.Currency)
+	var lines []CreditLine
+	for _, sc := range parts {
+		i := slices.IndexFunc(inv.Lines, func(l InvoiceLine) bool {
+			return l.SubscriptionID == sc.SubscriptionID && l.ServiceStart == sc.PeriodStart
+		})
+		if i < 0 {
+			return CreditNote{}, fmt.Errorf("billing: invoice %s has no period from %s of subscription %s", inv.Number, sc.PeriodStart, sc.SubscriptionID)
+		}
+		l := inv.Lines[i]
+		from := sc.From
+		if from.Before(l.ServiceStart) {
+			from = l.ServiceStart
+		}
+		days, all := int64(l.ServiceEnd.DaysSince(from)+1), int64(l.ServiceEnd.DaysSince(l.ServiceStart)+1)
+		if days <= 0 || sc.Quantity <= 0 {
+			continue
+		}
+		q := min(sc.Quantity, l.Quantity)
+		d := done[i+1]
+		num, den := int64(q)*days, int64(l.Quantity)*all
+		net, tax := min(part(c, l.Net, num, den), l.Net-d.Net), min(part(c, l.Tax, num, den), l.Tax-d.Tax)
+		if net+tax <= 0 {
+			continue
+		}
+		lines = append(lines, creditLine(i+1, l, 0, net, tax))
+		done[i+1] = Credited{Quantity: d.Quantity, Net: d.Net + net, Tax: d.Tax + tax}
+	}
+	if len(lines) == 0 {
+		return CreditNote{}, nil
+	}
+	return s.issueCredit(ctx, st, inv, lines, reason, actorID)
+}
+
+// creditable locks an invoice that is not void and reads what earlier
+// credit notes gave back of its lines.
+func creditable(ctx context.Context, st CreditStore, id string) (Invoice, map[int]Credited, error) {
+	inv, err := st.LockInvoice(ctx, id)
+	if err != nil {
+		return inv, nil, err
+	}
+	if inv.Status == Void {
+		return inv, nil, quotient.Errorf(quotient.Conflict, "invoice %s is void", inv.Number)
+	}
+	done, err := st.CreditedLines(ctx, inv.ID)
+	return inv, done, err
+}
+
+// issueCredit numbers, posts and stores a credit note of lines of inv (locked).
+func (s *Service) issueCredit(ctx context.Context, st CreditStore, inv Invoice, lines []CreditLine, reason, actorID string) (CreditNote, error) {
+	now := s.now().UTC()
+	cn := CreditNote{ID: quotient.NewID("cn"), InvoiceID: inv.ID, InvoiceNumber: inv.Number, AccountID: inv.AccountID, Currency: inv.Currency,
+		IssueDate: quotient.DateOf(now), Reason: reason, CreatedBy: actorID, Version: 1, CreatedAt: now, Lines: lines}
+	var err error
 	for _, l := range cn.Lines {
 		cn.Net += l.Net
 		cn.Tax += l.Tax
@@ -165,7 +252,7 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 	}
 	applied := Allocation{ID: quotient.NewID("cal"), InvoiceID: inv.ID, Amount: cn.Applied, AppliedOn: cn.IssueDate, CreatedAt: now,
 		Base: inv.clears(cn.Applied), due: inv.AmountDue}
-	entry, err := s.postCredit(ctx, st, cn, applied)
+	entry, err := s.postCredit(ctx, st, inv, cn, applied)
 	if err != nil {
 		return CreditNote{}, err
 	}
@@ -185,22 +272,39 @@ func (s *Service) IssueCreditNote(ctx context.Context, st CreditStore, in Credit
 // byLines credits quantities of invoice lines at the invoice's prices;
 // the last of a line's quantity takes what is left of its amounts, so a
 // line credited in full gives back exactly what it charged.
-func byLines(p *quotient.Problems, inv Invoice, done map[string]Credited, in []CreditLineInput, c quotient.Currency) []CreditLine {
-	byID := map[string]InvoiceLine{}
-	for _, l := range inv.Lines {
-		byID[l.OrderLineID] = l
+func byLines(p *quotient.Problems, inv Invoice, done map[int]Credited, in []CreditLineInput, c quotient.Currency) []CreditLine {
+	byID := map[string][]int{}
+	for i, l := range inv.Lines {
+		byID[l.OrderLineID] = append(byID[l.OrderLineID], i+1)
 	}
-	seen := map[string]bool{}
+	seen := map[int]bool{}
 	var out []CreditLine
 	for i, r := range in {
 		f := fmt.Sprintf("lines[%d]", i)
-		l, ok := byID[r.OrderLineID]
-		if !ok || seen[r.OrderLineID] {
-			p.Add(f+".order_line_id", "is not a line of invoice %s (or is named twice)", inv.Number)
+		no := r.Line
+		switch {
+		case no != 0 && (no < 1 || no > len(inv.Lines)):
+			p.Add(f+".line", "invoice %s has lines 1 to %d", inv.Number, len(inv.Lines))
+			continue
+		case no != 0 && r.OrderLineID != "" && inv.Lines[no-1].OrderLineID != r.OrderLineID:
+			p.Add(f+".order_line_id", "is not the order line of line %d of invoice %s", no, inv.Number)
+			continue
+		case no == 0 && len(byID[r.OrderLineID]) == 0:
+			p.Add(f+".order_line_id", "is not a line of invoice %s", inv.Number)
+			continue
+		case no == 0 && len(byID[r.OrderLineID]) > 1:
+			p.Add(f+".line", "invoice %s charges order line %s on lines %s; name the line", inv.Number, r.OrderLineID, joinInts(byID[r.OrderLineID]))
+			continue
+		case no == 0:
+			no = byID[r.OrderLineID][0]
+		}
+		if seen[no] {
+			p.Add(f+".line", "line %d of invoice %s is named twice", no, inv.Number)
 			continue
 		}
-		seen[r.OrderLineID] = true
-		d := done[l.OrderLineID]
+		seen[no] = true
+		l := inv.Lines[no-1]
+		d := done[no]
 		left := l.Quantity - d.Quantity
 		if r.Quantity <= 0 || r.Quantity > left {
 			p.Add(f+".quantity", "must be more than 0 and at most the %s of it not yet credited", left.String())
@@ -214,23 +318,31 @@ func byLines(p *quotient.Problems, inv Invoice, done map[string]Credited, in []C
 			p.Add(f+".quantity", "earlier credit notes already gave back what this line charged")
 			continue
 		}
-		out = append(out, creditLine(l, r.Quantity, net, tax))
+		out = append(out, creditLine(no, l, r.Quantity, net, tax))
 	}
 	return out
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
 }
 
 // byAmount spreads a gross amount over the invoice's lines in proportion
 // to what is left of each, the tax of each part at the line's rate; the
 // last part takes the remainder so the parts add up exactly.
-func byAmount(p *quotient.Problems, inv Invoice, done map[string]Credited, amount decimal.Decimal, c quotient.Currency) []CreditLine {
+func byAmount(p *quotient.Problems, inv Invoice, done map[int]Credited, amount decimal.Decimal, c quotient.Currency) []CreditLine {
 	want, ok := c.ToMinor(amount)
 	if !ok || want <= 0 {
 		p.Add("amount", "must be positive with at most %d decimals in %s", c.MinorUnits, c.Code)
 		return nil
 	}
 	var open int64
-	for _, l := range inv.Lines {
-		d := done[l.OrderLineID]
+	for i, l := range inv.Lines {
+		d := done[i+1]
 		open += l.Net + l.Tax - d.Net - d.Tax
 	}
 	if want > open {
@@ -239,8 +351,8 @@ func byAmount(p *quotient.Problems, inv Invoice, done map[string]Credited, amoun
 	}
 	var out []CreditLine
 	given, seen := int64(0), int64(0)
-	for _, l := range inv.Lines {
-		d := done[l.OrderLineID]
+	for i, l := range inv.Lines {
+		d := done[i+1]
 		lineOpen := l.Net + l.Tax - d.Net - d.Tax
 		if lineOpen <= 0 {
 			continue
@@ -259,7 +371,7 @@ func byAmount(p *quotient.Problems, inv Invoice, done map[string]Credited, amoun
 			tax = part(c, gross, l.Tax, l.Net+l.Tax)
 		}
 		tax = min(tax, l.Tax-d.Tax)
-		out = append(out, creditLine(l, 0, gross-tax, tax))
+		out = append(out, creditLine(i+1, l, 0, gross-tax, tax))
 	}
 	return out
 }
@@ -269,24 +381,41 @@ func part(c quotient.Currency, minor, num, den int64) int64 {
 	return c.RoundMinor(c.FromMinor(minor).Mul(decimal.NewFromInt(num)).Div(decimal.NewFromInt(den)))
 }
 
-func creditLine(l InvoiceLine, q quotient.Quantity, net, tax int64) CreditLine {
-	return CreditLine{OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: q, Net: net, Tax: tax, TaxRateID: l.TaxRateID,
+func creditLine(no int, l InvoiceLine, q quotient.Quantity, net, tax int64) CreditLine {
+	return CreditLine{InvoiceLine: no, OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: q, Net: net, Tax: tax, TaxRateID: l.TaxRateID,
 		TaxRatePct: l.TaxRatePct, Family: l.Family}
 }
 
 // postCredit books a credit note: the reverse of the invoice's revenue by
 // family and tax, against what the invoice owed and the customer's credit.
-func (s *Service) postCredit(ctx context.Context, st CreditStore, cn CreditNote, applied Allocation) (ledger.Entry, error) {
+// A service line's net comes off its schedule's months not recognised yet
+// first (deferred revenue, at the base amounts it was deferred at), the
+// rest off revenue.
+func (s *Service) postCredit(ctx context.Context, st CreditStore, inv Invoice, cn CreditNote, applied Allocation) (ledger.Entry, error) {
 	books, err := s.ledger.Open(ctx, st, cn.IssueDate)
 	if err != nil {
 		return ledger.Entry{}, err
 	}
 	revenue := map[string]int64{}
+	deferred := ledger.LineInput{AccountCode: ledger.DeferredRevenue, FixedBase: true}
 	for _, l := range cn.Lines {
-		revenue[books.Revenue(l.Family)] += l.Net
+		net := l.Net
+		if inv.Lines[l.InvoiceLine-1].Deferred() && net > 0 {
+			amount, base, err := unwind(ctx, st, inv.ID, l.InvoiceLine, net)
+			if err != nil {
+				return ledger.Entry{}, err
+			}
+			deferred.Debit += amount
+			deferred.BaseDebit += base
+			net -= amount
+		}
+		revenue[books.Revenue(l.Family)] += net
 	}
 	in := ledger.EntryInput{Date: cn.IssueDate, Memo: "Credit note " + cn.Number + " for " + cn.InvoiceNumber, Currency: cn.Currency,
 		SourceType: "credit_note", SourceID: cn.ID, Event: "post", ExchangeAccount: ledger.RealizedExchange}
+	if deferred.Debit > 0 {
+		in.Lines = append(in.Lines, deferred)
+	}
 	for _, code := range sortedKeys(revenue) {
 		in.Lines = addLine(in.Lines, code, revenue[code], 0)
 	}
@@ -295,6 +424,32 @@ func (s *Service) postCredit(ctx context.Context, st CreditStore, cn CreditNote,
 	in.Lines = addLine(in.Lines, ledger.CustomerCredits, 0, cn.Unallocated)
 	e, _, err := s.ledger.Record(ctx, st, books, in, cn.CreatedBy)
 	return e, err
+}
+
+// unwind takes up to want off an invoice line's schedule, latest month
+// not recognised first, and returns what it took and its base amount.
+func unwind(ctx context.Context, st CreditStore, invoiceID string, line int, want int64) (amount, base int64, err error) {
+	months, err := st.UnrecognisedSchedule(ctx, invoiceID, line)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, m := range months {
+		if want == 0 {
+			break
+		}
+		if m.Amount <= 0 {
+			continue
+		}
+		take, b := min(want, m.Amount), m.Base
+		if take < m.Amount {
+			b = ledger.Share(m.Base, take, m.Amount)
+		}
+		if err := st.ReduceSchedule(ctx, invoiceID, line, m.Month, take, b); err != nil {
+			return 0, 0, err
+		}
+		want, amount, base = want-take, amount+take, base+b
+	}
+	return amount, base, nil
 }
 
 // addLine adds a journal line unless both sides are zero; a negative

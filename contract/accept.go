@@ -3,11 +3,13 @@ package contract
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
+	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/catalog"
 	"github.com/quotient-cpq/quotient/order"
 	"github.com/quotient-cpq/quotient/quote"
@@ -136,7 +138,9 @@ func (s *Service) start(ctx context.Context, st Store, q quote.Quote, o order.Or
 // amend applies an amendment's lines: what a line has more than the
 // contract (Prior) is a new subscription from the line's start to the
 // contract's end at the line's price; what it has less ends, latest
-// subscriptions first, at the next period not yet invoiced.
+// subscriptions first, at the next period not yet invoiced, or, where the
+// contract's terms credit reductions, on the amendment's effective day
+// (today at the earliest), its days already invoiced credited.
 func (s *Service) amend(ctx context.Context, st Store, c *Contract, q quote.Quote, o order.Order, lines []order.Line) error {
 	for _, l := range lines {
 		delta := l.Quantity - l.Prior
@@ -159,15 +163,23 @@ func (s *Service) amend(ctx context.Context, st Store, c *Contract, q quote.Quot
 }
 
 // reduce takes n units of a product off a contract from the first period
-// after from that is not invoiced yet.
+// after from that is not invoiced yet; where the contract credits
+// reductions, from from itself (today at the earliest), and what was
+// invoiced of the units for the days from then is added to c.Credits.
 func (s *Service) reduce(ctx context.Context, st Store, c *Contract, productID string, n quotient.Quantity, from quotient.Date, number string) error {
 	var idx []int
 	eff := quotient.Date{}
+	if c.CreditReductions {
+		eff = maxDate(from, s.today(), c.StartDate)
+	}
 	for i, sub := range c.Subscriptions {
 		if sub.ProductID != productID || sub.EndDate.Before(from) {
 			continue
 		}
 		idx = append(idx, i)
+		if c.CreditReductions {
+			continue
+		}
 		next := billedThrough(sub).AddDays(1)
 		if sp, ok := catalog.SpanOf(sub.StartDate, sub.EndDate, from, sub.BillingFrequency); ok && sp.End.AddDays(1).After(next) {
 			next = sp.End.AddDays(1)
@@ -179,8 +191,21 @@ func (s *Service) reduce(ctx context.Context, st Store, c *Contract, productID s
 	if eff.After(c.EndDate) || len(idx) == 0 {
 		return quotient.Errorf(quotient.Conflict, "quote %s removes seats the contract has invoiced to its end (%s); reduce them at renewal", number, c.EndDate)
 	}
+	var billings []Billing
+	if c.CreditReductions {
+		var err error
+		if billings, err = st.ContractBillings(ctx, c.ID); err != nil {
+			return err
+		}
+	}
 	// Latest first: what was added last goes first.
-	sort.SliceStable(idx, func(a, b int) bool { return c.Subscriptions[idx[a]].StartDate.After(c.Subscriptions[idx[b]].StartDate) })
+	sort.SliceStable(idx, func(a, b int) bool {
+		sa, sb := c.Subscriptions[idx[a]], c.Subscriptions[idx[b]]
+		if sa.StartDate != sb.StartDate {
+			return sa.StartDate.After(sb.StartDate)
+		}
+		return sa.CreatedAt.After(sb.CreatedAt)
+	})
 	left := n
 	for _, i := range idx {
 		if left == 0 {
@@ -189,7 +214,11 @@ func (s *Service) reduce(ctx context.Context, st Store, c *Contract, productID s
 		sub := &c.Subscriptions[i]
 		take := min(left, sub.Quantity)
 		left -= take
+		bt := billedThrough(*sub)
 		if !sub.StartDate.Before(eff) { // not begun: it simply holds fewer
+			if !bt.Before(sub.StartDate) { // invoiced already (only where reductions are credited)
+				c.credit(billings, *sub, take, sub.StartDate, number)
+			}
 			sub.Quantity -= take
 			if sub.Quantity == 0 {
 				if err := st.DeleteSubscription(ctx, sub.ID); err != nil {
@@ -211,8 +240,15 @@ func (s *Service) reduce(ctx context.Context, st Store, c *Contract, productID s
 		if err := st.UpdateSubscription(ctx, *sub); err != nil {
 			return err
 		}
+		restNext := eff
+		if !bt.Before(eff) { // invoiced past eff: credit the units' days from it; the rest keep theirs
+			c.credit(billings, *sub, take, eff, number)
+			if restNext = bt.AddDays(1); restNext.After(rest.EndDate) {
+				restNext = quotient.Date{}
+			}
+		}
 		if rest.Quantity > take {
-			rest.ID, rest.Quantity, rest.StartDate, rest.NextBillOn, rest.CreatedAt = quotient.NewID("sub"), rest.Quantity-take, eff, eff, s.now().UTC()
+			rest.ID, rest.Quantity, rest.StartDate, rest.NextBillOn, rest.CreatedAt = quotient.NewID("sub"), rest.Quantity-take, eff, restNext, s.now().UTC()
 			if err := s.add(ctx, st, c, rest); err != nil {
 				return err
 			}
@@ -222,6 +258,41 @@ func (s *Service) reduce(ctx context.Context, st Store, c *Contract, productID s
 		return quotient.Errorf(quotient.Conflict, "quote %s removes more of the product than the contract has", number)
 	}
 	return nil
+}
+
+// Credit is what accepting an amendment owes back of an invoice: the
+// days from a reduction's effective day it invoiced of the units removed.
+type Credit struct {
+	InvoiceID string
+	Parts     []billing.ServiceCredit
+	Reason    string
+}
+
+// credit adds to c.Credits the periods of sub invoiced past from, for n
+// units from that day.
+func (c *Contract) credit(billings []Billing, sub Subscription, n quotient.Quantity, from quotient.Date, number string) {
+	for _, b := range billings {
+		if b.SubscriptionID != sub.ID || b.PeriodEnd.Before(from) || b.InvoiceID == "" {
+			continue
+		}
+		i := slices.IndexFunc(c.Credits, func(cr Credit) bool { return cr.InvoiceID == b.InvoiceID })
+		if i < 0 {
+			c.Credits = append(c.Credits, Credit{InvoiceID: b.InvoiceID,
+				Reason: fmt.Sprintf("Contract %s amended by quote %s: fewer seats from %s, the days invoiced from then credited", c.Number, number, from)})
+			i = len(c.Credits) - 1
+		}
+		c.Credits[i].Parts = append(c.Credits[i].Parts, billing.ServiceCredit{SubscriptionID: sub.ID, PeriodStart: b.PeriodStart, Quantity: n, From: from})
+	}
+}
+
+func maxDate(ds ...quotient.Date) quotient.Date {
+	out := ds[0]
+	for _, d := range ds[1:] {
+		if d.After(out) {
+			out = d
+		}
+	}
+	return out
 }
 
 // renew extends a contract by its renewal's lines, from the day after

@@ -51,6 +51,11 @@ type Contract struct {
 	Renewals         int
 	CancelledOn      quotient.Date
 	CancelReason     string
+	// CreditReductions says the contract's terms credit a reduction: fewer
+	// seats take effect on the amendment's effective date, and the days
+	// of them already invoiced are credited; otherwise they take effect
+	// at the next period not yet invoiced.
+	CreditReductions bool
 	// NextBillAfter is the first day a subscription's next period may be
 	// invoiced (zero: nothing left to invoice); RenewOn the day the
 	// renewal quote is due.
@@ -60,6 +65,8 @@ type Contract struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	Subscriptions []Subscription
+	// Credits is what the amendment just accepted owes back (not stored).
+	Credits []Credit
 }
 
 // Subscription is a quantity of a recurring product at a price per its
@@ -181,6 +188,9 @@ type Store interface {
 	// SetNextBill stores next as the next period to invoice of the
 	// subscriptions ids.
 	SetNextBill(ctx context.Context, next quotient.Date, ids []string) error
+	// DeleteSubscription removes a subscription, with its invoiced
+	// periods (a subscription removed whole before it starts where its
+	// invoice is credited).
 	DeleteSubscription(ctx context.Context, id string) error
 	// InsertBillings records invoiced periods; a period invoiced
 	// already is a conflict (the exactly-once key).
@@ -247,6 +257,7 @@ type Patch struct {
 	RenewalUpliftPct *decimal.Decimal
 	RenewalLeadDays  *int
 	InvoiceLeadDays  *int
+	CreditReductions *bool
 }
 
 // Update changes a contract's terms (its owner, their manager, finance
@@ -288,6 +299,9 @@ func (s *Service) Update(ctx context.Context, st Store, id string, version int, 
 			pr.Add("invoice_lead_days", "must be between 0 and 90")
 		}
 		c.InvoiceLeadDays = *p.InvoiceLeadDays
+	}
+	if p.CreditReductions != nil {
+		c.CreditReductions = *p.CreditReductions
 	}
 	if err := pr.Err(); err != nil {
 		return Contract{}, err

@@ -60,6 +60,7 @@ type ContractJSON struct {
 	RenewalUpliftPct string                `json:"renewal_uplift_pct" format:"decimal"`
 	RenewalLeadDays  int                   `json:"renewal_lead_days"`
 	InvoiceLeadDays  int                   `json:"invoice_lead_days"`
+	CreditReductions bool                  `json:"credit_reductions"`
 	RenewalDate      *string               `json:"renewal_date" format:"date"`
 	RenewalQuoteID   *string               `json:"renewal_quote_id"`
 	Renewals         int                   `json:"renewals"`
@@ -87,7 +88,7 @@ func contractHeader(c contract.Contract, day quotient.Date) ContractJSON {
 	out := ContractJSON{ID: c.ID, Number: c.Number, AccountID: c.AccountID, OwnerID: c.OwnerID, Currency: c.Currency, QuoteID: c.QuoteID,
 		OrderID: c.OrderID, StartDate: c.StartDate.String(), EndDate: c.EndDate.String(), TermMonths: c.TermMonths, Status: string(c.Status),
 		MRR: fmtMoney(mrr, c.Currency), ARR: fmtMoney(mrr.Mul(decimal.NewFromInt(12)), c.Currency), RenewalUpliftPct: c.RenewalUpliftPct.String(),
-		RenewalLeadDays: c.RenewalLeadDays, InvoiceLeadDays: c.InvoiceLeadDays, RenewalDate: optDay(c.RenewOn), RenewalQuoteID: optStr(c.RenewalQuoteID),
+		RenewalLeadDays: c.RenewalLeadDays, InvoiceLeadDays: c.InvoiceLeadDays, CreditReductions: c.CreditReductions, RenewalDate: optDay(c.RenewOn), RenewalQuoteID: optStr(c.RenewalQuoteID),
 		Renewals: c.Renewals, CancelledOn: optDay(c.CancelledOn), CancelReason: c.CancelReason, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	out.NextInvoiceDate = optDay(c.NextInvoice())
@@ -120,12 +121,15 @@ type ContractPatchRequest struct {
 	RenewalUpliftPct *Dec `json:"renewal_uplift_pct"`
 	RenewalLeadDays  *int `json:"renewal_lead_days" minimum:"0" maximum:"365"`
 	InvoiceLeadDays  *int `json:"invoice_lead_days" minimum:"0" maximum:"90"`
+	// CreditReductions: fewer seats take effect on an amendment's
+	// effective day and their days already invoiced are credited.
+	CreditReductions *bool `json:"credit_reductions"`
 }
 
 func (r ContractPatchRequest) patch() (contract.Patch, error) {
 	p := quotient.Problems{}
 	out := contract.Patch{RenewalUpliftPct: r.RenewalUpliftPct.Ptr(&p, "renewal_uplift_pct"), RenewalLeadDays: r.RenewalLeadDays,
-		InvoiceLeadDays: r.InvoiceLeadDays}
+		InvoiceLeadDays: r.InvoiceLeadDays, CreditReductions: r.CreditReductions}
 	return out, p.Err()
 }
 

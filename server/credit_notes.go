@@ -11,9 +11,12 @@ import (
 	"github.com/quotient-cpq/quotient/billing"
 )
 
-// CreditLineRequest credits a quantity of an invoice line.
+// CreditLineRequest credits a quantity of an invoice line, named by its
+// order line or its number on the invoice (line, from 1; needed where a
+// subscription invoice charges the order line on several lines).
 type CreditLineRequest struct {
 	OrderLineID string `json:"order_line_id"`
+	Line        int    `json:"line"`
 	Quantity    *Dec   `json:"quantity"`
 }
 
@@ -41,7 +44,7 @@ func (r CreditNoteRequest) input() (billing.CreditNoteInput, error) {
 		if !ok {
 			p.Add(f, "must have at most 6 decimals")
 		}
-		in.Lines = append(in.Lines, billing.CreditLineInput{OrderLineID: l.OrderLineID, Quantity: q})
+		in.Lines = append(in.Lines, billing.CreditLineInput{OrderLineID: l.OrderLineID, Line: l.Line, Quantity: q})
 	}
 	return in, p.Err()
 }
@@ -49,6 +52,7 @@ func (r CreditNoteRequest) input() (billing.CreditNoteInput, error) {
 // CreditLineJSON is what a credit note gives back of an invoice line;
 // quantity is 0 for a credit by amount.
 type CreditLineJSON struct {
+	Line        int    `json:"line"` // the invoice's line
 	OrderLineID string `json:"order_line_id"`
 	SKU         string `json:"sku"`
 	Name        string `json:"name"`
@@ -98,7 +102,7 @@ func creditNoteJSON(cn billing.CreditNote) CreditNoteJSON {
 		Currency: cn.Currency, IssueDate: cn.IssueDate.String(), Reason: cn.Reason, NetTotal: m(cn.Net), TaxTotal: m(cn.Tax), Total: m(cn.Total),
 		Applied: m(cn.Applied), Unallocated: m(cn.Unallocated), JournalEntryID: cn.JournalEntryID, Version: cn.Version, CreatedAt: cn.CreatedAt}
 	for _, l := range cn.Lines {
-		out.Lines = append(out.Lines, CreditLineJSON{OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: l.Quantity.String(),
+		out.Lines = append(out.Lines, CreditLineJSON{Line: l.InvoiceLine, OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: l.Quantity.String(),
 			NetAmount: m(l.Net), TaxAmount: m(l.Tax), TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.String()})
 	}
 	for _, a := range cn.Allocations {

@@ -12,6 +12,7 @@ import (
 
 // InvoiceLineJSON is what an invoice charges for an order line.
 type InvoiceLineJSON struct {
+	Line        int    `json:"line"`
 	OrderLineID string `json:"order_line_id"`
 	ProductID   string `json:"product_id"`
 	SKU         string `json:"sku"`
@@ -22,6 +23,10 @@ type InvoiceLineJSON struct {
 	TaxAmount   string `json:"tax_amount" format:"decimal"`
 	TaxRateID   string `json:"tax_rate_id"`
 	TaxRatePct  string `json:"tax_rate_pct" format:"decimal"`
+	// A subscription's line is for a period of service, both days included.
+	SubscriptionID string  `json:"subscription_id,omitempty"`
+	ServiceStart   *string `json:"service_start,omitempty" format:"date"`
+	ServiceEnd     *string `json:"service_end,omitempty" format:"date"`
 }
 
 // InvoiceTaxJSON is an invoice's tax of one rate.
@@ -64,10 +69,11 @@ func invoiceJSON(inv billing.Invoice) InvoiceJSON {
 		IssueDate: inv.IssueDate.String(), DueDate: inv.DueDate.String(), PaymentTerms: inv.PaymentTerms, DiscountPct: inv.DiscountPct.String(),
 		DiscountUntil: optStr(inv.DiscountUntil.String()), NetTotal: m(inv.Net), TaxTotal: m(inv.Tax), Total: m(inv.Total), AmountDue: m(inv.AmountDue),
 		JournalEntryID: inv.JournalEntryID, Version: inv.Version, CreatedAt: inv.CreatedAt}
-	for _, l := range inv.Lines {
-		out.Lines = append(out.Lines, InvoiceLineJSON{OrderLineID: l.OrderLineID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
+	for i, l := range inv.Lines {
+		out.Lines = append(out.Lines, InvoiceLineJSON{Line: i + 1, OrderLineID: l.OrderLineID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
 			Quantity: l.Quantity.String(), UnitPrice: l.UnitPrice.String(), NetAmount: m(l.Net), TaxAmount: m(l.Tax),
-			TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.String()})
+			TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.String(), SubscriptionID: l.SubscriptionID,
+			ServiceStart: optStr(l.ServiceStart.String()), ServiceEnd: optStr(l.ServiceEnd.String())})
 	}
 	if len(inv.Lines) > 0 {
 		for _, t := range inv.Taxes() {

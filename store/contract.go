@@ -33,6 +33,7 @@ type contractRow struct {
 	Renewals         int           `db:"renewals"`
 	CancelledOn      quotient.Date `db:"cancelled_on"`
 	CancelReason     string        `db:"cancel_reason"`
+	CreditReductions bool          `db:"credit_reductions"`
 	Version          int           `db:"version"`
 	CreatedAt        dbTime        `db:"created_at"`
 	UpdatedAt        dbTime        `db:"updated_at"`
@@ -40,14 +41,14 @@ type contractRow struct {
 
 const contractCols = `id, number, account_id, owner_id, currency, quote_id, order_id, start_date, end_date, term_months, billing_anchor,
 	next_bill_after, renew_on, status, renewal_uplift_pct, renewal_lead_days, invoice_lead_days, renewal_quote_id, renewals, cancelled_on,
-	cancel_reason, version, created_at, updated_at`
+	cancel_reason, credit_reductions, version, created_at, updated_at`
 
 func (r contractRow) contract() contract.Contract {
 	return contract.Contract{ID: r.ID, Number: r.Number, AccountID: r.AccountID, OwnerID: r.OwnerID, Currency: r.Currency, QuoteID: r.QuoteID,
 		OrderID: r.OrderID, StartDate: r.StartDate, EndDate: r.EndDate, TermMonths: r.TermMonths, BillingAnchor: r.BillingAnchor,
 		NextBillAfter: r.NextBillAfter, RenewOn: r.RenewOn, Status: contract.Status(r.Status), RenewalUpliftPct: r.RenewalUpliftPct.Decimal,
 		RenewalLeadDays: r.RenewalLeadDays, InvoiceLeadDays: r.InvoiceLeadDays, RenewalQuoteID: deref(r.RenewalQuoteID), Renewals: r.Renewals,
-		CancelledOn: r.CancelledOn, CancelReason: r.CancelReason, Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		CancelledOn: r.CancelledOn, CancelReason: r.CancelReason, CreditReductions: r.CreditReductions, Version: r.Version, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 type subscriptionRow struct {
@@ -86,13 +87,13 @@ func (r subscriptionRow) subscription() contract.Subscription {
 func contractArgs(t *Tx, c contract.Contract) []any {
 	return []any{c.Number, c.AccountID, c.OwnerID, c.Currency, c.QuoteID, c.OrderID, c.StartDate, c.EndDate, c.TermMonths, c.BillingAnchor,
 		c.NextBillAfter, c.RenewOn, string(c.Status), dec(c.RenewalUpliftPct), c.RenewalLeadDays, c.InvoiceLeadDays, nullable(c.RenewalQuoteID),
-		c.Renewals, c.CancelledOn, c.CancelReason, c.Version, t.ts(c.CreatedAt), t.ts(c.UpdatedAt)}
+		c.Renewals, c.CancelledOn, c.CancelReason, c.CreditReductions, c.Version, t.ts(c.CreatedAt), t.ts(c.UpdatedAt)}
 }
 
 // InsertContract stores a new contract's header.
 func (t *Tx) InsertContract(ctx context.Context, c contract.Contract) error {
 	args := append([]any{c.ID}, contractArgs(t, c)...)
-	_, err := t.exec(ctx, `INSERT INTO contracts (`+contractCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	_, err := t.exec(ctx, `INSERT INTO contracts (`+contractCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	return conflictAs(err, "quote_id", "quote %s has a contract", c.QuoteID)
 }
 
@@ -102,7 +103,7 @@ func (t *Tx) UpdateContract(ctx context.Context, c contract.Contract, old int) e
 	return t.versioned(ctx, "contracts", "contract", c.ID, `UPDATE contracts SET number = ?, account_id = ?, owner_id = ?, currency = ?,
 		quote_id = ?, order_id = ?, start_date = ?, end_date = ?, term_months = ?, billing_anchor = ?, next_bill_after = ?, renew_on = ?,
 		status = ?, renewal_uplift_pct = ?, renewal_lead_days = ?, invoice_lead_days = ?, renewal_quote_id = ?, renewals = ?, cancelled_on = ?,
-		cancel_reason = ?, version = ?, created_at = ?, updated_at = ? WHERE id = ? AND version = ?`, args...)
+		cancel_reason = ?, credit_reductions = ?, version = ?, created_at = ?, updated_at = ? WHERE id = ? AND version = ?`, args...)
 }
 
 func (t *Tx) contractWhere(ctx context.Context, col, v, what string) (contract.Contract, error) {
@@ -187,8 +188,11 @@ func (t *Tx) UpdateSubscription(ctx context.Context, s contract.Subscription) er
 	return err
 }
 
-// DeleteSubscription removes a subscription nothing was invoiced for.
+// DeleteSubscription removes a subscription and its invoiced periods.
 func (t *Tx) DeleteSubscription(ctx context.Context, id string) error {
+	if _, err := t.exec(ctx, `DELETE FROM subscription_billings WHERE subscription_id = ?`, id); err != nil {
+		return err
+	}
 	_, err := t.exec(ctx, `DELETE FROM subscriptions WHERE id = ?`, id)
 	return err
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
@@ -19,23 +20,58 @@ func (t *Tx) LockInvoice(ctx context.Context, id string) (billing.Invoice, error
 	return t.GetInvoice(ctx, id)
 }
 
-// CreditedLines sums an invoice's credit notes by order line.
-func (t *Tx) CreditedLines(ctx context.Context, invoiceID string) (map[string]billing.Credited, error) {
+// CreditedLines sums an invoice's credit notes by invoice line.
+func (t *Tx) CreditedLines(ctx context.Context, invoiceID string) (map[int]billing.Credited, error) {
 	var rows []struct {
-		OrderLineID string            `db:"order_line_id"`
-		Qty         quotient.Quantity `db:"q"`
-		Net         int64             `db:"net"`
-		Tax         int64             `db:"tax"`
+		Line int               `db:"invoice_line_no"`
+		Qty  quotient.Quantity `db:"q"`
+		Net  int64             `db:"net"`
+		Tax  int64             `db:"tax"`
 	}
-	if err := t.sel(ctx, &rows, `SELECT l.order_line_id, SUM(l.quantity_micro) AS q, SUM(l.net_minor) AS net, SUM(l.tax_minor) AS tax
-		FROM credit_note_lines l JOIN credit_notes c ON c.id = l.credit_note_id WHERE c.invoice_id = ? GROUP BY l.order_line_id`, invoiceID); err != nil {
+	if err := t.sel(ctx, &rows, `SELECT l.invoice_line_no, SUM(l.quantity_micro) AS q, SUM(l.net_minor) AS net, SUM(l.tax_minor) AS tax
+		FROM credit_note_lines l JOIN credit_notes c ON c.id = l.credit_note_id WHERE c.invoice_id = ? GROUP BY l.invoice_line_no`, invoiceID); err != nil {
 		return nil, err
 	}
-	out := make(map[string]billing.Credited, len(rows))
+	out := make(map[int]billing.Credited, len(rows))
 	for _, r := range rows {
-		out[r.OrderLineID] = billing.Credited{Quantity: r.Qty, Net: r.Net, Tax: r.Tax}
+		out[r.Line] = billing.Credited{Quantity: r.Qty, Net: r.Net, Tax: r.Tax}
 	}
 	return out, nil
+}
+
+// UnrecognisedSchedule is an invoice line's months not recognised yet,
+// latest first.
+func (t *Tx) UnrecognisedSchedule(ctx context.Context, invoiceID string, line int) ([]billing.ScheduleMonth, error) {
+	var rows []struct {
+		Month  string `db:"month"`
+		Amount int64  `db:"amount_minor"`
+		Base   int64  `db:"base_minor"`
+	}
+	if err := t.sel(ctx, &rows, `SELECT month, amount_minor, base_minor FROM revenue_schedules
+		WHERE invoice_id = ? AND line_no = ? AND entry_id IS NULL ORDER BY month DESC`, invoiceID, line); err != nil {
+		return nil, err
+	}
+	out := make([]billing.ScheduleMonth, len(rows))
+	for i, r := range rows {
+		out[i] = billing.ScheduleMonth(r)
+	}
+	return out, nil
+}
+
+// ReduceSchedule lowers a month of an invoice line's schedule not
+// recognised yet; a month left with nothing is deleted.
+func (t *Tx) ReduceSchedule(ctx context.Context, invoiceID string, line int, month string, amount, base int64) error {
+	res, err := t.exec(ctx, `UPDATE revenue_schedules SET amount_minor = amount_minor - ?, base_minor = base_minor - ?
+		WHERE invoice_id = ? AND line_no = ? AND month = ? AND entry_id IS NULL AND amount_minor >= ?`, amount, base, invoiceID, line, month, amount)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("store: the schedule of line %d of invoice %s for %s changed meanwhile", line, invoiceID, month)
+	}
+	_, err = t.exec(ctx, `DELETE FROM revenue_schedules WHERE invoice_id = ? AND line_no = ? AND month = ? AND entry_id IS NULL
+		AND amount_minor = 0 AND base_minor = 0`, invoiceID, line, month)
+	return err
 }
 
 const (
@@ -80,9 +116,9 @@ func (t *Tx) InsertCreditNote(ctx context.Context, cn billing.CreditNote) error 
 		return err
 	}
 	for i, l := range cn.Lines {
-		if _, err := t.exec(ctx, `INSERT INTO credit_note_lines (credit_note_id, line_no, order_line_id, sku, name, quantity_micro, net_minor,
-			tax_minor, tax_rate_id, tax_rate_pct, family) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cn.ID, i+1, l.OrderLineID, l.SKU, l.Name,
-			l.Quantity, l.Net, l.Tax, l.TaxRateID, dec(l.TaxRatePct), l.Family); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO credit_note_lines (credit_note_id, line_no, invoice_line_no, order_line_id, sku, name, quantity_micro,
+			net_minor, tax_minor, tax_rate_id, tax_rate_pct, family) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cn.ID, i+1, l.InvoiceLine,
+			l.OrderLineID, l.SKU, l.Name, l.Quantity, l.Net, l.Tax, l.TaxRateID, dec(l.TaxRatePct), l.Family); err != nil {
 			return err
 		}
 	}
@@ -104,6 +140,7 @@ func (t *Tx) GetCreditNote(ctx context.Context, id string) (billing.CreditNote, 
 	}
 	cn := r.note()
 	var lines []struct {
+		InvoiceLine int               `db:"invoice_line_no"`
 		OrderLineID string            `db:"order_line_id"`
 		SKU         string            `db:"sku"`
 		Name        string            `db:"name"`
@@ -114,12 +151,12 @@ func (t *Tx) GetCreditNote(ctx context.Context, id string) (billing.CreditNote, 
 		TaxRatePct  dbDec             `db:"tax_rate_pct"`
 		Family      string            `db:"family"`
 	}
-	if err := t.sel(ctx, &lines, `SELECT order_line_id, sku, name, quantity_micro, net_minor, tax_minor, tax_rate_id, tax_rate_pct, family
+	if err := t.sel(ctx, &lines, `SELECT invoice_line_no, order_line_id, sku, name, quantity_micro, net_minor, tax_minor, tax_rate_id, tax_rate_pct, family
 		FROM credit_note_lines WHERE credit_note_id = ? ORDER BY line_no`, id); err != nil {
 		return billing.CreditNote{}, err
 	}
 	for _, l := range lines {
-		cn.Lines = append(cn.Lines, billing.CreditLine{OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: l.Qty, Net: l.Net,
+		cn.Lines = append(cn.Lines, billing.CreditLine{InvoiceLine: l.InvoiceLine, OrderLineID: l.OrderLineID, SKU: l.SKU, Name: l.Name, Quantity: l.Qty, Net: l.Net,
 			Tax: l.Tax, TaxRateID: l.TaxRateID, TaxRatePct: l.TaxRatePct.Decimal, Family: l.Family})
 	}
 	var als []struct {

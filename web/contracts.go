@@ -72,7 +72,7 @@ type contractView struct {
 	MayWrite, Active                           bool
 	Subscriptions                              []struct{ SKU, Name, Quantity, Price, Period, Start, End, MRR, QuoteID string }
 	Billings                                   []struct{ Period, Amount, InvoiceID, Invoice string }
-	Invoices                                   []struct{ ID, Number, Date, Net, Total, Status string }
+	Invoices                                   []struct{ ID, Number, Date, Net, Total, Due, Status string }
 	// Form keeps what the person typed in a form that failed.
 	Form  map[string]string
 	Today string
@@ -99,7 +99,7 @@ func (w *Web) contractPage(c *fiber.Ctx, p page, status int, form map[string]str
 		Form: form, Today: today.String()}
 	if v.Form == nil {
 		v.Form = map[string]string{"uplift": x.RenewalUpliftPct.String(), "renewal_lead_days": v.RenewalLead, "invoice_lead_days": v.InvoiceLead,
-			"effective_date": today.String()}
+			"effective_date": today.String(), "credit_reductions": onIf(x.CreditReductions)}
 	}
 	if !x.CancelledOn.IsZero() {
 		v.CancelledOn = p.Loc.Date(x.CancelledOn)
@@ -115,8 +115,8 @@ func (w *Web) contractPage(c *fiber.Ctx, p page, status int, form map[string]str
 	numbers := map[string]string{}
 	for _, inv := range x.Invoices {
 		numbers[inv.ID] = inv.Number
-		v.Invoices = append(v.Invoices, struct{ ID, Number, Date, Net, Total, Status string }{inv.ID, inv.Number, p.Loc.Date(inv.IssueDate),
-			minorMoney(p.Loc, inv.Net, x.Currency), minorMoney(p.Loc, inv.Total, x.Currency), inv.Status})
+		v.Invoices = append(v.Invoices, struct{ ID, Number, Date, Net, Total, Due, Status string }{inv.ID, inv.Number, p.Loc.Date(inv.IssueDate),
+			minorMoney(p.Loc, inv.Net, x.Currency), minorMoney(p.Loc, inv.Total, x.Currency), minorMoney(p.Loc, inv.AmountDue, x.Currency), inv.Status})
 	}
 	for _, b := range x.Billings {
 		v.Billings = append(v.Billings, struct{ Period, Amount, InvoiceID, Invoice string }{p.Loc.Date(b.PeriodStart) + " – " + p.Loc.Date(b.PeriodEnd),
@@ -195,8 +195,9 @@ func (w *Web) cancelContract(c *fiber.Ctx) error {
 func (w *Web) contractTerms(c *fiber.Ctx) error {
 	p := signedIn(c, "Contract", "contracts")
 	form := map[string]string{"uplift": c.FormValue("uplift"), "renewal_lead_days": c.FormValue("renewal_lead_days"),
-		"invoice_lead_days": c.FormValue("invoice_lead_days")}
-	var patch contract.Patch
+		"invoice_lead_days": c.FormValue("invoice_lead_days"), "credit_reductions": c.FormValue("credit_reductions")}
+	credit := form["credit_reductions"] == "on"
+	patch := contract.Patch{CreditReductions: &credit}
 	up, err := decimalField(c, "uplift", false)
 	if err == nil {
 		patch.RenewalUpliftPct = up
@@ -214,6 +215,14 @@ func (w *Web) contractTerms(c *fiber.Ctx) error {
 		return w.contractRefused(c, p, err, form)
 	}
 	return c.Redirect("/contracts/"+c.Params("id")+"?said=terms", fiber.StatusSeeOther)
+}
+
+// onIf is a checkbox's form value.
+func onIf(b bool) string {
+	if b {
+		return "on"
+	}
+	return ""
 }
 
 // intField reads a whole number from a form.

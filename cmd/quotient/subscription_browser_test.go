@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
@@ -15,8 +16,10 @@ import (
 // opens it, starts an amendment in the builder, takes it to 60 seats
 // (the builder shows the change to the monthly revenue), submits and
 // sends it; the customer accepts in the portal; the contract page shows
-// the added seats and their invoice; the manager reads the subscription
-// metrics. Every page passes axe-core, and each is kept as a screenshot.
+// the added seats and their invoice. The rep then makes the contract's
+// terms credit reductions and amends it to 55 seats; once the customer
+// accepts, the contract is at 55 and the added seats' invoice shows its
+// credit note. The manager reads the subscription metrics. Every page passes axe-core, and each is kept as a screenshot.
 func TestAmendContractInBrowser(t *testing.T) {
 	t.Parallel()
 	chromiumPath(t)
@@ -89,11 +92,49 @@ func TestAmendContractInBrowser(t *testing.T) {
 			t.Fatalf("invoices after the amendment: %d, want 2", n)
 		}
 
+		// The contract's terms credit reductions: 5 seats fewer from
+		// today end at once, and the days of them invoiced are credited.
+		rep.do("credit reductions", chromedp.Evaluate[chromedp.Void](`document.body.insertAdjacentHTML('beforeend', '<i id="old-page"></i>')`),
+			chromedp.Click(chromedp.CSS("#credit_reductions")), chromedp.Click(chromedp.CSS("#save-contract-terms")),
+			chromedp.WaitNotPresent(chromedp.ID("old-page")), chromedp.WaitVisible(chromedp.CSS("#subscriptions")))
+		if on := get(rep, "read the box", chromedp.Evaluate[bool](`document.querySelector('#credit_reductions').checked`)); !on {
+			t.Fatal("credit reductions not saved")
+		}
+		if c := as[server.ContractJSON](t, a.must(200, "GET", "/api/v1/contracts/"+con.ID, priya, nil)); !c.CreditReductions {
+			t.Fatal("the API does not show credit_reductions after the page saved it")
+		}
+		rep.do("amend again", chromedp.Click(chromedp.CSS("#amend")), chromedp.WaitVisible(chromedp.CSS("#quote-kind")))
+		rep.do("55 seats", chromedp.SetValue(chromedp.CSS("#qty-1"), "55"), chromedp.Click(chromedp.CSS("#save-1")))
+		rep.until("the change to MRR", `(document.querySelector('#totals-mrr-change') || {textContent: ''}).textContent.includes('200.00')`)
+		rep.do("submit the reduction", chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#send")))
+		rep.do("send the reduction", chromedp.Click(chromedp.CSS("#send")), chromedp.WaitVisible(chromedp.CSS("#portal-link")))
+		link = get(rep, "read the customer's second link", chromedp.Value(chromedp.CSS("#portal-link")))
+		cust.do("accept the reduction", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#signer_name")),
+			chromedp.SendKeys(chromedp.CSS("#signer_name"), "Alex Garcia"), chromedp.SendKeys(chromedp.CSS("#signer_email"), "alex@acme.example"),
+			chromedp.Click(chromedp.CSS("#accept")), chromedp.Click(chromedp.CSS("#accept-button")), chromedp.WaitVisible(chromedp.CSS("#message")))
+		rep.do("the contract after the reduction", chromedp.Navigate(a.base+"/contracts/"+con.ID), chromedp.WaitVisible(chromedp.CSS("#subscriptions")))
+		if mrr := rep.text("#contract-mrr"); !strings.Contains(mrr, "2,200.00") {
+			t.Fatalf("the contract's MRR after the reduction: %q", mrr)
+		}
+		// The added seats' invoice owes half of what it charged: 5 of its
+		// 10 seats credited for all its days, net and tax each rounded
+		// once to the cent.
+		second := as[server.ContractJSON](t, a.must(200, "GET", "/api/v1/contracts/"+con.ID, priya, nil)).Invoices[1]
+		if off := dec(t, second.AmountDue).Mul(decimal.NewFromInt(2)).Sub(dec(t, second.Total)).Abs(); off.GreaterThan(decimal.RequireFromString("0.02")) {
+			t.Fatalf("the added seats' invoice after the credit: due %s of %s", second.AmountDue, second.Total)
+		}
+		rep.do("the credited invoice", chromedp.Navigate(a.base+"/invoices/"+second.ID), chromedp.WaitVisible(chromedp.CSS("#cn-h")))
+		if cns := rep.text("main"); !strings.Contains(cns, "CN-") || !strings.Contains(cns, "fewer seats") {
+			t.Fatalf("the invoice's credit notes: %q", cns)
+		}
+		checkAccessible(t, rep.ctx, "an invoice credited for fewer seats")
+		rep.shot("workspace-invoice-credited-reduction.png")
+
 		// The manager reads the subscription metrics.
 		mgr := newWalker(t, "manager", 1100, 900)
 		mgr.signIn(links["daniel.reyes@northwind.example"])
 		mgr.do("open the metrics", chromedp.Navigate(a.base+"/subscriptions"), chromedp.WaitVisible(chromedp.CSS("#mrr-table")))
-		if mrr := mgr.text("#metrics-mrr"); !strings.Contains(mrr, "2,400.00") {
+		if mrr := mgr.text("#metrics-mrr"); !strings.Contains(mrr, "2,200.00") {
 			t.Fatalf("MRR today on the metrics page: %q", mrr)
 		}
 		checkAccessible(t, mgr.ctx, "the subscription metrics")
