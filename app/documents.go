@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/billing"
 	"github.com/quotient-cpq/quotient/catalog"
@@ -298,10 +300,14 @@ func invoiceDocument(ctx context.Context, tx Tx, inv billing.Invoice) (document.
 		}
 		unit := cur.Round(l.UnitPrice)
 		gross := cur.Round(unit.Mul(l.Quantity.Decimal()))
-		doc.Lines = append(doc.Lines, document.InvoiceLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity.Decimal(), UnitPrice: unit,
+		dl := document.InvoiceLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity.Decimal(), UnitPrice: unit,
 			Discount: gross.Sub(m(l.Net)), Net: m(l.Net), Options: optionLabels(products[l.ProductID], ol.Configuration), Components: parts,
-			Reduced: rate(l.TaxRateID).Reduced})
-		doc.Subtotal, doc.Discount = doc.Subtotal.Add(gross), doc.Discount.Add(gross.Sub(m(l.Net)))
+			Reduced: rate(l.TaxRateID).Reduced, ServiceStart: l.ServiceStart, ServiceEnd: l.ServiceEnd}
+		if l.Deferred() { // a period's price, prorated by days where partial: no discount
+			dl.Prorated, dl.Discount, gross = !gross.Equal(dl.Net), decimal.Zero, dl.Net
+		}
+		doc.Lines = append(doc.Lines, dl)
+		doc.Subtotal, doc.Discount = doc.Subtotal.Add(gross), doc.Discount.Add(dl.Discount)
 	}
 	for _, t := range inv.Taxes() {
 		r := rate(t.TaxRateID)

@@ -20,6 +20,11 @@ type InvoiceLine struct {
 	Discount    decimal.Decimal
 	Net         decimal.Decimal
 	Reduced     bool
+	// A subscription's line is for a period of service (both days
+	// included); Prorated when it is part of a billing period, so Net is
+	// less than Quantity × UnitPrice by days, not by a discount.
+	ServiceStart, ServiceEnd quotient.Date
+	Prorated                 bool
 }
 
 // Invoice is what the invoice PDF shows.
@@ -65,7 +70,15 @@ func InvoicePDF(inv Invoice) ([]byte, error) {
 	reduced := false
 	for _, l := range inv.Lines {
 		reduced = reduced || l.Reduced
-		sh.rows = append(sh.rows, lineRow(inv.Lang, inv.Currency, l.SKU, describe(inv.Lang, l.Description, l.Options, l.Components, nil, l.Reduced),
+		opts := l.Options
+		if !l.ServiceStart.IsZero() {
+			period := fmt.Sprintf(w("Service from %s to %s"), l.ServiceStart, l.ServiceEnd)
+			if l.Prorated {
+				period += w(", prorated by days")
+			}
+			opts = append(opts[:len(opts):len(opts)], period)
+		}
+		sh.rows = append(sh.rows, lineRow(inv.Lang, inv.Currency, l.SKU, describe(inv.Lang, l.Description, opts, l.Components, nil, l.Reduced),
 			Quantity(l.Quantity), l.UnitPrice, l.Discount, l.Net))
 	}
 	if !inv.Discount.IsZero() {

@@ -18,11 +18,12 @@ import (
 // next.
 type invoiceView struct {
 	ID, Number, AccountID, Account, Currency, Issued, Due, Status, StatusLabel, Net, Tax, Total, Open string
-	Lines                                                                                             []struct{ SKU, Name, Quantity, Net, Tax string }
+	Lines                                                                                             []struct{ SKU, Name, Period, Quantity, Net, Tax string }
 	Payments                                                                                          []struct{ ID, Date, Amount, Discount string }
 	Credits                                                                                           []struct{ Number, Date, Reason, Total string }
 	Reminders                                                                                         []struct{ Date, Level, To, Status string }
 	CreditAmount, CreditReason                                                                        string
+	Finance                                                                                           bool // may record payments, credit and send statements
 }
 
 func (w *Web) invoice(c *fiber.Ctx) error {
@@ -46,8 +47,15 @@ func (w *Web) invoiceWith(c *fiber.Ctx, p page, status int, keep *invoiceView) e
 	if keep != nil {
 		v.CreditAmount, v.CreditReason = keep.CreditAmount, keep.CreditReason
 	}
+	if act, ok := quotient.ActorFrom(ctx); ok {
+		v.Finance = act.Role == quotient.RoleFinance || act.Role == quotient.RoleAdmin
+	}
 	for _, l := range inv.Lines {
-		v.Lines = append(v.Lines, struct{ SKU, Name, Quantity, Net, Tax string }{l.SKU, l.Name, p.Loc.Number(l.Quantity.Decimal()), m(l.Net), m(l.Tax)})
+		period := ""
+		if l.Deferred() {
+			period = p.Loc.Date(l.ServiceStart) + " – " + p.Loc.Date(l.ServiceEnd)
+		}
+		v.Lines = append(v.Lines, struct{ SKU, Name, Period, Quantity, Net, Tax string }{l.SKU, l.Name, period, p.Loc.Number(l.Quantity.Decimal()), m(l.Net), m(l.Tax)})
 	}
 	pays, err := w.app.Payments(ctx, inv.AccountID, quotient.Page{Limit: 500})
 	if err != nil {

@@ -58,6 +58,7 @@ type quoteView struct {
 	// Kind is new, amendment or renewal; an amendment or renewal names
 	// its contract. A quote with recurring lines shows its worth.
 	Kind, ContractID         string
+	CreditsReductions        bool // the amended contract's terms credit fewer seats
 	Recurring                bool
 	MRR, ARR, TCV, FirstYear string
 	MRRChange                string
@@ -160,6 +161,11 @@ func (w *Web) quoteViewOf(ctx context.Context, p page, x app.QuoteVersion, pg, o
 		v.Taxes = append(v.Taxes, taxView{Name: t.Name, Base: loc.Money(t.Base, cur), Tax: loc.Money(t.Tax, cur)})
 	}
 	v.Kind, v.ContractID = string(q.Kind), q.ContractID
+	if q.Kind == quote.Amendment {
+		if c, err := w.app.GetContract(ctx, q.ContractID); err == nil {
+			v.CreditsReductions = c.CreditReductions
+		}
+	}
 	if wv := quote.Worth(ver); wv.Recurring {
 		v.Recurring = true
 		v.MRR, v.ARR, v.TCV, v.FirstYear = loc.Money(wv.MRR, cur), loc.Money(wv.ARR, cur), loc.Money(wv.TCV, cur), loc.Money(wv.FirstYear, cur)

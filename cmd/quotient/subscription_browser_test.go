@@ -104,6 +104,9 @@ func TestAmendContractInBrowser(t *testing.T) {
 			t.Fatal("the API does not show credit_reductions after the page saved it")
 		}
 		rep.do("amend again", chromedp.Click(chromedp.CSS("#amend")), chromedp.WaitVisible(chromedp.CSS("#quote-kind")))
+		if kind := rep.text("#quote-kind"); !strings.Contains(kind, "already invoiced are credited") {
+			t.Fatalf("the amendment of a contract that credits reductions says %q", kind)
+		}
 		rep.do("55 seats", chromedp.SetValue(chromedp.CSS("#qty-1"), "55"), chromedp.Click(chromedp.CSS("#save-1")))
 		rep.until("the change to MRR", `(document.querySelector('#totals-mrr-change') || {textContent: ''}).textContent.includes('200.00')`)
 		rep.do("submit the reduction", chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#send")))
@@ -126,6 +129,12 @@ func TestAmendContractInBrowser(t *testing.T) {
 		rep.do("the credited invoice", chromedp.Navigate(a.base+"/invoices/"+second.ID), chromedp.WaitVisible(chromedp.CSS("#cn-h")))
 		if cns := rep.text("main"); !strings.Contains(cns, "CN-") || !strings.Contains(cns, "fewer seats") {
 			t.Fatalf("the invoice's credit notes: %q", cns)
+		}
+		if forms := get(rep, "look for finance's forms", chromedp.Evaluate[int](`document.querySelectorAll('#issue-credit, #email-statement, a[href^="/payments/new"]').length`)); forms != 0 {
+			t.Fatalf("a rep sees %d of finance's actions on an invoice", forms)
+		}
+		if lines := rep.text("main table"); !strings.Contains(lines, " – ") {
+			t.Fatalf("the subscription invoice's line shows no service period: %q", lines)
 		}
 		checkAccessible(t, rep.ctx, "an invoice credited for fewer seats")
 		rep.shot("workspace-invoice-credited-reduction.png")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,15 @@ func TestSubscriptionCreditedReduction(t *testing.T) {
 			to(t, "2026-03-17")
 			to(t, "2026-04-01")
 			deferred(t, "-2000.00") // March recognised; April's invoice deferred
+			// The PDF gives each line its service period; March's is
+			// prorated by days, not discounted.
+			invs := invoices(t)
+			if text, ok := pdfText(t, a.must(200, "GET", "/api/v1/invoices/"+invs[0].ID+"/pdf", fin, nil).body); ok {
+				flat := strings.Join(strings.Fields(text), " ")
+				if !strings.Contains(flat, "Service from 2026-03-17 to") || !strings.Contains(flat, "2026-03-31, prorated by days") || strings.Contains(flat, "Discounts") {
+					t.Fatalf("March's invoice PDF: %q", flat)
+				}
+			}
 		})
 
 		sc.step("5 seats fewer from 20 April: 11/30 of April's 200.00 for them credited, the schedule unwound", func(t *testing.T, a *instance) {
