@@ -171,13 +171,25 @@ func quoteDocument(ctx context.Context, tx Tx, co document.Party, acc crm.Accoun
 	}
 	cur, _ := quotient.LookupCurrency(q.Currency)
 	r := v.Priced
-	for _, l := range r.Lines {
+	worth := quote.Worth(v)
+	if worth.Recurring {
+		doc.Worth = &document.Worth{Amendment: q.Kind == quote.Amendment, MRR: worth.MRR, TCV: worth.TCV, MRRChange: worth.MRRChange}
+	}
+	for i, l := range r.Lines {
 		pr := products[l.ProductID]
 		unit := cur.Round(l.ListPrice)
 		gross := cur.Round(unit.Mul(l.Quantity))
 		ql := document.QuoteLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, UOM: pr.UOM, UnitPrice: unit, Gross: gross,
 			Discount: gross.Sub(l.NetAmount), Net: l.NetAmount, Options: optionLabels(pr, l.Configuration), Components: componentLabels(pr, products),
 			Notes: l.Warnings, Reduced: l.TaxReduced}
+		if i < len(worth.Lines) && worth.Lines[i].Recurring {
+			ql.Per, ql.Every = l.BillingPeriod, v.Lines[i].BillingFrequency.Adverb()
+			ql.Start, ql.End = v.Lines[i].StartDate, v.Lines[i].EndDate
+			if q.Kind == quote.Amendment {
+				prior := v.Lines[i].PriorQuantity
+				ql.Prior = &prior
+			}
+		}
 		doc.Lines = append(doc.Lines, ql)
 		doc.Subtotal, doc.Discount, doc.NetTotal = doc.Subtotal.Add(ql.Gross), doc.Discount.Add(ql.Discount), doc.NetTotal.Add(ql.Net)
 	}

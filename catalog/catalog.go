@@ -115,6 +115,20 @@ func (p BillingPeriod) Months() int {
 	return 0
 }
 
+// Adverb is how often the period comes, in English: monthly, quarterly,
+// annually.
+func (p BillingPeriod) Adverb() string {
+	switch p {
+	case Month:
+		return "monthly"
+	case Quarter:
+		return "quarterly"
+	case Year:
+		return "annually"
+	}
+	return string(p)
+}
+
 // IsRecurring reports whether the product is billed by the period.
 func (p Product) IsRecurring() bool { return p.BillingType == Recurring }
 

@@ -45,6 +45,21 @@ type QuoteLine struct {
 	Discount    decimal.Decimal // every discount of the line, the header's share included
 	Net         decimal.Decimal
 	Reduced     bool // taxed at a reduced rate: marked ※ on Japanese documents
+	// A subscription line: its price is per Per (month, quarter, year),
+	// from Start to End, invoiced Every (the same words); Prior is what
+	// the contract has of it (an amendment's line).
+	Per, Every string
+	Start, End quotient.Date
+	Prior      *decimal.Decimal
+}
+
+// Worth is what a quote with subscriptions is worth before tax: a new
+// quote's monthly fee and total over the term, or an amendment's change
+// to its contract's monthly fee and what it adds to the contract's end.
+type Worth struct {
+	Amendment bool
+	MRR, TCV  decimal.Decimal
+	MRRChange decimal.Decimal
 }
 
 // TaxLine is the tax of one rate.
@@ -73,6 +88,7 @@ type Quote struct {
 	NetTotal   decimal.Decimal // Σ lines' net
 	Taxes      []TaxLine
 	Total      decimal.Decimal
+	Worth      *Worth // nil: nothing recurring
 	Terms      string
 	Notes      string
 	// ContentHash identifies the priced content; printed small so a
@@ -105,7 +121,15 @@ func QuotePDF(q Quote) ([]byte, error) {
 			qty += " " + l.UOM
 		}
 		reduced = reduced || l.Reduced
-		sh.rows = append(sh.rows, lineRow(q.Lang, q.Currency, l.SKU, describe(q.Lang, l.Description, l.Options, l.Components, l.Notes, l.Reduced), qty,
+		opts := l.Options
+		if l.Per != "" {
+			sub := fmt.Sprintf(w("Per %s, from %s to %s, invoiced %s"), w(l.Per), l.Start, l.End, w(l.Every))
+			if l.Prior != nil {
+				sub += fmt.Sprintf(w("; the contract has %s"), Quantity(*l.Prior))
+			}
+			opts = append(opts[:len(opts):len(opts)], sub)
+		}
+		sh.rows = append(sh.rows, lineRow(q.Lang, q.Currency, l.SKU, describe(q.Lang, l.Description, opts, l.Components, l.Notes, l.Reduced), qty,
 			l.UnitPrice, l.Discount, l.Net))
 	}
 	sh.totals = append(sh.totals, total{label: w("List total"), value: Money(q.Subtotal, q.Currency)})
@@ -115,6 +139,13 @@ func QuotePDF(q Quote) ([]byte, error) {
 	sh.totals = append(sh.totals, total{label: w("Net total"), value: Money(q.NetTotal, q.Currency)})
 	sh.totals = append(sh.totals, taxTotals(q.Lang, q.Taxes, q.Currency)...)
 	sh.totals = append(sh.totals, total{label: w("Total"), value: Money(q.Total, q.Currency), bold: true, rule: true})
+	if v := q.Worth; v != nil && v.Amendment {
+		sh.totals = append(sh.totals, total{label: w("Change to the monthly fee"), value: Money(v.MRRChange, q.Currency)},
+			total{label: w("Added to the contract to its end, before tax"), value: Money(v.TCV, q.Currency)})
+	} else if v != nil {
+		sh.totals = append(sh.totals, total{label: w("Monthly fee, before tax"), value: Money(v.MRR, q.Currency)},
+			total{label: w("Total over the term, before tax"), value: Money(v.TCV, q.Currency)})
+	}
 	if reduced && q.Lang == Japanese {
 		sh.blocks = append([][2]string{{w("Note"), w("reduced-rate legend")}}, sh.blocks...)
 	}

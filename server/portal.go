@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -56,11 +57,17 @@ button{margin-top:.9rem;padding:11px 18px;border:0;border-radius:6px;font-size:1
 </div>
 <div class="card"><h2>Lines</h2>
 <table><thead><tr><th>Item</th><th class="n">Qty</th><th class="n">Net</th></tr></thead><tbody>
-{{range .Version.Priced.Lines}}<tr><td>{{.Name}}<div class="muted">{{.SKU}}</div></td><td class="n">{{.Quantity}}</td><td class="n">{{money .NetAmount $.Currency}}</td></tr>{{end}}
-<tr><td colspan="2" class="n">Net total</td><td class="n">{{money .Version.Priced.NetTotal $.Currency}}</td></tr>
+{{range $i, $l := .Version.Priced.Lines}}<tr><td>{{.Name}}<div class="muted">{{.SKU}}</div>{{with index $.Terms $i}}<div class="muted line-terms">{{.}}</div>{{end}}</td><td class="n">{{.Quantity}}</td><td class="n">{{money .NetAmount $.Currency}}</td></tr>{{end}}
+<tr><td colspan="2" class="n">Net total{{if $.Worth.Recurring}} of a period{{end}}</td><td class="n">{{money .Version.Priced.NetTotal $.Currency}}</td></tr>
 {{range .Version.Priced.Taxes}}<tr><td colspan="2" class="n">{{.Name}}</td><td class="n">{{money .Tax $.Currency}}</td></tr>{{end}}
-<tr class="total"><td colspan="2" class="n">Total</td><td class="n">{{money .Version.Priced.Total $.Currency}}</td></tr>
+<tr class="total"><td colspan="2" class="n">Total{{if $.Worth.Recurring}} of a period{{end}}</td><td class="n">{{money .Version.Priced.Total $.Currency}}</td></tr>
 </tbody></table>
+{{if $.Worth.Recurring}}<table id="subscription-value"><tbody>
+{{if $.Amendment}}<tr><td>Change to the monthly fee</td><td class="n" id="mrr-change">{{money $.Worth.MRRChange $.Currency}}</td></tr>
+<tr><td>What the change adds to the contract to its end, before tax</td><td class="n" id="tcv">{{money $.Worth.TCV $.Currency}}</td></tr>
+{{else}}<tr><td>Monthly fee, before tax</td><td class="n" id="mrr">{{money $.Worth.MRR $.Currency}}</td></tr>
+<tr><td>Total over the term, before tax</td><td class="n" id="tcv">{{money $.Worth.TCV $.Currency}}</td></tr>{{end}}
+</tbody></table><p class="muted">Subscriptions are invoiced at the start of each billing period; a partial period is charged by its days.</p>{{end}}
 {{if .Version.Terms}}<p class="muted">{{.Version.Terms}}</p>{{end}}
 </div>
 {{if $.Open}}
@@ -68,7 +75,7 @@ button{margin-top:.9rem;padding:11px 18px;border:0;border-radius:6px;font-size:1
 <form method="post" action="{{$.Accept}}">
 <label for="signer_name">Your full name</label><input type="text" id="signer_name" name="signer_name" required maxlength="200" value="{{$.Name}}">
 <label for="signer_email">Your e-mail</label><input type="email" id="signer_email" name="signer_email" required maxlength="254" value="{{$.Email}}">
-<div class="check"><input type="checkbox" id="accept" name="accept" value="yes" required><label for="accept" style="margin:0;font-weight:400">I accept quote {{.Quote.Number}} version {{.Version.Version}} for {{money .Version.Priced.Total $.Currency}} on behalf of {{.Account.Name}}.</label></div>
+<div class="check"><input type="checkbox" id="accept" name="accept" value="yes" required><label for="accept" style="margin:0;font-weight:400">On behalf of {{.Account.Name}}, I accept quote {{.Quote.Number}} version {{.Version.Version}} {{if $.Amendment}}changing the contract's monthly fee by {{money $.Worth.MRRChange $.Currency}}{{else if $.Worth.Recurring}}for {{money $.Worth.TCV $.Currency}} before tax over the term{{else}}for {{money .Version.Priced.Total $.Currency}}{{end}}.</label></div>
 <button class="accept" type="submit" id="accept-button">Accept quote</button>
 </form></div>
 <div class="card"><h2>Decline</h2>
@@ -86,6 +93,11 @@ type portalData struct {
 	View                                      *quote.PortalView
 	PDF, Accept, Reject                       string
 	Name, Email                               string
+	// A recurring quote's worth, and each line's terms ("" for a
+	// one-time line).
+	Worth     quote.Value
+	Terms     []string
+	Amendment bool
 }
 
 func (s *Server) renderPortal(c *fiber.Ctx, status int, d portalData) error {
@@ -111,8 +123,21 @@ func wantsJSON(c *fiber.Ctx) bool {
 func pageData(c *fiber.Ctx, pg app.PortalPage) portalData {
 	base := "/portal/quotes/" + c.Params("token")
 	view := pg.PortalView
-	return portalData{Title: "Quote " + view.Quote.Number, Company: pg.Company, Currency: view.Quote.Currency, View: &view,
-		PDF: base + "/pdf", Accept: base + "/accept", Reject: base + "/reject", Open: pg.Open}
+	d := portalData{Title: "Quote " + view.Quote.Number, Company: pg.Company, Currency: view.Quote.Currency, View: &view,
+		PDF: base + "/pdf", Accept: base + "/accept", Reject: base + "/reject", Open: pg.Open,
+		Worth: quote.Worth(view.Version), Amendment: view.Quote.Kind == quote.Amendment}
+	for i, l := range view.Version.Lines {
+		term := ""
+		if d.Worth.Recurring && i < len(d.Worth.Lines) && d.Worth.Lines[i].Recurring && view.Version.Priced != nil {
+			pl := view.Version.Priced.Lines[i]
+			term = fmt.Sprintf("Per %s, from %s to %s, invoiced %s", pl.BillingPeriod, l.StartDate, l.EndDate, l.BillingFrequency.Adverb())
+			if d.Amendment {
+				term += fmt.Sprintf("; the contract has %s", l.PriorQuantity)
+			}
+		}
+		d.Terms = append(d.Terms, term)
+	}
+	return d
 }
 
 // portalError renders an error: 404 for any bad link (the same page

@@ -198,7 +198,7 @@ func (w *Web) quoteViewOf(ctx context.Context, p page, x app.QuoteVersion, pg, o
 // billed monthly".
 var (
 	periodNoun   = map[string]string{"month": "month", "quarter": "quarter", "year": "year"}
-	periodAdverb = map[string]string{"month": "monthly", "quarter": "quarterly", "year": "annually"}
+	periodAdverb = map[string]string{"month": catalog.Month.Adverb(), "quarter": catalog.Quarter.Adverb(), "year": catalog.Year.Adverb()}
 )
 
 // lineOf is line i (0-based) of a version as the builder shows it.

@@ -76,6 +76,16 @@ func TestAmendContractInBrowser(t *testing.T) {
 
 		// The customer accepts the amendment in the portal.
 		cust := newWalker(t, "customer", 420, 900)
+		cust.do("open the portal", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#signer_name")))
+		if change, terms := cust.text("#mrr-change"), cust.text(".line-terms"); !strings.Contains(change, "400.00") ||
+			!strings.Contains(terms, "the contract has 50") || !strings.Contains(terms, "invoiced monthly") {
+			t.Fatalf("the portal's amendment: change %q, terms %q", change, terms)
+		}
+		if label := cust.text(`label[for="accept"]`); !strings.Contains(label, "changing the contract's monthly fee by $400.00") {
+			t.Fatalf("the portal's acceptance says %q", label)
+		}
+		checkAccessible(t, cust.ctx, "an amendment in the portal")
+		cust.shot("portal-amendment.png")
 		cust.do("accept in the portal", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#signer_name")),
 			chromedp.SendKeys(chromedp.CSS("#signer_name"), "Alex Garcia"), chromedp.SendKeys(chromedp.CSS("#signer_email"), "alex@acme.example"),
 			chromedp.Click(chromedp.CSS("#accept")), chromedp.Click(chromedp.CSS("#accept-button")), chromedp.WaitVisible(chromedp.CSS("#message")))
