@@ -171,7 +171,7 @@ func quoteDocument(ctx context.Context, tx Tx, co document.Party, acc crm.Accoun
 	}
 	cur, _ := quotient.LookupCurrency(q.Currency)
 	r := v.Priced
-	worth := quote.Worth(v)
+	worth := quote.Worth(q, v)
 	if worth.Recurring {
 		doc.Worth = &document.Worth{Amendment: q.Kind == quote.Amendment, MRR: worth.MRR, TCV: worth.TCV, MRRChange: worth.MRRChange}
 	}

@@ -27,7 +27,7 @@ func TestSubscriptionInvoicedAndRecognised(t *testing.T) {
 		acc := w.Account(t, w.AccountInput("Seats Inc"))
 		start := quotient.NewDate(2026, 3, 17)
 		q := w.ApprovedQuote(t, quote.Input{AccountID: acc.ID, Lines: []quote.Line{{ProductID: seat.ID, Quantity: D("50"), StartDate: start}}})
-		val := quote.Worth(q.Version)
+		val := quote.Worth(q.Quote, q.Version)
 		if val.MRR.String() != "2000" || val.TCV.StringFixed(2) != "24000.00" || val.FirstYear.StringFixed(2) != "24000.00" {
 			t.Fatalf("quote value: MRR %s, TCV %s, first year %s; want 2000, 24000.00, 24000.00", val.MRR, val.TCV, val.FirstYear)
 		}
@@ -76,7 +76,7 @@ func TestSubscriptionInvoicedAndRecognised(t *testing.T) {
 		if sub.Version.Status != quote.Approved {
 			t.Fatalf("amendment is %s", sub.Version.Status)
 		}
-		if v := quote.Worth(sub.Version); v.MRRChange.String() != "400" {
+		if v := quote.Worth(sub.Quote, sub.Version); v.MRRChange.String() != "400" {
 			t.Errorf("amendment's MRR change: got %s, want 400", v.MRRChange)
 		}
 		held := Must(w.App.ConvertQuote(w.Rep, am.Quote.ID, quote.ConvertInput{SignerName: "Pat Buyer", Reason: "signed"}))(t)

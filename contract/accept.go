@@ -139,8 +139,9 @@ func (s *Service) start(ctx context.Context, st Store, q quote.Quote, o order.Or
 // contract (Prior) is a new subscription from the line's start to the
 // contract's end at the line's price; what it has less ends, latest
 // subscriptions first, at the next period not yet invoiced, or, where the
-// contract's terms credit reductions, on the amendment's effective day
-// (today at the earliest), its days already invoiced credited.
+// contract's terms credited reductions when the quote was made, on the
+// amendment's effective day (today at the earliest), its days already
+// invoiced credited.
 func (s *Service) amend(ctx context.Context, st Store, c *Contract, q quote.Quote, o order.Order, lines []order.Line) error {
 	for _, l := range lines {
 		delta := l.Quantity - l.Prior
@@ -154,7 +155,7 @@ func (s *Service) amend(ctx context.Context, st Store, c *Contract, q quote.Quot
 				return err
 			}
 		case delta < 0:
-			if err := s.reduce(ctx, st, c, l.ProductID, -delta, l.ServiceStart, q.Number); err != nil {
+			if err := s.reduce(ctx, st, c, l.ProductID, -delta, l.ServiceStart, q.Number, q.ReductionsCredited); err != nil {
 				return err
 			}
 		}
@@ -163,13 +164,14 @@ func (s *Service) amend(ctx context.Context, st Store, c *Contract, q quote.Quot
 }
 
 // reduce takes n units of a product off a contract from the first period
-// after from that is not invoiced yet; where the contract credits
-// reductions, from from itself (today at the earliest), and what was
-// invoiced of the units for the days from then is added to c.Credits.
-func (s *Service) reduce(ctx context.Context, st Store, c *Contract, productID string, n quotient.Quantity, from quotient.Date, number string) error {
+// after from that is not invoiced yet; credited, from from itself (today
+// at the earliest), and what was invoiced of the units for the days from
+// then is added to c.Credits.
+func (s *Service) reduce(ctx context.Context, st Store, c *Contract, productID string, n quotient.Quantity, from quotient.Date, number string,
+	credited bool) error {
 	var idx []int
 	eff := quotient.Date{}
-	if c.CreditReductions {
+	if credited {
 		eff = maxDate(from, s.today(), c.StartDate)
 	}
 	for i, sub := range c.Subscriptions {
@@ -177,7 +179,7 @@ func (s *Service) reduce(ctx context.Context, st Store, c *Contract, productID s
 			continue
 		}
 		idx = append(idx, i)
-		if c.CreditReductions {
+		if credited {
 			continue
 		}
 		next := billedThrough(sub).AddDays(1)
@@ -192,7 +194,7 @@ func (s *Service) reduce(ctx context.Context, st Store, c *Contract, productID s
 		return quotient.Errorf(quotient.Conflict, "quote %s removes seats the contract has invoiced to its end (%s); reduce them at renewal", number, c.EndDate)
 	}
 	var billings []Billing
-	if c.CreditReductions {
+	if credited {
 		var err error
 		if billings, err = st.ContractBillings(ctx, c.ID); err != nil {
 			return err

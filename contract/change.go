@@ -90,7 +90,7 @@ func (s *Service) Amend(ctx context.Context, st Store, id string, effective quot
 	if len(hs) == 0 {
 		return quote.Quote{}, quote.Version{}, quotient.FieldErrorf(quotient.Conflict, "effective_date", "contract %s has no subscription on %s", c.Number, effective)
 	}
-	in := quote.Input{AccountID: c.AccountID, Kind: quote.Amendment, ContractID: c.ID}
+	in := quote.Input{AccountID: c.AccountID, Kind: quote.Amendment, ContractID: c.ID, ReductionsCredited: c.CreditReductions}
 	for _, h := range hs {
 		price := h.Price
 		in.Lines = append(in.Lines, quote.Line{ProductID: h.ProductID, Quantity: h.Quantity.Decimal(), PriorQuantity: h.Quantity.Decimal(),

@@ -77,11 +77,16 @@ type Quote struct {
 	Currency      string
 	PriceBookID   string
 	// Kind is new unless the quote amends or renews ContractID.
-	Kind           Kind
-	ContractID     string
-	CurrentVersion int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	Kind       Kind
+	ContractID string
+	// ReductionsCredited: the amended contract's terms, when the quote
+	// was made, credit fewer seats (they end on the line's start and
+	// their days invoiced are credited) rather than end them at the
+	// next period not invoiced.
+	ReductionsCredited bool
+	CurrentVersion     int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Version is one version of a quote: its lines and their pricing.

@@ -159,8 +159,10 @@ type Value struct {
 	Lines     []LineValue
 }
 
-// Worth computes a version's value from its lines and their pricing.
-func Worth(v Version) Value {
+// Worth computes a version's value from its lines and their pricing; an
+// amendment's fewer seats count from the next period not invoiced, or
+// from their line's start where q credits reductions.
+func Worth(q Quote, v Version) Value {
 	out := Value{}
 	if v.Priced == nil || len(v.Priced.Lines) != len(v.Lines) {
 		return out
@@ -191,7 +193,7 @@ func Worth(v Version) Value {
 		qty := l.Quantity
 		if l.PriorQuantity.IsPositive() {
 			qty = delta.Abs()
-			if delta.IsNegative() { // a reduction takes effect at the next period
+			if delta.IsNegative() && !q.ReductionsCredited { // a reduction takes effect at the next period
 				if s, ok := catalog.SpanOf(l.StartDate, l.EndDate, l.StartDate, l.BillingFrequency); ok {
 					from = s.End.AddDays(1)
 				}

@@ -52,8 +52,9 @@ type Input struct {
 	Lines             []Line
 	// Kind and ContractID are set by contracts for an amendment or a
 	// renewal; a rep's quote is new business.
-	Kind       Kind
-	ContractID string
+	Kind               Kind
+	ContractID         string
+	ReductionsCredited bool
 }
 
 // Patch holds the changes to a draft; nil leaves a field as it is, and
@@ -156,7 +157,7 @@ func (s *Service) Create(ctx context.Context, st Store, in Input) (Quote, Versio
 		return Quote{}, Version{}, quotient.Errorf(quotient.Forbidden, "finance may read quotes but not create them")
 	}
 	now := s.now().UTC()
-	q := Quote{ID: quotient.NewID("qt"), AccountID: in.AccountID, ContactID: in.ContactID, OwnerID: a.UserID, Kind: in.Kind, ContractID: in.ContractID,
+	q := Quote{ID: quotient.NewID("qt"), AccountID: in.AccountID, ContactID: in.ContactID, OwnerID: a.UserID, Kind: in.Kind, ContractID: in.ContractID, ReductionsCredited: in.ReductionsCredited,
 		CurrentVersion: 1, CreatedAt: now, UpdatedAt: now}
 	if q.Kind == "" {
 		q.Kind = New

@@ -125,7 +125,7 @@ func pageData(c *fiber.Ctx, pg app.PortalPage) portalData {
 	view := pg.PortalView
 	d := portalData{Title: "Quote " + view.Quote.Number, Company: pg.Company, Currency: view.Quote.Currency, View: &view,
 		PDF: base + "/pdf", Accept: base + "/accept", Reject: base + "/reject", Open: pg.Open,
-		Worth: quote.Worth(view.Version), Amendment: view.Quote.Kind == quote.Amendment}
+		Worth: quote.Worth(view.Quote, view.Version), Amendment: view.Quote.Kind == quote.Amendment}
 	for i, l := range view.Version.Lines {
 		term := ""
 		if d.Worth.Recurring && i < len(d.Worth.Lines) && d.Worth.Lines[i].Recurring && view.Version.Priced != nil {

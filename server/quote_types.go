@@ -113,6 +113,10 @@ type QuoteJSON struct {
 	// Kind is new, or amendment or renewal of ContractID.
 	Kind       string  `json:"kind" enum:"new,amendment,renewal"`
 	ContractID *string `json:"contract_id"`
+	// ReductionsCredited: an amendment of a contract whose terms credited
+	// reductions when it was made; its fewer seats end on their line's
+	// start and their days invoiced are credited on acceptance.
+	ReductionsCredited bool `json:"reductions_credited"`
 	// Recurring revenue: monthly and annual, what an amendment changes
 	// of the contract's monthly revenue, the total and annual contract
 	// value (recurring and one-time), the first year's value, and the
@@ -134,11 +138,11 @@ func quoteJSON(x app.QuoteVersion) QuoteJSON {
 	out := QuoteJSON{ID: q.ID, Number: q.Number, AccountID: q.AccountID, OpportunityID: optStr(q.OpportunityID), ContactID: optStr(q.ContactID),
 		OwnerID: q.OwnerID, Version: v.Version, Revision: v.ETag, CurrentVersion: q.CurrentVersion, Status: string(v.Status), ValidUntil: v.ValidUntil.String(),
 		Terms: v.Terms, Notes: v.Notes, PricingJSON: pricingJSON(v.Priced), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
-		Kind: string(q.Kind), ContractID: optStr(q.ContractID)}
+		Kind: string(q.Kind), ContractID: optStr(q.ContractID), ReductionsCredited: q.ReductionsCredited}
 	if out.Kind == "" {
 		out.Kind = string(quote.New)
 	}
-	w := quote.Worth(v)
+	w := quote.Worth(q, v)
 	cur := q.Currency
 	out.MRR, out.ARR, out.TCV, out.ACV = fmtMoney(w.MRR, cur), fmtMoney(w.ARR, cur), fmtMoney(w.TCV, cur), fmtMoney(w.ACV, cur)
 	out.FirstYearValue, out.OneTime = fmtMoney(w.FirstYear, cur), fmtMoney(w.OneTime, cur)

@@ -46,13 +46,14 @@ type quoteRow struct {
 	PriceBookID    string  `db:"price_book_id"`
 	Kind           string  `db:"kind"`
 	ContractID     *string `db:"contract_id"`
+	Credited       bool    `db:"reductions_credited"`
 	CurrentVersion int     `db:"current_version"`
 	CreatedAt      dbTime  `db:"created_at"`
 	UpdatedAt      dbTime  `db:"updated_at"`
 }
 
 const quoteCols = `id, number, account_id, opportunity_id, contact_id, owner_id, currency, price_book_id, kind, contract_id,
-	current_version, created_at, updated_at`
+	reductions_credited, current_version, created_at, updated_at`
 
 func deref(s *string) string {
 	if s == nil {
@@ -64,8 +65,8 @@ func deref(s *string) string {
 func (r quoteRow) quote() quote.Quote {
 	return quote.Quote{ID: r.ID, Number: r.Number, AccountID: r.AccountID, OpportunityID: deref(r.OpportunityID), ContactID: deref(r.ContactID),
 		OwnerID: r.OwnerID, Currency: r.Currency, PriceBookID: r.PriceBookID, Kind: quote.Kind(r.Kind), ContractID: deref(r.ContractID),
-		CurrentVersion: r.CurrentVersion,
-		CreatedAt:      r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		ReductionsCredited: r.Credited, CurrentVersion: r.CurrentVersion,
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // InsertQuote stores a new quote header.
@@ -74,9 +75,9 @@ func (t *Tx) InsertQuote(ctx context.Context, q quote.Quote) error {
 	if kind == "" {
 		kind = quote.New
 	}
-	_, err := t.exec(ctx, `INSERT INTO quotes (`+quoteCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO quotes (`+quoteCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		q.ID, q.Number, q.AccountID, nullable(q.OpportunityID), nullable(q.ContactID), q.OwnerID, q.Currency, q.PriceBookID,
-		string(kind), nullable(q.ContractID), q.CurrentVersion, t.ts(q.CreatedAt), t.ts(q.UpdatedAt))
+		string(kind), nullable(q.ContractID), q.ReductionsCredited, q.CurrentVersion, t.ts(q.CreatedAt), t.ts(q.UpdatedAt))
 	return conflictAs(err, "number", "quote number %s is taken", q.Number)
 }
 

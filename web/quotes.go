@@ -161,12 +161,8 @@ func (w *Web) quoteViewOf(ctx context.Context, p page, x app.QuoteVersion, pg, o
 		v.Taxes = append(v.Taxes, taxView{Name: t.Name, Base: loc.Money(t.Base, cur), Tax: loc.Money(t.Tax, cur)})
 	}
 	v.Kind, v.ContractID = string(q.Kind), q.ContractID
-	if q.Kind == quote.Amendment {
-		if c, err := w.app.GetContract(ctx, q.ContractID); err == nil {
-			v.CreditsReductions = c.CreditReductions
-		}
-	}
-	if wv := quote.Worth(ver); wv.Recurring {
+	v.CreditsReductions = q.ReductionsCredited
+	if wv := quote.Worth(q, ver); wv.Recurring {
 		v.Recurring = true
 		v.MRR, v.ARR, v.TCV, v.FirstYear = loc.Money(wv.MRR, cur), loc.Money(wv.ARR, cur), loc.Money(wv.TCV, cur), loc.Money(wv.FirstYear, cur)
 		if q.Kind == quote.Amendment {

@@ -98,7 +98,12 @@ func TestSubscriptionCreditedReduction(t *testing.T) {
 		sc.step("5 seats fewer from 20 April: 11/30 of April's 200.00 for them credited, the schedule unwound", func(t *testing.T, a *instance) {
 			to(t, "2026-04-20")
 			q := as[server.QuoteJSON](t, a.must(201, "POST", "/api/v1/contracts/"+con+"/amend", tm.rep, nil))
-			a.must(200, "PATCH", "/api/v1/quotes/"+q.ID, tm.rep, map[string]any{"lines": []any{map[string]any{"product_id": seat, "quantity": "45"}}})
+			q = as[server.QuoteJSON](t, a.must(200, "PATCH", "/api/v1/quotes/"+q.ID, tm.rep, map[string]any{"lines": []any{map[string]any{"product_id": seat, "quantity": "45"}}}))
+			// What the 5 seats would have cost from 20 April to the end:
+			// 200.00 × 11/30 + 10 months + 200.00 × 16/31.
+			if !q.ReductionsCredited || q.TCV != "-2176.56" {
+				t.Fatalf("the reduction's quote: credited %v, tcv %s", q.ReductionsCredited, q.TCV)
+			}
 			a.must(200, "POST", "/api/v1/quotes/"+q.ID+"/submit", tm.rep, nil)
 			pdfHas(t, a.must(200, "GET", "/api/v1/quotes/"+q.ID+"/pdf", tm.rep, nil).body, "the contract has 50", "Change to the monthly fee -$200.00")
 			a.must(201, "POST", "/api/v1/quotes/"+q.ID+"/convert", tm.rep, map[string]any{"signer_name": "Pat Buyer"})

@@ -9,3 +9,6 @@ UPDATE credit_note_lines SET invoice_line_no = COALESCE((SELECT MIN(il.line_no) 
 -- A contract whose terms credit reductions takes fewer seats off from the
 -- amendment's effective date and credits the days already invoiced.
 ALTER TABLE contracts ADD COLUMN credit_reductions INTEGER NOT NULL DEFAULT 0;
+-- An amendment quote keeps the contract's term as it stood when the quote
+-- was made: what the customer is shown is what accepting it does.
+ALTER TABLE quotes ADD COLUMN reductions_credited INTEGER NOT NULL DEFAULT 0;
