@@ -262,8 +262,11 @@ func TestWorkspaceByKeyboard(t *testing.T) {
 			t.Fatalf("the quantity typed is %q", q)
 		}
 		rep.tabTo("#submit")
+		// The builder may show a notice already: wait for the page the
+		// submission loads, not a status on the one it leaves.
+		rep.do("mark the builder", chromedp.Evaluate[chromedp.Void](`document.body.insertAdjacentHTML('beforeend', '<i id="old-page"></i>')`))
 		rep.press(kb.Enter)
-		rep.do("submitted", chromedp.WaitVisible(chromedp.CSS(`#notice [role=status]`)))
+		rep.do("submitted", chromedp.WaitNotPresent(chromedp.ID("old-page")), chromedp.WaitVisible(chromedp.CSS(`#notice [role=status]`)))
 		if h1 := rep.text("h1"); !strings.Contains(h1, "Approved") {
 			t.Fatalf("after submitting by keyboard: %q", h1)
 		}
