@@ -53,6 +53,19 @@ type QuoteLine struct {
 	Prior      *decimal.Decimal
 }
 
+// SubscriptionTerms says what a subscription line of a quote is, in
+// lang: its price per per (month, quarter, year), from start to end,
+// invoiced every (monthly, quarterly, annually), and, for an amendment's
+// line (prior not nil), what the contract has of it.
+func SubscriptionTerms(lang Lang, per, every string, start, end quotient.Date, prior *decimal.Decimal) string {
+	w := lang.word
+	s := fmt.Sprintf(w("Per %s, from %s to %s, invoiced %s"), w(per), start, end, w(every))
+	if prior != nil {
+		s += fmt.Sprintf(w("; the contract has %s"), Quantity(*prior))
+	}
+	return s
+}
+
 // Worth is what a quote with subscriptions is worth before tax: a new
 // quote's monthly fee and total over the term, or an amendment's change
 // to its contract's monthly fee and what it adds to the contract's end.
@@ -123,11 +136,7 @@ func QuotePDF(q Quote) ([]byte, error) {
 		reduced = reduced || l.Reduced
 		opts := l.Options
 		if l.Per != "" {
-			sub := fmt.Sprintf(w("Per %s, from %s to %s, invoiced %s"), w(l.Per), l.Start, l.End, w(l.Every))
-			if l.Prior != nil {
-				sub += fmt.Sprintf(w("; the contract has %s"), Quantity(*l.Prior))
-			}
-			opts = append(opts[:len(opts):len(opts)], sub)
+			opts = append(opts[:len(opts):len(opts)], SubscriptionTerms(q.Lang, l.Per, l.Every, l.Start, l.End, l.Prior))
 		}
 		sh.rows = append(sh.rows, lineRow(q.Lang, q.Currency, l.SKU, describe(q.Lang, l.Description, opts, l.Components, l.Notes, l.Reduced), qty,
 			l.UnitPrice, l.Discount, l.Net))

@@ -2,12 +2,12 @@ package server
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/shopspring/decimal"
 
 	"github.com/quotient-cpq/quotient"
 	"github.com/quotient-cpq/quotient/app"
@@ -129,11 +129,12 @@ func pageData(c *fiber.Ctx, pg app.PortalPage) portalData {
 	for i, l := range view.Version.Lines {
 		term := ""
 		if d.Worth.Recurring && i < len(d.Worth.Lines) && d.Worth.Lines[i].Recurring && view.Version.Priced != nil {
-			pl := view.Version.Priced.Lines[i]
-			term = fmt.Sprintf("Per %s, from %s to %s, invoiced %s", pl.BillingPeriod, l.StartDate, l.EndDate, l.BillingFrequency.Adverb())
+			var prior *decimal.Decimal
 			if d.Amendment {
-				term += fmt.Sprintf("; the contract has %s", l.PriorQuantity)
+				prior = &l.PriorQuantity
 			}
+			term = document.SubscriptionTerms(document.English, view.Version.Priced.Lines[i].BillingPeriod, l.BillingFrequency.Adverb(),
+				l.StartDate, l.EndDate, prior)
 		}
 		d.Terms = append(d.Terms, term)
 	}

@@ -213,13 +213,7 @@ func (t *Tx) InsertBillings(ctx context.Context, bs []contract.Billing) error {
 // SetNextBill stores next as the next period to invoice of subscriptions.
 func (t *Tx) SetNextBill(ctx context.Context, next quotient.Date, ids []string) error {
 	for start := 0; start < len(ids); start += maxParams {
-		chunk := ids[start:min(start+maxParams, len(ids))]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, next)
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		q := `UPDATE subscriptions SET next_bill_on = ? WHERE id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + `)`
+		q, args := inList(`UPDATE subscriptions SET next_bill_on = ? WHERE id IN (%s)`, ids[start:min(start+maxParams, len(ids))], next)
 		if _, err := t.exec(ctx, q, args...); err != nil {
 			return err
 		}

@@ -76,6 +76,12 @@ func TestAmendContractInBrowser(t *testing.T) {
 
 		// The customer accepts the amendment in the portal.
 		cust := newWalker(t, "customer", 420, 900)
+		accept := func(what, link string) {
+			t.Helper()
+			cust.do(what, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#signer_name")),
+				chromedp.SendKeys(chromedp.CSS("#signer_name"), "Alex Garcia"), chromedp.SendKeys(chromedp.CSS("#signer_email"), "alex@acme.example"),
+				chromedp.Click(chromedp.CSS("#accept")), chromedp.Click(chromedp.CSS("#accept-button")), chromedp.WaitVisible(chromedp.CSS("#message")))
+		}
 		cust.do("open the portal", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#signer_name")))
 		if change, terms := cust.text("#mrr-change"), cust.text(".line-terms"); !strings.Contains(change, "400.00") ||
 			!strings.Contains(terms, "the contract has 50") || !strings.Contains(terms, "invoiced monthly") {
@@ -86,9 +92,7 @@ func TestAmendContractInBrowser(t *testing.T) {
 		}
 		checkAccessible(t, cust.ctx, "an amendment in the portal")
 		cust.shot("portal-amendment.png")
-		cust.do("accept in the portal", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#signer_name")),
-			chromedp.SendKeys(chromedp.CSS("#signer_name"), "Alex Garcia"), chromedp.SendKeys(chromedp.CSS("#signer_email"), "alex@acme.example"),
-			chromedp.Click(chromedp.CSS("#accept")), chromedp.Click(chromedp.CSS("#accept-button")), chromedp.WaitVisible(chromedp.CSS("#message")))
+		accept("accept in the portal", link)
 
 		// The contract has the 10 seats more, invoiced from today.
 		rep.do("the contract again", chromedp.Navigate(a.base+"/contracts/"+con.ID), chromedp.WaitVisible(chromedp.CSS("#subscriptions")))
@@ -122,9 +126,7 @@ func TestAmendContractInBrowser(t *testing.T) {
 		rep.do("submit the reduction", chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#send")))
 		rep.do("send the reduction", chromedp.Click(chromedp.CSS("#send")), chromedp.WaitVisible(chromedp.CSS("#portal-link")))
 		link = get(rep, "read the customer's second link", chromedp.Value(chromedp.CSS("#portal-link")))
-		cust.do("accept the reduction", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#signer_name")),
-			chromedp.SendKeys(chromedp.CSS("#signer_name"), "Alex Garcia"), chromedp.SendKeys(chromedp.CSS("#signer_email"), "alex@acme.example"),
-			chromedp.Click(chromedp.CSS("#accept")), chromedp.Click(chromedp.CSS("#accept-button")), chromedp.WaitVisible(chromedp.CSS("#message")))
+		accept("accept the reduction", link)
 		rep.do("the contract after the reduction", chromedp.Navigate(a.base+"/contracts/"+con.ID), chromedp.WaitVisible(chromedp.CSS("#subscriptions")))
 		if mrr := rep.text("#contract-mrr"); !strings.Contains(mrr, "2,200.00") {
 			t.Fatalf("the contract's MRR after the reduction: %q", mrr)
