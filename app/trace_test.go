@@ -128,3 +128,51 @@ func TestRecurringInvoicingStatementsDoNotGrowWithSubscriptions(t *testing.T) {
 		}
 	})
 }
+
+// Converting a quote runs as many statements for ten stocked lines as for
+// two: its order lines, stock locks, reservations and movements, invoice
+// lines and postings are each written in one statement, whatever the
+// number of lines (the ten-line order benchmark depends on it).
+func TestConversionStatementsDoNotGrowWithLines(t *testing.T) {
+	t.Parallel()
+	Each(t, func(t *testing.T, w *World) {
+		yes := true
+		var skus []string
+		for i := range 10 {
+			sku := fmt.Sprintf("HW%d", i)
+			p := Must(w.App.CreateProduct(w.Admin, catalog.ProductInput{SKU: sku, Name: "Part " + sku, Family: "hardware", Kind: catalog.KindGood,
+				UOM: "each", UnitCost: D("60"), TaxCategory: "standard", TrackInventory: &yes}))(t)
+			Must(w.App.CreateEntry(w.Admin, w.Book.ID, catalog.EntryInput{ProductID: p.ID, UnitPrice: D("100")}))(t)
+			w.Products[sku] = p
+			w.Receive(t, sku, "100", "60")
+			skus = append(skus, sku)
+		}
+		in := w.AccountInput("Many Lines")
+		in.InvoicingPolicy, in.CreditLimit = crm.OnOrder, D("1000000")
+		acc := w.Account(t, in)
+		rec := &statements{}
+		w.DB.SetTracer(rec.trace)
+		var counts []int
+		for _, n := range []int{2, 2, 10} { // the first warms the year's counters
+			var lines []quote.Line
+			for _, sku := range skus[:n] {
+				lines = append(lines, w.Line(sku, "1"))
+			}
+			q := w.ApprovedQuote(t, quote.Input{AccountID: acc.ID, Lines: lines})
+			rec.mu.Lock()
+			rec.on, rec.all = true, nil
+			rec.mu.Unlock()
+			Must(w.App.ConvertQuote(w.Rep, q.Quote.ID, quote.ConvertInput{SignerName: "Pat Buyer"}))(t)
+			rec.mu.Lock()
+			rec.on = false
+			counts = append(counts, len(rec.all))
+			if testing.Verbose() {
+				t.Logf("%d lines, %d statements:\n%s", n, len(rec.all), strings.Join(rec.all, "\n"))
+			}
+			rec.mu.Unlock()
+		}
+		if counts[1] != counts[2] {
+			t.Errorf("statements to convert a quote: %d for 2 lines, %d for 10; want the same", counts[1], counts[2])
+		}
+	})
+}

@@ -150,7 +150,8 @@ type Store interface {
 	GetInvoice(ctx context.Context, id string) (Invoice, error)
 	ListInvoices(ctx context.Context, f InvoiceFilter) ([]Invoice, error)
 	quotient.AccountReach
-	SetLineInvoiced(ctx context.Context, l order.Line) error
+	// SetLinesInvoiced stores how much of each line is invoiced.
+	SetLinesInvoiced(ctx context.Context, ls []order.Line) error
 }
 
 // Service is the billing service.
@@ -258,14 +259,13 @@ func (s *Service) draft(o order.Order, acc crm.Account, day quotient.Date) (Invo
 // markInvoiced stores the lines of after whose invoiced amounts differ
 // from before's.
 func markInvoiced(ctx context.Context, st Store, before, after order.Order) error {
+	var changed []order.Line
 	for i, l := range after.Lines {
 		if l.Invoiced != before.Lines[i].Invoiced {
-			if err := st.SetLineInvoiced(ctx, l); err != nil {
-				return err
-			}
+			changed = append(changed, l)
 		}
 	}
-	return nil
+	return st.SetLinesInvoiced(ctx, changed)
 }
 
 // InvoiceDue invoices, as part of the event that made it due (an

@@ -36,10 +36,15 @@ type ReserveStore interface {
 	// fixed order product, warehouse, so concurrent orders cannot
 	// deadlock) and returns them by warehouse priority.
 	LockStock(ctx context.Context, productID string) ([]StockRow, error)
-	// TakeStock adds qty to reserved if that much is available, and
-	// reports whether it did.
-	TakeStock(ctx context.Context, productID, warehouseID string, qty quotient.Quantity, at time.Time) (bool, error)
+	// LockStocks is LockStock of several products in one statement, in
+	// the same fixed order, by product.
+	LockStocks(ctx context.Context, productIDs []string) (map[string][]StockRow, error)
+	// TakeStocks adds each take's quantity to its row's reserved where
+	// that much is available, and reports how many rows it changed.
+	TakeStocks(ctx context.Context, takes []Take, at time.Time) (int, error)
 	InsertHeld(ctx context.Context, h Held) error
+	InsertHelds(ctx context.Context, hs []Held) error
+	InsertMovements(ctx context.Context, ms []Movement) error
 	// OpenHeld returns a line's open reservations, oldest first.
 	OpenHeld(ctx context.Context, lineID string) ([]Held, error)
 	// UpdateHeld sets a reservation's quantity and status.
@@ -50,43 +55,95 @@ type ReserveStore interface {
 	ReleaseStock(ctx context.Context, productID, warehouseID string, qty quotient.Quantity, at time.Time) error
 }
 
+// Take is stock reserved from one warehouse's row of a product.
+type Take struct {
+	ProductID, WarehouseID string
+	Quantity               quotient.Quantity
+}
+
+// Want is what an order line needs reserved.
+type Want struct {
+	ProductID, OrderID, LineID string
+	Quantity                   quotient.Quantity
+}
+
 // Reserve sets aside up to want of a product for an order line,
 // from warehouses in priority order, and returns how much it reserved; the
 // rest is backordered. Each reservation is a reservation movement.
 func (s *Service) Reserve(ctx context.Context, st ReserveStore, productID, orderID, lineID string, want quotient.Quantity, at time.Time) (quotient.Quantity, error) {
-	if want <= 0 {
-		return 0, nil
-	}
-	rows, err := st.LockStock(ctx, productID)
+	got, err := s.ReserveAll(ctx, st, []Want{{ProductID: productID, OrderID: orderID, LineID: lineID, Quantity: want}}, at)
 	if err != nil {
 		return 0, err
 	}
-	got := quotient.Quantity(0)
-	for _, r := range rows {
-		need := want - got
-		if need <= 0 {
-			break
+	return got[0], nil
+}
+
+// ReserveAll is Reserve of several lines at once, in the order given
+// (an earlier line of a product is served first), and returns what each
+// got. However many lines there are, it locks their products' stock in
+// one statement, takes it in one, and records the reservations and their
+// movements in one each.
+func (s *Service) ReserveAll(ctx context.Context, st ReserveStore, wants []Want, at time.Time) ([]quotient.Quantity, error) {
+	got := make([]quotient.Quantity, len(wants))
+	var ids []string
+	for _, w := range wants {
+		if w.Quantity > 0 {
+			ids = append(ids, w.ProductID)
 		}
-		take := min(need, r.OnHand-r.Reserved)
-		if take <= 0 {
-			continue
+	}
+	if len(ids) == 0 {
+		return got, nil
+	}
+	stock, err := st.LockStocks(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	type key struct{ product, warehouse string }
+	taken := map[key]quotient.Quantity{}
+	var order []key
+	var held []Held
+	var moves []Movement
+	for i, w := range wants {
+		for _, r := range stock[w.ProductID] {
+			need := w.Quantity - got[i]
+			if need <= 0 {
+				break
+			}
+			k := key{w.ProductID, r.WarehouseID}
+			take := min(need, r.OnHand-r.Reserved-taken[k])
+			if take <= 0 {
+				continue
+			}
+			if _, seen := taken[k]; !seen {
+				order = append(order, k)
+			}
+			taken[k] += take
+			got[i] += take
+			held = append(held, Held{ID: quotient.NewID("res"), OrderID: w.OrderID, OrderLineID: w.LineID, ProductID: w.ProductID,
+				WarehouseID: r.WarehouseID, Quantity: take, Status: "open", At: at})
+			moves = append(moves, Movement{ID: quotient.NewID("mov"), ProductID: w.ProductID, WarehouseID: r.WarehouseID, Kind: Reservation,
+				Quantity: take.Decimal(), Reference: w.OrderID, At: at})
 		}
-		ok, err := st.TakeStock(ctx, productID, r.WarehouseID, take, at)
-		if err != nil {
-			return got, err
-		}
-		if !ok {
-			continue // cannot happen under the row lock; be safe anyway
-		}
-		if err := st.InsertHeld(ctx, Held{ID: quotient.NewID("res"), OrderID: orderID, OrderLineID: lineID, ProductID: productID,
-			WarehouseID: r.WarehouseID, Quantity: take, Status: "open", At: at}); err != nil {
-			return got, err
-		}
-		if err := st.InsertMovement(ctx, Movement{ID: quotient.NewID("mov"), ProductID: productID, WarehouseID: r.WarehouseID, Kind: Reservation,
-			Quantity: take.Decimal(), Reference: orderID, At: at}); err != nil {
-			return got, err
-		}
-		got += take
+	}
+	if len(order) == 0 {
+		return got, nil
+	}
+	takes := make([]Take, len(order))
+	for i, k := range order {
+		takes[i] = Take{ProductID: k.product, WarehouseID: k.warehouse, Quantity: taken[k]}
+	}
+	n, err := st.TakeStocks(ctx, takes, at)
+	if err != nil {
+		return nil, err
+	}
+	if n != len(takes) { // cannot happen under the row locks; never oversell anyway
+		return nil, fmt.Errorf("reserve: %d of %d stock rows had the stock their lock showed", n, len(takes))
+	}
+	if err := st.InsertHelds(ctx, held); err != nil {
+		return nil, err
+	}
+	if err := st.InsertMovements(ctx, moves); err != nil {
+		return nil, err
 	}
 	return got, nil
 }

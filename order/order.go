@@ -134,11 +134,15 @@ type Store interface {
 	// InsertOrder inserts an order unless its quote already has one, and
 	// reports whether it did.
 	InsertOrder(ctx context.Context, o Order) (bool, error)
-	InsertOrderLine(ctx context.Context, l Line) error
+	// InsertOrderLines stores an order's lines, in one statement.
+	InsertOrderLines(ctx context.Context, ls []Line) error
 	// ProductsByID loads products (with their bundles' components) by id.
 	ProductsByID(ctx context.Context, ids []string) (map[string]catalog.Product, error)
 	// AddLineReserved adds delta to a line's reserved quantity.
 	AddLineReserved(ctx context.Context, lineID string, delta quotient.Quantity) error
+	// AddLinesReserved adds to each line's reserved quantity (by line ID)
+	// in one statement.
+	AddLinesReserved(ctx context.Context, deltas map[string]quotient.Quantity) error
 	// UpdateLine stores a line's reserved, fulfilled and cancelled quantities.
 	UpdateLine(ctx context.Context, l Line) error
 	// LockOrder loads an order with its lines and locks it until the
@@ -251,10 +255,8 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 				TaxRatePct: decimal.Zero, Family: cp.Family, CreatedAt: now})
 		}
 	}
-	for _, l := range o.Lines {
-		if err := st.InsertOrderLine(ctx, l); err != nil {
-			return Order{}, false, err
-		}
+	if err := st.InsertOrderLines(ctx, o.Lines); err != nil {
+		return Order{}, false, err
 	}
 	if hold != "" {
 		return o, true, nil
@@ -320,20 +322,23 @@ func (s *Service) reserve(ctx context.Context, st Store, orderID string, lines [
 		}
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return lines[idx[a]].ProductID < lines[idx[b]].ProductID })
-	for _, i := range idx {
+	wants := make([]inventory.Want, len(idx))
+	for j, i := range idx {
 		l := lines[i]
-		got, err := s.stock.Reserve(ctx, st, l.ProductID, orderID, l.ID, l.Backordered(), at)
-		if err != nil {
-			return err
-		}
-		if got > 0 {
-			if err := st.AddLineReserved(ctx, l.ID, got); err != nil {
-				return err
-			}
-			lines[i].Reserved += got
+		wants[j] = inventory.Want{ProductID: l.ProductID, OrderID: orderID, LineID: l.ID, Quantity: l.Backordered()}
+	}
+	got, err := s.stock.ReserveAll(ctx, st, wants, at)
+	if err != nil {
+		return err
+	}
+	deltas := map[string]quotient.Quantity{}
+	for j, i := range idx {
+		if got[j] > 0 {
+			deltas[lines[i].ID] = got[j]
+			lines[i].Reserved += got[j]
 		}
 	}
-	return nil
+	return st.AddLinesReserved(ctx, deltas)
 }
 
 // FillBackorders reserves newly available stock of the products for the

@@ -136,12 +136,17 @@ func (t *Tx) ListInvoices(ctx context.Context, f billing.InvoiceFilter) ([]billi
 	return out, nil
 }
 
-// SetLineInvoiced stores how much of an order line is invoiced.
-func (t *Tx) SetLineInvoiced(ctx context.Context, l order.Line) error {
-	n, err := t.execN(ctx, `UPDATE order_lines SET invoiced_micro = ?, invoiced_net_minor = ?, invoiced_tax_minor = ? WHERE id = ?`,
-		l.Invoiced, l.InvoicedNet, l.InvoicedTax, l.ID)
-	if err == nil && n == 0 {
-		err = notFound("order line", l.ID)
+// SetLinesInvoiced stores how much of order lines is invoiced, in one
+// statement.
+func (t *Tx) SetLinesInvoiced(ctx context.Context, ls []order.Line) error {
+	rows := make([][]any, len(ls))
+	for i, l := range ls {
+		rows[i] = []any{l.ID, l.Invoiced, l.InvoicedNet, l.InvoicedTax}
+	}
+	n, err := t.updateRows(ctx, "order_lines", "invoiced_micro = v.column2, invoiced_net_minor = v.column3, invoiced_tax_minor = v.column4",
+		"order_lines.id = v.column1", []string{"TEXT", "BIGINT", "BIGINT", "BIGINT"}, rows)
+	if err == nil && int(n) != len(ls) {
+		err = notFound("order line", ls[0].ID)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -96,21 +97,38 @@ func (t *Tx) AddOnHand(ctx context.Context, productID, warehouseID string, delta
 
 // InsertMovement records a movement.
 func (t *Tx) InsertMovement(ctx context.Context, m inventory.Movement) error {
-	q, ok := quotient.QuantityOf(m.Quantity)
-	if !ok {
-		return fmt.Errorf("movement quantity %s has more than 6 decimals", m.Quantity)
+	return t.InsertMovements(ctx, []inventory.Movement{m})
+}
+
+// InsertMovements records movements in one statement, and adds the value
+// of those that carry one to their stock rows.
+func (t *Tx) InsertMovements(ctx context.Context, ms []inventory.Movement) error {
+	rows := make([][]any, len(ms))
+	var values [][]any
+	for i, m := range ms {
+		q, ok := quotient.QuantityOf(m.Quantity)
+		if !ok {
+			return fmt.Errorf("movement quantity %s has more than 6 decimals", m.Quantity)
+		}
+		var cost any
+		if m.UnitCost != nil {
+			cost = m.UnitCost.String()
+		}
+		rows[i] = []any{m.ID, m.ProductID, m.WarehouseID, m.Kind, q, cost, m.Value, m.Reference, m.Reason, m.ActorID, t.ts(m.At)}
+		if m.Value != 0 {
+			values = append(values, []any{m.ProductID, m.WarehouseID, m.Value})
+		}
 	}
-	var cost any
-	if m.UnitCost != nil {
-		cost = m.UnitCost.String()
-	}
-	_, err := t.exec(ctx, `INSERT INTO stock_movements (id, product_id, warehouse_id, kind, qty_micro, unit_cost, value_minor, reference, reason, actor_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.ProductID, m.WarehouseID, m.Kind, q, cost, m.Value, m.Reference, m.Reason, m.ActorID, t.ts(m.At))
-	if err != nil || m.Value == 0 {
+	if err := t.insertRows(ctx, "stock_movements", "id, product_id, warehouse_id, kind, qty_micro, unit_cost, value_minor, reference, reason, actor_id, created_at",
+		rows); err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `UPDATE stock SET value_minor = value_minor + ? WHERE product_id = ? AND warehouse_id = ?`, m.Value, m.ProductID, m.WarehouseID)
-	return err
+	for _, v := range values { // rare (receipts, shipments), and one row may take several
+		if _, err := t.exec(ctx, `UPDATE stock SET value_minor = value_minor + ? WHERE product_id = ? AND warehouse_id = ?`, v[2], v[0], v[1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // StockValue reads what a product has on hand in a warehouse and its
@@ -267,50 +285,84 @@ func (t *Tx) Discrepancies(ctx context.Context) ([]string, error) {
 
 var _ inventory.Store = (*Tx)(nil)
 
-// LockStock locks a product's stock rows in active warehouses. Rows are
-// locked in (product, warehouse) order on PostgreSQL; SQLite's single
-// writer needs no lock.
+// LockStock locks a product's stock rows in active warehouses.
 func (t *Tx) LockStock(ctx context.Context, productID string) ([]inventory.StockRow, error) {
+	m, err := t.LockStocks(ctx, []string{productID})
+	return m[productID], err
+}
+
+// LockStocks locks the stock rows of products in active warehouses in one
+// statement, in (product, warehouse) order on PostgreSQL (PostgreSQL
+// locks the rows in the order it returns them), so concurrent orders
+// cannot deadlock; SQLite's single writer needs no lock. Each product's
+// rows come by warehouse priority.
+func (t *Tx) LockStocks(ctx context.Context, productIDs []string) (map[string][]inventory.StockRow, error) {
+	out := map[string][]inventory.StockRow{}
+	if len(productIDs) == 0 {
+		return out, nil
+	}
 	lock := ""
 	if t.d == Postgres {
 		lock = " FOR UPDATE OF s"
 	}
-	var rows []struct {
-		WarehouseID string            `db:"warehouse_id"`
-		Priority    int               `db:"priority"`
-		OnHand      quotient.Quantity `db:"on_hand_micro"`
-		Reserved    quotient.Quantity `db:"reserved_micro"`
-	}
-	err := t.sel(ctx, &rows, `SELECT s.warehouse_id, w.priority, s.on_hand_micro, s.reserved_micro FROM stock s
-		JOIN warehouses w ON w.id = s.warehouse_id WHERE s.product_id = ? AND w.active = ? ORDER BY s.product_id, s.warehouse_id`+lock, productID, true)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]inventory.StockRow, len(rows))
-	for i, r := range rows {
-		out[i] = inventory.StockRow{WarehouseID: r.WarehouseID, Priority: r.Priority, OnHand: r.OnHand, Reserved: r.Reserved}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Priority != out[j].Priority {
-			return out[i].Priority < out[j].Priority
+	ids := append([]string(nil), productIDs...)
+	sort.Strings(ids)
+	ids = slices.Compact(ids)
+	for start := 0; start < len(ids); start += maxParams {
+		var rows []struct {
+			ProductID   string            `db:"product_id"`
+			WarehouseID string            `db:"warehouse_id"`
+			Priority    int               `db:"priority"`
+			OnHand      quotient.Quantity `db:"on_hand_micro"`
+			Reserved    quotient.Quantity `db:"reserved_micro"`
 		}
-		return out[i].WarehouseID < out[j].WarehouseID
-	})
+		q, args := inList(`SELECT s.product_id, s.warehouse_id, w.priority, s.on_hand_micro, s.reserved_micro FROM stock s
+			JOIN warehouses w ON w.id = s.warehouse_id WHERE w.active = ? AND s.product_id IN (%s) ORDER BY s.product_id, s.warehouse_id`+lock,
+			ids[start:min(start+maxParams, len(ids))], true)
+		if err := t.sel(ctx, &rows, q, args...); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.ProductID] = append(out[r.ProductID], inventory.StockRow{WarehouseID: r.WarehouseID, Priority: r.Priority, OnHand: r.OnHand, Reserved: r.Reserved})
+		}
+	}
+	for _, rs := range out {
+		sort.SliceStable(rs, func(i, j int) bool {
+			if rs[i].Priority != rs[j].Priority {
+				return rs[i].Priority < rs[j].Priority
+			}
+			return rs[i].WarehouseID < rs[j].WarehouseID
+		})
+	}
 	return out, nil
 }
 
-// TakeStock reserves micro units if that much is available.
-func (t *Tx) TakeStock(ctx context.Context, productID, warehouseID string, micro quotient.Quantity, at time.Time) (bool, error) {
-	n, err := t.execN(ctx, `UPDATE stock SET reserved_micro = reserved_micro + ?, updated_at = ?
-		WHERE product_id = ? AND warehouse_id = ? AND on_hand_micro - reserved_micro >= ?`, micro, t.ts(at), productID, warehouseID, micro)
-	return n == 1, err
+// TakeStocks adds each take to its stock row's reserved in one statement,
+// each only if that much is available; it reports how many rows it
+// changed. Takes name distinct (product, warehouse) pairs.
+func (t *Tx) TakeStocks(ctx context.Context, takes []inventory.Take, at time.Time) (int, error) {
+	rows := make([][]any, len(takes))
+	for i, k := range takes {
+		rows[i] = []any{k.ProductID, k.WarehouseID, k.Quantity}
+	}
+	n, err := t.updateRows(ctx, "stock", "reserved_micro = stock.reserved_micro + v.column3, updated_at = ?",
+		"stock.product_id = v.column1 AND stock.warehouse_id = v.column2 AND stock.on_hand_micro - stock.reserved_micro >= v.column3",
+		[]string{"TEXT", "TEXT", "BIGINT"}, rows, t.ts(at))
+	return int(n), err
+}
+
+// InsertHelds records reservations.
+func (t *Tx) InsertHelds(ctx context.Context, hs []inventory.Held) error {
+	rows := make([][]any, len(hs))
+	for i, h := range hs {
+		rows[i] = []any{h.ID, h.OrderID, h.OrderLineID, h.ProductID, h.WarehouseID, h.Quantity, h.Status, t.ts(h.At)}
+	}
+	return t.insertRows(ctx, "reservations", "id, order_id, order_line_id, product_id, warehouse_id, qty_micro, status, created_at", rows)
 }
 
 // InsertHeld records a reservation.
 func (t *Tx) InsertHeld(ctx context.Context, h inventory.Held) error {
-	_, err := t.exec(ctx, `INSERT INTO reservations (id, order_id, order_line_id, product_id, warehouse_id, qty_micro, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, h.OrderID, h.OrderLineID, h.ProductID, h.WarehouseID, h.Quantity, h.Status, t.ts(h.At))
-	return err
+	return t.InsertHelds(ctx, []inventory.Held{h})
 }
 
 // OpenHeld returns a line's open reservations, oldest first.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -62,26 +63,43 @@ func (t *Tx) InsertOrder(ctx context.Context, o order.Order) (bool, error) {
 	return n == 1, err
 }
 
-// InsertOrderLine stores an order line.
-func (t *Tx) InsertOrderLine(ctx context.Context, l order.Line) error {
-	cfg := []byte("{}")
-	if len(l.Configuration) > 0 {
-		cfg, _ = json.Marshal(l.Configuration)
+// InsertOrderLines stores an order's lines in one statement.
+func (t *Tx) InsertOrderLines(ctx context.Context, ls []order.Line) error {
+	rows := make([][]any, len(ls))
+	for i, l := range ls {
+		cfg := []byte("{}")
+		if len(l.Configuration) > 0 {
+			cfg, _ = json.Marshal(l.Configuration)
+		}
+		rows[i] = []any{l.ID, l.OrderID, l.LineNo, nullable(l.ParentLineID), l.ProductID, l.SKU, l.Name,
+			l.Stocked, l.Quantity, l.Reserved, l.Fulfilled, l.Cancelled, dec(l.UnitPrice), dec(l.NetAmount), dec(l.TaxAmount),
+			l.TaxRateID, dec(l.TaxRatePct), l.Family, string(cfg), t.ts(l.CreatedAt), l.ServiceStart, l.ServiceEnd, l.BillingFrequency, l.Prior}
 	}
-	_, err := t.exec(ctx, `INSERT INTO order_lines (id, order_id, line_no, parent_line_id, product_id, sku, name, stocked, quantity_micro,
+	return t.insertRows(ctx, "order_lines", `id, order_id, line_no, parent_line_id, product_id, sku, name, stocked, quantity_micro,
 		reserved_micro, fulfilled_micro, cancelled_micro, unit_price, net_amount, tax_amount, tax_rate_id, tax_rate_pct, family, configuration, created_at,
-		service_start, service_end, billing_frequency, prior_micro)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.OrderID, l.LineNo, nullable(l.ParentLineID), l.ProductID, l.SKU, l.Name,
-		l.Stocked, l.Quantity, l.Reserved, l.Fulfilled, l.Cancelled, dec(l.UnitPrice), dec(l.NetAmount), dec(l.TaxAmount),
-		l.TaxRateID, dec(l.TaxRatePct), l.Family, string(cfg), t.ts(l.CreatedAt), l.ServiceStart, l.ServiceEnd, l.BillingFrequency, l.Prior)
-	return err
+		service_start, service_end, billing_frequency, prior_micro`, rows)
 }
 
 // AddLineReserved adds to a line's reserved quantity.
 func (t *Tx) AddLineReserved(ctx context.Context, lineID string, delta quotient.Quantity) error {
-	n, err := t.execN(ctx, `UPDATE order_lines SET reserved_micro = reserved_micro + ? WHERE id = ?`, delta, lineID)
-	if err == nil && n == 0 {
-		err = notFound("order line", lineID)
+	return t.AddLinesReserved(ctx, map[string]quotient.Quantity{lineID: delta})
+}
+
+// AddLinesReserved adds to lines' reserved quantities in one statement.
+func (t *Tx) AddLinesReserved(ctx context.Context, deltas map[string]quotient.Quantity) error {
+	ids := make([]string, 0, len(deltas))
+	for id := range deltas {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	rows := make([][]any, len(ids))
+	for i, id := range ids {
+		rows[i] = []any{id, deltas[id]}
+	}
+	n, err := t.updateRows(ctx, "order_lines", "reserved_micro = order_lines.reserved_micro + v.column2", "order_lines.id = v.column1",
+		[]string{"TEXT", "BIGINT"}, rows)
+	if err == nil && int(n) != len(ids) {
+		err = notFound("order line", strings.Join(ids, ", "))
 	}
 	return err
 }

@@ -140,3 +140,47 @@ func (t *Tx) insertRows(ctx context.Context, table, cols string, rows [][]any) e
 	}
 	return nil
 }
+
+// updateRows changes many rows of table in as few statements as the
+// parameter limit allows: UPDATE table SET set FROM (VALUES …) AS v WHERE
+// where, where each row of rows is one VALUES tuple, its values cast to
+// types (PostgreSQL must know them) and named v.column1, v.column2, … in
+// set and where (both databases name a VALUES list's columns so). It
+// returns how many rows changed. lead are the values of placeholders in
+// set, which come before the list.
+func (t *Tx) updateRows(ctx context.Context, table, set, where string, types []string, rows [][]any, lead ...any) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	width := len(types)
+	parts := make([]string, width)
+	for i, ty := range types {
+		parts[i] = "CAST(? AS " + ty + ")"
+	}
+	tuple := "(" + strings.Join(parts, ", ") + ")"
+	per := max(1, maxParams/width)
+	var changed int64
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		var b strings.Builder
+		b.WriteString("UPDATE " + table + " SET " + set + " FROM (VALUES ")
+		args := append(make([]any, 0, len(lead)+len(chunk)*width), lead...)
+		for i, r := range chunk {
+			if len(r) != width {
+				return changed, fmt.Errorf("store: a row of %d values for %d types updating %s", len(r), width, table)
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(tuple)
+			args = append(args, r...)
+		}
+		b.WriteString(") AS v WHERE " + where)
+		n, err := t.execN(ctx, b.String(), args...)
+		if err != nil {
+			return changed, err
+		}
+		changed += n
+	}
+	return changed, nil
+}

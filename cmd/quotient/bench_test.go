@@ -1,17 +1,20 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
+	"sort"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/quotient-cpq/quotient/server"
 	"github.com/quotient-cpq/quotient/store/storetest"
 )
 
@@ -114,7 +117,7 @@ func BenchmarkOrders(b *testing.B) {
 					kind = "hot"
 				}
 				b.Run(fmt.Sprintf("%s/%s/clients=%d", name, kind, clients), func(b *testing.B) {
-					benchOrders(b, url(b), spread, clients)
+					benchOrders(b, url(b), spread, 1, clients)
 					if name == "postgres" {
 						benchPgbench(b, clients)
 					}
@@ -124,50 +127,86 @@ func BenchmarkOrders(b *testing.B) {
 	}
 }
 
-func benchOrders(b *testing.B, dbURL string, products, clients int) {
+// BenchmarkOrders10Lines is BenchmarkOrders with quotes of ten stocked
+// lines, each of a different product, at 8 clients: "spread" draws each
+// quote's ten from 1,000 products, "hot" from the same 15 (so most orders
+// wait for each other's stock locks). It reports the latencies' p50 and
+// p99 beside the rate.
+func BenchmarkOrders10Lines(b *testing.B) {
+	for name, url := range benchTargets(b) {
+		for _, products := range []int{1000, 15} {
+			kind := "spread"
+			if products == 15 {
+				kind = "hot"
+			}
+			b.Run(fmt.Sprintf("%s/%s/clients=8", name, kind), func(b *testing.B) {
+				benchOrders(b, url(b), products, 10, 8)
+				if name == "postgres" {
+					benchPgbench(b, 8)
+				}
+			})
+		}
+	}
+}
+
+// benchOrders converts b.N approved quotes of lines lines each, drawn in
+// turn from products stocked products, with clients concurrent clients.
+func benchOrders(b *testing.B, dbURL string, products, lines, clients int) {
 	a := start(b, dbURL, nil)
 	tm := a.makeTeam()
 	f := newStockFixture(b, a, tm)
 	ids := make([]string, products)
-	for i := range ids {
-		ids[i] = f.product(b, a, tm, map[string]any{"sku": fmt.Sprintf("B-%03d", i), "name": "Bench", "family": "hardware"}, "100")
-		f.receive(b, a, tm.admin, f.sfo, ids[i], "1000000")
-	}
-	// Make the quotes with a few clients, off the clock.
-	quotes := make([]string, b.N)
-	work := make(chan int)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var setupErr error
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				q, err := f.tryApprovedQuote(a, tm.rep, ids[i%products], "1")
-				mu.Lock()
-				quotes[i] = q
-				if err != nil && setupErr == nil {
-					setupErr = err
+	parallel := func(n int, fn func(i int) error) {
+		work := make(chan int)
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range work {
+					err := fn(i)
+					mu.Lock()
+					if err != nil && setupErr == nil {
+						setupErr = err
+					}
+					mu.Unlock()
 				}
-				mu.Unlock()
-			}
-		}()
+			}()
+		}
+		for i := range n {
+			work <- i
+		}
+		close(work)
+		wg.Wait()
+		if setupErr != nil {
+			b.Fatal(setupErr)
+		}
 	}
-	for i := range b.N {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if setupErr != nil {
-		b.Fatal(setupErr)
-	}
+	parallel(products, func(i int) error {
+		id, err := f.tryStockedProduct(a, tm.admin, fmt.Sprintf("B-%04d", i), "100", "1000000")
+		ids[i] = id
+		return err
+	})
+	// Make the quotes with a few clients, off the clock.
+	quotes := make([]string, b.N)
+	parallel(b.N, func(i int) error {
+		var ls []string
+		for j := range lines {
+			ls = append(ls, ids[(i*lines+j)%products], "1")
+		}
+		q, err := f.tryApprovedQuote(a, tm.rep, ls...)
+		quotes[i] = q
+		return err
+	})
 	queue := make(chan string, b.N)
 	for _, q := range quotes {
 		queue <- q
 	}
 	close(queue)
 	fails := make(chan string, b.N)
+	took := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	began := time.Now()
 	for range clients {
@@ -175,9 +214,15 @@ func benchOrders(b *testing.B, dbURL string, products, clients int) {
 		go func() {
 			defer wg.Done()
 			for q := range queue {
-				if r := a.call("POST", "/api/v1/quotes/"+q+"/convert", tm.rep, nil); r.status != 201 {
+				t0 := time.Now()
+				r := a.call("POST", "/api/v1/quotes/"+q+"/convert", tm.rep, nil)
+				d := time.Since(t0)
+				if r.status != 201 {
 					fails <- fmt.Sprintf("%s: %d %.200s", q, r.status, r.body)
 				}
+				mu.Lock()
+				took = append(took, d)
+				mu.Unlock()
 			}
 		}()
 	}
@@ -189,6 +234,12 @@ func benchOrders(b *testing.B, dbURL string, products, clients int) {
 		b.Fatal(f)
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "orders/s")
+	if lines > 1 {
+		sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+		b.ReportMetric(float64(pct(took, .5).Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(pct(took, .99).Microseconds())/1000, "p99-ms")
+		checkInvariants(b, a)
+	}
 }
 
 // benchPgbench runs pgbench -N with the given clients for 10 seconds on a
@@ -221,4 +272,33 @@ func runPgbench(b *testing.B, clients int) {
 	}
 	tps, _ := strconv.ParseFloat(string(m[1]), 64)
 	b.ReportMetric(tps, "pgbench-N-tps")
+}
+
+// checkInvariants fails the benchmark unless quotient check's invariants
+// (ledger balanced, stock sound, receivables agreeing) hold after its run.
+func checkInvariants(b *testing.B, a *instance) {
+	b.Helper()
+	if r := as[server.InvariantReportJSON](b, a.must(200, "GET", "/api/v1/admin/check", testBootstrap, nil)); !r.OK {
+		b.Fatalf("invariants broken after the run: %+v", r)
+	}
+}
+
+// tryStockedProduct makes a stocked product priced in the book with qty
+// received into the first warehouse, from any goroutine.
+func (f stockFixture) tryStockedProduct(a *instance, token, sku, price, qty string) (string, error) {
+	r := a.call("POST", "/api/v1/products", token, map[string]any{"sku": sku, "name": "Bench " + sku, "family": "hardware"})
+	var p struct {
+		ID string `json:"id"`
+	}
+	if r.status != 201 || json.Unmarshal(r.body, &p) != nil {
+		return "", fmt.Errorf("create product: %d %.300s", r.status, r.body)
+	}
+	if r := a.call("POST", "/api/v1/price-books/"+f.book+"/entries", token, map[string]any{"product_id": p.ID, "unit_price": price}); r.status != 201 {
+		return "", fmt.Errorf("price entry: %d %.300s", r.status, r.body)
+	}
+	if r := a.call("POST", "/api/v1/inventory/receipts", token, map[string]any{"warehouse_id": f.sfo,
+		"lines": []any{map[string]any{"product_id": p.ID, "quantity": qty}}}); r.status != 201 {
+		return "", fmt.Errorf("receipt: %d %.300s", r.status, r.body)
+	}
+	return p.ID, nil
 }
