@@ -34,6 +34,9 @@ type DB struct {
 	w       *sqlx.DB
 	r       *sqlx.DB
 	trace   Tracer
+	// Prepared statements of each pool (on PostgreSQL one pool serves
+	// both).
+	ws, rs *stmtCache
 }
 
 // Tracer sees every statement a transaction runs, before it runs (tests
@@ -63,7 +66,8 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("connect to postgres: %w", err)
 		}
-		return &DB{Dialect: Postgres, w: db, r: db}, nil
+		c := newStmtCache(db)
+		return &DB{Dialect: Postgres, w: db, r: db, ws: c, rs: c}, nil
 	case strings.HasPrefix(rawURL, "sqlite://"):
 		path := strings.TrimPrefix(rawURL, "sqlite://")
 		if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -98,7 +102,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		}
 		r.SetMaxOpenConns(8)
 		r.SetMaxIdleConns(8)
-		return &DB{Dialect: SQLite, w: w, r: r}, nil
+		return &DB{Dialect: SQLite, w: w, r: r, ws: newStmtCache(w), rs: newStmtCache(r)}, nil
 	}
 	return nil, fmt.Errorf("unsupported database URL %q: use postgres://... or sqlite://PATH", redact(rawURL))
 }
@@ -130,6 +134,8 @@ func redact(raw string) string {
 
 // Close closes every pool.
 func (db *DB) Close() error {
+	db.ws.close()
+	db.rs.close()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -197,7 +203,11 @@ func (db *DB) once(ctx context.Context, pool *sqlx.DB, opts *sql.TxOptions, fn f
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{q: sqlTx, d: db.Dialect, trace: db.trace}); err != nil {
+	stmts := db.ws
+	if pool == db.r {
+		stmts = db.rs
+	}
+	if err = fn(&Tx{q: sqlTx, tx: sqlTx, stmts: stmts, d: db.Dialect, trace: db.trace}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
@@ -210,7 +220,7 @@ func (db *DB) once(ctx context.Context, pool *sqlx.DB, opts *sql.TxOptions, fn f
 // single-statement read (authentication on every request) this saves the
 // BEGIN and COMMIT round trips. Use View when several reads must agree.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return fn(&Tx{q: db.r, d: db.Dialect, trace: db.trace})
+	return fn(&Tx{q: db.r, stmts: db.rs, d: db.Dialect, trace: db.trace})
 }
 
 // querier is what a Tx runs statements on: a transaction or, for Read, the
@@ -226,6 +236,8 @@ type querier interface {
 // or rolls back as one.
 type Tx struct {
 	q     querier
+	tx    *sqlx.Tx   // nil outside a transaction (Read)
+	stmts *stmtCache // nil: prepare nothing
 	d     Dialect
 	trace Tracer
 }
@@ -245,18 +257,44 @@ func (t *Tx) rebind(q string) string {
 
 func (t *Tx) get(ctx context.Context, dest any, q string, args ...any) error {
 	t.traced(q, args)
-	return mapErr(t.q.GetContext(ctx, dest, t.rebind(q), args...))
+	q = t.rebind(q)
+	if s := t.prepared(ctx, q); s != nil {
+		return mapErr(s.GetContext(ctx, dest, args...))
+	}
+	return mapErr(t.q.GetContext(ctx, dest, q, args...))
 }
 
 func (t *Tx) sel(ctx context.Context, dest any, q string, args ...any) error {
 	t.traced(q, args)
-	return mapErr(t.q.SelectContext(ctx, dest, t.rebind(q), args...))
+	q = t.rebind(q)
+	if s := t.prepared(ctx, q); s != nil {
+		return mapErr(s.SelectContext(ctx, dest, args...))
+	}
+	return mapErr(t.q.SelectContext(ctx, dest, q, args...))
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	t.traced(q, args)
-	res, err := t.q.ExecContext(ctx, t.rebind(q), args...)
+	q = t.rebind(q)
+	if s := t.prepared(ctx, q); s != nil {
+		res, err := s.ExecContext(ctx, args...)
+		return res, mapErr(err)
+	}
+	res, err := t.q.ExecContext(ctx, q, args...)
 	return res, mapErr(err)
+}
+
+// prepared returns q's prepared statement for this transaction (or, in
+// Read, the pool), or nil to run it unprepared.
+func (t *Tx) prepared(ctx context.Context, q string) *sqlx.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	s := t.stmts.get(q)
+	if s == nil || t.tx == nil {
+		return s
+	}
+	return t.tx.StmtxContext(ctx, s)
 }
 
 // execOne runs an UPDATE or DELETE that must touch exactly one row.
