@@ -84,7 +84,29 @@ func (s *Service) Reserve(ctx context.Context, st ReserveStore, productID, order
 // one statement, takes it in one, and records the reservations and their
 // movements in one each.
 func (s *Service) ReserveAll(ctx context.Context, st ReserveStore, wants []Want, at time.Time) ([]quotient.Quantity, error) {
-	got := make([]quotient.Quantity, len(wants))
+	p, err := s.Plan(ctx, st, wants, at)
+	if err != nil {
+		return nil, err
+	}
+	return p.Got, s.Apply(ctx, st, p, at)
+}
+
+// Plan is what ReserveAll will do, worked out under the stock
+// locks: what each want gets (Got, in the wants' order), from which rows.
+// The caller may store its lines' reserved quantities before Apply
+// records the reservations, which refer to them.
+type Plan struct {
+	Got   []quotient.Quantity
+	takes []Take
+	held  []Held
+	moves []Movement
+}
+
+// Plan locks the wants' stock rows (one statement) and works out what
+// each want gets; nothing is reserved until Apply, in the same
+// transaction.
+func (s *Service) Plan(ctx context.Context, st ReserveStore, wants []Want, at time.Time) (Plan, error) {
+	p := Plan{Got: make([]quotient.Quantity, len(wants))}
 	var ids []string
 	for _, w := range wants {
 		if w.Quantity > 0 {
@@ -92,20 +114,18 @@ func (s *Service) ReserveAll(ctx context.Context, st ReserveStore, wants []Want,
 		}
 	}
 	if len(ids) == 0 {
-		return got, nil
+		return p, nil
 	}
 	stock, err := st.LockStocks(ctx, ids)
 	if err != nil {
-		return nil, err
+		return p, err
 	}
 	type key struct{ product, warehouse string }
 	taken := map[key]quotient.Quantity{}
 	var order []key
-	var held []Held
-	var moves []Movement
 	for i, w := range wants {
 		for _, r := range stock[w.ProductID] {
-			need := w.Quantity - got[i]
+			need := w.Quantity - p.Got[i]
 			if need <= 0 {
 				break
 			}
@@ -118,34 +138,36 @@ func (s *Service) ReserveAll(ctx context.Context, st ReserveStore, wants []Want,
 				order = append(order, k)
 			}
 			taken[k] += take
-			got[i] += take
-			held = append(held, Held{ID: quotient.NewID("res"), OrderID: w.OrderID, OrderLineID: w.LineID, ProductID: w.ProductID,
+			p.Got[i] += take
+			p.held = append(p.held, Held{ID: quotient.NewID("res"), OrderID: w.OrderID, OrderLineID: w.LineID, ProductID: w.ProductID,
 				WarehouseID: r.WarehouseID, Quantity: take, Status: "open", At: at})
-			moves = append(moves, Movement{ID: quotient.NewID("mov"), ProductID: w.ProductID, WarehouseID: r.WarehouseID, Kind: Reservation,
+			p.moves = append(p.moves, Movement{ID: quotient.NewID("mov"), ProductID: w.ProductID, WarehouseID: r.WarehouseID, Kind: Reservation,
 				Quantity: take.Decimal(), Reference: w.OrderID, At: at})
 		}
 	}
-	if len(order) == 0 {
-		return got, nil
+	for _, k := range order {
+		p.takes = append(p.takes, Take{ProductID: k.product, WarehouseID: k.warehouse, Quantity: taken[k]})
 	}
-	takes := make([]Take, len(order))
-	for i, k := range order {
-		takes[i] = Take{ProductID: k.product, WarehouseID: k.warehouse, Quantity: taken[k]}
+	return p, nil
+}
+
+// Apply reserves what Plan worked out: the stock rows' reserved in one
+// statement, the reservations and their movements in one each.
+func (s *Service) Apply(ctx context.Context, st ReserveStore, p Plan, at time.Time) error {
+	if len(p.takes) == 0 {
+		return nil
 	}
-	n, err := st.TakeStocks(ctx, takes, at)
+	n, err := st.TakeStocks(ctx, p.takes, at)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if n != len(takes) { // cannot happen under the row locks; never oversell anyway
-		return nil, fmt.Errorf("reserve: %d of %d stock rows had the stock their lock showed", n, len(takes))
+	if n != len(p.takes) { // cannot happen under the row locks; never oversell anyway
+		return fmt.Errorf("reserve: %d of %d stock rows had the stock their lock showed", n, len(p.takes))
 	}
-	if err := st.InsertHelds(ctx, held); err != nil {
-		return nil, err
+	if err := st.InsertHelds(ctx, p.held); err != nil {
+		return err
 	}
-	if err := st.InsertMovements(ctx, moves); err != nil {
-		return nil, err
-	}
-	return got, nil
+	return st.InsertMovements(ctx, p.moves)
 }
 
 // Ship sends of an order line from a warehouse out of what is

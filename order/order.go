@@ -255,13 +255,19 @@ func (s *Service) FromQuote(ctx context.Context, st Store, q quote.Quote, v quot
 				TaxRatePct: decimal.Zero, Family: cp.Family, CreatedAt: now})
 		}
 	}
+	if hold != "" {
+		return o, true, st.InsertOrderLines(ctx, o.Lines)
+	}
+	// Work out the reservations first, so the lines are stored with what
+	// they hold instead of being changed after.
+	plan, err := s.plan(ctx, st, o.ID, o.Lines, now)
+	if err != nil {
+		return Order{}, false, err
+	}
 	if err := st.InsertOrderLines(ctx, o.Lines); err != nil {
 		return Order{}, false, err
 	}
-	if hold != "" {
-		return o, true, nil
-	}
-	if err := s.reserve(ctx, st, o.ID, o.Lines, now); err != nil {
+	if err := s.stock.Apply(ctx, st, plan, now); err != nil {
 		return Order{}, false, err
 	}
 	return o, true, nil
@@ -310,11 +316,36 @@ func stocked(p catalog.Product) bool {
 	return p.Kind == catalog.KindGood && p.TrackInventory && !p.IsBundle()
 }
 
-// reserve reserves what stocked lines still need, visiting products in
-// ascending ID order: every transaction locks stock rows in the same order
-// (product, then warehouse), so concurrent orders cannot deadlock. It
-// updates the lines' Reserved.
+// reserve reserves what stocked lines still need and stores the lines'
+// new reserved quantities. It updates the lines' Reserved.
 func (s *Service) reserve(ctx context.Context, st Store, orderID string, lines []Line, at time.Time) error {
+	before := make([]quotient.Quantity, len(lines))
+	for i, l := range lines {
+		before[i] = l.Reserved
+	}
+	plan, err := s.plan(ctx, st, orderID, lines, at)
+	if err != nil {
+		return err
+	}
+	if err := s.stock.Apply(ctx, st, plan, at); err != nil {
+		return err
+	}
+	deltas := map[string]quotient.Quantity{}
+	for i, l := range lines {
+		if l.Reserved != before[i] {
+			deltas[l.ID] = l.Reserved - before[i]
+		}
+	}
+	return st.AddLinesReserved(ctx, deltas)
+}
+
+// plan works out, under the stock locks, what stocked lines still need
+// and can have, visiting products in ascending ID order: every
+// transaction locks stock rows in the same order (product, then
+// warehouse), so concurrent orders cannot deadlock. It adds what each
+// line gets to its Reserved; nothing is reserved until the plan is
+// applied.
+func (s *Service) plan(ctx context.Context, st Store, orderID string, lines []Line, at time.Time) (inventory.Plan, error) {
 	idx := make([]int, 0, len(lines))
 	for i, l := range lines {
 		if l.Backordered() > 0 {
@@ -327,18 +358,14 @@ func (s *Service) reserve(ctx context.Context, st Store, orderID string, lines [
 		l := lines[i]
 		wants[j] = inventory.Want{ProductID: l.ProductID, OrderID: orderID, LineID: l.ID, Quantity: l.Backordered()}
 	}
-	got, err := s.stock.ReserveAll(ctx, st, wants, at)
+	p, err := s.stock.Plan(ctx, st, wants, at)
 	if err != nil {
-		return err
+		return p, err
 	}
-	deltas := map[string]quotient.Quantity{}
 	for j, i := range idx {
-		if got[j] > 0 {
-			deltas[lines[i].ID] = got[j]
-			lines[i].Reserved += got[j]
-		}
+		lines[i].Reserved += p.Got[j]
 	}
-	return st.AddLinesReserved(ctx, deltas)
+	return p, nil
 }
 
 // FillBackorders reserves newly available stock of the products for the
