@@ -35,6 +35,11 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	rv, cv, err := st.PricingVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat := s.catalogAt(cv)
 	acc, err := st.GetAccount(ctx, in.AccountID)
 	if err != nil {
 		if quotient.ErrorCode(err) == quotient.NotFound {
@@ -50,7 +55,7 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 	if date.IsZero() {
 		date = quotient.DateOf(s.now())
 	}
-	book, err := s.bookFor(ctx, st, in.PriceBookID, acc, cur, date)
+	book, err := s.bookFor(ctx, st, cat, in.PriceBookID, acc, cur, date)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +68,7 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 		list = append(list, id)
 	}
 	sort.Strings(list)
-	products, err := st.ProductsByID(ctx, list)
+	products, err := cat.productsByID(ctx, st, list)
 	if err != nil {
 		return nil, err
 	}
@@ -76,20 +81,20 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 		}
 	}
 	if len(list) > len(products) {
-		if products, err = st.ProductsByID(ctx, list); err != nil {
+		if products, err = cat.productsByID(ctx, st, list); err != nil {
 			return nil, err
 		}
 	}
-	entries, err := st.EntriesFor(ctx, book.ID, list)
+	entries, err := cat.entriesFor(ctx, st, book.ID, list)
 	if err != nil {
 		return nil, err
 	}
-	lines, err := s.resolveConfigurations(ctx, st, in.Lines, products, acc, cur)
+	lines, err := s.resolveConfigurations(ctx, st, cat, in.Lines, products, acc, cur)
 	if err != nil {
 		return nil, err
 	}
 	in.Lines = lines
-	rb, err := s.Rulebook(ctx, st)
+	rb, err := s.rulebookAt(ctx, st, rv)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +106,7 @@ func (s *Service) Preview(ctx context.Context, st Store, in PreviewInput) (*Resu
 // resolveConfigurations applies each configured product's configuration
 // rules: selections change what is priced, and a configuration the rules
 // reject is a 422 naming the line, the attribute and the rule.
-func (s *Service) resolveConfigurations(ctx context.Context, st Store, lines []LineInput, products map[string]catalog.Product, acc crm.Account, cur string) ([]LineInput, error) {
+func (s *Service) resolveConfigurations(ctx context.Context, st Store, cat *catalogCache, lines []LineInput, products map[string]catalog.Product, acc crm.Account, cur string) ([]LineInput, error) {
 	byProduct := map[string][]catalog.ConfigRule{}
 	out := make([]LineInput, len(lines))
 	p := quotient.Problems{}
@@ -114,7 +119,7 @@ func (s *Service) resolveConfigurations(ctx context.Context, st Store, lines []L
 		crs, seen := byProduct[pr.ID]
 		if !seen {
 			var err error
-			if crs, err = st.ListConfigRules(ctx, pr.ID, quotient.Page{Limit: 1000}); err != nil {
+			if crs, err = cat.configRules(ctx, st, pr.ID); err != nil {
 				return nil, err
 			}
 			byProduct[pr.ID] = crs
@@ -147,7 +152,7 @@ func (s *Service) resolveConfigurations(ctx context.Context, st Store, lines []L
 	return out, p.Err()
 }
 
-func (s *Service) bookFor(ctx context.Context, st Store, asked string, acc crm.Account, cur string, day quotient.Date) (catalog.PriceBook, error) {
+func (s *Service) bookFor(ctx context.Context, st Store, cat *catalogCache, asked string, acc crm.Account, cur string, day quotient.Date) (catalog.PriceBook, error) {
 	field, id := "price_book_id", asked
 	if id == "" && acc.PriceBookID != "" {
 		field, id = "account.price_book_id", acc.PriceBookID
@@ -155,13 +160,13 @@ func (s *Service) bookFor(ctx context.Context, st Store, asked string, acc crm.A
 	var b catalog.PriceBook
 	var err error
 	if id != "" {
-		b, err = st.GetPriceBook(ctx, id)
+		b, err = cat.priceBook(ctx, st, id, "")
 		if quotient.ErrorCode(err) == quotient.NotFound {
 			return b, quotient.FieldErrorf(quotient.Unprocessable, field, "no such price book %q", id)
 		}
 	} else {
 		field = "currency"
-		b, err = st.DefaultPriceBook(ctx, cur)
+		b, err = cat.priceBook(ctx, st, "", cur)
 		if quotient.ErrorCode(err) == quotient.NotFound {
 			return b, quotient.FieldErrorf(quotient.Unprocessable, "currency", "there is no default price book in %s; name a price_book_id", cur)
 		}

@@ -22,6 +22,9 @@ type RuleFilter struct {
 // transaction.
 type Store interface {
 	RulebookVersion(ctx context.Context) (int, error)
+	// PricingVersions reads the rulebook's version and the catalog's in
+	// one statement.
+	PricingVersions(ctx context.Context) (rulebook int, catalog int64, err error)
 	BumpRulebook(ctx context.Context) (int, error)
 
 	InsertRule(ctx context.Context, r Rule) error
@@ -55,8 +58,9 @@ type Service struct {
 	// CostCurrency is the currency of products' unit_cost.
 	CostCurrency string
 
-	mu sync.Mutex
-	rb *Rulebook
+	mu  sync.Mutex
+	rb  *Rulebook
+	cat *catalogCache
 }
 
 // NewService returns a Service reading the time from now.
@@ -98,6 +102,11 @@ func (s *Service) Rulebook(ctx context.Context, st Store) (*Rulebook, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.rulebookAt(ctx, st, v)
+}
+
+// rulebookAt is Rulebook when the version has been read.
+func (s *Service) rulebookAt(ctx context.Context, st Store, v int) (*Rulebook, error) {
 	s.mu.Lock()
 	rb := s.rb
 	s.mu.Unlock()

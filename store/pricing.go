@@ -18,6 +18,17 @@ func (t *Tx) RulebookVersion(ctx context.Context) (int, error) {
 	return v, t.get(ctx, &v, `SELECT version FROM rulebook WHERE id = 1`)
 }
 
+// PricingVersions reads the rulebook's version and the catalog's (see
+// migration 0031) in one statement.
+func (t *Tx) PricingVersions(ctx context.Context) (rulebook int, catalog int64, err error) {
+	var r struct {
+		Rulebook int   `db:"version"`
+		Catalog  int64 `db:"catalog_version"`
+	}
+	err = t.get(ctx, &r, `SELECT version, catalog_version FROM rulebook WHERE id = 1`)
+	return r.Rulebook, r.Catalog, err
+}
+
 // BumpRulebook increments the rulebook version in the caller's
 // transaction and returns the new version; the row is the lock that orders
 // concurrent rulebook changes.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"sync"
@@ -208,6 +209,14 @@ func benchOrders(b *testing.B, dbURL string, products, lines, clients int) {
 	fails := make(chan string, b.N)
 	took := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
+	if f := os.Getenv("QUOTIENT_BENCH_CPUPROFILE"); f != "" { // the timed part alone
+		pf, err := os.Create(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = pprof.StartCPUProfile(pf)
+		defer pprof.StopCPUProfile()
+	}
 	began := time.Now()
 	for range clients {
 		wg.Add(1)
